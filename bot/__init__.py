@@ -1,0 +1,1 @@
+"""Composition root: settings, services, channels and the CLI (``python -m bot``)."""

@@ -1,0 +1,49 @@
+"""``python -m bot``: serve (Telegram with BOT_TOKEN, else the console chat) and admin commands."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from typing import Callable, Optional
+
+from bot.settings import Settings
+
+# Feature CLI modules add their sub-commands here: fn(subparsers) -> None. Each sub-command
+# sets ``func`` to a callable(args, settings) -> int.
+SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Emulation-campaign bot for commune officers")
+    sub = parser.add_subparsers(dest="command")
+    serve = sub.add_parser("serve", help="serve Telegram (BOT_TOKEN set) or the console chat")
+    serve.add_argument("--console", action="store_true", help="console chat even when BOT_TOKEN is set")
+    serve.set_defaults(func=_serve)
+    for add in SUBCOMMANDS:
+        add(sub)
+    return parser
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.bot_token and not getattr(args, "console", False):
+        from bot.channels.telegram import run_telegram
+
+        return run_telegram(settings)
+    from bot.channels.console import run_console
+
+    return asyncio.run(run_console(settings))
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    import bot.commands  # noqa: F401  (registers sub-commands)
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    settings = Settings()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    if args.command is None:
+        args = parser.parse_args(["serve", *(argv or [])])
+    return int(args.func(args, settings) or 0)

@@ -1,0 +1,1 @@
+"""CLI sub-commands; importing this package registers them with bot.cli."""

@@ -1,0 +1,16 @@
+"""Composition of the feature modules into one router (aiogram style: one place)."""
+
+from __future__ import annotations
+
+from handlers import help as help_feature
+from handlers.router import Router
+
+# Order matters only for /help listing.
+FEATURES = [help_feature]
+
+
+def build_router() -> Router:
+    router = Router()
+    for feature in FEATURES:
+        feature.register(router)
+    return router

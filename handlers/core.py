@@ -1,0 +1,197 @@
+"""The channel-neutral core: one incoming event in, queued replies out, in one transaction.
+
+Each event is handled in a single database transaction that also records the update as
+processed and puts the replies in the outbox. A channel then sends the replies and marks
+them sent; replies left queued by a crash are sent by the outbox sender after restart, and
+a redelivered update is recognised and not handled again.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Optional
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from handlers import messages
+from handlers.context import Context, Services, enqueue
+from handlers.router import CANCEL_COMMAND, Router
+from handlers.text import split_message
+from handlers.types import Incoming, Reply
+from store.db import transaction
+from store.models import Officer, OutboxMessage, ProcessedUpdate, User
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 4000  # longer questions are refused politely
+
+
+@dataclass
+class QueuedReply:
+    outbox_id: int
+    reply: Reply
+
+
+class BotCore:
+    """Handles neutral messages for every channel."""
+
+    def __init__(self, services: Services, router: Router) -> None:
+        self.services = services
+        self.router = router
+
+    async def handle(self, msg: Incoming) -> list[QueuedReply]:
+        """Handle one event; return the replies to send now (already in the outbox)."""
+        key = msg.update_key or f"local-{uuid.uuid4().hex}"
+        try:
+            with transaction(self.services.session_factory) as session:
+                if self._seen(session, msg.user.channel, key):
+                    log.info("update %s already processed; skipping", key)
+                    return []
+                user = self._upsert_user(session, msg)
+                officer = self._officer(session, user)
+                ctx = Context(self.services, session, msg, user, officer)
+                replies = await self._dispatch(ctx)
+                return self._finish(session, user, key, replies)
+        except IntegrityError:
+            # Another process handled the same update first; its replies are queued there.
+            log.info("update %s raced with another worker", key)
+            return []
+        except Exception:
+            log.exception("handler failed for update %s from %s", key, msg.user)
+            with transaction(self.services.session_factory) as session:
+                if self._seen(session, msg.user.channel, key):
+                    return []
+                user = self._upsert_user(session, msg)
+                return self._finish(session, user, key, messages.text(messages.ERROR))
+
+    def mark_sent(self, outbox_id: int) -> None:
+        """The channel delivered a reply."""
+        with transaction(self.services.session_factory) as session:
+            session.execute(
+                update(OutboxMessage).where(OutboxMessage.id == outbox_id, OutboxMessage.state == "queued")
+                .values(state="sent", sent_at=self.services.clock.now(), attempts=OutboxMessage.attempts + 1)
+            )
+
+    def mark_failed(self, outbox_id: int, error: str, *, blocked: bool = False) -> None:
+        """The channel could not deliver a reply (``blocked``: the user blocked the bot)."""
+        with transaction(self.services.session_factory) as session:
+            row = session.get(OutboxMessage, outbox_id)
+            if row is None or row.state != "queued":
+                return
+            row.attempts += 1
+            row.last_error = error[:500]
+            if blocked:
+                row.state = "blocked"
+                if row.user_id is not None:
+                    session.execute(update(User).where(User.id == row.user_id).values(reachable=False))
+
+    # -- internals ------------------------------------------------------------
+    def _seen(self, session: Session, channel: str, key: str) -> bool:
+        return session.scalar(select(ProcessedUpdate.id).where(
+            ProcessedUpdate.channel == channel, ProcessedUpdate.update_key == key)) is not None
+
+    def _finish(self, session: Session, user: User, key: str, replies: list[Reply]) -> list[QueuedReply]:
+        now = self.services.clock.now()
+        session.add(ProcessedUpdate(channel=user.channel, update_key=key, processed_at=now))
+        rows: list[tuple[OutboxMessage, Reply]] = []
+        for reply in _split(replies):
+            row = enqueue(session, user, reply, key=f"reply:{user.channel}:{key}:{len(rows)}",
+                          kind="reply", not_before=now, now=now)
+            if row is not None:
+                rows.append((row, reply))
+        session.flush()
+        return [QueuedReply(row.id, reply) for row, reply in rows]
+
+    def _upsert_user(self, session: Session, msg: Incoming) -> User:
+        now = self.services.clock.now()
+        ref = msg.user
+        user = session.scalar(select(User).where(User.channel == ref.channel, User.external_id == ref.external_id))
+        if user is None:
+            user = User(channel=ref.channel, external_id=ref.external_id, chat_id=ref.chat_id,
+                        display_name=ref.display_name, username=ref.username, reachable=True,
+                        created_at=now, last_seen_at=now)
+            session.add(user)
+            session.flush()
+        else:
+            user.chat_id, user.last_seen_at = ref.chat_id, now
+            if ref.display_name:
+                user.display_name = ref.display_name
+            if msg.membership != "blocked":
+                user.reachable = True
+        return user
+
+    def _officer(self, session: Session, user: User) -> Optional[Officer]:
+        if user.officer_id is None:
+            return None
+        officer = session.get(Officer, user.officer_id)
+        return officer if officer is not None and officer.active else None
+
+    async def _dispatch(self, ctx: Context) -> list[Reply]:
+        msg, router = ctx.msg, self.router
+        if msg.membership is not None:
+            return await router.on_membership(ctx) if router.on_membership else []
+        if msg.command is not None:
+            return await self._command(ctx)
+        if msg.button is not None:
+            handler = router.button_handler(msg.button)
+            if handler is None:
+                ctx.audit("button.unknown", msg.button[:200], "refused")
+                return messages.text(messages.STALE_BUTTON)
+            return await handler(ctx)
+        state = ctx.dialog()
+        if state is not None:
+            handler = router.dialog_handler(state.name)
+            if handler is not None:
+                return await handler(ctx)
+            log.warning("no handler for dialog state %s; clearing it", state.name)
+            ctx.clear_dialog()
+        if msg.contact is not None:
+            return await router.on_contact(ctx) if router.on_contact else messages.text(messages.CONTACT_OUTSIDE_DIALOG)
+        if msg.files:
+            return messages.text(messages.FILE_OUTSIDE_DIALOG)
+        if msg.location is not None:
+            return messages.text(messages.LOCATION_OUTSIDE_DIALOG)
+        text = (msg.text or "").strip()
+        if not text:
+            return messages.text(messages.EMPTY)
+        if len(text) > MAX_TEXT:
+            return messages.text(messages.TOO_LONG.format(n=f"{len(text):,}".replace(",", "."), limit=f"{MAX_TEXT:,}".replace(",", ".")))
+        if router.on_text is None:
+            return messages.text(messages.EMPTY)
+        return await router.on_text(ctx)
+
+    async def _command(self, ctx: Context) -> list[Reply]:
+        name = (ctx.msg.command or "").lower()
+        if name == CANCEL_COMMAND:
+            state = ctx.dialog()
+            if state is None:
+                return messages.text(messages.NOTHING_TO_CANCEL)
+            hook = self.router.cancel_hooks.get(state.name.split(":", 1)[0])
+            if hook is not None:
+                return await hook(ctx)  # the hook clears the dialog and may keep a draft
+            ctx.clear_dialog()
+            return messages.text(messages.CANCELLED)
+        if name == "start" and self.router.on_start is not None:
+            return await self.router.on_start(ctx)
+        info = self.router.commands.get(name)
+        if info is None:
+            return messages.text(messages.UNKNOWN_COMMAND.format(name=name[:40]))
+        return await info.handler(ctx)
+
+
+def _split(replies: list[Reply]) -> list[Reply]:
+    """Break long texts under Telegram's limit; buttons and files stay on the last piece."""
+    out: list[Reply] = []
+    for reply in replies:
+        parts = split_message(reply.text) if reply.text else [""]
+        for part in parts[:-1]:
+            out.append(Reply(text=part))
+        last = parts[-1]
+        out.append(Reply(text=last, buttons=reply.buttons, document=reply.document, image=reply.image,
+                         request_contact=reply.request_contact, request_location=reply.request_location,
+                         remove_keyboard=reply.remove_keyboard))
+    return out

@@ -1,0 +1,38 @@
+"""/start and /help: a greeting and the list of commands this user may use."""
+
+from __future__ import annotations
+
+from handlers.context import Context
+from handlers.router import Router
+from handlers.types import Reply
+
+GREETING = (
+    "Xin chào! Tôi là trợ lý thi đua - khen thưởng cho cán bộ xã, phường.\n"
+    "Anh/chị có thể gõ câu hỏi về các phong trào thi đua, chỉ thị, kế hoạch, "
+    "ví dụ: “Chỉ thị 02/CT-UBND ban hành ngày nào?”"
+)
+
+
+def help_text(router: Router, role: str | None) -> str:
+    lines = ["Các lệnh:"]
+    for info in router.visible_commands(role):
+        lines.append(f"/{info.name} – {info.description}")
+    lines.append("/huy – Hủy thao tác đang làm")
+    lines.append("Hoặc gõ câu hỏi bất kỳ về phong trào thi đua.")
+    return "\n".join(lines)
+
+
+def register(router: Router) -> None:
+    """Adds /start and /help."""
+
+    @router.command("start", "Bắt đầu")
+    async def start(ctx: Context) -> list[Reply]:
+        """Greets the user and lists commands."""
+        role = ctx.officer.role if ctx.officer else None
+        return [Reply(text=f"{GREETING}\n\n{help_text(router, role)}")]
+
+    @router.command("help", "Danh sách lệnh")
+    async def help_(ctx: Context) -> list[Reply]:
+        """Lists the commands this user may use."""
+        role = ctx.officer.role if ctx.officer else None
+        return [Reply(text=help_text(router, role))]

@@ -1,0 +1,115 @@
+"""The one neutral message type every channel (Telegram, console, Zalo, tests) speaks."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Optional
+
+# Telegram limits callback data to 64 bytes; every channel keeps to it.
+MAX_BUTTON_DATA = 64
+
+
+@dataclass(frozen=True)
+class UserRef:
+    """Who sent a message, as the channel knows them."""
+
+    channel: str  # "telegram", "console", "zalo", "test"
+    external_id: str
+    chat_id: str
+    display_name: str = ""
+    username: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Location:
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class Contact:
+    phone: str
+    first_name: str = ""
+    last_name: str = ""
+    external_id: Optional[str] = None  # the contact's own account id, when the channel knows it
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """A file the user sent; ``file_id`` is the channel's handle to download it."""
+
+    file_id: str
+    kind: str  # photo, document, sticker, voice, video, ...
+    file_name: Optional[str] = None
+    mime_type: Optional[str] = None
+    size: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One incoming event: a text, a command, a button press, a file, a location or a contact."""
+
+    user: UserRef
+    update_key: Optional[str] = None  # channel's unique id for redelivery detection
+    text: Optional[str] = None
+    command: Optional[str] = None  # "tim" for "/tim abc"
+    args: str = ""  # "abc"
+    button: Optional[str] = None  # callback data of a pressed button
+    files: tuple[FileRef, ...] = ()
+    location: Optional[Location] = None
+    contact: Optional[Contact] = None
+    # Membership changes: "blocked" when the user blocks the bot, "unblocked" when they return.
+    membership: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Button:
+    text: str
+    data: str  # at most MAX_BUTTON_DATA bytes
+
+    def __post_init__(self) -> None:
+        if len(self.data.encode()) > MAX_BUTTON_DATA:
+            raise ValueError(f"button data over {MAX_BUTTON_DATA} bytes: {self.data!r}")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A document or image to send: bytes stored on disk or in memory."""
+
+    file_name: str
+    path: Optional[str] = None
+    content: Optional[bytes] = None
+    mime_type: str = "application/octet-stream"
+
+
+@dataclass
+class Reply:
+    """One outgoing message: text, optional button rows, optional attachment."""
+
+    text: str = ""
+    buttons: list[list[Button]] = field(default_factory=list)
+    document: Optional[Attachment] = None
+    image: Optional[Attachment] = None
+    request_contact: Optional[str] = None  # label of a "share my phone number" button
+    request_location: Optional[str] = None  # label of a "share my location" button
+    remove_keyboard: bool = False
+
+    def to_payload(self) -> dict[str, Any]:
+        """A JSON-safe dict for the outbox (attachments must be on disk to be queued)."""
+        data = asdict(self)
+        for key in ("document", "image"):
+            att = data.get(key)
+            if att is not None:
+                if att.get("content") is not None:
+                    raise ValueError("queue attachments by path, not in-memory bytes")
+                att.pop("content", None)
+        return data
+
+    @classmethod
+    def from_payload(cls, data: dict[str, Any]) -> "Reply":
+        data = dict(data)
+        data["buttons"] = [[Button(**b) for b in row] for row in data.get("buttons", [])]
+        for key in ("document", "image"):
+            if data.get(key):
+                data[key] = Attachment(**data[key])
+        return cls(**data)

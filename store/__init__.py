@@ -1,0 +1,1 @@
+"""Storage layer: SQLAlchemy models, migrations, directive parsing, search, forms."""

@@ -1,0 +1,14 @@
+"""All models, imported here so ``Base.metadata`` is complete for Alembic and tests."""
+
+from store.db import Base
+from store.models.core import AuditLog, DialogState, OutboxMessage, ProcessedUpdate, User
+from store.models.directives import Campaign, Document, ReportingDuty, Section
+from store.models.units import Commune, Officer, OfficerProvince, Province
+from store.models.reports import Form, Period, PeriodUnit, Report
+
+__all__ = [
+    "Base", "User", "DialogState", "ProcessedUpdate", "OutboxMessage", "AuditLog",
+    "Document", "Section", "Campaign", "ReportingDuty",
+    "Province", "Commune", "Officer", "OfficerProvince",
+    "Form", "Period", "PeriodUnit", "Report",
+]

@@ -1,0 +1,51 @@
+"""The core pipeline on real databases: users, dialogs, redelivery, outbox, long replies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.services import build_services
+from bot.settings import Settings
+from handlers.app import build_router
+from handlers.core import BotCore
+from handlers.types import Incoming, UserRef
+from store.models import OutboxMessage, ProcessedUpdate
+
+ALICE = UserRef("test", "1", "1", "Alice")
+
+
+@pytest.fixture
+def core(database_url: str, tmp_path: Path, clock) -> BotCore:
+    settings = Settings(_env_file=None, database_url=database_url, data_dir=tmp_path / "d", load_samples=False)
+    return BotCore(build_services(settings, clock, startup=False), build_router())
+
+
+async def test_help_lists_commands(core: BotCore) -> None:
+    out = await core.handle(Incoming(user=ALICE, update_key="u1", command="help"))
+    assert "/help" in out[0].reply.text
+
+
+async def test_redelivered_update_is_not_handled_twice(core: BotCore) -> None:
+    first = await core.handle(Incoming(user=ALICE, update_key="u2", command="help"))
+    again = await core.handle(Incoming(user=ALICE, update_key="u2", command="help"))
+    assert first and again == []
+    with core.services.session_factory() as s:
+        assert s.scalar(select(func.count()).select_from(ProcessedUpdate)) == 1
+        assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+
+
+async def test_unknown_command_and_empty_text_get_polite_replies(core: BotCore) -> None:
+    out = await core.handle(Incoming(user=ALICE, update_key="u3", command="xyz"))
+    assert "Không có lệnh /xyz" in out[0].reply.text
+    out = await core.handle(Incoming(user=ALICE, update_key="u4", text="   "))
+    assert "Tin nhắn trống" in out[0].reply.text
+
+
+async def test_sent_replies_leave_the_queue(core: BotCore) -> None:
+    out = await core.handle(Incoming(user=ALICE, update_key="u5", command="help"))
+    core.mark_sent(out[0].outbox_id)
+    with core.services.session_factory() as s:
+        assert s.get(OutboxMessage, out[0].outbox_id).state == "sent"
