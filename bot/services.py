@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from typing import Callable, Optional
 
@@ -13,9 +14,26 @@ from store.migrate import upgrade
 
 log = logging.getLogger(__name__)
 
-# Feature start-up steps, run in order after migrations: seed units, load samples, build index.
+# Feature start-up steps, "module:function" taking Services, run in this order after migrations.
 StartupStep = Callable[[Services], None]
-STARTUP_STEPS: list[StartupStep] = []
+STARTUP_STEPS: list[str] = [
+    "store.units:seed_units",  # provinces and communes from vietnam-provinces
+    "store.ingest:load_samples",  # bundled directives on first start
+    "store.forms:load_sample_forms",  # bundled report forms
+    "store.search:ensure_index",  # load the persisted index, rebuild only when the corpus changed
+]
+
+
+def _resolve(spec: str) -> Optional[StartupStep]:
+    module_name, func_name = spec.split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        log.debug("start-up step %s not available yet", spec)
+        return None
+    return getattr(module, func_name)
 
 
 def build_services(settings: Settings, clock: Optional[Clock] = None, *, startup: bool = True) -> Services:
@@ -26,6 +44,8 @@ def build_services(settings: Settings, clock: Optional[Clock] = None, *, startup
                         clock=clock or SystemClock())
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if startup:
-        for step in STARTUP_STEPS:
-            step(services)
+        for spec in STARTUP_STEPS:
+            step = _resolve(spec)
+            if step is not None:
+                step(services)
     return services
