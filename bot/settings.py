@@ -25,6 +25,17 @@ class Settings(BaseSettings):
     # Outbox pacing (Telegram: 30 messages/s overall, 1/s per chat).
     outbox_rate_per_second: float = 28.0
     outbox_per_chat_interval_seconds: float = 1.0
+    outbox_max_attempts: int = 6  # network errors retried with backoff, then failed
+    outbox_lease_seconds: float = 60.0  # a claimed row is retried after this if its sender died
+    outbox_reply_grace_seconds: float = 30.0  # replies are the channel's to send; the sender takes crash leftovers
+    outbox_max_in_flight: int = 16  # concurrent sends (latency to Telegram is ~100-300 ms)
+
+    # Reminders (defaults for periods without their own policy; times are Asia/Ho_Chi_Minh).
+    reminder_offsets: str = "-7d@08:00,-3d@08:00,-1d@08:00,0d@08:00"  # before / on the due day
+    reminder_overdue_time: str = "08:00"  # daily while overdue, at this local time
+    reminder_overdue_limit: int = 5  # at most this many overdue reminders per period
+    quiet_hours: str = "21:00-07:00"  # nothing is sent then; what falls due waits for the morning
+    digest_time: str = "08:00"  # supervisors' daily overdue digest
 
     @property
     def files_dir(self) -> Path:

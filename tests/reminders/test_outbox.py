@@ -1,0 +1,218 @@
+"""The outbox sender on real databases: states, 429, blocked users, backoff, leases, pacing."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.services import build_services
+from bot.settings import Settings
+from handlers.context import Services, enqueue
+from handlers.types import Reply
+from reminders.outbox import OutboxSender, Pacer
+from reminders.transport import SendResult
+from store.db import transaction
+from store.models import OutboxMessage, User
+
+
+class FakeTransport:
+    """Records sends; answers from a script per chat (default ok)."""
+
+    channel = "test"
+
+    def __init__(self, script: dict[str, list[SendResult]] | None = None) -> None:
+        self.script = script or {}
+        self.sent: list[tuple[str, str]] = []
+        self.calls = 0
+
+    async def send(self, chat_id: str, reply: Reply) -> SendResult:
+        self.calls += 1
+        answers = self.script.get(chat_id)
+        result = answers.pop(0) if answers else SendResult(ok=True)
+        if result.ok:
+            self.sent.append((chat_id, reply.text))
+        return result
+
+
+def fast_pacer() -> Pacer:
+    return Pacer(rate=10_000, per_chat_interval=0.0)
+
+
+@pytest.fixture
+def services(database_url: str, tmp_path: Path, clock) -> Services:
+    settings = Settings(_env_file=None, database_url=database_url, data_dir=tmp_path / "d", load_samples=False)
+    return build_services(settings, clock, startup=False)
+
+
+def add_users(services: Services, n: int) -> list[int]:
+    now = services.clock.now()
+    with transaction(services.session_factory) as s:
+        users = [User(channel="test", external_id=str(i), chat_id=str(i), created_at=now, last_seen_at=now)
+                 for i in range(n)]
+        s.add_all(users)
+        s.flush()
+        return [u.id for u in users]
+
+
+def queue(services: Services, user_id: int, key: str, kind: str = "notice", text: str = "hi",
+          delay: timedelta = timedelta(0)) -> None:
+    now = services.clock.now()
+    with transaction(services.session_factory) as s:
+        enqueue(s, s.get(User, user_id), Reply(text=text), key=key, kind=kind, not_before=now + delay, now=now)
+
+
+def states(services: Services) -> dict[str, str]:
+    with services.session_factory() as s:
+        return {r.dedup_key: r.state for r in s.scalars(select(OutboxMessage))}
+
+
+async def test_sends_each_row_once_and_records_sent(services: Services) -> None:
+    ids = add_users(services, 3)
+    for i, uid in enumerate(ids):
+        queue(services, uid, f"k{i}", text=f"m{i}")
+    queue(services, ids[0], "k0", text="duplicate key")  # the same key is queued once
+    transport = FakeTransport()
+    sender = OutboxSender(services, {"test": transport}, pacer=fast_pacer())
+    assert await sender.drain_once() == 3
+    assert await sender.drain_once() == 0
+    assert sorted(transport.sent) == [("0", "m0"), ("1", "m1"), ("2", "m2")]
+    assert set(states(services).values()) == {"sent"}
+
+
+async def test_not_before_is_business_time(services: Services, clock) -> None:
+    (uid,) = add_users(services, 1)
+    queue(services, uid, "later", delay=timedelta(hours=2))
+    transport = FakeTransport()
+    sender = OutboxSender(services, {"test": transport}, pacer=fast_pacer())
+    assert await sender.drain_once() == 0
+    clock.jump(timedelta(hours=2))
+    assert await sender.drain_once() == 1
+
+
+async def test_blocked_user_marked_unreachable_never_retried(services: Services, clock) -> None:
+    (uid,) = add_users(services, 1)
+    queue(services, uid, "b")
+    transport = FakeTransport({"0": [SendResult(ok=False, blocked=True, error="Forbidden: bot was blocked")]})
+    sender = OutboxSender(services, {"test": transport}, pacer=fast_pacer())
+    await sender.drain_once()
+    clock.jump(timedelta(days=1))
+    await sender.drain_once()
+    assert transport.calls == 1
+    assert states(services) == {"b": "blocked"}
+    with services.session_factory() as s:
+        assert s.get(User, uid).reachable is False
+
+
+async def test_429_requeues_without_spending_an_attempt(services: Services) -> None:
+    (uid,) = add_users(services, 1)
+    queue(services, uid, "r")
+    transport = FakeTransport({"0": [SendResult(ok=False, retry_after=0.05)]})
+    sender = OutboxSender(services, {"test": transport}, pacer=fast_pacer())
+    await sender.drain_once()
+    with services.session_factory() as s:
+        row = s.scalar(select(OutboxMessage))
+        assert (row.state, row.attempts) == ("queued", 0)
+    await sender.drain_once()  # waits out retry_after (50 ms real time), then sends
+    assert states(services) == {"r": "sent"}
+    assert sender.stats.rate_limited == 1
+
+
+async def test_network_errors_back_off_then_fail(services: Services, clock) -> None:
+    services.settings.outbox_max_attempts = 3
+    (uid,) = add_users(services, 1)
+    queue(services, uid, "n")
+    errors = [SendResult(ok=False, error="timeout")] * 3
+    transport = FakeTransport({"0": list(errors)})
+    sender = OutboxSender(services, {"test": transport}, pacer=fast_pacer())
+    await sender.drain_once()
+    assert states(services) == {"n": "queued"}
+    assert await sender.drain_once() == 0  # backing off (by the injected clock)
+    clock.jump(timedelta(seconds=5))
+    await sender.drain_once()
+    clock.jump(timedelta(seconds=10))
+    await sender.drain_once()
+    assert states(services) == {"n": "failed"}
+    assert transport.calls == 3
+
+
+async def test_crashed_claim_is_retried_after_its_lease(services: Services, clock) -> None:
+    (uid,) = add_users(services, 1)
+    queue(services, uid, "c")
+    dead = OutboxSender(services, {"test": FakeTransport()}, pacer=fast_pacer())
+    (row_id, _, _), = dead._candidates()
+    assert dead._claim(row_id) is not None  # claimed, then the process "dies" before sending
+    transport = FakeTransport()
+    other = OutboxSender(services, {"test": transport}, pacer=fast_pacer())
+    assert await other.drain_once() == 0  # leased by the dead process
+    clock.jump(timedelta(seconds=services.settings.outbox_lease_seconds))
+    assert await other.drain_once() == 1
+    assert states(services) == {"c": "sent"}
+
+
+async def test_two_senders_never_send_a_row_twice(services: Services) -> None:
+    ids = add_users(services, 40)
+    for i, uid in enumerate(ids):
+        queue(services, uid, f"k{i}")
+    transport = FakeTransport()
+    a = OutboxSender(services, {"test": transport}, pacer=fast_pacer())
+    b = OutboxSender(services, {"test": transport}, pacer=fast_pacer())
+    await asyncio.gather(a.drain_once(), b.drain_once())
+    assert sorted(c for c, _ in transport.sent) == sorted(str(i) for i in range(40))
+
+
+async def test_fresh_replies_are_left_to_the_channel(services: Services, clock) -> None:
+    (uid,) = add_users(services, 1)
+    queue(services, uid, "reply:x", kind="reply")
+    transport = FakeTransport()
+    sender = OutboxSender(services, {"test": transport}, pacer=fast_pacer())
+    assert await sender.drain_once() == 0
+    clock.jump(timedelta(seconds=31))  # left queued by a crash: the sender takes it
+    assert await sender.drain_once() == 1
+
+
+async def test_other_channels_rows_stay_queued(services: Services) -> None:
+    (uid,) = add_users(services, 1)
+    queue(services, uid, "k")
+    sender = OutboxSender(services, {"telegram": FakeTransport()}, pacer=fast_pacer())
+    assert await sender.drain_once() == 0
+    assert states(services) == {"k": "queued"}
+
+
+async def test_one_message_per_chat_per_interval(services: Services) -> None:
+    (uid,) = add_users(services, 1)
+    for i in range(3):
+        queue(services, uid, f"k{i}")
+    transport = FakeTransport()
+    sender = OutboxSender(services, {"test": transport}, pacer=Pacer(rate=10_000, per_chat_interval=60))
+    assert await sender.drain_once() == 1
+    assert await sender.drain_once() == 0  # the same chat waits its interval
+
+
+async def test_pacer_grid_never_bursts() -> None:
+    pacer = Pacer(rate=100, per_chat_interval=0)
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    for i in range(20):
+        await pacer.acquire(str(i))
+    assert loop.time() - start >= 0.18  # 20 slots at 100/s: at most one slot of catch-up
+
+
+async def test_run_stops_on_event(services: Services) -> None:
+    ids = add_users(services, 2)
+    queue(services, ids[0], "a")
+    queue(services, ids[1], "b")
+    transport = FakeTransport()
+    stop = asyncio.Event()
+    sender = OutboxSender(services, {"test": transport}, pacer=fast_pacer())
+    task = asyncio.create_task(sender.run(stop))
+    for _ in range(100):
+        if len(transport.sent) == 2:
+            break
+        await asyncio.sleep(0.01)
+    stop.set()
+    await asyncio.wait_for(task, 5)
+    assert len(transport.sent) == 2
