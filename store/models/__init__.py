@@ -4,11 +4,12 @@ from store.db import Base
 from store.models.core import AuditLog, DialogState, OutboxMessage, ProcessedUpdate, User
 from store.models.directives import Campaign, Document, ReportingDuty, Section
 from store.models.units import Commune, Officer, OfficerProvince, Province
+from store.models.registration import InviteCode, RegistrationRequest
 from store.models.reports import Form, Period, PeriodUnit, Report
 
 __all__ = [
     "Base", "User", "DialogState", "ProcessedUpdate", "OutboxMessage", "AuditLog",
     "Document", "Section", "Campaign", "ReportingDuty",
-    "Province", "Commune", "Officer", "OfficerProvince",
+    "Province", "Commune", "Officer", "OfficerProvince", "RegistrationRequest", "InviteCode",
     "Form", "Period", "PeriodUnit", "Report",
 ]
