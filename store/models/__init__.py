@@ -6,10 +6,12 @@ from store.models.directives import Campaign, Document, ReportingDuty, Section
 from store.models.units import Commune, Officer, OfficerProvince, Province
 from store.models.registration import InviteCode, RegistrationRequest
 from store.models.reports import Form, Period, PeriodUnit, Report
+from store.models.reminders import Broadcast, ReminderLog, ReminderPolicy
 
 __all__ = [
     "Base", "User", "DialogState", "ProcessedUpdate", "OutboxMessage", "AuditLog",
     "Document", "Section", "Campaign", "ReportingDuty",
     "Province", "Commune", "Officer", "OfficerProvince", "RegistrationRequest", "InviteCode",
     "Form", "Period", "PeriodUnit", "Report",
+    "ReminderPolicy", "ReminderLog", "Broadcast",
 ]
