@@ -5,13 +5,13 @@ from store.models.core import AuditLog, DialogState, OutboxMessage, ProcessedUpd
 from store.models.directives import Campaign, Document, ReportingDuty, Section
 from store.models.units import Commune, Officer, OfficerProvince, Province
 from store.models.registration import InviteCode, RegistrationRequest
-from store.models.reports import Form, Period, PeriodUnit, Report
+from store.models.reports import Draft, Form, Period, PeriodUnit, Report, ReportFile, ReportRevision
 from store.models.reminders import Broadcast, ReminderLog, ReminderPolicy
 
 __all__ = [
     "Base", "User", "DialogState", "ProcessedUpdate", "OutboxMessage", "AuditLog",
     "Document", "Section", "Campaign", "ReportingDuty",
     "Province", "Commune", "Officer", "OfficerProvince", "RegistrationRequest", "InviteCode",
-    "Form", "Period", "PeriodUnit", "Report",
+    "Form", "Period", "PeriodUnit", "Report", "Draft", "ReportRevision", "ReportFile",
     "ReminderPolicy", "ReminderLog", "Broadcast",
 ]
