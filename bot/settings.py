@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Optional
 
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_SAMPLE_DIR = Path(__file__).resolve().parent.parent / "store" / "sample"
@@ -21,6 +23,9 @@ class Settings(BaseSettings):
     sample_dir: Path = REPO_SAMPLE_DIR
     load_samples: bool = True  # load bundled directives and forms on first start
     log_level: str = "INFO"
+    # TEST-ONLY: freeze the clock at this instant (BOT_FAKE_NOW=2026-06-25T08:00:00+07:00) so
+    # subprocess end-to-end tests control time; never set it in production.
+    fake_now: Optional[datetime] = Field(default=None, validation_alias=AliasChoices("BOT_FAKE_NOW", "fake_now"))
 
     # Outbox pacing (Telegram: 30 messages/s overall, 1/s per chat).
     outbox_rate_per_second: float = 28.0

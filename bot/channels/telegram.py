@@ -1,0 +1,228 @@
+"""The Telegram channel: python-telegram-bot long polling in front of the neutral core.
+
+Every update goes through one catch-all handler: converted to ``Incoming``, handled by the
+core (which records it and queues the replies in one transaction), then the replies are sent
+and marked. ``drop_pending_updates=False``: updates received while the bot was down are
+handled after restart, and a redelivered update is recognised by the core and not answered
+twice.
+
+Crash recovery of replies (one owner, so nothing is sent twice): replies the core queued but
+a killed process never sent stay ``queued`` in the outbox with kind='reply'. This channel
+sends them once at start-up, before polling and before the background outbox sender starts.
+The background sender (reminders.runtime) then only retries kind='reply' rows that are
+older than 30 s by the clock (failed live sends), never fresh ones in flight here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+from typing import Any, AsyncIterator, Optional
+
+from sqlalchemy import select
+from telegram import BotCommand, Update
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.channels.files import telegram_fetcher
+from bot.channels.telegram_convert import COMMAND_RE, to_incoming
+from bot.channels.telegram_send import TelegramTransport
+from bot.services import build_services
+from bot.settings import Settings
+from handlers import messages
+from handlers.app import build_router
+from handlers.context import Services
+from handlers.core import BotCore, QueuedReply
+from handlers.router import CANCEL_COMMAND
+from handlers.types import Reply
+from store.db import transaction
+from store.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+EDITED_MESSAGE = "Bot không đọc tin nhắn đã sửa. Anh/chị vui lòng gửi lại thành tin nhắn mới."
+CANCEL_DESCRIPTION = "Hủy thao tác đang làm"
+LEFTOVER_BATCH = 500
+
+
+def bot_commands(core: BotCore) -> list[BotCommand]:
+    """The command menu: public commands plus /huy, in Vietnamese."""
+    out: list[BotCommand] = []
+    for info in core.router.visible_commands(None):
+        if COMMAND_RE.match(f"/{info.name}") and len(info.name) <= 32 and info.name != CANCEL_COMMAND:
+            out.append(BotCommand(info.name, (info.description or info.name)[:256]))
+    out.append(BotCommand(CANCEL_COMMAND, CANCEL_DESCRIPTION))
+    return out[:100]
+
+
+class TelegramChannel:
+    """Owns the PTB Application, the core it feeds and the background outbox work."""
+
+    def __init__(self, settings: Settings, services: Optional[Services] = None,
+                 core: Optional[BotCore] = None) -> None:
+        if not settings.bot_token:
+            raise ValueError("BOT_TOKEN is required for the Telegram channel")
+        self.settings = settings
+        self.services = services or build_services(settings)
+        self.core = core or BotCore(self.services, build_router())
+        base = settings.telegram_api_base_url.rstrip("/")
+        self.app: Application = (
+            ApplicationBuilder().token(settings.bot_token)
+            .base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
+            .post_init(self._post_init).post_shutdown(self._post_shutdown)
+            .build()
+        )
+        self.app.add_handler(TypeHandler(Update, self.on_update))
+        self.app.add_error_handler(self.on_error)
+        self.transport = TelegramTransport(self.app.bot)
+        self._stop_background = asyncio.Event()
+        self._background: Optional[asyncio.Task[None]] = None
+
+    # -- PTB callbacks -------------------------------------------------------
+    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Converts an update, lets the core handle it, sends the queued replies."""
+        if update.callback_query is not None:
+            # Answer at once so the user's button stops spinning, whatever happens next.
+            with contextlib.suppress(Exception):
+                await update.callback_query.answer()
+        if update.edited_message is not None:
+            chat = update.effective_chat
+            if chat is not None and chat.type == "private":
+                await context.bot.send_message(chat.id, EDITED_MESSAGE)
+            return
+        incoming = to_incoming(update, context.bot.username)
+        if incoming is None:
+            log.debug("update %s not for the core; ignored", update.update_id)
+            return
+        queued = await self.core.handle(incoming)
+        await self.deliver(incoming.user.chat_id, queued)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Logs any error of the PTB layer and tells the user politely; polling goes on."""
+        log.error("error while handling update %s", getattr(update, "update_id", update), exc_info=context.error)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            with contextlib.suppress(Exception):
+                await context.bot.send_message(update.effective_chat.id, messages.ERROR)
+
+    # -- sending -------------------------------------------------------------
+    async def deliver(self, chat_id: str, queued: list[QueuedReply]) -> None:
+        """Send replies in order and record each outcome in the outbox."""
+        for item in queued:
+            await self._send_one(item.outbox_id, chat_id, item.reply)
+
+    async def _send_one(self, outbox_id: int, chat_id: str, reply: Reply) -> bool:
+        result = await self.transport.send(chat_id, reply)
+        if result.ok:
+            self.core.mark_sent(outbox_id)
+            return True
+        if result.blocked:
+            log.info("chat %s blocked the bot; reply %s dropped", chat_id, outbox_id)
+        else:
+            log.warning("reply %s to chat %s not sent: %s", outbox_id, chat_id, result.error)
+        self.core.mark_failed(outbox_id, result.error or "send failed", blocked=result.blocked)
+        return False
+
+    async def send_leftovers(self) -> int:
+        """Send replies queued by a process that died before sending them; returns how many."""
+        sent, after_id = 0, 0
+        while True:
+            with transaction(self.services.session_factory) as session:
+                rows = session.execute(
+                    select(OutboxMessage.id, OutboxMessage.chat_id, OutboxMessage.payload)
+                    .where(OutboxMessage.channel == "telegram", OutboxMessage.kind == "reply",
+                           OutboxMessage.state == "queued", OutboxMessage.id > after_id)
+                    .order_by(OutboxMessage.id).limit(LEFTOVER_BATCH)
+                ).all()
+            if not rows:
+                break
+            for outbox_id, chat_id, payload in rows:
+                after_id = outbox_id
+                try:
+                    reply = Reply.from_payload(payload)
+                except (TypeError, ValueError) as exc:
+                    log.error("outbox %s has an unreadable payload: %s", outbox_id, exc)
+                    self.core.mark_failed(outbox_id, f"bad payload: {exc}")
+                    continue
+                sent += await self._send_one(outbox_id, chat_id, reply)
+        if sent:
+            log.info("sent %d reply(ies) left queued by the previous run", sent)
+        return sent
+
+    # -- lifecycle -----------------------------------------------------------
+    async def _post_init(self, app: Application) -> None:
+        self.services.extras["fetch_file"] = telegram_fetcher(app.bot)
+        try:
+            await app.bot.set_my_commands(bot_commands(self.core))
+        except Exception:  # the menu is a convenience; serving matters more
+            log.exception("setMyCommands failed")
+        await self.send_leftovers()
+        self._start_background()
+
+    async def _post_shutdown(self, app: Application) -> None:
+        await self._stop_background_task()
+
+    def _start_background(self) -> None:
+        try:
+            runtime = importlib.import_module("reminders.runtime")
+        except ModuleNotFoundError as exc:
+            if exc.name != "reminders.runtime":
+                raise
+            log.warning("reminders.runtime not available: no outbox sender or reminder sweep")
+            return
+        self._stop_background = asyncio.Event()
+        transports: dict[str, Any] = {"telegram": self.transport}
+        self._background = asyncio.create_task(
+            runtime.run_background(self.services, transports, self._stop_background), name="background")
+        self._background.add_done_callback(_log_task_end)
+
+    async def _stop_background_task(self) -> None:
+        if self._background is None:
+            return
+        self._stop_background.set()
+        try:
+            await asyncio.wait_for(self._background, timeout=10)
+        except (asyncio.TimeoutError, asyncio.CancelledError):
+            self._background.cancel()
+        except Exception:
+            log.exception("background work ended with an error")
+        self._background = None
+
+    @contextlib.asynccontextmanager
+    async def running(self, poll_timeout: float = 1.0) -> AsyncIterator["TelegramChannel"]:
+        """Serve inside the current event loop (tests): what run_polling does, minus signals."""
+        app = self.app
+        await app.initialize()
+        try:
+            await self._post_init(app)
+            assert app.updater is not None
+            await app.updater.start_polling(timeout=poll_timeout, drop_pending_updates=False,
+                                            allowed_updates=Update.ALL_TYPES)
+            await app.start()
+            try:
+                yield self
+            finally:
+                if app.updater.running:
+                    await app.updater.stop()
+                if app.running:
+                    await app.stop()
+                await self._post_shutdown(app)
+        finally:
+            await app.shutdown()
+
+    def run(self) -> None:
+        """Serve until SIGINT/SIGTERM (blocking)."""
+        self.app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+
+
+def _log_task_end(task: "asyncio.Task[None]") -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("background work stopped", exc_info=task.exception())
+
+
+def run_telegram(settings: Settings) -> int:
+    """Entry point used by ``python -m bot`` when BOT_TOKEN is set."""
+    channel = TelegramChannel(settings)
+    log.info("serving Telegram through %s", settings.telegram_api_base_url)
+    channel.run()
+    return 0

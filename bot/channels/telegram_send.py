@@ -1,0 +1,105 @@
+"""Rendering neutral replies for Telegram and sending them: the Telegram side of the outbox."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from pathlib import Path
+from typing import Optional, Union
+
+from telegram import (Bot, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup,
+                      ReplyKeyboardRemove)
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+
+from handlers.text import TELEGRAM_LIMIT, split_message
+from handlers.types import Attachment, Reply
+from reminders.transport import SendResult
+
+log = logging.getLogger(__name__)
+
+CAPTION_LIMIT = 1024
+# Telegram refuses an empty text; a reply that is only buttons gets this line.
+BUTTONS_ONLY_TEXT = "Mời anh/chị chọn:"
+
+Markup = Union[InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove]
+
+
+def markup_for(reply: Reply) -> Optional[Markup]:
+    """Inline buttons win; else a one-time reply keyboard for contact/location; else removal."""
+    if reply.buttons:
+        return InlineKeyboardMarkup([[InlineKeyboardButton(b.text, callback_data=b.data) for b in row]
+                                     for row in reply.buttons])
+    keys = []
+    if reply.request_contact:
+        keys.append([KeyboardButton(reply.request_contact, request_contact=True)])
+    if reply.request_location:
+        keys.append([KeyboardButton(reply.request_location, request_location=True)])
+    if keys:
+        return ReplyKeyboardMarkup(keys, one_time_keyboard=True, resize_keyboard=True)
+    if reply.remove_keyboard:
+        return ReplyKeyboardRemove()
+    return None
+
+
+def _seconds(value: Union[int, float, timedelta]) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class TelegramTransport:
+    """Sends one neutral Reply to a chat; Telegram errors come back as SendResult data."""
+
+    channel = "telegram"
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send(self, chat_id: str, reply: Reply) -> SendResult:
+        """Send a reply; 429 → retry_after, 403 → blocked, other failures → error (retried)."""
+        try:
+            await self._deliver(int(chat_id), reply)
+            return SendResult(ok=True)
+        except RetryAfter as exc:
+            return SendResult(ok=False, retry_after=_seconds(exc.retry_after), error=str(exc))
+        except Forbidden as exc:
+            return SendResult(ok=False, blocked=True, error=str(exc))
+        except (TimedOut, NetworkError) as exc:  # TimedOut is a NetworkError; BadRequest too
+            kind = "bad request" if isinstance(exc, BadRequest) else "network"
+            return SendResult(ok=False, error=f"{kind}: {exc}")
+        except TelegramError as exc:
+            return SendResult(ok=False, error=f"telegram: {exc}")
+        except (OSError, ValueError) as exc:  # a queued attachment vanished, a bad chat id
+            return SendResult(ok=False, error=f"{type(exc).__name__}: {exc}")
+
+    async def _deliver(self, chat_id: int, reply: Reply) -> None:
+        markup = markup_for(reply)
+        attachment = reply.image or reply.document
+        text = reply.text or ""
+        if attachment is None:
+            parts = split_message(text, TELEGRAM_LIMIT) if text.strip() else []
+            if not parts:
+                if markup is None:
+                    return  # nothing to show
+                parts = [BUTTONS_ONLY_TEXT]
+            for part in parts[:-1]:
+                await self.bot.send_message(chat_id, part)
+            await self.bot.send_message(chat_id, parts[-1], reply_markup=markup)
+            return
+        caption: Optional[str] = text if text and len(text) <= CAPTION_LIMIT else None
+        if text and caption is None:  # too long for a caption: text first, the file after
+            for part in split_message(text, TELEGRAM_LIMIT):
+                await self.bot.send_message(chat_id, part)
+        data = _attachment_bytes(attachment)
+        if reply.image is not None:
+            await self.bot.send_photo(chat_id, photo=data, caption=caption, reply_markup=markup)
+        if reply.document is not None:
+            await self.bot.send_document(chat_id, document=data, filename=reply.document.file_name,
+                                         caption=caption if reply.image is None else None,
+                                         reply_markup=markup if reply.image is None else None)
+
+
+def _attachment_bytes(att: Attachment) -> bytes:
+    if att.content is not None:
+        return att.content
+    if not att.path:
+        raise ValueError(f"attachment {att.file_name!r} has neither path nor content")
+    return Path(att.path).read_bytes()

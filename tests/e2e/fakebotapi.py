@@ -1,0 +1,494 @@
+"""A fake Telegram Bot API server on 127.0.0.1 for end-to-end tests and benchmarks.
+
+It speaks enough of the Bot API for python-telegram-bot: getMe, getUpdates (long polling,
+updates confirmed by a later ``offset`` exactly like Telegram), sending methods (recorded,
+files kept), callback answers, getFile plus file downloads, setMyCommands. Tests push
+updates with ``push_*`` and wait for the bot's calls with ``wait_for``.
+
+Optional limit enforcement mimics Telegram: 429 with ``parameters.retry_after`` past
+``overall_rate`` sends per second or more than one send per second to a chat (sliding
+windows over real time), and 403 for chat ids that "blocked" the bot. Per-chat counts of
+200/429/403 answers are kept for the broadcast benchmark; every check is O(1) amortized.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import math
+import time
+from collections import Counter, defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional, Union
+
+from aiohttp import web
+
+BOT_ID = 7000000001
+BOT_USERNAME = "thidua_test_bot"
+SEND_METHODS = {"sendMessage", "sendPhoto", "sendDocument", "sendSticker", "sendLocation",
+                "sendVoice", "sendVideo", "sendAnimation", "sendAudio", "sendMediaGroup"}
+JSON_KEYS = {"reply_markup", "commands", "scope", "allowed_updates", "entities", "caption_entities",
+             "link_preview_options", "reply_parameters", "media"}
+INT_KEYS = {"offset", "limit", "timeout", "message_id", "reply_to_message_id"}
+
+
+@dataclass(frozen=True)
+class FakeUser:
+    """A Telegram account on the test side; its private chat id equals its user id."""
+
+    id: int
+    first_name: str = "Cán bộ"
+    last_name: str = ""
+    username: Optional[str] = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
+        if self.last_name:
+            data["last_name"] = self.last_name
+        if self.username:
+            data["username"] = self.username
+        return data
+
+    def chat_json(self) -> dict[str, Any]:
+        return {"id": self.id, "type": "private", "first_name": self.first_name}
+
+
+UserLike = Union[FakeUser, int]
+
+
+def _user(user: UserLike) -> FakeUser:
+    return user if isinstance(user, FakeUser) else FakeUser(id=int(user), first_name=f"User{user}")
+
+
+@dataclass
+class Call:
+    """One request the bot made; ``status`` is the HTTP-like code answered (None while hung)."""
+
+    method: str
+    params: dict[str, Any]
+    time: float
+    status: Optional[int] = None
+    files: dict[str, bytes] = field(default_factory=dict)
+    result: Any = None
+
+    @property
+    def chat_id(self) -> Optional[int]:
+        value = self.params.get("chat_id")
+        try:
+            return int(value) if value is not None else None
+        except (TypeError, ValueError):
+            return None
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text") or self.params.get("caption") or "")
+
+    @property
+    def reply_markup(self) -> Optional[dict[str, Any]]:
+        return self.params.get("reply_markup")
+
+    @property
+    def inline_buttons(self) -> list[dict[str, Any]]:
+        markup = self.reply_markup or {}
+        return [b for row in markup.get("inline_keyboard", []) for b in row]
+
+
+class FakeBotAPI:
+    """The server plus its test-side controls. Use as ``async with FakeBotAPI() as api``."""
+
+    def __init__(self, token: str = "123456:TEST-TOKEN", *, enforce_limits: bool = False,
+                 overall_rate: int = 30, per_chat_interval: float = 1.0, retry_after: int = 1) -> None:
+        self.token = token
+        self.enforce_limits = enforce_limits
+        self.overall_rate = overall_rate
+        self.per_chat_interval = per_chat_interval
+        self.retry_after = retry_after
+        self.blocked_chats: set[int] = set()
+        self.calls: list[Call] = []
+        self.commands: list[dict[str, Any]] = []
+        self.counts: dict[int, Counter[int]] = defaultdict(Counter)  # chat -> {200: n, 429: n, 403: n}
+        self.hang_methods: set[str] = set()  # requests of these methods never get an answer
+        self.delay: dict[str, float] = {}  # method -> seconds to wait before answering
+        self._updates: deque[dict[str, Any]] = deque()
+        self._update_ids = itertools.count(1)
+        self._message_ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
+        self._files: dict[str, bytes] = {}
+        self._file_seq = itertools.count(1)
+        self._new_update = asyncio.Event()
+        self._new_call = asyncio.Event()
+        self._recent_sends: deque[float] = deque()  # send times within the last second
+        self._last_send_by_chat: dict[int, float] = {}
+        self._runner: Optional[web.AppRunner] = None
+        self.port = 0
+        self.get_updates_calls = 0
+
+    # -- lifecycle -----------------------------------------------------------
+    async def start(self) -> "FakeBotAPI":
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle_method)
+        app.router.add_get("/file/bot{token}/{path:.*}", self._handle_file)
+        self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def stop(self) -> None:
+        self._new_update.set()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> "FakeBotAPI":
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    @property
+    def url(self) -> str:
+        """The value for TELEGRAM_API_BASE_URL."""
+        return f"http://127.0.0.1:{self.port}"
+
+    # -- test side: incoming updates -------------------------------------------
+    def push_update(self, payload: dict[str, Any]) -> int:
+        """Queue a raw update body (without update_id); returns the update id."""
+        update_id = next(self._update_ids)
+        self._updates.append({"update_id": update_id, **payload})
+        self._new_update.set()
+        return update_id
+
+    def _message(self, user: FakeUser, **content: Any) -> dict[str, Any]:
+        return {"message_id": next(self._message_ids[user.id]), "date": int(time.time()),
+                "chat": user.chat_json(), "from": user.to_json(), **content}
+
+    def push_message(self, user: UserLike, text: str) -> int:
+        u = _user(user)
+        content: dict[str, Any] = {"text": text}
+        if text.startswith("/"):
+            length = len(text.split()[0]) if text.split() else 1
+            content["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        return self.push_update({"message": self._message(u, **content)})
+
+    def push_command(self, user: UserLike, command: str, args: str = "", *, botname: Optional[str] = None) -> int:
+        text = f"/{command}" + (f"@{botname}" if botname else "") + (f" {args}" if args else "")
+        return self.push_message(user, text)
+
+    def push_edited_message(self, user: UserLike, text: str) -> int:
+        u = _user(user)
+        msg = self._message(u, text=text)
+        msg["edit_date"] = int(time.time())
+        return self.push_update({"edited_message": msg})
+
+    def push_callback(self, user: UserLike, data: str, message_id: int = 1) -> int:
+        u = _user(user)
+        message = {"message_id": message_id, "date": int(time.time()), "chat": u.chat_json(),
+                   "from": self._bot_json(), "text": "…"}
+        return self.push_update({"callback_query": {
+            "id": f"cb{next(self._file_seq)}", "from": u.to_json(), "chat_instance": f"ci{u.id}",
+            "data": data, "message": message}})
+
+    def push_contact(self, user: UserLike, phone: str, contact_user_id: Optional[int] = None,
+                     first_name: str = "Cán bộ") -> int:
+        u = _user(user)
+        contact: dict[str, Any] = {"phone_number": phone, "first_name": first_name}
+        if contact_user_id is not None:
+            contact["user_id"] = contact_user_id
+        return self.push_update({"message": self._message(u, contact=contact)})
+
+    def register_file(self, content: bytes, *, file_id: Optional[str] = None) -> str:
+        """Make bytes downloadable through getFile; returns the file_id."""
+        file_id = file_id or f"file{next(self._file_seq)}"
+        self._files[file_id] = content
+        return file_id
+
+    def push_photo(self, user: UserLike, content: bytes = b"\xff\xd8fake-jpeg", caption: Optional[str] = None) -> int:
+        u = _user(user)
+        big = self.register_file(content)
+        small = self.register_file(content[:10])
+        sizes = [{"file_id": small, "file_unique_id": f"u{small}", "width": 90, "height": 60, "file_size": len(content[:10])},
+                 {"file_id": big, "file_unique_id": f"u{big}", "width": 1280, "height": 853, "file_size": len(content)}]
+        extra = {"caption": caption} if caption else {}
+        return self.push_update({"message": self._message(u, photo=sizes, **extra)})
+
+    def push_document(self, user: UserLike, content: bytes = b"%PDF-1.4 fake", file_name: str = "baocao.pdf",
+                      mime_type: str = "application/pdf") -> int:
+        u = _user(user)
+        fid = self.register_file(content)
+        doc = {"file_id": fid, "file_unique_id": f"u{fid}", "file_name": file_name, "mime_type": mime_type,
+               "file_size": len(content)}
+        return self.push_update({"message": self._message(u, document=doc)})
+
+    def push_sticker(self, user: UserLike) -> int:
+        u = _user(user)
+        fid = self.register_file(b"RIFFwebp")
+        sticker = {"file_id": fid, "file_unique_id": f"u{fid}", "width": 512, "height": 512,
+                   "is_animated": False, "is_video": False, "type": "regular", "emoji": "👍"}
+        return self.push_update({"message": self._message(u, sticker=sticker)})
+
+    def push_voice(self, user: UserLike, content: bytes = b"OggS") -> int:
+        u = _user(user)
+        fid = self.register_file(content)
+        voice = {"file_id": fid, "file_unique_id": f"u{fid}", "duration": 2, "mime_type": "audio/ogg"}
+        return self.push_update({"message": self._message(u, voice=voice)})
+
+    def push_location(self, user: UserLike, latitude: float, longitude: float) -> int:
+        u = _user(user)
+        return self.push_update({"message": self._message(u, location={"latitude": latitude, "longitude": longitude})})
+
+    def push_my_chat_member(self, user: UserLike, status: str) -> int:
+        """``status``: "kicked" (the user blocked the bot) or "member" (unblocked)."""
+        u = _user(user)
+        old = "member" if status == "kicked" else "kicked"
+
+        def member(s: str) -> dict[str, Any]:
+            data: dict[str, Any] = {"user": self._bot_json(), "status": s}
+            if s == "kicked":
+                data["until_date"] = 0
+            return data
+
+        return self.push_update({"my_chat_member": {
+            "chat": u.chat_json(), "from": u.to_json(), "date": int(time.time()),
+            "old_chat_member": member(old), "new_chat_member": member(status)}})
+
+    @property
+    def pending_updates(self) -> int:
+        """Updates not yet confirmed by the bot (a later offset)."""
+        return len(self._updates)
+
+    # -- test side: outgoing calls ---------------------------------------------
+    def sent(self, chat_id: Optional[int] = None, method: Optional[str] = None) -> list[Call]:
+        """Answered (status 200) sending calls, optionally for one chat / method."""
+        return [c for c in self.calls if c.status == 200 and c.method in SEND_METHODS
+                and (chat_id is None or c.chat_id == int(chat_id)) and (method is None or c.method == method)]
+
+    def calls_of(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    async def wait_for(self, chat_id: Optional[int] = None, predicate: Optional[Callable[[Call], bool]] = None,
+                       count: int = 1, timeout: float = 10.0, method: Optional[str] = None) -> list[Call]:
+        """Wait until ``count`` answered sends to ``chat_id`` match ``predicate``; return them all.
+
+        Without ``method`` it matches every sending method; with ``method`` any recorded call
+        of that method (e.g. "answerCallbackQuery", "setMyCommands").
+        """
+        deadline = asyncio.get_running_loop().time() + timeout
+
+        def matching() -> list[Call]:
+            if method is not None and method not in SEND_METHODS:
+                pool = [c for c in self.calls if c.method == method and c.status is not None]
+            else:
+                pool = self.sent(chat_id, method)
+            return [c for c in pool if predicate is None or predicate(c)]
+
+        while True:
+            self._new_call.clear()  # before checking, so a call landing meanwhile wakes us
+            found = matching()
+            if len(found) >= count:
+                return found
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                seen = [(c.method, c.chat_id, c.status, c.text[:80]) for c in self.calls[-10:]]
+                raise AssertionError(f"timed out waiting for {count} call(s) to chat {chat_id}; "
+                                     f"got {len(found)}; last calls: {seen}")
+            try:
+                await asyncio.wait_for(self._new_call.wait(), min(remaining, 0.5))
+            except asyncio.TimeoutError:
+                pass
+
+    async def wait_until(self, condition: Callable[[], bool], timeout: float = 10.0) -> None:
+        """Wait until ``condition()`` holds, re-checking on every call the bot makes."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            self._new_call.clear()
+            if condition():
+                return
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                raise AssertionError("timed out waiting for condition")
+            try:
+                await asyncio.wait_for(self._new_call.wait(), min(remaining, 0.2))
+            except asyncio.TimeoutError:
+                pass
+
+    def status_totals(self) -> Counter[int]:
+        total: Counter[int] = Counter()
+        for counter in self.counts.values():
+            total.update(counter)
+        return total
+
+    # -- server side -------------------------------------------------------------
+    def _bot_json(self) -> dict[str, Any]:
+        return {"id": BOT_ID, "is_bot": True, "first_name": "Trợ lý thi đua", "username": BOT_USERNAME}
+
+    async def _params(self, request: web.Request) -> tuple[dict[str, Any], dict[str, bytes]]:
+        params: dict[str, Any] = dict(request.query)
+        files: dict[str, bytes] = {}
+        ctype = request.content_type
+        if ctype == "application/json":
+            body = await request.json()
+            params.update(body or {})
+            return params, files
+        if ctype.startswith("multipart/"):
+            reader = await request.multipart()
+            async for part in reader:
+                if part.filename is not None:  # type: ignore[union-attr]
+                    files[part.name or "file"] = bytes(await part.read())  # type: ignore[union-attr]
+                    params.setdefault("_filenames", {})[part.name] = part.filename  # type: ignore[union-attr]
+                else:
+                    params[part.name or ""] = await part.text()  # type: ignore[union-attr]
+        elif request.can_read_body:
+            form = await request.post()
+            params.update({k: v for k, v in form.items() if isinstance(v, str)})
+        for key, value in list(params.items()):
+            if not isinstance(value, str):
+                continue
+            if key in JSON_KEYS and value[:1] in "[{":
+                params[key] = json.loads(value)
+            elif key in INT_KEYS or key == "chat_id":
+                try:
+                    params[key] = int(value)
+                except ValueError:
+                    pass
+        return params, files
+
+    def _record(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> Call:
+        call = Call(method=method, params=params, time=time.monotonic(), files=files)
+        self.calls.append(call)
+        return call
+
+    def _finish(self, call: Call, status: int, result: Any = None) -> None:
+        call.status, call.result = status, result
+        self._new_call.set()
+
+    @staticmethod
+    def _ok(result: Any) -> web.Response:
+        return web.json_response({"ok": True, "result": result})
+
+    @staticmethod
+    def _error(status: int, description: str, **parameters: Any) -> web.Response:
+        body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+        if parameters:
+            body["parameters"] = parameters
+        return web.json_response(body, status=status)
+
+    async def _handle_method(self, request: web.Request) -> web.StreamResponse:
+        method = request.match_info["method"]
+        if request.match_info["token"] != self.token:
+            return self._error(401, "Unauthorized")
+        params, files = await self._params(request)
+        if method == "getUpdates":
+            return await self._get_updates(params)
+        call = self._record(method, params, files)
+        if method in self.hang_methods:
+            self._new_call.set()
+            await asyncio.Event().wait()  # until the client goes away or the server stops
+        if self.delay.get(method):
+            await asyncio.sleep(self.delay[method])
+        try:
+            status, response, result = self._answer(method, params, files)
+        except Exception as exc:  # a malformed request: answer like Telegram does
+            status, response, result = 400, self._error(400, f"Bad Request: {exc}"), None
+        self._finish(call, status, result)
+        return response
+
+    def _answer(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> tuple[int, web.Response, Any]:
+        if method == "getMe":
+            bot = {**self._bot_json(), "can_join_groups": True, "can_read_all_group_messages": False,
+                   "supports_inline_queries": False}
+            return 200, self._ok(bot), bot
+        if method in ("deleteWebhook", "close", "logOut", "sendChatAction", "answerCallbackQuery",
+                      "setMyDescription", "setMyShortDescription", "deleteMyCommands", "setChatMenuButton"):
+            return 200, self._ok(True), True
+        if method == "getWebhookInfo":
+            info = {"url": "", "has_custom_certificate": False, "pending_update_count": len(self._updates)}
+            return 200, self._ok(info), info
+        if method == "setMyCommands":
+            self.commands = list(params.get("commands") or [])
+            return 200, self._ok(True), True
+        if method == "getMyCommands":
+            return 200, self._ok(self.commands), self.commands
+        if method == "getFile":
+            fid = str(params.get("file_id"))
+            if fid not in self._files:
+                return 400, self._error(400, "Bad Request: invalid file_id"), None
+            result = {"file_id": fid, "file_unique_id": f"u{fid}", "file_size": len(self._files[fid]),
+                      "file_path": f"files/{fid}"}
+            return 200, self._ok(result), result
+        if method in SEND_METHODS:
+            return self._send(method, params, files)
+        if method in ("editMessageText", "editMessageReplyMarkup", "editMessageCaption"):
+            chat_id = int(params.get("chat_id", 0))
+            result = {"message_id": int(params.get("message_id", 0)), "date": int(time.time()),
+                      "chat": {"id": chat_id, "type": "private"}, "from": self._bot_json(),
+                      "text": params.get("text", "…")}
+            return 200, self._ok(result), result
+        return 404, self._error(404, "Not Found: method not found"), None
+
+    def _send(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> tuple[int, web.Response, Any]:
+        chat_id = int(params["chat_id"])
+        if chat_id in self.blocked_chats:
+            self.counts[chat_id][403] += 1
+            return 403, self._error(403, "Forbidden: bot was blocked by the user"), None
+        if self.enforce_limits:
+            now = time.monotonic()
+            recent = self._recent_sends
+            while recent and now - recent[0] >= 1.0:
+                recent.popleft()
+            last = self._last_send_by_chat.get(chat_id)
+            if len(recent) >= self.overall_rate or (last is not None and now - last < self.per_chat_interval):
+                self.counts[chat_id][429] += 1
+                wait = self.retry_after if len(recent) >= self.overall_rate else max(
+                    1, math.ceil(self.per_chat_interval - (now - (last or now))))
+                return 429, self._error(429, f"Too Many Requests: retry after {wait}", retry_after=wait), None
+            recent.append(now)
+            self._last_send_by_chat[chat_id] = now
+        self.counts[chat_id][200] += 1
+        message: dict[str, Any] = {"message_id": next(self._message_ids[chat_id]), "date": int(time.time()),
+                                   "chat": {"id": chat_id, "type": "private"}, "from": self._bot_json()}
+        if method == "sendMessage":
+            if not str(params.get("text", "")).strip():
+                self.counts[chat_id][200] -= 1
+                return 400, self._error(400, "Bad Request: message text is empty"), None
+            if len(str(params["text"])) > 4096:
+                self.counts[chat_id][200] -= 1
+                return 400, self._error(400, "Bad Request: message is too long"), None
+            message["text"] = params["text"]
+        elif method == "sendPhoto":
+            fid = self.register_file(files.get("photo", b""))
+            message["photo"] = [{"file_id": fid, "file_unique_id": f"u{fid}", "width": 800, "height": 600}]
+        elif method == "sendDocument":
+            fid = self.register_file(files.get("document", b""))
+            name = (params.get("_filenames") or {}).get("document", "file")
+            message["document"] = {"file_id": fid, "file_unique_id": f"u{fid}", "file_name": name}
+        if params.get("caption"):
+            message["caption"] = params["caption"]
+        return 200, self._ok(message), message
+
+    async def _get_updates(self, params: dict[str, Any]) -> web.Response:
+        self.get_updates_calls += 1
+        offset = int(params.get("offset") or 0)
+        limit = max(1, min(100, int(params.get("limit") or 100)))
+        timeout = float(params.get("timeout") or 0)
+        if offset:
+            # Like Telegram: an offset confirms every update with a smaller id.
+            while self._updates and self._updates[0]["update_id"] < offset:
+                self._updates.popleft()
+        if not self._updates and timeout > 0:
+            self._new_update.clear()
+            try:
+                await asyncio.wait_for(self._new_update.wait(), timeout)
+            except asyncio.TimeoutError:
+                pass
+        batch = list(itertools.islice(self._updates, limit))
+        return self._ok(batch)
+
+    async def _handle_file(self, request: web.Request) -> web.StreamResponse:
+        path = request.match_info["path"]
+        fid = path.rsplit("/", 1)[-1]
+        self._record("downloadFile", {"path": path}, {})
+        if request.match_info["token"] != self.token or fid not in self._files:
+            return web.Response(status=404)
+        return web.Response(body=self._files[fid], content_type="application/octet-stream")
