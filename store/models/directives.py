@@ -29,6 +29,7 @@ class Document(Base):
     issued_month: Mapped[Optional[int]]
     issued_day: Mapped[Optional[int]]
     title: Mapped[str] = mapped_column(Text, default="")
+    theme: Mapped[Optional[str]] = mapped_column(Text)  # chủ đề: the quoted slogan the document launches
     signer: Mapped[Optional[str]] = mapped_column(String(200))
     signer_title: Mapped[Optional[str]] = mapped_column(String(200))
     recipients: Mapped[list[Any]] = mapped_column(default=list)

@@ -1,0 +1,145 @@
+"""Campaigns named in quotes (with their periods), the document's theme, and reporting duties."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Optional
+
+from store.directive_text import UPPER, fold, sentences
+
+_QUOTES = re.compile(r"“(?P<a>[^“”\n]{4,500})”|\"(?P<b>[^\"\n]{4,500})\"")
+_SEPARATOR_ONLY = re.compile(r"^[\s,;]*(?:và|hoặc)?[\s,;]*$")
+_CAMPAIGN_WORDS = re.compile(r"(phong trào|cuộc vận động|chủ đề|phương châm)", re.I)
+_LAUNCHED_BY_OTHERS = re.compile(r"\b(do|đã|được)\b[^.;“”]{0,80}phát động", re.I)
+_RANGE = r"\(?\s*(?P<y1>(?:19|20)\d\d)\s*[-–—]\s*(?P<y2>(?:19|20)\d\d)\s*\)?"
+_PERIOD_AFTER = re.compile(
+    rf"^[\s,]*(?:(?:giai đoạn|nhiệm kỳ|thời kỳ|trong giai đoạn)\s*{_RANGE}|{_RANGE.replace('y1', 'y3').replace('y2', 'y4')}"
+    r"|(?:trong\s+)?năm\s+(?P<year>(?:19|20)\d\d))", re.I)
+_PERIOD_INSIDE = re.compile(rf"(?:giai đoạn|nhiệm kỳ)\s*{_RANGE}\s*$|năm\s+(?P<year>(?:19|20)\d\d)\s*$", re.I)
+
+
+@dataclass
+class ParsedCampaign:
+    name: str
+    kind: str = "phong trào"
+    period_text: Optional[str] = None
+    start_date: Optional[date] = None
+    end_date: Optional[date] = None
+
+
+@dataclass
+class ParsedDuty:
+    text: str
+    frequencies: list[str] = field(default_factory=list)
+
+
+def _period(y1: int, y2: Optional[int] = None) -> tuple[str, date, date]:
+    if y2 is None or y2 == y1:
+        return f"năm {y1}", date(y1, 1, 1), date(y1, 12, 31)
+    return f"{y1}-{y2}", date(y1, 1, 1), date(y2, 12, 31)
+
+
+def _period_from(m: re.Match[str]) -> Optional[tuple[str, date, date]]:
+    groups = m.groupdict()
+    for a, b in (("y1", "y2"), ("y3", "y4")):
+        if groups.get(a):
+            y1, y2 = int(groups[a]), int(groups[b])
+            return _period(y1, y2) if y1 <= y2 else None
+    if groups.get("year"):
+        return _period(int(groups["year"]))
+    return None
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    cut = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos), text.rfind(": ", 0, pos - 60 if pos > 60 else 0))
+    return cut + 1 if cut >= 0 else 0
+
+
+def find_campaigns(body: str, doc_year: Optional[int], preamble_len: int = 0) -> tuple[list[ParsedCampaign], Optional[str]]:
+    """Campaigns in quotes after "phong trào"/"cuộc vận động" (and lists continuing them), and the theme."""
+    found: dict[str, ParsedCampaign] = {}
+    theme: Optional[str] = None
+    prev_end, prev_was_campaign = -1, False
+    for m in _QUOTES.finditer(body):
+        name = " ".join((m.group("a") or m.group("b")).split()).strip(" ,;.")
+        start = _sentence_start(body, m.start())
+        between = body[prev_end:m.start()] if prev_end > 0 else ""
+        continues_list = prev_was_campaign and (
+            _SEPARATOR_ONLY.match(between) is not None or _PERIOD_AFTER.match(between) is not None
+            and _SEPARATOR_ONLY.match(between[_PERIOD_AFTER.match(between).end():]) is not None)
+        words = _CAMPAIGN_WORDS.findall(body[start:m.start()][-120:])
+        nearest = words[-1].lower() if words else ""
+        prev_end = m.end()
+        just_before = body[max(0, m.start() - 25):m.start()].lower()
+        is_valid_name = not re.match(r"(?i)về\b", name) and (
+            bool(re.match(rf"[{UPPER}0-9]", name)) or bool(re.search(r"phong trào|thi đua|vận động", just_before)))
+        if not is_valid_name or not (continues_list or nearest):
+            prev_was_campaign = False
+            continue
+        launched_here = "phát động" in body[start:m.start()].lower() and not _LAUNCHED_BY_OTHERS.search(body[start:m.start()])
+        if nearest in ("chủ đề", "phương châm") and not continues_list:
+            if theme is None and (launched_here or m.start() < preamble_len):
+                theme = name
+            if not (launched_here and "phong trào" in body[start:m.start()].lower()):
+                prev_was_campaign = False
+                continue
+        prev_was_campaign = True
+        after = _PERIOD_AFTER.match(body[m.end():m.end() + 60])
+        period = _period_from(after) if after else None
+        if period is None:
+            inside = re.search(_RANGE, name)
+            period = _period_from(inside) if inside else None
+        if period is None and launched_here and doc_year:
+            period = _period(doc_year)
+        if period is None:
+            inside = _PERIOD_INSIDE.search(name)
+            period = _period_from(inside) if inside else None
+        kind = "cuộc vận động" if nearest == "cuộc vận động" and not continues_list else "phong trào"
+        key = fold(name)
+        campaign = found.get(key)
+        if campaign is None:
+            campaign = found[key] = ParsedCampaign(name=name[:1].upper() + name[1:], kind=kind)
+        if period and campaign.period_text is None:
+            campaign.period_text, campaign.start_date, campaign.end_date = period
+    return list(found.values()), theme
+
+
+_FREQUENCIES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\b(\d{1,2}|sáu|ba|chín)\s+tháng\b(?!\s*\d)", re.I), ""),
+    (re.compile(r"\b(hằng|hàng|theo|từng)\s+quý\b", re.I), "quý"),
+    (re.compile(r"\b(hằng|hàng)\s+tháng\b", re.I), "tháng"),
+    (re.compile(r"\b(tổng kết|hằng|hàng|cuối)\s+năm\b", re.I), "năm"),
+    (re.compile(r"\bđột xuất\b", re.I), "đột xuất"),
+]
+_WORD_NUMBERS = {"sáu": "6", "ba": "3", "chín": "9"}
+
+
+def find_duties(body: str) -> list[ParsedDuty]:
+    """Sentences that oblige a report ("báo cáo định kỳ 6 tháng, tổng kết năm") and their frequencies."""
+    duties: list[ParsedDuty] = []
+    for sentence in sentences(body):
+        low = sentence.lower()
+        if "báo cáo" not in low:
+            continue
+        hits: list[tuple[int, str]] = []
+        for rx, label in _FREQUENCIES:
+            for m in rx.finditer(sentence):
+                if not label:
+                    n = m.group(1).lower()
+                    hits.append((m.start(), f"{_WORD_NUMBERS.get(n, n)} tháng"))
+                else:
+                    hits.append((m.start(), label))
+        if not hits and "định kỳ" not in low:
+            continue
+        text = sentence
+        if len(text) > 400:  # the clause with the duty, not a page-long sentence
+            clauses = re.split(r"(?<=;)\s+", sentence)
+            text = next((c for c in clauses if "báo cáo" in c.lower()), sentence)[:400]
+        freqs: list[str] = []
+        for _, label in sorted(hits):
+            if label not in freqs:
+                freqs.append(label)
+        duties.append(ParsedDuty(text=text, frequencies=freqs))
+    return duties

@@ -1,0 +1,275 @@
+"""Parses one directive text (OCR'd .txt or markdown) into metadata, sections, campaigns and duties.
+
+Numbers and days left blank in a draft stay blank; an incoming-document stamp in the header
+("ĐẾN Số: 351 Ngày 17/1/2021") is not the document's own number or date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from store.directive_campaigns import ParsedCampaign, ParsedDuty, find_campaigns, find_duties
+from store.directive_sections import ParsedSection, build_tree, marker_of
+from store.directive_text import (
+    CAP_WORD, DirectiveParseError, blocks, decode, fold, is_md_heading, is_upper_line, plain,
+    sentence_case, title_case,
+)
+from store.province_scope import issuing_province, strip_unit
+
+__all__ = ["ParsedDocument", "DirectiveParseError", "parse_directive", "parse_bytes"]
+
+KINDS = {
+    "CHỈ THỊ": "Chỉ thị", "KẾ HOẠCH": "Kế hoạch", "PHÁT ĐỘNG THI ĐUA": "Phát động thi đua",
+    "QUYẾT ĐỊNH": "Quyết định", "CÔNG VĂN": "Công văn", "THÔNG BÁO": "Thông báo",
+    "NGHỊ QUYẾT": "Nghị quyết", "HƯỚNG DẪN": "Hướng dẫn", "CHƯƠNG TRÌNH": "Chương trình",
+    "BÁO CÁO": "Báo cáo", "KẾT LUẬN": "Kết luận", "ĐỀ ÁN": "Đề án", "QUY ĐỊNH": "Quy định",
+    "LỜI KÊU GỌI": "Lời kêu gọi", "THƯ KÊU GỌI": "Thư kêu gọi", "TỜ TRÌNH": "Tờ trình",
+}
+HEADER_BLOCKS = 12  # the kind line sits near the top
+
+_NUMBER = re.compile(
+    r"Số\s*[:.]?\s*(?P<n>\d{1,5}(?:/\d{4})?)?\s*(?P<sfx>[/-]\s*[A-ZĐ][A-ZĐ0-9]*(?:\s*[-/]\s*[A-ZĐ][A-ZĐ0-9]*)*)")
+_DATE = re.compile(
+    r"ngày[\s.…]*(?P<d>\d{1,2})?[\s.…]*tháng[\s.…]*(?P<m>\d{1,2})?[\s.…]*năm[\s.…]*(?P<y>(?:19|20)\d\d)", re.I)
+_STAMP = re.compile(r"^(ĐẾN|DEN|ĐÉN|Đến|Chuyển|Chuyên|Lưu hồ sơ)\b|^Số\s*:?\s*\d+\s*$")
+_NATIONAL = re.compile(r"CỘNG HÒA|CỘNG HOÀ|Độc lập|ĐỘC LẬP")
+_RECIPIENTS = re.compile(r"^Nơi\s+nhận\s*:?", re.I)
+_ORGAN_PARTY = r"(?:Ban Thường vụ |Ban Chấp hành |Thường trực )?(?:Tỉnh|Huyện|Thành|Thị|Đảng) [uủ]ỷ?y?"
+_LEVEL = r"(?:tỉnh|huyện|thành phố|thị xã|quận|xã|phường|thị trấn)"
+_SPEAKER = re.compile(
+    rf"(?P<organ>(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Hội đồng nhân dân|HĐND)\s+(?P<level>{_LEVEL})"
+    rf"|(?P<party>(?:Ban Thường vụ|Ban Chấp hành|Thường trực)\s+(?:Tỉnh|Huyện|Thành|Thị)\s+[uủ]ỷ?y?))"
+    rf"(?P<name>(?:\s+{CAP_WORD}){{0,3}})\s*,?\s*"
+    r"(?:yêu cầu|phát động|xây dựng kế hoạch|ban hành|chỉ thị|đề nghị|quyết định)")
+_PERSON = re.compile(rf"^{CAP_WORD}(?:\s+{CAP_WORD}){{1,4}}$")
+_ROLE_WORDS = re.compile(r"(CHỦ TỊCH|BÍ THƯ|GIÁM ĐỐC|TRƯỞNG|TM\.|KT\.|Q\.|PHÓ|ỦY BAN|UỶ BAN|BAN THƯỜNG VỤ)", re.I)
+
+
+_PARTY_PREFIX = {"ban thường vụ": "Ban Thường vụ", "ban chấp hành": "Ban Chấp hành", "thường trực": "Thường trực"}
+
+
+@dataclass
+class ParsedDocument:
+    kind: str
+    number: Optional[str] = None
+    number_suffix: Optional[str] = None
+    issuer: str = ""
+    place: str = ""
+    issued_year: Optional[int] = None
+    issued_month: Optional[int] = None
+    issued_day: Optional[int] = None
+    title: str = ""
+    theme: Optional[str] = None
+    signer: Optional[str] = None
+    signer_title: Optional[str] = None
+    recipients: list[str] = field(default_factory=list)
+    body: str = ""
+    header: list[str] = field(default_factory=list)
+    province_code: Optional[int] = None
+    sections: list[ParsedSection] = field(default_factory=list)
+    campaigns: list[ParsedCampaign] = field(default_factory=list)
+    duties: list[ParsedDuty] = field(default_factory=list)
+
+
+def parse_bytes(raw: bytes) -> ParsedDocument:
+    """Decode (UTF-8 only, NFC) and parse; raises DirectiveParseError with a Vietnamese message."""
+    return parse_directive(decode(raw))
+
+
+def _find_kind(blks: list[list[str]]) -> tuple[int, str]:
+    for i, blk in enumerate(blks[:HEADER_BLOCKS]):
+        for line in blk:
+            text = plain(line).upper() if is_upper_line(plain(line)) else ""
+            if text in KINDS:
+                return i, KINDS[text]
+    for i, blk in enumerate(blks[:HEADER_BLOCKS]):  # a letter (công văn) has "V/v …" instead
+        if any(re.match(r"^V/v\b", plain(line)) for line in blk):
+            return i - 1, "Công văn"
+    raise DirectiveParseError("không nhận ra loại văn bản (no recognisable document kind: Chỉ thị, Kế hoạch, …)")
+
+
+def _is_stamp(blk: list[str]) -> bool:
+    return any(_STAMP.search(plain(line)) for line in blk) and any("\t" in line or len(plain(line)) < 30 for line in blk)
+
+
+def _parse_header(doc: ParsedDocument, header_blocks: list[list[str]]) -> list[str]:
+    """Number, place and date from the header; returns the issuer lines printed there."""
+    issuer_lines: list[str] = []
+    for blk in header_blocks:
+        if _is_stamp(blk):
+            continue
+        for raw in blk:
+            line = plain(raw)
+            m = _NUMBER.search(line)
+            if m and doc.number is None and doc.number_suffix is None:
+                sfx = re.sub(r"\s+", "", m.group("sfx"))
+                if m.group("n"):
+                    doc.number = m.group("n") + sfx
+                else:
+                    doc.number_suffix = sfx
+                line = (line[:m.start()] + " " + line[m.end():]).strip()
+            d = _DATE.search(line)
+            if d and doc.issued_year is None:
+                _set_date(doc, d)
+                doc.place = line[:d.start()].strip(" ,.-–")
+                line = ""
+            if line and is_upper_line(line) and not _NATIONAL.search(line) and len(line) < 80:
+                issuer_lines.append(line)
+    return issuer_lines
+
+
+def _set_date(doc: ParsedDocument, m: re.Match[str]) -> None:
+    year, month, day = int(m.group("y")), m.group("m"), m.group("d")
+    doc.issued_year = year
+    if month and 1 <= int(month) <= 12:
+        doc.issued_month = int(month)
+        if day and 1 <= int(day) <= 31:
+            doc.issued_day = int(day)
+
+
+def normalise_issuer(text: str) -> str:
+    """"ỦY BAN NHÂN DÂN TỈNH LAI CHÂU" → "UBND tỉnh Lai Châu"; "TỈNH ỦY LÀO CAI" → "Tỉnh ủy Lào Cai"."""
+    s = " ".join(text.split()).lower().replace("uỷ", "ủy")
+    m = re.match(rf"^(ủy ban nhân dân|ubnd|hội đồng nhân dân|hđnd)\s*({_LEVEL})?\s*(.*)$", s)
+    if m:
+        organ = "UBND" if m.group(1) in ("ủy ban nhân dân", "ubnd") else "HĐND"
+        return " ".join(x for x in (organ, m.group(2) or "", title_case(m.group(3))) if x)
+    m = re.match(r"^(ban thường vụ |ban chấp hành |thường trực )?(tỉnh ủy|huyện ủy|thành ủy|thị ủy|đảng ủy)\s*(.*)$", s)
+    if m:
+        prefix = _PARTY_PREFIX.get((m.group(1) or "").strip(), "")
+        parts = [prefix, m.group(2).capitalize(), title_case(m.group(3))]
+        return " ".join(x for x in parts if x)
+    m = re.match(rf"^(.*?)\s+({_LEVEL})\s+(.*)$", s)
+    if m:
+        return f"{m.group(1).capitalize()} {m.group(2)} {title_case(m.group(3))}"
+    return s.capitalize()
+
+
+def _derive_issuer(doc: ParsedDocument, header_lines: list[str], body: str) -> str:
+    """The issuer as printed in the header, else as the text names itself ("UBND tỉnh … yêu cầu")."""
+    if header_lines:
+        return normalise_issuer(" ".join(header_lines))
+    place_name = title_case(strip_unit(doc.place.lower())) if doc.place else ""
+    matches = list(_SPEAKER.finditer(body))
+    if matches:
+        first = matches[0]
+        same = [m for m in matches if (m.group("level"), m.group("party")) == (first.group("level"), first.group("party"))]
+        name = next((m.group("name").strip() for m in same if m.group("name").strip()), "") or place_name
+        if first.group("party"):
+            return normalise_issuer(f"{first.group('party')} {name}")
+        organ = first.group("organ").split()[0]
+        organ = "UBND" if organ in ("Ủy", "Uỷ", "UBND") else "HĐND"
+        return f"{organ} {first.group('level')} {name}".strip()
+    if doc.number_suffix or doc.number:
+        code = (doc.number or doc.number_suffix or "").rsplit("-", 1)[-1]
+        if code == "UBND" and doc.place:
+            level = "thành phố" if fold(doc.place).startswith("thanh pho") else "tỉnh"
+            return f"UBND {level} {place_name}"
+    return ""
+
+
+def _split_tail(blks: list[list[str]]) -> tuple[list[list[str]], list[str], list[list[str]]]:
+    """Body blocks, recipients, and signature blocks (after "Nơi nhận" or trailing the body)."""
+    idx = next((i for i, b in enumerate(blks) if _RECIPIENTS.match(plain(b[0]))), None)
+    if idx is None:
+        body, tail = blks, []
+    else:
+        body, tail = blks[:idx], blks[idx:]
+    recipients: list[str] = []
+    signature: list[list[str]] = []
+    for j, blk in enumerate(tail):
+        for k, raw in enumerate(blk):
+            line = plain(raw)
+            if j == 0 and k == 0:
+                rest = _RECIPIENTS.sub("", line).strip()
+                if rest:
+                    recipients.append(rest.lstrip("-+• ").rstrip(";,."))
+                continue
+            if re.match(r"^[-+•]\s*", line):
+                recipients.append(re.sub(r"^[-+•]\s*", "", line).rstrip(";,.").strip())
+            else:
+                signature.append([line])
+    # A signature printed before "Nơi nhận" (two-column layout read left to right).
+    while body and _is_signature_block(body[-1]):
+        signature.insert(0, [plain(x) for x in body.pop()])
+    return body, recipients, signature
+
+
+def _is_signature_block(blk: list[str]) -> bool:
+    text = plain(" ".join(blk))
+    return len(text) < 60 and (is_upper_line(text) and bool(_ROLE_WORDS.search(text)) or bool(_PERSON.match(text)))
+
+
+def _parse_signature(doc: ParsedDocument, signature: list[list[str]]) -> None:
+    lines = [plain(x) for blk in signature for x in blk if plain(x)]
+    titles = [x for x in lines if is_upper_line(x) and not _PERSON.match(title_case(x)) or _ROLE_WORDS.match(x)]
+    names = [x for x in lines if x not in titles and _PERSON.match(x) and not x.startswith("(")]
+    if not names:  # a name set in capitals ("TRẦN TIẾN DŨNG") after the role line
+        names = [title_case(x) for x in lines if is_upper_line(x) and not _ROLE_WORDS.search(x)
+                 and _PERSON.match(title_case(x))]
+    if names:
+        doc.signer = names[-1]
+    role_lines = [x for x in lines if is_upper_line(x) and _ROLE_WORDS.search(x)]
+    if role_lines:
+        doc.signer_title = " - ".join(sentence_case(x) for x in role_lines)
+
+
+def _paragraphs(body_blocks: list[list[str]]) -> list[str]:
+    """Body paragraphs (raw markdown kept), page breaks mended: a lowercase start continues."""
+    paras: list[str] = []
+    for blk in body_blocks:
+        lines = [x.strip() for x in blk]
+        if all(re.match(r"^[-+•]\s", x) for x in lines[1:]) and len(lines) > 1:
+            paras.extend(lines)  # a list, one item a line
+            continue
+        raw = " ".join(lines)
+        text = plain(raw)
+        if paras and text[:1].islower() and not is_md_heading(blk[0]) and not marker_of(text):
+            paras[-1] = f"{paras[-1]} {raw}"
+        else:
+            paras.append(raw)
+    return paras
+
+
+def _drop_noise(blks: list[list[str]]) -> list[list[str]]:
+    """Short stray lines between the title and the text (handwritten notes, stamps read by OCR)."""
+    out = list(blks)
+    while out:
+        text = plain(" ".join(out[0]))
+        if len(text) < 40 and not marker_of(text) and not text.endswith((".", ":")) and len(out) > 1:
+            out.pop(0)
+            continue
+        break
+    return out
+
+
+def parse_directive(text: str) -> ParsedDocument:
+    """Parse NFC text; raises DirectiveParseError when no document kind can be recognised."""
+    blks = blocks(text)
+    if not blks:
+        raise DirectiveParseError("tệp rỗng (empty file)")
+    kind_at, kind = _find_kind(blks)
+    doc = ParsedDocument(kind=kind)
+    header_blocks = blks[:max(kind_at, 0)]
+    issuer_lines = _parse_header(doc, header_blocks)
+    rest = blks[kind_at + 1:]
+    if rest and not _RECIPIENTS.match(plain(rest[0][0])):
+        title = plain(" ".join(rest[0]))
+        if not marker_of(title) and len(title) < 400:
+            doc.title = title[:1].upper() + title[1:]
+            rest = rest[1:]
+    rest = _drop_noise(rest)
+    body_blocks, doc.recipients, signature = _split_tail(rest)
+    _parse_signature(doc, signature)
+    paras = _paragraphs(body_blocks)
+    doc.sections = build_tree(paras)
+    doc.body = "\n\n".join(plain(p) for p in paras)
+    doc.header = [" ".join(plain(x) for x in b) for b in header_blocks if not _is_stamp(b)]
+    doc.issuer = _derive_issuer(doc, issuer_lines, doc.body)
+    preamble = doc.sections[0] if doc.sections and not doc.sections[0].kind else None
+    doc.campaigns, doc.theme = find_campaigns(doc.body, doc.issued_year, len(preamble.text) if preamble else 0)
+    doc.duties = find_duties(doc.body)
+    doc.province_code = issuing_province(doc.issuer, issuer_lines, doc.place, f"{doc.body}\n" + "\n".join(doc.recipients))
+    return doc

@@ -1,0 +1,129 @@
+"""Low-level text helpers shared by the directive parser modules: decoding, NFC, markdown, case."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+UPPER = "A-ZÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬĐÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ"
+# A capitalised Vietnamese word ("Lai", "Châu", "Đường").
+CAP_WORD = rf"[{UPPER}][^\W\d_]*"
+
+
+class DirectiveParseError(ValueError):
+    """A file that cannot be read as a directive; the message is Vietnamese and names the problem."""
+
+
+def nfc(text: str) -> str:
+    """NFC with legacy repairs (Icelandic eth for đ, mojibake), via store.vntext when it exists."""
+    try:
+        from store import vntext  # written by the search helper
+
+        fn = getattr(vntext, "nfc", None) or getattr(vntext, "normalize", None)
+        if fn is not None:
+            return fn(text)
+    except ImportError:
+        pass
+    import vn_text
+
+    text = unicodedata.normalize("NFC", text)
+    try:
+        text = vn_text.repair_mojibake(text)
+    except Exception:  # a repair heuristic must never lose a document
+        pass
+    return unicodedata.normalize("NFC", text.replace("Ð", "Đ").replace("ð", "đ"))
+
+
+def fold(text: str) -> str:
+    """Lowercase, no marks, đ→d: the key used to compare names."""
+    try:
+        from store import vntext
+
+        fn = getattr(vntext, "fold", None)
+        if fn is not None:
+            return fn(text)
+    except ImportError:
+        pass
+    import vn_text
+
+    return " ".join(vn_text.fold(text).lower().split())
+
+
+def decode(raw: bytes) -> str:
+    """Bytes to NFC text; refuses binary, non-UTF-8 and empty files with a clear message."""
+    if not raw.strip():
+        raise DirectiveParseError("tệp rỗng (empty file)")
+    if b"\x00" in raw[:4096]:
+        raise DirectiveParseError("tệp nhị phân, không phải văn bản (binary file)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DirectiveParseError(
+            f"không phải UTF-8 (not UTF-8: byte {raw[exc.start]:#04x} at offset {exc.start})") from None
+    text = nfc(text).replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise DirectiveParseError("tệp rỗng (empty file)")
+    return text
+
+
+_BOLD = re.compile(r"\*\*|__")
+_ITALIC = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s*")
+
+
+def plain(line: str) -> str:
+    """A line without markdown emphasis or heading marks, spaces collapsed."""
+    line = _MD_HEADING.sub("", line)
+    line = _BOLD.sub("", line)
+    line = _ITALIC.sub(r"\1", line)
+    return " ".join(line.replace("\t", " ").split())
+
+
+def is_md_heading(line: str) -> bool:
+    return bool(_MD_HEADING.match(line)) and line.lstrip().startswith("#")
+
+
+def is_upper_line(text: str) -> bool:
+    """True for a line written in capitals (headers, kind lines, signature titles)."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def title_case(text: str) -> str:
+    """"LAI CHÂU" → "Lai Châu" (place and person names)."""
+    return " ".join(w[:1].upper() + w[1:].lower() for w in text.split())
+
+
+def sentence_case(text: str) -> str:
+    """"TM. ỦY BAN NHÂN DÂN" → "TM. Ủy ban nhân dân"; abbreviations with a dot stay."""
+    words = text.split()
+    out = []
+    for i, w in enumerate(words):
+        if w.endswith(".") and len(w) <= 4:
+            out.append(w)
+        elif i == 0 or (out and out[-1].endswith(".")):
+            out.append(w[:1].upper() + w[1:].lower())
+        else:
+            out.append(w.lower())
+    return " ".join(out)
+
+
+def blocks(text: str) -> list[list[str]]:
+    """Blank-line separated blocks of raw lines (right-stripped)."""
+    out: list[list[str]] = []
+    current: list[str] = []
+    for line in text.split("\n"):
+        if line.strip():
+            current.append(line.rstrip())
+        elif current:
+            out.append(current)
+            current = []
+    if current:
+        out.append(current)
+    return out
+
+
+def sentences(text: str) -> list[str]:
+    """Rough sentence split (". " before a capital, or line breaks)."""
+    parts = re.split(rf"(?<=[.!?])\s+(?=[{UPPER}])|\n+", text)
+    return [p.strip() for p in parts if p.strip()]

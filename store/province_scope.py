@@ -1,0 +1,107 @@
+"""Which of the 34 provinces (since 1 July 2025) issued a directive: its scope."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+from typing import Iterable, Optional
+
+from rapidfuzz import fuzz, process
+
+from store.directive_text import fold
+
+# Provinces merged on 1 July 2025 (Resolution 202/2025/QH15): old name -> the province that
+# absorbed it (folded). Old documents name the old provinces; their scope is the new one.
+MERGED_INTO = {
+    "ha giang": "tuyen quang", "yen bai": "lao cai", "bac kan": "thai nguyen",
+    "vinh phuc": "phu tho", "hoa binh": "phu tho", "bac giang": "bac ninh",
+    "thai binh": "hung yen", "hai duong": "hai phong", "ha nam": "ninh binh",
+    "nam dinh": "ninh binh", "quang binh": "quang tri", "quang nam": "da nang",
+    "kon tum": "quang ngai", "binh dinh": "gia lai", "ninh thuan": "khanh hoa",
+    "dak nong": "lam dong", "binh thuan": "lam dong", "phu yen": "dak lak",
+    "binh duong": "ho chi minh", "ba ria vung tau": "ho chi minh", "ba ria - vung tau": "ho chi minh",
+    "binh phuoc": "dong nai", "long an": "tay ninh", "soc trang": "can tho",
+    "hau giang": "can tho", "ben tre": "vinh long", "tra vinh": "vinh long",
+    "tien giang": "dong thap", "bac lieu": "ca mau", "kien giang": "an giang",
+    "thua thien hue": "hue",
+}
+_UNIT_PREFIX = re.compile(r"^(tinh|thanh pho|tp\.?|huyen|thi xa|quan|xa|phuong|thi tran|dac khu)\s+")
+
+
+def strip_unit(folded: str) -> str:
+    """"thanh pho lai chau" → "lai chau"."""
+    return _UNIT_PREFIX.sub("", folded.strip()).strip()
+
+
+@lru_cache(maxsize=1)
+def province_names() -> dict[str, int]:
+    """Folded province name (current and pre-2025) -> current province code."""
+    from vietnam_provinces import Province
+
+    names: dict[str, int] = {}
+    for p in Province.iter_all():
+        names[strip_unit(fold(p.name))] = int(p.code)
+    for old, new in MERGED_INTO.items():
+        if new in names:
+            names[old] = names[new]
+    return names
+
+
+@lru_cache(maxsize=1)
+def ward_names() -> dict[str, int]:
+    """Folded commune/ward name (prefix stripped) -> province code, when unambiguous."""
+    from vietnam_provinces import Ward
+
+    seen: dict[str, set[int]] = {}
+    for w in Ward.iter_all():
+        seen.setdefault(strip_unit(fold(w.name)), set()).add(int(w.province_code))
+    return {name: next(iter(codes)) for name, codes in seen.items() if len(codes) == 1}
+
+
+def province_in_name(text: str) -> Optional[int]:
+    """A province named inside ``text`` ("UBND tỉnh Lai Châu", "TỈNH ỦY LÀO CAI")."""
+    folded = f" {fold(text)} "
+    best: Optional[tuple[int, int]] = None
+    for name, code in province_names().items():
+        pos = folded.find(f" {name} ")
+        if pos >= 0 and (best is None or pos < best[0]):
+            best = (pos, code)
+    return best[1] if best else None
+
+
+def province_of_place(place: str) -> Optional[int]:
+    """The place line ("Lai Châu", "Thành phố Lai Châu") matched to a province name (OCR-tolerant)."""
+    key = strip_unit(fold(place))
+    if not key:
+        return None
+    names = province_names()
+    if key in names:
+        return names[key]
+    match = process.extractOne(key, list(names), scorer=fuzz.ratio, score_cutoff=90)
+    return names[match[0]] if match else None
+
+
+def province_mentioned(text: str) -> Optional[int]:
+    """The province most often named as "tỉnh X" in a text (district-level issuers name it)."""
+    folded = fold(text)
+    counts: Counter[int] = Counter()
+    for name, code in province_names().items():
+        counts[code] += len(re.findall(rf"\btinh {re.escape(name)}\b", folded))
+    if not counts or counts.most_common(1)[0][1] == 0:
+        return None
+    return counts.most_common(1)[0][0]
+
+
+def province_of_commune(place: str) -> Optional[int]:
+    """A former district/commune place name ("Tuần Giáo") found among today's communes."""
+    return ward_names().get(strip_unit(fold(place))) if place else None
+
+
+def issuing_province(issuer: str, header: Iterable[str], place: str, text: str) -> Optional[int]:
+    """The issuing province: from the issuer, the header, the place, the body, then the communes."""
+    for candidate in (issuer, *header):
+        code = province_in_name(candidate) if candidate else None
+        if code is not None:
+            return code
+    return (province_of_place(place) if place else None) or province_mentioned(text) or province_of_commune(place)
