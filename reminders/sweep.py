@@ -1,0 +1,349 @@
+"""What is due now: reminders and digests computed from the database, enqueued exactly once.
+
+Every planned reminder gets one ``ReminderLog`` row, unique per (period, commune, officer,
+step), written in the same transaction as its outbox message: a second sweep, a restart or
+a second process finds the row and does nothing. Reminders that fell due while the bot was
+down are sent if still useful (a pre-due reminder before the due time) and recorded as
+skipped otherwise; of several missed steps only the latest is sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Optional
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from handlers.types import Button, Reply
+from reminders.policy import Policy, QuietHours, Step, parse_hhmm, policies_for, quiet_hours
+from store.clock import as_utc, local
+from store.db import transaction
+from store.models import (Commune, Officer, OutboxMessage, Period, PeriodUnit, ReminderLog, Report, User)
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from handlers.context import Services
+
+log = logging.getLogger(__name__)
+
+REPORT_BUTTON_TEXT = "Làm báo cáo ngay"
+MAX_DIGEST_NAMES = 40  # per period, so the digest fits one phone-sized message
+
+
+def report_button(period_id: int) -> Button:
+    """Opens the /baocao dialog for that period (handled by the reports feature)."""
+    return Button(REPORT_BUTTON_TEXT, f"rp:{period_id}")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    officer_id: int
+    user_id: int
+    channel: str
+    chat_id: str
+
+
+@dataclass
+class Planned:
+    """One reminder decision: send (at ``not_before``) or skip (``reason``)."""
+
+    period: Period
+    commune_code: int
+    recipient: Recipient
+    step: Step
+    planned_at: datetime
+    send: bool
+    not_before: Optional[datetime] = None
+    reason: str = ""
+
+    @property
+    def outbox_key(self) -> str:
+        return f"rem:{self.period.id}:{self.commune_code}:{self.recipient.officer_id}:{self.step.key}"
+
+
+@dataclass
+class SweepResult:
+    queued: int = 0
+    skipped: int = 0
+    digests: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return self.queued + self.skipped + self.digests
+
+
+# -- who owes what -------------------------------------------------------------
+def open_periods(session: Session, now: datetime) -> list[Period]:
+    return list(session.scalars(select(Period).where(Period.open_at <= now, Period.close_at > now)
+                                .order_by(Period.due_at, Period.id)))
+
+
+def required_communes(session: Session, periods: list[Period]) -> dict[int, set[int]]:
+    """Communes that must report, per period: its units, else its province, else the country."""
+    ids = [p.id for p in periods]
+    out: dict[int, set[int]] = {pid: set() for pid in ids}
+    if not ids:
+        return out
+    for pid, code in session.execute(select(PeriodUnit.period_id, PeriodUnit.commune_code)
+                                     .where(PeriodUnit.period_id.in_(ids))):
+        out[pid].add(code)
+    by_province: Optional[dict[int, set[int]]] = None
+    for p in periods:
+        if out[p.id]:
+            continue
+        if by_province is None:
+            by_province = defaultdict(set)
+            for code, prov in session.execute(select(Commune.code, Commune.province_code)):
+                by_province[prov].add(code)
+        if p.province_code is not None:
+            out[p.id] = set(by_province.get(p.province_code, ()))
+        else:
+            out[p.id] = {c for codes in by_province.values() for c in codes}
+    return out
+
+
+def submitted_communes(session: Session, period_ids: list[int]) -> dict[int, set[int]]:
+    out: dict[int, set[int]] = {pid: set() for pid in period_ids}
+    if period_ids:
+        for pid, code in session.execute(select(Report.period_id, Report.commune_code)
+                                         .where(Report.period_id.in_(period_ids))):
+            out[pid].add(code)
+    return out
+
+
+def owing_communes(session: Session, periods: list[Period]) -> dict[int, set[int]]:
+    required = required_communes(session, periods)
+    done = submitted_communes(session, [p.id for p in periods])
+    return {pid: codes - done[pid] for pid, codes in required.items()}
+
+
+def officer_recipients(session: Session) -> dict[int, list[Recipient]]:
+    """Active commune officers with a reachable chat, by commune (one chat per officer)."""
+    rows = session.execute(
+        select(Officer.id, Officer.commune_code, User.id, User.channel, User.chat_id)
+        .join(User, User.officer_id == Officer.id)
+        .where(Officer.active.is_(True), Officer.role == "officer", Officer.commune_code.is_not(None),
+               User.reachable.is_(True))
+        .order_by(Officer.id, User.last_seen_at.desc())
+    )
+    out: dict[int, list[Recipient]] = defaultdict(list)
+    seen: set[int] = set()
+    for officer_id, commune, user_id, channel, chat_id in rows:
+        if officer_id in seen:
+            continue  # the most recently used chat of an officer with several
+        seen.add(officer_id)
+        out[commune].append(Recipient(officer_id, user_id, channel, chat_id))
+    return out
+
+
+# -- planning --------------------------------------------------------------------
+def _decide(period: Period, commune: int, rec: Recipient, passed: list[tuple[Step, datetime]],
+            logged: set[str], now: datetime, quiet: QuietHours) -> list[Planned]:
+    """Decisions for the passed, unlogged steps of one officer of one commune."""
+    due_at, close_at = as_utc(period.due_at), as_utc(period.close_at)
+    todo = [(s, at) for s, at in passed if s.key not in logged]
+    out: list[Planned] = []
+    for group in ([x for x in todo if not x[0].overdue], [x for x in todo if x[0].overdue]):
+        if not group:
+            continue
+        for step, at in group[:-1]:
+            out.append(Planned(period, commune, rec, step, at, False, reason="superseded"))
+        step, at = group[-1]
+        not_before = quiet.next_allowed(now)
+        limit = close_at if step.overdue else due_at
+        if not_before >= limit:
+            out.append(Planned(period, commune, rec, step, at, False, reason="stale"))
+        else:
+            out.append(Planned(period, commune, rec, step, at, True, not_before=not_before))
+    return out
+
+
+def plan_due(session: Session, now: datetime, settings: "Settings", *,
+             periods: Optional[list[Period]] = None,
+             owing: Optional[dict[int, set[int]]] = None) -> list[Planned]:
+    """Every reminder decision due at ``now`` that is not in the log yet (no writes)."""
+    periods = open_periods(session, now) if periods is None else periods
+    if not periods:
+        return []
+    policies = policies_for(session, [p.id for p in periods], settings)
+    owing = owing_communes(session, periods) if owing is None else owing
+    recipients = officer_recipients(session)
+    quiet = quiet_hours(settings)
+    out: list[Planned] = []
+    for period in periods:
+        passed = [(s, at) for s, at in policies[period.id].schedule(period.due_at) if at <= now]
+        if not passed:
+            continue
+        frontier = passed[-1][0].key
+        # Pairs that already have the latest passed step were fully handled by an earlier sweep.
+        done = set(session.execute(select(ReminderLog.commune_code, ReminderLog.officer_id)
+                                   .where(ReminderLog.period_id == period.id, ReminderLog.step == frontier)).all())
+        pending = [(c, r) for c in sorted(owing.get(period.id, ())) for r in recipients.get(c, ())
+                   if (c, r.officer_id) not in done]
+        if not pending:
+            continue
+        earlier: dict[tuple[int, int], set[str]] = defaultdict(set)
+        if len(passed) > 1:
+            for c, o, step in session.execute(
+                    select(ReminderLog.commune_code, ReminderLog.officer_id, ReminderLog.step)
+                    .where(ReminderLog.period_id == period.id,
+                           ReminderLog.step.in_([s.key for s, _ in passed[:-1]]))):
+                earlier[(c, o)].add(step)
+        for commune, rec in pending:
+            out.extend(_decide(period, commune, rec, passed, earlier.get((commune, rec.officer_id), set()),
+                               now, quiet))
+    return out
+
+
+def plan_schedule(session: Session, settings: "Settings", now: datetime) -> list[tuple[int, int, int, str, datetime]]:
+    """The whole remaining reminder plan of open and future periods: (period, commune, officer, step, when)."""
+    periods = list(session.scalars(select(Period).where(Period.close_at > now)))
+    policies = policies_for(session, [p.id for p in periods], settings)
+    owing = owing_communes(session, periods)
+    recipients = officer_recipients(session)
+    plan = []
+    for period in periods:
+        schedule = [(s, at) for s, at in policies[period.id].schedule(period.due_at)
+                    if at > now and at < as_utc(period.close_at)]
+        for commune in owing[period.id]:
+            for rec in recipients.get(commune, ()):
+                plan.extend((period.id, commune, rec.officer_id, s.key, at) for s, at in schedule)
+    return plan
+
+
+# -- texts -----------------------------------------------------------------------
+def _when(moment: datetime) -> str:
+    loc = local(moment)
+    return f"{loc:%H:%M} ngày {loc.day}/{loc.month}/{loc.year}"
+
+
+def reminder_text(period: Period, commune_name: str, step: Step, at: datetime) -> str:
+    due = as_utc(period.due_at)
+    if step.overdue:
+        days = max(1, (local(at).date() - local(due).date()).days)
+        return (f"⚠️ Báo cáo “{period.label}” của {commune_name} đã quá hạn {days} ngày "
+                f"(hạn {_when(due)}).\nAnh/chị vui lòng nộp sớm.")
+    left = due - at
+    if local(at).date() == local(due).date():
+        lead = "Hôm nay là hạn nộp"
+    elif left >= timedelta(days=1):
+        lead = f"Còn {(local(due).date() - local(at).date()).days} ngày đến hạn nộp"
+    else:
+        hours = max(1, int(left.total_seconds() // 3600))
+        lead = f"Còn khoảng {hours} giờ đến hạn nộp"
+    return (f"⏰ {lead} báo cáo “{period.label}” (hạn {_when(due)}).\n"
+            f"{commune_name} chưa nộp. Anh/chị bấm nút dưới đây để làm báo cáo.")
+
+
+def reminder_reply(period: Period, commune_name: str, step: Step, at: datetime) -> Reply:
+    return Reply(text=reminder_text(period, commune_name, step, at), buttons=[[report_button(period.id)]])
+
+
+# -- writing ---------------------------------------------------------------------
+def write_plan(session: Session, planned: list[Planned], now: datetime) -> None:
+    """Log every decision and queue the sends, in the caller's transaction."""
+    codes = {p.commune_code for p in planned if p.send}
+    names = {c: n for c, n in session.execute(select(Commune.code, Commune.name).where(Commune.code.in_(codes)))}
+    for p in planned:
+        key = p.outbox_key if p.send else None
+        session.add(ReminderLog(period_id=p.period.id, commune_code=p.commune_code, officer_id=p.recipient.officer_id,
+                                step=p.step.key, planned_at=p.planned_at, state="queued" if p.send else "skipped",
+                                reason=p.reason, outbox_key=key, created_at=now))
+        if p.send:
+            reply = reminder_reply(p.period, names.get(p.commune_code, f"Xã {p.commune_code}"), p.step, p.not_before)
+            # The log's unique key guarantees this outbox key is new: no per-row lookup needed.
+            session.add(OutboxMessage(dedup_key=key, channel=p.recipient.channel, chat_id=p.recipient.chat_id,
+                                      user_id=p.recipient.user_id, kind="reminder", payload=reply.to_payload(),
+                                      state="queued", attempts=0, not_before=p.not_before, created_at=now))
+
+
+def plan_digests(session: Session, now: datetime, settings: "Settings", periods: list[Period],
+                 owing: dict[int, set[int]]) -> list[tuple[str, Recipient, Reply]]:
+    """Supervisors' daily overdue digest: one message each, once a day, after digest time."""
+    quiet = quiet_hours(settings)
+    if not settings.digest_time or quiet.contains(now) or local(now).time() < parse_hhmm(settings.digest_time):
+        return []
+    day = local(now).date()
+    # The day's digest covers periods already overdue at digest time (a catch-up after a
+    # restart later that day sends the same content, not a second digest).
+    digest_at = datetime.combine(day, parse_hhmm(settings.digest_time), local(now).tzinfo)
+    overdue = [p for p in periods if as_utc(p.due_at) <= digest_at and owing.get(p.id)]
+    if not overdue:
+        return []
+    rows = session.execute(
+        select(Officer, User.id, User.channel, User.chat_id).join(User, User.officer_id == Officer.id)
+        .where(Officer.active.is_(True), Officer.role == "supervisor", User.reachable.is_(True))
+        .options(selectinload(Officer.provinces)).order_by(Officer.id, User.last_seen_at.desc())
+    ).all()
+    supervisors: dict[int, tuple[Officer, Recipient]] = {}
+    for officer, user_id, channel, chat_id in rows:
+        supervisors.setdefault(officer.id, (officer, Recipient(officer.id, user_id, channel, chat_id)))
+    keys = {oid: f"digest:{oid}:{day.isoformat()}" for oid in supervisors}
+    if not keys:
+        return []
+    have = set(session.scalars(select(OutboxMessage.dedup_key).where(OutboxMessage.dedup_key.in_(keys.values()))))
+    codes = set().union(*(owing[p.id] for p in overdue))
+    communes = {c.code: c for c in session.scalars(select(Commune).where(Commune.code.in_(codes)))}
+    out = []
+    for oid, (officer, rec) in supervisors.items():
+        if keys[oid] in have:
+            continue
+        provinces = {op.province_code for op in officer.provinces}
+        blocks = []
+        for p in overdue:
+            if p.province_code is not None and p.province_code not in provinces:
+                continue
+            late = sorted((communes[c].name for c in owing[p.id] if c in communes
+                           and communes[c].province_code in provinces))
+            if not late:
+                continue
+            shown = "\n".join(f"• {n}" for n in late[:MAX_DIGEST_NAMES])
+            more = f"\n… và {len(late) - MAX_DIGEST_NAMES} đơn vị khác" if len(late) > MAX_DIGEST_NAMES else ""
+            blocks.append(f"Kỳ “{p.label}” (hạn {_when(as_utc(p.due_at))}): {len(late)} đơn vị chưa nộp\n{shown}{more}")
+        if blocks:
+            text = f"📋 Tổng hợp quá hạn ngày {day.day}/{day.month}/{day.year}\n\n" + "\n\n".join(blocks)
+            out.append((keys[oid], rec, Reply(text=text[:4000])))
+    return out
+
+
+def run_sweep(services: "Services", now: Optional[datetime] = None) -> SweepResult:
+    """One sweep: plan what is due at the clock's now, log it and queue it, once."""
+    now = now or services.clock.now()
+    settings = services.settings
+    result = SweepResult()
+    try:
+        with transaction(services.session_factory) as session:
+            periods = open_periods(session, now)
+            owing = owing_communes(session, periods)
+            planned = plan_due(session, now, settings, periods=periods, owing=owing)
+            write_plan(session, planned, now)
+            digests = plan_digests(session, now, settings, periods, owing)
+            for key, rec, reply in digests:
+                session.add(OutboxMessage(dedup_key=key, channel=rec.channel, chat_id=rec.chat_id,
+                                          user_id=rec.user_id, kind="digest", payload=reply.to_payload(),
+                                          state="queued", attempts=0, not_before=now, created_at=now))
+    except IntegrityError:
+        # Another process swept the same moment first; its rows stand, ours are rolled back.
+        log.info("reminder sweep raced with another process; nothing written")
+        return result
+    for p in planned:
+        if p.send:
+            result.queued += 1
+        else:
+            result.skipped += 1
+            result.reasons[p.reason] = result.reasons.get(p.reason, 0) + 1
+    result.digests = len(digests)
+    try:
+        from reminders.broadcasts import finish_completed
+
+        with transaction(services.session_factory) as session:
+            finish_completed(session, now)
+    except ImportError:
+        pass
+    return result
