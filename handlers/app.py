@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from handlers import help as help_feature
+from handlers import report as report_feature
 from handlers.router import Router
 
 # Order matters only for /help listing.
-FEATURES = [help_feature]
+FEATURES = [help_feature, report_feature]
 
 
 def build_router() -> Router:

@@ -1,0 +1,276 @@
+"""Drafts, submission with revisions, and the queries supervisors need.
+
+One draft per period and commune, shared by the commune's officers: whoever continues sees
+the answers given so far, and the commune ends up with one report. Submitting is idempotent:
+the first submission inserts the report (unique per period and commune); a double tap, a
+retried update or a second officer finds it there and is told who sent it and when.
+Amending (until the period closes) adds a revision and keeps the earlier ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Optional
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from store import relevant as rel
+from store.form_fields import Field
+from store.forms import FormSpec, form_spec, latest_form
+from store.models import Commune, Draft, Form, Officer, Period, Report, ReportFile, ReportRevision
+from store.periods import communes_owing, previous_period
+
+
+# -- skip logic over a form -------------------------------------------------------------
+def effective_answers(spec: FormSpec, answers: dict[str, Any]) -> dict[str, Any]:
+    """Answers of the questions that are relevant, evaluated in order (irrelevant ones count as blank)."""
+    out: dict[str, Any] = {}
+    for f in spec.fields:
+        if f.condition is not None and not rel.evaluate(f.condition, out):
+            continue
+        if f.name in answers:
+            out[f.name] = answers[f.name]
+    return out
+
+
+def is_relevant(spec: FormSpec, f: Field, answers: dict[str, Any]) -> bool:
+    if f.condition is None:
+        return True
+    return rel.evaluate(f.condition, effective_answers(spec, answers))
+
+
+def relevant_fields(spec: FormSpec, answers: dict[str, Any]) -> list[Field]:
+    out: dict[str, Any] = {}
+    fields: list[Field] = []
+    for f in spec.fields:
+        if f.condition is not None and not rel.evaluate(f.condition, out):
+            continue
+        fields.append(f)
+        if f.name in answers:
+            out[f.name] = answers[f.name]
+    return fields
+
+
+def next_unanswered(spec: FormSpec, answers: dict[str, Any], after: int = -1) -> Optional[Field]:
+    """The first relevant question after position ``after`` that has no answer (skips count as answers)."""
+    for f in relevant_fields(spec, answers):
+        if f.index > after and f.name not in answers:
+            return f
+    return None
+
+
+def previous_field(spec: FormSpec, answers: dict[str, Any], before: int) -> Optional[Field]:
+    earlier = [f for f in relevant_fields(spec, answers) if f.index < before]
+    return earlier[-1] if earlier else None
+
+
+def missing_required(spec: FormSpec, answers: dict[str, Any]) -> list[Field]:
+    return [f for f in relevant_fields(spec, answers) if f.required and answers.get(f.name) in (None, [], "")]
+
+
+# -- drafts ----------------------------------------------------------------------------
+def get_draft(session: Session, period_id: int, commune_code: int, *, lock: bool = False) -> Optional[Draft]:
+    stmt = select(Draft).where(Draft.period_id == period_id, Draft.commune_code == commune_code)
+    if lock:
+        stmt = stmt.with_for_update()
+    return session.scalar(stmt)
+
+
+def lock_draft(session: Session, draft_id: int) -> Optional[Draft]:
+    """The draft, locked for this transaction (officers of one commune may answer at once)."""
+    return session.scalar(select(Draft).where(Draft.id == draft_id).with_for_update()
+                          .execution_options(populate_existing=True))
+
+
+def get_report(session: Session, period_id: int, commune_code: int) -> Optional[Report]:
+    return session.scalar(select(Report).where(Report.period_id == period_id, Report.commune_code == commune_code))
+
+
+def start_draft(session: Session, period: Period, commune_code: int, officer_id: Optional[int], now: datetime,
+                *, amend: Optional[Report] = None) -> Draft:
+    """A new draft (the form's latest version; an amendment keeps the report's version and answers).
+
+    Two officers starting at once get the same draft: the loser of the insert race reads the winner's.
+    """
+    if amend is not None:
+        form_pk, answers, base = amend.form_pk, dict(amend.answers), amend.revision
+    else:
+        form_row = session.get(Form, period.form_pk)
+        latest = latest_form(session, form_row.form_id) if form_row is not None else None
+        form_pk, answers, base = (latest or form_row).id, {}, None
+    draft = Draft(period_id=period.id, commune_code=commune_code, form_pk=form_pk, answers=answers,
+                  base_revision=base, started_by=officer_id, updated_by=officer_id, created_at=now, updated_at=now)
+    try:
+        with session.begin_nested():
+            session.add(draft)
+            session.flush()
+    except IntegrityError:
+        existing = get_draft(session, period.id, commune_code)
+        if existing is None:
+            raise
+        return existing
+    return draft
+
+
+def discard_draft(session: Session, draft_id: int) -> None:
+    session.execute(delete(Draft).where(Draft.id == draft_id))
+
+
+def save_answer(draft: Draft, name: str, value: Any, officer_id: Optional[int], now: datetime) -> None:
+    """Record one answer (``None``: skipped). A new dict so the JSON column sees the change."""
+    draft.answers = {**draft.answers, name: value}
+    draft.updated_by, draft.updated_at = officer_id, now
+
+
+def draft_spec(session: Session, draft: Draft) -> FormSpec:
+    return form_spec(session.get(Form, draft.form_pk))
+
+
+# -- submission ------------------------------------------------------------------------
+@dataclass
+class SubmitResult:
+    status: str  # created, revised, already, conflict, closed, incomplete
+    report: Optional[Report] = None
+    missing: list[Field] = field(default_factory=list)
+
+
+def submit(session: Session, draft: Draft, period: Period, officer_id: Optional[int], now: datetime) -> SubmitResult:
+    """Turn a draft into the commune's report (or a new revision of it)."""
+    if now >= period.close_at:
+        return SubmitResult("closed", get_report(session, period.id, draft.commune_code))
+    spec = draft_spec(session, draft)
+    missing = missing_required(spec, draft.answers)
+    if missing:
+        return SubmitResult("incomplete", missing=missing)
+    answers = effective_answers(spec, draft.answers)
+    if draft.base_revision is None:
+        report = Report(period_id=period.id, commune_code=draft.commune_code, form_pk=draft.form_pk, revision=1,
+                        answers=answers, submitted_at=now, submitted_by=officer_id, updated_at=now)
+        try:
+            with session.begin_nested():
+                session.add(report)
+                session.flush()
+                session.add(ReportRevision(report_id=report.id, revision=1, form_pk=draft.form_pk, answers=answers,
+                                           submitted_at=now, submitted_by=officer_id))
+                session.flush()
+        except IntegrityError:
+            return SubmitResult("already", get_report(session, period.id, draft.commune_code))
+        discard_draft(session, draft.id)
+        return SubmitResult("created", report)
+    report = session.scalar(select(Report).where(Report.period_id == period.id,
+                                                 Report.commune_code == draft.commune_code).with_for_update())
+    if report is None or report.revision != draft.base_revision:
+        return SubmitResult("conflict", report)
+    new_rev = report.revision + 1
+    done = session.execute(update(Report).where(Report.id == report.id, Report.revision == draft.base_revision)
+                           .values(revision=new_rev, answers=answers, form_pk=draft.form_pk, updated_at=now,
+                                   submitted_by=officer_id)
+                           .execution_options(synchronize_session=False))
+    if done.rowcount != 1:
+        return SubmitResult("conflict", report)
+    session.add(ReportRevision(report_id=report.id, revision=new_rev, form_pk=draft.form_pk, answers=answers,
+                               submitted_at=now, submitted_by=officer_id))
+    discard_draft(session, draft.id)
+    session.flush()
+    session.refresh(report)
+    return SubmitResult("revised", report)
+
+
+def revisions(session: Session, report_id: int) -> list[ReportRevision]:
+    return list(session.scalars(select(ReportRevision).where(ReportRevision.report_id == report_id)
+                                .order_by(ReportRevision.revision)))
+
+
+def previous_values(session: Session, period: Period, commune_code: int) -> dict[str, Any]:
+    """The commune's answers in the previous period of the same form ({} if none)."""
+    prev = previous_period(session, period)
+    if prev is None:
+        return {}
+    report = get_report(session, prev.id, commune_code)
+    return dict(report.answers) if report is not None else {}
+
+
+# -- photos ----------------------------------------------------------------------------
+def store_photo(session: Session, files_dir: Path, draft: Draft, field_name: str, content: bytes, *,
+                channel_file_id: str, mime_type: Optional[str], file_name: Optional[str],
+                officer_id: Optional[int], now: datetime) -> dict[str, Any]:
+    """Write a photo under files_dir/reports/<period>/<commune>/ and record it; return the answer item."""
+    digest = hashlib.sha256(content).hexdigest()
+    ext = (Path(file_name).suffix.lower() if file_name else "") or mimetypes.guess_extension(mime_type or "") or ".jpg"
+    if ext == ".jpe":
+        ext = ".jpg"
+    rel_path = Path("reports") / str(draft.period_id) / str(draft.commune_code) / f"{field_name}-{digest[:16]}{ext}"
+    target = files_dir / rel_path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        tmp = target.with_suffix(target.suffix + ".part")
+        tmp.write_bytes(content)
+        tmp.replace(target)  # atomic: a crash never leaves half a photo under the final name
+    row = ReportFile(period_id=draft.period_id, commune_code=draft.commune_code, field_name=field_name,
+                     path=rel_path.as_posix(), channel_file_id=channel_file_id[:200], mime_type=mime_type,
+                     size=len(content), sha256=digest, uploaded_by=officer_id, created_at=now)
+    session.add(row)
+    session.flush()
+    return {"file": row.id, "path": row.path}
+
+
+# -- supervisors' view -------------------------------------------------------------------
+@dataclass
+class CommuneStatus:
+    code: int
+    name: str
+    province_code: int
+    status: str  # on_time, late, missing
+    report: Optional[Report] = None
+    officers: list[Officer] = field(default_factory=list)
+
+
+@dataclass
+class Summary:
+    period: Period
+    rows: list[CommuneStatus]
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.rows if r.status == status)
+
+    @property
+    def missing(self) -> list[CommuneStatus]:
+        return [r for r in self.rows if r.status == "missing"]
+
+
+def period_summary(session: Session, period: Period, provinces: Optional[set[int]] = None,
+                   *, with_officers: bool = True) -> Summary:
+    """Every commune that owes the period (within ``provinces`` if given) with its status."""
+    codes = communes_owing(session, period)
+    communes: dict[int, Commune] = {}
+    for chunk in _chunks(codes, 900):
+        stmt = select(Commune).where(Commune.code.in_(chunk))
+        if provinces is not None:
+            stmt = stmt.where(Commune.province_code.in_(provinces))
+        communes.update((c.code, c) for c in session.scalars(stmt))
+    reports = {r.commune_code: r for r in session.scalars(select(Report).where(Report.period_id == period.id))}
+    rows: list[CommuneStatus] = []
+    for code in codes:
+        c = communes.get(code)
+        if c is None:
+            continue
+        r = reports.get(code)
+        state = "missing" if r is None else ("on_time" if r.submitted_at <= period.due_at else "late")
+        rows.append(CommuneStatus(code, c.name, c.province_code, state, r))
+    if with_officers:
+        missing = {r.code: r for r in rows if r.status == "missing"}
+        for chunk in _chunks(list(missing), 900):
+            for o in session.scalars(select(Officer).where(Officer.commune_code.in_(chunk), Officer.active.is_(True))
+                                     .order_by(Officer.full_name)):
+                missing[o.commune_code].officers.append(o)
+    return Summary(period, rows)
+
+
+def _chunks(items: list[int], size: int) -> list[list[int]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
