@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from store.models import Commune, Officer
 
+if TYPE_CHECKING:
+    from handlers.context import Context
+    from handlers.types import Reply
+
 PUBLIC_ACTIONS = frozenset({"ask", "documents.read"})
 # Officers act on their own commune only.
-OFFICER_ACTIONS = frozenset({"report.fill", "report.view", "deadlines.view"})
+OFFICER_ACTIONS = frozenset({"report.fill", "report.view", "deadlines.view", "profile.view", "unit.change"})
 # Supervisors act on communes of the provinces they oversee.
 SUPERVISOR_ACTIONS = frozenset({
     "report.view", "report.summary", "report.export", "period.create", "broadcast.send",
     "officer.approve", "officer.deactivate", "invite.create", "officer.list", "deadlines.view",
+    "profile.view",
 })
 
 
@@ -45,3 +50,22 @@ def can(officer: Optional[Officer], action: str, *, commune: Optional[Commune] =
             return province_code in provinces
         return bool(provinces)
     return False
+
+
+def refuse(ctx: "Context", action: str, target: str = "", **detail: object) -> list["Reply"]:
+    """Audit a refusal and answer politely (NOT_REGISTERED for strangers, NOT_ALLOWED otherwise)."""
+    from handlers import messages
+
+    ctx.audit(action, target[:200], "refused", **detail)
+    return messages.text(messages.NOT_REGISTERED if ctx.officer is None else messages.NOT_ALLOWED)
+
+
+def require(ctx: "Context", action: str, *, commune: Optional[Commune] = None,
+            province_code: Optional[int] = None, target: str = "") -> Optional[list["Reply"]]:
+    """None when allowed; otherwise the audited polite refusal to return."""
+    if can(ctx.officer, action, commune=commune, province_code=province_code):
+        return None
+    if not target:
+        target = f"commune:{commune.code}" if commune is not None else (
+            f"province:{province_code}" if province_code is not None else "")
+    return refuse(ctx, action, target)

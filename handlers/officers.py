@@ -1,0 +1,162 @@
+"""/toi (my profile, change of unit) and /canbo (supervisors: officers of a commune, deactivation)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from handlers import messages
+from handlers.context import Context
+from handlers.permissions import refuse, require
+from handlers.register import SUSPENDED, begin, pending_request, request_notice
+from handlers.router import Router
+from handlers.types import Button, Reply
+from store.models import Commune, Officer, RegistrationRequest, User
+from store.officers import ROLE_LABELS, set_active, unit_label
+from store.units import find_communes
+
+MAX_PENDING_SHOWN = 10
+
+
+def profile_text(officer: Officer) -> str:
+    lines = [f"Họ tên: {officer.full_name}", f"Vai trò: {ROLE_LABELS.get(officer.role, officer.role)}",
+             f"Đơn vị: {unit_label(officer) or '—'}"]
+    if officer.position:
+        lines.append(f"Chức vụ: {officer.position}")
+    lines.append(f"Số điện thoại: {officer.phone or '—'}")
+    return "\n".join(lines)
+
+
+def _scope(ctx: Context) -> list[int] | None:
+    """Provinces a supervisor oversees; None for admins (everything)."""
+    if ctx.officer.role == "admin":
+        return None
+    return sorted(p.province_code for p in ctx.officer.provinces)
+
+
+def _commune_listing(ctx: Context, commune: Commune) -> list[Reply]:
+    officers = list(ctx.session.scalars(select(Officer).where(Officer.commune_code == commune.code)
+                                        .order_by(Officer.active.desc(), Officer.full_name)))
+    linked = set(ctx.session.scalars(select(User.officer_id).where(
+        User.officer_id.in_([o.id for o in officers]), User.reachable)))
+    if not officers:
+        return [Reply(text=f"{commune.name}, {commune.province.name}: chưa có cán bộ nào. "
+                           "Dùng /moi để tạo mã mời.")]
+    lines = [f"Cán bộ {commune.name}, {commune.province.name}:"]
+    rows = []
+    for n, o in enumerate(officers[:20], 1):
+        state = "đang hoạt động" if o.active else "tạm ngừng"
+        bot = "đã dùng bot" if o.id in linked else "chưa dùng bot"
+        lines.append(f"{n}. {o.full_name} – {o.position or 'cán bộ'} – {o.phone or '—'} ({state}, {bot})")
+        if o.active:
+            rows.append([Button(f"Tạm ngừng: {o.full_name}"[:60], f"cb:off:{o.id}")])
+        else:
+            rows.append([Button(f"Cho hoạt động lại: {o.full_name}"[:60], f"cb:on:{o.id}")])
+    if len(officers) > 20:
+        lines.append(f"… và {len(officers) - 20} cán bộ khác.")
+    return [Reply(text="\n".join(lines), buttons=rows)]
+
+
+def register(router: Router) -> None:
+    """Adds /toi, the change-of-unit request and /canbo."""
+
+    @router.command("toi", "Thông tin của tôi")
+    async def me(ctx: Context) -> list[Reply]:
+        """Shows my profile and unit."""
+        if ctx.officer is None:
+            if ctx.user.officer_id is not None:
+                return [Reply(text=SUSPENDED)]
+            text = messages.NOT_REGISTERED
+            if pending_request(ctx, ctx.user) is not None:
+                text = "Yêu cầu đăng ký của anh/chị đang chờ duyệt."
+            return [Reply(text=text)]
+        refused = require(ctx, "profile.view")
+        if refused:
+            return refused
+        text = profile_text(ctx.officer)
+        buttons = []
+        if ctx.officer.role == "officer":
+            if pending_request(ctx, ctx.user, "change_unit") is not None:
+                text += "\nYêu cầu chuyển đơn vị đang chờ duyệt."
+            else:
+                buttons = [[Button("Đổi đơn vị công tác", "me:move")]]
+        return [Reply(text=text, buttons=buttons)]
+
+    @router.button("me")
+    async def move(ctx: Context) -> list[Reply]:
+        """Starts a change-of-unit request (approved by the new province's supervisors)."""
+        if ctx.msg.button != "me:move":
+            return refuse(ctx, "button.forged", ctx.msg.button or "")
+        refused = require(ctx, "unit.change", target=f"officer:{ctx.officer.id if ctx.officer else '-'}")
+        if refused:
+            return refused
+        if pending_request(ctx, ctx.user, "change_unit") is not None:
+            return [Reply(text="Yêu cầu chuyển đơn vị của anh/chị đang chờ duyệt.")]
+        return begin(ctx, kind="change_unit", lead="Chuyển đơn vị công tác (cần cán bộ phụ trách duyệt).")
+
+    @router.command("canbo", "Cán bộ các xã và yêu cầu chờ duyệt (cán bộ tỉnh)", public=False,
+                    roles=("supervisor",))
+    async def officers(ctx: Context) -> list[Reply]:
+        """Supervisors: pending requests, or the officers of one commune (/canbo TÊN_XÃ)."""
+        refused = require(ctx, "officer.list", target="officers")
+        if refused:
+            return refused
+        scope = _scope(ctx)
+        query = ctx.msg.args.strip()
+        if query:
+            within = scope[0] if scope and len(scope) == 1 else None
+            matches = find_communes(ctx.session, query, within, limit=12, within_province=within is not None)
+            matches = [m for m in matches if m.score >= 50 and (scope is None or m.province_code in scope)][:5]
+            if not matches:
+                return [Reply(text="Không tìm thấy xã/phường này trong tỉnh anh/chị phụ trách.")]
+            if matches[0].score >= 95 and (len(matches) < 2 or matches[0].score - matches[1].score >= 5):
+                return _commune_listing(ctx, ctx.session.get(Commune, matches[0].code))
+            return [Reply(text="Anh/chị chọn xã/phường:",
+                          buttons=[[Button(m.label, f"cb:c:{m.code}")] for m in matches])]
+        cond = [RegistrationRequest.state == "pending"]
+        officer_cond = [Officer.role == "officer"]
+        if scope is not None:
+            cond.append(RegistrationRequest.province_code.in_(scope))
+            officer_cond.append(Officer.commune_code.in_(select(Commune.code).where(Commune.province_code.in_(scope))))
+        pending = list(ctx.session.scalars(select(RegistrationRequest).where(*cond)
+                                           .options(selectinload(RegistrationRequest.commune))
+                                           .order_by(RegistrationRequest.id).limit(MAX_PENDING_SHOWN)))
+        counts = dict(ctx.session.execute(select(Officer.active, func.count()).where(*officer_cond)
+                                          .group_by(Officer.active)).all())
+        text = (f"Cán bộ xã/phường: {counts.get(True, 0)} đang hoạt động, {counts.get(False, 0)} tạm ngừng.\n"
+                f"Yêu cầu chờ duyệt: {len(pending)}{'+' if len(pending) == MAX_PENDING_SHOWN else ''}.\n"
+                "Gõ /canbo TÊN_XÃ để xem cán bộ của một xã.")
+        return [Reply(text=text)] + [request_notice(ctx, r, r.commune) for r in pending]
+
+    @router.button("cb")
+    async def officer_button(ctx: Context) -> list[Reply]:
+        """A commune to list, or an officer to deactivate / reactivate."""
+        parts = (ctx.msg.button or "").split(":")
+        if len(parts) != 3 or parts[1] not in ("c", "off", "on") or not parts[2].isdigit():
+            return refuse(ctx, "button.forged", ctx.msg.button or "")
+        action, number = parts[1], int(parts[2])
+        if action == "c":
+            commune = ctx.session.get(Commune, number)
+            if commune is None:
+                return refuse(ctx, "officer.list", ctx.msg.button or "", reason="unknown commune")
+            refused = require(ctx, "officer.list", commune=commune)
+            return refused or _commune_listing(ctx, commune)
+        target = ctx.session.get(Officer, number)
+        if target is None:
+            return refuse(ctx, "officer.deactivate", f"officer:{number}", reason="unknown officer")
+        if target.role != "officer" and (ctx.officer is None or ctx.officer.role != "admin"):
+            return refuse(ctx, "officer.deactivate", f"officer:{target.id}", reason="not a commune officer")
+        refused = require(ctx, "officer.deactivate", commune=target.commune, target=f"officer:{target.id}")
+        if refused:
+            return refused
+        if target.id == ctx.officer.id:
+            return [Reply(text="Anh/chị không thể tự tạm ngừng tài khoản của mình.")]
+        active = action == "on"
+        changed = set_active(ctx.session, target, active, now=ctx.now, actor_user_id=ctx.user.id,
+                             actor_officer_id=ctx.officer.id)
+        if not changed:
+            return [Reply(text=f"{target.full_name} đã ở trạng thái này rồi.")]
+        note = ("Tài khoản cán bộ của anh/chị đã được mở lại. Gõ /help để xem các lệnh." if active else SUSPENDED)
+        for user in ctx.session.scalars(select(User).where(User.officer_id == target.id)):
+            ctx.notify(user, Reply(text=note), key=f"officer:{target.id}:{action}:{ctx.now.timestamp()}:{user.id}")
+        return [Reply(text=f"Đã {'mở lại' if active else 'tạm ngừng'} tài khoản của {target.full_name}.")]
