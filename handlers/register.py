@@ -107,7 +107,7 @@ def _province_typed(ctx: Context, data: dict[str, Any], text: str) -> list[Reply
 
 def _commune_typed(ctx: Context, data: dict[str, Any], text: str) -> list[Reply]:
     matches = find_communes(ctx.session, text, data["province"], limit=5, within_province=True)
-    matches = [m for m in matches if m.score >= max(50.0, matches[0].score - 20)]
+    matches = [m for m in matches if m.score >= max(50.0, matches[0].score - 20)] if matches else []
     if not matches:
         return [Reply(text="Không tìm thấy xã/phường này trong tỉnh. Anh/chị gõ lại tên xã/phường.")]
     data["candidates"] = [m.code for m in matches]
@@ -414,7 +414,7 @@ def register(router: Router) -> None:
         matches = find_communes(ctx.session, query, within, limit=12, within_province=within is not None)
         if ctx.officer.role != "admin":
             matches = [m for m in matches if m.province_code in provinces]
-        matches = [m for m in matches if m.score >= max(50.0, matches[0].score - 20)][:5]
+        matches = [m for m in matches if m.score >= max(50.0, matches[0].score - 20)] if matches else [][:5]
         if not matches:
             return [Reply(text="Không tìm thấy xã/phường này trong tỉnh anh/chị phụ trách.")]
         return [Reply(text="Tạo mã mời cho xã/phường nào?",

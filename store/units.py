@@ -248,9 +248,21 @@ class UnitIndex:
         results = process.extract(key, self.province_keys, scorer=fuzz.WRatio, limit=limit + 1)
         out = [ProvinceMatch(self.province_codes[i], self.province_names[self.province_codes[i]], round(s, 1))
                for _, s, i in results]
+        if alias is None:
+            alias = self._merged_province(key)
         if alias is not None and alias in self.province_names:
             out = [ProvinceMatch(alias, self.province_names[alias], 100.0)] + [m for m in out if m.code != alias]
         return out[:limit]
+
+
+    def _merged_province(self, key: str) -> Optional[int]:
+        """A pre-July-2025 province name ("long an") → the province that absorbed it."""
+        from store.province_scope import MERGED_INTO
+
+        target = MERGED_INTO.get(key)
+        if target is None:
+            return None
+        return next((c for c, k in zip(self.province_codes, self.province_keys) if k == target), None)
 
 
 _INDEXES: dict[str, UnitIndex] = {}
