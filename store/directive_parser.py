@@ -13,7 +13,7 @@ from typing import Optional
 from store.directive_campaigns import ParsedCampaign, ParsedDuty, find_campaigns, find_duties
 from store.directive_sections import ParsedSection, build_tree, marker_of
 from store.directive_text import (
-    CAP_WORD, DirectiveParseError, blocks, decode, fold, is_md_heading, is_upper_line, plain,
+    CAP_WORD, DirectiveParseError, blocks, decode, fold, is_md_heading, is_upper_line, nfc, plain,
     sentence_case, title_case,
 )
 from store.province_scope import issuing_province, strip_unit
@@ -100,8 +100,8 @@ def _parse_header(doc: ParsedDocument, header_blocks: list[list[str]]) -> list[s
     for blk in header_blocks:
         if _is_stamp(blk):
             continue
-        for raw in blk:
-            line = plain(raw)
+        # Two-column headers (issuer | national motto) arrive as tab-separated cells.
+        for line in [plain(cell) for raw in blk for cell in raw.split("\t") if cell.strip()]:
             m = _NUMBER.search(line)
             if m and doc.number is None and doc.number_suffix is None:
                 sfx = re.sub(r"\s+", "", m.group("sfx"))
@@ -210,7 +210,7 @@ def _parse_signature(doc: ParsedDocument, signature: list[list[str]]) -> None:
         names = [title_case(x) for x in lines if is_upper_line(x) and not _ROLE_WORDS.search(x)
                  and _PERSON.match(title_case(x))]
     if names:
-        doc.signer = names[-1]
+        doc.signer = title_case(names[-1]) if is_upper_line(names[-1]) else names[-1]
     role_lines = [x for x in lines if is_upper_line(x) and _ROLE_WORDS.search(x)]
     if role_lines:
         doc.signer_title = " - ".join(sentence_case(x) for x in role_lines)
@@ -247,7 +247,7 @@ def _drop_noise(blks: list[list[str]]) -> list[list[str]]:
 
 def parse_directive(text: str) -> ParsedDocument:
     """Parse NFC text; raises DirectiveParseError when no document kind can be recognised."""
-    blks = blocks(text)
+    blks = blocks(nfc(text))
     if not blks:
         raise DirectiveParseError("tệp rỗng (empty file)")
     kind_at, kind = _find_kind(blks)

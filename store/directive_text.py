@@ -19,7 +19,8 @@ def nfc(text: str) -> str:
     try:
         from store import vntext  # written by the search helper
 
-        fn = getattr(vntext, "nfc", None) or getattr(vntext, "normalize", None)
+        # normalize = NFC + one tone-placement style, the form all stored text uses.
+        fn = getattr(vntext, "normalize", None) or getattr(vntext, "nfc", None)
         if fn is not None:
             return fn(text)
     except ImportError:
