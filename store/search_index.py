@@ -1,0 +1,266 @@
+"""The passage index: sentences (long ones cut at clauses) ranked by BM25 with section context.
+
+Tokens are made here, never by bm25s's default pattern (it drops one-letter syllables and
+breaks NFD): folded unigrams, folded adjacent-syllable bigrams (``thi_dua``) and accented
+unigrams (``@đua``, queried only when the user typed diacritics).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+import bm25s
+import numpy as np
+
+from store import vntext
+
+MAX_UNIT = 420  # characters: a longer sentence is cut at "; " into clause groups
+MIN_CLAUSE = 140
+SECTION_WEIGHT = 0.35  # how much the whole section's match lends to each of its sentences
+ADMIN_PREFIXES = ("thanh pho", "thi xa", "thi tran", "dac khu", "tinh", "huyen", "xa", "phuong", "quan")
+_ISSUER_NOISE = ("uy ban nhan dan", "ubnd", "ban thuong vu", "ban chap hanh", "hoi dong nhan dan",
+                 "hdnd", "so noi vu", "chu tich")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZĐÀ-Ỹ“\"(])|(?<=\.)\s+(?=\d+\.)")
+_MARKUP = re.compile(r"\*+|^#+\s*|\s*/✓$|\./\.$", re.M)
+
+
+@dataclass
+class DocInfo:
+    """The document fields the search needs (a copy: no ORM objects in the index)."""
+
+    id: int
+    kind: str
+    number: Optional[str]
+    number_suffix: Optional[str]
+    issuer: str
+    place: str
+    province_code: Optional[int]
+    issued_year: Optional[int]
+    issued_month: Optional[int]
+    issued_day: Optional[int]
+    title: str
+    signer: Optional[str]
+    signer_title: Optional[str]
+    content_hash: str = ""
+    theme: Optional[str] = None
+
+
+@dataclass
+class SectionInput:
+    id: int
+    document_id: int
+    label: str  # how the section is cited ("Mục II.1 – Tổ chức thực hiện")
+    heading: str
+    text: str
+
+
+@dataclass
+class Unit:
+    doc_id: int
+    section_id: Optional[int]  # None: the document's title / fields
+    text: str
+
+
+def clean(text: str) -> str:
+    """Display text: normalised, markdown marks removed, whitespace tidied."""
+    text = _MARKUP.sub("", vntext.normalize(text))
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return "\n".join(line for line in lines if line)
+
+
+def split_units(text: str) -> list[str]:
+    """Sentences of a section; a long sentence is cut at clause boundaries."""
+    out: list[str] = []
+    for para in clean(text).split("\n"):
+        for sent in _SENTENCE_END.split(para):
+            sent = sent.strip()
+            if not sent:
+                continue
+            if len(sent) <= MAX_UNIT:
+                out.append(sent)
+                continue
+            buf = ""
+            for clause in re.split(r"(?<=;)\s+|(?<=\.)\s+", sent):
+                buf = f"{buf} {clause}".strip()
+                if len(buf) >= MIN_CLAUSE:
+                    out.append(buf)
+                    buf = ""
+            if buf:
+                if out and len(buf) < 60:
+                    out[-1] = f"{out[-1]} {buf}"
+                else:
+                    out.append(buf)
+    return out
+
+
+def _repeats(heading: str, text: str) -> bool:
+    """A heading that is only the opening words of the text adds nothing."""
+    head = vntext.fold(heading.rstrip("…. "))
+    return not head or vntext.fold(text).startswith(head)
+
+
+def tokenize(text: str) -> list[str]:
+    """Index tokens of a text: folded unigrams, folded bigrams, accented unigrams."""
+    syl = vntext.syllables(text)
+    folded = [vntext.fold(s) for s in syl]
+    toks = list(folded)
+    toks += [f"{a}_{b}" for a, b in zip(folded, folded[1:])]
+    toks += ["@" + s for s, f in zip(syl, folded) if s != f]
+    return toks
+
+
+def place_names(doc: DocInfo) -> dict[tuple[str, ...], float]:
+    """Folded place phrases that point at this document, with how specific they are."""
+    names: dict[tuple[str, ...], float] = {}
+
+    def add(phrase: str, weight: float) -> None:
+        toks = tuple(phrase.split())
+        if toks and weight > names.get(toks, 0.0):
+            names[toks] = weight
+
+    sources = [(doc.place, 1.0), (doc.issuer, 0.9)]
+    for raw, weight in sources:
+        if not raw:
+            continue
+        inner = re.findall(r"\(([^)]*)\)", raw)
+        outer = re.sub(r"\([^)]*\)", " ", raw)
+        for text, w in [(outer, weight)] + [(t, 0.5) for t in inner]:
+            f = vntext.fold(text)
+            for noise in _ISSUER_NOISE:
+                f = f.replace(noise, " ")
+            f = " ".join(f.split())
+            if not f:
+                continue
+            add(f, w * 1.2)  # with its unit word: "thanh pho lai chau", "tinh uy lao cai"
+            core = f
+            for prefix in sorted(ADMIN_PREFIXES + ("tinh uy", "huyen uy", "thanh uy"), key=len, reverse=True):
+                if core.startswith(prefix + " "):
+                    core = core[len(prefix) + 1:]
+                    break
+            if core and core != f:
+                add(core, w)
+    return names
+
+
+class PassageIndex:
+    """Units, their BM25 index, a section-level BM25 index and the hints the ranking uses."""
+
+    def __init__(self) -> None:
+        self.docs: dict[int, DocInfo] = {}
+        self.section_labels: dict[int, str] = {}
+        self.units: list[Unit] = []
+        self.unit_doc = np.zeros(0, dtype=np.int64)
+        self.unit_secpos = np.zeros(0, dtype=np.int64)
+        self.df: dict[str, int] = {}
+        self.places: dict[tuple[str, ...], dict[int, float]] = {}
+        self.numbers: dict[str, list[int]] = {}
+        self.bm25_units: Optional[bm25s.BM25] = None
+        self.bm25_sections: Optional[bm25s.BM25] = None
+        self.vocab_by_df: list[str] = []
+
+    # -- build --------------------------------------------------------------------
+    def build(self, docs: Iterable[DocInfo], sections: Iterable[SectionInput]) -> "PassageIndex":
+        self.docs = {d.id: d for d in docs}
+        by_doc: dict[int, list[SectionInput]] = {}
+        for s in sections:
+            by_doc.setdefault(s.document_id, []).append(s)
+        unit_tokens: list[list[str]] = []
+        section_tokens: list[list[str]] = []
+        unit_doc: list[int] = []
+        unit_secpos: list[int] = []
+        for doc in self.docs.values():
+            head = clean(f"{doc.kind} {doc.number or doc.number_suffix or ''} {doc.title}")
+            meta = clean(f"{doc.issuer}. {doc.place}. {doc.signer_title or ''} {doc.signer or ''}")
+            secpos = len(section_tokens)
+            section_tokens.append(tokenize(f"{head} {meta}"))
+            for text in (head, meta):
+                self.units.append(Unit(doc.id, None, text))
+                unit_tokens.append(tokenize(text))
+                unit_doc.append(doc.id)
+                unit_secpos.append(secpos)
+            for sec in by_doc.get(doc.id, []):
+                self.section_labels[sec.id] = sec.label
+                secpos = len(section_tokens)
+                body = sec.text if _repeats(sec.heading, sec.text) else f"{sec.heading}\n{sec.text}"
+                section_tokens.append(tokenize(body))
+                for text in split_units(body):
+                    self.units.append(Unit(doc.id, sec.id, text))
+                    unit_tokens.append(tokenize(text))
+                    unit_doc.append(doc.id)
+                    unit_secpos.append(secpos)
+            for phrase, weight in place_names(doc).items():
+                slot = self.places.setdefault(phrase, {})
+                slot[doc.id] = max(weight, slot.get(doc.id, 0.0))
+            if doc.number:
+                self.numbers.setdefault(vntext.fold(doc.number), []).append(doc.id)
+        self.unit_doc = np.asarray(unit_doc, dtype=np.int64)
+        self.unit_secpos = np.asarray(unit_secpos, dtype=np.int64)
+        df: dict[str, int] = {}
+        for toks in unit_tokens:
+            for t in set(toks):
+                df[t] = df.get(t, 0) + 1
+        self.df = df
+        self.vocab_by_df = sorted((t for t in df if "_" not in t and not t.startswith("@") and t.isalpha()),
+                                  key=lambda t: -df[t])
+        self.bm25_units = bm25s.BM25()
+        self.bm25_units.index(unit_tokens or [["_empty_"]], show_progress=False)
+        self.bm25_sections = bm25s.BM25()
+        self.bm25_sections.index(section_tokens or [["_empty_"]], show_progress=False)
+        return self
+
+    # -- query helpers --------------------------------------------------------------
+    def idf(self, token: str) -> float:
+        n = max(len(self.units), 1)
+        d = self.df.get(token, 0)
+        return math.log(1 + (n - d + 0.5) / (d + 0.5))
+
+    def known(self, token: str) -> bool:
+        return token in self.df
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        """Unit scores: the sentence's own BM25 plus a share of its section's BM25."""
+        assert self.bm25_units is not None and self.bm25_sections is not None
+        utoks = [t for t in tokens if t in self.bm25_units.vocab_dict]
+        stoks = [t for t in tokens if t in self.bm25_sections.vocab_dict]
+        if not utoks and not stoks:
+            return np.zeros(len(self.units), dtype=np.float32)
+        s = self.bm25_units.get_scores(utoks) if utoks else np.zeros(len(self.units), dtype=np.float32)
+        if stoks:
+            s = s + SECTION_WEIGHT * self.bm25_sections.get_scores(stoks)[self.unit_secpos]
+        return s
+
+    def place_hits(self, folded: list[str]) -> tuple[dict[int, float], list[tuple[str, ...]]]:
+        """Documents named by place in the question (longest phrase wins its words)."""
+        used = [False] * len(folded)
+        hits: dict[int, float] = {}
+        phrases: list[tuple[str, ...]] = []
+        for n in (5, 4, 3, 2, 1):
+            for i in range(len(folded) - n + 1):
+                if any(used[i:i + n]):
+                    continue
+                key = tuple(folded[i:i + n])
+                docs = self.places.get(key)
+                if not docs:
+                    continue
+                phrases.append(key)
+                for k in range(i, i + n):
+                    used[k] = True
+                for doc_id, w in docs.items():
+                    hits[doc_id] = max(hits.get(doc_id, 0.0), w)
+        return hits, phrases
+
+
+@dataclass
+class Hit:
+    """One ranked unit."""
+
+    unit: int
+    score: float
+    doc_id: int
+    section_id: Optional[int]
+    text: str
+    confidence: float = 0.0
+    extra: dict = field(default_factory=dict)
