@@ -127,7 +127,8 @@ class IntegerType(FieldType):
 
     def instruction(self, f: Field) -> str:
         rng = _range_text(f)
-        return f"Gõ một số{(' ' + rng) if rng else ''}, ví dụ 1.250."
+        example = ", ví dụ 1.250" if f.max is None or f.max >= 1250 else ""
+        return f"Gõ một số{(' ' + rng) if rng else ''}{example}."
 
     def _number(self, f: Field, text: str) -> tuple[Decimal, bool]:
         try:
