@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Union
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 from tqdm import tqdm
 
@@ -99,10 +99,11 @@ def ingest_one(session: Session, source_key: str, raw: bytes, clock: Clock) -> s
         session.add(doc)
         _store_children(session, doc, parsed)
         return "loaded"
-    existing.sections.clear()
-    existing.campaigns.clear()
-    existing.duties.clear()
-    session.flush()
+    # Bulk deletes: sections cascade to their children in the database itself, which the ORM's
+    # row-by-row delete-orphan would trip over.
+    for model in (Section, Campaign, ReportingDuty):
+        session.execute(delete(model).where(model.document_id == existing.id))
+    session.expire(existing, ["sections", "campaigns", "duties"])
     existing.content_hash, existing.updated_at = digest, now
     _apply(existing, parsed)
     _store_children(session, existing, parsed)
