@@ -36,8 +36,8 @@ MAX_DIGEST_NAMES = 40  # per period, so the digest fits one phone-sized message
 
 
 def report_button(period_id: int) -> Button:
-    """Opens the /baocao dialog for that period (handled by the reports feature)."""
-    return Button(REPORT_BUTTON_TEXT, f"rp:{period_id}")
+    """Opens the /baocao dialog for that period ("rp:o:<id>", handlers/report.py's open_period)."""
+    return Button(REPORT_BUTTON_TEXT, f"rp:o:{period_id}")
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,8 @@ def open_periods(session: Session, now: datetime) -> list[Period]:
 
 
 def required_communes(session: Session, periods: list[Period]) -> dict[int, set[int]]:
-    """Communes that must report, per period: its units, else its province, else the country."""
+    """Communes that must report, per period: its units, else its province (as store.periods.communes_owing,
+    in a few bulk queries for all periods at once)."""
     ids = [p.id for p in periods]
     out: dict[int, set[int]] = {pid: set() for pid in ids}
     if not ids:
@@ -103,8 +104,6 @@ def required_communes(session: Session, periods: list[Period]) -> dict[int, set[
                 by_province[prov].add(code)
         if p.province_code is not None:
             out[p.id] = set(by_province.get(p.province_code, ()))
-        else:
-            out[p.id] = {c for codes in by_province.values() for c in codes}
     return out
 
 

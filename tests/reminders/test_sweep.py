@@ -52,7 +52,7 @@ async def test_whole_schedule_with_submissions_and_downtime(services: Services, 
     out = await step(services, t, clock, vn(2026, 6, 8, 8, 0))
     assert [c for c, _ in out] == ["a1", "c1"]
     assert all("Còn 7 ngày" in line for _, line in out)
-    assert t.sent[-1][2].buttons[0][0].data == f"rp:{pid}"
+    assert t.sent[-1][2].buttons[0][0].data == f"rp:o:{pid}"
     assert t.sent[-1][2].buttons[0][0].text == "Làm báo cáo ngay"
     assert await step(services, t, clock, vn(2026, 6, 8, 8, 1)) == []  # never twice
 

@@ -29,7 +29,7 @@ class World:
 
 def build_world(services: Services, *, communes=("A", "B", "C"),
                 officers=(("a1", "A", True, True), ("a2", "A", False, True), ("b1", "B", True, False),
-                          ("c1", "C", True, True)), supervisors=("s1",)) -> World:
+                          ("c1", "C", True, True)), supervisors=("s1",), real_form: bool = False) -> World:
     """Officers as (name, commune, active, reachable); chat ids are the names."""
     now = services.clock.now()
     w = World()
@@ -40,8 +40,14 @@ def build_world(services: Services, *, communes=("A", "B", "C"),
             s.add(Commune(code=code, name=f"Xã {name}", division_type="xã", province_code=w.province,
                           folded=name.lower()))
             w.communes[name] = code
-        form = Form(form_id="f", version=1, title="Mẫu", definition={}, content_hash="x", created_at=now)
-        s.add(form)
+        if real_form:  # the bundled 6-month form, so the /baocao dialog can open it
+            from store.forms import load_form
+
+            form, _ = load_form(s, (services.settings.sample_dir / "forms" / "thi-dua-6-thang.yaml").read_text("utf-8"),
+                                now)
+        else:
+            form = Form(form_id="f", version=1, title="Mẫu", definition={}, content_hash="x", created_at=now)
+            s.add(form)
         s.flush()
         w.form_pk = form.id
         people = [(n, w.communes[c], act, reach, "officer") for n, c, act, reach in officers]
