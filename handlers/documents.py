@@ -147,7 +147,9 @@ def document_view(ctx: Context, doc_id: int, page: int) -> list[Reply]:
     if doc.theme:
         lines.append(f"Chủ đề: “{shorten(doc.theme, 200)}”")
     if doc.campaigns:
-        names = [f"• {shorten(c.name, 90)} ({_period(c)})" for c in doc.campaigns[:5]]
+        # Campaigns with a stated period first, the latest-ending on top.
+        ordered = sorted(doc.campaigns, key=lambda c: (c.end_date is None, -(c.end_date or date.min).toordinal()))
+        names = [f"• {shorten(c.name, 90)} ({_period(c)})" for c in ordered[:5]]
         more = len(doc.campaigns) - 5
         lines.append("Phong trào nêu trong văn bản:\n" + "\n".join(names) + (f"\n… và {more} phong trào khác" if more > 0 else ""))
     duties = [d for d in doc.duties if d.frequencies]
