@@ -106,6 +106,7 @@ def main() -> None:
     parser.add_argument("--extra", type=Path, default=EXTRA)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(_env_file=None, bot_token=None, database_url=f"sqlite:///{tmp}/qa.sqlite3",
                             data_dir=Path(tmp) / "data")

@@ -20,6 +20,7 @@ from handlers.permissions import can
 from handlers.router import Router
 from handlers.text import shorten
 from handlers.types import Button, Reply
+from store import vntext
 from store.search import MIN_CONFIDENCE, SearchIndex, SearchResult, ensure_index
 from store.search_index import DocInfo, Hit
 from store.search_query import DOC_WORDS, INTENT_PATTERNS, STOPWORDS
@@ -114,7 +115,7 @@ def _field_question(result: SearchResult) -> Optional[str]:
     intents = q.intents
     if not intents:
         return None
-    trigger = {w for intent in intents for p in INTENT_PATTERNS[intent] for w in p.split()}
+    trigger = {w for intent in intents for p in INTENT_PATTERNS[intent] for w in vntext.search_key(p).split()}
     numbers = {w for n in q.numbers for w in n.split()}
     rest = [w for w in q.content if w not in _FIELD_WORDS and w not in trigger and w not in q.selectors
             and w not in numbers and not w.isdigit()]

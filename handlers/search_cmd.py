@@ -18,7 +18,7 @@ from store import vntext
 
 PAGE = 5
 MAX_RESULTS = 30
-MIN_MATCH = 0.34  # keyword search shows looser matches than a question answer, but not noise
+MIN_MATCH = 0.30  # keyword search shows looser matches than a question answer, but not noise
 USAGE = ("Cách dùng: /tim <từ khóa>, ví dụ: /tim thi đua khen thưởng\n"
          "Có thể gõ không dấu: /tim bao cao dinh ky")
 NOTHING = "Không tìm thấy đoạn nào khớp với “{q}”. Anh/chị thử từ khóa khác, hoặc xem /vanban."

@@ -33,7 +33,7 @@ INDEX_VERSION = "passages-v1"
 INDEX_FILE = "passages.pkl"
 # Below this share of the question's (IDF-weighted) words found around a passage, the
 # bot says it found nothing rather than show an unrelated passage.
-MIN_CONFIDENCE = 0.55
+MIN_CONFIDENCE = 0.40
 COVERAGE_POWER = 2.0
 PLACE_BOOST = 0.6
 NUMBER_BOOST = 1.5
@@ -88,8 +88,13 @@ class SearchIndex:
         if vntext.is_syllable(folded):
             return folded, accented  # a real word the corpus lacks: never "correct" it
         decoded = vntext.telex_decode(accented)
-        if decoded and idx.known(vntext.fold(decoded)):
-            return vntext.fold(decoded), decoded
+        if decoded and (idx.known(vntext.search_key(decoded)) or vntext.is_syllable(decoded)):
+            return vntext.search_key(decoded), decoded
+        for k in range(len(folded) - 1):  # a key pressed twice: "kyy", "chongg"
+            if folded[k] == folded[k + 1]:
+                single = vntext.search_key(folded[:k] + folded[k + 1:])
+                if idx.known(single):
+                    return single, single
         if len(folded) >= 4:  # "thidua" → "thi dua" when both halves and the pair are known
             for cut in range(1, len(folded)):
                 a, b = folded[:cut], folded[cut:]
@@ -180,7 +185,7 @@ class SearchIndex:
             w = idx.idf(tok)
             total += w
             got += w if tok in own else (0.7 * w if tok in near else 0.0)
-        for tok in q.ranked_bigrams():
+        for tok in q.content_bigrams():
             w = idx.idf(tok)
             total += w
             got += w if tok in own else (0.7 * w if tok in near else 0.0)
@@ -220,7 +225,7 @@ def _gazetteer() -> tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]
     import vietnam_provinces as vp
 
     def strip(name: str) -> tuple[str, ...]:
-        f = vntext.fold(name)
+        f = vntext.search_key(name)
         for prefix in sorted(ADMIN_PREFIXES, key=len, reverse=True):
             if f.startswith(prefix + " "):
                 f = f[len(prefix) + 1:]

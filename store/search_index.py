@@ -105,7 +105,7 @@ def _repeats(heading: str, text: str) -> bool:
 def tokenize(text: str) -> list[str]:
     """Index tokens of a text: folded unigrams, folded bigrams, accented unigrams."""
     syl = vntext.syllables(text)
-    folded = [vntext.fold(s) for s in syl]
+    folded = [vntext.search_key(s) for s in syl]
     toks = list(folded)
     toks += [f"{a}_{b}" for a, b in zip(folded, folded[1:])]
     toks += ["@" + s for s, f in zip(syl, folded) if s != f]
@@ -128,7 +128,7 @@ def place_names(doc: DocInfo) -> dict[tuple[str, ...], float]:
         inner = re.findall(r"\(([^)]*)\)", raw)
         outer = re.sub(r"\([^)]*\)", " ", raw)
         for text, w in [(outer, weight)] + [(t, 0.5) for t in inner]:
-            f = vntext.fold(text)
+            f = vntext.search_key(text)
             for noise in _ISSUER_NOISE:
                 f = f.replace(noise, " ")
             f = " ".join(f.split())

@@ -25,7 +25,7 @@ QUESTION_PHRASES: tuple[tuple[str, ...], ...] = tuple(
 # Function words (folded): dropped from single-token matching, kept inside bigrams.
 STOPWORDS = frozenset(
     "la cua nhung cac va voi co duoc trong cho tu tai ve o nay do den khi ma se da "
-    "mot hay hoac nhu the phai lam gi nao ai dau may bao nhieu sao".split()
+    "mot hay hoac nhu the phai lam gi nao ai dau may nhieu sao".split()
 ) - {"thi", "the"}  # "thi" (thi đua) and "the" (thể, thế) carry meaning here
 
 # Intents answered from document fields, by folded trigger phrases.
@@ -43,7 +43,7 @@ INTENT_PATTERNS: dict[str, tuple[str, ...]] = {
                "bao cao gi", "bao cao ve dau", "nop bao cao", "han bao cao", "bao cao cho ai"),
 }
 # Words that only say "a document": they do not count as question content.
-DOC_WORDS = frozenset("chi thi ke hoach van ban phat dong thi dua ban hanh ky so ngay nam".split())
+DOC_WORDS = frozenset(vntext.search_key("chi thi ke hoach van ban phat dong thi dua ban hanh ky so ngay nam").split())
 
 NUMBER_RE = re.compile(r"\b\d{1,4}(?:/\d{4})?[/-][0-9A-Za-zĐđ]+(?:[-/][0-9A-Za-zĐđ]+)*")
 YEAR_RE = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
@@ -66,6 +66,11 @@ class Query:
 
     def ranked_content(self) -> list[str]:
         return [t for t in self.content if t not in self.selectors]
+
+    def content_bigrams(self) -> list[str]:
+        """Bigrams of two meaningful words (the ones that show a passage is on topic)."""
+        keep = set(self.ranked_content())
+        return [b for b in self.ranked_bigrams() if all(p in keep for p in b.split("_"))]
 
     def ranked_bigrams(self) -> list[str]:
         return [b for b in self.bigrams if not all(p in self.selectors for p in b.split("_"))]
@@ -110,7 +115,7 @@ def analyze(text: str, repair: Callable[[str, str], tuple[str, str]]) -> Query:
     accented: list[str] = []
     folded: list[str] = []
     for syl in vntext.syllables(norm):
-        f = vntext.fold(syl)
+        f = vntext.search_key(syl)
         if not f:
             continue
         f, a = repair(f, syl)
@@ -125,6 +130,6 @@ def analyze(text: str, repair: Callable[[str, str], tuple[str, str]]) -> Query:
     q.numbers = [vntext.fold(m.group(0)) for m in NUMBER_RE.finditer(norm)]
     q.years = [int(y) for y in YEAR_RE.findall(norm)]
     for intent, phrases in INTENT_PATTERNS.items():
-        if any(has_phrase(folded, p) for p in phrases):
+        if any(has_phrase(folded, vntext.search_key(p)) for p in phrases):
             q.intents.add(intent)
     return q

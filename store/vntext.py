@@ -7,6 +7,7 @@ Public API (everything else is internal):
   ``hoà``→``hòa``, ``uỷ``→``ủy``, ``thuỷ``→``thủy``, ``khoẻ``→``khỏe``; ``hòan``→``hoàn``).
   Use it for stored text and for comparing accented strings.
 - ``fold(text)``: the search key: no marks, ``đ``→``d``, lowercase, punctuation→space.
+- ``search_key(text)``: ``fold`` with the i/y spelling variants unified (``ký``/``kí`` → ``ki``).
 - ``has_diacritics(text)``: did the user type any Vietnamese mark (or ``đ``)?
 - ``syllables(text)``: normalised lowercase syllables (one-letter ones kept, digits kept).
 - ``telex_decode(token)``: ``traof``→``trào``, ``ddua``→``đua`` (None when not Telex).
@@ -23,7 +24,7 @@ from typing import Optional
 import vn_text
 
 __all__ = ["nfc", "normalize", "fold", "has_diacritics", "syllables", "telex_decode", "place_tone",
-           "is_syllable"]
+           "is_syllable", "search_key"]
 
 # Combining tone marks (NFD): sắc, huyền, hỏi, ngã, nặng.
 _TONES = "\u0301\u0300\u0309\u0303\u0323"
@@ -47,6 +48,14 @@ def normalize(text: str) -> str:
 def fold(text: str) -> str:
     """Search key: no marks, đ→d, lowercase, runs of punctuation/symbols → one space."""
     return vn_text.fold(nfc(text))
+
+
+_CONS_Y = re.compile(r"\b([bcdghklmnprstvx]+)y\b")
+
+
+def search_key(text: str) -> str:
+    """``fold`` plus i/y spelling unified after a consonant (``kí``/``ký``, ``lí``/``lý`` → ``ki``, ``li``)."""
+    return _CONS_Y.sub(r"\1i", fold(text))
 
 
 def has_diacritics(text: str) -> bool:
