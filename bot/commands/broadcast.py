@@ -1,0 +1,193 @@
+"""``python -m bot broadcast …``, ``python -m bot reminders plan|sweep`` and ``python -m bot outbox``.
+
+- ``broadcast``: queue a notice to an audience (the serving process delivers it), or show
+  the progress of broadcasts with ``--status``;
+- ``reminders plan``: what the reminder schedule holds from now on; ``reminders sweep``:
+  run one sweep now (what the minute job does);
+- ``outbox``: a sender-only worker (Telegram transport): a second process may drain the
+  outbox next to the one serving updates; ``--until-empty`` exits when nothing is left.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import mimetypes
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any, Optional
+
+from bot.cli import SUBCOMMANDS
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def _audience(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
+    provinces = sorted(set(args.province)) if args.province else None
+    if args.communes:
+        return ({"kind": "communes", "commune_codes": sorted(set(args.communes)), "province_codes": provinces},
+                f"{len(set(args.communes))} xã/phường")
+    if args.role:
+        return {"kind": "role", "role": args.role, "province_codes": provinces}, f"vai trò {args.role}"
+    if args.not_reported is not None:
+        return ({"kind": "not_reported", "period_id": args.not_reported, "province_codes": provinces},
+                f"xã chưa nộp kỳ #{args.not_reported}")
+    if provinces:
+        return {"kind": "province", "province_codes": provinces}, f"tỉnh {', '.join(map(str, provinces))}"
+    raise SystemExit("choose an audience: --province, --communes, --role or --not-reported")
+
+
+def _broadcast(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy import select
+
+    from bot.services import build_services
+    from reminders.broadcasts import create_broadcast, progress, progress_line, report_text, resolve_audience
+    from reminders.policy import quiet_hours
+    from store.db import transaction
+    from store.models import Broadcast, User
+
+    services = build_services(settings, startup=False)
+    if args.status:
+        with services.session_factory() as s:
+            rows = list(s.scalars(select(Broadcast).order_by(Broadcast.id.desc()).limit(10)))
+            for bc in rows:
+                counts = progress(s, bc.id)
+                print(report_text(bc, counts) if bc.state == "done" else progress_line(bc, counts))
+            if not rows:
+                print("Chưa có thông báo nào.")
+        return 0
+    text = args.text or (Path(args.text_file).read_text("utf-8") if args.text_file else "")
+    text = text.strip()
+    if not text:
+        print("Thiếu nội dung: --text hoặc --text-file", file=sys.stderr)
+        return 2
+    attachment = None
+    if args.attach:
+        path = Path(args.attach).resolve()
+        if not path.is_file():
+            print(f"Không thấy tệp {path}", file=sys.stderr)
+            return 2
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        attachment = {"kind": "image" if mime.startswith("image/") else "document", "path": str(path),
+                      "file_name": path.name, "mime_type": mime}
+    audience, label = _audience(args)
+    now = services.clock.now()
+    with transaction(services.session_factory) as s:
+        count = len(resolve_audience(s, audience, exclude_officer=args.sender_officer))
+        if args.dry_run or count == 0:
+            print(f"{count} người nhận ({label}); chưa gửi" + (" (--dry-run)." if args.dry_run else "."))
+            return 0 if args.dry_run else 1
+        sender_user = None
+        if args.sender_officer:
+            sender_user = s.scalar(select(User.id).where(User.officer_id == args.sender_officer).limit(1))
+        bc = create_broadcast(s, officer_id=args.sender_officer, sender_user_id=sender_user, text=text,
+                              audience=audience, audience_label=label, now=now, quiet=quiet_hours(settings),
+                              attachment=attachment)
+        print(f"Đã xếp hàng thông báo #{bc.id} tới {bc.recipient_count} người ({label}).")
+    return 0
+
+
+def _reminders(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.services import build_services
+    from reminders.sweep import plan_schedule, run_sweep
+
+    services = build_services(settings, startup=False)
+    if args.action == "sweep":
+        result = run_sweep(services)
+        print(f"Đã xếp {result.queued} lời nhắc, bỏ qua {result.skipped} {dict(result.reasons)}, "
+              f"{result.digests} bản tổng hợp.")
+        return 0
+    with services.session_factory() as s:
+        plan = plan_schedule(s, settings, services.clock.now())
+    by_step = Counter(step for _, _, _, step, _ in plan)
+    print(f"{len(plan)} lời nhắc đã lên lịch ({len({p for p, *_ in plan})} kỳ, "
+          f"{len({(p, c) for p, c, *_ in plan})} lượt xã):")
+    for step, n in sorted(by_step.items()):
+        print(f"  {step}: {n}")
+    return 0
+
+
+async def run_outbox_worker(settings: Settings, *, until_empty: bool = False, sweep: bool = True,
+                            max_seconds: Optional[float] = None) -> int:
+    """Sender (and sweep) with the Telegram transport, without polling updates."""
+    from telegram import Bot
+    from telegram.request import HTTPXRequest
+
+    from bot.channels.telegram_send import TelegramTransport
+    from bot.services import build_services
+    from reminders.outbox import OutboxSender
+    from reminders.scheduler import start_scheduler, stop_scheduler
+    from store.models import OutboxMessage
+
+    if not settings.bot_token:
+        print("BOT_TOKEN chưa đặt: không có kênh nào để gửi.", file=sys.stderr)
+        return 2
+    services = build_services(settings, startup=False)
+    base = settings.telegram_api_base_url.rstrip("/")
+    pool = max(8, settings.outbox_max_in_flight * 2)
+    bot = Bot(settings.bot_token, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot",
+              request=HTTPXRequest(connection_pool_size=pool, read_timeout=30, write_timeout=30,
+                                   connect_timeout=10, pool_timeout=10))
+    await bot.initialize()
+    sender = OutboxSender(services, {"telegram": TelegramTransport(bot)})
+    stop = asyncio.Event()
+    scheduler = start_scheduler(services) if sweep else None
+    task = asyncio.create_task(sender.run(stop))
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    try:
+        while not task.done():
+            await asyncio.sleep(0.5)
+            if max_seconds is not None and loop.time() - started > max_seconds:
+                break
+            if until_empty:
+                from sqlalchemy import func, select
+
+                with services.session_factory() as s:
+                    left = s.scalar(select(func.count()).select_from(OutboxMessage).where(
+                        OutboxMessage.state.in_(("queued", "sending")), OutboxMessage.channel == "telegram"))
+                if not left:
+                    break
+    finally:
+        stop.set()
+        await task
+        stop_scheduler(scheduler)
+        await bot.shutdown()
+    s = sender.stats
+    print(f"outbox worker: sent {s.sent}, blocked {s.blocked}, failed {s.failed}, retried {s.retried}, "
+          f"429 {s.rate_limited}", flush=True)
+    return 0
+
+
+def _outbox(args: argparse.Namespace, settings: Settings) -> int:
+    return asyncio.run(run_outbox_worker(settings, until_empty=args.until_empty, sweep=not args.no_sweep))
+
+
+def add(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("broadcast", help="queue a notice to many officers, or show broadcasts' progress")
+    p.add_argument("--text", help="the notice (Vietnamese)")
+    p.add_argument("--text-file", help="read the notice from a UTF-8 file")
+    p.add_argument("--attach", help="a document or photo to attach")
+    p.add_argument("--province", type=int, action="append", help="province code (repeatable); alone: all its communes")
+    p.add_argument("--communes", type=int, nargs="+", help="commune codes")
+    p.add_argument("--role", choices=("officer", "supervisor"), help="everyone with this role (within --province)")
+    p.add_argument("--not-reported", type=int, metavar="PERIOD_ID", help="communes that have not reported")
+    p.add_argument("--sender-officer", type=int, help="officer id that gets the delivery report")
+    p.add_argument("--dry-run", action="store_true", help="count the recipients only")
+    p.add_argument("--status", action="store_true", help="show the latest broadcasts and their progress")
+    p.set_defaults(func=_broadcast)
+
+    r = sub.add_parser("reminders", help="reminder plan / one sweep now")
+    r.add_argument("action", choices=("plan", "sweep"))
+    r.set_defaults(func=_reminders)
+
+    o = sub.add_parser("outbox", help="run the outbox sender (and reminder sweep) without serving updates")
+    o.add_argument("--until-empty", action="store_true", help="exit once nothing is queued")
+    o.add_argument("--no-sweep", action="store_true", help="do not run the minute reminder sweep")
+    o.set_defaults(func=_outbox)
+
+
+SUBCOMMANDS.append(add)
