@@ -6,6 +6,7 @@ reports export in about a second.
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -27,6 +28,13 @@ FIXED = ["STT", "Tỉnh", "Mã xã", "Xã, phường", "Trạng thái", "Gửi l
 
 def _naive_local(moment: Optional[datetime]) -> Optional[datetime]:
     return None if moment is None else local(moment).replace(tzinfo=None)
+
+
+def _link(files_dir: Optional[Path], rel_path: str, workbook: Path) -> str:
+    """A link to a stored photo relative to the workbook (works where the files directory is reachable)."""
+    if files_dir is None:
+        return rel_path
+    return os.path.relpath(Path(files_dir).resolve() / rel_path, workbook.resolve().parent)
 
 
 def _columns(session: Session, period: Period, summary: Summary) -> tuple[list[Field], dict[int, Any]]:
@@ -125,8 +133,7 @@ def export_period(session: Session, period: Period, path: Path, *, provinces: Op
                 if f.type == "photo" and value:
                     first = value[0]["path"]
                     text = "\n".join(item["path"] for item in value)
-                    target = (files_dir / first).resolve().as_uri() if files_dir else first
-                    data.write_url(n, c, target, string=text[:250])
+                    data.write_url(n, c, "external:" + _link(files_dir, first, path), string=text[:250])
                     continue
                 cell = f.kind.cell(f, value)
                 if cell is None:

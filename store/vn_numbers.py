@@ -38,7 +38,7 @@ def parse_number(text: str) -> tuple[Decimal, bool]:
     if percent:
         raw = raw[:-1]
     sign = ""
-    if raw[:1] in "+-":
+    if raw and raw[0] in "+-":
         sign, raw = ("-" if raw[0] == "-" else ""), raw[1:]
     if not raw or not re.fullmatch(r"[\d.,]+", raw) or not raw[0].isdigit() and raw[0] not in ".,":
         raise NumberFormatError(text)
