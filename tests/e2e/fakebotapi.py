@@ -117,6 +117,7 @@ class FakeBotAPI:
         self._file_seq = itertools.count(1)
         self._new_update = asyncio.Event()
         self._new_call = asyncio.Event()
+        self._release_hung = asyncio.Event()
         self._recent_sends: deque[float] = deque()  # send times within the last second
         self._last_send_by_chat: dict[int, float] = {}
         self._runner: Optional[web.AppRunner] = None
@@ -137,6 +138,7 @@ class FakeBotAPI:
 
     async def stop(self) -> None:
         self._new_update.set()
+        self._release_hung.set()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -383,8 +385,11 @@ class FakeBotAPI:
             return await self._get_updates(params)
         call = self._record(method, params, files)
         if method in self.hang_methods:
+            # Never answered (status stays None): the bot is killed while waiting, or the
+            # server stops and drops the request.
             self._new_call.set()
-            await asyncio.Event().wait()  # until the client goes away or the server stops
+            await self._release_hung.wait()
+            return self._error(503, "Service Unavailable: fake server stopping")
         if self.delay.get(method):
             await asyncio.sleep(self.delay[method])
         try:
