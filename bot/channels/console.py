@@ -1,23 +1,40 @@
-"""A terminal chat on the same core: buttons are shown as numbered choices."""
+"""A terminal chat on the same core: buttons are shown as numbered choices.
+
+``python -m bot`` without BOT_TOKEN opens it on the bundled sample data. Messages queued for
+the console user by the background work (reminders, notices, broadcasts) are printed too.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import importlib
+import logging
 import re
 import sys
 import uuid
-from typing import Optional, TextIO
+from pathlib import Path
+from typing import Any, Optional, TextIO
 
+from bot.channels.files import local_fetcher
 from bot.services import build_services
 from bot.settings import Settings
 from handlers.app import build_router
 from handlers.core import BotCore
 from handlers.types import Button, Contact, FileRef, Incoming, Location, Reply, UserRef
+from reminders.transport import SendResult
+
+log = logging.getLogger(__name__)
 
 CONSOLE_USER = UserRef(channel="console", external_id="console", chat_id="console", display_name="Cán bộ thử")
-INTRO = ("Chat thử trên máy (không cần Telegram). Gõ câu hỏi hoặc lệnh, ví dụ /help.\n"
-         "Nút bấm hiện thành số: gõ 1, 2, 3… để chọn. /sdt SỐ gửi số điện thoại, "
-         "/vitri VĨ_ĐỘ,KINH_ĐỘ gửi vị trí, /anh ĐƯỜNG_DẪN gửi ảnh. Ctrl+D để thoát.")
+INTRO = ("Xin chào! Đây là bản chat thử trên máy (không cần Telegram), dùng dữ liệu mẫu.\n"
+         "• Gõ câu hỏi, ví dụ: Chỉ thị 02/CT-UBND ban hành ngày nào?\n"
+         "• Gõ /help để xem các lệnh, /huy để hủy thao tác đang làm.\n"
+         "• Nút bấm hiện thành số: gõ 1, 2, 3… để chọn.\n"
+         "• /sdt SỐ gửi số điện thoại, /vitri VĨ_ĐỘ,KINH_ĐỘ gửi vị trí, /anh ĐƯỜNG_DẪN gửi ảnh.\n"
+         "• Ctrl+D (hoặc /thoat) để thoát.")
+LOADING = "Đang nạp dữ liệu mẫu…"
+GOODBYE = "Tạm biệt!"
+QUIT_COMMANDS = {"/thoat", "/exit", "/quit"}
 
 
 def render(reply: Reply) -> tuple[str, list[Button]]:
@@ -62,8 +79,25 @@ def parse_line(line: str, buttons: list[Button], key: str, user: UserRef = CONSO
     return Incoming(user=user, update_key=key, text=text)
 
 
-async def chat(core: BotCore, stdin: TextIO, stdout: TextIO, user: UserRef = CONSOLE_USER) -> None:
-    """Read lines, hand them to the core, print the replies."""
+class ConsoleTransport:
+    """Prints messages the outbox sender delivers to the console user (reminders, notices)."""
+
+    channel = "console"
+
+    def __init__(self, stdout: TextIO) -> None:
+        self.stdout = stdout
+
+    async def send(self, chat_id: str, reply: Reply) -> SendResult:
+        text, _ = render(reply)
+        print(f"\n[Tin nhắn mới]\n{text}", file=self.stdout, flush=True)
+        return SendResult(ok=True)
+
+
+async def chat(core: BotCore, stdin: TextIO, stdout: TextIO, user: UserRef = CONSOLE_USER,
+               *, echo: Optional[bool] = None) -> None:
+    """Read lines, hand them to the core, print the replies (``echo``: repeat piped input)."""
+    if echo is None:
+        echo = not _isatty(stdin)
     buttons: list[Button] = []
     session = uuid.uuid4().hex[:12]  # keys stay unique across console sessions
     seq = 0
@@ -72,6 +106,12 @@ async def chat(core: BotCore, stdin: TextIO, stdout: TextIO, user: UserRef = CON
         print("> ", end="", file=stdout, flush=True)
         line = await asyncio.to_thread(stdin.readline)
         if not line:
+            print(f"\n{GOODBYE}", file=stdout, flush=True)
+            break
+        if echo:
+            print(line.rstrip("\n"), file=stdout, flush=True)
+        if line.strip().lower() in QUIT_COMMANDS:
+            print(GOODBYE, file=stdout, flush=True)
             break
         seq += 1
         queued = await core.handle(parse_line(line, buttons, f"console-{session}-{seq}", user))
@@ -84,8 +124,51 @@ async def chat(core: BotCore, stdin: TextIO, stdout: TextIO, user: UserRef = CON
         buttons = new_buttons
 
 
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
 async def run_console(settings: Settings, stdin: Optional[TextIO] = None, stdout: Optional[TextIO] = None) -> int:
+    """Serve the console chat until end of input, with the background work alongside."""
+    stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
+    if "log_level" not in settings.model_fields_set:
+        # A newcomer's terminal: keep start-up chatter out of the conversation.
+        root = logging.getLogger()
+        root.setLevel(logging.WARNING)
+        for handler in root.handlers:
+            handler.setLevel(logging.WARNING)
+    print(LOADING, file=stdout, flush=True)
     services = build_services(settings)
+    services.extras["fetch_file"] = local_fetcher(Path.cwd())
     core = BotCore(services, build_router())
-    await chat(core, stdin or sys.stdin, stdout or sys.stdout)
+    stop = asyncio.Event()
+    background = _start_background(services, ConsoleTransport(stdout), stop)
+    try:
+        await chat(core, stdin, stdout)
+    except KeyboardInterrupt:
+        print(f"\n{GOODBYE}", file=stdout, flush=True)
+    finally:
+        stop.set()
+        if background is not None:
+            try:
+                await asyncio.wait_for(background, timeout=10)
+            except (asyncio.TimeoutError, asyncio.CancelledError):
+                background.cancel()
+            except Exception:
+                log.exception("background work ended with an error")
     return 0
+
+
+def _start_background(services: Any, transport: ConsoleTransport, stop: asyncio.Event) -> Optional["asyncio.Task[None]"]:
+    """The outbox sender and reminder sweep (reminders.runtime), when that module is present."""
+    try:
+        runtime = importlib.import_module("reminders.runtime")
+    except ModuleNotFoundError as exc:
+        if exc.name != "reminders.runtime":
+            raise
+        log.warning("reminders.runtime not available: no reminders in the console")
+        return None
+    return asyncio.create_task(runtime.run_background(services, {"console": transport}, stop), name="background")

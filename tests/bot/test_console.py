@@ -1,0 +1,124 @@
+"""The console chat: a newcomer's first experience, piped through ``python -m bot`` and in-process."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.channels.console import CONSOLE_USER, GOODBYE, INTRO, ConsoleTransport, chat, parse_line, render
+from bot.services import build_services
+from bot.settings import Settings
+from handlers import messages
+from handlers.app import build_router
+from handlers.core import BotCore
+from handlers.router import Router
+from handlers.types import Attachment, Button, Reply
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run_bot(tmp_path: Path, stdin: str, *extra_args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "TELEGRAM_API_BASE_URL", "BOT_FAKE_NOW")}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'bot.sqlite3'}", DATA_DIR=str(tmp_path / "data"),
+               PYTHONPATH=str(REPO), PYTHONIOENCODING="utf-8")
+    return subprocess.run([sys.executable, "-m", "bot", *extra_args], input=stdin, capture_output=True, text=True,
+                          cwd=tmp_path, env=env, timeout=180, encoding="utf-8")
+
+
+def test_newcomer_session_through_python_m_bot(tmp_path: Path) -> None:
+    script = "/help\nChỉ thị 02/CT-UBND ban hành ngày nào?\n/lenhla\n/huy\n"
+    result = run_bot(tmp_path, script)
+    out = result.stdout
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert out.startswith("Đang nạp dữ liệu mẫu")
+    assert INTRO in out
+    assert "/huy – " in out  # the /help list
+    assert messages.UNKNOWN_COMMAND.format(name="lenhla") in out
+    assert messages.NOTHING_TO_CANCEL in out
+    assert "> Chỉ thị 02/CT-UBND ban hành ngày nào?\n" in out  # piped input is echoed
+    answer = out.split("ban hành ngày nào?\n", 1)[1].split("\n> ", 1)[0]
+    assert answer.strip() and "Traceback" not in out
+    assert out.rstrip().endswith(GOODBYE)
+    assert "Traceback" not in result.stderr
+
+
+def test_numbered_buttons_in_the_subprocess(tmp_path: Path) -> None:
+    """/vanban offers numbered choices when the directives feature is there; 1 picks the first."""
+    result = run_bot(tmp_path, "/vanban\n1\n/thoat\n/help\n")
+    out = result.stdout
+    assert result.returncode == 0, result.stderr[-3000:]
+    if "[1]" in out:
+        after = out.split("\n> 1\n", 1)[1]
+        assert after.split("\n> ", 1)[0].strip()  # the choice was answered
+    assert out.rstrip().endswith(GOODBYE)
+    assert "Các lệnh" not in out.split("/thoat", 1)[1]  # nothing read after /thoat
+
+
+def _router() -> Router:
+    router = build_router()
+
+    @router.command("chon_test", "Thử chọn")
+    async def offer(ctx):  # type: ignore[no-untyped-def]
+        """Offers two buttons."""
+        return [Reply(text="Chọn:", buttons=[[Button("Một", "ctest:1"), Button("Hai", "ctest:2")]])]
+
+    @router.button("ctest")
+    async def picked(ctx):  # type: ignore[no-untyped-def]
+        """Says which button was chosen."""
+        return [Reply(text=f"Đã chọn {ctx.msg.button}")]
+
+    return router
+
+
+async def test_chat_in_process_buttons_and_cancel(settings: Settings) -> None:
+    core = BotCore(build_services(settings, startup=False), _router())
+    stdin = io.StringIO("/chon_test\n2\n3\n/huy\n")
+    stdout = io.StringIO()
+    await chat(core, stdin, stdout)
+    out = stdout.getvalue()
+    assert "  [1] Một\n  [2] Hai\nTrả lời 1, 2 để chọn." in out
+    assert "Đã chọn ctest:2" in out
+    # "3" is not a choice any more (buttons were replaced by a plain reply): handled as text.
+    assert "Đã chọn" not in out.split("> 3", 1)[1]
+    assert messages.NOTHING_TO_CANCEL in out
+
+
+def test_parse_line_variants() -> None:
+    buttons = [Button("A", "x:1")]
+    assert parse_line("1\n", buttons, "k").button == "x:1"
+    assert parse_line("2\n", buttons, "k").text == "2"
+    cmd = parse_line("/tim@bot thi đua\n", [], "k")
+    assert (cmd.command, cmd.args) == ("tim", "thi đua")
+    assert parse_line("/sdt 0912345678", [], "k").contact.phone == "0912345678"
+    loc = parse_line("/vitri 21.03, 105.85", [], "k").location
+    assert (loc.latitude, loc.longitude) == (21.03, 105.85)
+    assert parse_line("/vitri abc", [], "k").text == "/vitri abc"
+    photo = parse_line("/anh /tmp/a.jpg", [], "k").files[0]
+    assert (photo.kind, photo.file_id) == ("photo", "/tmp/a.jpg")
+    assert parse_line("xin chào", [], "k").user == CONSOLE_USER
+
+
+def test_render_shows_attachments_and_requests() -> None:
+    text, flat = render(Reply(text="Tệp", document=Attachment("a.xlsx", path="/tmp/a.xlsx"),
+                              request_contact="Gửi số", request_location="Gửi vị trí"))
+    assert flat == []
+    assert "[Tệp đính kèm: /tmp/a.xlsx]" in text and "/sdt" in text and "/vitri" in text
+
+
+async def test_console_transport_prints_notices() -> None:
+    out = io.StringIO()
+    result = await ConsoleTransport(out).send("console", Reply(text="Nhắc hạn báo cáo"))
+    assert result.ok and "[Tin nhắn mới]\nNhắc hạn báo cáo" in out.getvalue()
+
+
+async def test_local_fetcher_reads_console_photo(tmp_path: Path) -> None:
+    from bot.channels.files import local_fetcher
+    from handlers.types import FileRef
+
+    (tmp_path / "a.jpg").write_bytes(b"jpeg")
+    fetch = local_fetcher(tmp_path)
+    assert await fetch(FileRef(file_id="a.jpg", kind="photo")) == b"jpeg"
+    assert await fetch(FileRef(file_id=str(tmp_path / "a.jpg"), kind="photo")) == b"jpeg"
