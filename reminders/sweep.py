@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Optional
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -246,20 +246,24 @@ def reminder_reply(period: Period, commune_name: str, step: Step, at: datetime) 
 
 # -- writing ---------------------------------------------------------------------
 def write_plan(session: Session, planned: list[Planned], now: datetime) -> None:
-    """Log every decision and queue the sends, in the caller's transaction."""
+    """Log every decision and queue the sends, in the caller's transaction (bulk inserts)."""
     codes = {p.commune_code for p in planned if p.send}
     names = {c: n for c, n in session.execute(select(Commune.code, Commune.name).where(Commune.code.in_(codes)))}
+    logs, outbox = [], []
     for p in planned:
         key = p.outbox_key if p.send else None
-        session.add(ReminderLog(period_id=p.period.id, commune_code=p.commune_code, officer_id=p.recipient.officer_id,
-                                step=p.step.key, planned_at=p.planned_at, state="queued" if p.send else "skipped",
-                                reason=p.reason, outbox_key=key, created_at=now))
+        logs.append({"period_id": p.period.id, "commune_code": p.commune_code, "officer_id": p.recipient.officer_id,
+                     "step": p.step.key, "planned_at": p.planned_at, "state": "queued" if p.send else "skipped",
+                     "reason": p.reason, "outbox_key": key, "created_at": now})
         if p.send:
             reply = reminder_reply(p.period, names.get(p.commune_code, f"Xã {p.commune_code}"), p.step, p.not_before)
             # The log's unique key guarantees this outbox key is new: no per-row lookup needed.
-            session.add(OutboxMessage(dedup_key=key, channel=p.recipient.channel, chat_id=p.recipient.chat_id,
-                                      user_id=p.recipient.user_id, kind="reminder", payload=reply.to_payload(),
-                                      state="queued", attempts=0, not_before=p.not_before, created_at=now))
+            outbox.append({"dedup_key": key, "channel": p.recipient.channel, "chat_id": p.recipient.chat_id,
+                           "user_id": p.recipient.user_id, "kind": "reminder", "payload": reply.to_payload(),
+                           "state": "queued", "attempts": 0, "not_before": p.not_before, "created_at": now})
+    for rows, model in ((logs, ReminderLog), (outbox, OutboxMessage)):
+        for i in range(0, len(rows), 2000):
+            session.execute(insert(model), rows[i:i + 2000])
 
 
 def plan_digests(session: Session, now: datetime, settings: "Settings", periods: list[Period],
