@@ -33,6 +33,8 @@ _NUMBER = re.compile(
     r"Số\s*[:.]?\s*(?P<n>\d{1,5}(?:/\d{4})?)?\s*(?P<sfx>[/-]\s*[A-ZĐ][A-ZĐ0-9]*(?:\s*[-/]\s*[A-ZĐ][A-ZĐ0-9]*)*)")
 _DATE = re.compile(
     r"ngày[\s.…]*(?P<d>\d{1,2})?[\s.…]*tháng[\s.…]*(?P<m>\d{1,2})?[\s.…]*năm[\s.…]*(?P<y>(?:19|20)\d\d)", re.I)
+# "Lai Châu, ngày 30/01/2020": the comma after a place tells it from a stamp's "Ngày 17/1/2021".
+_DATE_NUMERIC = re.compile(r"(?<=,)\s*ngày\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>(?:19|20)\d\d)", re.I)
 _STAMP = re.compile(r"^(ĐẾN|DEN|ĐÉN|Đến|Chuyển|Chuyên|Lưu hồ sơ)\b|^Số\s*:?\s*\d+\s*$")
 _NATIONAL = re.compile(r"CỘNG HÒA|CỘNG HOÀ|Độc lập|ĐỘC LẬP")
 _RECIPIENTS = re.compile(r"^Nơi\s+nhận\s*:?", re.I)
@@ -43,6 +45,7 @@ _SPEAKER = re.compile(
     rf"|(?P<party>(?:Ban Thường vụ|Ban Chấp hành|Thường trực)\s+(?:Tỉnh|Huyện|Thành|Thị)\s+[uủ]ỷ?y?))"
     rf"(?P<name>(?:\s+{CAP_WORD}){{0,3}})\s*,?\s*"
     r"(?:yêu cầu|phát động|xây dựng kế hoạch|ban hành|chỉ thị|đề nghị|quyết định)")
+_SUBORDINATE = re.compile(r"^(SỞ|BAN|PHÒNG|VĂN PHÒNG|HỘI ĐỒNG|TRUNG TÂM|CỤC|CHI CỤC)\b")
 _PERSON = re.compile(rf"^{CAP_WORD}(?:\s+{CAP_WORD}){{1,4}}$")
 _ROLE_WORDS = re.compile(r"(CHỦ TỊCH|BÍ THƯ|GIÁM ĐỐC|TRƯỞNG|TM\.|KT\.|Q\.|PHÓ|ỦY BAN|UỶ BAN|BAN THƯỜNG VỤ)", re.I)
 
@@ -78,15 +81,17 @@ def parse_bytes(raw: bytes) -> ParsedDocument:
     return parse_directive(decode(raw))
 
 
-def _find_kind(blks: list[list[str]]) -> tuple[int, str]:
+def _find_kind(blks: list[list[str]]) -> tuple[int, int, str]:
+    """(block, line, kind) of the kind line ("CHỈ THỊ"); a letter's "V/v …" line stands for "Công văn"."""
     for i, blk in enumerate(blks[:HEADER_BLOCKS]):
-        for line in blk:
+        for j, line in enumerate(blk):
             text = plain(line).upper() if is_upper_line(plain(line)) else ""
             if text in KINDS:
-                return i, KINDS[text]
-    for i, blk in enumerate(blks[:HEADER_BLOCKS]):  # a letter (công văn) has "V/v …" instead
-        if any(re.match(r"^V/v\b", plain(line)) for line in blk):
-            return i - 1, "Công văn"
+                return i, j, KINDS[text]
+    for i, blk in enumerate(blks[:HEADER_BLOCKS]):
+        for j, line in enumerate(blk):
+            if re.match(r"^V/v\b", plain(line)):
+                return i, j, "Công văn"  # the V/v line itself is the title
     raise DirectiveParseError("không nhận ra loại văn bản (no recognisable document kind: Chỉ thị, Kế hoạch, …)")
 
 
@@ -110,7 +115,7 @@ def _parse_header(doc: ParsedDocument, header_blocks: list[list[str]]) -> list[s
                 else:
                     doc.number_suffix = sfx
                 line = (line[:m.start()] + " " + line[m.end():]).strip()
-            d = _DATE.search(line)
+            d = _DATE.search(line) or _DATE_NUMERIC.search(line)
             if d and doc.issued_year is None:
                 _set_date(doc, d)
                 doc.place = line[:d.start()].strip(" ,.-–")
@@ -150,7 +155,15 @@ def normalise_issuer(text: str) -> str:
 def _derive_issuer(doc: ParsedDocument, header_lines: list[str], body: str) -> str:
     """The issuer as printed in the header, else as the text names itself ("UBND tỉnh … yêu cầu")."""
     if header_lines:
-        return normalise_issuer(" ".join(header_lines))
+        sub = next((i for i, x in enumerate(header_lines) if i and _SUBORDINATE.match(x)), None)
+        if sub is None:
+            return normalise_issuer(" ".join(header_lines))
+        # "UBND TỈNH LAI CHÂU / SỞ NỘI VỤ" → "Sở Nội vụ tỉnh Lai Châu"
+        parent = normalise_issuer(" ".join(header_lines[:sub]))
+        words = " ".join(header_lines[sub:]).lower().split()
+        name = " ".join([w.capitalize() for w in words[:2]] + words[2:])
+        scope = re.sub(r"^(UBND|HĐND)\s+", "", parent)
+        return f"{name} {scope}".strip()
     place_name = title_case(strip_unit(doc.place.lower())) if doc.place else ""
     matches = list(_SPEAKER.finditer(body))
     if matches:
@@ -226,6 +239,8 @@ def _paragraphs(body_blocks: list[list[str]]) -> list[str]:
             continue
         raw = " ".join(lines)
         text = plain(raw)
+        if re.fullmatch(r"[-–\s]*\d{1,3}[-–\s]*|Trang \d{1,3}(/\d{1,3})?", text):
+            continue  # a page number between pages
         if paras and text[:1].islower() and not is_md_heading(blk[0]) and not marker_of(text):
             paras[-1] = f"{paras[-1]} {raw}"
         else:
@@ -245,21 +260,36 @@ def _drop_noise(blks: list[list[str]]) -> list[list[str]]:
     return out
 
 
+def _title(rest: list[list[str]]) -> tuple[str, list[list[str]]]:
+    """The title block after the kind line (and its lowercase continuations), and what follows."""
+    if not rest or _RECIPIENTS.match(plain(rest[0][0])):
+        return "", rest
+    title = plain(" ".join(rest[0]))
+    if marker_of(title) or len(title) >= 400:
+        return "", rest
+    rest = rest[1:]
+    while rest and plain(rest[0][0])[:1].islower() and len(title) < 300 and not marker_of(plain(rest[0][0])):
+        title = f"{title} {plain(' '.join(rest[0]))}"
+        rest = rest[1:]
+    title = re.sub(r"^V/v\s*:?\s*", "Về việc ", title)
+    return title[:1].upper() + title[1:], rest
+
+
 def parse_directive(text: str) -> ParsedDocument:
     """Parse NFC text; raises DirectiveParseError when no document kind can be recognised."""
     blks = blocks(nfc(text))
     if not blks:
         raise DirectiveParseError("tệp rỗng (empty file)")
-    kind_at, kind = _find_kind(blks)
+    kind_block, kind_line, kind = _find_kind(blks)
     doc = ParsedDocument(kind=kind)
-    header_blocks = blks[:max(kind_at, 0)]
+    header_blocks = blks[:kind_block]
+    if kind_line > 0:  # header lines printed in the same block as the kind line
+        header_blocks = header_blocks + [blks[kind_block][:kind_line]]
     issuer_lines = _parse_header(doc, header_blocks)
-    rest = blks[kind_at + 1:]
-    if rest and not _RECIPIENTS.match(plain(rest[0][0])):
-        title = plain(" ".join(rest[0]))
-        if not marker_of(title) and len(title) < 400:
-            doc.title = title[:1].upper() + title[1:]
-            rest = rest[1:]
+    is_letter_subject = re.match(r"^V/v\b", plain(blks[kind_block][kind_line])) is not None
+    after_kind = blks[kind_block][kind_line + (0 if is_letter_subject else 1):]
+    rest = ([after_kind] if after_kind else []) + blks[kind_block + 1:]
+    doc.title, rest = _title(rest)
     rest = _drop_noise(rest)
     body_blocks, doc.recipients, signature = _split_tail(rest)
     _parse_signature(doc, signature)

@@ -202,3 +202,43 @@ def test_issuer_normalisation() -> None:
 def test_unreadable_files_raise_clear_errors(raw: bytes, needle: str) -> None:
     with pytest.raises(DirectiveParseError, match=needle):
         parse_bytes(raw)
+
+
+LETTER = """UBND TỈNH ĐIỆN BIÊN
+SỞ NỘI VỤ
+Số: 120/SNV-TĐKT\tĐiện Biên, ngày 05/3/2024
+V/v hướng dẫn tổng kết phong trào thi đua năm 2024
+
+Kính gửi: UBND các xã, phường.
+
+1. Các xã gửi báo cáo tổng kết năm trước ngày 15/11/2024.
+
+2
+
+2. Hồ sơ khen thưởng gửi về Sở Nội vụ.
+
+Nơi nhận:
+- Như trên;
+GIÁM ĐỐC
+Lò Văn Phong
+"""
+
+
+def test_letter_with_parent_organ_numeric_date_and_page_number() -> None:
+    doc = parse_directive(LETTER)
+    assert doc.kind == "Công văn" and doc.number == "120/SNV-TĐKT"
+    assert doc.issuer == "Sở Nội vụ tỉnh Điện Biên"
+    assert doc.province_code == province_code("Điện Biên")
+    assert (doc.issued_year, doc.issued_month, doc.issued_day) == (2024, 3, 5) and doc.place == "Điện Biên"
+    assert doc.title == "Về việc hướng dẫn tổng kết phong trào thi đua năm 2024"
+    assert [s.label for s in doc.sections] == ["", "1", "2"]
+    assert "2\n" not in doc.sections[1].text and doc.sections[1].text.endswith("15/11/2024.")
+    assert doc.signer == "Lò Văn Phong" and doc.signer_title == "Giám đốc"
+
+
+def test_kind_and_title_in_one_block() -> None:
+    doc = parse_directive("Số: 09/CT-UBND\nLai Châu, ngày 11 tháng 8 năm 2021\nCHỈ THỊ\nVề phát động thi đua\n"
+                          "năm 2021\n\n1. Các xã thi đua.\n")
+    assert doc.kind == "Chỉ thị" and doc.number == "09/CT-UBND" and doc.issued_day == 11
+    assert doc.title == "Về phát động thi đua năm 2021"
+    assert doc.issuer == "UBND tỉnh Lai Châu"  # from the number's UBND and the place
