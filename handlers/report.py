@@ -73,7 +73,7 @@ def ask(ctx: Context, draft: Draft, period: Period, index: int, *, note: str = "
         prev = previous_values(ctx.session, period, draft.commune_code).get(f.name)
         previous = prev if isinstance(prev, (int, float)) and not isinstance(prev, bool) else None
     ctx.set_dialog(DIALOG, state)
-    return [view.question(spec, draft, f, note=note, selected=selected, previous=previous)]
+    return view.question(spec, draft, f, note=note, selected=selected, previous=previous)
 
 
 def advance(ctx: Context, draft: Draft, period: Period, after: int, *, edit: bool, note: str = "") -> list[Reply]:
@@ -84,7 +84,7 @@ def advance(ctx: Context, draft: Draft, period: Period, after: int, *, edit: boo
             if is_relevant(spec, f, draft.answers):
                 return ask(ctx, draft, period, f.index, note=note)
     gap = next_unanswered(spec, draft.answers)
-    return ask(ctx, draft, period, gap.index if gap else -1, note=note, edit=edit and gap is None)
+    return ask(ctx, draft, period, gap.index if gap else -1, note=note, edit=edit)
 
 
 def resume_point(ctx: Context, draft: Draft) -> int:

@@ -54,7 +54,7 @@ def _maybe_asked(spec: FormSpec, answers: dict[str, Any]) -> list[Field]:
 
 
 def question(spec: FormSpec, draft: Draft, f: Field, *, note: str = "", selected: Optional[list[int]] = None,
-             previous: Any = None) -> Reply:
+             previous: Any = None) -> list[Reply]:
     """One question: its number, text, current answer, and the buttons its type needs."""
     answers = draft.answers
     fields = _maybe_asked(spec, answers)
@@ -96,10 +96,14 @@ def question(spec: FormSpec, draft: Draft, f: Field, *, note: str = "", selected
         nav.append(Button(SKIP, data("s", draft.id, f.index)))
     if nav:
         buttons.append(nav)
-    reply = Reply(text="\n".join(lines), buttons=buttons)
     if q.input == "location":
-        reply.request_location = "📍 Gửi vị trí"
-    return reply
+        # Telegram shows either inline buttons or a reply keyboard on one message: the
+        # "share location" keyboard goes with the question, the navigation follows it.
+        out = [Reply(text="\n".join(lines), request_location="📍 Gửi vị trí")]
+        if buttons:
+            out.append(Reply(text="Hoặc:", buttons=buttons))
+        return out
+    return [Reply(text="\n".join(lines), buttons=buttons)]
 
 
 def summary_lines(spec: FormSpec, answers: dict[str, Any]) -> list[str]:
