@@ -65,6 +65,7 @@ class SearchIndex:
         self.seconds = 0.0  # build or load time
         self._doc_ranges: dict[int, tuple[int, int]] = {}
         self._sec_ranges: dict[int, tuple[int, int]] = {}
+        self._near_cache: dict[int, frozenset[str]] = {}
         self._prepare()
 
     def _prepare(self) -> None:
@@ -174,12 +175,8 @@ class SearchIndex:
     def confidence(self, q: Query, pos: int) -> float:
         """IDF-weighted share of the question's words and word pairs found around a passage."""
         idx = self.index
-        unit = idx.units[pos]
-        start, end = self._sec_ranges.get(int(idx.unit_secpos[pos]), (pos, pos + 1))
-        dstart, _ = self._doc_ranges.get(unit.doc_id, (pos, pos))
-        texts = [u.text for u in idx.units[start:end]] + [u.text for u in idx.units[dstart:dstart + 2]]
-        near = set(tokenize(" ".join(texts)))
-        own = set(tokenize(unit.text))
+        near = self._near_tokens(int(idx.unit_secpos[pos]))
+        own = set(tokenize(idx.units[pos].text))
         total = got = 0.0
         for tok in q.ranked_content():
             w = idx.idf(tok)
@@ -190,6 +187,21 @@ class SearchIndex:
             total += w
             got += w if tok in own else (0.7 * w if tok in near else 0.0)
         return got / total if total else 0.0
+
+    def _near_tokens(self, secpos: int) -> frozenset[str]:
+        """Tokens of a section and of its document's title and fields (cached)."""
+        cached = self._near_cache.get(secpos)
+        if cached is None:
+            idx = self.index
+            start, end = self._sec_ranges.get(secpos, (0, 0))
+            doc_id = idx.units[start].doc_id if end > start else None
+            dstart, _ = self._doc_ranges.get(doc_id, (start, start))
+            texts = [u.text for u in idx.units[start:end]] + [u.text for u in idx.units[dstart:dstart + 2]]
+            cached = frozenset(tokenize(" ".join(texts)))
+            if len(self._near_cache) > 4096:
+                self._near_cache.clear()
+            self._near_cache[secpos] = cached
+        return cached
 
     def _unknown_place(self, q: Query) -> Optional[str]:
         """A commune/province the question names that appears nowhere in the corpus."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
@@ -99,13 +100,16 @@ def split_units(text: str) -> list[str]:
 def _repeats(heading: str, text: str) -> bool:
     """A heading that is only the opening words of the text adds nothing."""
     head = vntext.fold(heading.rstrip("…. "))
-    return not head or vntext.fold(text).startswith(head)
+    return not head or vntext.fold(text[:len(heading) + 40]).startswith(head)
+
+
+_key = lru_cache(maxsize=262144)(vntext.search_key)
 
 
 def tokenize(text: str) -> list[str]:
-    """Index tokens of a text: folded unigrams, folded bigrams, accented unigrams."""
-    syl = vntext.syllables(text)
-    folded = [vntext.search_key(s) for s in syl]
+    """Index tokens of a normalised text: folded unigrams, folded bigrams, accented unigrams."""
+    syl = vntext.syllables(text, normalized=True)
+    folded = [_key(s) for s in syl]
     toks = list(folded)
     toks += [f"{a}_{b}" for a, b in zip(folded, folded[1:])]
     toks += ["@" + s for s, f in zip(syl, folded) if s != f]
@@ -167,30 +171,37 @@ class PassageIndex:
         by_doc: dict[int, list[SectionInput]] = {}
         for s in sections:
             by_doc.setdefault(s.document_id, []).append(s)
-        unit_tokens: list[list[str]] = []
-        section_tokens: list[list[str]] = []
+        vocab: dict[str, int] = {}
+
+        def ids(tokens: list[str]) -> list[int]:
+            return [vocab.setdefault(t, len(vocab)) for t in tokens]
+
+        unit_ids: list[list[int]] = []
+        section_ids: list[list[int]] = []
         unit_doc: list[int] = []
         unit_secpos: list[int] = []
+
+        def add_unit(doc_id: int, section_id: Optional[int], text: str, secpos: int) -> list[int]:
+            self.units.append(Unit(doc_id, section_id, text))
+            unit_ids.append(ids(tokenize(text)))
+            unit_doc.append(doc_id)
+            unit_secpos.append(secpos)
+            return unit_ids[-1]
+
         for doc in self.docs.values():
             head = clean(f"{doc.kind} {doc.number or doc.number_suffix or ''} {doc.title}")
             meta = clean(f"{doc.issuer}. {doc.place}. {doc.signer_title or ''} {doc.signer or ''}")
-            secpos = len(section_tokens)
-            section_tokens.append(tokenize(f"{head} {meta}"))
+            secpos = len(section_ids)
+            section_ids.append([])
             for text in (head, meta):
-                self.units.append(Unit(doc.id, None, text))
-                unit_tokens.append(tokenize(text))
-                unit_doc.append(doc.id)
-                unit_secpos.append(secpos)
+                section_ids[secpos] += add_unit(doc.id, None, text, secpos)
             for sec in by_doc.get(doc.id, []):
                 self.section_labels[sec.id] = sec.label
-                secpos = len(section_tokens)
+                secpos = len(section_ids)
+                section_ids.append([])
                 body = sec.text if _repeats(sec.heading, sec.text) else f"{sec.heading}\n{sec.text}"
-                section_tokens.append(tokenize(body))
                 for text in split_units(body):
-                    self.units.append(Unit(doc.id, sec.id, text))
-                    unit_tokens.append(tokenize(text))
-                    unit_doc.append(doc.id)
-                    unit_secpos.append(secpos)
+                    section_ids[secpos] += add_unit(doc.id, sec.id, text, secpos)
             for phrase, weight in place_names(doc).items():
                 slot = self.places.setdefault(phrase, {})
                 slot[doc.id] = max(weight, slot.get(doc.id, 0.0))
@@ -198,17 +209,19 @@ class PassageIndex:
                 self.numbers.setdefault(vntext.fold(doc.number), []).append(doc.id)
         self.unit_doc = np.asarray(unit_doc, dtype=np.int64)
         self.unit_secpos = np.asarray(unit_secpos, dtype=np.int64)
-        df: dict[str, int] = {}
-        for toks in unit_tokens:
-            for t in set(toks):
-                df[t] = df.get(t, 0) + 1
-        self.df = df
-        self.vocab_by_df = sorted((t for t in df if "_" not in t and not t.startswith("@") and t.isalpha()),
-                                  key=lambda t: -df[t])
+        counts = np.zeros(len(vocab) + 1, dtype=np.int64)
+        for row in unit_ids:
+            counts[np.unique(np.asarray(row, dtype=np.int64))] += 1 if row else 0
+        self.df = {t: int(counts[i]) for t, i in vocab.items()}
+        self.vocab_by_df = sorted((t for t in self.df if "_" not in t and not t.startswith("@") and t.isalpha()),
+                                  key=lambda t: -self.df[t])
+        empty = vocab.setdefault("", len(vocab))  # bm25s wants an empty token for token-less passages
+        unit_ids = [row or [empty] for row in unit_ids]
+        section_ids = [row or [empty] for row in section_ids]
         self.bm25_units = bm25s.BM25()
-        self.bm25_units.index(unit_tokens or [["_empty_"]], show_progress=False)
+        self.bm25_units.index((unit_ids or [[vocab[""]]], vocab), show_progress=False)
         self.bm25_sections = bm25s.BM25()
-        self.bm25_sections.index(section_tokens or [["_empty_"]], show_progress=False)
+        self.bm25_sections.index((section_ids or [[vocab[""]]], vocab), show_progress=False)
         return self
 
     # -- query helpers --------------------------------------------------------------

@@ -32,6 +32,7 @@ _TONES = "\u0301\u0300\u0309\u0303\u0323"
 _QUALITY = "\u0302\u0306\u031b"
 _VOWELS = set("aeiouy")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_TONED_WORD = re.compile(r"[^\W_]*[^\x00-\x7f\W][^\W_]*", re.UNICODE)
 
 
 def nfc(text: str) -> str:
@@ -42,7 +43,8 @@ def nfc(text: str) -> str:
 def normalize(text: str) -> str:
     """``nfc`` plus consistent (classic) tone placement on every syllable."""
     text = nfc(text)
-    return _WORD.sub(lambda m: place_tone(m.group(0)), text)
+    # Only words with a non-ASCII letter can carry a tone mark.
+    return _TONED_WORD.sub(lambda m: place_tone(m.group(0)), text)
 
 
 def fold(text: str) -> str:
@@ -64,9 +66,12 @@ def has_diacritics(text: str) -> bool:
     return any(ch in _TONES or ch in _QUALITY for ch in decomposed) or "đ" in decomposed.lower()
 
 
-def syllables(text: str) -> list[str]:
-    """Lowercase normalised syllables; keeps one-letter syllables (``ở``) and numbers."""
-    return [w.lower() for w in _WORD.findall(normalize(text))]
+def syllables(text: str, *, normalized: bool = False) -> list[str]:
+    """Lowercase normalised syllables; keeps one-letter syllables (``ở``) and numbers.
+
+    ``normalized=True`` skips normalisation for text that already went through ``normalize``.
+    """
+    return [w.lower() for w in _WORD.findall(text if normalized else normalize(text))]
 
 
 @lru_cache(maxsize=65536)

@@ -1,0 +1,71 @@
+"""Vietnamese normalisation: NFC/NFD, tone placement, eth repair, folding, Telex leftovers."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from store import vntext
+
+
+def test_nfd_input_becomes_nfc() -> None:
+    nfd = unicodedata.normalize("NFD", "Tỉnh ủy Lào Cai")
+    assert vntext.nfc(nfd) == "Tỉnh ủy Lào Cai"
+    assert vntext.normalize(nfd) == unicodedata.normalize("NFC", "Tỉnh ủy Lào Cai")
+
+
+def test_eth_is_repaired_to_d_with_stroke() -> None:
+    assert vntext.nfc("Ðảng ðoàn") == "Đảng đoàn"
+    assert vntext.fold("Ðảm bảo") == "dam bao"
+
+
+@pytest.mark.parametrize("given, expected", [
+    ("hoà", "hòa"), ("uỷ", "ủy"), ("thuỷ", "thủy"), ("khoẻ", "khỏe"), ("Tỉnh Uỷ", "Tỉnh Ủy"),
+    ("hòa", "hòa"), ("ủy", "ủy"),  # already in the chosen style: unchanged
+    ("hòan", "hoàn"), ("tóan", "toán"),  # with a final consonant the tone sits on the second vowel
+    ("qúy", "quý"), ("quả", "quả"),  # after q the u belongs to the onset
+    ("người", "người"), ("ngoài", "ngoài"), ("giữa", "giữa"), ("gìn", "gìn"),
+    ("HOÀ BÌNH", "HÒA BÌNH"), ("Covid-19", "Covid-19"),
+])
+def test_tone_placement_is_consistent(given: str, expected: str) -> None:
+    assert vntext.normalize(given) == expected
+
+
+def test_both_styles_and_nfd_fold_to_the_same_key() -> None:
+    keys = {vntext.fold(t) for t in ("hoà", "hòa", unicodedata.normalize("NFD", "hoà"), "hoa")}
+    assert keys == {"hoa"}
+    assert vntext.fold("Chỉ thị 02/CT-UBND, “Đoàn kết”!") == "chi thi 02 ct ubnd doan ket"
+
+
+def test_search_key_unifies_i_and_y_spellings() -> None:
+    assert vntext.search_key("kí") == vntext.search_key("ký") == "ki"
+    assert vntext.search_key("quý") == "quy"  # uy is a real vowel pair, not the i/y variant
+
+
+def test_has_diacritics() -> None:
+    assert vntext.has_diacritics("thi đua")
+    assert vntext.has_diacritics(unicodedata.normalize("NFD", "báo cáo"))
+    assert not vntext.has_diacritics("thi dua bao cao")
+
+
+def test_syllables_keep_one_letter_words_and_numbers() -> None:
+    assert vntext.syllables("Hạn chế ở Lào Cai năm 2021") == ["hạn", "chế", "ở", "lào", "cai", "năm", "2021"]
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("traof", "trào"), ("ddua", "đua"), ("nguowif", "người"), ("tinhr", "tỉnh"), ("quyeets", "quyết"),
+    ("khoer", "khỏe"), ("duwowngf", "dường"),
+])
+def test_telex_leftovers_are_decoded(typed: str, expected: str) -> None:
+    assert vntext.telex_decode(typed) == expected
+
+
+def test_plain_words_are_not_telex() -> None:
+    assert vntext.telex_decode("thi") is None
+    assert vntext.telex_decode("dua") is None
+
+
+def test_is_syllable() -> None:
+    assert vntext.is_syllable("nhắc") and vntext.is_syllable("nghieng") and vntext.is_syllable("ở")
+    assert not vntext.is_syllable("phogn") and not vntext.is_syllable("traof") and not vntext.is_syllable("2021")
