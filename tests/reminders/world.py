@@ -29,8 +29,9 @@ class World:
 
 def build_world(services: Services, *, communes=("A", "B", "C"),
                 officers=(("a1", "A", True, True), ("a2", "A", False, True), ("b1", "B", True, False),
-                          ("c1", "C", True, True)), supervisors=("s1",), real_form: bool = False) -> World:
-    """Officers as (name, commune, active, reachable); chat ids are the names."""
+                          ("c1", "C", True, True)), supervisors=("s1",), real_form: bool = False,
+                channel: str = "test", chat_ids: Optional[dict[str, str]] = None) -> World:
+    """Officers as (name, commune, active, reachable); chat ids are the names unless given."""
     now = services.clock.now()
     w = World()
     with transaction(services.session_factory) as s:
@@ -58,7 +59,8 @@ def build_world(services: Services, *, communes=("A", "B", "C"),
                 o.provinces = [OfficerProvince(province_code=w.province)]
             s.add(o)
             s.flush()
-            u = User(channel="test", external_id=name, chat_id=name, officer_id=o.id, reachable=reachable,
+            chat = (chat_ids or {}).get(name, name)
+            u = User(channel=channel, external_id=chat, chat_id=chat, officer_id=o.id, reachable=reachable,
                      created_at=now, last_seen_at=now)
             s.add(u)
             s.flush()
