@@ -78,7 +78,7 @@ class ParsedDocument:
 
 def parse_bytes(raw: bytes) -> ParsedDocument:
     """Decode (UTF-8 only, NFC) and parse; raises DirectiveParseError with a Vietnamese message."""
-    return parse_directive(decode(raw))
+    return parse_directive(decode(raw), normalized=True)
 
 
 def _find_kind(blks: list[list[str]]) -> tuple[int, int, str]:
@@ -275,9 +275,9 @@ def _title(rest: list[list[str]]) -> tuple[str, list[list[str]]]:
     return title[:1].upper() + title[1:], rest
 
 
-def parse_directive(text: str) -> ParsedDocument:
-    """Parse NFC text; raises DirectiveParseError when no document kind can be recognised."""
-    blks = blocks(nfc(text))
+def parse_directive(text: str, *, normalized: bool = False) -> ParsedDocument:
+    """Parse a directive's text; raises DirectiveParseError when no document kind can be recognised."""
+    blks = blocks(text if normalized else nfc(text))
     if not blks:
         raise DirectiveParseError("tệp rỗng (empty file)")
     kind_block, kind_line, kind = _find_kind(blks)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 UPPER = "A-ZÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬĐÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ"
 # A capitalised Vietnamese word ("Lai", "Châu", "Đường").
@@ -72,8 +73,11 @@ _ITALIC = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s*")
 
 
+@lru_cache(maxsize=8192)
 def plain(line: str) -> str:
     """A line without markdown emphasis or heading marks, spaces collapsed."""
+    if "*" not in line and "#" not in line and "_" not in line:
+        return " ".join(line.split())
     line = _MD_HEADING.sub("", line)
     line = _BOLD.sub("", line)
     line = _ITALIC.sub(r"\1", line)

@@ -84,13 +84,17 @@ def province_of_place(place: str) -> Optional[int]:
 
 def province_mentioned(text: str) -> Optional[int]:
     """The province most often named as "tỉnh X" in a text (district-level issuers name it)."""
-    folded = fold(text)
+    names = province_names()
     counts: Counter[int] = Counter()
-    for name, code in province_names().items():
-        counts[code] += len(re.findall(rf"\btinh {re.escape(name)}\b", folded))
-    if not counts or counts.most_common(1)[0][1] == 0:
-        return None
-    return counts.most_common(1)[0][0]
+    # One pass: the up-to-four words after each "tỉnh", matched against the names by prefix.
+    for words in re.findall(r"\btinh ((?:[a-z]+ ?){1,4})", fold(text)):
+        words = words.strip()
+        while words:
+            if words in names:
+                counts[names[words]] += 1
+                break
+            words = words.rpartition(" ")[0]
+    return counts.most_common(1)[0][0] if counts else None
 
 
 def province_of_commune(place: str) -> Optional[int]:
