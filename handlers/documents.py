@@ -233,11 +233,6 @@ def campaign_entries(rows: Iterable[tuple[Campaign, Document]], mine: set[int]) 
     return list(entries.values())
 
 
-def is_current(campaign: Campaign, on: date) -> bool:
-    """True when ``on`` falls within the campaign's stated period."""
-    return bool(campaign.start_date and campaign.end_date and campaign.start_date <= on <= campaign.end_date)
-
-
 def campaign_list(ctx: Context, page: int) -> list[Reply]:
     rows = ctx.session.execute(
         select(Campaign, Document).join(Document, Campaign.document_id == Document.id)

@@ -87,6 +87,10 @@ class Campaign(Base):
 
     document: Mapped[Document] = relationship(back_populates="campaigns")
 
+    def is_current(self, on: date) -> bool:
+        """True when ``on`` (today in Vietnam: store.clock.today) falls within the stated period."""
+        return bool(self.start_date and self.end_date and self.start_date <= on <= self.end_date)
+
 
 class ReportingDuty(Base):
     """A reporting obligation stated in the text ("báo cáo định kỳ 6 tháng, tổng kết năm")."""

@@ -120,3 +120,15 @@ def test_load_samples_start_up_step(database_url: str, tmp_path: Path, clock) ->
     quiet = build_services(off, clock, startup=False)
     load_samples(quiet)
     assert count(quiet.session_factory, Document) == 0
+
+
+def test_campaign_is_current_within_its_period(factory, clock) -> None:
+    from datetime import date
+
+    ingest_paths(factory, [SAMPLES / "000_4d78cad3d2d0b3aa.txt"], clock)
+    with factory() as s:
+        camp = s.scalar(select(Campaign).where(Campaign.name == "Doanh nghiệp Lai Châu hội nhập và phát triển"))
+        assert camp.is_current(date(2017, 1, 1)) and camp.is_current(date(2020, 12, 31))
+        assert not camp.is_current(date(2026, 11, 22))
+        undated = s.scalar(select(Campaign).where(Campaign.name == "Dân vận khéo"))
+        assert not undated.is_current(date(2020, 6, 1))
