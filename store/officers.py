@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from store.models import AuditLog, Commune, Officer, OfficerProvince, User
 from store.models.units import ROLES
 from store.phones import normalize_phone
-from store.units import UnitIndex, commune_key, fold, resolve_province, unit_index
+from store.units import UnitIndex, accented_core, commune_key, fold, resolve_province, unit_index
 
 log = logging.getLogger(__name__)
 
@@ -139,12 +139,16 @@ def resolve_commune(index: UnitIndex, name: str, province_code: int) -> tuple[Op
     key = commune_key(name)
     if not key:
         return None, None
-    matches = index.find_communes(name, province_code, limit=2, within_province=True)
-    exact = [m for m in matches if commune_key(m.name) == key]
+    exact = index.exact(name, province_code)
     if len(exact) == 1:
         return exact[0].code, None
-    if len(exact) > 1 and matches[0] in exact and matches[0].score > matches[1].score + 0.5:
-        return matches[0].code, None  # folded twins told apart by the marks typed
+    if len(exact) > 1:
+        # Folded twins ("Sơn Hà" / "Sơn Hạ"): only the marks as typed can tell them apart.
+        typed = accented_core(name)
+        same = [m for m in exact if accented_core(m.name) == typed]
+        if len(same) == 1:
+            return same[0].code, None
+    matches = index.find_communes(name, province_code, limit=2, within_province=True)
     if matches and matches[0].score >= 88 and (len(matches) < 2 or matches[0].score - matches[1].score >= 5):
         return matches[0].code, f"“{name}” hiểu là “{matches[0].name}”"
     return None, None
@@ -253,8 +257,13 @@ def import_officers(session: Session, path: Path, *, now: datetime, dry_run: boo
 
 def _apply(session: Session, rows: dict[str, OfficerRow], report: ImportReport, *, now: datetime,
            dry_run: bool) -> None:
-    existing = {o.phone: o for o in session.scalars(
-        select(Officer).where(Officer.phone.is_not(None)).options(selectinload(Officer.provinces)))}
+    # Plain rows, not ORM objects: 20,000 officers compare in a fraction of a second.
+    existing = {r.phone: r for r in session.execute(
+        select(Officer.id, Officer.phone, Officer.full_name, Officer.role, Officer.commune_code,
+               Officer.position, Officer.telegram_id).where(Officer.phone.is_not(None)))}
+    supervised: dict[int, set[int]] = {}
+    for officer_id, code in session.execute(select(OfficerProvince.officer_id, OfficerProvince.province_code)):
+        supervised.setdefault(officer_id, set()).add(code)
     tg_owner = dict(session.execute(select(Officer.telegram_id, Officer.phone).where(Officer.telegram_id.is_not(None))).all())
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
@@ -278,7 +287,7 @@ def _apply(session: Session, rows: dict[str, OfficerRow], report: ImportReport, 
             report.created += 1
             continue
         changed = {k: v for k, v in values.items() if getattr(officer, k) != v}
-        old_provinces = {p.province_code for p in officer.provinces}
+        old_provinces = supervised.get(officer.id, set())
         want_provinces = row.provinces if row.role == "supervisor" else set()
         if want_provinces != old_provinces:
             province_sets[phone] = want_provinces

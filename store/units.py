@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Optional, Union
 
@@ -23,6 +24,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from store.db import transaction
+from store.vntext import normalize as vn_normalize
 from store.models import Commune, Province
 
 if TYPE_CHECKING:
@@ -74,9 +76,9 @@ def _typed_prefix(folded: str) -> Optional[str]:
     return None
 
 
-def _accented_core(name: str) -> str:
+def accented_core(name: str) -> str:
     """Lowercase NFC name without the unit prefix, marks kept."""
-    words = unicodedata.normalize("NFC", name).lower().split()
+    words = vn_normalize(name).lower().split()  # one tone placement: "hoà" == "hòa"
     for n in (2, 1):
         if len(words) > n and fold(" ".join(words[:n])) in COMMUNE_PREFIXES + PROVINCE_PREFIXES:
             return " ".join(words[n:])
@@ -92,8 +94,9 @@ def commune_key(name: str) -> str:
 
 
 # -- seeding ------------------------------------------------------------------
+@lru_cache(maxsize=1)
 def package_units() -> tuple[list[dict], list[dict]]:
-    """Provinces and communes as rows, codes exactly as the package gives them."""
+    """Provinces and communes as rows, codes exactly as the package gives them (do not mutate)."""
     from vietnam_provinces import Province as VP, Ward as VW
 
     provinces = [{"code": int(p.code), "name": p.name, "folded": province_key(p.name)} for p in VP.iter_all()]
@@ -128,7 +131,7 @@ def seed_units(services: "Services") -> None:
     if added or updated:
         log.info("units: %d added, %d updated", added, updated)
         _INDEXES.pop(url, None)
-    services.extras["units"] = UnitIndex.from_rows(*package_units())
+    services.extras["units"] = package_index()
 
 
 # -- search -------------------------------------------------------------------
@@ -167,6 +170,7 @@ class UnitIndex:
     keys: list[str]
     accented: list[str]
     by_province: dict[int, np.ndarray] = field(default_factory=dict)
+    by_key: dict[tuple[int, str], list[int]] = field(default_factory=dict)
 
     @classmethod
     def from_rows(cls, provinces: Iterable[dict], communes: Iterable[dict]) -> "UnitIndex":
@@ -180,7 +184,7 @@ class UnitIndex:
             codes=np.array([c["code"] for c in communes], dtype=np.int64),
             names=[c["name"] for c in communes], types=[c["division_type"] for c in communes],
             provinces=prov, keys=[commune_key(c["name"]) for c in communes],
-            accented=[_accented_core(c["name"]) for c in communes],
+            accented=[accented_core(c["name"]) for c in communes],
         )
         index.by_province = {code: np.flatnonzero(prov == code) for code in index.province_names}
         return index
@@ -191,6 +195,13 @@ class UnitIndex:
         communes = [{"code": c, "name": n, "division_type": t, "province_code": p} for c, n, t, p in
                     session.execute(select(Commune.code, Commune.name, Commune.division_type, Commune.province_code))]
         return cls.from_rows(provinces, communes)
+
+    def exact(self, name: str, province_code: int) -> list[CommuneMatch]:
+        """Communes of a province whose folded name (prefix stripped) equals the typed one."""
+        if not self.by_key:
+            for i, key in enumerate(self.keys):
+                self.by_key.setdefault((int(self.provinces[i]), key), []).append(i)
+        return [self._match(i, 100.0) for i in self.by_key.get((province_code, commune_key(name)), [])]
 
     def commune(self, code: int) -> Optional[CommuneMatch]:
         pos = int(np.searchsorted(self.codes, code))
@@ -231,7 +242,7 @@ class UnitIndex:
         top = np.argsort(-scores, kind="stable")[: max(limit * 4, 20)]
         if has_diacritics(query):
             # Folding merges "Sơn Hà" and "Sơn Hạ": the marks the user typed decide.
-            core = _accented_core(query)
+            core = accented_core(query)
             for j in top:
                 scores[j] += 0.05 * fuzz.ratio(core, self.accented[idx[j]])
             top = top[np.argsort(-scores[top], kind="stable")]
@@ -266,6 +277,12 @@ class UnitIndex:
 
 
 _INDEXES: dict[str, UnitIndex] = {}
+
+
+@lru_cache(maxsize=1)
+def package_index() -> UnitIndex:
+    """The index straight from the package (what ``seed_units`` puts in the database)."""
+    return UnitIndex.from_rows(*package_units())
 
 
 def _engine_key(session: Session) -> str:
@@ -306,6 +323,10 @@ def resolve_province(session_or_index: Union[Session, UnitIndex], text: str) -> 
     if text.isdigit():
         code = int(text)
         return code if code in index.province_names else None
+    key = province_key(text)
+    for code, pkey in zip(index.province_codes, index.province_keys):
+        if pkey == key:
+            return code
     matches = index.find_provinces(text, limit=2)
     if not matches or matches[0].score < 85:
         return None
