@@ -148,6 +148,8 @@ def _position_given(ctx: Context, data: dict[str, Any], position: str) -> list[R
 def _submit(ctx: Context, data: dict[str, Any]) -> list[Reply]:
     """File the request and send it to the province's supervisors."""
     ctx.clear_dialog()
+    if data["kind"] == "change_unit" and ctx.officer is None:
+        return refuse(ctx, "unit.change", "dialog")  # deactivated while the dialog was open
     commune = ctx.session.get(Commune, data["commune"])
     req = RegistrationRequest(
         user_id=ctx.user.id, kind=data["kind"], officer_id=ctx.officer.id if data["kind"] == "change_unit" else None,

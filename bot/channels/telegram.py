@@ -152,6 +152,7 @@ class TelegramChannel:
     # -- lifecycle -----------------------------------------------------------
     async def _post_init(self, app: Application) -> None:
         self.services.extras["fetch_file"] = telegram_fetcher(app.bot)
+        self.services.extras["bot_username"] = app.bot.username  # invite deep links (t.me/<bot>?start=CODE)
         try:
             await app.bot.set_my_commands(bot_commands(self.core))
         except Exception:  # the menu is a convenience; serving matters more
