@@ -89,9 +89,11 @@ def _store_children(session: Session, doc: Document, parsed: ParsedDocument) -> 
 def ingest_one(session: Session, source_key: str, raw: bytes, clock: Clock) -> str:
     """Insert or update one document; returns "loaded", "updated" or "unchanged"."""
     digest = content_hash(raw)
-    existing = session.scalar(select(Document).where(Document.source_key == source_key))
-    if existing is not None and existing.content_hash == digest:
-        return "unchanged"
+    known = session.execute(select(Document.id, Document.content_hash)
+                            .where(Document.source_key == source_key)).first()
+    if known is not None and known.content_hash == digest:
+        return "unchanged"  # the start-up path: one small query, no parsing
+    existing = session.get(Document, known.id) if known is not None else None
     parsed = parse_bytes(raw)
     now = clock.now()
     if existing is None:

@@ -61,7 +61,7 @@ class Section(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
-    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"))
+    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"), index=True)
     ordinal: Mapped[int]  # position in document order
     level: Mapped[int] = mapped_column(default=0)
     label: Mapped[str] = mapped_column(String(32), default="")  # "II", "1", "a", "Thứ nhất"
