@@ -123,6 +123,9 @@ class FakeBotAPI:
         self._runner: Optional[web.AppRunner] = None
         self.port = 0
         self.get_updates_calls = 0
+        # While True, offsets do not confirm updates: a bot killed now gets them again on restart
+        # (as when it dies before its next poll; python-telegram-bot polls again at once).
+        self.hold_confirmations = False
 
     # -- lifecycle -----------------------------------------------------------
     async def start(self) -> "FakeBotAPI":
@@ -254,6 +257,10 @@ class FakeBotAPI:
         return self.push_update({"my_chat_member": {
             "chat": u.chat_json(), "from": u.to_json(), "date": int(time.time()),
             "old_chat_member": member(old), "new_chat_member": member(status)}})
+
+    def wake_pollers(self) -> None:
+        """Make waiting long polls return now (speeds up a bot's graceful shutdown)."""
+        self._new_update.set()
 
     @property
     def pending_updates(self) -> int:
@@ -477,18 +484,24 @@ class FakeBotAPI:
         offset = int(params.get("offset") or 0)
         limit = max(1, min(100, int(params.get("limit") or 100)))
         timeout = float(params.get("timeout") or 0)
-        if offset:
+        if offset and not self.hold_confirmations:
             # Like Telegram: an offset confirms every update with a smaller id.
             while self._updates and self._updates[0]["update_id"] < offset:
                 self._updates.popleft()
-        if not self._updates and timeout > 0:
+
+        def batch() -> list[dict[str, Any]]:
+            fresh = (u for u in self._updates if u["update_id"] >= offset)  # skips only held ones
+            return list(itertools.islice(fresh, limit))
+
+        found = batch()
+        if not found and timeout > 0:
             self._new_update.clear()
             try:
                 await asyncio.wait_for(self._new_update.wait(), timeout)
             except asyncio.TimeoutError:
                 pass
-        batch = list(itertools.islice(self._updates, limit))
-        return self._ok(batch)
+            found = batch()
+        return self._ok(found)
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
         path = request.match_info["path"]

@@ -132,11 +132,14 @@ class BotProcess:
         if self.proc is None or self.proc.poll() is not None:
             return self.proc.returncode if self.proc else 0
         self.proc.send_signal(signal.SIGTERM)
-        try:
-            await asyncio.to_thread(self.proc.wait, timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self.proc.poll() is None:
+            if asyncio.get_running_loop().time() > deadline:
+                self.proc.kill()
+                self.proc.wait()
+                break
+            self.api.wake_pollers()  # end the bot's long poll instead of waiting it out
+            await asyncio.sleep(0.1)
         return self.proc.returncode
 
     def log(self) -> str:

@@ -35,8 +35,10 @@ async def test_sigkill_before_send_delivers_once_after_restart(tmp_path: Path) -
         proc = BotProcess(api, tmp_path / "bot", fake_now="2026-06-25T08:00:00+07:00")
         await proc.start()
         try:
-            # The first run handles /help and queues the answer, but sendMessage never returns.
+            # The first run handles /help and queues the answer, but sendMessage never returns;
+            # its getUpdates offsets are not taken as confirmations, so the update comes again.
             api.hang_methods.add("sendMessage")
+            api.hold_confirmations = True
             api.push_command(USER, "help")
             await api.wait_until(lambda: any(c.method == "sendMessage" for c in api.calls), timeout=30)
             proc.kill()  # SIGKILL while the reply is in flight: queued in the outbox, not delivered
@@ -45,8 +47,9 @@ async def test_sigkill_before_send_delivers_once_after_restart(tmp_path: Path) -
             assert api.pending_updates == 1  # never confirmed: Telegram will deliver it again
 
             api.hang_methods.clear()
+            api.hold_confirmations = False
             await proc.start()  # sends the leftover, then polls and sees the same update again
-            answers = await api.wait_for(USER.id, lambda c: "/huy" in c.text, timeout=30)
+            await api.wait_for(USER.id, lambda c: "/huy" in c.text, timeout=30)
             await api.wait_until(lambda: api.pending_updates == 0, timeout=30)  # redelivery confirmed
 
             # A later message proves the bot is serving and lets any duplicate show up first.
@@ -56,10 +59,10 @@ async def test_sigkill_before_send_delivers_once_after_restart(tmp_path: Path) -
             assert len(answers) == 2, [c.text[:40] for c in answers]  # one per update, none twice
             assert _outbox_states(proc).count(("reply", "sent")) == 2
             assert _processed(proc) == 2
+            assert "update 1 already processed" in proc.log()  # the redelivery was recognised
             assert "TEST-ONLY: clock frozen" in proc.log()
         finally:
             await proc.stop()
-            print(proc.log()[-2000:])
 
 
 async def test_graceful_stop_and_restart_keeps_serving(tmp_path: Path) -> None:
