@@ -260,7 +260,9 @@ def campaign_list(ctx: Context, page: int) -> list[Reply]:
             shown_status = status
         period = f" ({entry.period_text})" if entry.period_text else ""
         source = doc_label(entry.docs[0]) + (f" và {len(entry.docs) - 1} văn bản khác" if len(entry.docs) > 1 else "")
-        lines.append(f"• “{shorten(entry.name, 120)}”{period}\n   Nguồn: {source}")
+        name = shorten(entry.name, 120)
+        quoted = name if name.lower().startswith("phong trào") else f"“{name}”"  # quote slogans only
+        lines.append(f"• {quoted}{period}\n   Nguồn: {source}")
     if pages > 1:
         lines.append(f"Trang {page + 1}/{pages}")
     docs: list[Document] = []

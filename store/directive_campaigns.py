@@ -106,6 +106,25 @@ def find_campaigns(body: str, doc_year: Optional[int], preamble_len: int = 0) ->
     return list(found.values()), theme
 
 
+_LAUNCH = re.compile(r"phát động\s+(?P<name>phong trào thi đua[^.;:,“”\"()]{0,90}?)\s+năm\s+(?P<year>(?:19|20)\d\d)\b",
+                     re.I)
+
+
+def find_launch(title: str, preamble: str) -> Optional[ParsedCampaign]:
+    """The unquoted campaign the document itself launches for a year ("phát động phong trào thi đua
+    yêu nước năm 2021"), from the title or the opening text; None when launched by someone else."""
+    for text in (title, preamble):
+        for m in _LAUNCH.finditer(text):
+            before = text[max(0, m.start() - 80):m.start() + len("phát động")]
+            if _LAUNCHED_BY_OTHERS.search(before):
+                continue
+            name = " ".join(f"{m.group('name')} năm {m.group('year')}".split())
+            text_period = _period(int(m.group("year")))
+            return ParsedCampaign(name=name[:1].upper() + name[1:], period_text=text_period[0],
+                                  start_date=text_period[1], end_date=text_period[2])
+    return None
+
+
 _FREQUENCIES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(\d{1,2}|sáu|ba|chín)\s+tháng\b(?!\s*\d)", re.I), ""),
     (re.compile(r"\b(hằng|hàng|theo|từng)\s+quý\b", re.I), "quý"),

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from store.directive_campaigns import ParsedCampaign, ParsedDuty, find_campaigns, find_duties
+from store.directive_campaigns import ParsedCampaign, ParsedDuty, find_campaigns, find_duties, find_launch
 from store.directive_sections import ParsedSection, build_tree, marker_of
 from store.directive_text import (
     CAP_WORD, DirectiveParseError, blocks, decode, fold, is_md_heading, is_upper_line, nfc, plain,
@@ -300,6 +300,9 @@ def parse_directive(text: str, *, normalized: bool = False) -> ParsedDocument:
     doc.issuer = _derive_issuer(doc, issuer_lines, doc.body)
     preamble = doc.sections[0] if doc.sections and not doc.sections[0].kind else None
     doc.campaigns, doc.theme = find_campaigns(doc.body, doc.issued_year, len(preamble.text) if preamble else 0)
+    launch = find_launch(doc.title, preamble.text if preamble else "")
+    if launch is not None and fold(launch.name) not in {fold(c.name) for c in doc.campaigns}:
+        doc.campaigns.insert(0, launch)
     doc.duties = find_duties(doc.body)
     doc.province_code = issuing_province(doc.issuer, issuer_lines, doc.place, f"{doc.body}\n" + "\n".join(doc.recipients))
     return doc

@@ -242,3 +242,32 @@ def test_kind_and_title_in_one_block() -> None:
     assert doc.kind == "Chỉ thị" and doc.number == "09/CT-UBND" and doc.issued_day == 11
     assert doc.title == "Về phát động thi đua năm 2021"
     assert doc.issuer == "UBND tỉnh Lai Châu"  # from the number's UBND and the place
+
+
+def test_unquoted_campaign_launched_for_the_year() -> None:
+    tuan_giao = parse_sample("002_965b08332308fc76.txt").campaigns[0]
+    assert tuan_giao.name == "Phong trào thi đua yêu nước năm 2021"
+    assert (tuan_giao.start_date, tuan_giao.end_date) == (date(2021, 1, 1), date(2021, 12, 31))
+    lai_chau = parse_sample("000_4d78cad3d2d0b3aa.txt").campaigns[0]
+    assert lai_chau.name.startswith("Phong trào thi đua thực hiện thắng lợi nhiệm vụ") and lai_chau.period_text == "năm 2020"
+    # Launched by someone else ("do … phát động"): not this document's campaign.
+    doc = parse_directive("CHỈ THỊ\nVề thi đua\n\nHưởng ứng phong trào do Thủ tướng phát động phong trào thi đua "
+                          "yêu nước năm 2021.\n\n1. Các xã thi đua.\n")
+    assert doc.campaigns == []
+
+
+def test_ocr_mangled_text_never_crashes() -> None:
+    import random
+
+    rng = random.Random(7)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
+    for _ in range(150):
+        text = rng.choice(texts)
+        cut = rng.randrange(len(text))
+        variants = [text[:cut], text[cut:], text[:cut] + text[cut + rng.randrange(3000):],
+                    "".join(c if rng.random() > 0.02 else rng.choice("\t\n*#“”\"") for c in text)]
+        for variant in variants:
+            try:
+                parse_directive(variant)
+            except DirectiveParseError:
+                pass
