@@ -13,7 +13,7 @@ import secrets
 from datetime import timedelta
 from typing import Any, Optional
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from handlers import messages
 from handlers.context import Context
@@ -211,7 +211,13 @@ def _start_invite(ctx: Context, code: str) -> list[Reply]:
 def _use_invite(ctx: Context, data: dict[str, Any]) -> list[Reply]:
     ctx.clear_dialog()
     invite = ctx.session.get(InviteCode, data["invite"])
-    if not _invite_valid(ctx, invite):
+    used = ctx.session.execute(
+        update(InviteCode).where(InviteCode.id == data["invite"], InviteCode.uses < InviteCode.max_uses,
+                                 InviteCode.expires_at > ctx.now)
+        .values(uses=InviteCode.uses + 1).execution_options(synchronize_session=False)).rowcount
+    if invite is not None:
+        ctx.session.refresh(invite)
+    if used != 1:
         ctx.audit("invite.use", f"invite:{data['invite']}", "refused")
         return [Reply(text=BAD_INVITE)]
     phone = data.get("phone")
@@ -222,7 +228,6 @@ def _use_invite(ctx: Context, data: dict[str, Any]) -> list[Reply]:
         ctx.session.add(officer)
         ctx.session.flush()
     link_user(ctx, ctx.user, officer)
-    invite.uses += 1
     ctx.officer = officer
     ctx.audit("invite.use", f"invite:{invite.id}", "done", officer=officer.id, commune=invite.commune_code)
     creator = ctx.session.scalars(select(User).where(User.officer_id == invite.created_by)).first() \
@@ -260,9 +265,14 @@ def _decide(ctx: Context, req_id: int, approve: bool) -> list[Reply]:
     refused = require(ctx, "officer.approve", province_code=req.province_code, target=f"request:{req.id}")
     if refused:
         return refused
-    if req.state != "pending":
+    # A conditional UPDATE: two supervisors pressing at once cannot both decide.
+    claimed = ctx.session.execute(
+        update(RegistrationRequest).where(RegistrationRequest.id == req.id, RegistrationRequest.state == "pending")
+        .values(state="approved" if approve else "rejected", decided_at=ctx.now, decided_by=ctx.officer.id)
+        .execution_options(synchronize_session=False)).rowcount
+    ctx.session.refresh(req)
+    if claimed != 1:
         return messages.text(DECIDED)
-    req.state, req.decided_at, req.decided_by = ("approved" if approve else "rejected"), ctx.now, ctx.officer.id
     requester = ctx.session.get(User, req.user_id)
     commune = req.commune
     if not approve:

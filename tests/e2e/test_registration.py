@@ -27,6 +27,7 @@ LAN = FakeUser(id=1001, first_name="Lan", last_name="Nguyễn")
 BINH = FakeUser(id=1002, first_name="Bình", last_name="Trần")
 EM = FakeUser(id=1003, first_name="Em", last_name="Hoàng")
 STRANGER = FakeUser(id=1004, first_name="Lạ")
+ADMIN = FakeUser(id=1005, first_name="Quản trị")
 
 
 def _audits(services, action: str) -> list[AuditLog]:
@@ -44,10 +45,18 @@ async def test_registration_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert cli(["officers", "import", str(path), "--dry-run"]) == 0
     assert cli(["officers", "import", str(path)]) == 0
     assert cli(["officers", "import", str(path)]) == 0  # twice: nothing changes
+    # the first admin, by Telegram id
+    assert cli(["admin", "grant", "--telegram-id", str(ADMIN.id), "--role", "admin", "--name", "Quản Trị"]) == 0
+    assert cli(["admin", "grant", "--phone", "12", "--role", "admin"]) == 2
 
     async with running_bot(tmp_path, load_samples=False) as (api, services, _core):
         with services.session_factory() as s:
-            assert len(list(s.scalars(select(Officer)))) == 2
+            assert len(list(s.scalars(select(Officer)))) == 3
+
+        # The admin granted by Telegram id is recognised on /start and sees every command.
+        api.push_command(ADMIN, "start")
+        admin_hello = (await api.wait_for(ADMIN.id))[0]
+        assert "Quản Trị" in admin_hello.text and "/canbo" in admin_hello.text
 
         # 1. A listed officer shares their own contact: active at once.
         api.push_command(LAN, "start")
@@ -112,6 +121,7 @@ async def test_registration_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert approvals == [("refused", True), ("refused", False)]
     assert [a.outcome for a in _audits(services, "registration.approve")] == ["done"]
     assert [a.detail["created"] for a in _audits(services, "officers.import")] == [2, 2, 0]
+    assert [a.detail["to"] for a in _audits(services, "role.grant")] == ["admin"]
     with services.session_factory() as s:
         em = s.scalar(select(User).where(User.external_id == str(EM.id)))
         assert em.officer_id is not None

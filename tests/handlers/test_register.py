@@ -187,3 +187,25 @@ async def test_blocking_marks_user_unreachable_and_return_restores(world: World)
     await world.send(lan, membership="unblocked")
     assert world.db_user(lan).reachable is True
     assert [a.action for a in world.audits() if a.action.startswith("user.")] == ["user.blocked", "user.unblocked"]
+
+
+async def test_invite_expires_and_runs_out(world: World, clock) -> None:
+    from datetime import timedelta
+
+    sup = await _register_supervisor(world)
+    await world.send(sup, button="inv:3253")
+    with world.services.session_factory() as s:
+        code = s.scalar(select(InviteCode.code))
+    for uid in (20, 21, 22):  # three uses allowed
+        await world.send(world.user(uid), command="start", args=code)
+        await world.text(world.user(uid), f"Người Số {chr(64 + uid - 19)}")
+        out = await world.send(world.user(uid), button="reg:pos:0")
+        assert "Đăng ký thành công" in out[0].reply.text
+    out = await world.send(world.user(23), command="start", args=code)
+    assert "Mã mời không hợp lệ" in out[0].reply.text
+    await world.send(sup, button="inv:3253")
+    with world.services.session_factory() as s:
+        fresh = s.scalars(select(InviteCode.code).order_by(InviteCode.id.desc())).first()
+    clock.jump(timedelta(days=8))
+    out = await world.send(world.user(24), command="start", args=fresh)
+    assert "Mã mời không hợp lệ" in out[0].reply.text
