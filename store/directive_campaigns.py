@@ -57,50 +57,58 @@ def _sentence_start(text: str, pos: int) -> int:
     return cut + 1 if cut >= 0 else 0
 
 
-def find_campaigns(body: str, doc_year: Optional[int], preamble_len: int = 0) -> tuple[list[ParsedCampaign], Optional[str]]:
-    """Campaigns in quotes after "phong trào"/"cuộc vận động" (and lists continuing them), and the theme."""
+def _continues_list(between: str) -> bool:
+    """Only separators (and maybe the previous item's period) lie between two quotes of a list."""
+    period = _PERIOD_AFTER.match(between)
+    rest = between[period.end():] if period else between
+    return _SEPARATOR_ONLY.match(rest) is not None
+
+
+def _period_of(body: str, m: re.Match[str], name: str, launched_here: bool,
+               doc_year: Optional[int]) -> Optional[tuple[str, date, date]]:
+    """A period right after the quote, a range inside the name, the launch year, or a year ending the name."""
+    after = _PERIOD_AFTER.match(body[m.end():m.end() + 60])
+    if after and (period := _period_from(after)):
+        return period
+    inside = re.search(_RANGE, name)
+    if inside and (period := _period_from(inside)):
+        return period
+    if launched_here and doc_year:
+        return _period(doc_year)
+    inside = _PERIOD_INSIDE.search(name)
+    return _period_from(inside) if inside else None
+
+
+def find_campaigns(body: str, doc_year: Optional[int],
+                   preamble_len: int = 0) -> tuple[list[ParsedCampaign], Optional[str]]:
+    """Campaigns quoted after "phong trào"/"cuộc vận động" (and lists continuing them), and the theme
+    (a "chủ đề" the document launches, or one quoted in its opening text)."""
     found: dict[str, ParsedCampaign] = {}
     theme: Optional[str] = None
     prev_end, prev_was_campaign = -1, False
     for m in _QUOTES.finditer(body):
         name = " ".join((m.group("a") or m.group("b")).split()).strip(" ,;.")
         start = _sentence_start(body, m.start())
-        between = body[prev_end:m.start()] if prev_end > 0 else ""
-        continues_list = prev_was_campaign and (
-            _SEPARATOR_ONLY.match(between) is not None or _PERIOD_AFTER.match(between) is not None
-            and _SEPARATOR_ONLY.match(between[_PERIOD_AFTER.match(between).end():]) is not None)
-        words = _CAMPAIGN_WORDS.findall(body[start:m.start()][-120:])
+        context = body[start:m.start()]
+        in_list = prev_was_campaign and _continues_list(body[prev_end:m.start()])
+        prev_end, prev_was_campaign = m.end(), False
+        words = _CAMPAIGN_WORDS.findall(context[-120:])
         nearest = words[-1].lower() if words else ""
-        prev_end = m.end()
         just_before = body[max(0, m.start() - 25):m.start()].lower()
-        is_valid_name = not re.match(r"(?i)về\b", name) and (
-            bool(re.match(rf"[{UPPER}0-9]", name)) or bool(re.search(r"phong trào|thi đua|vận động", just_before)))
-        if not is_valid_name or not (continues_list or nearest):
-            prev_was_campaign = False
+        valid = not re.match(r"(?i)về\b", name) and (  # "… về “Tiếp tục đổi mới …”" cites a title
+            re.match(rf"[{UPPER}0-9]", name) is not None or re.search(r"phong trào|thi đua|vận động", just_before))
+        if not valid or not (in_list or nearest):
             continue
-        launched_here = "phát động" in body[start:m.start()].lower() and not _LAUNCHED_BY_OTHERS.search(body[start:m.start()])
-        if nearest in ("chủ đề", "phương châm") and not continues_list:
+        launched_here = "phát động" in context.lower() and not _LAUNCHED_BY_OTHERS.search(context)
+        if nearest in ("chủ đề", "phương châm") and not in_list:
             if theme is None and (launched_here or m.start() < preamble_len):
                 theme = name
-            if not (launched_here and "phong trào" in body[start:m.start()].lower()):
-                prev_was_campaign = False
-                continue
+            if not (launched_here and "phong trào" in context.lower()):
+                continue  # a slogan, not a campaign
         prev_was_campaign = True
-        after = _PERIOD_AFTER.match(body[m.end():m.end() + 60])
-        period = _period_from(after) if after else None
-        if period is None:
-            inside = re.search(_RANGE, name)
-            period = _period_from(inside) if inside else None
-        if period is None and launched_here and doc_year:
-            period = _period(doc_year)
-        if period is None:
-            inside = _PERIOD_INSIDE.search(name)
-            period = _period_from(inside) if inside else None
-        kind = "cuộc vận động" if nearest == "cuộc vận động" and not continues_list else "phong trào"
-        key = fold(name)
-        campaign = found.get(key)
-        if campaign is None:
-            campaign = found[key] = ParsedCampaign(name=name[:1].upper() + name[1:], kind=kind)
+        kind = "cuộc vận động" if nearest == "cuộc vận động" and not in_list else "phong trào"
+        campaign = found.setdefault(fold(name), ParsedCampaign(name=name[:1].upper() + name[1:], kind=kind))
+        period = _period_of(body, m, name, launched_here, doc_year)
         if period and campaign.period_text is None:
             campaign.period_text, campaign.start_date, campaign.end_date = period
     return list(found.values()), theme
