@@ -16,7 +16,7 @@ from store.directive_text import (
     CAP_WORD, DirectiveParseError, blocks, decode, fold, is_md_heading, is_upper_line, nfc, plain,
     sentence_case, title_case,
 )
-from store.province_scope import issuing_province, strip_unit
+from store.province_scope import issuing_province, province_of_place
 
 __all__ = ["ParsedDocument", "DirectiveParseError", "parse_directive", "parse_bytes"]
 
@@ -164,7 +164,7 @@ def _derive_issuer(doc: ParsedDocument, header_lines: list[str], body: str) -> s
         name = " ".join([w.capitalize() for w in words[:2]] + words[2:])
         scope = re.sub(r"^(UBND|HĐND)\s+", "", parent)
         return f"{name} {scope}".strip()
-    place_name = title_case(strip_unit(doc.place.lower())) if doc.place else ""
+    place_name = re.sub(rf"^(?:{_LEVEL}|tp\.?)\s+", "", doc.place, flags=re.I).strip() if doc.place else ""
     matches = list(_SPEAKER.finditer(body))
     if matches:
         first = matches[0]
@@ -175,12 +175,21 @@ def _derive_issuer(doc: ParsedDocument, header_lines: list[str], body: str) -> s
         organ = first.group("organ").split()[0]
         organ = "UBND" if organ in ("Ủy", "Uỷ", "UBND") else "HĐND"
         return f"{organ} {first.group('level')} {name}".strip()
-    if doc.number_suffix or doc.number:
-        code = (doc.number or doc.number_suffix or "").rsplit("-", 1)[-1]
-        if code == "UBND" and doc.place:
-            level = "thành phố" if fold(doc.place).startswith("thanh pho") else "tỉnh"
-            return f"UBND {level} {place_name}"
+    # Last resort: a people's committee known from the number ("/CT-UBND") or the signature
+    # ("TM. ỦY BAN NHÂN DÂN"), at the level the place suggests.
+    code = (doc.number or doc.number_suffix or "").rsplit("-", 1)[-1]
+    signed_for = fold(doc.signer_title or "")
+    if doc.place and (code == "UBND" or "uy ban nhan dan" in signed_for):
+        folded_place = fold(doc.place)
+        if folded_place.startswith(("thanh pho", "thi xa", "huyen", "quan", "xa ", "phuong")):
+            level = next(x for x in _LEVEL_WORDS if folded_place.startswith(fold(x)))
+        else:
+            level = "tỉnh" if province_of_place(doc.place) is not None else "huyện"
+        return f"UBND {level} {place_name}"
     return ""
+
+
+_LEVEL_WORDS = ("thành phố", "thị xã", "huyện", "quận", "xã", "phường")
 
 
 def _split_tail(blks: list[list[str]]) -> tuple[list[list[str]], list[str], list[list[str]]]:

@@ -271,3 +271,13 @@ def test_ocr_mangled_text_never_crashes() -> None:
                 parse_directive(variant)
             except DirectiveParseError:
                 pass
+
+
+def test_issuer_from_signature_and_place_when_nothing_else_names_it() -> None:
+    doc = parse_directive("Mường Ảng, ngày 02 tháng 01 năm 2024\n\nKẾ HOẠCH\nThi đua năm 2024\n\n"
+                          "1. Các xã thi đua.\n\nNơi nhận:\n- Các xã;\n\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nLò Văn Tâm\n")
+    assert doc.issuer == "UBND huyện Mường Ảng" and doc.signer == "Lò Văn Tâm"
+    city = parse_directive("Số: 3/KH-UBND\nThành phố Điện Biên Phủ, ngày 02 tháng 01 năm 2024\n\nKẾ HOẠCH\nThi đua\n\n1. Thi đua.\n")
+    assert city.issuer == "UBND thành phố Điện Biên Phủ"
+    province = parse_directive("Số: 3/CT-UBND\nĐiện Biên, ngày 02 tháng 01 năm 2024\n\nCHỈ THỊ\nThi đua\n\n1. Thi đua.\n")
+    assert province.issuer == "UBND tỉnh Điện Biên" and province.province_code == province_code("Điện Biên")
