@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 from pathlib import Path
-from typing import Optional, Union
+from typing import Any, Awaitable, Callable, Optional, Union
 
 from telegram import (Bot, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup,
                       ReplyKeyboardRemove)
@@ -18,6 +19,9 @@ from reminders.transport import SendResult
 log = logging.getLogger(__name__)
 
 CAPTION_LIMIT = 1024
+# Within a multi-piece reply (long text before a file): wait out short 429s between pieces.
+MID_REPLY_RETRIES = 3
+MID_REPLY_MAX_WAIT = 5.0
 # Telegram refuses an empty text; a reply that is only buttons gets this line.
 BUTTONS_ONLY_TEXT = "Mời anh/chị chọn:"
 
@@ -71,6 +75,26 @@ class TelegramTransport:
             return SendResult(ok=False, error=f"{type(exc).__name__}: {exc}")
 
     async def _deliver(self, chat_id: int, reply: Reply) -> None:
+        """Send the pieces; once one piece is out, short flood waits are waited out here so a
+        retry of the whole reply never repeats a piece the user already has."""
+        sent_any = False
+
+        async def call(method: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> None:
+            nonlocal sent_any
+            for attempt in range(MID_REPLY_RETRIES + 1):
+                try:
+                    await method(*args, **kwargs)
+                    sent_any = True
+                    return
+                except RetryAfter as exc:
+                    wait = _seconds(exc.retry_after)
+                    if not sent_any or attempt == MID_REPLY_RETRIES or wait > MID_REPLY_MAX_WAIT:
+                        raise
+                    await asyncio.sleep(wait)
+
+        await self._pieces(chat_id, reply, call)
+
+    async def _pieces(self, chat_id: int, reply: Reply, call: Callable[..., Awaitable[None]]) -> None:
         markup = markup_for(reply)
         attachment = reply.image or reply.document
         text = reply.text or ""
@@ -81,20 +105,20 @@ class TelegramTransport:
                     return  # nothing to show
                 parts = [BUTTONS_ONLY_TEXT]
             for part in parts[:-1]:
-                await self.bot.send_message(chat_id, part)
-            await self.bot.send_message(chat_id, parts[-1], reply_markup=markup)
+                await call(self.bot.send_message, chat_id, part)
+            await call(self.bot.send_message, chat_id, parts[-1], reply_markup=markup)
             return
+        data = _attachment_bytes(attachment)  # a vanished file fails before anything is sent
         caption: Optional[str] = text if text and len(text) <= CAPTION_LIMIT else None
         if text and caption is None:  # too long for a caption: text first, the file after
             for part in split_message(text, TELEGRAM_LIMIT):
-                await self.bot.send_message(chat_id, part)
-        data = _attachment_bytes(attachment)
+                await call(self.bot.send_message, chat_id, part)
         if reply.image is not None:
-            await self.bot.send_photo(chat_id, photo=data, caption=caption, reply_markup=markup)
+            await call(self.bot.send_photo, chat_id, photo=data, caption=caption, reply_markup=markup)
         if reply.document is not None:
-            await self.bot.send_document(chat_id, document=data, filename=reply.document.file_name,
-                                         caption=caption if reply.image is None else None,
-                                         reply_markup=markup if reply.image is None else None)
+            await call(self.bot.send_document, chat_id, document=data, filename=reply.document.file_name,
+                       caption=caption if reply.image is None else None,
+                       reply_markup=markup if reply.image is None else None)
 
 
 def _attachment_bytes(att: Attachment) -> bytes:

@@ -108,6 +108,8 @@ class FakeBotAPI:
         self.calls: list[Call] = []
         self.commands: list[dict[str, Any]] = []
         self.counts: dict[int, Counter[int]] = defaultdict(Counter)  # chat -> {200: n, 429: n, 403: n}
+        self._totals: Counter[int] = Counter()
+        self._calls_by_chat: dict[int, list[Call]] = defaultdict(list)  # so per-chat lookups stay O(chat)
         self.hang_methods: set[str] = set()  # requests of these methods never get an answer
         self.delay: dict[str, float] = {}  # method -> seconds to wait before answering
         self._updates: deque[dict[str, Any]] = deque()
@@ -270,8 +272,9 @@ class FakeBotAPI:
     # -- test side: outgoing calls ---------------------------------------------
     def sent(self, chat_id: Optional[int] = None, method: Optional[str] = None) -> list[Call]:
         """Answered (status 200) sending calls, optionally for one chat / method."""
-        return [c for c in self.calls if c.status == 200 and c.method in SEND_METHODS
-                and (chat_id is None or c.chat_id == int(chat_id)) and (method is None or c.method == method)]
+        pool = self.calls if chat_id is None else self._calls_by_chat.get(int(chat_id), [])
+        return [c for c in pool if c.status == 200 and c.method in SEND_METHODS
+                and (method is None or c.method == method)]
 
     def calls_of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -323,10 +326,12 @@ class FakeBotAPI:
                 pass
 
     def status_totals(self) -> Counter[int]:
-        total: Counter[int] = Counter()
-        for counter in self.counts.values():
-            total.update(counter)
-        return total
+        """Answers to sending calls over all chats, by status (200/429/403/400); O(1)."""
+        return Counter(self._totals)
+
+    def _count(self, chat_id: int, status: int, delta: int = 1) -> None:
+        self.counts[chat_id][status] += delta
+        self._totals[status] += delta
 
     # -- server side -------------------------------------------------------------
     def _bot_json(self) -> dict[str, Any]:
@@ -366,6 +371,8 @@ class FakeBotAPI:
     def _record(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> Call:
         call = Call(method=method, params=params, time=time.monotonic(), files=files)
         self.calls.append(call)
+        if call.chat_id is not None:
+            self._calls_by_chat[call.chat_id].append(call)
         return call
 
     def _finish(self, call: Call, status: int, result: Any = None) -> None:
@@ -442,7 +449,7 @@ class FakeBotAPI:
     def _send(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> tuple[int, web.Response, Any]:
         chat_id = int(params["chat_id"])
         if chat_id in self.blocked_chats:
-            self.counts[chat_id][403] += 1
+            self._count(chat_id, 403)
             return 403, self._error(403, "Forbidden: bot was blocked by the user"), None
         if self.enforce_limits:
             now = time.monotonic()
@@ -451,21 +458,21 @@ class FakeBotAPI:
                 recent.popleft()
             last = self._last_send_by_chat.get(chat_id)
             if len(recent) >= self.overall_rate or (last is not None and now - last < self.per_chat_interval):
-                self.counts[chat_id][429] += 1
+                self._count(chat_id, 429)
                 wait = self.retry_after if len(recent) >= self.overall_rate else max(
                     1, math.ceil(self.per_chat_interval - (now - (last or now))))
                 return 429, self._error(429, f"Too Many Requests: retry after {wait}", retry_after=wait), None
             recent.append(now)
             self._last_send_by_chat[chat_id] = now
-        self.counts[chat_id][200] += 1
+        self._count(chat_id, 200)
         message: dict[str, Any] = {"message_id": next(self._message_ids[chat_id]), "date": int(time.time()),
                                    "chat": {"id": chat_id, "type": "private"}, "from": self._bot_json()}
         if method == "sendMessage":
             if not str(params.get("text", "")).strip():
-                self.counts[chat_id][200] -= 1
+                self._count(chat_id, 200, -1)
                 return 400, self._error(400, "Bad Request: message text is empty"), None
             if len(str(params["text"])) > 4096:
-                self.counts[chat_id][200] -= 1
+                self._count(chat_id, 200, -1)
                 return 400, self._error(400, "Bad Request: message is too long"), None
             message["text"] = params["text"]
         elif method == "sendPhoto":

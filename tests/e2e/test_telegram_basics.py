@@ -6,7 +6,7 @@ from pathlib import Path
 
 from handlers.router import Router
 from handlers.text import TELEGRAM_LIMIT, split_message
-from handlers.types import Button, Reply
+from handlers.types import Attachment, Button, Reply
 from tests.e2e.fakebotapi import BOT_USERNAME, FakeUser
 from tests.e2e.harness import USER, running_bot
 
@@ -117,3 +117,52 @@ async def test_two_users_get_their_own_answers(tmp_path: Path) -> None:
         api.push_command(other, "help")
         await api.wait_for(USER.id)
         await api.wait_for(other.id)
+
+
+async def test_transport_maps_telegram_errors_to_send_results() -> None:
+    """429 → retry_after, 403 → blocked, 400 → error; the fake enforces Telegram's pace."""
+    from telegram import Bot
+
+    from bot.channels.telegram_send import TelegramTransport
+    from tests.e2e.fakebotapi import FakeBotAPI
+
+    async with FakeBotAPI(enforce_limits=True) as api:
+        bot = Bot(api.token, base_url=f"{api.url}/bot", base_file_url=f"{api.url}/file/bot")
+        async with bot:
+            transport = TelegramTransport(bot)
+            assert (await transport.send("1001", Reply(text="Một"))).ok
+            limited = await transport.send("1001", Reply(text="Hai"))  # same chat within 1 s
+            assert not limited.ok and limited.retry_after == 1 and not limited.blocked
+            assert (await transport.send("1002", Reply(text="Chat khác"))).ok
+            api.blocked_chats.add(1003)
+            blocked = await transport.send("1003", Reply(text="Ba"))
+            assert blocked.blocked and not blocked.ok
+            # Split by the transport: 2 messages, the button on the last; the fake's 1/s per chat
+            # answers 429 to the second piece, which the transport waits out instead of failing.
+            long = await transport.send("1004", Reply(text="x" * 5000, buttons=[[Button("A", "a")]]))
+            assert long.ok
+            sent = api.sent(1004)
+            assert len(sent) == 2 and sent[1].inline_buttons and not sent[0].reply_markup
+            missing = await transport.send("1005", Reply(text="Tệp", document=Attachment("x.pdf", path="/khong/x.pdf")))
+            assert not missing.ok and "x.pdf" in (missing.error or "")
+            assert api.sent(1005) == []
+        assert api.counts[1001][200] == 1 and api.counts[1001][429] == 1
+        assert api.counts[1003][403] == 1
+        assert api.counts[1004] == {200: 2, 429: 1}
+        assert api.status_totals()[200] == 4  # 1001, 1002 and two pieces to 1004
+
+
+async def test_overall_rate_limit_is_enforced() -> None:
+    import httpx
+
+    from tests.e2e.fakebotapi import FakeBotAPI
+
+    async with FakeBotAPI(enforce_limits=True, overall_rate=30) as api:
+        async with httpx.AsyncClient() as client:
+            codes = []
+            for chat in range(2000, 2040):  # 40 different chats at once: 30 pass, 10 get 429
+                r = await client.post(f"{api.url}/bot{api.token}/sendMessage", data={"chat_id": chat, "text": "x"})
+                codes.append(r.status_code)
+                if r.status_code == 429:
+                    assert r.json()["parameters"]["retry_after"] >= 1
+        assert codes.count(200) == 30 and codes.count(429) == 10
