@@ -149,7 +149,7 @@ def document_view(ctx: Context, doc_id: int, page: int) -> list[Reply]:
     if doc.campaigns:
         # Campaigns with a stated period first, the latest-ending on top.
         ordered = sorted(doc.campaigns, key=lambda c: (c.end_date is None, -(c.end_date or date.min).toordinal()))
-        names = [f"• {shorten(c.name, 90)}" + ("" if c.period_text and c.period_text in c.name else f" ({_period(c)})")
+        names = [f"• {shorten(c.name, 90)}" + ("" if c.period_text and c.name.endswith(c.period_text) else f" ({_period(c)})")
                  for c in ordered[:5]]
         more = len(doc.campaigns) - 5
         lines.append("Phong trào nêu trong văn bản:\n" + "\n".join(names) + (f"\n… và {more} phong trào khác" if more > 0 else ""))
@@ -259,7 +259,7 @@ def campaign_list(ctx: Context, page: int) -> list[Reply]:
         if status != shown_status:
             lines.append(titles[status])
             shown_status = status
-        period = f" ({entry.period_text})" if entry.period_text and entry.period_text not in entry.name else ""
+        period = f" ({entry.period_text})" if entry.period_text and not entry.name.endswith(entry.period_text) else ""
         source = doc_label(entry.docs[0]) + (f" và {len(entry.docs) - 1} văn bản khác" if len(entry.docs) > 1 else "")
         name = shorten(entry.name, 120)
         quoted = name if name.lower().startswith("phong trào") else f"“{name}”"  # quote slogans only
