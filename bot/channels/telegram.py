@@ -23,6 +23,7 @@ from typing import Any, AsyncIterator, Optional
 
 from sqlalchemy import select
 from telegram import BotCommand, Update
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.channels.files import telegram_fetcher
@@ -225,5 +226,12 @@ def run_telegram(settings: Settings) -> int:
     """Entry point used by ``python -m bot`` when BOT_TOKEN is set."""
     channel = TelegramChannel(settings)
     log.info("serving Telegram through %s", settings.telegram_api_base_url)
-    channel.run()
+    try:
+        channel.run()
+    except InvalidToken:
+        log.error("Telegram refused BOT_TOKEN: check the token from @BotFather")
+        return 1
+    except NetworkError as exc:
+        log.error("cannot reach the Bot API at %s: %s", settings.telegram_api_base_url, exc)
+        return 1
     return 0

@@ -80,3 +80,22 @@ async def test_graceful_stop_and_restart_keeps_serving(tmp_path: Path) -> None:
             assert len(api.sent(USER.id)) == 2
         finally:
             await proc.stop()
+
+
+async def test_wrong_token_exits_with_a_clear_error(tmp_path: Path) -> None:
+    import asyncio
+    import os
+    import subprocess
+    import sys
+
+    from tests.e2e.harness import REPO
+
+    async with FakeBotAPI() as api:
+        env = {**os.environ, "BOT_TOKEN": "999:WRONG", "TELEGRAM_API_BASE_URL": api.url,
+               "DATABASE_URL": f"sqlite:///{tmp_path / 'b.sqlite3'}", "DATA_DIR": str(tmp_path / "d"),
+               "LOAD_SAMPLES": "false", "PYTHONPATH": str(REPO)}
+        proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", cwd=tmp_path, env=env,
+                                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        out, _ = await asyncio.wait_for(proc.communicate(), 120)
+        assert proc.returncode == 1, out.decode()[-2000:]
+        assert b"Telegram refused BOT_TOKEN" in out
