@@ -40,7 +40,7 @@ def officer_commune(ctx: Context) -> Optional[Commune]:
     officer = ctx.officer
     if officer is None or officer.commune_code is None:
         return None
-    commune = ctx.session.get(Commune, officer.commune_code)
+    commune = officer.commune  # the relationship: loaded once per update, not per helper call
     return commune if commune is not None and can(officer, "report.fill", commune=commune) else None
 
 
@@ -59,6 +59,9 @@ def ask(ctx: Context, draft: Draft, period: Period, index: int, *, note: str = "
     """Show question ``index`` (or the summary for -1) and remember where the user is."""
     spec = draft_spec(ctx.session, draft)
     state: dict[str, Any] = {"d": draft.id, "p": period.id, "f": index, "edit": edit}
+    current = ctx.dialog()
+    if current is not None and current.name == DIALOG and current.data.get("d") == draft.id and "prev" in current.data:
+        state["prev"] = current.data["prev"]
     if index < 0:
         ctx.set_dialog(DIALOG, state)
         return [view.review(spec, draft, period, note=note)]
@@ -70,10 +73,17 @@ def ask(ctx: Context, draft: Draft, period: Period, index: int, *, note: str = "
         state["sel"] = selected
     previous = None
     if f.kind.numeric:
-        prev = previous_values(ctx.session, period, draft.commune_code).get(f.name)
-        previous = prev if isinstance(prev, (int, float)) and not isinstance(prev, bool) else None
+        if "prev" not in state:
+            state["prev"] = _previous_numbers(ctx, draft, period)
+        previous = state["prev"].get(f.name)
     ctx.set_dialog(DIALOG, state)
     return view.question(spec, draft, f, note=note, selected=selected, previous=previous)
+
+
+def _previous_numbers(ctx: Context, draft: Draft, period: Period) -> dict[str, Any]:
+    """Last period's numeric answers of this commune, looked up once per dialog and kept in its state."""
+    values = previous_values(ctx.session, period, draft.commune_code)
+    return {k: v for k, v in values.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
 
 
 def advance(ctx: Context, draft: Draft, period: Period, after: int, *, edit: bool, note: str = "") -> list[Reply]:

@@ -160,7 +160,9 @@ async def on_field_button(ctx: Context, action: str, nums: list[int]) -> list[Re
             return ask(ctx, draft, period, f.index, edit=edit)
         return advance(ctx, draft, period, f.index, edit=edit)
     if action == "l":
-        prev = previous_values(ctx.session, period, draft.commune_code).get(f.name)
+        prev = (state.get("prev") or {}).get(f.name)
+        if prev is None:
+            prev = previous_values(ctx.session, period, draft.commune_code).get(f.name)
         if not f.kind.numeric or prev is None:
             return ask(ctx, draft, period, f.index, note="Không có số của kỳ trước.", edit=edit)
         try:

@@ -128,8 +128,23 @@ def save_answer(draft: Draft, name: str, value: Any, officer_id: Optional[int], 
     draft.updated_by, draft.updated_at = officer_id, now
 
 
+_SPECS: dict[tuple[str, int], FormSpec] = {}
+
+
+def spec_for(session: Session, form_pk: int) -> FormSpec:
+    """The typed fields of a stored form version; cached per database (stored versions never change)."""
+    key = (str(session.get_bind().url), form_pk)
+    spec = _SPECS.get(key)
+    if spec is None:
+        spec = form_spec(session.get(Form, form_pk))
+        if len(_SPECS) > 512:
+            _SPECS.clear()
+        _SPECS[key] = spec
+    return spec
+
+
 def draft_spec(session: Session, draft: Draft) -> FormSpec:
-    return form_spec(session.get(Form, draft.form_pk))
+    return spec_for(session, draft.form_pk)
 
 
 # -- submission ------------------------------------------------------------------------
