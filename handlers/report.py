@@ -109,7 +109,14 @@ def load_draft(ctx: Context, draft_id: int) -> tuple[Optional[Draft], Optional[P
         return None, None, refuse(ctx, "report.fill", f"draft:{draft_id}", reason="not an officer of a commune")
     draft = lock_draft(ctx.session, draft_id)
     if draft is None:
+        state = ctx.dialog()
+        period_id = state.data.get("p") if state is not None and state.name == DIALOG else None
         ctx.clear_dialog()
+        period = ctx.session.get(Period, period_id) if isinstance(period_id, int) else None
+        report = get_report(ctx.session, period.id, commune.code) if period is not None else None
+        if report is not None:  # another officer of the commune sent it meanwhile
+            return None, None, [Reply(text=already_text(ctx, report, period),
+                                      buttons=report_buttons(report, period, ctx))]
         return None, None, messages.text(GONE)
     if draft.commune_code != commune.code:
         return None, None, refuse(ctx, "report.fill", f"draft:{draft_id}", reason="other commune",
