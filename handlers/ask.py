@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import timedelta
 from typing import Any, Iterable, Optional
 
 from handlers import messages
@@ -33,6 +34,8 @@ UNKNOWN_PLACE = ("Hiện chưa có văn bản nào của {place} trong hệ th�
                  "Anh/chị có thể xem các văn bản đang có bằng lệnh /vanban.")
 PASSAGE_TARGET = 420  # characters of answer text to aim for (whole sentences)
 PASSAGE_MAX = 750
+RECHECK = timedelta(seconds=60)
+_CHECKED_KEY = "search.checked_at"
 MORE_PAGE = 4
 MORE_UNITS = 8
 # Words a field question may carry besides its trigger: they do not make it a content question.
@@ -46,9 +49,13 @@ def index_key(index: SearchIndex, payload: str) -> str:
 
 
 def get_index(services: Services) -> SearchIndex:
-    """The loaded index (built on first use when start-up did not run)."""
-    if not isinstance(services.search, SearchIndex):
-        ensure_index(services)
+    """The loaded index; re-checked against the database now and then, so an ingest done by
+    another process (``python -m bot ingest``) reaches a running bot without a restart."""
+    now = services.clock.now()
+    checked = services.extras.get(_CHECKED_KEY)
+    if not isinstance(services.search, SearchIndex) or checked is None or now - checked > RECHECK:
+        ensure_index(services)  # cheap when unchanged: one fingerprint query
+        services.extras[_CHECKED_KEY] = now
     return services.search
 
 

@@ -58,7 +58,7 @@ class SectionInput:
     text: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Unit:
     doc_id: int
     section_id: Optional[int]  # None: the document's title / fields
@@ -158,7 +158,8 @@ class PassageIndex:
         self.units: list[Unit] = []
         self.unit_doc = np.zeros(0, dtype=np.int64)
         self.unit_secpos = np.zeros(0, dtype=np.int64)
-        self.df: dict[str, int] = {}
+        self.vocab: dict[str, int] = {}  # token → id (shared with both bm25s indexes)
+        self.df = np.zeros(0, dtype=np.int32)  # passages containing each token id
         self.places: dict[tuple[str, ...], dict[int, float]] = {}
         self.numbers: dict[str, list[int]] = {}
         self.bm25_units: Optional[bm25s.BM25] = None
@@ -212,9 +213,9 @@ class PassageIndex:
         counts = np.zeros(len(vocab) + 1, dtype=np.int64)
         for row in unit_ids:
             counts[np.unique(np.asarray(row, dtype=np.int64))] += 1 if row else 0
-        self.df = {t: int(counts[i]) for t, i in vocab.items()}
-        self.vocab_by_df = sorted((t for t in self.df if "_" not in t and not t.startswith("@") and t.isalpha()),
-                                  key=lambda t: -self.df[t])
+        self.vocab, self.df = vocab, counts.astype(np.int32)
+        self.vocab_by_df = sorted((t for t in vocab if "_" not in t and not t.startswith("@") and t.isalpha()),
+                                  key=lambda t: -counts[vocab[t]])
         empty = vocab.setdefault("", len(vocab))  # bm25s wants an empty token for token-less passages
         unit_ids = [row or [empty] for row in unit_ids]
         section_ids = [row or [empty] for row in section_ids]
@@ -227,11 +228,13 @@ class PassageIndex:
     # -- query helpers --------------------------------------------------------------
     def idf(self, token: str) -> float:
         n = max(len(self.units), 1)
-        d = self.df.get(token, 0)
+        i = self.vocab.get(token)
+        d = int(self.df[i]) if i is not None else 0
         return math.log(1 + (n - d + 0.5) / (d + 0.5))
 
     def known(self, token: str) -> bool:
-        return token in self.df
+        i = self.vocab.get(token)
+        return i is not None and self.df[i] > 0
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         """Unit scores: the sentence's own BM25 plus a share of its section's BM25."""
