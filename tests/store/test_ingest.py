@@ -77,15 +77,16 @@ def test_changed_file_updates_in_place(factory, clock, tmp_path: Path) -> None:
 
 def test_bad_files_are_named_and_the_rest_still_load(factory, clock, tmp_path: Path) -> None:
     shutil.copy(SAMPLES / TUAN_GIAO, tmp_path / TUAN_GIAO)
-    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02PK\x03\x04")
+    (tmp_path / "000_binary.txt").write_bytes(b"\x00\x01\x02PK\x03\x04")  # fails before a good one
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "latin1.txt").write_bytes("CHỈ THỊ thi đua".encode("utf-8")[:5] + "é à".encode("latin-1"))
     (tmp_path / "README.md").write_text("# not a directive", encoding="utf-8")
     result = ingest_paths(factory, [tmp_path, tmp_path / "missing.txt"], clock)
     assert result.loaded == 1
+    assert count(factory, Document) == 1
     errors = {Path(p).name: msg for p, msg in result.errors}
-    assert set(errors) == {"binary.txt", "empty.txt", "latin1.txt", "missing.txt"}
-    assert "nhị phân" in errors["binary.txt"] and "rỗng" in errors["empty.txt"]
+    assert set(errors) == {"000_binary.txt", "empty.txt", "latin1.txt", "missing.txt"}
+    assert "nhị phân" in errors["000_binary.txt"] and "rỗng" in errors["empty.txt"]
     assert "UTF-8" in errors["latin1.txt"] and "không tìm thấy" in errors["missing.txt"]
 
 
