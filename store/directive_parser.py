@@ -16,9 +16,10 @@ from store.directive_text import (
     CAP_WORD, DirectiveParseError, blocks, decode, fold, is_md_heading, is_upper_line, nfc, plain,
     sentence_case, title_case,
 )
-from store.province_scope import issuing_province, province_of_place
+from store.directive_issuer import derive_issuer, normalise_issuer
+from store.province_scope import issuing_province
 
-__all__ = ["ParsedDocument", "DirectiveParseError", "parse_directive", "parse_bytes"]
+__all__ = ["ParsedDocument", "DirectiveParseError", "parse_directive", "parse_bytes", "normalise_issuer"]
 
 KINDS = {
     "CHỈ THỊ": "Chỉ thị", "KẾ HOẠCH": "Kế hoạch", "PHÁT ĐỘNG THI ĐUA": "Phát động thi đua",
@@ -38,19 +39,8 @@ _DATE_NUMERIC = re.compile(r"(?<=,)\s*ngày\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{
 _STAMP = re.compile(r"^(ĐẾN|DEN|ĐÉN|Đến|Chuyển|Chuyên|Lưu hồ sơ)\b|^Số\s*:?\s*\d+\s*$")
 _NATIONAL = re.compile(r"CỘNG HÒA|CỘNG HOÀ|Độc lập|ĐỘC LẬP")
 _RECIPIENTS = re.compile(r"^Nơi\s+nhận\s*:?", re.I)
-_ORGAN_PARTY = r"(?:Ban Thường vụ |Ban Chấp hành |Thường trực )?(?:Tỉnh|Huyện|Thành|Thị|Đảng) [uủ]ỷ?y?"
-_LEVEL = r"(?:tỉnh|huyện|thành phố|thị xã|quận|xã|phường|thị trấn)"
-_SPEAKER = re.compile(
-    rf"(?P<organ>(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Hội đồng nhân dân|HĐND)\s+(?P<level>{_LEVEL})"
-    rf"|(?P<party>(?:Ban Thường vụ|Ban Chấp hành|Thường trực)\s+(?:Tỉnh|Huyện|Thành|Thị)\s+[uủ]ỷ?y?))"
-    rf"(?P<name>(?:\s+{CAP_WORD}){{0,3}})\s*,?\s*"
-    r"(?:yêu cầu|phát động|xây dựng kế hoạch|ban hành|chỉ thị|đề nghị|quyết định)")
-_SUBORDINATE = re.compile(r"^(SỞ|BAN|PHÒNG|VĂN PHÒNG|HỘI ĐỒNG|TRUNG TÂM|CỤC|CHI CỤC)\b")
 _PERSON = re.compile(rf"^{CAP_WORD}(?:\s+{CAP_WORD}){{1,4}}$")
 _ROLE_WORDS = re.compile(r"(CHỦ TỊCH|BÍ THƯ|GIÁM ĐỐC|TRƯỞNG|TM\.|KT\.|Q\.|PHÓ|ỦY BAN|UỶ BAN|BAN THƯỜNG VỤ)", re.I)
-
-
-_PARTY_PREFIX = {"ban thường vụ": "Ban Thường vụ", "ban chấp hành": "Ban Chấp hành", "thường trực": "Thường trực"}
 
 
 @dataclass
@@ -132,64 +122,6 @@ def _set_date(doc: ParsedDocument, m: re.Match[str]) -> None:
         doc.issued_month = int(month)
         if day and 1 <= int(day) <= 31:
             doc.issued_day = int(day)
-
-
-def normalise_issuer(text: str) -> str:
-    """"ỦY BAN NHÂN DÂN TỈNH LAI CHÂU" → "UBND tỉnh Lai Châu"; "TỈNH ỦY LÀO CAI" → "Tỉnh ủy Lào Cai"."""
-    s = " ".join(text.split()).lower().replace("uỷ", "ủy")
-    m = re.match(rf"^(ủy ban nhân dân|ubnd|hội đồng nhân dân|hđnd)\s*({_LEVEL})?\s*(.*)$", s)
-    if m:
-        organ = "UBND" if m.group(1) in ("ủy ban nhân dân", "ubnd") else "HĐND"
-        return " ".join(x for x in (organ, m.group(2) or "", title_case(m.group(3))) if x)
-    m = re.match(r"^(ban thường vụ |ban chấp hành |thường trực )?(tỉnh ủy|huyện ủy|thành ủy|thị ủy|đảng ủy)\s*(.*)$", s)
-    if m:
-        prefix = _PARTY_PREFIX.get((m.group(1) or "").strip(), "")
-        parts = [prefix, m.group(2).capitalize(), title_case(m.group(3))]
-        return " ".join(x for x in parts if x)
-    m = re.match(rf"^(.*?)\s+({_LEVEL})\s+(.*)$", s)
-    if m:
-        return f"{m.group(1).capitalize()} {m.group(2)} {title_case(m.group(3))}"
-    return s.capitalize()
-
-
-def _derive_issuer(doc: ParsedDocument, header_lines: list[str], body: str) -> str:
-    """The issuer as printed in the header, else as the text names itself ("UBND tỉnh … yêu cầu")."""
-    if header_lines:
-        sub = next((i for i, x in enumerate(header_lines) if i and _SUBORDINATE.match(x)), None)
-        if sub is None:
-            return normalise_issuer(" ".join(header_lines))
-        # "UBND TỈNH LAI CHÂU / SỞ NỘI VỤ" → "Sở Nội vụ tỉnh Lai Châu"
-        parent = normalise_issuer(" ".join(header_lines[:sub]))
-        words = " ".join(header_lines[sub:]).lower().split()
-        name = " ".join([w.capitalize() for w in words[:2]] + words[2:])
-        scope = re.sub(r"^(UBND|HĐND)\s+", "", parent)
-        return f"{name} {scope}".strip()
-    place_name = re.sub(rf"^(?:{_LEVEL}|tp\.?)\s+", "", doc.place, flags=re.I).strip() if doc.place else ""
-    matches = list(_SPEAKER.finditer(body))
-    if matches:
-        first = matches[0]
-        same = [m for m in matches if (m.group("level"), m.group("party")) == (first.group("level"), first.group("party"))]
-        name = next((m.group("name").strip() for m in same if m.group("name").strip()), "") or place_name
-        if first.group("party"):
-            return normalise_issuer(f"{first.group('party')} {name}")
-        organ = first.group("organ").split()[0]
-        organ = "UBND" if organ in ("Ủy", "Uỷ", "UBND") else "HĐND"
-        return f"{organ} {first.group('level')} {name}".strip()
-    # Last resort: a people's committee known from the number ("/CT-UBND") or the signature
-    # ("TM. ỦY BAN NHÂN DÂN"), at the level the place suggests.
-    code = (doc.number or doc.number_suffix or "").rsplit("-", 1)[-1]
-    signed_for = fold(doc.signer_title or "")
-    if doc.place and (code == "UBND" or "uy ban nhan dan" in signed_for):
-        folded_place = fold(doc.place)
-        if folded_place.startswith(("thanh pho", "thi xa", "huyen", "quan", "xa ", "phuong")):
-            level = next(x for x in _LEVEL_WORDS if folded_place.startswith(fold(x)))
-        else:
-            level = "tỉnh" if province_of_place(doc.place) is not None else "huyện"
-        return f"UBND {level} {place_name}"
-    return ""
-
-
-_LEVEL_WORDS = ("thành phố", "thị xã", "huyện", "quận", "xã", "phường")
 
 
 def _split_tail(blks: list[list[str]]) -> tuple[list[list[str]], list[str], list[list[str]]]:
@@ -306,7 +238,8 @@ def parse_directive(text: str, *, normalized: bool = False) -> ParsedDocument:
     doc.sections = build_tree(paras)
     doc.body = "\n\n".join(plain(p) for p in paras)
     doc.header = [" ".join(plain(x) for x in b) for b in header_blocks if not _is_stamp(b)]
-    doc.issuer = _derive_issuer(doc, issuer_lines, doc.body)
+    doc.issuer = derive_issuer(issuer_lines, doc.body, place=doc.place, number=doc.number or doc.number_suffix,
+                               signer_title=doc.signer_title)
     preamble = doc.sections[0] if doc.sections and not doc.sections[0].kind else None
     doc.campaigns, doc.theme = find_campaigns(doc.body, doc.issued_year, len(preamble.text) if preamble else 0)
     launch = find_launch(doc.title, preamble.text if preamble else "")
