@@ -25,7 +25,7 @@ QUESTION_PHRASES: tuple[tuple[str, ...], ...] = tuple(
 # Function words (folded): dropped from single-token matching, kept inside bigrams.
 STOPWORDS = frozenset(
     "la cua nhung cac va voi co duoc trong cho tu tai ve o nay do den khi ma se da "
-    "mot hay hoac nhu the phai lam gi nao ai dau may nhieu sao".split()
+    "mot hay hoac nhu the phai lam gi nao ai dau may nhieu sao de".split()
 ) - {"thi", "the"}  # "thi" (thi đua) and "the" (thể, thế) carry meaning here
 
 # Intents answered from document fields, by folded trigger phrases.

@@ -20,6 +20,7 @@ from store.search_query import Query, analyze, has_phrase
 # bot says it found nothing rather than show an unrelated passage.
 MIN_CONFIDENCE = 0.40
 COVERAGE_POWER = 2.0
+ACCENT_MISMATCH = 0.5  # credit for a word whose typed accents differ from the passage's
 PLACE_BOOST = 0.6
 NUMBER_BOOST = 1.5
 KIND_BOOST = 0.15
@@ -163,10 +164,19 @@ class SearchIndex:
         near = self._near_tokens(int(idx.unit_secpos[pos]))
         own = set(tokenize(idx.units[pos].text))
         total = got = 0.0
+        # With diacritics typed, "sổ đỏ" is not "số đó": a word matched only by its folded
+        # form earns part of its weight (part, because typed accents are sometimes wrong).
+        accents = dict(zip(q.folded, q.accented)) if q.diacritics else {}
         for tok in q.ranked_content():
             w = idx.idf(tok)
             total += w
-            got += w if tok in own else (0.7 * w if tok in near else 0.0)
+            place = 1.0 if tok in own else 0.7 if tok in near else 0.0
+            acc = accents.get(tok, tok)
+            if place and acc != tok:
+                marked = "@" + acc
+                if marked not in own and marked not in near:
+                    place *= ACCENT_MISMATCH
+            got += w * place
         for tok in q.content_bigrams():
             w = idx.idf(tok)
             total += w
@@ -216,6 +226,15 @@ class SearchIndex:
         return all(idx.known(f"{a}_{b}") for a, b in zip(words, words[1:]))
 
 
+# Provinces merged away on 1 July 2025: people still name them.
+FORMER_PROVINCES = (
+    "Hà Giang", "Yên Bái", "Bắc Kạn", "Hòa Bình", "Vĩnh Phúc", "Bắc Giang", "Hải Dương", "Thái Bình",
+    "Nam Định", "Hà Nam", "Quảng Bình", "Kon Tum", "Quảng Nam", "Bình Định", "Phú Yên", "Ninh Thuận",
+    "Đắk Nông", "Bình Phước", "Bình Dương", "Bà Rịa - Vũng Tàu", "Long An", "Tiền Giang", "Bến Tre",
+    "Trà Vinh", "Sóc Trăng", "Hậu Giang", "Bạc Liêu", "Kiên Giang",
+)
+
+
 @lru_cache(maxsize=1)
 def _gazetteer() -> tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]]:
     """Folded names of Vietnam's communes and provinces, unit words stripped."""
@@ -227,8 +246,12 @@ def _gazetteer() -> tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]
             if f.startswith(prefix + " "):
                 f = f[len(prefix) + 1:]
                 break
-        return tuple(f.split())
+        words = f.split()
+        while words and words[-1].isdigit():  # "Phường Hà Giang 1"
+            words.pop()
+        return tuple(words)
 
-    provinces = frozenset(strip(p.name) for p in vp.Province.iter_all())
+    names = [p.name for p in vp.Province.iter_all()] + list(FORMER_PROVINCES)
+    provinces = frozenset(strip(n) for n in names)
     wards = frozenset(strip(w.name) for w in vp.Ward.iter_all())
     return wards | provinces, frozenset(p for p in provinces if len(p) >= 2)
