@@ -31,7 +31,7 @@ KINDS = {
 HEADER_BLOCKS = 12  # the kind line sits near the top
 
 _NUMBER = re.compile(
-    r"Số\s*[:.]?\s*(?P<n>\d{1,5}(?:/\d{4})?)?\s*(?P<sfx>[/-]\s*[A-ZĐ][A-ZĐ0-9]*(?:\s*[-/]\s*[A-ZĐ][A-ZĐ0-9]*)*)")
+    r"\b(?:Số|SỐ|So)\s*[:.]?\s*(?P<n>\d{1,5}(?:/\d{4})?)?\s*(?P<sfx>[/-]\s*[A-ZĐ][A-ZĐ0-9]*(?:\s*[-/]\s*[A-ZĐ][A-ZĐ0-9]*)*)")
 _DATE = re.compile(
     r"ngày[\s.…]*(?P<d>\d{1,2})?[\s.…]*tháng[\s.…]*(?P<m>\d{1,2})?[\s.…]*năm[\s.…]*(?P<y>(?:19|20)\d\d)", re.I)
 # "Lai Châu, ngày 30/01/2020": the comma after a place tells it from a stamp's "Ngày 17/1/2021".
