@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Optional
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 KIND_PRIORITY = {"reply": 0, "notice": 1, "reminder": 2, "digest": 2, "report": 1, "broadcast": 3}
 BATCH = 50  # small, so a new notice never waits long behind a broadcast
 IDLE_POLL_SECONDS = 0.5
+CATCH_UP_SLOTS = 8
 BACKOFF_BASE_SECONDS = 5.0
 BACKOFF_MAX_SECONDS = 600.0
 
@@ -44,13 +46,16 @@ def backoff(attempts: int) -> timedelta:
 
 
 class Pacer:
-    """Real-time pacing: an even grid at ``rate`` per second, one message per chat per interval."""
+    """Real-time pacing: an even grid at ``rate`` per second, never more than ``rate`` sends in
+    any sliding second (Telegram counts that way), one message per chat per interval."""
 
     def __init__(self, rate: float, per_chat_interval: float) -> None:
         self.interval = 1.0 / rate if rate > 0 else 0.0
+        self.window_cap = max(1, int(rate)) if rate > 0 else 0
         self.per_chat_interval = per_chat_interval
-        self._next_slot = 0.0
+        self._next_slot = time.monotonic()  # no catch-up burst at start
         self._paused_until = 0.0
+        self._window: deque[float] = deque()  # send times within the last second
         self._chat_next: dict[str, float] = {}
 
     def chat_ready(self, chat_key: str, now: Optional[float] = None) -> bool:
@@ -62,19 +67,29 @@ class Pacer:
         self._paused_until = max(self._paused_until, time.monotonic() + seconds)
 
     async def acquire(self, chat_key: str) -> None:
-        """Wait for a global slot; the caller checked ``chat_ready`` and owns the chat now."""
+        """Reserve the next slot and wait for it; call right before sending (concurrent callers queue)."""
         while True:
             now = time.monotonic()
-            wait = max(self._paused_until, self._next_slot) - now
-            if wait <= 0:
-                break
-            await asyncio.sleep(wait)
-        now = time.monotonic()
-        # Keep an even grid; after idling allow at most one slot of catch-up, never a burst.
-        self._next_slot = max(self._next_slot, now - self.interval) + self.interval
-        self._chat_next[chat_key] = now + self.per_chat_interval
-        if len(self._chat_next) > 50_000:
-            self._chat_next = {k: v for k, v in self._chat_next.items() if v > now}
+            # A late wake-up may catch up a few slots; the sliding-second cap below keeps any
+            # second under the limit, so catching up never turns into a burst Telegram punishes.
+            slot = max(self._next_slot, now - CATCH_UP_SLOTS * self.interval, self._paused_until)
+            self._next_slot = slot + self.interval
+            if slot > now:
+                await asyncio.sleep(slot - now)
+                now = time.monotonic()
+            if self._paused_until > now:
+                continue
+            window = self._window
+            while window and now - window[0] >= 1.0:
+                window.popleft()
+            if self.window_cap and len(window) >= self.window_cap:
+                self._next_slot = max(self._next_slot, window[0] + 1.0)
+                continue
+            window.append(now)
+            self._chat_next[chat_key] = now + self.per_chat_interval
+            if len(self._chat_next) > 50_000:
+                self._chat_next = {k: v for k, v in self._chat_next.items() if v > now}
+            return
 
     def chat_sent(self, chat_key: str) -> None:
         """Count the per-chat interval from the moment the send finished (latency jitter safe)."""
@@ -138,7 +153,7 @@ class OutboxSender:
         checked right after; the run loop does not wait, keeping the pace even across batches
         (rows in flight are leased, so the next batch never picks them again).
         """
-        rows = self._candidates()
+        rows = await asyncio.to_thread(self._candidates)
         started = 0
         for row_id, channel, chat_id in rows:
             if stop is not None and stop.is_set():
@@ -149,18 +164,13 @@ class OutboxSender:
             while len(self._in_flight) >= self.max_in_flight:
                 await asyncio.wait(self._in_flight, return_when=asyncio.FIRST_COMPLETED)
             self._busy_chats.add(chat_key)
-            await self.pacer.acquire(chat_key)
-            msg = self._claim(row_id)
-            if msg is None:  # another process took it, or it was sent by the channel meanwhile
-                self._busy_chats.discard(chat_key)
-                continue
-            task = asyncio.create_task(self._deliver(msg, chat_key))
+            task = asyncio.create_task(self._process(row_id, chat_key))
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
             started += 1
         if wait:
             await self._wait_in_flight()
-        self._report_finished_broadcasts()
+        await asyncio.to_thread(self._report_finished_broadcasts)
         return started
 
     async def _wait_in_flight(self) -> None:
@@ -234,15 +244,21 @@ class OutboxSender:
         if msg.broadcast_id is not None and values.get("state") in ("sent", "blocked", "failed"):
             self._finished_broadcasts.add(msg.broadcast_id)
 
-    async def _deliver(self, msg: OutboxMessage, chat_key: str) -> None:
-        transport = self.transports[msg.channel]
+    async def _process(self, row_id: int, chat_key: str) -> None:
+        """Claim, wait for a slot, send, record. Database work runs in a thread so the event
+        loop (and the moment each request leaves) never waits on a commit."""
         try:
+            msg = await asyncio.to_thread(self._claim, row_id)
+            if msg is None:  # another process took it, or the channel sent it meanwhile
+                return
+            transport = self.transports[msg.channel]
             try:
                 reply = Reply.from_payload(msg.payload)
             except Exception as exc:  # a payload no channel can render: never retry it
                 log.error("outbox %s: bad payload: %s", msg.id, exc)
-                self._finish_failed_for_good(msg, f"bad payload: {exc}")
+                await asyncio.to_thread(self._finish_failed_for_good, msg, f"bad payload: {exc}")
                 return
+            await self.pacer.acquire(chat_key)
             try:
                 result = await transport.send(msg.chat_id, reply)
             except Exception as exc:  # a transport should return errors as data; be safe anyway
@@ -251,7 +267,8 @@ class OutboxSender:
             if result.retry_after is not None:
                 self.pacer.pause(result.retry_after)
             try:
-                self._finish(msg, result)
+                # Recorded right after the send returns: the only at-least-once window.
+                await asyncio.to_thread(self._finish, msg, result)
             except Exception:
                 log.exception("outbox %s: could not record the outcome (lease will retry it)", msg.id)
         finally:

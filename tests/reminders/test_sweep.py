@@ -144,3 +144,25 @@ def test_plan_schedule_lists_future_steps(services: Services, clock) -> None:
         plan = plan_schedule(s, services.settings, clock.now())
     # a1 and c1 (2 officers) x (4 pre-due + 5 overdue) steps.
     assert len(plan) == 18
+
+
+async def test_run_background_sweeps_and_sends(services: Services, clock) -> None:
+    import asyncio
+
+    from reminders.runtime import run_background
+
+    w = build_world(services)
+    add_period(services, w, label="Kỳ", open_at=vn(2026, 6, 1), due_at=vn(2026, 6, 15, 17), close_at=vn(2026, 7, 1))
+    clock.set(vn(2026, 6, 8, 8, 0).astimezone(clock.now().tzinfo))
+    transport = RecordingTransport(clock)
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_background(services, {"test": transport}, stop))
+    try:
+        for _ in range(200):  # the first sweep runs at start (catch-up after a restart)
+            if len(transport.sent) >= 2:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10)
+    assert sorted(chat for _, chat, _ in transport.sent) == ["a1", "c1"]
