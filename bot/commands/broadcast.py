@@ -95,6 +95,8 @@ def _reminders(args: argparse.Namespace, settings: Settings) -> int:
     from reminders.sweep import plan_schedule, run_sweep
 
     services = build_services(settings, startup=False)
+    if args.action == "policy":
+        return _policy(args, services)
     if args.action == "sweep":
         result = run_sweep(services)
         print(f"Đã xếp {result.queued} lời nhắc, bỏ qua {result.skipped} {dict(result.reasons)}, "
@@ -107,6 +109,36 @@ def _reminders(args: argparse.Namespace, settings: Settings) -> int:
           f"{len({(p, c) for p, c, *_ in plan})} lượt xã):")
     for step, n in sorted(by_step.items()):
         print(f"  {step}: {n}")
+    return 0
+
+
+def _policy(args: argparse.Namespace, services: Any) -> int:
+    """Show or set one period's reminder policy (offsets down to minutes)."""
+    from reminders.policy import PolicyError, policies_for, set_policy
+    from store.db import transaction
+    from store.models import Period
+
+    if args.period is None:
+        print("Cần --period MÃ_KỲ", file=sys.stderr)
+        return 2
+    with transaction(services.session_factory) as s:
+        period = s.get(Period, args.period)
+        if period is None:
+            print(f"Không có kỳ báo cáo #{args.period}", file=sys.stderr)
+            return 1
+        if args.offsets is not None:
+            try:
+                set_policy(s, period.id, [o for o in args.offsets.split(",") if o.strip()],
+                           args.overdue_time or None, args.overdue_limit, services.clock.now())
+            except PolicyError as exc:
+                print(f"Lỗi: {exc}", file=sys.stderr)
+                return 2
+        policy = policies_for(s, [period.id], services.settings)[period.id]
+        print(f"Kỳ #{period.id} “{period.label}”: lịch nhắc")
+        for step, at in policy.schedule(period.due_at):
+            from store.clock import local
+
+            print(f"  {step.key:>12}  {local(at):%H:%M %d/%m/%Y}")
     return 0
 
 
@@ -180,8 +212,12 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--status", action="store_true", help="show the latest broadcasts and their progress")
     p.set_defaults(func=_broadcast)
 
-    r = sub.add_parser("reminders", help="reminder plan / one sweep now")
-    r.add_argument("action", choices=("plan", "sweep"))
+    r = sub.add_parser("reminders", help="reminder plan, one sweep now, or a period's reminder policy")
+    r.add_argument("action", choices=("plan", "sweep", "policy"))
+    r.add_argument("--period", type=int, help="policy: the period id")
+    r.add_argument("--offsets", help='policy: write --offsets=-7d@08:00,-3d@08:00,-1d@08:00,0d@08:00,-90m')
+    r.add_argument("--overdue-time", default="08:00", help="policy: daily overdue reminder time ('' for none)")
+    r.add_argument("--overdue-limit", type=int, default=5, help="policy: how many overdue reminders at most")
     r.set_defaults(func=_reminders)
 
     o = sub.add_parser("outbox", help="run the outbox sender (and reminder sweep) without serving updates")

@@ -67,3 +67,22 @@ def test_period_policy_overrides_defaults(database_url: str, tmp_path: Path, clo
         got = policies_for(s, [a, b], settings)
     assert [x.key for x in got[a].all_steps()] == ["-2d@09:30", "-15m", "+1d@10:00", "+2d@10:00"]
     assert got[b] == default_policy(settings)
+
+
+def test_cli_sets_and_shows_a_period_policy(tmp_path: Path, clock, monkeypatch, capsys) -> None:
+    from bot.cli import main
+
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    settings = Settings(_env_file=None, database_url=url, data_dir=tmp_path / "d")
+    services = build_services(settings, clock, startup=False)
+    w = build_world(services)
+    pid = add_period(services, w, label="Kỳ CLI", open_at=vn(2026, 6, 1), due_at=vn(2026, 6, 15, 17),
+                     close_at=vn(2026, 7, 1))
+    for key, value in {"DATABASE_URL": url, "DATA_DIR": str(tmp_path / "d"), "LOAD_SAMPLES": "false"}.items():
+        monkeypatch.setenv(key, value)
+    assert main(["reminders", "policy", "--period", str(pid), "--offsets=-2d@09:00,-45m",
+                 "--overdue-limit", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "-2d@09:00  09:00 13/06/2026" in out and "-45m  16:15 15/06/2026" in out
+    assert "+1d@08:00  08:00 16/06/2026" in out and "+2d" not in out
+    assert main(["reminders", "policy", "--period", str(pid), "--offsets=soon"]) == 2
