@@ -13,6 +13,8 @@ import logging
 from datetime import timedelta
 from typing import Any, Iterable, Optional
 
+from sqlalchemy import select
+
 from handlers import messages
 from handlers.citation import citation, long_date
 from handlers.context import Context, Services
@@ -22,6 +24,7 @@ from handlers.router import Router
 from handlers.text import shorten
 from handlers.types import Button, Reply
 from store import vntext
+from store.models import Campaign, ReportingDuty
 from store.search import MIN_CONFIDENCE, SearchIndex, SearchResult, ensure_index
 from store.search_index import DocInfo, Hit
 from store.search_query import DOC_WORDS, INTENT_PATTERNS, STOPWORDS
@@ -40,7 +43,9 @@ MORE_PAGE = 4
 MORE_UNITS = 8
 # Words a field question may carry besides its trigger: they do not make it a content question.
 _FIELD_WORDS = DOC_WORDS | STOPWORDS | {"phong", "trao", "cuoc", "van", "dong", "bao", "cao", "chu", "de",
-                                        "ten", "nguoi", "ngay", "thang", "gi", "nao", "ai", "hien", "nay"}
+                                        "ten", "nguoi", "ngay", "thang", "gi", "nao", "ai", "hien", "nay",
+                                        # verbs that go with "which campaigns / reports" questions
+                                        "trien", "khai", "thuc", "to", "chuc", "de", "ra", "neu", "co"}
 
 
 def index_key(index: SearchIndex, payload: str) -> str:
@@ -154,24 +159,21 @@ def field_answer(services: Services, index: SearchIndex, result: SearchResult, i
     doc = _target_doc(index, result)
     if doc is None:
         return None
-    label = citation(doc)[len("Nguồn: "):]
     if intent == "signer":
-        if not doc.signer:
-            return None
-        who = f"{doc.signer_title} {doc.signer}" if doc.signer_title else doc.signer
-        text = f"{label}: người ký là {who}."
+        text = (f"Người ký: {doc.signer}" + (f" ({doc.signer_title})." if doc.signer_title else ".")
+                if doc.signer else None)
     elif intent == "date":
         when = long_date(doc)
-        text = f"{label}: ban hành {when}." if when else f"{label}: văn bản không ghi ngày ban hành."
+        text = f"Văn bản ban hành {when}." if when else "Văn bản không ghi ngày ban hành."
     elif intent == "number":
-        text = (f"{label}: số hiệu {doc.number}." if doc.number
-                else f"{label}: văn bản chưa ghi số" + (f" (…{doc.number_suffix})." if doc.number_suffix else "."))
+        text = (f"Số hiệu: {doc.number}." if doc.number
+                else "Văn bản chưa ghi số" + (f" (…{doc.number_suffix})." if doc.number_suffix else "."))
     elif intent == "issuer":
-        text = f"{label}: cơ quan ban hành là {doc.issuer}." if doc.issuer else None
+        text = f"Cơ quan ban hành: {doc.issuer}." if doc.issuer else None
     elif intent == "theme":
-        text = f"{label}: chủ đề “{doc.theme}”." if doc.theme else None
+        text = f"Chủ đề: “{doc.theme}”." if doc.theme else None
     elif intent in ("campaigns", "duties"):
-        text = _listing(services, doc, intent, label)
+        text = _listing(services, doc, intent)
     else:
         text = None
     if not text:
@@ -179,22 +181,19 @@ def field_answer(services: Services, index: SearchIndex, result: SearchResult, i
     return Reply(text=f"{text}\n\n{citation(doc)}", buttons=[[Button("Xem văn bản", f"doc:{doc.id}")]])
 
 
-def _listing(services: Services, doc: DocInfo, intent: str, label: str) -> Optional[str]:
-    from sqlalchemy import select
-
-    from store.models import Campaign, ReportingDuty
-
+def _listing(services: Services, doc: DocInfo, intent: str) -> Optional[str]:
+    """Campaigns or reporting duties of a document, one bullet each."""
     with services.session_factory() as session:
         if intent == "campaigns":
             rows = session.scalars(select(Campaign).where(Campaign.document_id == doc.id).order_by(Campaign.id)).all()
             items = [f"• “{c.name}”" + (f" ({c.period_text})" if c.period_text else "") for c in rows
                      if c.name != (doc.theme or "")]
-            head = f"Các phong trào, cuộc vận động nêu trong {label}:"
+            head = "Các phong trào, cuộc vận động nêu trong văn bản:"
         else:
             rows = session.scalars(select(ReportingDuty).where(ReportingDuty.document_id == doc.id)
                                    .order_by(ReportingDuty.id)).all()
             items = [f"• {shorten(d.text, 300)}" for d in rows]
-            head = f"Chế độ báo cáo theo {label}:"
+            head = "Chế độ báo cáo nêu trong văn bản:"
     if not items:
         return None
     return "\n".join([head] + items[:10])

@@ -130,7 +130,20 @@ class SearchIndex:
             hit.confidence = self.confidence(q, hit.unit)
             hit.score *= hit.confidence ** COVERAGE_POWER
         result.hits.sort(key=lambda h: -h.score)
+        named = self._named_docs(q)
+        if named and any(h.doc_id in named and h.confidence >= MIN_CONFIDENCE for h in result.hits):
+            # The question names a place: its documents answer first (stable order otherwise).
+            result.hits.sort(key=lambda h: h.doc_id not in named)
         return result
+
+    def _named_docs(self, q: Query) -> set[int]:
+        """Documents of every place the question names, matched loosely ("tỉnh Lai Châu" → "Lai Châu")."""
+        _, phrases = self.index.place_hits(q.folded)
+        docs: set[int] = set()
+        for phrase in phrases:
+            for k in range(len(phrase)):
+                docs.update(self.index.places.get(phrase[k:], {}))
+        return docs
 
     def _doc_boosts(self, q: Query, home: set[int]) -> dict[int, float]:
         idx = self.index
