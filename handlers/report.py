@@ -18,10 +18,9 @@ from handlers.permissions import can
 from handlers.report_answer import answer_message, on_field_button
 from handlers.router import Router
 from handlers.types import Button, Reply
-from store.models import Commune, Draft, Officer, Period, Report
-from store.periods import commune_owes, periods_for_commune, status
 from store.forms import form_spec
-from store.models import Form
+from store.models import Commune, Draft, Form, Officer, Period, Report
+from store.periods import commune_owes, periods_for_commune, status
 from store.reports import (discard_draft, draft_spec, get_draft, get_report, is_relevant, lock_draft, next_unanswered,
                            previous_values, revisions, start_draft, submit)
 
