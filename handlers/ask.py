@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from datetime import timedelta
-from typing import Any, Iterable, Optional
+from typing import Iterable, Optional
 
 from sqlalchemy import select
 

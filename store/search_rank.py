@@ -18,8 +18,10 @@ from store.search_query import Query, analyze, has_phrase
 
 # Below this share of the question's (IDF-weighted) words found around a passage, the
 # bot says it found nothing rather than show an unrelated passage.
-MIN_CONFIDENCE = 0.40
+MIN_CONFIDENCE = 0.42
 COVERAGE_POWER = 2.0
+NEAR_CREDIT = 0.5  # a question word found in the passage's section (not the passage itself)
+BIGRAM_WEIGHT = 0.6  # word pairs, relative to single words
 ACCENT_MISMATCH = 0.5  # credit for a word whose typed accents differ from the passage's
 PLACE_BOOST = 0.6
 NUMBER_BOOST = 1.5
@@ -183,7 +185,7 @@ class SearchIndex:
         for tok in q.ranked_content():
             w = idx.idf(tok)
             total += w
-            place = 1.0 if tok in own else 0.7 if tok in near else 0.0
+            place = 1.0 if tok in own else NEAR_CREDIT if tok in near else 0.0
             acc = accents.get(tok, tok)
             if place and acc != tok:
                 marked = "@" + acc
@@ -191,9 +193,9 @@ class SearchIndex:
                     place *= ACCENT_MISMATCH
             got += w * place
         for tok in q.content_bigrams():
-            w = idx.idf(tok)
+            w = BIGRAM_WEIGHT * idx.idf(tok)
             total += w
-            got += w if tok in own else (0.7 * w if tok in near else 0.0)
+            got += w if tok in own else (NEAR_CREDIT * w if tok in near else 0.0)
         return got / total if total else 0.0
 
     def _near_tokens(self, secpos: int) -> frozenset[str]:
