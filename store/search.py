@@ -73,7 +73,7 @@ def save_index(index: SearchIndex, directory: Path) -> Path:
     """Write the index atomically next to its fingerprint."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / INDEX_FILE
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")  # two processes may save at once
     with open(tmp, "wb") as fh:
         pickle.dump({"fingerprint": index.fingerprint, "index": index.index}, fh, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
@@ -111,7 +111,11 @@ def ensure_index(services) -> SearchIndex:
     index = load_index(directory, fingerprint)
     if index is None:
         index = build_index(services.session_factory)
-        save_index(index, directory)
+        try:
+            save_index(index, directory)
+        except OSError:
+            log.warning("search index could not be saved to %s; it will be rebuilt at next start",
+                        directory, exc_info=True)
         log.info("search index built: %d passages in %.2fs", len(index.index.units), index.seconds)
     else:
         log.info("search index loaded: %d passages in %.2fs", len(index.index.units), index.seconds)
