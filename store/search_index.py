@@ -20,7 +20,7 @@ from store import vntext
 
 MAX_UNIT = 420  # characters: a longer sentence is cut at "; " into clause groups
 MIN_CLAUSE = 140
-SECTION_WEIGHT = 0.35  # how much the whole section's match lends to each of its sentences
+SECTION_WEIGHT = 0.3  # how much the whole section's match lends to each of its sentences
 ADMIN_PREFIXES = ("thanh pho", "thi xa", "thi tran", "dac khu", "tinh", "huyen", "xa", "phuong", "quan")
 _ISSUER_NOISE = ("uy ban nhan dan", "ubnd", "ban thuong vu", "ban chap hanh", "hoi dong nhan dan",
                  "hdnd", "so noi vu", "chu tich")
@@ -150,7 +150,7 @@ def place_names(doc: DocInfo) -> dict[tuple[str, ...], float]:
 
 
 class PassageIndex:
-    """Units, their BM25 index, a section-level BM25 index and the hints the ranking uses."""
+    """Units, their BM25 index (plus section totals for context) and the hints the ranking uses."""
 
     def __init__(self) -> None:
         self.docs: dict[int, DocInfo] = {}
@@ -163,7 +163,8 @@ class PassageIndex:
         self.places: dict[tuple[str, ...], dict[int, float]] = {}
         self.numbers: dict[str, list[int]] = {}
         self.bm25_units: Optional[bm25s.BM25] = None
-        self.bm25_sections: Optional[bm25s.BM25] = None
+        self._section_starts = np.zeros(0, dtype=np.int64)  # first unit of each section
+        self._unit_section_rank = np.zeros(0, dtype=np.int64)  # unit → index into _section_starts
         self.vocab_by_df: list[str] = []
 
     # -- build --------------------------------------------------------------------
@@ -178,31 +179,28 @@ class PassageIndex:
             return [vocab.setdefault(t, len(vocab)) for t in tokens]
 
         unit_ids: list[list[int]] = []
-        section_ids: list[list[int]] = []
+        n_sections = 0
         unit_doc: list[int] = []
         unit_secpos: list[int] = []
 
-        def add_unit(doc_id: int, section_id: Optional[int], text: str, secpos: int) -> list[int]:
+        def add_unit(doc_id: int, section_id: Optional[int], text: str, secpos: int) -> None:
             self.units.append(Unit(doc_id, section_id, text))
             unit_ids.append(ids(tokenize(text)))
             unit_doc.append(doc_id)
             unit_secpos.append(secpos)
-            return unit_ids[-1]
 
         for doc in self.docs.values():
             head = clean(f"{doc.kind} {doc.number or doc.number_suffix or ''} {doc.title}")
             meta = clean(f"{doc.issuer}. {doc.place}. {doc.signer_title or ''} {doc.signer or ''}")
-            secpos = len(section_ids)
-            section_ids.append([])
+            secpos, n_sections = n_sections, n_sections + 1
             for text in (head, meta):
-                section_ids[secpos] += add_unit(doc.id, None, text, secpos)
+                add_unit(doc.id, None, text, secpos)
             for sec in by_doc.get(doc.id, []):
                 self.section_labels[sec.id] = sec.label
-                secpos = len(section_ids)
-                section_ids.append([])
+                secpos, n_sections = n_sections, n_sections + 1
                 body = sec.text if _repeats(sec.heading, sec.text) else f"{sec.heading}\n{sec.text}"
                 for text in split_units(body):
-                    section_ids[secpos] += add_unit(doc.id, sec.id, text, secpos)
+                    add_unit(doc.id, sec.id, text, secpos)
             for phrase, weight in place_names(doc).items():
                 slot = self.places.setdefault(phrase, {})
                 slot[doc.id] = max(weight, slot.get(doc.id, 0.0))
@@ -218,11 +216,11 @@ class PassageIndex:
                                   key=lambda t: -counts[vocab[t]])
         empty = vocab.setdefault("", len(vocab))  # bm25s wants an empty token for token-less passages
         unit_ids = [row or [empty] for row in unit_ids]
-        section_ids = [row or [empty] for row in section_ids]
         self.bm25_units = bm25s.BM25()
         self.bm25_units.index((unit_ids or [[vocab[""]]], vocab), show_progress=False)
-        self.bm25_sections = bm25s.BM25()
-        self.bm25_sections.index((section_ids or [[vocab[""]]], vocab), show_progress=False)
+        change = np.r_[True, np.diff(self.unit_secpos) != 0] if len(self.unit_secpos) else np.zeros(0, bool)
+        self._section_starts = np.flatnonzero(change)
+        self._unit_section_rank = np.cumsum(change) - 1
         return self
 
     # -- query helpers --------------------------------------------------------------
@@ -237,16 +235,16 @@ class PassageIndex:
         return i is not None and self.df[i] > 0
 
     def scores(self, tokens: list[str]) -> np.ndarray:
-        """Unit scores: the sentence's own BM25 plus a share of its section's BM25."""
-        assert self.bm25_units is not None and self.bm25_sections is not None
+        """Unit scores: the sentence's own BM25 plus a share of its section's total."""
+        assert self.bm25_units is not None
         utoks = [t for t in tokens if t in self.bm25_units.vocab_dict]
-        stoks = [t for t in tokens if t in self.bm25_sections.vocab_dict]
-        if not utoks and not stoks:
+        if not utoks:
             return np.zeros(len(self.units), dtype=np.float32)
-        s = self.bm25_units.get_scores(utoks) if utoks else np.zeros(len(self.units), dtype=np.float32)
-        if stoks:
-            s = s + SECTION_WEIGHT * self.bm25_sections.get_scores(stoks)[self.unit_secpos]
-        return s
+        s = self.bm25_units.get_scores(utoks)
+        # Units are stored section by section, so a section's total is one reduceat away.
+        starts = self._section_starts
+        totals = np.add.reduceat(s, starts) if len(starts) else np.zeros(0, dtype=s.dtype)
+        return s + SECTION_WEIGHT * totals[self._unit_section_rank]
 
     def place_hits(self, folded: list[str]) -> tuple[dict[int, float], list[tuple[str, ...]]]:
         """Documents named by place in the question (longest phrase wins its words)."""
