@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable, Optional
 
 import bm25s
@@ -277,4 +277,3 @@ class Hit:
     section_id: Optional[int]
     text: str
     confidence: float = 0.0
-    extra: dict = field(default_factory=dict)

@@ -97,8 +97,7 @@ class SearchIndex:
         return folded, accented
 
     # -- ranking --------------------------------------------------------------------
-    def search(self, question: str, *, home_provinces: Iterable[int] = (), limit: int = 30,
-               restrict_docs: Optional[set[int]] = None) -> SearchResult:
+    def search(self, question: str, *, home_provinces: Iterable[int] = (), limit: int = 30) -> SearchResult:
         """Rank passages for a question; hits carry a confidence in [0, 1]."""
         idx = self.index
         q = analyze(question, self._repair)
@@ -112,12 +111,6 @@ class SearchIndex:
         for doc_id, boost in boosts.items():
             start, end = self._doc_ranges.get(doc_id, (0, 0))
             scores[start:end] *= 1.0 + boost
-        if restrict_docs is not None:
-            mask = np.zeros(len(scores), dtype=bool)
-            for doc_id in restrict_docs:
-                start, end = self._doc_ranges.get(doc_id, (0, 0))
-                mask[start:end] = True
-            scores[~mask] = 0.0
         k = min(limit, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
