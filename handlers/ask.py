@@ -24,7 +24,7 @@ from handlers.router import Router
 from handlers.text import shorten
 from handlers.types import Button, Reply
 from store import vntext
-from store.models import Campaign, ReportingDuty
+from store.models import Campaign, Document, ReportingDuty
 from store.search import MIN_CONFIDENCE, SearchIndex, SearchResult, ensure_index
 from store.search_index import DocInfo, Hit
 from store.search_query import DOC_WORDS, INTENT_PATTERNS, STOPWORDS
@@ -37,6 +37,7 @@ UNKNOWN_PLACE = ("Hiện chưa có văn bản nào của {place} trong hệ th�
                  "Anh/chị có thể xem các văn bản đang có bằng lệnh /vanban.")
 PASSAGE_TARGET = 420  # characters of answer text to aim for (whole sentences)
 PASSAGE_MAX = 750
+PASSAGE_CONTEXT = 520  # prepend the previous sentence when both fit in this
 RECHECK = timedelta(seconds=60)
 _CHECKED_KEY = "search.checked_at"
 MORE_PAGE = 4
@@ -69,6 +70,10 @@ def passage_text(index: SearchIndex, hit: Hit, target: int = PASSAGE_TARGET) -> 
     """The hit's sentence, followed by the next sentences of the same section up to ``target``."""
     units = index.index.units
     text = hit.text
+    prev = hit.unit - 1
+    if hit.section_id is not None and prev >= 0 and units[prev].section_id == hit.section_id \
+            and len(units[prev].text) + len(text) <= PASSAGE_CONTEXT:
+        text = f"{units[prev].text} {text}"  # the sentence before often says what this one is about
     pos = hit.unit + 1
     while len(text) < target and pos < len(units) and units[pos].section_id == hit.section_id \
             and units[pos].doc_id == hit.doc_id and hit.section_id is not None:
@@ -121,21 +126,31 @@ def _distinct(hits: list[Hit], skip: set[Optional[int]] = frozenset()) -> list[H
 
 
 # -- field answers ------------------------------------------------------------------
-def _field_question(result: SearchResult) -> Optional[str]:
-    """The asked-for field when the question is only about a document's fields."""
+def _field_question(index: SearchIndex, result: SearchResult) -> Optional[tuple[str, DocInfo]]:
+    """The asked-for field and document when the question is only about a document's fields.
+
+    Words that name the document (its title, issuer, place, kind) do not make the question a
+    content question: "Ai ký Chỉ thị phát động phong trào thi đua yêu nước năm 2021?" is about
+    the signer. A number the corpus does not have ("Chỉ thị 09/CT-UBND") is not ours to answer
+    from fields: the passage search finds where it is mentioned.
+    """
     q = result.query
     intents = q.intents
-    if not intents:
+    if not intents or any(n not in index.index.numbers for n in q.numbers):
+        return None
+    doc = _target_doc(index, result)
+    if doc is None:
         return None
     trigger = {w for intent in intents for p in INTENT_PATTERNS[intent] for w in vntext.search_key(p).split()}
     numbers = {w for n in q.numbers for w in n.split()}
+    naming = index.doc_tokens(doc.id)
     rest = [w for w in q.content if w not in _FIELD_WORDS and w not in trigger and w not in q.selectors
-            and w not in numbers and not w.isdigit()]
+            and w not in numbers and not w.isdigit() and w not in naming]
     if len(rest) > (0 if intents & {"campaigns", "duties", "theme"} else 1):
         return None
-    for intent in ("signer", "date", "number", "issuer", "theme", "duties", "campaigns"):
+    for intent in ("signer", "date", "number", "issuer", "recipients", "theme", "duties", "campaigns"):
         if intent in intents:
-            return intent
+            return intent, doc
     return None
 
 
@@ -154,11 +169,8 @@ def _target_doc(index: SearchIndex, result: SearchResult) -> Optional[DocInfo]:
     return None
 
 
-def field_answer(services: Services, index: SearchIndex, result: SearchResult, intent: str) -> Optional[Reply]:
-    """Answer a who-signed / when / which number / theme / campaigns / duties question."""
-    doc = _target_doc(index, result)
-    if doc is None:
-        return None
+def field_answer(services: Services, doc: DocInfo, intent: str) -> Optional[Reply]:
+    """Answer a who-signed / when / which number / to whom / theme / campaigns / duties question."""
     if intent == "signer":
         text = (f"Người ký: {doc.signer}" + (f" ({doc.signer_title})." if doc.signer_title else ".")
                 if doc.signer else None)
@@ -172,7 +184,7 @@ def field_answer(services: Services, index: SearchIndex, result: SearchResult, i
         text = f"Cơ quan ban hành: {doc.issuer}." if doc.issuer else None
     elif intent == "theme":
         text = f"Chủ đề: “{doc.theme}”." if doc.theme else None
-    elif intent in ("campaigns", "duties"):
+    elif intent in ("campaigns", "duties", "recipients"):
         text = _listing(services, doc, intent)
     else:
         text = None
@@ -189,6 +201,10 @@ def _listing(services: Services, doc: DocInfo, intent: str) -> Optional[str]:
             items = [f"• “{c.name}”" + (f" ({c.period_text})" if c.period_text else "") for c in rows
                      if c.name != (doc.theme or "")]
             head = "Các phong trào, cuộc vận động nêu trong văn bản:"
+        elif intent == "recipients":
+            row = session.get(Document, doc.id)
+            items = [f"• {r}" for r in (row.recipients if row is not None else []) if str(r).strip()]
+            head = "Văn bản gửi đến (nơi nhận):"
         else:
             rows = session.scalars(select(ReportingDuty).where(ReportingDuty.document_id == doc.id)
                                    .order_by(ReportingDuty.id)).all()
@@ -206,9 +222,9 @@ def answer(services: Services, question: str, home_provinces: Iterable[int] = ()
     result = index.search(question, home_provinces=home_provinces)
     if result.unknown_place:
         return Reply(text=UNKNOWN_PLACE.format(place=result.unknown_place))
-    intent = _field_question(result)
-    if intent is not None:
-        reply = field_answer(services, index, result, intent)
+    field = _field_question(index, result)
+    if field is not None:
+        reply = field_answer(services, field[1], field[0])
         if reply is not None:
             return reply
     best = result.best
@@ -216,7 +232,7 @@ def answer(services: Services, question: str, home_provinces: Iterable[int] = ()
         return Reply(text=NOT_FOUND)
     doc = index.index.docs[best.doc_id]
     body = passage_text(index, best)
-    text = f"{body}\n\n{citation(doc, section_of(index, best))}"
+    text = f"{body}\n\n{citation(doc, section_of(index, best), with_title=True)}"
     buttons = [doc_buttons(doc.id, best.section_id)]
     others = [h for h in _distinct(result.hits, {best.section_id}) if h.confidence >= MIN_CONFIDENCE]
     more = more_button(index, others)

@@ -5,13 +5,20 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from handlers.doc_format import doc_label
+from handlers.text import shorten
 
 _MONTHS_PADDED = {1, 2}  # Vietnamese admin style writes "tháng 01", "tháng 02", but "tháng 3"
 
 
-def citation(doc: Any, section_label: Optional[str] = None) -> str:
+TITLE_LIMIT = 140
+
+
+def citation(doc: Any, section_label: Optional[str] = None, *, with_title: bool = False) -> str:
     """E.g. "Nguồn: Chỉ thị 02/CT-UBND ngày 30/01/2020 của UBND tỉnh Lai Châu – Mục 5 – …"."""
     text = f"Nguồn: {doc_label(doc)}"
+    title = " ".join((getattr(doc, "title", "") or "").split())
+    if with_title and title:
+        text += f" “{shorten(title, TITLE_LIMIT)}”"
     if section_label:
         text += f" – {section_label}"
     return text

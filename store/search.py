@@ -25,7 +25,7 @@ from store.search_rank import (  # noqa: F401  (re-exported: the search API live
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = "passages-v1"
+INDEX_VERSION = "passages-v2"
 INDEX_FILE = "passages.pkl"
 
 
@@ -53,7 +53,8 @@ def load_corpus(session) -> tuple[list[DocInfo], list[SectionInput]]:
                     d.province_code, d.issued_year, d.issued_month, d.issued_day, d.title or "",
                     d.signer, d.signer_title, d.content_hash or "", d.theme)
             for d in session.scalars(select(Document).order_by(Document.id))]
-    sections = [SectionInput(s.id, s.document_id, section_label(s), s.heading or "", s.text or "")
+    sections = [SectionInput(s.id, s.document_id, section_label(s), s.heading or "", s.text or "",
+                             s.path or s.label or "")
                 for s in session.scalars(select(Section).order_by(Section.document_id, Section.ordinal))]
     return docs, sections
 

@@ -56,6 +56,7 @@ class SectionInput:
     label: str  # how the section is cited ("Mục II.1 – Tổ chức thực hiện")
     heading: str
     text: str
+    ref: str = ""  # how the document numbers it: "II.1", "I.2.1, thứ hai"
 
 
 @dataclass(slots=True)
@@ -155,6 +156,7 @@ class PassageIndex:
     def __init__(self) -> None:
         self.docs: dict[int, DocInfo] = {}
         self.section_labels: dict[int, str] = {}
+        self.section_refs: dict[int, str] = {}
         self.units: list[Unit] = []
         self.unit_doc = np.zeros(0, dtype=np.int64)
         self.unit_secpos = np.zeros(0, dtype=np.int64)
@@ -183,9 +185,9 @@ class PassageIndex:
         unit_doc: list[int] = []
         unit_secpos: list[int] = []
 
-        def add_unit(doc_id: int, section_id: Optional[int], text: str, secpos: int) -> None:
+        def add_unit(doc_id: int, section_id: Optional[int], text: str, secpos: int, extra: tuple = ()) -> None:
             self.units.append(Unit(doc_id, section_id, text))
-            unit_ids.append(ids(tokenize(text)))
+            unit_ids.append(ids(tokenize(text)) + list(extra))
             unit_doc.append(doc_id)
             unit_secpos.append(secpos)
 
@@ -197,10 +199,12 @@ class PassageIndex:
                 add_unit(doc.id, None, text, secpos)
             for sec in by_doc.get(doc.id, []):
                 self.section_labels[sec.id] = sec.label
+                self.section_refs[sec.id] = sec.ref
+                ref_ids = tuple(ids(tokenize(clean(sec.ref)))) if sec.ref else ()
                 secpos, n_sections = n_sections, n_sections + 1
                 body = sec.text if _repeats(sec.heading, sec.text) else f"{sec.heading}\n{sec.text}"
                 for text in split_units(body):
-                    add_unit(doc.id, sec.id, text, secpos)
+                    add_unit(doc.id, sec.id, text, secpos, ref_ids)
             for phrase, weight in place_names(doc).items():
                 slot = self.places.setdefault(phrase, {})
                 slot[doc.id] = max(weight, slot.get(doc.id, 0.0))

@@ -12,7 +12,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from store import vntext
-from store.search_index import ADMIN_PREFIXES, Hit, PassageIndex, tokenize
+from store.search_index import ADMIN_PREFIXES, Hit, PassageIndex, clean, tokenize
 from store.search_query import Query, analyze, has_phrase
 
 
@@ -191,6 +191,12 @@ class SearchIndex:
             got += w if tok in own else (NEAR_CREDIT * w if tok in near else 0.0)
         return got / total if total else 0.0
 
+    def doc_tokens(self, doc_id: int) -> frozenset[str]:
+        """Tokens that name a document: kind, number, title, issuer, place, signer."""
+        start, _ = self._doc_ranges.get(doc_id, (0, 0))
+        units = self.index.units[start:start + 2]
+        return frozenset(tokenize(" ".join(u.text for u in units if u.doc_id == doc_id and u.section_id is None)))
+
     def _near_tokens(self, secpos: int) -> frozenset[str]:
         """Tokens of a section and of its document's title and fields (cached)."""
         cached = self._near_cache.get(secpos)
@@ -200,6 +206,9 @@ class SearchIndex:
             doc_id = idx.units[start].doc_id if end > start else None
             dstart, _ = self._doc_ranges.get(doc_id, (start, start))
             texts = [u.text for u in idx.units[start:end]] + [u.text for u in idx.units[dstart:dstart + 2]]
+            section_id = idx.units[start].section_id if end > start else None
+            if section_id is not None:  # "Mục II.3", "thứ hai": how people point at a section
+                texts.append(clean(idx.section_refs.get(section_id, "")))
             cached = frozenset(tokenize(" ".join(texts)))
             if len(self._near_cache) > 4096:
                 self._near_cache.clear()
