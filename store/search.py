@@ -25,7 +25,7 @@ from store.search_rank import (  # noqa: F401  (re-exported: the search API live
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = "passages-v2"
+INDEX_VERSION = "passages-v3"
 INDEX_FILE = "passages.pkl"
 
 
@@ -53,9 +53,20 @@ def load_corpus(session) -> tuple[list[DocInfo], list[SectionInput]]:
                     d.province_code, d.issued_year, d.issued_month, d.issued_day, d.title or "",
                     d.signer, d.signer_title, d.content_hash or "", d.theme)
             for d in session.scalars(select(Document).order_by(Document.id))]
-    sections = [SectionInput(s.id, s.document_id, section_label(s), s.heading or "", s.text or "",
-                             s.path or s.label or "")
-                for s in session.scalars(select(Section).order_by(Section.document_id, Section.ordinal))]
+    rows = session.scalars(select(Section).order_by(Section.document_id, Section.ordinal)).all()
+    by_id = {s.id: s for s in rows}
+
+    def ref(s: Section) -> str:
+        """Its number plus its parents' headings: "I.2.1, thứ hai; Nội dung thi đua; …"."""
+        parts, parent, seen = [s.path or s.label or ""], by_id.get(s.parent_id), set()
+        while parent is not None and parent.id not in seen:
+            seen.add(parent.id)
+            parts.append(parent.heading or "")
+            parent = by_id.get(parent.parent_id)
+        return "; ".join(p for p in parts if p)
+
+    sections = [SectionInput(s.id, s.document_id, section_label(s), s.heading or "", s.text or "", ref(s))
+                for s in rows]
     return docs, sections
 
 
