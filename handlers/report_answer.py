@@ -23,6 +23,9 @@ STALE_QUESTION = "Câu này đã được trả lời hoặc nút đã cũ. Câu
 
 def _state(ctx: Context) -> Optional[dict[str, Any]]:
     state = ctx.dialog()
+    # The session's identity map holds clean objects weakly: keep the row alive for this
+    # update so the later ctx.dialog()/set_dialog() calls do not load it again.
+    ctx.session.info.setdefault("report_dialog_rows", []).append(state)
     return dict(state.data) if state is not None and state.name == "report" else None
 
 
