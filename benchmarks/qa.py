@@ -1,4 +1,4 @@
-"""Q&A accuracy through the real bot: python -m benchmarks.qa [--dev PATH] [--extra PATH].
+"""Q&A accuracy through the real bot: python -m benchmarks.qa [--dev PATH] [--extra PATH] [--holdout PATH].
 
 Each question goes through BotCore and the handlers with the sample corpus ingested into a
 temporary SQLite database. A question counts as answered when its expected phrase appears
@@ -32,6 +32,7 @@ from store.clock import FakeClock
 REPO = Path(__file__).resolve().parent.parent
 DEV = REPO.parent / "shared" / "eval" / "questions-dev.tsv"
 EXTRA = REPO / "benchmarks" / "questions-extra.tsv"
+HOLDOUT = REPO / "benchmarks" / "questions-holdout.tsv"  # written by others from the directives alone
 SAMPLES = REPO / "store" / "sample" / "directives"
 WINDOW = 1000
 REFUSALS = (NOT_FOUND.split("\n")[0], UNKNOWN_PLACE.split("{")[0])
@@ -104,6 +105,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dev", type=Path, default=DEV)
     parser.add_argument("--extra", type=Path, default=EXTRA)
+    parser.add_argument("--holdout", type=Path, default=HOLDOUT)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -114,7 +116,7 @@ def main() -> None:
         services = build_services(settings, FakeClock())
         print(f"start-up with samples ingested and index built: {time.perf_counter() - started:.2f}s")
         core = BotCore(services, build_router())
-        for title, path in (("dev set", args.dev), ("extra set", args.extra)):
+        for title, path in (("dev set", args.dev), ("extra set", args.extra), ("holdout set", args.holdout)):
             if not path.exists():
                 print(f"\n== {title}: {path} not found, skipped")
                 continue

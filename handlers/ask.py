@@ -40,6 +40,7 @@ PASSAGE_MAX = 750
 PASSAGE_CONTEXT = 520  # prepend the previous sentence when both fit in this
 RECHECK = timedelta(seconds=60)
 _CHECKED_KEY = "search.checked_at"
+ANSWER_CANDIDATES = 30  # passages ranked (and checked for coverage) per question
 MORE_PAGE = 4
 MORE_UNITS = 8
 # Words a field question may carry besides its trigger: they do not make it a content question.
@@ -219,7 +220,7 @@ def _listing(services: Services, doc: DocInfo, intent: str) -> Optional[str]:
 def answer(services: Services, question: str, home_provinces: Iterable[int] = ()) -> Reply:
     """The reply to a free-text question (used by the handler and the benchmarks)."""
     index = get_index(services)
-    result = index.search(question, home_provinces=home_provinces)
+    result = index.search(question, home_provinces=home_provinces, limit=ANSWER_CANDIDATES)
     if result.unknown_place:
         return Reply(text=UNKNOWN_PLACE.format(place=result.unknown_place))
     field = _field_question(index, result)

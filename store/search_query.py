@@ -65,6 +65,7 @@ class Query:
     years: list[int] = field(default_factory=list)
     intents: set[str] = field(default_factory=set)
     selectors: set[str] = field(default_factory=set)  # place words used to pick documents
+    weights: Optional[list] = field(default=None, repr=False)  # filled by the ranker, once
 
     def ranked_content(self) -> list[str]:
         return [t for t in self.content if t not in self.selectors]
@@ -131,7 +132,10 @@ def analyze(text: str, repair: Callable[[str, str], tuple[str, str]]) -> Query:
                  if not (ma or mb)]
     q.numbers = [vntext.fold(m.group(0)) for m in NUMBER_RE.finditer(norm)]
     q.years = [int(y) for y in YEAR_RE.findall(norm)]
-    for intent, phrases in INTENT_PATTERNS.items():
-        if any(has_phrase(folded, vntext.search_key(p)) for p in phrases):
+    for intent, phrases in _KEYED_INTENTS.items():
+        if any(has_phrase(folded, p) for p in phrases):
             q.intents.add(intent)
     return q
+
+
+_KEYED_INTENTS = {intent: tuple(vntext.search_key(p) for p in phrases) for intent, phrases in INTENT_PATTERNS.items()}

@@ -54,6 +54,7 @@ class SearchIndex:
         self._doc_ranges: dict[int, tuple[int, int]] = {}
         self._sec_ranges: dict[int, tuple[int, int]] = {}
         self._near_cache: dict[int, frozenset[str]] = {}
+        self._own_cache: dict[int, frozenset[str]] = {}
         self._prepare()
 
     def _prepare(self) -> None:
@@ -170,26 +171,37 @@ class SearchIndex:
         """IDF-weighted share of the question's words and word pairs found around a passage."""
         idx = self.index
         near = self._near_tokens(int(idx.unit_secpos[pos]))
-        own = set(tokenize(idx.units[pos].text))
+        own = self._own_tokens(pos)
         total = got = 0.0
-        # With diacritics typed, "sổ đỏ" is not "số đó": a word matched only by its folded
-        # form earns part of its weight (part, because typed accents are sometimes wrong).
-        accents = dict(zip(q.folded, q.accented)) if q.diacritics else {}
-        for tok in q.ranked_content():
-            w = idx.idf(tok)
+        for tok, w, marked in self._weights(q):
             total += w
             place = 1.0 if tok in own else NEAR_CREDIT if tok in near else 0.0
-            acc = accents.get(tok, tok)
-            if place and acc != tok:
-                marked = "@" + acc
-                if marked not in own and marked not in near:
-                    place *= ACCENT_MISMATCH
+            # With diacritics typed, "sổ đỏ" is not "số đó": a word matched only by its folded
+            # form earns part of its weight (part, because typed accents are sometimes wrong).
+            if place and marked and marked not in own and marked not in near:
+                place *= ACCENT_MISMATCH
             got += w * place
-        for tok in q.content_bigrams():
-            w = BIGRAM_WEIGHT * idx.idf(tok)
-            total += w
-            got += w if tok in own else (NEAR_CREDIT * w if tok in near else 0.0)
         return got / total if total else 0.0
+
+    def _weights(self, q: Query) -> list[tuple[str, float, str]]:
+        """(token, weight, accented token to check or "") for the question, computed once."""
+        cached = q.weights
+        if cached is None:
+            idx = self.index
+            accents = dict(zip(q.folded, q.accented)) if q.diacritics else {}
+            cached = [(t, idx.idf(t), "@" + accents[t] if accents.get(t, t) != t else "")
+                      for t in q.ranked_content()]
+            cached += [(t, BIGRAM_WEIGHT * idx.idf(t), "") for t in q.content_bigrams()]
+            q.weights = cached
+        return cached
+
+    def _own_tokens(self, pos: int) -> frozenset[str]:
+        cached = self._own_cache.get(pos)
+        if cached is None:
+            if len(self._own_cache) > 65536:
+                self._own_cache.clear()
+            cached = self._own_cache[pos] = frozenset(tokenize(self.index.units[pos].text))
+        return cached
 
     def doc_tokens(self, doc_id: int) -> frozenset[str]:
         """Tokens that name a document: kind, number, title, issuer, place, signer."""
