@@ -84,7 +84,8 @@ async def test_whole_schedule_with_submissions_and_downtime(services: Services, 
     submit(services, w, pid, "B")
     assert await step(services, t, clock, vn(2026, 6, 20, 8, 0)) == []  # all submitted: silence
 
-    reminders = [(chat, local(at).strftime("%d/%m %H:%M")) for at, chat, r in t.sent if chat != "s1"]
+    reminders = sorted(((chat, local(at).strftime("%d/%m %H:%M")) for at, chat, r in t.sent if chat != "s1"),
+                       key=lambda x: (x[1], x[0]))
     assert reminders == [("a1", "08/06 08:00"), ("c1", "08/06 08:00"), ("c1", "12/06 08:00"),
                          ("c1", "15/06 09:00"), ("c1", "16/06 08:00"), ("c1", "19/06 10:00")]
 
