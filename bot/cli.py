@@ -26,8 +26,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _is_console(args: argparse.Namespace, settings: Settings) -> bool:
+    return args.command == "serve" and (not settings.bot_token or bool(getattr(args, "console", False)))
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    if settings.bot_token and not getattr(args, "console", False):
+    if not _is_console(args, settings):
         from bot.channels.telegram import run_telegram
 
         return run_telegram(settings)
@@ -42,8 +46,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     settings = Settings()
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                        stream=sys.stderr)
     if args.command is None:
         args = parser.parse_args(["serve", *(argv or [])])
+    level = settings.log_level.upper()
+    if _is_console(args, settings) and "log_level" not in settings.model_fields_set:
+        level = "WARNING"  # a newcomer's terminal: keep start-up chatter out of the conversation
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     return int(args.func(args, settings) or 0)
