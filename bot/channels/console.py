@@ -15,6 +15,7 @@ import uuid
 from pathlib import Path
 from typing import Any, Optional, TextIO
 
+from bot.channels.console_demo import setup_demo
 from bot.channels.files import local_fetcher
 from bot.services import build_services
 from bot.settings import Settings
@@ -30,6 +31,7 @@ INTRO = ("Xin chào! Đây là bản chat thử trên máy (không cần Telegra
          "• Gõ câu hỏi, ví dụ: Chỉ thị 02/CT-UBND ban hành ngày nào?\n"
          "• Gõ /help để xem các lệnh, /huy để hủy thao tác đang làm.\n"
          "• Nút bấm hiện thành số: gõ 1, 2, 3… để chọn.\n"
+         "• /thu để thử vai cán bộ xã (làm báo cáo), /thu giamsat để thử vai giám sát tỉnh.\n"
          "• /sdt SỐ gửi số điện thoại, /vitri VĨ_ĐỘ,KINH_ĐỘ gửi vị trí, /anh ĐƯỜNG_DẪN gửi ảnh.\n"
          "• Ctrl+D (hoặc /thoat) để thoát.")
 LOADING = "Đang nạp dữ liệu mẫu…"
@@ -114,6 +116,10 @@ async def chat(core: BotCore, stdin: TextIO, stdout: TextIO, user: UserRef = CON
             print(GOODBYE, file=stdout, flush=True)
             break
         seq += 1
+        demo = re.match(r"^/thu(?:\s+(.*))?$", line.strip(), re.I)
+        if demo:
+            print(setup_demo(core.services, user, demo.group(1) or ""), file=stdout, flush=True)
+            continue
         queued = await core.handle(parse_line(line, buttons, f"console-{session}-{seq}", user))
         new_buttons: list[Button] = []
         for item in queued:

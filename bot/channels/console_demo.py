@@ -1,0 +1,77 @@
+"""``/thu`` in the console chat: a demo officer (or supervisor) and an open demo period.
+
+A newcomer trying the bot in a terminal has no officer list and no reporting period, so
+reports, /tonghop and /thongbao would all say "register first". ``/thu`` makes the console
+user an officer of a sample commune (``/thu giamsat``: a supervisor of its province) and opens
+a demo period for that one commune. It refuses on a database that has real officers, so it
+can never put a demo period in front of real communes.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from handlers.context import Services
+from handlers.types import UserRef
+from store.db import transaction
+from store.forms import latest_form
+from store.models import AuditLog, Officer, OfficerProvince, Period, User
+from store.periods import create_period
+from store.units import find_communes, resolve_province
+
+DEMO_POSITION = "Tài khoản thử (console)"
+DEMO_PERIOD_LABEL = "Kỳ báo cáo thử (console)"
+DEMO_PROVINCE = "Lai Châu"  # the sample directives' province
+DEMO_COMMUNE = "Tân Phong"  # a ward of the former Lai Châu city
+DEMO_FORM = "thi-dua-6-thang"
+
+USAGE = "Gõ /thu để thử vai cán bộ xã, /thu giamsat để thử vai giám sát tỉnh."
+
+
+def setup_demo(services: Services, ref: UserRef, arg: str) -> str:
+    """Make the console user a demo officer or supervisor; return the Vietnamese answer."""
+    role = {"": "officer", "canbo": "officer", "giamsat": "supervisor"}.get(arg.strip().lower())
+    if role is None:
+        return USAGE
+    now = services.clock.now()
+    with transaction(services.session_factory) as session:
+        real = session.scalar(select(func.count()).select_from(Officer).where(Officer.position != DEMO_POSITION))
+        if real:
+            return "Cơ sở dữ liệu này đã có danh sách cán bộ thật, nên không tạo tài khoản thử."
+        province = resolve_province(session, DEMO_PROVINCE)
+        matches = [m for m in find_communes(session, DEMO_COMMUNE, province_code=province, limit=5)
+                   if m.province_code == province]
+        form = latest_form(session, DEMO_FORM)
+        if province is None or not matches or form is None:
+            return "Chưa có dữ liệu mẫu (đơn vị hành chính hoặc mẫu báo cáo) để tạo tài khoản thử."
+        commune = matches[0]
+        user = session.scalar(select(User).where(User.channel == ref.channel, User.external_id == ref.external_id))
+        if user is None:
+            user = User(channel=ref.channel, external_id=ref.external_id, chat_id=ref.chat_id,
+                        display_name=ref.display_name, reachable=True, created_at=now, last_seen_at=now)
+            session.add(user)
+        officer = session.get(Officer, user.officer_id) if user.officer_id else None
+        if officer is None:
+            officer = Officer(full_name=ref.display_name or "Cán bộ thử", role=role, position=DEMO_POSITION,
+                              active=True, created_at=now)
+            session.add(officer)
+        officer.role, officer.active = role, True
+        officer.commune_code = commune.code if role == "officer" else None
+        officer.provinces.clear()
+        session.flush()
+        if role == "supervisor":
+            officer.provinces.append(OfficerProvince(province_code=province))
+        user.officer_id = officer.id
+        if session.scalar(select(Period.id).where(Period.label == DEMO_PERIOD_LABEL)) is None:
+            create_period(session, form=form, label=DEMO_PERIOD_LABEL, open_at=now - timedelta(days=1),
+                          due_at=now + timedelta(days=7), close_at=now + timedelta(days=14), now=now,
+                          commune_codes=[commune.code], created_by=officer.id)
+        session.add(AuditLog(at=now, user_id=user.id, officer_id=officer.id, action="demo.setup",
+                             target=f"officer:{officer.id}", outcome="done", detail={"role": role}))
+    if role == "officer":
+        return (f"Anh/chị đang thử vai cán bộ {commune.label}. Đã mở “{DEMO_PERIOD_LABEL}”, hạn nộp sau 7 ngày.\n"
+                "Gõ /baocao để làm báo cáo, /hanbaocao để xem hạn, /toi để xem hồ sơ.")
+    return (f"Anh/chị đang thử vai giám sát tỉnh {DEMO_PROVINCE}.\n"
+            "Gõ /tonghop để xem tổng hợp, /xuat để xuất Excel, /thongbao để gửi thông báo.")
