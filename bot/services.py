@@ -24,16 +24,9 @@ STARTUP_STEPS: list[str] = [
 ]
 
 
-def _resolve(spec: str) -> Optional[StartupStep]:
+def _resolve(spec: str) -> StartupStep:
     module_name, func_name = spec.split(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        log.debug("start-up step %s not available yet", spec)
-        return None
-    return getattr(module, func_name)
+    return getattr(importlib.import_module(module_name), func_name)
 
 
 def _default_clock(settings: Settings) -> Clock:
@@ -56,7 +49,5 @@ def build_services(settings: Settings, clock: Optional[Clock] = None, *, startup
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if startup:
         for spec in STARTUP_STEPS:
-            step = _resolve(spec)
-            if step is not None:
-                step(services)
+            _resolve(spec)(services)
     return services

@@ -7,7 +7,6 @@ the console user by the background work (reminders, notices, broadcasts) are pri
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import re
 import sys
@@ -22,6 +21,7 @@ from bot.settings import Settings
 from handlers.app import build_router
 from handlers.core import BotCore
 from handlers.types import Button, Contact, FileRef, Incoming, Location, Reply, UserRef
+from reminders.runtime import run_background
 from reminders.transport import SendResult
 
 log = logging.getLogger(__name__)
@@ -158,23 +158,15 @@ async def run_console(settings: Settings, stdin: Optional[TextIO] = None, stdout
         print(f"\n{GOODBYE}", file=stdout, flush=True)
     finally:
         stop.set()
-        if background is not None:
-            try:
-                await asyncio.wait_for(background, timeout=10)
-            except (asyncio.TimeoutError, asyncio.CancelledError):
-                background.cancel()
-            except Exception:
-                log.exception("background work ended with an error")
+        try:
+            await asyncio.wait_for(background, timeout=10)
+        except (asyncio.TimeoutError, asyncio.CancelledError):
+            background.cancel()
+        except Exception:
+            log.exception("background work ended with an error")
     return 0
 
 
-def _start_background(services: Any, transport: ConsoleTransport, stop: asyncio.Event) -> Optional["asyncio.Task[None]"]:
-    """The outbox sender and reminder sweep (reminders.runtime), when that module is present."""
-    try:
-        runtime = importlib.import_module("reminders.runtime")
-    except ModuleNotFoundError as exc:
-        if exc.name != "reminders.runtime":
-            raise
-        log.warning("reminders.runtime not available: no reminders in the console")
-        return None
-    return asyncio.create_task(runtime.run_background(services, {"console": transport}, stop), name="background")
+def _start_background(services: Any, transport: ConsoleTransport, stop: asyncio.Event) -> "asyncio.Task[None]":
+    """The outbox sender and reminder sweep, printing what they send to the console user."""
+    return asyncio.create_task(run_background(services, {"console": transport}, stop), name="background")

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 from typing import Any, AsyncIterator, Optional
 
@@ -37,6 +36,7 @@ from handlers.context import Services
 from handlers.core import BotCore, QueuedReply
 from handlers.router import CANCEL_COMMAND
 from handlers.types import Reply
+from reminders.runtime import run_background
 from store.db import transaction
 from store.models import OutboxMessage
 
@@ -165,17 +165,10 @@ class TelegramChannel:
         await self._stop_background_task()
 
     def _start_background(self) -> None:
-        try:
-            runtime = importlib.import_module("reminders.runtime")
-        except ModuleNotFoundError as exc:
-            if exc.name != "reminders.runtime":
-                raise
-            log.warning("reminders.runtime not available: no outbox sender or reminder sweep")
-            return
         self._stop_background = asyncio.Event()
         transports: dict[str, Any] = {"telegram": self.transport}
         self._background = asyncio.create_task(
-            runtime.run_background(self.services, transports, self._stop_background), name="background")
+            run_background(self.services, transports, self._stop_background), name="background")
         self._background.add_done_callback(_log_task_end)
 
     async def _stop_background_task(self) -> None:
