@@ -18,9 +18,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import timedelta
 from typing import Any, AsyncIterator, Optional
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from telegram import BotCommand, Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
@@ -139,6 +140,8 @@ class TelegramChannel:
                 break
             for outbox_id, chat_id, payload in rows:
                 after_id = outbox_id
+                if not self._lease_leftover(outbox_id):
+                    continue  # an outbox worker (python -m bot outbox) is sending it
                 try:
                     reply = Reply.from_payload(payload)
                 except (TypeError, ValueError) as exc:
@@ -149,6 +152,22 @@ class TelegramChannel:
         if sent:
             log.info("sent %d reply(ies) left queued by the previous run", sent)
         return sent
+
+    def _lease_leftover(self, outbox_id: int) -> bool:
+        """Take a leftover reply for this process: push its not_before past a lease, atomically.
+
+        The row stays 'queued' (so core.mark_sent applies) but the outbox sender only takes
+        rows whose not_before has passed, so a sender-only worker cannot send it meanwhile.
+        """
+        now = self.services.clock.now()
+        lease = timedelta(seconds=self.services.settings.outbox_lease_seconds)
+        with transaction(self.services.session_factory) as session:
+            result = session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == outbox_id, OutboxMessage.state == "queued",
+                       OutboxMessage.not_before <= now)
+                .values(not_before=now + lease).execution_options(synchronize_session=False))
+            return result.rowcount == 1
 
     # -- lifecycle -----------------------------------------------------------
     async def _post_init(self, app: Application) -> None:
