@@ -17,6 +17,7 @@ from handlers.types import Incoming, Reply, UserRef
 from store.clock import FakeClock
 from store.ingest import load_samples
 from store.models import AuditLog
+from tests.handlers.corpus import sample_core
 from store.search import ensure_index
 
 USER = UserRef("test", "42", "42", "Cán bộ")
@@ -24,12 +25,7 @@ USER = UserRef("test", "42", "42", "Cán bộ")
 
 @pytest.fixture(scope="module")
 def core(tmp_path_factory: pytest.TempPathFactory) -> BotCore:
-    tmp: Path = tmp_path_factory.mktemp("ask")
-    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp / 'db.sqlite3'}", data_dir=tmp / "data")
-    services = build_services(settings, FakeClock(), startup=False)
-    load_samples(services)
-    ensure_index(services)
-    return BotCore(services, build_router())
+    return sample_core(tmp_path_factory, "ask")
 
 
 _n = 0
