@@ -26,4 +26,4 @@ async def run_background(services: Services, transports: dict[str, Transport], s
     try:
         await sender.run(stop)
     finally:
-        stop_scheduler(scheduler)
+        await stop_scheduler(scheduler)

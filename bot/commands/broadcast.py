@@ -186,7 +186,7 @@ async def run_outbox_worker(settings: Settings, *, until_empty: bool = False, sw
     finally:
         stop.set()
         await task
-        stop_scheduler(scheduler)
+        await stop_scheduler(scheduler)
         await bot.shutdown()
     s = sender.stats
     print(f"outbox worker: sent {s.sent}, blocked {s.blocked}, failed {s.failed}, retried {s.retried}, "
