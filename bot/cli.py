@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from typing import Callable, Optional
 
+from bot.logsetup import configure_logging
 from bot.settings import Settings
 
 # Feature CLI modules add their sub-commands here: fn(subparsers) -> None. Each sub-command
@@ -17,6 +17,7 @@ SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Emulation-campaign bot for commune officers")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show log lines (libraries included)")
     sub = parser.add_subparsers(dest="command")
     serve = sub.add_parser("serve", help="serve Telegram (BOT_TOKEN set) or the console chat")
     serve.add_argument("--console", action="store_true", help="console chat even when BOT_TOKEN is set")
@@ -46,10 +47,12 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     settings = Settings()
-    if args.command is None:
-        args = parser.parse_args(["serve", *(argv or [])])
+    if args.command is None:  # only main options were given: serve with them
+        args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), "serve"])
+    verbose = bool(args.verbose)
     level = settings.log_level.upper()
-    if _is_console(args, settings) and "log_level" not in settings.model_fields_set:
-        level = "WARNING"  # a newcomer's terminal: keep start-up chatter out of the conversation
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    quiet_by_default = args.command != "serve" or _is_console(args, settings)
+    if quiet_by_default and "log_level" not in settings.model_fields_set and not verbose:
+        level = "WARNING"  # a terminal: keep start-up chatter out of the conversation and the output
+    configure_logging("DEBUG" if verbose else level, settings.secrets(), verbose=verbose)
     return int(args.func(args, settings) or 0)

@@ -9,6 +9,8 @@ from typing import Optional
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.logsetup import database_password
+
 REPO_SAMPLE_DIR = Path(__file__).resolve().parent.parent / "store" / "sample"
 
 
@@ -41,6 +43,10 @@ class Settings(BaseSettings):
     reminder_overdue_limit: int = 5  # at most this many overdue reminders per period
     quiet_hours: str = "21:00-07:00"  # nothing is sent then; what falls due waits for the morning
     digest_time: str = "08:00"  # supervisors' daily overdue digest
+
+    def secrets(self) -> list[Optional[str]]:
+        """Values that must never reach a log line or an output: tokens, passwords."""
+        return [self.bot_token, database_password(self.database_url)]
 
     @property
     def files_dir(self) -> Path:

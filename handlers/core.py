@@ -46,6 +46,11 @@ class BotCore:
     async def handle(self, msg: Incoming) -> list[QueuedReply]:
         """Handle one event; return the replies to send now (already in the outbox)."""
         key = msg.update_key or f"local-{uuid.uuid4().hex}"
+        if not msg.user.private:
+            # Channels answer groups themselves (one notice, then leave); the core never
+            # records a group as anyone's chat nor queues anything for it.
+            log.info("update %s from a group chat ignored by the core", key)
+            return []
         try:
             with transaction(self.services.session_factory) as session:
                 if self._seen(session, msg.user.channel, key):
@@ -67,6 +72,19 @@ class BotCore:
                     return []
                 user = self._upsert_user(session, msg)
                 return self._finish(session, user, key, messages.text(messages.ERROR))
+
+    def first_group_notice(self, channel: str, chat_id: str) -> bool:
+        """True the first time a group chat is seen: the channel then says once that the bot
+        works in private chats only (and leaves where the platform allows)."""
+        key = f"group-notice:{chat_id}"
+        try:
+            with transaction(self.services.session_factory) as session:
+                if self._seen(session, channel, key):
+                    return False
+                session.add(ProcessedUpdate(channel=channel, update_key=key, processed_at=self.services.clock.now()))
+        except IntegrityError:
+            return False  # another worker said it
+        return True
 
     def mark_sent(self, outbox_id: int) -> None:
         """The channel delivered a reply."""

@@ -13,6 +13,8 @@ CONTACT_OUTSIDE_DIALOG = "Bot chưa cần số điện thoại lúc này. Gõ /s
 NOT_ALLOWED = "Anh/chị không có quyền thực hiện việc này."
 NOT_REGISTERED = "Chức năng này dành cho cán bộ đã đăng ký. Gõ /start để đăng ký."
 CANCELLED = "Đã hủy. Gõ /help để xem các lệnh."
+GROUP_ONLY_PRIVATE = ("Bot chỉ làm việc trong chat riêng để giữ kín thông tin cán bộ. "
+                      "Anh/chị vui lòng nhắn riêng cho bot.")
 NOTHING_TO_CANCEL = "Không có thao tác nào đang làm dở."
 
 

@@ -18,6 +18,9 @@ class UserRef:
     chat_id: str
     display_name: str = ""
     username: Optional[str] = None
+    # False for a group chat: the bot serves private chats only, and a group's id must never
+    # become the chat that private replies (phone numbers, approvals, reminders) go to.
+    private: bool = True
 
 
 @dataclass(frozen=True)

@@ -140,12 +140,6 @@ def _isatty(stream: Any) -> bool:
 async def run_console(settings: Settings, stdin: Optional[TextIO] = None, stdout: Optional[TextIO] = None) -> int:
     """Serve the console chat until end of input, with the background work alongside."""
     stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
-    if "log_level" not in settings.model_fields_set:
-        # A newcomer's terminal: keep start-up chatter out of the conversation.
-        root = logging.getLogger()
-        root.setLevel(logging.WARNING)
-        for handler in root.handlers:
-            handler.setLevel(logging.WARNING)
     print(LOADING, file=stdout, flush=True)
     services = build_services(settings)
     services.extras["fetch_file"] = local_fetcher(Path.cwd())

@@ -23,11 +23,12 @@ from typing import Any, AsyncIterator, Optional
 
 from sqlalchemy import select, update
 from telegram import BotCommand, Update
+from telegram.constants import ChatType
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.channels.files import telegram_fetcher
-from bot.channels.telegram_convert import COMMAND_RE, to_incoming
+from bot.channels.telegram_convert import COMMAND_RE, GONE_STATUSES, to_incoming
 from bot.channels.telegram_send import TelegramTransport
 from bot.services import build_services
 from bot.settings import Settings
@@ -93,12 +94,29 @@ class TelegramChannel:
             if chat is not None and chat.type == "private":
                 await context.bot.send_message(chat.id, EDITED_MESSAGE)
             return
+        chat = update.effective_chat
+        if chat is not None and chat.type != ChatType.PRIVATE:
+            await self._leave_group(update, chat.id)
+            return
         incoming = to_incoming(update, context.bot.username)
         if incoming is None:
             log.debug("update %s not for the core; ignored", update.update_id)
             return
         queued = await self.core.handle(incoming)
         await self.deliver(incoming.user.chat_id, queued)
+
+    async def _leave_group(self, update: Update, chat_id: int) -> None:
+        """Private chats only: in a group, say so once and leave; nothing reaches the core."""
+        member = update.my_chat_member
+        if member is not None and member.new_chat_member.status in GONE_STATUSES:
+            return  # the bot was removed: nothing to say
+        bot = self.app.bot
+        try:
+            if self.core.first_group_notice("telegram", str(chat_id)):
+                await bot.send_message(chat_id, messages.GROUP_ONLY_PRIVATE)
+            await bot.leave_chat(chat_id)
+        except Exception as exc:  # the group may already be gone; serving goes on
+            log.info("could not leave group %s: %s", chat_id, exc)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Logs any error of the PTB layer and tells the user politely; polling goes on."""

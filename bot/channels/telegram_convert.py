@@ -22,8 +22,9 @@ def user_ref(update: Update) -> Optional[UserRef]:
     if user is None or user.is_bot:
         return None
     chat_id = chat.id if chat is not None else user.id
+    private = chat is None or chat.type == ChatType.PRIVATE
     return UserRef(channel="telegram", external_id=str(user.id), chat_id=str(chat_id),
-                   display_name=user.full_name or "", username=user.username)
+                   display_name=user.full_name or "", username=user.username, private=private)
 
 
 def parse_command(text: str, bot_username: Optional[str]) -> Optional[tuple[str, str]]:

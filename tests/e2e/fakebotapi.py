@@ -183,6 +183,24 @@ class FakeBotAPI:
         text = f"/{command}" + (f"@{botname}" if botname else "") + (f" {args}" if args else "")
         return self.push_message(user, text)
 
+    def push_group_message(self, user: UserLike, group_id: int, text: str) -> int:
+        """A message typed in a group chat (``group_id`` negative, as Telegram's are)."""
+        u = _user(user)
+        msg = self._message(u, text=text)
+        msg["chat"] = {"id": group_id, "type": "group", "title": "Nhóm cán bộ xã"}
+        if text.startswith("/"):
+            msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        return self.push_update({"message": msg})
+
+    def push_added_to_group(self, user: UserLike, group_id: int) -> int:
+        """``user`` adds the bot to a group."""
+        u = _user(user)
+        return self.push_update({"my_chat_member": {
+            "chat": {"id": group_id, "type": "group", "title": "Nhóm cán bộ xã"}, "from": u.to_json(),
+            "date": int(time.time()),
+            "old_chat_member": {"user": self._bot_json(), "status": "left"},
+            "new_chat_member": {"user": self._bot_json(), "status": "member"}}})
+
     def push_edited_message(self, user: UserLike, text: str) -> int:
         u = _user(user)
         msg = self._message(u, text=text)
@@ -418,7 +436,7 @@ class FakeBotAPI:
             bot = {**self._bot_json(), "can_join_groups": True, "can_read_all_group_messages": False,
                    "supports_inline_queries": False}
             return 200, self._ok(bot), bot
-        if method in ("deleteWebhook", "close", "logOut", "sendChatAction", "answerCallbackQuery",
+        if method in ("deleteWebhook", "close", "logOut", "leaveChat", "sendChatAction", "answerCallbackQuery",
                       "setMyDescription", "setMyShortDescription", "deleteMyCommands", "setChatMenuButton"):
             return 200, self._ok(True), True
         if method == "getWebhookInfo":
