@@ -8,7 +8,7 @@ import sys
 from typing import Callable, Optional
 
 from bot.logsetup import configure_logging
-from bot.settings import Settings
+from core.settings import Settings
 
 # Feature CLI modules add their sub-commands here: fn(subparsers) -> None. Each sub-command
 # sets ``func`` to a callable(args, settings) -> int.

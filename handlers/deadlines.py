@@ -6,13 +6,14 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from handlers import messages
-from handlers.context import Context
-from handlers.permissions import can, supervised_provinces
-from handlers.router import Router
-from handlers.types import Button, Reply
+from core import messages
+from core.context import Context
+from core.permissions import can, supervised_provinces
+from core.router import Router
+from core.types import Button, Reply
 from reminders.policy import policies_for
-from reminders.sweep import REPORT_BUTTON_TEXT, owing_communes, report_button
+from reminders.sweep import REPORT_BUTTON_TEXT, report_button
+from store.periods import owing_communes
 from store.clock import as_utc, local
 from store.models import Commune, Period, Report
 

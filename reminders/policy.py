@@ -22,7 +22,7 @@ from store.clock import VN_TZ, as_utc, local
 from store.models import ReminderPolicy
 
 if TYPE_CHECKING:
-    from bot.settings import Settings
+    from core.settings import Settings
 
 _DAY_AT = re.compile(r"^([+-]?\d{1,3})d@(\d{1,2}):(\d{2})$")
 _SPAN = re.compile(r"^([+-]?\d{1,5})([mhd])$")

@@ -19,15 +19,17 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from handlers.types import Button, Reply
+from core.types import Button, Reply
+from reminders.broadcasts import finish_completed
 from reminders.policy import Policy, QuietHours, Step, parse_hhmm, policies_for, quiet_hours
 from store.clock import as_utc, local
 from store.db import transaction
-from store.models import (Commune, Officer, OutboxMessage, Period, PeriodUnit, ReminderLog, Report, User)
+from store.models import Commune, Officer, OutboxMessage, Period, ReminderLog, User
+from store.periods import open_periods, owing_communes
 
 if TYPE_CHECKING:
-    from bot.settings import Settings
-    from handlers.context import Services
+    from core.settings import Settings
+    from core.context import Services
 
 log = logging.getLogger(__name__)
 
@@ -79,49 +81,6 @@ class SweepResult:
 
 
 # -- who owes what -------------------------------------------------------------
-def open_periods(session: Session, now: datetime) -> list[Period]:
-    return list(session.scalars(select(Period).where(Period.open_at <= now, Period.close_at > now)
-                                .order_by(Period.due_at, Period.id)))
-
-
-def required_communes(session: Session, periods: list[Period]) -> dict[int, set[int]]:
-    """Communes that must report, per period: its units, else its province (as store.periods.communes_owing,
-    in a few bulk queries for all periods at once)."""
-    ids = [p.id for p in periods]
-    out: dict[int, set[int]] = {pid: set() for pid in ids}
-    if not ids:
-        return out
-    for pid, code in session.execute(select(PeriodUnit.period_id, PeriodUnit.commune_code)
-                                     .where(PeriodUnit.period_id.in_(ids))):
-        out[pid].add(code)
-    by_province: Optional[dict[int, set[int]]] = None
-    for p in periods:
-        if out[p.id]:
-            continue
-        if by_province is None:
-            by_province = defaultdict(set)
-            for code, prov in session.execute(select(Commune.code, Commune.province_code)):
-                by_province[prov].add(code)
-        if p.province_code is not None:
-            out[p.id] = set(by_province.get(p.province_code, ()))
-    return out
-
-
-def submitted_communes(session: Session, period_ids: list[int]) -> dict[int, set[int]]:
-    out: dict[int, set[int]] = {pid: set() for pid in period_ids}
-    if period_ids:
-        for pid, code in session.execute(select(Report.period_id, Report.commune_code)
-                                         .where(Report.period_id.in_(period_ids))):
-            out[pid].add(code)
-    return out
-
-
-def owing_communes(session: Session, periods: list[Period]) -> dict[int, set[int]]:
-    required = required_communes(session, periods)
-    done = submitted_communes(session, [p.id for p in periods])
-    return {pid: codes - done[pid] for pid, codes in required.items()}
-
-
 def officer_recipients(session: Session) -> dict[int, list[Recipient]]:
     """Active commune officers with a reachable chat, by commune (one chat per officer)."""
     rows = session.execute(
@@ -342,11 +301,6 @@ def run_sweep(services: "Services", now: Optional[datetime] = None) -> SweepResu
             result.skipped += 1
             result.reasons[p.reason] = result.reasons.get(p.reason, 0) + 1
     result.digests = len(digests)
-    try:
-        from reminders.broadcasts import finish_completed
-
-        with transaction(services.session_factory) as session:
-            finish_completed(session, now)
-    except ImportError:
-        pass
+    with transaction(services.session_factory) as session:
+        finish_completed(session, now)
     return result

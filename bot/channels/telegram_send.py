@@ -12,8 +12,8 @@ from telegram import (Bot, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardB
                       ReplyKeyboardRemove)
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from handlers.text import TELEGRAM_LIMIT, split_message
-from handlers.types import Attachment, Reply
+from core.text import TELEGRAM_LIMIT, split_message
+from core.types import Attachment, Reply
 from reminders.transport import SendResult
 
 log = logging.getLogger(__name__)

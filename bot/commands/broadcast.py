@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from bot.cli import SUBCOMMANDS
-from bot.settings import Settings
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 

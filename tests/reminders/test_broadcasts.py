@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.services import build_services
-from bot.settings import Settings
-from handlers.context import Services
+from core.settings import Settings
+from core.context import Services
 from reminders.broadcasts import AudienceError, create_broadcast, finish_completed, progress, resolve_audience
 from reminders.outbox import OutboxSender, Pacer
 from reminders.policy import QuietHours

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.services import build_services
-from bot.settings import Settings
+from core.settings import Settings
 from reminders.policy import PolicyError, QuietHours, Step, default_policy, make_policy, policies_for, set_policy
 from store.clock import local
 from store.db import transaction

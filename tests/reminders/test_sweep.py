@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.services import build_services
-from bot.settings import Settings
-from handlers.context import Services
+from core.settings import Settings
+from core.context import Services
 from reminders.outbox import OutboxSender, Pacer
 from reminders.sweep import plan_schedule, run_sweep
 from store.clock import local

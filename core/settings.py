@@ -9,7 +9,7 @@ from typing import Optional
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.logsetup import database_password
+from store.db import database_password
 
 REPO_SAMPLE_DIR = Path(__file__).resolve().parent.parent / "store" / "sample"
 
