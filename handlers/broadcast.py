@@ -18,9 +18,9 @@ from core.context import Context
 from core.permissions import can, supervised_provinces
 from core.router import Router
 from core.types import Button, Reply
-from reminders.broadcasts import (ROLE_LABELS, AudienceError, create_broadcast, progress, progress_line,
+from core.broadcasts import (ROLE_LABELS, AudienceError, create_broadcast, progress, progress_line,
                                   resolve_audience, running_broadcasts)
-from reminders.policy import quiet_hours
+from core.reminder_policy import quiet_hours
 from store.clock import local
 from store.models import Period, Province
 

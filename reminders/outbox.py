@@ -25,7 +25,7 @@ from sqlalchemy import and_, case, or_, select, update
 
 from core.context import Services
 from core.types import Reply
-from reminders.broadcasts import finish_completed
+from core.broadcasts import finish_completed
 from reminders.transport import SendResult, Transport
 from store.db import transaction
 from store.models import OutboxMessage, User

@@ -19,9 +19,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from core.types import Button, Reply
-from reminders.broadcasts import finish_completed
-from reminders.policy import Policy, QuietHours, Step, parse_hhmm, policies_for, quiet_hours
+from core.callbacks import report_button
+from core.types import Reply
+from core.broadcasts import finish_completed
+from core.reminder_policy import Policy, QuietHours, Step, parse_hhmm, policies_for, quiet_hours
 from store.clock import as_utc, local
 from store.db import transaction
 from store.models import Commune, Officer, OutboxMessage, Period, ReminderLog, User
@@ -33,13 +34,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-REPORT_BUTTON_TEXT = "Làm báo cáo ngay"
 MAX_DIGEST_NAMES = 40  # per period, so the digest fits one phone-sized message
-
-
-def report_button(period_id: int) -> Button:
-    """Opens the /baocao dialog for that period ("rp:o:<id>", handlers/report.py's open_period)."""
-    return Button(REPORT_BUTTON_TEXT, f"rp:o:{period_id}")
 
 
 @dataclass(frozen=True)
