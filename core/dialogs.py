@@ -27,6 +27,7 @@ from typing import Any, Awaitable, Callable, ClassVar, Generic, Optional, TypeVa
 
 from core import messages
 from core.context import Context
+from core.permissions import Refused, scope
 from core.types import Reply
 from store.vntext import fold
 
@@ -84,6 +85,7 @@ class Dialog(Generic[D]):
     steps: dict[str, Step[D]]
     on_cancel: Optional[Callable[[Context, Optional[D]], Awaitable[list[Reply]]]] = None
     stale_text: str = messages.STALE_BUTTON
+    action: Optional[str] = None  # checked before every step (a role taken away mid-dialog ends it)
     _ask: Optional[Handler] = field(default=None, repr=False)
 
     # -- state --------------------------------------------------------------------------
@@ -113,6 +115,9 @@ class Dialog(Generic[D]):
             log.info("dialog %s: state does not fit; ending it", self.name)
             self.end(ctx)
             return messages.text(self.stale_text)
+        if self.action is not None and not scope(ctx.officer).may(self.action):
+            self.end(ctx)
+            raise Refused(self.action, f"dialog:{self.name}")
         step = self.steps[data.step]
         try:
             return await step.handle(ctx, data)
