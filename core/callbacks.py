@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any, ClassVar, get_type_hints
+from typing import Any, ClassVar, Optional, Union, get_args, get_origin, get_type_hints
 
 from core.types import MAX_BUTTON_DATA, Button
 
@@ -41,17 +41,27 @@ class Forged(Exception):
     """Raised by a handler for parsed data that names something its button never offered
     (an option index past the end, a question that is not asked): audited once by the router."""
 
+    audit = "button.forged"
+
+
+class Stale(Forged):
+    """Raised for data that was valid once (a page or a document that no longer exists)."""
+
+    audit = "button.stale"
+
 
 class CallbackData:
     """Base of typed button data; subclasses are frozen dataclasses with int, bool or str fields."""
 
     prefix: ClassVar[str]
     action: ClassVar[str]
+    bad_data_audit: ClassVar[str] = "button.forged"  # how unparsable data with this prefix is audited
     _registry: ClassVar[dict[tuple[str, str], type["CallbackData"]]] = {}
 
-    def __init_subclass__(cls, *, prefix: str, action: str, **kw: Any) -> None:
+    def __init_subclass__(cls, *, prefix: str, action: str = "", **kw: Any) -> None:
+        """``action=""``: data is ``prefix:values`` (buttons that predate actions, e.g. ``doc:5``)."""
         super().__init_subclass__(**kw)
-        if SEP in prefix or SEP in action or not prefix or not action:
+        if SEP in prefix or SEP in action or not prefix:
             raise ValueError(f"bad callback prefix/action {prefix!r}/{action!r}")
         key = (prefix, action)
         if key in CallbackData._registry:
@@ -60,9 +70,12 @@ class CallbackData:
         CallbackData._registry[key] = cls
 
     def pack(self) -> str:
-        parts = [self.prefix, self.action]
-        for f in dataclasses.fields(self):  # type: ignore[arg-type]
-            parts.append(_pack_value(getattr(self, f.name)))
+        """``prefix[:action]:values``; trailing ``None`` values (optional ones) are omitted."""
+        parts = [self.prefix] + ([self.action] if self.action else [])
+        values = [getattr(self, f.name) for f in dataclasses.fields(self)]  # type: ignore[arg-type]
+        while values and values[-1] is None:
+            values.pop()
+        parts += [_pack_value(value) for value in values]
         data = SEP.join(parts)
         if len(data.encode()) > MAX_BUTTON_DATA:
             raise ValueError(f"button data over {MAX_BUTTON_DATA} bytes: {data!r}")
@@ -75,8 +88,9 @@ class CallbackData:
     def unpack(cls, values: list[str]) -> "CallbackData":
         hints = get_type_hints(cls)
         fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-        if len(values) != len(fields):
-            raise BadCallback(f"{cls.__name__} takes {len(fields)} values, got {len(values)}")
+        required = sum(1 for f in fields if f.default is dataclasses.MISSING)
+        if not required <= len(values) <= len(fields):
+            raise BadCallback(f"{cls.__name__} takes {required}-{len(fields)} values, got {len(values)}")
         return cls(**{f.name: _parse_value(hints[f.name], v) for f, v in zip(fields, values)})
 
 
@@ -94,6 +108,8 @@ def _pack_value(value: Any) -> str:
 
 
 def _parse_value(kind: Any, raw: str) -> Any:
+    if get_origin(kind) is Union:  # Optional[int]: present values parse as the inner type
+        kind = next(k for k in get_args(kind) if k is not type(None))
     if kind is bool:
         if raw not in ("0", "1"):
             raise BadCallback(f"not a flag: {raw!r}")
@@ -107,8 +123,10 @@ def _parse_value(kind: Any, raw: str) -> Any:
     return raw
 
 
-def declared_prefixes() -> set[str]:
-    return {prefix for prefix, _ in CallbackData._registry}
+def bad_data_audit(prefix: str) -> str:
+    """The audit action for data that does not parse: unknown prefixes are "button.unknown"."""
+    kinds = {cls.bad_data_audit for (p, _), cls in CallbackData._registry.items() if p == prefix}
+    return kinds.pop() if len(kinds) == 1 else ("button.forged" if kinds else "button.unknown")
 
 
 def parse(data: str) -> CallbackData:
@@ -116,10 +134,13 @@ def parse(data: str) -> CallbackData:
     if not data or len(data.encode()) > MAX_BUTTON_DATA:
         raise BadCallback("empty or too long")
     parts = data.split(SEP)
-    cls = CallbackData._registry.get((parts[0], parts[1])) if len(parts) >= 2 else None
+    cls = CallbackData._registry.get((parts[0], parts[1])) if len(parts) >= 2 and parts[1] else None
+    if cls is not None:
+        return cls.unpack(parts[2:])
+    cls = CallbackData._registry.get((parts[0], ""))
     if cls is None:
         raise BadCallback(f"no button {':'.join(parts[:2])!r}")
-    return cls.unpack(parts[2:])
+    return cls.unpack(parts[1:])
 
 
 # -- buttons shared across features ---------------------------------------------------------
@@ -135,3 +156,30 @@ class OpenPeriod(CallbackData, prefix="rp", action="o"):
 
 def report_button(period_id: int, text: str = REPORT_BUTTON_TEXT) -> Button:
     return OpenPeriod(period_id).button(text)
+
+
+# Directive browsing (handlers/documents.py) — also offered by Q&A answers and /tim results.
+@dataclasses.dataclass(frozen=True)
+class DocumentList(CallbackData, prefix="vb"):
+    page: int
+    bad_data_audit: ClassVar[str] = "button.stale"  # lists live long in a chat: old, not forged
+
+
+@dataclasses.dataclass(frozen=True)
+class OpenDocument(CallbackData, prefix="doc"):
+    document: int
+    page: Optional[int] = None  # None: the first page, and a shorter link
+    bad_data_audit: ClassVar[str] = "button.stale"
+
+
+@dataclasses.dataclass(frozen=True)
+class OpenSection(CallbackData, prefix="sec"):
+    section: int
+    page: Optional[int] = None
+    bad_data_audit: ClassVar[str] = "button.stale"
+
+
+@dataclasses.dataclass(frozen=True)
+class CampaignList(CallbackData, prefix="pt"):
+    page: int
+    bad_data_audit: ClassVar[str] = "button.stale"

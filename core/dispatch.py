@@ -158,7 +158,7 @@ class BotCore:
             ctx.audit(refused.action, refused.target[:200], "refused", **refused.detail)
             return messages.text(refused.text or refusal_text(ctx))
         except callbacks.Forged as exc:
-            ctx.audit("button.forged", (ctx.msg.button or "")[:200], "refused", reason=str(exc)[:200])
+            ctx.audit(exc.audit, (ctx.msg.button or "")[:200], "refused", reason=str(exc)[:200])
             return messages.text(messages.STALE_BUTTON)
 
     async def _route(self, ctx: Context) -> list[Reply]:
@@ -199,8 +199,7 @@ class BotCore:
         try:
             parsed = callbacks.parse(data)
         except callbacks.BadCallback as exc:
-            kind = "button.forged" if prefix in callbacks.declared_prefixes() else "button.unknown"
-            ctx.audit(kind, data[:200], "refused", reason=str(exc)[:200])
+            ctx.audit(callbacks.bad_data_audit(prefix), data[:200], "refused", reason=str(exc)[:200])
             return messages.text(messages.STALE_BUTTON)
         route = self.router.callbacks.get(type(parsed))
         if route is None:

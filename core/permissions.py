@@ -99,6 +99,16 @@ def supervised_provinces(officer: Officer) -> set[int]:
     return {p.province_code for p in officer.provinces}
 
 
+def home_provinces(officer: Optional[Officer]) -> set[int]:
+    """Provinces to show first (documents, search): the officer's commune's, or those overseen."""
+    if officer is None:
+        return set()
+    codes = supervised_provinces(officer)
+    if officer.commune is not None:
+        codes.add(officer.commune.province_code)
+    return codes
+
+
 def can(officer: Optional[Officer], action: str, *, commune: Optional[Commune] = None,
         province_code: Optional[int] = None) -> bool:
     """True when ``officer`` may do ``action`` on ``commune`` (or ``province_code``)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
 
 import pytest
 
@@ -50,3 +51,17 @@ def test_the_64_byte_limit_and_duplicate_declarations() -> None:
         @dataclass(frozen=True)
         class _Again(CallbackData, prefix="zz", action="p"):
             item: int
+
+
+@dataclass(frozen=True)
+class _Page(CallbackData, prefix="zp"):
+    item: int
+    page: Optional[int] = None
+
+
+def test_no_action_and_optional_trailing_values() -> None:
+    assert _Page(5).pack() == "zp:5" and _Page(5, 2).pack() == "zp:5:2" and _Page(5, 0).pack() == "zp:5:0"
+    assert parse("zp:5") == _Page(5) and parse("zp:5:2") == _Page(5, 2)
+    for bad in ("zp", "zp:5:2:1", "zp:x", "zp::5", "zp:5:"):
+        with pytest.raises(BadCallback):
+            parse(bad)
