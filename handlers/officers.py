@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from core import messages
 from core.context import Context
-from core.permissions import refuse, require
+from core.permissions import Role, refuse, require, role_of, scope
 from handlers.register import SUSPENDED, begin, pending_request, request_notice
 from core.router import Router
 from core.types import Button, Reply
@@ -29,9 +29,8 @@ def profile_text(officer: Officer) -> str:
 
 def _scope(ctx: Context) -> list[int] | None:
     """Provinces a supervisor oversees; None for admins (everything)."""
-    if ctx.officer.role == "admin":
-        return None
-    return sorted(p.province_code for p in ctx.officer.provinces)
+    provinces = scope(ctx.officer).provinces
+    return None if provinces is None else sorted(provinces)
 
 
 def _commune_listing(ctx: Context, commune: Commune) -> list[Reply]:
@@ -75,7 +74,7 @@ def register(router: Router) -> None:
             return refused
         text = profile_text(ctx.officer)
         buttons = []
-        if ctx.officer.role == "officer":
+        if role_of(ctx.officer) is Role.OFFICER:
             if pending_request(ctx, ctx.user, "change_unit") is not None:
                 text += "\nYêu cầu chuyển đơn vị đang chờ duyệt."
             else:
@@ -95,7 +94,7 @@ def register(router: Router) -> None:
         return begin(ctx, kind="change_unit", lead="Chuyển đơn vị công tác (cần cán bộ phụ trách duyệt).")
 
     @router.command("canbo", "Cán bộ các xã và yêu cầu chờ duyệt (cán bộ tỉnh)", public=False,
-                    roles=("supervisor",))
+                    action="officer.list")
     async def officers(ctx: Context) -> list[Reply]:
         """Supervisors: pending requests, or the officers of one commune (/canbo TÊN_XÃ)."""
         refused = require(ctx, "officer.list", target="officers")
@@ -114,7 +113,7 @@ def register(router: Router) -> None:
             return [Reply(text="Anh/chị chọn xã/phường:",
                           buttons=[[Button(m.label, f"cb:c:{m.code}")] for m in matches])]
         cond = [RegistrationRequest.state == "pending"]
-        officer_cond = [Officer.role == "officer"]
+        officer_cond = [Officer.role == Role.OFFICER]
         if scope is not None:
             cond.append(RegistrationRequest.province_code.in_(scope))
             officer_cond.append(Officer.commune_code.in_(select(Commune.code).where(Commune.province_code.in_(scope))))
@@ -144,7 +143,7 @@ def register(router: Router) -> None:
         target = ctx.session.get(Officer, number)
         if target is None:
             return refuse(ctx, "officer.deactivate", f"officer:{number}", reason="unknown officer")
-        if target.role != "officer" and (ctx.officer is None or ctx.officer.role != "admin"):
+        if target.role != Role.OFFICER and not scope(ctx.officer).everywhere:
             return refuse(ctx, "officer.deactivate", f"officer:{target.id}", reason="not a commune officer")
         refused = require(ctx, "officer.deactivate", commune=target.commune, target=f"officer:{target.id}")
         if refused:
