@@ -23,7 +23,6 @@ from core.callbacks import report_button
 from core.types import Reply
 from core.broadcasts import finish_completed
 from core.reminder_policy import Policy, QuietHours, Step, parse_hhmm, policies_for, quiet_hours
-from core.permissions import Role
 from store.clock import as_utc, local
 from store.db import transaction
 from store.models import Commune, Officer, OutboxMessage, Period, ReminderLog, User
@@ -82,7 +81,7 @@ def officer_recipients(session: Session) -> dict[int, list[Recipient]]:
     rows = session.execute(
         select(Officer.id, Officer.commune_code, User.id, User.channel, User.chat_id)
         .join(User, User.officer_id == Officer.id)
-        .where(Officer.active.is_(True), Officer.role == Role.OFFICER, Officer.commune_code.is_not(None),
+        .where(Officer.active.is_(True), Officer.role == "officer", Officer.commune_code.is_not(None),
                User.reachable.is_(True))
         .order_by(Officer.id, User.last_seen_at.desc())
     )
@@ -236,7 +235,7 @@ def plan_digests(session: Session, now: datetime, settings: "Settings", periods:
         return []
     rows = session.execute(
         select(Officer, User.id, User.channel, User.chat_id).join(User, User.officer_id == Officer.id)
-        .where(Officer.active.is_(True), Officer.role == Role.SUPERVISOR, User.reachable.is_(True))
+        .where(Officer.active.is_(True), Officer.role == "supervisor", User.reachable.is_(True))
         .options(selectinload(Officer.provinces)).order_by(Officer.id, User.last_seen_at.desc())
     ).all()
     supervisors: dict[int, tuple[Officer, Recipient]] = {}
