@@ -7,15 +7,15 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from core import messages
+from core.callbacks import REPORT_BUTTON_TEXT, report_button
 from core.context import Context
 from core.permissions import Role, can, role_of, scope
+from core.reminder_policy import policies_for
 from core.router import Router
 from core.types import Button, Reply
-from core.reminder_policy import policies_for
-from core.callbacks import REPORT_BUTTON_TEXT, report_button
-from store.periods import owing_communes, periods_for_provinces
 from store.clock import as_utc, local
 from store.models import Commune, Period, Report
+from store.periods import owing_communes, periods_for_provinces
 
 MAX_PERIODS = 8
 NONE_YET = "Hiện {name} chưa có hạn báo cáo nào sắp tới. Bot sẽ nhắc khi đến kỳ."

@@ -7,20 +7,13 @@ and the exports look types up in.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from vn_text import fold as _fold
-
 from store import relevant as rel
+from store.vntext import fold  # noqa: F401 - typed choices are matched folded (re-exported)
 
 MAX_TEXT_ANSWER = 2000
-
-
-def fold(text: str) -> str:
-    """Lowercase, no diacritics, đ → d, single spaces (for matching typed choices)."""
-    return " ".join(str(_fold(unicodedata.normalize("NFC", text or ""))).lower().split())
 
 
 class AnswerError(ValueError):
