@@ -56,6 +56,7 @@ class CallbackData:
     prefix: ClassVar[str]
     action: ClassVar[str]
     bad_data_audit: ClassVar[str] = "button.forged"  # how unparsable data with this prefix is audited
+    bad_data_refused: ClassVar[bool] = False  # answer bad data with "không có quyền" rather than "nút đã cũ"
     _registry: ClassVar[dict[tuple[str, str], type["CallbackData"]]] = {}
 
     def __init_subclass__(cls, *, prefix: str, action: str = "", **kw: Any) -> None:
@@ -121,6 +122,10 @@ def _parse_value(kind: Any, raw: str) -> Any:
     if not _TOKEN.fullmatch(raw):
         raise BadCallback(f"not a token: {raw!r}")
     return raw
+
+
+def bad_data_refused(prefix: str) -> bool:
+    return any(cls.bad_data_refused for (p, _), cls in CallbackData._registry.items() if p == prefix)
 
 
 def bad_data_audit(prefix: str) -> str:

@@ -200,7 +200,8 @@ class BotCore:
             parsed = callbacks.parse(data)
         except callbacks.BadCallback as exc:
             ctx.audit(callbacks.bad_data_audit(prefix), data[:200], "refused", reason=str(exc)[:200])
-            return messages.text(messages.STALE_BUTTON)
+            refused = callbacks.bad_data_refused(prefix)
+            return messages.text(refusal_text(ctx) if refused else messages.STALE_BUTTON)
         route = self.router.callbacks.get(type(parsed))
         if route is None:
             ctx.audit("button.unknown", data[:200], "refused")

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from core import messages
 from core.broadcasts import (ROLE_LABELS, AudienceError, create_broadcast, progress, progress_line,
                              resolve_audience, running_broadcasts)
-from core.callbacks import CallbackData
+from core.callbacks import CallbackData, Stale
 from core.context import Context
 from core.dialogs import Dialog, DialogData, NotAnAnswer, Step
 from core.permissions import Refused, scope
@@ -206,8 +206,7 @@ async def on_button(ctx: Context, button: CallbackData) -> list[Reply]:
     steps = {NoAttachment: ("attach",), Audience: ("audience", "confirm", "communes", "role", "period"),
              ByRole: ("role",), NotReported: ("period",), SendNow: ("confirm",)}
     if data.step not in steps[type(button)]:
-        ctx.audit("button.stale", (ctx.msg.button or "")[:200], "refused")
-        return messages.text(messages.STALE_BUTTON)
+        raise Stale(f"button of another step than {data.step}")
     if isinstance(button, NoAttachment):
         return _ask_audience(ctx, data)
     if isinstance(button, Audience):
