@@ -17,6 +17,7 @@ import bm25s
 import numpy as np
 
 from store import vntext
+from store.search_units import HEADING, Unit, UnitStore  # noqa: F401  (Unit re-exported)
 
 MAX_UNIT = 420  # characters: a longer sentence is cut at "; " into clause groups
 MIN_CLAUSE = 140
@@ -57,13 +58,6 @@ class SectionInput:
     heading: str
     text: str
     ref: str = ""  # how the document numbers it: "II.1", "I.2.1, thứ hai"
-
-
-@dataclass(slots=True)
-class Unit:
-    doc_id: int
-    section_id: Optional[int]  # None: the document's title / fields
-    text: str
 
 
 def clean(text: str) -> str:
@@ -157,7 +151,7 @@ class PassageIndex:
         self.docs: dict[int, DocInfo] = {}
         self.section_labels: dict[int, str] = {}
         self.section_refs: dict[int, str] = {}
-        self.units: list[Unit] = []
+        self.units = UnitStore()
         self.unit_doc = np.zeros(0, dtype=np.int64)
         self.unit_secpos = np.zeros(0, dtype=np.int64)
         self.vocab: dict[str, int] = {}  # token → id (shared with both bm25s indexes)
@@ -182,13 +176,12 @@ class PassageIndex:
 
         unit_ids: list[list[int]] = []
         n_sections = 0
-        unit_doc: list[int] = []
         unit_secpos: list[int] = []
 
-        def add_unit(doc_id: int, section_id: Optional[int], text: str, secpos: int, extra: tuple = ()) -> None:
-            self.units.append(Unit(doc_id, section_id, text))
+        def add_unit(doc_id: int, section_id: Optional[int], text: str, secpos: int, extra: tuple = (),
+                     flags: int = 0) -> None:
+            self.units.append(doc_id, section_id, text, flags)
             unit_ids.append(ids(tokenize(text)) + list(extra))
-            unit_doc.append(doc_id)
             unit_secpos.append(secpos)
 
         for doc in self.docs.values():
@@ -202,15 +195,18 @@ class PassageIndex:
                 self.section_refs[sec.id] = sec.ref
                 ref_ids = tuple(ids(tokenize(clean(sec.ref)))) if sec.ref else ()
                 secpos, n_sections = n_sections, n_sections + 1
-                body = sec.text if _repeats(sec.heading, sec.text) else f"{sec.heading}\n{sec.text}"
-                for text in split_units(body):
+                if not _repeats(sec.heading, sec.text):
+                    for text in split_units(sec.heading):
+                        add_unit(doc.id, sec.id, text, secpos, ref_ids, HEADING)
+                for text in split_units(sec.text):
                     add_unit(doc.id, sec.id, text, secpos, ref_ids)
             for phrase, weight in place_names(doc).items():
                 slot = self.places.setdefault(phrase, {})
                 slot[doc.id] = max(weight, slot.get(doc.id, 0.0))
             if doc.number:
                 self.numbers.setdefault(vntext.fold(doc.number), []).append(doc.id)
-        self.unit_doc = np.asarray(unit_doc, dtype=np.int64)
+        self.units.freeze()
+        self.unit_doc = self.units.doc
         self.unit_secpos = np.asarray(unit_secpos, dtype=np.int64)
         counts = np.zeros(len(vocab) + 1, dtype=np.int64)
         for row in unit_ids:

@@ -28,6 +28,8 @@ NUMBER_BOOST = 1.5
 KIND_BOOST = 0.15
 YEAR_BOOST = 0.1
 HOME_BOOST = 0.15  # the officer's own province, when the question names no place
+OWN_CACHE = 8192  # passages whose token sets are kept (a query touches at most ~30)
+NEAR_CACHE = 512  # sections whose token sets are kept (each can hold hundreds of tokens)
 KINDS = {"ke hoach": "Kế hoạch", "chi thi": "Chỉ thị", "thong bao": "Thông báo", "nghi quyet": "Nghị quyết"}
 
 
@@ -58,12 +60,14 @@ class SearchIndex:
         self._prepare()
 
     def _prepare(self) -> None:
-        for pos, unit in enumerate(self.index.units):
-            start, _ = self._doc_ranges.get(unit.doc_id, (pos, pos))
-            self._doc_ranges[unit.doc_id] = (start, pos + 1)
-            secpos = int(self.index.unit_secpos[pos])
-            start, _ = self._sec_ranges.get(secpos, (pos, pos))
-            self._sec_ranges[secpos] = (start, pos + 1)
+        """Unit ranges of each document and section (units are stored in runs of both)."""
+        for keys, ranges in ((self.index.units.doc, self._doc_ranges), (self.index.unit_secpos, self._sec_ranges)):
+            if not len(keys):
+                continue
+            starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+            ends = np.r_[starts[1:], len(keys)]
+            for start, end in zip(starts.tolist(), ends.tolist()):
+                ranges[int(keys[start])] = (start, end)
         self._repair = lru_cache(maxsize=16384)(self._repair_token)
 
     # -- query repair ---------------------------------------------------------------
@@ -161,7 +165,7 @@ class SearchIndex:
                     extra += YEAR_BOOST
                 if extra:
                     boosts[doc_id] = boosts.get(doc_id, 0.0) + extra
-        if home and not places and not q.numbers:
+        if home and not places:  # "02/CT-UBND" is issued by many provinces: the asker's own first
             for doc_id, doc in idx.docs.items():
                 if doc.province_code in home:
                     boosts[doc_id] = boosts.get(doc_id, 0.0) + HOME_BOOST
@@ -198,9 +202,9 @@ class SearchIndex:
     def _own_tokens(self, pos: int) -> frozenset[str]:
         cached = self._own_cache.get(pos)
         if cached is None:
-            if len(self._own_cache) > 65536:
+            if len(self._own_cache) > OWN_CACHE:
                 self._own_cache.clear()
-            cached = self._own_cache[pos] = frozenset(tokenize(self.index.units[pos].text))
+            cached = self._own_cache[pos] = frozenset(tokenize(self.index.units.text(pos)))
         return cached
 
     def doc_tokens(self, doc_id: int) -> frozenset[str]:
@@ -222,7 +226,7 @@ class SearchIndex:
             if section_id is not None:  # "Mục II.3", "thứ hai": how people point at a section
                 texts.append(clean(idx.section_refs.get(section_id, "")))
             cached = frozenset(tokenize(" ".join(texts)))
-            if len(self._near_cache) > 4096:
+            if len(self._near_cache) > NEAR_CACHE:
                 self._near_cache.clear()
             self._near_cache[secpos] = cached
         return cached
