@@ -13,7 +13,7 @@ from rapidfuzz.distance import OSA
 
 from store import vntext
 from store.search_index import ADMIN_PREFIXES, Hit, PassageIndex, clean, tokenize
-from store.search_query import Query, analyze, has_phrase
+from store.search_query import DOC_WORDS, Query, analyze, has_phrase
 
 
 # Below this share of the question's (IDF-weighted) words found around a passage, the
@@ -30,6 +30,7 @@ YEAR_BOOST = 0.1
 HOME_BOOST = 0.15  # the officer's own province, when the question names no place
 OWN_CACHE = 8192  # passages whose token sets are kept (a query touches at most ~30)
 NEAR_CACHE = 512  # sections whose token sets are kept (each can hold hundreds of tokens)
+GENERIC_WORDS = DOC_WORDS | frozenset("hien nay tai bay gio van de viec noi dung".split())
 KINDS = {"ke hoach": "Kế hoạch", "chi thi": "Chỉ thị", "thong bao": "Thông báo", "nghi quyet": "Nghị quyết"}
 
 
@@ -130,13 +131,13 @@ class SearchIndex:
             hit.confidence = self.confidence(q, hit.unit)
             hit.score *= hit.confidence ** COVERAGE_POWER
         result.hits.sort(key=lambda h: -h.score)
-        named = self._named_docs(q)
+        named = self.named_docs(q)
         if named and any(h.doc_id in named and h.confidence >= MIN_CONFIDENCE for h in result.hits):
             # The question names a place: its documents answer first (stable order otherwise).
             result.hits.sort(key=lambda h: h.doc_id not in named)
         return result
 
-    def _named_docs(self, q: Query) -> set[int]:
+    def named_docs(self, q: Query) -> set[int]:
         """Documents of every place the question names, matched loosely ("tỉnh Lai Châu" → "Lai Châu")."""
         _, phrases = self.index.place_hits(q.folded)
         docs: set[int] = set()
@@ -199,6 +200,21 @@ class SearchIndex:
             q.weights = cached
         return cached
 
+    def word_weights(self, q: Query) -> list[tuple[str, float, str]]:
+        """(word, IDF, accented token or "") of the question's meaningful single words, minus those
+        that only say "a document" or "now". With diacritics typed the accented form's IDF counts:
+        "lương" is rare even though "lượng" is everywhere."""
+        idf = self.index.idf
+        out = []
+        for t, w, m in self._weights(q):
+            if "_" in t or t in GENERIC_WORDS:
+                continue
+            # The accents count only for a word the corpus never writes ("lương"): a word it does
+            # write ("sắp") may be misspelt in a passage ("sáp", OCR); a repaired word's are a guess.
+            m = "" if t in q.repaired or self.index.known(m) else m
+            out.append((t, max(w, idf(m)) if m else w, m))
+        return out
+
     def _own_tokens(self, pos: int) -> frozenset[str]:
         cached = self._own_cache.get(pos)
         if cached is None:
@@ -208,10 +224,12 @@ class SearchIndex:
         return cached
 
     def doc_tokens(self, doc_id: int) -> frozenset[str]:
-        """Tokens that name a document: kind, number, title, issuer, place, signer."""
+        """Tokens that name a document: kind, number, title, issuer, place, signer ("UBND" also
+        as "ủy ban nhân dân")."""
         start, _ = self._doc_ranges.get(doc_id, (0, 0))
         units = self.index.units[start:start + 2]
-        return frozenset(tokenize(" ".join(u.text for u in units if u.doc_id == doc_id and u.section_id is None)))
+        text = " ".join(u.text for u in units if u.doc_id == doc_id and u.section_id is None)
+        return frozenset(tokenize(text) + tokenize(_expand_abbreviations(text)))
 
     def _near_tokens(self, secpos: int) -> frozenset[str]:
         """Tokens of a section and of its document's title and fields (cached)."""
@@ -257,6 +275,11 @@ class SearchIndex:
         if len(words) == 1:
             return idx.known(words[0])
         return all(idx.known(f"{a}_{b}") for a, b in zip(words, words[1:]))
+
+
+def _expand_abbreviations(text: str) -> str:
+    return (text.replace("UBND", "Ủy ban nhân dân").replace("HĐND", "Hội đồng nhân dân")
+            .replace("TĐKT", "Thi đua - Khen thưởng"))
 
 
 # Provinces merged away on 1 July 2025: people still name them.
