@@ -3,7 +3,9 @@
 Every province launches its emulation movements in the same words. A look-alike is a sample
 with its province (and district) names replaced throughout, another signer, the issuing
 province's code, and sometimes another year (the issue year and the text's mentions of it).
-The document number is kept: "02/CT-UBND" is issued by many provinces. Rows are written
+The document number is kept: "02/CT-UBND" is issued by many provinces. Look-alikes come from
+provinces other than the samples' own, so an answer citing one for a question that names a
+sample's place is from the wrong document. Rows are written
 straight to the database (parsing hundreds of files would measure the parser, not search).
 """
 
@@ -24,6 +26,7 @@ SAMPLE_PLACES = {
     "003": {"province": "Lào Cai"},
     "004": {"province": "Lai Châu", "district": "Tam Đường"},
 }
+SAMPLE_PROVINCES = {"Lai Châu", "Điện Biên", "Lào Cai"}  # look-alikes come from elsewhere
 SIGNERS = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em",
            "Vũ Thị Giang", "Đỗ Văn Hải", "Bùi Thị Hoa", "Ngô Văn Khánh", "Lò Văn Minh")
 
@@ -63,7 +66,7 @@ def add_lookalikes(session_factory, count: int, now, seed: int = 20) -> list[int
         for n in range(count):
             key, doc, sections = templates[n % len(templates)]
             own = SAMPLE_PLACES[key]
-            code, province = rng.choice([p for p in pool if p[1] != own["province"]])
+            code, province = rng.choice([p for p in pool if p[1] not in SAMPLE_PROVINCES])
             mapping = {own["province"]: province}
             place, issuer = province, doc.issuer.replace(own["province"], province)
             if "district" in own:

@@ -114,6 +114,8 @@ def report(title: str, results: list[tuple[dict[str, str], Reply]], sample_ids: 
             docs = [b.data for line in reply.buttons for b in line if b.data.startswith("doc:")]
             if docs and f"doc:{sample_ids[row['source']]}" not in docs:
                 elsewhere += 1
+                if show_failures:
+                    failures.append((row, "(from another document) " + reply.text))
     total = sum(sum(v) for v in by_variant.values())
     n = sum(len(v) for v in by_variant.values())
     what = "declined" if all(not r["expect"].strip() for r, _ in results) else "answered on first screen"

@@ -35,7 +35,7 @@ KIND_PHRASES: tuple[tuple[str, str], ...] = (
     ("thang nao", "when"), ("giai doan nao", "when"), ("nhiem ky nao", "when"), ("thoi han nao", "when"), ("thang may", "when"), ("thoi diem nao", "when"),
     ("bao gom", "members"), ("gom nhung", "members"), ("gom cac", "members"), ("gom co", "members"),
     ("o dau", "place"), ("tai dau", "place"), ("noi nao", "place"), ("dia diem nao", "place"),
-    ("bao nhieu", "number"), ("may", "number"), ("ai", "who"),
+    ("bao lau", "number"), ("bao nhieu", "number"), ("may", "number"), ("ai", "who"),
 )
 OFFICES = tuple(o.split() for o in (
     "tong bi thu", "chu tich nuoc", "thu tuong", "pho thu tuong", "bo truong", "chu tich", "pho chu tich",
@@ -51,7 +51,7 @@ ABBREVIATIONS = {
     "ubnd": ("uy", "ban", "nhan", "dan"), "hdnd": ("hoi", "dong", "nhan", "dan"),
     "tdkt": ("thi", "dua", "khen", "thuong"), "mttq": ("mat", "tran", "to", "quoc"),
     "tw": ("trung", "uong"), "ct": ("chi", "thi"), "kh": ("ke", "hoach"), "nq": ("nghi", "quyet"),
-    "cchc": ("cai", "cach", "hanh", "chinh"), "ntm": ("nong", "thon", "moi"),
+    "cchc": ("cai", "cach", "hanh", "chinh"), "ntm": ("nong", "thon", "moi"), "tp": ("thanh", "pho"),
 }
 _SURNAMES = frozenset(vntext.search_key(
     "Nguyễn Trần Lê Phạm Hoàng Huỳnh Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Sùng Giàng Lò Lường Hà Đinh Lương Tòng Vàng "
@@ -66,7 +66,7 @@ class Needs:
     codes: list[list[str]] = field(default_factory=list)  # document codes, folded words: ["15", "ct", "ubnd"]
     ordinals: set[tuple[str, str]] = field(default_factory=set)  # ("thu", "x"), ("khoa", "xv"), ("thu", "tu")
     names: set[str] = field(default_factory=set)  # folded words of capitalised names (not places)
-    kind: Optional[str] = None  # who / day / year / when / number / place / members
+    kind: Optional[str] = None  # who / day / year / when / number / place / members / docref
     kind_words: set[str] = field(default_factory=set)  # the words asking it: "giai doan" in "giai đoạn nào"
     counted: Optional[str] = None  # "phuong" in "bao nhiêu phường"
     counted_after: Optional[str] = None  # "loai" in "loại mấy": the numeral follows this word
@@ -98,12 +98,16 @@ def needs_of(q: Query) -> Needs:
     return needs
 
 
+DOC_TYPES = ("nghi dinh", "thong tu", "chi thi", "nghi quyet", "quyet dinh", "luat", "ke hoach")
 PERIOD_WORDS = tuple(vntext.search_key(p) for p in ("giai đoạn", "nhiệm kỳ", "thời kỳ", "thời hạn"))
 _NOT_COUNTED = frozenset({None, "la", "cua", "o", "tai", "trong", "va", "thi", "vay", "a", "nhi", "nhe"})
 
 
 def _kind(folded: list[str], accented: Optional[list[str]]) -> tuple[Optional[str], Optional[str], Optional[str]]:
     """The kind of answer asked for; "may" is "mấy" only when typed so ("bộ máy" is not)."""
+    for kind_of_doc in DOC_TYPES:
+        if has_phrase(folded, f"{kind_of_doc} nao"):
+            return "docref", kind_of_doc, None  # "theo nghị định nào": a numbered document
     if "nao" in folded and any(has_phrase(folded[:folded.index("nao")], p) for p in PERIOD_WORDS):
         return "when", None, None  # "giai đoạn 5 năm nào", "nhiệm kỳ nào"
     for phrase, kind in KIND_PHRASES:
@@ -163,7 +167,8 @@ class Cited:
 
 
 def cited(passage: str, context_text: str, tokenize: Callable[[str], list[str]]) -> Cited:
-    syl = [vntext.search_key(t) or t for t in re.findall(r"[^\W_]+|[^\w\s]", vntext.normalize(passage))]
+    # "%" stays with its number ("30% thời gian" counts "30 thời"); other marks break adjacency.
+    syl = [vntext.search_key(t) or t for t in re.findall(r"[^\W_]+|[^\w\s%]", vntext.normalize(passage))]
     return Cited(passage, frozenset(tokenize(f"{passage}\n{context_text}")), syl)
 
 
@@ -173,7 +178,8 @@ def _has_word(word: str, tokens: frozenset[str]) -> bool:
     expanded = ABBREVIATIONS.get(word)
     if expanded and all(w in tokens for w in expanded):
         return True
-    return any(word == abbr and all(w in tokens for w in full) for abbr, full in ABBREVIATIONS.items())
+    return any((word == abbr and all(w in tokens for w in full)) or (word in full and abbr in tokens)
+               for abbr, full in ABBREVIATIONS.items())
 
 
 def specific_terms_present(needs: Needs, c: Cited) -> bool:
@@ -197,7 +203,7 @@ _AGENT = re.compile(
     r"\b(?:Sở|Ban|Phòng|Ủy ban|Uỷ ban|UBND|HĐND|Hội đồng|Bộ|Chính phủ|Thủ tướng|Tỉnh ủy|Tỉnh uỷ|Huyện ủy|"
     r"Huyện uỷ|Thành ủy|Mặt trận|Trung tâm|Đảng đoàn|Ban cán sự|Thủ trưởng|Chủ tịch|Trưởng|Giám đốc|cơ quan|"
     r"người đứng đầu|cán bộ|đoàn viên|hội viên|Nhân dân|tập thể|cá nhân|doanh nghiệp|cấp ủy|cấp uỷ|chính quyền|"
-    r"đoàn thể|lãnh đạo|chi bộ|đảng viên|người lao động|người dân)\b", re.I)
+    r"đoàn thể|lãnh đạo|chi bộ|đảng viên|người lao động|người dân|huyện|thành phố|tỉnh|xã|phường)\b", re.I)
 _MEMBERS = re.compile(r"\b(?:bao gồm|gồm có|gồm|gồm các|gồm những)\b", re.I)
 _CLAUSE_END = re.compile(r"[;:\n]|\.(?=\s|$)")
 NEAR_CHARS = 160  # an answer is attached to what the question is about: same clause, this close
@@ -211,7 +217,9 @@ def kind_fits(needs: Needs, c: Cited, focus: set[str], asked: set[str]) -> bool:
         return True
     if kind == "number" and (needs.counted or needs.counted_after):
         return _counted_fits(needs, c)
-    if kind == "who":
+    if kind == "docref":  # "Nghị định 91/2017/NĐ-CP", "Thông tư số 12/2019/TT-BNV", "Luật Thi đua"
+        spots = _doc_references(text, needs.counted or "")
+    elif kind == "who":
         spots = [m.start() for m in _AGENT.finditer(text) if vntext.search_key(m.group(0)) not in " ".join(asked)]
         spots += [text.find(n) for n in person_names(text)]
     elif kind == "day":
@@ -224,9 +232,31 @@ def kind_fits(needs: Needs, c: Cited, focus: set[str], asked: set[str]) -> bool:
         spots = _locatives(text)
     elif kind == "members":  # "gồm những đơn vị nào": the passage must list what it consists of
         spots = [m.start() for m in _MEMBERS.finditer(text)]
-    else:  # a number
-        spots = [m.start() for m in _NUMBER.finditer(text) if _digits(m.group(0).split(",")[0]) not in needs.numbers]
+    else:  # a quantity: not a year, a date or a document number
+        spots = [m.start() for m in _NUMBER.finditer(text) if _digits(m.group(0).split(",")[0]) not in needs.numbers
+                 and not _YEAR.fullmatch(m.group(0)) and not _in_date_or_code(text, m.start(), m.end())]
     return _near(text, spots, _focus_spots(text, focus))
+
+
+def _doc_references(text: str, doc_type: str) -> list[int]:
+    """Where "<doc type> <number or name>" starts ("Thông tư số 12/2019/TT-BNV")."""
+    want = doc_type.split()
+    words = [(m.start(), m.end(), vntext.search_key(m.group(0))) for m in re.finditer(r"[^\W_]+", text)]
+    spots = []
+    for i in range(len(words) - len(want) + 1):
+        if [w[2] for w in words[i:i + len(want)]] == want and _numbered_after(text, words[i + len(want) - 1][1]):
+            spots.append(words[i][0])
+    return spots
+
+
+def _numbered_after(text: str, end: int) -> bool:
+    """A document type followed by its number ("số 12/2019…", "91/2017…", "18 và 19") or name."""
+    rest = text[end:end + 30]
+    return bool(re.match(r"\s+(?:số\s+)?\d", rest) or re.match(r"\s+[A-ZĐ]", rest))
+
+
+def _in_date_or_code(text: str, start: int, end: int) -> bool:
+    return (start > 0 and text[start - 1] in "/-") or (end < len(text) and text[end:end + 1] in "/-")
 
 
 def _focus_spots(text: str, focus: set[str]) -> list[int]:

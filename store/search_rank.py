@@ -30,6 +30,7 @@ YEAR_BOOST = 0.1
 HOME_BOOST = 0.15  # the officer's own province, when the question names no place
 OWN_CACHE = 8192  # passages whose token sets are kept (a query touches at most ~30)
 NEAR_CACHE = 512  # sections whose token sets are kept (each can hold hundreds of tokens)
+UNKNOWN_WORD_WEIGHT = 3.0
 GENERIC_WORDS = DOC_WORDS | frozenset("hien nay tai bay gio van de viec noi dung".split())
 KINDS = {"ke hoach": "Kế hoạch", "chi thi": "Chỉ thị", "thong bao": "Thông báo", "nghi quyet": "Nghị quyết"}
 
@@ -117,13 +118,14 @@ class SearchIndex:
         for doc_id, boost in boosts.items():
             start, end = self._doc_ranges.get(doc_id, (0, 0))
             scores[start:end] *= 1.0 + boost
-        k = min(limit, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top])]
-        for pos in top:
-            if scores[pos] <= 0:
-                break
+        named = self.named_docs(q)
+        home_docs = {d for d, doc in idx.docs.items() if doc.province_code in set(home_provinces)} if not named else set()
+        seen_text: set[str] = set()
+        for pos in self._top(scores, limit, named or home_docs) + self._top(scores, limit, None):
             unit = idx.units[int(pos)]
+            if unit.text in seen_text:  # the same sentence in look-alike directives: the best one only
+                continue
+            seen_text.add(unit.text)
             result.hits.append(Hit(int(pos), float(scores[pos]), unit.doc_id, unit.section_id, unit.text))
         # Re-rank by coverage: a passage answering all of the question beats one that
         # repeats a few of its words.
@@ -131,11 +133,31 @@ class SearchIndex:
             hit.confidence = self.confidence(q, hit.unit)
             hit.score *= hit.confidence ** COVERAGE_POWER
         result.hits.sort(key=lambda h: -h.score)
-        named = self.named_docs(q)
         if named and any(h.doc_id in named and h.confidence >= MIN_CONFIDENCE for h in result.hits):
             # The question names a place: its documents answer first (stable order otherwise).
             result.hits.sort(key=lambda h: h.doc_id not in named)
         return result
+
+    def _top(self, scores: np.ndarray, k: int, docs: Optional[set[int]]) -> list[int]:
+        """Positions of the ``k`` best-scoring units (of ``docs`` only, when given), best first.
+
+        Among hundreds of look-alike directives, the documents the question names (or the
+        asker's province) would be crowded out of a global top-k: they get their own."""
+        if docs is not None:
+            if not docs:
+                return []
+            mask = np.zeros(len(scores), dtype=bool)
+            for doc_id in docs:
+                start, end = self._doc_ranges.get(doc_id, (0, 0))
+                mask[start:end] = True
+            positions = np.flatnonzero(mask & (scores > 0))
+        else:
+            positions = np.flatnonzero(scores > 0)
+        if not len(positions):
+            return []
+        k = min(k, len(positions))
+        best = positions[np.argpartition(-scores[positions], k - 1)[:k]]
+        return [int(p) for p in best[np.argsort(-scores[best])]]
 
     def named_docs(self, q: Query) -> set[int]:
         """Documents of every place the question names, matched loosely ("tỉnh Lai Châu" → "Lai Châu")."""
@@ -212,7 +234,12 @@ class SearchIndex:
             # The accents count only for a word the corpus never writes ("lương"): a word it does
             # write ("sắp") may be misspelt in a passage ("sáp", OCR); a repaired word's are a guess.
             m = "" if t in q.repaired or self.index.known(m) else m
-            out.append((t, max(w, idf(m)) if m else w, m))
+            w = max(w, idf(m)) if m else w
+            if not self.index.known(t) or m:
+                # A word no passage uses is a typo, a synonym or a topic the documents lack: it
+                # counts, but as any informative word, not as a must-have.
+                w = min(w, UNKNOWN_WORD_WEIGHT)
+            out.append((t, w, m))
         return out
 
     def _own_tokens(self, pos: int) -> frozenset[str]:
