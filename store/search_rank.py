@@ -12,6 +12,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from store import vntext
+from store.province_scope import province_names
 from store.search_index import ADMIN_PREFIXES, Hit, PassageIndex, clean, tokenize
 from store.search_query import DOC_WORDS, Query, analyze, has_phrase
 
@@ -160,18 +161,25 @@ class SearchIndex:
         return [int(p) for p in best[np.argsort(-scores[best])]]
 
     def named_docs(self, q: Query) -> set[int]:
-        """Documents of every place the question names, matched loosely ("tỉnh Lai Châu" → "Lai Châu")."""
-        _, phrases = self.index.place_hits(q.folded)
+        """Documents of every place the question names, matched loosely ("tỉnh Lai Châu" → "Lai Châu");
+        "tỉnh X" also names every document within province X (a district's plan is in its province)."""
+        words = place_words(q.folded)
+        _, phrases = self.index.place_hits(words)
         docs: set[int] = set()
         for phrase in phrases:
             for k in range(len(phrase)):
                 docs.update(self.index.places.get(phrase[k:], {}))
+        provinces = province_names()
+        named = {provinces[" ".join(words[i + 1:i + n])] for i, w in enumerate(words) if w == "tinh"
+                 for n in (2, 3, 4) if " ".join(words[i + 1:i + n]) in provinces}
+        if named:
+            docs.update(d for d, doc in self.index.docs.items() if doc.province_code in named)
         return docs
 
     def _doc_boosts(self, q: Query, home: set[int]) -> dict[int, float]:
         idx = self.index
         boosts: dict[int, float] = {}
-        places, phrases = idx.place_hits(q.folded)
+        places, phrases = idx.place_hits(place_words(q.folded))
         q.selectors = {w for phrase in phrases for w in phrase}
         for doc_id, w in places.items():
             boosts[doc_id] = boosts.get(doc_id, 0.0) + PLACE_BOOST * w
@@ -302,6 +310,18 @@ class SearchIndex:
         if len(words) == 1:
             return idx.known(words[0])
         return all(idx.known(f"{a}_{b}") for a, b in zip(words, words[1:]))
+
+
+_PERSON_CONTEXT = frozenset("tuong tich cach duc bac lang".split())  # "tư tưởng / Chủ tịch / phong cách Hồ Chí Minh"
+
+
+def place_words(folded: list[str]) -> list[str]:
+    """The question's words for place matching, with "Hồ Chí Minh" the person masked out."""
+    out = list(folded)
+    for i in range(1, len(out) - 2):
+        if out[i:i + 3] == ["ho", "chi", "minh"] and out[i - 1] in _PERSON_CONTEXT:
+            out[i:i + 3] = ["", "", ""]
+    return out
 
 
 def _expand_abbreviations(text: str) -> str:
