@@ -30,10 +30,10 @@ from sqlalchemy import select
 
 from benchmarks.lookalikes import add_lookalikes
 from bot.services import build_services
-from bot.settings import Settings
+from core.settings import Settings
 from handlers.app import build_router
-from handlers.core import BotCore
-from handlers.types import Incoming, Reply, UserRef
+from core.dispatch import BotCore
+from core.types import Incoming, Reply, UserRef
 from store import vntext
 from store.clock import FakeClock
 from store.db import transaction

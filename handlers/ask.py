@@ -18,7 +18,7 @@ import logging
 from datetime import timedelta
 from typing import Iterable, Optional
 
-from handlers import messages
+from core import messages
 from handlers.ask_fields import (field_answer, field_question, office_answer, summary_question, summary_reply,
                                  year_matches)
 from handlers.ask_passages import (  # noqa: F401  (re-exported for /tim)
@@ -26,13 +26,13 @@ from handlers.ask_passages import (  # noqa: F401  (re-exported for /tim)
 )
 from handlers.ask_reporting import is_own_reporting, own_reporting_reply
 from handlers.citation import citation
-from handlers.context import Context, Services
-from handlers.doc_format import doc_label
+from core.context import Context, Services
+from store.doc_format import doc_label
 from handlers.documents import user_provinces
-from handlers.permissions import can
-from handlers.router import Router
+from core.permissions import can
+from core.router import Router
 from handlers.smalltalk import small_talk_kind, small_talk_reply
-from handlers.types import Button, Reply
+from core.types import Button, Reply
 from store import vntext
 from store.answer_fit import (Needs, answer_weights, cited, kind_fits, needs_of, share_needed,
                               specific_terms_present, words_covered)
@@ -48,7 +48,6 @@ TRY_SEARCH = "Anh/chị có thể thử /tim <từ khóa> để tìm theo từ k
 UNKNOWN_PLACE = ("Hiện chưa có văn bản nào của {place} trong hệ thống, nên tôi chưa trả lời được.\n"
                  "Anh/chị có thể xem các văn bản đang có bằng lệnh /vanban.")
 RECHECK = timedelta(seconds=60)
-_CHECKED_KEY = "search.checked_at"
 ANSWER_CANDIDATES = 30  # passages ranked (and checked) per question
 MORE_PAGE = 4
 RARE_IDF = 4.5  # a question word this rare (about 1% of passages or fewer) must be in what is cited
@@ -67,10 +66,10 @@ def get_index(services: Services) -> SearchIndex:
     """The loaded index; re-checked against the database now and then, so an ingest done by
     another process (``python -m bot ingest``) reaches a running bot without a restart."""
     now = services.clock.now()
-    checked = services.extras.get(_CHECKED_KEY)
+    checked = services.search_checked_at
     if not isinstance(services.search, SearchIndex) or checked is None or now - checked > RECHECK:
         ensure_index(services)  # cheap when unchanged: one fingerprint query
-        services.extras[_CHECKED_KEY] = now
+        services.search_checked_at = now
     return services.search
 
 

@@ -10,10 +10,10 @@ from typing import Optional
 from sqlalchemy import select
 
 from handlers.citation import citation, long_date
-from handlers.context import Services
-from handlers.doc_format import doc_label, section_label
-from handlers.text import shorten
-from handlers.types import Button, Reply
+from core.context import Services
+from store.doc_format import doc_label, section_label
+from store.vntext import shorten
+from core.types import Button, Reply
 from store import vntext
 from store.answer_fit import Needs
 from store.models import Campaign, Document, ReportingDuty, Section

@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 from typing import Iterable, Optional
 
-from handlers.text import shorten
-from handlers.types import Button
+from store.vntext import shorten
+from core.types import Button
 from store import vntext
 from store.search import SearchIndex
 from store.search_index import Hit

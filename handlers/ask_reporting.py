@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from handlers import messages
-from handlers.context import Context
-from handlers.types import Button, Reply
-from reminders.sweep import report_button
+from core import messages
+from core.context import Context
+from core.types import Button, Reply  # noqa: F401
+from core.callbacks import report_button
 from store import vntext
 from store.clock import as_utc, local
 from store.models import Commune
@@ -85,7 +85,7 @@ def own_reporting_reply(ctx: Context, text: str) -> list[Reply]:
     for i, (period, report) in enumerate(shown, 1):
         lines.append(f"{i}. {period.label}\n   Hạn nộp: {_when(period.due_at)} – {_state(now, period, report)}")
         if report is None and as_utc(period.open_at) <= now:
-            buttons.append([Button(f"Làm báo cáo: {period.label}"[:60], report_button(period.id).data)])
+            buttons.append([report_button(period.id, f"Làm báo cáo: {period.label}"[:60])])
     lines.append("Xem thêm: /hanbaocao")
     return [Reply(text="\n".join(lines), buttons=buttons)]
 

@@ -6,15 +6,16 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from handlers import messages
-from handlers.context import Context
-from handlers.permissions import can, supervised_provinces
-from handlers.router import Router
-from handlers.types import Button, Reply
-from reminders.policy import policies_for
-from reminders.sweep import REPORT_BUTTON_TEXT, owing_communes, report_button
+from core import messages
+from core.callbacks import REPORT_BUTTON_TEXT, report_button
+from core.context import Context
+from core.permissions import can, supervised_provinces
+from core.reminder_policy import policies_for
+from core.router import Router
+from core.types import Button, Reply
 from store.clock import as_utc, local
 from store.models import Commune, Period, Report
+from store.periods import owing_communes, periods_for_provinces
 
 MAX_PERIODS = 8
 NONE_YET = "Hiện {name} chưa có hạn báo cáo nào sắp tới. Bot sẽ nhắc khi đến kỳ."
@@ -80,7 +81,7 @@ async def hanbaocao(ctx: Context) -> list[Reply]:
             state = f"chưa mở (mở từ {_day(p.open_at)})"
         else:
             state = f"⏳ chưa nộp – {_left(ctx.now, p.due_at)}{_next_reminder(ctx, p)}"
-            buttons.append([Button(f"{REPORT_BUTTON_TEXT}: {p.label}"[:60], report_button(p.id).data)])
+            buttons.append([report_button(p.id, f"{REPORT_BUTTON_TEXT}: {p.label}"[:60])])
         lines.append(f"{i}. {p.label}\n   Hạn: {_day(p.due_at)} – {state}")
     return [Reply(text="\n".join(lines), buttons=buttons)]
 
@@ -89,7 +90,6 @@ def _supervisor_view(ctx: Context) -> list[Reply]:
     if not can(ctx.officer, "deadlines.view"):
         ctx.audit("deadlines.view", "hanbaocao", "refused")
         return messages.text(messages.NOT_ALLOWED)
-    from store.periods import periods_for_provinces
 
     provinces = None if ctx.officer.role == "admin" else supervised_provinces(ctx.officer)
     periods = [p for p in periods_for_provinces(ctx.session, provinces, limit=20) if p.close_at > ctx.now]

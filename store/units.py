@@ -11,30 +11,30 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Optional, Union
 
 import numpy as np
-import vn_text
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from store.db import transaction
+from store.vntext import (COMMUNE_UNIT_PREFIXES, PROVINCE_UNIT_PREFIXES, TYPED_COMMUNE_ABBREVIATIONS,
+                          TYPED_PROVINCE_ABBREVIATIONS, fold, former_province_keys, strip_unit_prefix)
 from store.vntext import normalize as vn_normalize
 from store.models import Commune, Province
 
 if TYPE_CHECKING:
-    from handlers.context import Services
+    from store.deps import StoreServices
 
 log = logging.getLogger(__name__)
 
 # Unit prefixes as typed, folded; longest first so "thi tran" is not read as "thi".
-COMMUNE_PREFIXES = ("thi tran", "dac khu", "thi xa", "phuong", "xa", "tt", "dk", "x", "p", "f")
-PROVINCE_PREFIXES = ("thanh pho", "tinh", "tp", "t")
+COMMUNE_PREFIXES = COMMUNE_UNIT_PREFIXES + TYPED_COMMUNE_ABBREVIATIONS
+PROVINCE_PREFIXES = PROVINCE_UNIT_PREFIXES + TYPED_PROVINCE_ABBREVIATIONS
 # Common ways to type a few provinces that fuzzy matching alone would miss.
 PROVINCE_ALIASES = {
     "hcm": 79, "tphcm": 79, "sai gon": 79, "saigon": 79, "sg": 79, "ho chi minh": 79,
@@ -42,13 +42,8 @@ PROVINCE_ALIASES = {
     "dn": 48, "da nang": 48, "hp": 31, "hai phong": 31, "ct": 92, "can tho": 92,
 }
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_FORMER_PROVINCES = former_province_keys()
 _FOLDED_MARKS = re.compile(r"[\u0300-\u036f]")
-
-
-def fold(text: str) -> str:
-    """Lowercase, no diacritics, ``đ``→``d``, punctuation as spaces, single spaces."""
-    text = unicodedata.normalize("NFC", text).replace("Ð", "Đ").replace("ð", "đ")
-    return _NON_WORD.sub(" ", vn_text.fold(text).lower()).strip()
 
 
 def has_diacritics(text: str) -> bool:
@@ -57,11 +52,8 @@ def has_diacritics(text: str) -> bool:
 
 
 def strip_prefix(folded: str, prefixes: tuple[str, ...] = COMMUNE_PREFIXES) -> str:
-    """Drop one leading unit prefix ("xa tam duong" → "tam duong")."""
-    for prefix in prefixes:
-        if folded.startswith(prefix + " ") and len(folded) > len(prefix) + 1:
-            return folded[len(prefix) + 1:]
-    return folded
+    """Drop one leading unit prefix, typed abbreviations included ("x tam duong" → "tam duong")."""
+    return strip_unit_prefix(folded, prefixes)
 
 
 def _typed_prefix(folded: str) -> Optional[str]:
@@ -123,7 +115,7 @@ def sync_units(session: Session) -> tuple[int, int]:
     return added, updated
 
 
-def seed_units(services: "Services") -> None:
+def seed_units(services: "StoreServices") -> None:
     """Start-up step: load the 34 provinces and 3,321 communes (a quick no-op when present)."""
     with transaction(services.session_factory) as session:
         added, updated = sync_units(session)
@@ -131,7 +123,7 @@ def seed_units(services: "Services") -> None:
     if added or updated:
         log.info("units: %d added, %d updated", added, updated)
         _INDEXES.pop(url, None)
-    services.extras["units"] = package_index()
+    services.units = package_index()
 
 
 # -- search -------------------------------------------------------------------
@@ -268,9 +260,7 @@ class UnitIndex:
 
     def _merged_province(self, key: str) -> Optional[int]:
         """A pre-July-2025 province name ("long an") → the province that absorbed it."""
-        from store.province_scope import MERGED_INTO
-
-        target = MERGED_INTO.get(key)
+        target = _FORMER_PROVINCES.get(key)
         if target is None:
             return None
         return next((c for c, k in zip(self.province_codes, self.province_keys) if k == target), None)
@@ -289,15 +279,15 @@ def _engine_key(session: Session) -> str:
     return session.get_bind().url.render_as_string(hide_password=True)
 
 
-def unit_index(source: Union[Session, UnitIndex, "Services"]) -> UnitIndex:
+def unit_index(source: Union[Session, UnitIndex, "StoreServices"]) -> UnitIndex:
     """The in-memory index for a session's database (built once), or the given index."""
     if isinstance(source, UnitIndex):
         return source
     if not isinstance(source, Session):
-        cached = source.extras.get("units")
+        cached = source.units
         if cached is None:
             with source.session_factory() as session:
-                cached = source.extras["units"] = unit_index(session)
+                cached = source.units = unit_index(session)
         return cached
     key = _engine_key(source)
     index = _INDEXES.get(key)
