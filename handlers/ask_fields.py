@@ -152,7 +152,7 @@ def office_answer(index: SearchIndex, result: SearchResult, needs: Needs) -> Opt
         title = vntext.search_key(doc.signer_title).split()
         issuer = set(f"{vntext.search_key(doc.issuer)} {_expand(doc.issuer)}".split())
         lead = [w for w in office if w not in place_words]
-        head = next((o for o in _OFFICE_HEADS if lead[:len(o)] == o), None)
+        head = next((o for o in _OFFICE_HEADS if tuple(lead[:len(o)]) == o), None)
         if head is None or not has_phrase(title, " ".join(head)):
             continue
         rest = [w for w in lead[len(head):] if w not in ("hien", "nay")]

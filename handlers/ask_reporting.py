@@ -14,7 +14,7 @@ from typing import Optional
 
 from core import messages
 from core.context import Context
-from core.types import Button, Reply  # noqa: F401
+from core.types import Button, Reply
 from core.callbacks import report_button
 from store import vntext
 from store.clock import as_utc, local

@@ -60,8 +60,10 @@ def load(path: Path) -> tuple[str, PassageIndex]:
     """(fingerprint, index) from ``path``; IndexFileError when it is not a file ``save`` wrote."""
     try:
         with np.load(path, allow_pickle=False) as data:
-            header = json.loads(data["header"].tobytes().decode("utf-8"))
-            arrays = {name: data[name] for name in _ARRAYS}
+            arrays = {name: data[name] for name in ("header",) + _ARRAYS}
+        if not all(isinstance(a, np.ndarray) and a.dtype != object for a in arrays.values()):
+            raise ValueError("not a plain array")  # a member that is not an .npy file comes back as bytes
+        header = json.loads(arrays.pop("header").tobytes().decode("utf-8"))
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, UnicodeDecodeError, EOFError) as exc:
         raise IndexFileError(str(exc)) from exc
     if not isinstance(header, dict) or header.get("format") != FORMAT:
@@ -102,6 +104,8 @@ def _rebuild(header: dict[str, Any], a: dict[str, np.ndarray]) -> PassageIndex:
     _check(len(idx._section_starts) == 0 or int(idx._unit_section_rank.max()) < len(idx._section_starts), "sections")
     params = header["bm25"]
     bm25 = bm25s.BM25(**{k: params[k] for k in _BM25_PARAMS})
+    _check(bm25.method not in bm25.methods_requiring_nonoccurrence, "bm25 method")
+    bm25.nonoccurrence_array = None  # the default method (lucene) has none
     bm25.vocab_dict = vocab
     bm25.unique_token_ids_set = set(vocab.values())
     bm25.scores = {"data": a["bm25_data"], "indices": a["bm25_indices"], "indptr": a["bm25_indptr"],
