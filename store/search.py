@@ -28,7 +28,7 @@ from store.search_rank import (  # noqa: F401  (re-exported: the search API live
 log = logging.getLogger(__name__)
 
 INDEX_VERSION = "passages-v4"
-INDEX_FILE = "passages.npz"  # arrays + JSON, loaded without pickle (store/search_persist.py)
+INDEX_FILE = "passages.idx"  # JSON header + raw arrays, memory-mapped, no pickle (store/search_persist.py)
 
 
 # -- building, persisting, loading --------------------------------------------------

@@ -98,7 +98,7 @@ def _repeats(heading: str, text: str) -> bool:
     return not head or vntext.fold(text[:len(heading) + 40]).startswith(head)
 
 
-_key = lru_cache(maxsize=262144)(vntext.search_key)
+_key = lru_cache(maxsize=32768)(vntext.search_key)
 
 
 def tokenize(text: str) -> list[str]:
@@ -218,6 +218,7 @@ class PassageIndex:
         unit_ids = [row or [empty] for row in unit_ids]
         self.bm25_units = bm25s.BM25()
         self.bm25_units.index((unit_ids or [[vocab[""]]], vocab), show_progress=False)
+        self.bm25_units.unique_token_ids_set = None  # only bm25s.retrieve uses it: a set of every token id
         change = np.r_[True, np.diff(self.unit_secpos) != 0] if len(self.unit_secpos) else np.zeros(0, bool)
         self._section_starts = np.flatnonzero(change)
         self._unit_section_rank = np.cumsum(change) - 1

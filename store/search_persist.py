@@ -1,14 +1,17 @@
-"""The passage index on disk: one numpy ``.npz`` of plain arrays plus a JSON header, never pickle.
+"""The passage index on disk: a JSON header and raw numpy arrays in one file, never pickle.
 
-``np.load(..., allow_pickle=False)`` refuses object arrays, and JSON is parsed as data, so a
-tampered index file can at worst fail to load (the index is then rebuilt from the database);
-it cannot run code. Arrays are checked for the shapes the index relies on before use.
+Layout: ``MAGIC``, the header's length (8 bytes, little-endian), the header (UTF-8 JSON: the
+document fields, vocabulary, place names … and, for each array, its dtype, shape and byte
+offset), then the arrays' raw bytes. Arrays are memory-mapped read-only, so the operating
+system pages in only the posting lists and passages a question touches: 2,000 directives
+stay well under the memory budget. JSON is parsed as data and only plain numeric dtypes are
+accepted, so a tampered file can at worst fail to load (the index is then rebuilt from the
+database); it cannot run code. Shapes and offsets are checked before use.
 """
 
 from __future__ import annotations
 
 import json
-import zipfile
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
@@ -19,7 +22,10 @@ import numpy as np
 from store.search_index import DocInfo, PassageIndex
 from store.search_units import UnitStore
 
-FORMAT = "thidua-passages-npz-1"
+FORMAT = "thidua-passages-2"
+MAGIC = b"THIDUA-INDEX\x00\x02"
+ALIGN = 64
+ALLOWED_DTYPES = {"<u1", "<i4", "<i8", "<f4", "<f8", "|u1", "|b1"}
 _ARRAYS = ("blob", "offsets", "unit_doc", "unit_section", "unit_flags", "unit_secpos", "df",
            "section_starts", "unit_section_rank", "bm25_data", "bm25_indices", "bm25_indptr")
 _BM25_PARAMS = ("k1", "b", "delta", "method", "idf_method", "dtype", "int_dtype")
@@ -34,8 +40,21 @@ def save(index: PassageIndex, fingerprint: str, path: Path) -> None:
     bm25 = index.bm25_units
     assert bm25 is not None
     vocab = sorted(index.vocab, key=index.vocab.__getitem__)
+    units = index.units
+    arrays = {
+        "blob": units.blob, "offsets": units.offsets, "unit_doc": units.doc, "unit_section": units.section,
+        "unit_flags": units.flags, "unit_secpos": index.unit_secpos, "df": index.df,
+        "section_starts": index._section_starts, "unit_section_rank": index._unit_section_rank,
+        "bm25_data": bm25.scores["data"], "bm25_indices": bm25.scores["indices"], "bm25_indptr": bm25.scores["indptr"],
+    }
+    layout, offset = {}, 0
+    for name, arr in arrays.items():
+        arr = np.ascontiguousarray(arr)
+        arrays[name] = arr
+        layout[name] = {"dtype": arr.dtype.str, "shape": list(arr.shape), "offset": offset}
+        offset += -(-arr.nbytes // ALIGN) * ALIGN
     header = {
-        "format": FORMAT, "fingerprint": fingerprint,
+        "format": FORMAT, "fingerprint": fingerprint, "arrays": layout,
         "docs": [asdict(d) for d in index.docs.values()],
         "section_labels": list(index.section_labels.items()),
         "section_refs": list(index.section_refs.items()),
@@ -44,34 +63,49 @@ def save(index: PassageIndex, fingerprint: str, path: Path) -> None:
         "numbers": index.numbers,
         "bm25": {k: getattr(bm25, k) for k in _BM25_PARAMS} | {"num_docs": int(bm25.scores["num_docs"])},
     }
-    units = index.units
-    arrays = {
-        "blob": units.blob, "offsets": units.offsets, "unit_doc": units.doc, "unit_section": units.section,
-        "unit_flags": units.flags, "unit_secpos": index.unit_secpos, "df": index.df,
-        "section_starts": index._section_starts, "unit_section_rank": index._unit_section_rank,
-        "bm25_data": bm25.scores["data"], "bm25_indices": bm25.scores["indices"], "bm25_indptr": bm25.scores["indptr"],
-    }
+    raw = json.dumps(header, ensure_ascii=False).encode("utf-8")
+    start = -(-(len(MAGIC) + 8 + len(raw)) // ALIGN) * ALIGN
     with open(path, "wb") as fh:
-        np.savez(fh, header=np.frombuffer(json.dumps(header, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
-                 **arrays)
+        fh.write(MAGIC + len(raw).to_bytes(8, "little") + raw)
+        for name, arr in arrays.items():
+            fh.seek(start + layout[name]["offset"])
+            fh.write(arr.tobytes())
+        fh.truncate(start + offset)
 
 
 def load(path: Path) -> tuple[str, PassageIndex]:
     """(fingerprint, index) from ``path``; IndexFileError when it is not a file ``save`` wrote."""
     try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {name: data[name] for name in ("header",) + _ARRAYS}
-        if not all(isinstance(a, np.ndarray) and a.dtype != object for a in arrays.values()):
-            raise ValueError("not a plain array")  # a member that is not an .npy file comes back as bytes
-        header = json.loads(arrays.pop("header").tobytes().decode("utf-8"))
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, UnicodeDecodeError, EOFError) as exc:
-        raise IndexFileError(str(exc)) from exc
-    if not isinstance(header, dict) or header.get("format") != FORMAT:
-        raise IndexFileError("unknown index format")
-    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            if fh.read(len(MAGIC)) != MAGIC:
+                raise ValueError("not an index file")
+            length = int.from_bytes(fh.read(8), "little")
+            if length > size:
+                raise ValueError("header length")
+            header = json.loads(fh.read(length).decode("utf-8"))
+        if not isinstance(header, dict) or header.get("format") != FORMAT:
+            raise ValueError("unknown index format")
+        start = -(-(len(MAGIC) + 8 + length) // ALIGN) * ALIGN
+        arrays = {name: _mapped(path, size, start, header["arrays"][name]) for name in _ARRAYS}
         return str(header["fingerprint"]), _rebuild(header, arrays)
-    except (KeyError, TypeError, ValueError, IndexError) as exc:
-        raise IndexFileError(f"inconsistent index file: {exc}") from exc
+    except (OSError, ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError) as exc:
+        raise IndexFileError(str(exc)) from exc
+
+
+def _mapped(path: Path, size: int, start: int, spec: dict[str, Any]) -> np.ndarray:
+    """One array, memory-mapped read-only, after checking its dtype and that it lies in the file."""
+    dtype = np.dtype(str(spec["dtype"]))
+    if dtype.str not in ALLOWED_DTYPES:
+        raise ValueError(f"dtype {dtype.str} not allowed")
+    shape = tuple(int(n) for n in spec["shape"])
+    offset = start + int(spec["offset"])
+    count = int(np.prod(shape)) if shape else 1
+    if any(n < 0 for n in shape) or offset < start or offset + count * dtype.itemsize > size:
+        raise ValueError("array outside the file")
+    if count == 0:
+        return np.zeros(shape, dtype=dtype)
+    return np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=shape)
 
 
 def _rebuild(header: dict[str, Any], a: dict[str, np.ndarray]) -> PassageIndex:
@@ -83,8 +117,9 @@ def _rebuild(header: dict[str, Any], a: dict[str, np.ndarray]) -> PassageIndex:
     vocab = {str(tok): i for i, tok in enumerate(header["vocab"])}
     _check(len(a["bm25_indptr"]) == len(vocab) + 1 and len(a["df"]) >= len(vocab) - 1, "vocabulary")
     _check(a["bm25_indptr"][-1] == len(a["bm25_indices"]) == len(a["bm25_data"]), "bm25 arrays")
-    _check(len(a["bm25_indices"]) == 0 or 0 <= int(a["bm25_indices"].min()) <= int(a["bm25_indices"].max()) < n,
-           "bm25 indices")
+    _check(bool(np.all(np.diff(a["bm25_indptr"]) >= 0)) and int(a["bm25_indptr"][0]) == 0, "bm25 postings")
+    # Passage numbers in the postings are not scanned (that would page the whole file in):
+    # numpy bounds-checks every use, so a forged one raises IndexError, never reads elsewhere.
     idx = PassageIndex()
     names = {f.name for f in fields(DocInfo)}
     idx.docs = {int(d["id"]): DocInfo(**{k: v for k, v in d.items() if k in names}) for d in header["docs"]}
@@ -103,11 +138,11 @@ def _rebuild(header: dict[str, Any], a: dict[str, np.ndarray]) -> PassageIndex:
     idx._unit_section_rank = a["unit_section_rank"].astype(np.int64, copy=False)
     _check(len(idx._section_starts) == 0 or int(idx._unit_section_rank.max()) < len(idx._section_starts), "sections")
     params = header["bm25"]
-    bm25 = bm25s.BM25(**{k: params[k] for k in _BM25_PARAMS})
+    bm25 = bm25s.BM25(**{k: params[k] for k in _BM25_PARAMS}, backend="numpy")  # bounds-checked, no JIT
     _check(bm25.method not in bm25.methods_requiring_nonoccurrence, "bm25 method")
     bm25.nonoccurrence_array = None  # the default method (lucene) has none
     bm25.vocab_dict = vocab
-    bm25.unique_token_ids_set = set(vocab.values())
+    bm25.unique_token_ids_set = None  # only bm25s.retrieve needs it; get_scores does not
     bm25.scores = {"data": a["bm25_data"], "indices": a["bm25_indices"], "indptr": a["bm25_indptr"],
                    "num_docs": int(params["num_docs"])}
     idx.bm25_units = bm25
