@@ -184,7 +184,8 @@ def load_only(tmp: str, questions_path: Path, rounds: int) -> None:
             answer(services, q)
             times.append((time.perf_counter() - t0) * 1000)
     print(f"fresh process after {len(times)} answers: p50 {pct(times, 50):.1f} ms, p95 {pct(times, 95):.1f} ms; "
-          f"RSS {rss_mb():.0f} MB (peak {rss_mb('VmHWM'):.0f} MB)")
+          f"RSS {rss_mb():.0f} MB (peak {rss_mb('VmHWM'):.0f} MB; private {rss_mb('RssAnon'):.0f} MB, "
+          f"index file pages {rss_mb('RssFile'):.0f} MB)")
 
 
 if __name__ == "__main__":

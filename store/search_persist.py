@@ -16,7 +16,6 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
-import bm25s
 import numpy as np
 
 from store.search_index import DocInfo, PassageIndex
@@ -25,10 +24,9 @@ from store.search_units import UnitStore
 FORMAT = "thidua-passages-2"
 MAGIC = b"THIDUA-INDEX\x00\x02"
 ALIGN = 64
-ALLOWED_DTYPES = {"<u1", "<i4", "<i8", "<f4", "<f8", "|u1", "|b1"}
+ALLOWED_DTYPES = {"<u1", "<i4", "<i8", "<f2", "<f4", "<f8", "|u1", "|b1"}
 _ARRAYS = ("blob", "offsets", "unit_doc", "unit_section", "unit_flags", "unit_secpos", "df",
            "section_starts", "unit_section_rank", "bm25_data", "bm25_indices", "bm25_indptr")
-_BM25_PARAMS = ("k1", "b", "delta", "method", "idf_method", "dtype", "int_dtype")
 
 
 class IndexFileError(ValueError):
@@ -37,15 +35,13 @@ class IndexFileError(ValueError):
 
 def save(index: PassageIndex, fingerprint: str, path: Path) -> None:
     """Write ``index`` to ``path`` (the caller renames it into place)."""
-    bm25 = index.bm25_units
-    assert bm25 is not None
     vocab = sorted(index.vocab, key=index.vocab.__getitem__)
     units = index.units
     arrays = {
         "blob": units.blob, "offsets": units.offsets, "unit_doc": units.doc, "unit_section": units.section,
         "unit_flags": units.flags, "unit_secpos": index.unit_secpos, "df": index.df,
         "section_starts": index._section_starts, "unit_section_rank": index._unit_section_rank,
-        "bm25_data": bm25.scores["data"], "bm25_indices": bm25.scores["indices"], "bm25_indptr": bm25.scores["indptr"],
+        "bm25_data": index.post_data, "bm25_indices": index.post_indices, "bm25_indptr": index.post_indptr,
     }
     layout, offset = {}, 0
     for name, arr in arrays.items():
@@ -61,7 +57,6 @@ def save(index: PassageIndex, fingerprint: str, path: Path) -> None:
         "vocab": vocab, "vocab_by_df": index.vocab_by_df,
         "places": [[list(phrase), list(docs.items())] for phrase, docs in index.places.items()],
         "numbers": index.numbers,
-        "bm25": {k: getattr(bm25, k) for k in _BM25_PARAMS} | {"num_docs": int(bm25.scores["num_docs"])},
     }
     raw = json.dumps(header, ensure_ascii=False).encode("utf-8")
     start = -(-(len(MAGIC) + 8 + len(raw)) // ALIGN) * ALIGN
@@ -120,6 +115,7 @@ def _rebuild(header: dict[str, Any], a: dict[str, np.ndarray]) -> PassageIndex:
     _check(bool(np.all(np.diff(a["bm25_indptr"]) >= 0)) and int(a["bm25_indptr"][0]) == 0, "bm25 postings")
     # Passage numbers in the postings are not scanned (that would page the whole file in):
     # numpy bounds-checks every use, so a forged one raises IndexError, never reads elsewhere.
+    _check(a["bm25_data"].dtype == np.float16 and a["bm25_indices"].dtype == np.int32, "postings dtypes")
     idx = PassageIndex()
     names = {f.name for f in fields(DocInfo)}
     idx.docs = {int(d["id"]): DocInfo(**{k: v for k, v in d.items() if k in names}) for d in header["docs"]}
@@ -137,15 +133,9 @@ def _rebuild(header: dict[str, Any], a: dict[str, np.ndarray]) -> PassageIndex:
     idx._section_starts = a["section_starts"].astype(np.int64, copy=False)
     idx._unit_section_rank = a["unit_section_rank"].astype(np.int64, copy=False)
     _check(len(idx._section_starts) == 0 or int(idx._unit_section_rank.max()) < len(idx._section_starts), "sections")
-    params = header["bm25"]
-    bm25 = bm25s.BM25(**{k: params[k] for k in _BM25_PARAMS}, backend="numpy")  # bounds-checked, no JIT
-    _check(bm25.method not in bm25.methods_requiring_nonoccurrence, "bm25 method")
-    bm25.nonoccurrence_array = None  # the default method (lucene) has none
-    bm25.vocab_dict = vocab
-    bm25.unique_token_ids_set = None  # only bm25s.retrieve needs it; get_scores does not
-    bm25.scores = {"data": a["bm25_data"], "indices": a["bm25_indices"], "indptr": a["bm25_indptr"],
-                   "num_docs": int(params["num_docs"])}
-    idx.bm25_units = bm25
+    idx.post_data = a["bm25_data"]
+    idx.post_indices = a["bm25_indices"]
+    idx.post_indptr = a["bm25_indptr"]
     return idx
 
 
