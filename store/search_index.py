@@ -98,7 +98,7 @@ def _repeats(heading: str, text: str) -> bool:
     return not head or vntext.fold(text[:len(heading) + 40]).startswith(head)
 
 
-_key = lru_cache(maxsize=32768)(vntext.search_key)
+_key = lru_cache(maxsize=16384)(vntext.search_key)
 
 
 def tokenize(text: str) -> list[str]:
