@@ -14,7 +14,7 @@ from core.settings import Settings
 from core.types import FileRef, Incoming, Reply
 from store.clock import Clock
 from store.models import AuditLog, DialogState, Officer, User
-from store.search import SearchIndex
+from store.search_rank import SearchIndex
 from store.units import UnitIndex
 
 # A public, short-lived URL for a stored file (the webhook server's signed /files links), or
