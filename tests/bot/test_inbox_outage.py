@@ -5,6 +5,7 @@ in a log line."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import tempfile
@@ -14,7 +15,9 @@ from urllib.parse import quote
 
 import pytest
 
+from tests.e2e.fakebotapi import FakeBotAPI
 from tests.e2e.outage import run_outage
+from tests.e2e.webhook_harness import get, running_webhook_bot
 from tests.pgserver import DedicatedServer
 
 PASSWORD = "p@ss:w/rd%40#x"  # every character that must be URL-encoded in DATABASE_URL
@@ -55,3 +58,15 @@ async def test_messages_sent_while_the_database_is_down_are_answered_once(
     assert result.queued_after == 0  # nothing left that a sender would send again
     assert "database unavailable" in caplog.text
     _no_password_in(caplog.text)
+
+
+async def test_healthz_says_503_while_the_database_is_down(server: DedicatedServer, tmp_path: Path) -> None:
+    async with FakeBotAPI() as api:
+        async with running_webhook_bot(tmp_path, api, database_url=server.url) as (_services, web):
+            health = f"http://127.0.0.1:{web.port}/healthz"
+            assert (await get(health))[0] == 200
+            await asyncio.to_thread(server.stop)
+            status, body, _ = await get(health)
+            assert status == 503 and b'"database": false' in body
+            await asyncio.to_thread(server.start)
+            assert (await get(health))[0] == 200
