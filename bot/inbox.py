@@ -234,6 +234,21 @@ class Inbox:
         return bool(self._taken)
 
 
+async def record_until_done(inbox: Inbox, items: list[Received], stop: asyncio.Event) -> bool:
+    """Record ``items``, retrying while the database is unreachable; False when stopped
+    first (nothing is confirmed then: the platform keeps the updates)."""
+    backoff = Backoff(first=0.2, cap=inbox.backoff_cap)
+    while True:
+        try:
+            await inbox.accept(items)
+            return True
+        except DatabaseUnavailable:
+            log.warning("database unavailable: %d update(s) kept unconfirmed, retrying", len(items))
+        if stop.is_set():
+            return False
+        await wait_or_stop(stop, backoff.next())
+
+
 def _log_db_error(exc: BaseException, what: str) -> None:
     if is_unavailable(exc):
         log.warning("%s: database unavailable (%s)", what, type(exc).__name__)

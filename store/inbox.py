@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Collection, Sequence
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -50,8 +50,9 @@ def record(factory: sessionmaker[Session], channel: str, items: Sequence[Receive
                  payload=item.payload, state="pending", attempts=0, received_at=now) for item in items]
     with transaction(factory) as session:
         insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        stmt = insert(InboxUpdate).values(rows).on_conflict_do_nothing(index_elements=["channel", "update_key"])
-        return max(0, session.execute(stmt).rowcount or 0)
+        stmt = (insert(InboxUpdate).values(rows).on_conflict_do_nothing(index_elements=["channel", "update_key"])
+                .returning(InboxUpdate.id))  # rowcount is not reliable for this on every driver
+        return len(session.execute(stmt).all())
 
 
 def pending(factory: sessionmaker[Session], channel: str, *, skip: Collection[int] = (),
@@ -93,3 +94,12 @@ def state_of(factory: sessionmaker[Session], channel: str, update_key: str) -> s
     with transaction(factory) as session:
         return session.scalar(select(InboxUpdate.state).where(
             InboxUpdate.channel == channel, InboxUpdate.update_key == update_key))
+
+
+def prune_handled(factory: sessionmaker[Session], before: datetime) -> int:
+    """Delete updates handled (done or failed) before ``before`` (retention); returns how many.
+    Redeliveries come within hours; after that the core's processed keys still guard."""
+    with transaction(factory) as session:
+        result = session.execute(delete(InboxUpdate).where(InboxUpdate.state != "pending",
+                                                           InboxUpdate.handled_at < before))
+        return int(result.rowcount or 0)

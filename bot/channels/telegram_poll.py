@@ -17,7 +17,7 @@ from typing import Any, Optional
 from telegram import Bot, Update
 from telegram.error import InvalidToken, TelegramError
 
-from bot.inbox import Backoff, DatabaseUnavailable, Inbox, sender_key, wait_or_stop
+from bot.inbox import Backoff, Inbox, record_until_done, sender_key, wait_or_stop
 from store.inbox import Received
 
 log = logging.getLogger(__name__)
@@ -61,21 +61,6 @@ async def poll_into_inbox(bot: Bot, inbox: Inbox, stop: asyncio.Event, *, timeou
         items = [item for update in updates for item in received(update.to_dict())]
         if await record_until_done(inbox, items, stop):
             offset = updates[-1].update_id + 1
-
-
-async def record_until_done(inbox: Inbox, items: list[Received], stop: asyncio.Event) -> bool:
-    """Record ``items``, retrying while the database is unreachable; False when stopped
-    first (nothing is confirmed then: the platform keeps the updates)."""
-    backoff = Backoff(first=0.2, cap=inbox.backoff_cap)
-    while True:
-        try:
-            await inbox.accept(items)
-            return True
-        except DatabaseUnavailable:
-            log.warning("database unavailable: %d update(s) kept unconfirmed, retrying", len(items))
-        if stop.is_set():
-            return False
-        await wait_or_stop(stop, backoff.next())
 
 
 async def _until_stopped(call: Any, stop: asyncio.Event) -> Any:
