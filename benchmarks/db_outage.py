@@ -54,6 +54,7 @@ def main() -> None:
     parser.add_argument("--retry-cap", type=float, default=5.0, help="DATABASE_RETRY_MAX_SECONDS")
     args = parser.parse_args()
     logging.basicConfig(level=logging.CRITICAL)  # the outage logs one error per retry
+    logging.getLogger("bm25s").setLevel(logging.CRITICAL)
     asyncio.run(main_async(args))
 
 

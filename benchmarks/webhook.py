@@ -104,6 +104,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     args = parser.parse_args()
     logging.basicConfig(level=logging.CRITICAL)
+    logging.getLogger("bm25s").setLevel(logging.CRITICAL)
     asyncio.run(main_async(args))
 
 
