@@ -102,7 +102,11 @@ async def _take_update(request: web.Request, endpoint: WebhookEndpoint, expected
         return 400
     if not isinstance(body, dict):
         return 400
-    items = endpoint.received(body)
+    try:
+        items = endpoint.received(body)
+    except (TypeError, ValueError, AttributeError):  # JSON, but not shaped like an update
+        log.warning("webhook %s: a body that is not an update was refused", endpoint.name)
+        return 400
     try:
         await endpoint.inbox.accept(items)
     except DatabaseUnavailable:

@@ -93,7 +93,11 @@ class TelegramChannel:
         """Handle one recorded raw update (the inbox worker calls this). A database outage
         propagates so the inbox keeps the update; any other error is logged and the user
         gets the polite error reply, never silence."""
-        update = Update.de_json(raw, self.app.bot)
+        try:
+            update = Update.de_json(raw, self.app.bot)
+        except Exception:  # never a valid update: retrying cannot help
+            log.error("unreadable Telegram update %s dropped", raw.get("update_id"), exc_info=True)
+            return
         try:
             await self.handle_update(update)
         except Exception as exc:

@@ -57,12 +57,16 @@ async def test_wrong_or_missing_secret_is_refused_and_nothing_handled(tmp_path: 
             assert await post(url, _raw_message(901, USER, "/help")) == 401
             assert await post(url, _raw_message(902, USER, "/help"), {"X-Bot-Api-Secret-Token": SECRET}) == 401
             assert _inbox_rows(services) == 0
+            right = {TELEGRAM_HEADER: SECRET}
+            assert await post(url, ["not", "an", "update"], right) == 400
+            assert await post(url, {"update_id": 904, "message": "not a message"}, right) == 200  # recorded, ignored
             # The right secret right after: only that update is answered.
             assert await post(url, _raw_message(903, USER, "/help"), {TELEGRAM_HEADER: SECRET}) == 200
             await api.wait_for(USER.id)
             await api.wait_until(lambda: store_inbox.pending_count(services.session_factory) == 0)
             assert len(api.sent(USER.id)) == 1
-            assert _inbox_rows(services) == 1
+            assert _inbox_rows(services) == 2
+            assert store_inbox.state_of(services.session_factory, "telegram", "904") == "done"
 
 
 async def test_a_redelivered_update_is_handled_once(tmp_path: Path) -> None:
