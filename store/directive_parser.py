@@ -18,6 +18,7 @@ from store.directive_text import (
 )
 from store.directive_issuer import derive_issuer, normalise_issuer
 from store.province_scope import issuing_province
+from store.readers import read_document
 
 __all__ = ["ParsedDocument", "DirectiveParseError", "parse_directive", "parse_bytes", "normalise_issuer"]
 
@@ -66,9 +67,10 @@ class ParsedDocument:
     duties: list[ParsedDuty] = field(default_factory=list)
 
 
-def parse_bytes(raw: bytes) -> ParsedDocument:
-    """Decode (UTF-8 only, NFC) and parse; raises DirectiveParseError with a Vietnamese message."""
-    return parse_directive(decode(raw), normalized=True)
+def parse_bytes(raw: bytes, name: str = "van_ban.txt") -> ParsedDocument:
+    """Read a file of any supported format (store.readers) and parse it; raises
+    DirectiveParseError with a Vietnamese message."""
+    return parse_directive(read_document(name, raw).text, normalized=True)
 
 
 def _find_kind(blks: list[list[str]]) -> tuple[int, int, str]:
