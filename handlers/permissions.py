@@ -17,7 +17,7 @@ OFFICER_ACTIONS = frozenset({"report.fill", "report.view", "deadlines.view", "pr
 SUPERVISOR_ACTIONS = frozenset({
     "report.view", "report.summary", "report.export", "period.create", "broadcast.send",
     "officer.approve", "officer.deactivate", "invite.create", "officer.list", "deadlines.view",
-    "profile.view",
+    "profile.view", "directives.load",
 })
 
 

@@ -59,7 +59,12 @@ def read_document(name: str, raw: bytes) -> ReadResult:
         raise DirectiveParseError(
             f"định dạng {suffix} chưa hỗ trợ; hãy gửi tệp .docx, .pdf hoặc .txt (unsupported format)")
     reader = next(r for f, _, _, r in _READERS if f == fmt)
-    extracted, fmt = reader(raw)
+    try:
+        extracted, fmt = reader(raw)
+    except DirectiveParseError:
+        raise
+    except Exception as exc:  # a damaged file trips the format libraries in many ways
+        raise DirectiveParseError(f"tệp {fmt.upper()} hỏng, không đọc được ({type(exc).__name__})") from None
     converted = to_unicode(extracted)
     notes = []
     if converted.encoding:

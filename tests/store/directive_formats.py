@@ -12,7 +12,10 @@ from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+import matplotlib
+
+# DejaVu as bundled with matplotlib (a runtime dependency): no system font package needed.
+FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT, FONT_BOLD = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
 _HEADING = re.compile(r"^(#{1,6})\s*(.*)$")
 
