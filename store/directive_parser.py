@@ -29,6 +29,7 @@ KINDS = {
     "BÁO CÁO": "Báo cáo", "KẾT LUẬN": "Kết luận", "ĐỀ ÁN": "Đề án", "QUY ĐỊNH": "Quy định",
     "LỜI KÊU GỌI": "Lời kêu gọi", "THƯ KÊU GỌI": "Thư kêu gọi", "TỜ TRÌNH": "Tờ trình",
 }
+_FOLDED_KINDS = {fold(k): v for k, v in KINDS.items()}
 HEADER_BLOCKS = 12  # the kind line sits near the top
 
 _NUMBER = re.compile(
@@ -80,6 +81,8 @@ def _find_kind(blks: list[list[str]]) -> tuple[int, int, str]:
             text = plain(line).upper() if is_upper_line(plain(line)) else ""
             if text in KINDS:
                 return i, j, KINDS[text]
+            if text and fold(text) in _FOLDED_KINDS:  # OCR slips a mark: "PHÁT ĐỘNG THỊ ĐUA"
+                return i, j, _FOLDED_KINDS[fold(text)]
     for i, blk in enumerate(blks[:HEADER_BLOCKS]):
         for j, line in enumerate(blk):
             if re.match(r"^V/v\b", plain(line)):

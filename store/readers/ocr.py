@@ -6,6 +6,7 @@ Vietnamese model through pytesseract (Apache-2.0). Tesseract is a system program
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from functools import lru_cache
 
@@ -39,6 +40,8 @@ def available() -> bool:
 def read_pdf(raw: bytes) -> str:
     if not available():
         raise DirectiveParseError(NO_TESSERACT)
+    # Tesseract's OpenMP threads only fight each other on a small shared machine.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     pdf = pypdfium2.PdfDocument(raw)
     try:
         if len(pdf) > MAX_OCR_PAGES:

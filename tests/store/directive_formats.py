@@ -149,3 +149,18 @@ def to_tcvn3(text: str) -> bytes:
 
     table = {unicode: legacy for legacy, unicode in TCVN3.pairs}
     return "".join(table.get(ch, table.get(ch.lower(), ch)) for ch in text).encode("cp1252", "replace")
+
+
+def scan_of(pdf: bytes, dpi: int = 200) -> bytes:
+    """The printed PDF scanned back: each page an image, no text layer."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        pages = [document[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("RGB")
+                 for i in range(len(document))]
+    finally:
+        document.close()
+    buf = io.BytesIO()
+    pages[0].save(buf, "PDF", resolution=dpi, save_all=True, append_images=pages[1:])
+    return buf.getvalue()
