@@ -7,7 +7,7 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.doc_format import doc_label, format_issue_date
+from handlers.doc_format import doc_label, format_issue_date, section_label
 from handlers.text import shorten
 from handlers.types import Button, Reply
 from store.directive_parser import ParsedDocument
@@ -48,8 +48,7 @@ def preview_text(session: Session, name: str, read: ReadResult, parsed: ParsedDo
              f"• Trích yếu: {shorten(parsed.title, 200) if parsed.title else NOT_STATED}"]
     tops = [s for s in parsed.sections if s.parent is None and (s.heading or s.label)]
     if tops:
-        shown = [f"  – {shorten(' '.join(x for x in (s.path or s.label, s.heading) if x), 70)}"
-                 for s in tops[:MAX_SECTIONS]]
+        shown = [f"  – {section_label(s)}" for s in tops[:MAX_SECTIONS]]
         more = f"\n  … và {len(tops) - MAX_SECTIONS} mục khác" if len(tops) > MAX_SECTIONS else ""
         lines.append(f"• Các mục ({len(parsed.sections)} phần):\n" + "\n".join(shown) + more)
     if parsed.campaigns:
@@ -60,6 +59,9 @@ def preview_text(session: Session, name: str, read: ReadResult, parsed: ParsedDo
     for note in read.notes:
         lines.append(f"ℹ️ {note[:1].upper()}{note[1:]}.")
     lines.append(f"Phạm vi: {province_name(session, province)}.")
+    if parsed.province_code is not None and parsed.province_code != province:
+        lines.append(f"ℹ️ Văn bản ghi cơ quan của {province_name(session, parsed.province_code)}; "
+                     "sẽ được xếp vào tỉnh của anh/chị.")
     if existing is not None:
         lines.append("Văn bản này đã có (cùng tên tệp): nạp sẽ cập nhật bản cũ.")
     lines.append("Nạp văn bản này?")
