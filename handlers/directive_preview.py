@@ -7,9 +7,9 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.doc_format import doc_label, format_issue_date, section_label
-from handlers.text import shorten
-from handlers.types import Button, Reply
+from core.types import Button, Reply
+from store.doc_format import doc_label, format_issue_date, section_label
+from store.vntext import shorten
 from store.directive_parser import ParsedDocument
 from store.models import Document, Province
 from store.readers import ReadResult

@@ -19,14 +19,14 @@ from typing import Any, Optional
 
 from sqlalchemy import select
 
-from handlers import messages
-from handlers.context import Context
+from core import messages
+from core.broadcasts import AudienceError, create_broadcast, resolve_audience
+from core.context import Context
+from core.permissions import can, supervised_provinces
+from core.reminder_policy import quiet_hours
+from core.router import Router
+from core.types import Button, FileRef, Reply
 from handlers.directive_preview import load_reply, notice_text, preview_text
-from handlers.permissions import can, supervised_provinces
-from handlers.router import Router
-from handlers.types import Button, FileRef, Reply
-from reminders.broadcasts import AudienceError, create_broadcast, resolve_audience
-from reminders.policy import quiet_hours
 from store.directive_parser import DirectiveParseError, ParsedDocument, parse_directive
 from store.ingest import ingest_one
 from store.models import AuditLog, Document
@@ -82,7 +82,7 @@ async def on_file(ctx: Context) -> list[Reply]:
     name = _safe_name(ref.file_name)
     if ref.kind != "document":
         return messages.text(NOT_A_DOCUMENT)
-    fetch = ctx.services.extras.get("fetch_file")
+    fetch = ctx.services.fetchers.get(ctx.user.channel)
     if fetch is None:
         return messages.text("Kênh này chưa hỗ trợ nhận tệp.")
     try:
@@ -143,7 +143,7 @@ async def _load(ctx: Context, data: dict[str, Any]) -> list[Reply]:
     doc = ctx.session.scalar(select(Document).where(Document.source_key == name))
     ctx.clear_dialog()
     ctx.audit(ACTION, f"document:{doc.id}", outcome, file=name, province=province)
-    ctx.services.search = None  # the next question rebuilds the index with this document
+    ctx.services.search_checked_at = None  # the next question re-checks the index against the database
     return [load_reply(doc, outcome, can_notify=province is not None)]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from handlers.context import Services
+from core.context import Services
 from reminders.outbox import OutboxSender
 from reminders.scheduler import start_scheduler, stop_scheduler
 from reminders.transport import Transport
@@ -21,7 +21,6 @@ async def run_background(services: Services, transports: dict[str, Transport], s
     of other channels stay queued for whichever process serves them.
     """
     sender = OutboxSender(services, transports)
-    services.extras["outbox_sender"] = sender
     scheduler = start_scheduler(services, interval_seconds=sweep_interval_seconds) if sweep else None
     try:
         await sender.run(stop)

@@ -24,7 +24,7 @@ from store.models import Campaign, Document, ReportingDuty, Section
 from store.readers import SUFFIXES
 
 if TYPE_CHECKING:
-    from handlers.context import Services
+    from store.deps import StoreServices
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +167,7 @@ def _ingest_file(session: Session, path: Path, clock: Clock, result: IngestResul
     return None
 
 
-def load_samples(services: "Services") -> None:
+def load_samples(services: "StoreServices") -> None:
     """Start-up step: load the bundled sample directives (fast no-op when unchanged)."""
     settings = services.settings
     if not settings.load_samples:

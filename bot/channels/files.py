@@ -1,7 +1,7 @@
-"""File fetchers: handlers get a user's file as bytes through ``services.extras["fetch_file"]``.
+"""File fetchers: each channel installs one in ``services.fetchers[channel]``.
 
-Each channel installs its own: Telegram downloads by file_id, the console reads a local path.
-Handlers call ``await services.extras["fetch_file"](file_ref)`` and never see the channel.
+Telegram downloads by file_id, the console reads a local path; handlers get the bytes through
+``services.fetchers`` by the user's channel and never see the channel itself.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Awaitable, Callable
 
-from handlers.types import FileRef
+from core.types import FileRef
 
 if TYPE_CHECKING:
     from telegram import Bot

@@ -31,13 +31,13 @@ from bot.channels.files import telegram_fetcher
 from bot.channels.telegram_convert import COMMAND_RE, GONE_STATUSES, to_incoming
 from bot.channels.telegram_send import TelegramTransport
 from bot.services import build_services
-from bot.settings import Settings
-from handlers import messages
+from core.settings import Settings
+from core import messages
 from handlers.app import build_router
-from handlers.context import Services
-from handlers.core import BotCore, QueuedReply
-from handlers.router import CANCEL_COMMAND
-from handlers.types import Reply
+from core.context import Services
+from core.dispatch import BotCore, QueuedReply
+from core.router import CANCEL_COMMAND
+from core.types import Reply
 from reminders.runtime import run_background
 from store.db import transaction
 from store.models import OutboxMessage
@@ -189,8 +189,8 @@ class TelegramChannel:
 
     # -- lifecycle -----------------------------------------------------------
     async def _post_init(self, app: Application) -> None:
-        self.services.extras["fetch_file"] = telegram_fetcher(app.bot)
-        self.services.extras["bot_username"] = app.bot.username  # invite deep links (t.me/<bot>?start=CODE)
+        self.services.fetchers["telegram"] = telegram_fetcher(app.bot)
+        self.services.telegram_username = app.bot.username
         try:
             await app.bot.set_my_commands(bot_commands(self.core))
         except Exception:  # the menu is a convenience; serving matters more

@@ -11,7 +11,6 @@ import logging
 import re
 
 import pdfplumber
-from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
 from store.directive_text import DirectiveParseError
@@ -32,7 +31,7 @@ def read(raw: bytes) -> tuple[str, str]:
             if len(pdf.pages) > MAX_PAGES:
                 raise DirectiveParseError(f"tệp PDF có {len(pdf.pages)} trang, quá giới hạn {MAX_PAGES} trang")
             page_lines = [_lines(page) for page in pdf.pages]
-    except (PDFSyntaxError, PdfminerException) as exc:
+    except PdfminerException as exc:
         raise DirectiveParseError(f"tệp PDF hỏng hoặc bị khóa, không đọc được ({type(exc).__name__})") from None
     if sum(len(ln.text) for lines in page_lines for ln in lines) >= MIN_PAGE_CHARS * len(page_lines):
         text = join_pages([page_text(lines) for lines in page_lines])

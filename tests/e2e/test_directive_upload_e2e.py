@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.services import build_services
-from bot.settings import Settings
-from handlers import messages
+from core.settings import Settings
+from core import messages
 from store.models import Document
 from tests.e2e.fakebotapi import FakeBotAPI, FakeUser
 from tests.e2e.harness import running_bot

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.services import build_services
-from bot.settings import Settings
+from core.settings import Settings
 from handlers.app import build_router
-from handlers.core import BotCore
-from handlers.types import FileRef, Incoming, Reply, UserRef
+from core.dispatch import BotCore
+from core.types import FileRef, Incoming, Reply, UserRef
 from store.models import AuditLog, Broadcast, Document, Officer, OutboxMessage, User
 from tests.reminders.world import build_world
 from tests.store.directive_formats import to_docx, to_pdf
@@ -26,16 +26,17 @@ OFFICERS = (("a1", "Tam Đường", True, True), ("b1", "Bình Lư", True, True)
 def core(database_url: str, tmp_path: Path, clock) -> BotCore:
     settings = Settings(_env_file=None, database_url=database_url, data_dir=tmp_path / "d", load_samples=False)
     services = build_services(settings, clock, startup=False)
-    services.extras["world"] = build_world(services, communes=("Tam Đường", "Bình Lư", "Nà Tăm"),
+    world = build_world(services, communes=("Tam Đường", "Bình Lư", "Nà Tăm"),
                                            officers=OFFICERS, supervisors=("s1",))
     files: dict[str, bytes] = {}
-    services.extras["files"] = files
 
     async def fetch(ref: FileRef) -> bytes:
         return files[ref.file_id]
 
-    services.extras["fetch_file"] = fetch
-    return BotCore(services, build_router())
+    services.fetchers["test"] = fetch
+    core = BotCore(services, build_router())
+    core.files, core.world = files, world  # what the tests hand in and look up
+    return core
 
 
 class Chat:
@@ -48,8 +49,8 @@ class Chat:
         return [q.reply for q in out]
 
     async def send_file(self, name: str, data: bytes, kind: str = "document") -> list[Reply]:
-        file_id = f"f{len(self.core.services.extras['files'])}"
-        self.core.services.extras["files"][file_id] = data
+        file_id = f"f{len(self.core.files)}"
+        self.core.files[file_id] = data
         return await self(files=(FileRef(file_id, kind, file_name=name, size=len(data)),))
 
 
@@ -76,7 +77,7 @@ async def test_supervisor_loads_a_docx_for_their_province_and_notifies_officers(
     out = await s1(button="dl:ok")
     assert out[0].text.startswith("✅ Đã nạp Chỉ thị 02/CT-UBND")
     [doc] = documents(core)
-    province = core.services.extras["world"].province
+    province = core.world.province
     assert (doc.source_key, doc.province_code, doc.signer) == ("chi_thi_02.docx", province, "Trần Tiến Dũng")
     assert buttons(out[0]) == [f"dl:n:{doc.id}", f"doc:{doc.id}"]
 

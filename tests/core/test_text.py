@@ -1,10 +1,11 @@
-"""handlers.text.split_message: pieces under Telegram's limit, cut at paragraphs, then lines, then words."""
+"""core.text.split_message: pieces under Telegram's limit, cut at paragraphs, then lines, then words."""
 
 from __future__ import annotations
 
 import pytest
 
-from handlers.text import TELEGRAM_LIMIT, shorten, split_message
+from core.text import TELEGRAM_LIMIT, split_message
+from store.vntext import shorten
 
 
 def test_short_text_is_one_piece() -> None:
