@@ -71,6 +71,7 @@ async def test_supervisor_loads_a_docx_for_their_province_and_notifies_officers(
                   "Trần Tiến Dũng", "Về việc phát động phong trào thi đua", "Các mục", "Phong trào",
                   "Phạm vi: tỉnh Tỉnh Thử"):
         assert found in preview, found
+    assert "sẽ được xếp vào tỉnh của anh/chị" in preview  # a Lai Châu text filed under Tỉnh Thử
     assert buttons(out[0]) == ["dl:ok", "dl:x"]
     assert documents(core) == []  # nothing loaded before the confirmation
 

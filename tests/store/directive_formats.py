@@ -164,3 +164,11 @@ def scan_of(pdf: bytes, dpi: int = 200) -> bytes:
     buf = io.BytesIO()
     pages[0].save(buf, "PDF", resolution=dpi, save_all=True, append_images=pages[1:])
     return buf.getvalue()
+
+
+def to_vni(text: str) -> bytes:
+    """The text as typed in a VNI font: a base letter followed by its mark bytes ("aø" for à)."""
+    from viparse.normalize.vni import VNI
+
+    table = {unicode: legacy for legacy, unicode in VNI.pairs}
+    return "".join(table.get(ch, ch) for ch in text).encode("cp1252", "replace")

@@ -11,7 +11,7 @@ import pytest
 from store.directive_parser import DirectiveParseError, ParsedDocument, parse_bytes
 from store.legacy_text import to_unicode, valid_syllable_share
 from store.readers import format_of, ocr, read_document
-from tests.store.directive_formats import to_docx, to_pdf, to_scanned_pdf, to_tcvn3
+from tests.store.directive_formats import to_docx, to_pdf, to_scanned_pdf, to_tcvn3, to_vni
 
 SAMPLES = sorted((Path(__file__).resolve().parents[2] / "store" / "sample" / "directives").glob("*.txt"))
 META = ("kind", "number", "number_suffix", "issuer", "place", "province_code", "issued_year", "issued_month",
@@ -110,6 +110,14 @@ def test_tcvn3_sample_file_parses_like_the_unicode_one(sample: Path) -> None:
     # TCVN3 has no capital marked letters, so "Ủy" typed in .VnTime comes back "ủy": case aside, equal.
     unicode = read_document(sample.name, sample.read_bytes()).text.replace("✓", "?")  # not in Windows-1252
     assert " ".join(read.text.split()).lower() == " ".join(unicode.split()).lower()
+
+
+def test_vni_sample_file_parses_like_the_unicode_one() -> None:
+    sample = SAMPLES[3]
+    raw = to_vni(sample.read_text(encoding="utf-8"))
+    assert any("VNI" in note for note in read_document(sample.name, raw).notes)
+    expected, got = parse_bytes(sample.read_bytes(), sample.name), parse_bytes(raw, sample.name)
+    assert summary(got)["meta"] == summary(expected)["meta"]
 
 
 def test_tcvn3_text_inside_a_docx_is_converted() -> None:
