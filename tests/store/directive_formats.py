@@ -12,7 +12,20 @@ from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import docx
 import matplotlib
+import pypdfium2
+from PIL import Image, ImageDraw, ImageFont
+from reportlab.lib.enums import TA_JUSTIFY
+from reportlab.lib.fonts import addMapping
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+from viparse.normalize.tcvn3 import TCVN3
+from viparse.normalize.vni import VNI
 
 # DejaVu as bundled with matplotlib (a runtime dependency): no system font package needed.
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -45,7 +58,6 @@ def _header_pair(blocks: list[list[str]]) -> bool:
 
 
 def to_docx(text: str) -> bytes:
-    import docx
 
     document = docx.Document()
     blocks = txt_blocks(text)
@@ -74,10 +86,6 @@ def to_docx(text: str) -> bytes:
 
 @lru_cache(maxsize=1)
 def _pdf_fonts() -> None:
-    from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
     pdfmetrics.registerFont(TTFont("DejaVu", str(FONT)))
     pdfmetrics.registerFont(TTFont("DejaVu-Bold", str(FONT_BOLD)))
     addMapping("DejaVu", 0, 0, "DejaVu")
@@ -86,12 +94,6 @@ def _pdf_fonts() -> None:
 
 def to_pdf(text: str) -> bytes:
     """A justified A4 PDF with a text layer; each .txt line its own paragraph, blocks spaced."""
-    from reportlab.lib.enums import TA_JUSTIFY
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import cm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
-
     _pdf_fonts()
     body = ParagraphStyle("body", fontName="DejaVu", fontSize=11, leading=14, alignment=TA_JUSTIFY)
     heading = ParagraphStyle("heading", parent=body, fontName="DejaVu-Bold", fontSize=13, leading=17)
@@ -120,7 +122,6 @@ def to_pdf(text: str) -> bytes:
 def to_scanned_pdf(lines: list[str | tuple[str, str]], dpi: int = 200) -> bytes:
     """One A4 page image of typed lines (("right", text) for the signature column), as a PDF
     with no text layer, like a scanner's output."""
-    from PIL import Image, ImageDraw, ImageFont
 
     width, height = int(8.27 * dpi), int(11.69 * dpi)
     page = Image.new("L", (width, height), 255)
@@ -145,7 +146,6 @@ def to_scanned_pdf(lines: list[str | tuple[str, str]], dpi: int = 200) -> bytes:
 def to_tcvn3(text: str) -> bytes:
     """The text as typed in a `.VnTime` font (one byte per letter); capitals with marks,
     which TCVN3 lacks, typed as in the `.VnTimeH` heading font: the lower-case byte."""
-    from viparse.normalize.tcvn3 import TCVN3
 
     table = {unicode: legacy for legacy, unicode in TCVN3.pairs}
     return "".join(table.get(ch, table.get(ch.lower(), ch)) for ch in text).encode("cp1252", "replace")
@@ -153,7 +153,6 @@ def to_tcvn3(text: str) -> bytes:
 
 def scan_of(pdf: bytes, dpi: int = 200) -> bytes:
     """The printed PDF scanned back: each page an image, no text layer."""
-    import pypdfium2
 
     document = pypdfium2.PdfDocument(pdf)
     try:
@@ -168,7 +167,6 @@ def scan_of(pdf: bytes, dpi: int = 200) -> bytes:
 
 def to_vni(text: str) -> bytes:
     """The text as typed in a VNI font: a base letter followed by its mark bytes ("aø" for à)."""
-    from viparse.normalize.vni import VNI
 
     table = {unicode: legacy for legacy, unicode in VNI.pairs}
     return "".join(table.get(ch, ch) for ch in text).encode("cp1252", "replace")
