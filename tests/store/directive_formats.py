@@ -122,7 +122,6 @@ def to_pdf(text: str) -> bytes:
 def to_scanned_pdf(lines: list[str | tuple[str, str]], dpi: int = 200) -> bytes:
     """One A4 page image of typed lines (("right", text) for the signature column), as a PDF
     with no text layer, like a scanner's output."""
-
     width, height = int(8.27 * dpi), int(11.69 * dpi)
     page = Image.new("L", (width, height), 255)
     draw = ImageDraw.Draw(page)
@@ -146,14 +145,12 @@ def to_scanned_pdf(lines: list[str | tuple[str, str]], dpi: int = 200) -> bytes:
 def to_tcvn3(text: str) -> bytes:
     """The text as typed in a `.VnTime` font (one byte per letter); capitals with marks,
     which TCVN3 lacks, typed as in the `.VnTimeH` heading font: the lower-case byte."""
-
     table = {unicode: legacy for legacy, unicode in TCVN3.pairs}
     return "".join(table.get(ch, table.get(ch.lower(), ch)) for ch in text).encode("cp1252", "replace")
 
 
 def scan_of(pdf: bytes, dpi: int = 200) -> bytes:
     """The printed PDF scanned back: each page an image, no text layer."""
-
     document = pypdfium2.PdfDocument(pdf)
     try:
         pages = [document[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("RGB")
@@ -167,6 +164,5 @@ def scan_of(pdf: bytes, dpi: int = 200) -> bytes:
 
 def to_vni(text: str) -> bytes:
     """The text as typed in a VNI font: a base letter followed by its mark bytes ("aø" for à)."""
-
     table = {unicode: legacy for legacy, unicode in VNI.pairs}
     return "".join(table.get(ch, ch) for ch in text).encode("cp1252", "replace")
