@@ -37,10 +37,14 @@ async def test_accepts_tells_answers_from_other_text(world: World) -> None:
     await a.cmd("baocao")
     await a.press("6 tháng")
     assert _accepts(world, 1, "có") and _accepts(world, 1, "khong") and not _accepts(world, 1, "5")
+    assert not _accepts(world, 1, "1")  # a bare number on a choice names the numbered line
     await a.press("Có")
     assert _accepts(world, 1, "bất kỳ chữ gì")  # free text
+    assert not _accepts(world, 1, "2") and not _accepts(world, 1, "Bỏ qua")  # ... but not a button's number or word
     await a.text("15/KH-UBND")
     assert _accepts(world, 1, "30/6/2026") and not _accepts(world, 1, "hôm qua")
+    await a.text("30/6/2026")
+    assert _accepts(world, 1, "5") and not _accepts(world, 1, "5000")  # a number question takes numbers
 
 
 async def test_a_role_taken_away_mid_dialog_ends_it(world: World) -> None:
