@@ -13,7 +13,7 @@ from typing import Any, Awaitable, Callable, Optional
 
 from core.callbacks import CallbackData
 from core.context import Context
-from core.dialogs import Dialog
+from core.dialogs import Dialog, QuestionHook
 from core.permissions import ROLE_ACTIONS, Role
 from core.types import Reply
 
@@ -55,6 +55,7 @@ class Router:
     cancel_hooks: dict[str, Handler] = field(default_factory=dict)
     accepts_hooks: dict[str, Accepts] = field(default_factory=dict)  # dialogs declared the older way
     on_text: Optional[Handler] = None
+    on_question: Optional[QuestionHook] = None  # a question typed mid-dialog (the Q&A feature's entry)
     on_contact: Optional[Handler] = None
     on_membership: Optional[Handler] = None
     on_start: Optional[Handler] = None  # replaces the plain /start greeting (registration)
@@ -108,7 +109,7 @@ class Router:
     def finish(self) -> None:
         """After every feature registered: declared dialogs answer questions with the Q&A handler."""
         for dialog in self.declared_dialogs.values():
-            dialog.bind(self.on_text)
+            dialog.bind(self.on_text, self.on_question)
 
     def dialog_accepts(self, state_name: str) -> Optional[Accepts]:
         """The dialog's "is this text an answer?" hook (None: the dialog has none)."""
