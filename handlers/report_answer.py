@@ -223,7 +223,6 @@ async def on_cancel(ctx: Context, state: Optional[ReportState]) -> list[Reply]:
     return messages.text(DRAFT_KEPT)
 
 
-REPORT: Dialog[ReportState] = Dialog("report", ReportState, steps={"answer": Step(on_answer, closed=True,
-                                                                                accepts=accepts)},
-                                     on_cancel=on_cancel)
+REPORT: Dialog[ReportState] = Dialog("report", ReportState, action="report.fill", on_cancel=on_cancel,
+                                     steps={"answer": Step(on_answer, closed=True, accepts=accepts)})
 FIELD_BUTTONS = (Choose, Toggle, Done, Keep, LastValue, Back, Skip, Edit)
