@@ -14,7 +14,7 @@ from core.context import Context
 from core.permissions import Role, refuse, require, role_of, scope
 from handlers.register import SUSPENDED, begin, pending_request, request_notice
 from core.router import Router
-from core.types import Button, Reply
+from core.types import Reply
 from store.models import Commune, Officer, RegistrationRequest, User
 from store.officers import ROLE_LABELS, set_active, unit_label
 from store.units import find_communes
