@@ -144,6 +144,13 @@ def place_names(doc: DocInfo) -> dict[tuple[str, ...], float]:
     return names
 
 
+def _csr(rows: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    data = np.concatenate(rows).astype(np.int32) if rows else np.zeros(0, dtype=np.int32)
+    return indptr, data
+
+
 class PassageIndex:
     """Units, their BM25 index (plus section totals for context) and the hints the ranking uses."""
 
@@ -163,6 +170,12 @@ class PassageIndex:
         self.post_data = np.zeros(0, dtype=np.float16)
         self.post_indices = np.zeros(0, dtype=np.int32)
         self.post_indptr = np.zeros(1, dtype=np.int64)
+        # Distinct token ids of each passage, and of each section with its document's title and
+        # fields (sorted, CSR): what coverage is checked against, without re-tokenising text.
+        self.unit_tok_indptr = np.zeros(1, dtype=np.int64)
+        self.unit_tok_ids = np.zeros(0, dtype=np.int32)
+        self.sec_tok_indptr = np.zeros(1, dtype=np.int64)
+        self.sec_tok_ids = np.zeros(0, dtype=np.int32)
         self._section_starts = np.zeros(0, dtype=np.int64)  # first unit of each section
         self._unit_section_rank = np.zeros(0, dtype=np.int64)  # unit → index into _section_starts
         self.vocab_by_df: list[str] = []
@@ -179,37 +192,45 @@ class PassageIndex:
             return [vocab.setdefault(t, len(vocab)) for t in tokens]
 
         unit_ids: list[np.ndarray] = []  # int32 rows: a Python list of ints would cost ~8x the memory
+        own_rows: list[np.ndarray] = []  # each passage's distinct tokens (sorted ids)
+        near_rows: list[np.ndarray] = []  # each section's distinct tokens, with its document's name
         n_sections = 0
         unit_secpos: list[int] = []
 
         def add_unit(doc_id: int, section_id: Optional[int], text: str, secpos: int, extra: tuple = (),
-                     flags: int = 0) -> None:
+                     flags: int = 0) -> np.ndarray:
             self.units.append(doc_id, section_id, text, flags)
-            unit_ids.append(np.asarray(ids(tokenize(text)) + list(extra), dtype=np.int32))
+            own = ids(tokenize(text))
+            unit_ids.append(np.asarray(own + list(extra), dtype=np.int32))
+            own_rows.append(np.unique(np.asarray(own, dtype=np.int32)))
             unit_secpos.append(secpos)
+            return own_rows[-1]
 
         for doc in self.docs.values():
             head = clean(f"{doc.kind} {doc.number or doc.number_suffix or ''} {doc.title}")
             meta = clean(f"{doc.issuer}. {doc.place}. {doc.signer_title or ''} {doc.signer or ''}")
             secpos, n_sections = n_sections, n_sections + 1
-            for text in (head, meta):
-                add_unit(doc.id, None, text, secpos)
+            naming = np.unique(np.concatenate([add_unit(doc.id, None, text, secpos) for text in (head, meta)]))
+            near_rows.append(naming)
             for sec in by_doc.get(doc.id, []):
                 self.section_labels[sec.id] = sec.label
                 self.section_refs[sec.id] = sec.ref
                 ref_ids = tuple(ids(tokenize(clean(sec.ref)))) if sec.ref else ()
                 secpos, n_sections = n_sections, n_sections + 1
+                rows = [naming, np.asarray(ref_ids, dtype=np.int32)]
                 if not _repeats(sec.heading, sec.text):
-                    for text in split_units(sec.heading):
-                        add_unit(doc.id, sec.id, text, secpos, ref_ids, HEADING)
-                for text in split_units(sec.text):
-                    add_unit(doc.id, sec.id, text, secpos, ref_ids)
+                    rows += [add_unit(doc.id, sec.id, text, secpos, ref_ids, HEADING) for text in split_units(sec.heading)]
+                rows += [add_unit(doc.id, sec.id, text, secpos, ref_ids) for text in split_units(sec.text)]
+                near_rows.append(np.unique(np.concatenate(rows)))
             for phrase, weight in place_names(doc).items():
                 slot = self.places.setdefault(phrase, {})
                 slot[doc.id] = max(weight, slot.get(doc.id, 0.0))
             if doc.number:
                 self.numbers.setdefault(vntext.fold(doc.number), []).append(doc.id)
         self.units.freeze()
+        self.unit_tok_indptr, self.unit_tok_ids = _csr(own_rows)
+        self.sec_tok_indptr, self.sec_tok_ids = _csr(near_rows)
+        del own_rows, near_rows
         self.unit_doc = self.units.doc
         self.unit_secpos = np.asarray(unit_secpos, dtype=np.int64)
         counts = np.zeros(len(vocab) + 1, dtype=np.int64)
@@ -242,6 +263,12 @@ class PassageIndex:
         i = self.vocab.get(token)
         d = int(self.df[i]) if i is not None else 0
         return math.log(1 + (n - d + 0.5) / (d + 0.5))
+
+    def own_ids(self, pos: int) -> np.ndarray:
+        return self.unit_tok_ids[self.unit_tok_indptr[pos]:self.unit_tok_indptr[pos + 1]]
+
+    def near_ids(self, secpos: int) -> np.ndarray:
+        return self.sec_tok_ids[self.sec_tok_indptr[secpos]:self.sec_tok_indptr[secpos + 1]]
 
     def known(self, token: str) -> bool:
         i = self.vocab.get(token)
