@@ -17,14 +17,12 @@ import bm25s
 import numpy as np
 
 from store import vntext
-from store.search_units import HEADING, Unit, UnitStore  # noqa: F401  (Unit re-exported)
+from store.search_places import place_names
+from store.search_units import HEADING, Hit, UnitStore  # noqa: F401  (Hit re-exported)
 
 MAX_UNIT = 420  # characters: a longer sentence is cut at "; " into clause groups
 MIN_CLAUSE = 140
 SECTION_WEIGHT = 0.3  # how much the whole section's match lends to each of its sentences
-ADMIN_PREFIXES = vntext.UNIT_PREFIXES
-_ISSUER_NOISE = ("uy ban nhan dan", "ubnd", "ban thuong vu", "ban chap hanh", "hoi dong nhan dan",
-                 "hdnd", "so noi vu", "chu tich")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZĐÀ-Ỹ“\"(])|(?<=\.)\s+(?=\d+\.)")
 _MARKUP = re.compile(r"\*+|^#+\s*|\s*/✓$|\./\.$", re.M)
 
@@ -111,44 +109,42 @@ def tokenize(text: str) -> list[str]:
     return toks
 
 
-def place_names(doc: DocInfo) -> dict[tuple[str, ...], float]:
-    """Folded place phrases that point at this document, with how specific they are."""
-    names: dict[tuple[str, ...], float] = {}
-
-    def add(phrase: str, weight: float) -> None:
-        toks = tuple(phrase.split())
-        if toks and weight > names.get(toks, 0.0):
-            names[toks] = weight
-
-    sources = [(doc.place, 1.0), (doc.issuer, 0.9)]
-    for raw, weight in sources:
-        if not raw:
-            continue
-        inner = re.findall(r"\(([^)]*)\)", raw)
-        outer = re.sub(r"\([^)]*\)", " ", raw)
-        for text, w in [(outer, weight)] + [(t, 0.5) for t in inner]:
-            f = vntext.search_key(text)
-            for noise in _ISSUER_NOISE:
-                f = f.replace(noise, " ")
-            f = " ".join(f.split())
-            if not f:
-                continue
-            add(f, w * 1.2)  # with its unit word: "thanh pho lai chau", "tinh uy lao cai"
-            core = f
-            for prefix in sorted(ADMIN_PREFIXES + ("tinh uy", "huyen uy", "thanh uy"), key=len, reverse=True):
-                if core.startswith(prefix + " "):
-                    core = core[len(prefix) + 1:]
-                    break
-            if core and core != f:
-                add(core, w)
-    return names
-
-
 def _csr(rows: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of ids as (indptr, data): row i is data[indptr[i]:indptr[i + 1]]."""
     lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
     indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
     data = np.concatenate(rows).astype(np.int32) if rows else np.zeros(0, dtype=np.int32)
     return indptr, data
+
+
+class _Collector:
+    """Rows gathered while building: token ids per passage, distinct ids per passage and section."""
+
+    def __init__(self, units: UnitStore) -> None:
+        self.units = units
+        self.vocab: dict[str, int] = {}
+        self.unit_ids: list[np.ndarray] = []  # int32 rows: a Python list of ints would cost ~8x the memory
+        self.own_rows: list[np.ndarray] = []  # each passage's distinct tokens (sorted ids)
+        self.near_rows: list[np.ndarray] = []  # each section's distinct tokens, with its document's name
+        self.unit_secpos: list[int] = []
+        self.n_sections = 0
+
+    def ids(self, tokens: list[str]) -> list[int]:
+        vocab = self.vocab
+        return [vocab.setdefault(t, len(vocab)) for t in tokens]
+
+    def new_section(self) -> int:
+        self.n_sections += 1
+        return self.n_sections - 1
+
+    def add_unit(self, doc_id: int, section_id: Optional[int], text: str, secpos: int, extra: tuple = (),
+                 flags: int = 0) -> np.ndarray:
+        self.units.append(doc_id, section_id, text, flags)
+        own = self.ids(tokenize(text))
+        self.unit_ids.append(np.asarray(own + list(extra), dtype=np.int32))
+        self.own_rows.append(np.unique(np.asarray(own, dtype=np.int32)))
+        self.unit_secpos.append(secpos)
+        return self.own_rows[-1]
 
 
 class PassageIndex:
@@ -186,53 +182,45 @@ class PassageIndex:
         by_doc: dict[int, list[SectionInput]] = {}
         for s in sections:
             by_doc.setdefault(s.document_id, []).append(s)
-        vocab: dict[str, int] = {}
-
-        def ids(tokens: list[str]) -> list[int]:
-            return [vocab.setdefault(t, len(vocab)) for t in tokens]
-
-        unit_ids: list[np.ndarray] = []  # int32 rows: a Python list of ints would cost ~8x the memory
-        own_rows: list[np.ndarray] = []  # each passage's distinct tokens (sorted ids)
-        near_rows: list[np.ndarray] = []  # each section's distinct tokens, with its document's name
-        n_sections = 0
-        unit_secpos: list[int] = []
-
-        def add_unit(doc_id: int, section_id: Optional[int], text: str, secpos: int, extra: tuple = (),
-                     flags: int = 0) -> np.ndarray:
-            self.units.append(doc_id, section_id, text, flags)
-            own = ids(tokenize(text))
-            unit_ids.append(np.asarray(own + list(extra), dtype=np.int32))
-            own_rows.append(np.unique(np.asarray(own, dtype=np.int32)))
-            unit_secpos.append(secpos)
-            return own_rows[-1]
-
+        c = _Collector(self.units)
         for doc in self.docs.values():
-            head = clean(f"{doc.kind} {doc.number or doc.number_suffix or ''} {doc.title}")
-            meta = clean(f"{doc.issuer}. {doc.place}. {doc.signer_title or ''} {doc.signer or ''}")
-            secpos, n_sections = n_sections, n_sections + 1
-            naming = np.unique(np.concatenate([add_unit(doc.id, None, text, secpos) for text in (head, meta)]))
-            near_rows.append(naming)
-            for sec in by_doc.get(doc.id, []):
-                self.section_labels[sec.id] = sec.label
-                self.section_refs[sec.id] = sec.ref
-                ref_ids = tuple(ids(tokenize(clean(sec.ref)))) if sec.ref else ()
-                secpos, n_sections = n_sections, n_sections + 1
-                rows = [naming, np.asarray(ref_ids, dtype=np.int32)]
-                if not _repeats(sec.heading, sec.text):
-                    rows += [add_unit(doc.id, sec.id, text, secpos, ref_ids, HEADING) for text in split_units(sec.heading)]
-                rows += [add_unit(doc.id, sec.id, text, secpos, ref_ids) for text in split_units(sec.text)]
-                near_rows.append(np.unique(np.concatenate(rows)))
-            for phrase, weight in place_names(doc).items():
-                slot = self.places.setdefault(phrase, {})
-                slot[doc.id] = max(weight, slot.get(doc.id, 0.0))
-            if doc.number:
-                self.numbers.setdefault(vntext.fold(doc.number), []).append(doc.id)
+            self._add_document(c, doc, by_doc.get(doc.id, []))
         self.units.freeze()
-        self.unit_tok_indptr, self.unit_tok_ids = _csr(own_rows)
-        self.sec_tok_indptr, self.sec_tok_ids = _csr(near_rows)
-        del own_rows, near_rows
+        self.unit_tok_indptr, self.unit_tok_ids = _csr(c.own_rows)
+        self.sec_tok_indptr, self.sec_tok_ids = _csr(c.near_rows)
         self.unit_doc = self.units.doc
-        self.unit_secpos = np.asarray(unit_secpos, dtype=np.int64)
+        self.unit_secpos = np.asarray(c.unit_secpos, dtype=np.int64)
+        self._postings(c.unit_ids, c.vocab)
+        change = np.r_[True, np.diff(self.unit_secpos) != 0] if len(self.unit_secpos) else np.zeros(0, bool)
+        self._section_starts = np.flatnonzero(change)
+        self._unit_section_rank = np.cumsum(change) - 1
+        return self
+
+    def _add_document(self, c: "_Collector", doc: DocInfo, sections: list[SectionInput]) -> None:
+        """The document's title and fields (one pseudo-section), then its sections' sentences."""
+        head = clean(f"{doc.kind} {doc.number or doc.number_suffix or ''} {doc.title}")
+        meta = clean(f"{doc.issuer}. {doc.place}. {doc.signer_title or ''} {doc.signer or ''}")
+        secpos = c.new_section()
+        naming = np.unique(np.concatenate([c.add_unit(doc.id, None, text, secpos) for text in (head, meta)]))
+        c.near_rows.append(naming)
+        for sec in sections:
+            self.section_labels[sec.id] = sec.label
+            self.section_refs[sec.id] = sec.ref
+            ref_ids = tuple(c.ids(tokenize(clean(sec.ref)))) if sec.ref else ()
+            secpos = c.new_section()
+            rows = [naming, np.asarray(ref_ids, dtype=np.int32)]
+            if not _repeats(sec.heading, sec.text):
+                rows += [c.add_unit(doc.id, sec.id, text, secpos, ref_ids, HEADING) for text in split_units(sec.heading)]
+            rows += [c.add_unit(doc.id, sec.id, text, secpos, ref_ids) for text in split_units(sec.text)]
+            c.near_rows.append(np.unique(np.concatenate(rows)))
+        for phrase, weight in place_names(doc.place, doc.issuer).items():
+            slot = self.places.setdefault(phrase, {})
+            slot[doc.id] = max(weight, slot.get(doc.id, 0.0))
+        if doc.number:
+            self.numbers.setdefault(vntext.fold(doc.number), []).append(doc.id)
+
+    def _postings(self, unit_ids: list[np.ndarray], vocab: dict[str, int]) -> None:
+        """Document frequencies, then BM25 weights (bm25s) as postings."""
         counts = np.zeros(len(vocab) + 1, dtype=np.int64)
         for row in unit_ids:
             counts[np.unique(row)] += 1
@@ -246,16 +234,11 @@ class PassageIndex:
         accented[[i for t, i in vocab.items() if t.startswith("@")]] = True
         rows = [row[~accented[row]] for row in unit_ids]
         rows = [row if len(row) else np.asarray([empty], dtype=np.int32) for row in rows]
-        del unit_ids
         bm25 = bm25s.BM25()
         bm25.index((rows or [np.asarray([empty], dtype=np.int32)], vocab), show_progress=False)
         self.post_data = bm25.scores["data"].astype(np.float16)
         self.post_indices = bm25.scores["indices"].astype(np.int32)
         self.post_indptr = bm25.scores["indptr"].astype(np.int64)
-        change = np.r_[True, np.diff(self.unit_secpos) != 0] if len(self.unit_secpos) else np.zeros(0, bool)
-        self._section_starts = np.flatnonzero(change)
-        self._unit_section_rank = np.cumsum(change) - 1
-        return self
 
     # -- query helpers --------------------------------------------------------------
     def idf(self, token: str) -> float:
@@ -308,15 +291,3 @@ class PassageIndex:
                 for doc_id, w in docs.items():
                     hits[doc_id] = max(hits.get(doc_id, 0.0), w)
         return hits, phrases
-
-
-@dataclass
-class Hit:
-    """One ranked unit."""
-
-    unit: int
-    score: float
-    doc_id: int
-    section_id: Optional[int]
-    text: str
-    confidence: float = 0.0

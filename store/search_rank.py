@@ -13,7 +13,8 @@ from rapidfuzz.distance import OSA
 
 from store import vntext
 from store.province_scope import province_names
-from store.search_index import ADMIN_PREFIXES, Hit, PassageIndex, clean, tokenize
+from store.search_index import Hit, PassageIndex, tokenize
+from store.search_places import expand_abbreviations, place_words, unknown_place
 from store.search_query import DOC_WORDS, Query, analyze, has_phrase
 
 
@@ -108,7 +109,7 @@ class SearchIndex:
         q = analyze(question, self._repair)
         boosts = self._doc_boosts(q, set(home_provinces))
         hints = {d: b for d, b in boosts.items() if b > HOME_BOOST + 1e-9}
-        result = SearchResult(query=q, hits=[], doc_hints=hints, unknown_place=self._unknown_place(q))
+        result = SearchResult(query=q, hits=[], doc_hints=hints, unknown_place=unknown_place(q.folded, q.accented, idx.known))
         tokens = q.tokens(idx.known)
         if not idx.units or not tokens:
             return result
@@ -266,38 +267,7 @@ class SearchIndex:
         start, _ = self._doc_ranges.get(doc_id, (0, 0))
         units = self.index.units[start:start + 2]
         text = " ".join(u.text for u in units if u.doc_id == doc_id and u.section_id is None)
-        return frozenset(tokenize(text) + tokenize(_expand_abbreviations(text)))
-
-    def _unknown_place(self, q: Query) -> Optional[str]:
-        """A commune/province the question names that appears nowhere in the corpus."""
-        names, provinces = _gazetteer()
-        folded, idx = q.folded, self.index
-        for i, tok in enumerate(folded):
-            for prefix in ADMIN_PREFIXES:
-                pw = prefix.split()
-                if folded[i:i + len(pw)] != pw:
-                    continue
-                j = i + len(pw)
-                for n in (4, 3, 2, 1):
-                    cand = tuple(folded[j:j + n])
-                    if len(cand) == n and cand in names and not self._in_corpus(cand):
-                        return " ".join(q.accented[j:j + n]).title()
-        for n in (4, 3, 2):
-            for i in range(len(folded) - n + 1):
-                cand = tuple(folded[i:i + n])
-                if cand in provinces and not self._in_corpus(cand):
-                    return " ".join(q.accented[i:i + n]).title()
-        return None
-
-    def _in_corpus(self, words: tuple[str, ...]) -> bool:
-        idx = self.index
-        if len(words) == 1:
-            return idx.known(words[0])
-        return all(idx.known(f"{a}_{b}") for a, b in zip(words, words[1:]))
-
-
-_PERSON_CONTEXT = frozenset("tuong tich cach duc bac lang".split())  # "tư tưởng / Chủ tịch / phong cách Hồ Chí Minh"
-
+        return frozenset(tokenize(text) + tokenize(expand_abbreviations(text)))
 
 def _member(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
     """Which of ``ids`` are in ``sorted_ids`` (sorted, distinct)."""
@@ -305,39 +275,3 @@ def _member(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
         return np.zeros(len(ids), dtype=bool)
     at = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
     return sorted_ids[at] == ids
-
-
-def place_words(folded: list[str]) -> list[str]:
-    """The question's words for place matching, with "Hồ Chí Minh" the person masked out."""
-    out = list(folded)
-    for i in range(1, len(out) - 2):
-        if out[i:i + 3] == ["ho", "chi", "minh"] and out[i - 1] in _PERSON_CONTEXT:
-            out[i:i + 3] = ["", "", ""]
-    return out
-
-
-def _expand_abbreviations(text: str) -> str:
-    return (text.replace("UBND", "Ủy ban nhân dân").replace("HĐND", "Hội đồng nhân dân")
-            .replace("TĐKT", "Thi đua - Khen thưởng"))
-
-
-@lru_cache(maxsize=1)
-def _gazetteer() -> tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]]:
-    """Folded names of Vietnam's communes and provinces, unit words stripped."""
-    import vietnam_provinces as vp
-
-    def strip(name: str) -> tuple[str, ...]:
-        f = vntext.search_key(name)
-        for prefix in sorted(ADMIN_PREFIXES, key=len, reverse=True):
-            if f.startswith(prefix + " "):
-                f = f[len(prefix) + 1:]
-                break
-        words = f.split()
-        while words and words[-1].isdigit():  # "Phường Hà Giang 1"
-            words.pop()
-        return tuple(words)
-
-    names = [p.name for p in vp.Province.iter_all()] + list(vntext.FORMER_PROVINCES)
-    provinces = frozenset(strip(n) for n in names)
-    wards = frozenset(strip(w.name) for w in vp.Ward.iter_all())
-    return wards | provinces, frozenset(p for p in provinces if len(p) >= 2)
