@@ -124,7 +124,6 @@ class _Collector:
         self.units = units
         self.vocab: dict[str, int] = {}
         self.unit_ids: list[np.ndarray] = []  # int32 rows: a Python list of ints would cost ~8x the memory
-        self.own_rows: list[np.ndarray] = []  # each passage's distinct tokens (sorted ids)
         self.near_rows: list[np.ndarray] = []  # each section's distinct tokens, with its document's name
         self.unit_secpos: list[int] = []
         self.n_sections = 0
@@ -142,9 +141,8 @@ class _Collector:
         self.units.append(doc_id, section_id, text, flags)
         own = self.ids(tokenize(text))
         self.unit_ids.append(np.asarray(own + list(extra), dtype=np.int32))
-        self.own_rows.append(np.unique(np.asarray(own, dtype=np.int32)))
         self.unit_secpos.append(secpos)
-        return self.own_rows[-1]
+        return np.unique(np.asarray(own, dtype=np.int32))
 
 
 class PassageIndex:
@@ -166,10 +164,8 @@ class PassageIndex:
         self.post_data = np.zeros(0, dtype=np.float16)
         self.post_indices = np.zeros(0, dtype=np.int32)
         self.post_indptr = np.zeros(1, dtype=np.int64)
-        # Distinct token ids of each passage, and of each section with its document's title and
-        # fields (sorted, CSR): what coverage is checked against, without re-tokenising text.
-        self.unit_tok_indptr = np.zeros(1, dtype=np.int64)
-        self.unit_tok_ids = np.zeros(0, dtype=np.int32)
+        # Distinct token ids of each section with its document's title and fields (sorted, CSR):
+        # what coverage is checked against, without re-tokenising whole sections per question.
         self.sec_tok_indptr = np.zeros(1, dtype=np.int64)
         self.sec_tok_ids = np.zeros(0, dtype=np.int32)
         self._section_starts = np.zeros(0, dtype=np.int64)  # first unit of each section
@@ -186,7 +182,6 @@ class PassageIndex:
         for doc in self.docs.values():
             self._add_document(c, doc, by_doc.get(doc.id, []))
         self.units.freeze()
-        self.unit_tok_indptr, self.unit_tok_ids = _csr(c.own_rows)
         self.sec_tok_indptr, self.sec_tok_ids = _csr(c.near_rows)
         self.unit_doc = self.units.doc
         self.unit_secpos = np.asarray(c.unit_secpos, dtype=np.int64)
@@ -248,7 +243,10 @@ class PassageIndex:
         return math.log(1 + (n - d + 0.5) / (d + 0.5))
 
     def own_ids(self, pos: int) -> np.ndarray:
-        return self.unit_tok_ids[self.unit_tok_indptr[pos]:self.unit_tok_indptr[pos + 1]]
+        """Distinct token ids of one passage (a sentence: cheap to tokenise again)."""
+        vocab = self.vocab
+        ids = [i for i in (vocab.get(t) for t in tokenize(self.units.text(pos))) if i is not None]
+        return np.unique(np.asarray(ids, dtype=np.int64))
 
     def near_ids(self, secpos: int) -> np.ndarray:
         return self.sec_tok_ids[self.sec_tok_indptr[secpos]:self.sec_tok_indptr[secpos + 1]]

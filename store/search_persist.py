@@ -27,7 +27,7 @@ ALIGN = 64
 ALLOWED_DTYPES = {"<u1", "<i4", "<i8", "<f2", "<f4", "<f8", "|u1", "|b1"}
 _ARRAYS = ("blob", "offsets", "unit_doc", "unit_section", "unit_flags", "unit_secpos", "df",
            "section_starts", "unit_section_rank", "bm25_data", "bm25_indices", "bm25_indptr",
-           "unit_tok_indptr", "unit_tok_ids", "sec_tok_indptr", "sec_tok_ids")
+           "sec_tok_indptr", "sec_tok_ids")
 
 
 class IndexFileError(ValueError):
@@ -43,7 +43,6 @@ def save(index: PassageIndex, fingerprint: str, path: Path) -> None:
         "unit_flags": units.flags, "unit_secpos": index.unit_secpos, "df": index.df,
         "section_starts": index._section_starts, "unit_section_rank": index._unit_section_rank,
         "bm25_data": index.post_data, "bm25_indices": index.post_indices, "bm25_indptr": index.post_indptr,
-        "unit_tok_indptr": index.unit_tok_indptr, "unit_tok_ids": index.unit_tok_ids,
         "sec_tok_indptr": index.sec_tok_indptr, "sec_tok_ids": index.sec_tok_ids,
     }
     layout, offset = {}, 0
@@ -138,7 +137,7 @@ def _rebuild(header: dict[str, Any], a: dict[str, np.ndarray]) -> PassageIndex:
     idx._unit_section_rank = a["unit_section_rank"].astype(np.int64, copy=False)
     _check(len(idx._section_starts) == 0 or int(idx._unit_section_rank.max()) < len(idx._section_starts), "sections")
     n_sections = int(idx.unit_secpos.max()) + 1 if n else 0
-    for name, rows in (("unit_tok", n), ("sec_tok", n_sections)):
+    for name, rows in (("sec_tok", n_sections),):
         indptr, ids = a[f"{name}_indptr"], a[f"{name}_ids"]
         _check(len(indptr) == rows + 1 and int(indptr[0]) == 0 and int(indptr[-1]) == len(ids)
                and bool(np.all(np.diff(indptr) >= 0)) and ids.dtype == np.int32, name)

@@ -30,6 +30,7 @@ NUMBER_BOOST = 1.5
 KIND_BOOST = 0.15
 YEAR_BOOST = 0.1
 HOME_BOOST = 0.15  # the officer's own province, when the question names no place
+OWN_CACHE = 4096  # passages whose token ids are kept (~1 KB each)
 NO_TOKEN = -1  # a question token the corpus does not have
 UNKNOWN_WORD_WEIGHT = 3.0
 GENERIC_WORDS = DOC_WORDS | frozenset("hien nay tai bay gio van de viec noi dung".split())
@@ -58,6 +59,7 @@ class SearchIndex:
         self.seconds = 0.0  # build or load time
         self._doc_ranges: dict[int, tuple[int, int]] = {}
         self._sec_ranges: dict[int, tuple[int, int]] = {}
+        self._own_cache: dict[int, np.ndarray] = {}  # passage → its distinct token ids
         self._prepare()
 
     def _prepare(self) -> None:
@@ -207,7 +209,7 @@ class SearchIndex:
         total = float(weights.sum())
         if not total:
             return 0.0
-        own, near = idx.own_ids(pos), idx.near_ids(int(idx.unit_secpos[pos]))
+        own, near = self._own_ids(pos), idx.near_ids(int(idx.unit_secpos[pos]))
         in_own, in_near = _member(own, ids), _member(near, ids)
         place = np.where(in_own, 1.0, np.where(in_near, NEAR_CREDIT, 0.0))
         # With diacritics typed, "sổ đỏ" is not "số đó": a word matched only by its folded
@@ -215,6 +217,14 @@ class SearchIndex:
         mismatch = (place > 0) & has_mark & ~_member(own, marked) & ~_member(near, marked)
         place = np.where(mismatch, place * ACCENT_MISMATCH, place)
         return float((weights * place).sum()) / total
+
+    def _own_ids(self, pos: int) -> np.ndarray:
+        cached = self._own_cache.get(pos)
+        if cached is None:
+            if len(self._own_cache) >= OWN_CACHE:
+                self._own_cache.clear()
+            cached = self._own_cache[pos] = self.index.own_ids(pos)
+        return cached
 
     def _weight_ids(self, q: Query) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The question's weighted tokens as vocabulary ids (computed once per question)."""
