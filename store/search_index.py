@@ -109,11 +109,13 @@ def tokenize(text: str) -> list[str]:
     return toks
 
 
-def _csr(rows: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Rows of ids as (indptr, data): row i is data[indptr[i]:indptr[i + 1]]."""
+def _csr(rows: list[np.ndarray], n_ids: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of ids as (indptr, data): row i is data[indptr[i]:indptr[i + 1]]; 2-byte ids when
+    the vocabulary fits (half the pages to read)."""
+    dtype = np.uint16 if n_ids < 2 ** 16 else np.int32
     lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
     indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-    data = np.concatenate(rows).astype(np.int32) if rows else np.zeros(0, dtype=np.int32)
+    data = np.concatenate(rows).astype(dtype) if rows else np.zeros(0, dtype=dtype)
     return indptr, data
 
 
@@ -167,7 +169,7 @@ class PassageIndex:
         # Distinct token ids of each section with its document's title and fields (sorted, CSR):
         # what coverage is checked against, without re-tokenising whole sections per question.
         self.sec_tok_indptr = np.zeros(1, dtype=np.int64)
-        self.sec_tok_ids = np.zeros(0, dtype=np.int32)
+        self.sec_tok_ids = np.zeros(0, dtype=np.uint16)
         self._section_starts = np.zeros(0, dtype=np.int64)  # first unit of each section
         self._unit_section_rank = np.zeros(0, dtype=np.int64)  # unit → index into _section_starts
         self.vocab_by_df: list[str] = []
@@ -182,7 +184,7 @@ class PassageIndex:
         for doc in self.docs.values():
             self._add_document(c, doc, by_doc.get(doc.id, []))
         self.units.freeze()
-        self.sec_tok_indptr, self.sec_tok_ids = _csr(c.near_rows)
+        self.sec_tok_indptr, self.sec_tok_ids = _csr(c.near_rows, len(c.vocab))
         self.unit_doc = self.units.doc
         self.unit_secpos = np.asarray(c.unit_secpos, dtype=np.int64)
         self._postings(c.unit_ids, c.vocab)

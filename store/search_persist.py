@@ -24,7 +24,7 @@ from store.search_units import UnitStore
 FORMAT = "thidua-passages-2"
 MAGIC = b"THIDUA-INDEX\x00\x02"
 ALIGN = 64
-ALLOWED_DTYPES = {"<u1", "<i4", "<i8", "<f2", "<f4", "<f8", "|u1", "|b1"}
+ALLOWED_DTYPES = {"<u1", "<u2", "<i4", "<i8", "<f2", "<f4", "<f8", "|u1", "|b1"}
 _ARRAYS = ("blob", "offsets", "unit_doc", "unit_section", "unit_flags", "unit_secpos", "df",
            "section_starts", "unit_section_rank", "bm25_data", "bm25_indices", "bm25_indptr",
            "sec_tok_indptr", "sec_tok_ids")
@@ -140,7 +140,7 @@ def _rebuild(header: dict[str, Any], a: dict[str, np.ndarray]) -> PassageIndex:
     for name, rows in (("sec_tok", n_sections),):
         indptr, ids = a[f"{name}_indptr"], a[f"{name}_ids"]
         _check(len(indptr) == rows + 1 and int(indptr[0]) == 0 and int(indptr[-1]) == len(ids)
-               and bool(np.all(np.diff(indptr) >= 0)) and ids.dtype == np.int32, name)
+               and bool(np.all(np.diff(indptr) >= 0)) and ids.dtype in (np.uint16, np.int32), name)
         setattr(idx, f"{name}_indptr", indptr)
         setattr(idx, f"{name}_ids", ids)
     idx.post_data = a["bm25_data"]
