@@ -68,6 +68,7 @@ class Query:
     selectors: set[str] = field(default_factory=set)  # place words used to pick documents
     repaired: set[str] = field(default_factory=set)  # folded words made by typo / Telex repair (accents unsure)
     weights: Optional[list] = field(default=None, repr=False)  # filled by the ranker, once
+    weight_ids: Optional[tuple] = field(default=None, repr=False)  # the same as vocabulary ids
 
     def ranked_content(self) -> list[str]:
         return [t for t in self.content if t not in self.selectors]
