@@ -44,6 +44,15 @@ class Settings(BaseSettings):
     quiet_hours: str = "21:00-07:00"  # nothing is sent then; what falls due waits for the morning
     digest_time: str = "08:00"  # supervisors' daily overdue digest
 
+    # Per-user limit: at most this many messages per window; one polite notice, then silence.
+    rate_limit_messages: int = 60
+    rate_limit_window_seconds: float = 60.0
+
+    # Retention: removed officers' name, phone and chat ids are erased after this many days;
+    # delivered outbox texts, processed-update keys, exports and charts after RETENTION_DAYS.
+    officer_erase_after_days: int = 30
+    retention_days: int = 90
+
     def secrets(self) -> list[Optional[str]]:
         """Values that must never reach a log line or an output: tokens, passwords."""
         return [self.bot_token, database_password(self.database_url)]

@@ -14,6 +14,7 @@ from typing import Any, Optional
 from sqlalchemy import select
 
 from core import messages
+from core.callbacks import button_number
 from core.context import Context
 from core.permissions import can, supervised_provinces
 from core.router import Router
@@ -266,7 +267,7 @@ async def on_button(ctx: Context) -> list[Reply]:
     if action == "r" and len(parts) == 2 and data.get("step") == "role" and parts[1] in ROLE_LABELS:
         audience = {"kind": "role", "role": parts[1], "province_codes": scope_list}
         return _preview(ctx, data, audience, ROLE_LABELS[parts[1]])
-    if action == "l" and len(parts) == 2 and parts[1].isdigit() and data.get("step") == "period":
+    if action == "l" and len(parts) == 2 and button_number(parts[1]) is not None and data.get("step") == "period":
         period = ctx.session.get(Period, int(parts[1]))
         from store.periods import periods_for_provinces
 

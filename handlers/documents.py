@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
 from core import messages
+from core.callbacks import button_number
 from core.context import Context
 from store.doc_format import doc_label, section_label
 from core.permissions import can, supervised_provinces
@@ -70,10 +71,10 @@ def _parse(data: str, prefix: str, need_id: bool) -> Optional[tuple[int, int]]:
     parts = data.split(":")
     if parts[0] != prefix or not 2 <= len(parts) <= (3 if need_id else 2):
         return None
-    if not all(p.isdigit() and len(p) <= 9 for p in parts[1:]):
+    numbers = [button_number(p) for p in parts[1:]]
+    if None in numbers:
         return None
-    first = int(parts[1])
-    return first, int(parts[2]) if len(parts) == 3 else 0
+    return numbers[0], numbers[1] if len(numbers) == 2 else 0
 
 
 def _nav(prev_data: Optional[str], next_data: Optional[str]) -> list[Button]:

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from core import messages
+from core.callbacks import button_number
 from core.context import Context
 from core.permissions import refuse, require
 from handlers.register import SUSPENDED, begin, pending_request, request_notice
@@ -132,9 +133,10 @@ def register(router: Router) -> None:
     async def officer_button(ctx: Context) -> list[Reply]:
         """A commune to list, or an officer to deactivate / reactivate."""
         parts = (ctx.msg.button or "").split(":")
-        if len(parts) != 3 or parts[1] not in ("c", "off", "on") or not parts[2].isdigit():
+        number = button_number(parts[2]) if len(parts) == 3 else None
+        if number is None or parts[1] not in ("c", "off", "on"):
             return refuse(ctx, "button.forged", ctx.msg.button or "")
-        action, number = parts[1], int(parts[2])
+        action = parts[1]
         if action == "c":
             commune = ctx.session.get(Commune, number)
             if commune is None:

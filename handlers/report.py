@@ -13,6 +13,7 @@ from typing import Any, Optional
 
 from core import messages
 from handlers import report_view as view
+from core.callbacks import button_number
 from core.context import Context
 from core.permissions import can
 from handlers.report_answer import answer_message, on_field_button
@@ -335,11 +336,8 @@ async def on_cancel(ctx: Context) -> list[Reply]:
 
 
 def _ints(parts: list[str], n: int) -> Optional[list[int]]:
-    try:
-        values = [int(p) for p in parts[:n]]
-    except ValueError:
-        return None
-    return values if len(values) == n and all(0 <= v < 2**31 for v in values) else None
+    values = [button_number(p) for p in parts[:n]]
+    return None if len(values) != n or None in values else values
 
 
 async def on_button(ctx: Context) -> list[Reply]:

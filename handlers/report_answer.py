@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from pathlib import Path
 from typing import Any, Optional
 
 from core import messages
 from handlers import report_view as view
 from core.context import Context
-from core.types import Reply
+from core.types import FileRef, Reply
 from store.form_fields import AnswerError, Field, FIELD_TYPES
 from store.models import Draft, Period
-from store.reports import draft_spec, previous_field, previous_values, save_answer, store_photo
+from store.report_photos import NotAnImage, StoredPhoto, record_photo, write_photo
+from store.reports import draft_spec, previous_field, previous_values, save_answer
 
 log = logging.getLogger(__name__)
 
 MAX_PHOTO_BYTES = 20 * 1024 * 1024
 MAX_PHOTOS = 10
 NO_FETCH = "Hiện bot chưa nhận được ảnh qua kênh này. Anh/chị bấm “Bỏ qua” hoặc gửi lại sau."
+NOT_A_PHOTO = "Chỉ nhận ảnh JPG, PNG hoặc WebP; tệp này không phải ảnh nên bot không lưu."
 STALE_QUESTION = "Câu này đã được trả lời hoặc nút đã cũ. Câu đang hỏi:"
 
 
@@ -66,39 +70,80 @@ async def answer_message(ctx: Context) -> list[Reply]:
 
 
 async def _photos(ctx: Context, draft: Draft, period: Period, f: Field, state: dict[str, Any]) -> list[Reply]:
-    """Download, store and record each photo; stay on the question until "Xong"."""
+    """Check the files, then download and store them after this update commits (no transaction
+    held open over a download); the answer is recorded and the question asked again then."""
     from handlers.report import ask
 
     fetch = ctx.services.fetchers.get(ctx.user.channel)
     if fetch is None:
         return ask(ctx, draft, period, f.index, note=NO_FETCH, edit=bool(state.get("edit")))
-    photos = list(draft.answers.get(f.name) or [])
-    notes = []
+    room = MAX_PHOTOS - len(draft.answers.get(f.name) or [])
+    wanted, notes = [], []
     for ref in ctx.msg.files:
-        is_image = ref.kind == "photo" or (ref.kind == "document" and (ref.mime_type or "").startswith("image/"))
-        if not is_image:
-            notes.append("Chỉ nhận ảnh (chụp ảnh hoặc tệp JPG, PNG).")
-            continue
-        if ref.size and ref.size > MAX_PHOTO_BYTES:
+        declared = ref.mime_type or "image/"
+        if ref.kind not in ("photo", "document") or not declared.startswith("image/"):
+            notes.append(NOT_A_PHOTO)  # declared not an image: no download; the bytes decide the rest
+        elif ref.size and ref.size > MAX_PHOTO_BYTES:
             notes.append("Ảnh lớn quá 20 MB, anh/chị gửi ảnh nhỏ hơn.")
-            continue
-        if len(photos) >= MAX_PHOTOS:
+        elif len(wanted) >= room:
             notes.append(f"Mỗi câu nhận tối đa {MAX_PHOTOS} ảnh.")
             break
-        try:
-            content = await fetch(ref)
-        except Exception:
-            log.exception("could not download %s", ref.file_id)
-            notes.append("Không tải được ảnh, anh/chị gửi lại giúp.")
-            continue
-        if not content:
-            notes.append("Ảnh trống, anh/chị gửi lại giúp.")
-            continue
-        photos.append(store_photo(ctx.session, ctx.services.settings.files_dir, draft, f.name, content,
-                                  channel_file_id=ref.file_id, mime_type=ref.mime_type, file_name=ref.file_name,
-                                  officer_id=ctx.officer.id, now=ctx.now))
+        else:
+            wanted.append(ref)
+    if not wanted:
+        return ask(ctx, draft, period, f.index, note=" ".join(dict.fromkeys(notes)), edit=bool(state.get("edit")))
+    files_dir = ctx.services.settings.files_dir
+    draft_id, period_id, commune = draft.id, draft.period_id, draft.commune_code
+
+    async def download() -> list[tuple[FileRef, Optional[StoredPhoto], str]]:
+        return [await _fetch_one(fetch, ref, files_dir, period_id, commune, f.name) for ref in wanted]
+
+    def record(done: Context, results: list[tuple[FileRef, Optional[StoredPhoto], str]]) -> list[Reply]:
+        return _record_photos(done, draft_id, f.index, results, notes)
+
+    ctx.after_commit(download, record)
+    return []
+
+
+async def _fetch_one(fetch: Any, ref: FileRef, files_dir: Path, period_id: int, commune: int,
+                     field_name: str) -> tuple[FileRef, Optional[StoredPhoto], str]:
+    """Download one file and keep it if its bytes are a JPEG, PNG or WebP photo."""
+    try:
+        content = await fetch(ref)
+    except Exception:
+        log.exception("could not download %s", ref.file_id)
+        return ref, None, "Không tải được ảnh, anh/chị gửi lại giúp."
+    if not content or len(content) > MAX_PHOTO_BYTES:
+        return ref, None, "Ảnh trống hoặc quá lớn, anh/chị gửi lại giúp."
+    try:
+        photo = await asyncio.to_thread(write_photo, files_dir, period_id, commune, field_name, content)
+    except NotAnImage:
+        log.info("file %s refused: not a JPEG, PNG or WebP", ref.file_id)
+        return ref, None, NOT_A_PHOTO
+    return ref, photo, ""
+
+
+def _record_photos(ctx: Context, draft_id: int, index: int, results: list[tuple[FileRef, Optional[StoredPhoto], str]],
+                   notes: list[str]) -> list[Reply]:
+    """After the downloads: record the photos if the dialog is still on that question."""
+    from handlers.report import ask, load_draft
+
+    draft, period, refusal = load_draft(ctx, draft_id)
+    if draft is None:
+        return refusal
+    state = _state(ctx)
+    f = draft_spec(ctx.session, draft).fields[index]
+    if state is None or state.get("d") != draft_id or state.get("f") != index:
+        return messages.text("Ảnh đến khi câu hỏi đã chuyển sang câu khác; anh/chị gửi lại ở câu cần ảnh.")
+    photos = list(draft.answers.get(f.name) or [])
+    for ref, photo, note in results:
+        if photo is None:
+            notes.append(note)
+        elif len(photos) < MAX_PHOTOS:
+            photos.append(record_photo(ctx.session, draft, f.name, photo, channel_file_id=ref.file_id,
+                                       officer_id=ctx.officer.id, now=ctx.now))
     save_answer(draft, f.name, photos, ctx.officer.id, ctx.now)
-    note = " ".join(notes) or f"Đã lưu ảnh. Gửi thêm ảnh hoặc bấm “{view.DONE}”."
+    note = " ".join(dict.fromkeys(notes)) or f"Đã lưu ảnh. Gửi thêm ảnh hoặc bấm “{view.DONE}”."
     return ask(ctx, draft, period, f.index, note=note, edit=bool(state.get("edit")))
 
 

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from datetime import datetime, time, timedelta
+from pathlib import Path
 from typing import Any, Optional
 
 from sqlalchemy import select
 
 from core import messages
+from core.callbacks import button_number
 from core.context import Context
 from core.permissions import can, supervised_provinces
 from core.router import Router
 from core.types import Attachment, Button, Reply
-from store.charts import completeness_chart
+from store.charts import chart_data, render_chart
 from store.clock import VN_TZ, local
-from store.export import export_period
+from store.export import write_period_export
 from store.forms import list_forms
 from store.models import Commune, Form, Period, PeriodUnit, Province
 from store.periods import PeriodError, create_period, periods_for_provinces, status
@@ -102,23 +105,39 @@ def _summary(ctx: Context, period: Period) -> list[Reply]:
     names = dict(ctx.session.execute(select(Province.code, Province.name)).all())
     stamp = local(ctx.now).strftime("%Y%m%d-%H%M%S")
     path = ctx.services.settings.files_dir / "charts" / f"tonghop-{period.id}-{ctx.officer.id}-{stamp}.png"
-    completeness_chart(summary, names, path)
+    data = chart_data(summary, names)
     ctx.audit("report.summary", f"period:{period.id}", "done", total=total, submitted=done)
-    return [Reply(text="\n".join(lines), buttons=[[Button("Xuất Excel", f"{PREFIX}:x:{period.id}")]]),
-            Reply(text="Biểu đồ mức độ hoàn thành",
-                  image=Attachment(path.name, path=str(path), mime_type="image/png"))]
+
+    async def draw() -> Path:  # matplotlib takes a few hundred ms: off the event loop
+        return await asyncio.to_thread(render_chart, data, path)
+
+    def chart_reply(_ctx: Context, drawn: Path) -> list[Reply]:
+        return [Reply(text="Biểu đồ mức độ hoàn thành",
+                      image=Attachment(drawn.name, path=str(drawn), mime_type="image/png"))]
+
+    ctx.after_commit(draw, chart_reply)
+    return [Reply(text="\n".join(lines), buttons=[[Button("Xuất Excel", f"{PREFIX}:x:{period.id}")]])]
 
 
 def _export(ctx: Context, period: Period) -> list[Reply]:
+    """Queue the XLSX: written after this update commits, off the event loop."""
     stamp = local(ctx.now).strftime("%Y%m%d-%H%M%S")
     name = f"baocao-ky{period.id}-{stamp}.xlsx"
-    path = ctx.services.settings.files_dir / "exports" / f"{ctx.officer.id}-{name}"
-    summary = export_period(ctx.session, period, path, provinces=_scope(ctx),
-                            files_dir=ctx.services.settings.files_dir, now=ctx.now)
-    ctx.audit("report.export", f"period:{period.id}", "done", rows=len(summary.rows))
-    return [Reply(text=f"Tệp Excel “{period.label}”: {len(summary.rows)} xã, "
-                       f"{summary.count('on_time') + summary.count('late')} đã gửi.",
-                  document=Attachment(name, path=str(path), mime_type=XLSX_MIME))]
+    settings = ctx.services.settings
+    path = settings.files_dir / "exports" / f"{ctx.officer.id}-{name}"
+    label, period_id, scope, now = period.label, period.id, _scope(ctx), ctx.now
+
+    async def write() -> tuple[int, int]:
+        return await asyncio.to_thread(write_period_export, ctx.services.session_factory, period_id, path,
+                                       provinces=scope, files_dir=settings.files_dir, now=now)
+
+    def export_reply(done_ctx: Context, counts: tuple[int, int]) -> list[Reply]:
+        done_ctx.audit("report.export", f"period:{period_id}", "done", rows=counts[0])
+        return [Reply(text=f"Tệp Excel “{label}”: {counts[0]} xã, {counts[1]} đã gửi.",
+                      document=Attachment(name, path=str(path), mime_type=XLSX_MIME))]
+
+    ctx.after_commit(write, export_reply)
+    return []
 
 
 # -- /kybaocao: a small dialog ---------------------------------------------------------
@@ -230,9 +249,7 @@ async def on_button(ctx: Context) -> list[Reply]:
     """sv:s/x:<period> (summary, export), and the /kybaocao dialog buttons."""
     parts = (ctx.msg.button or "").split(":")
     action = parts[1] if len(parts) > 1 else ""
-    arg: Optional[int] = None
-    if len(parts) == 3 and parts[2].isdigit() and len(parts[2]) < 10:
-        arg = int(parts[2])
+    arg = button_number(parts[2]) if len(parts) == 3 else None
     if ctx.officer is None:
         return messages.text(messages.NOT_REGISTERED)
     if action in ("s", "x") and arg is not None:

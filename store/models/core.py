@@ -29,6 +29,11 @@ class User(Base):
     reachable: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
+    # Per-user rate limit (core/ratelimit.py): messages counted in the window that started at
+    # rate_window_start. On the user row, which every update already writes, so the count is
+    # right across restarts and across several workers at no extra write.
+    rate_window_start: Mapped[Optional[datetime]]
+    rate_count: Mapped[int] = mapped_column(default=0)
 
 
 class DialogState(Base):
