@@ -13,10 +13,12 @@ from handlers.register import SUSPENDED, begin, pending_request, request_notice
 from core.router import Router
 from core.types import Button, Reply
 from store.models import Commune, Officer, RegistrationRequest, User
+from store.leavers import remove_officer
 from store.officers import ROLE_LABELS, set_active, unit_label
 from store.units import find_communes
 
 MAX_PENDING_SHOWN = 10
+LEFT_NOTICE = "Tài khoản cán bộ của anh/chị đã ngừng vì anh/chị không còn phụ trách. Cảm ơn anh/chị."
 
 
 def profile_text(officer: Officer) -> str:
@@ -36,7 +38,8 @@ def _scope(ctx: Context) -> list[int] | None:
 
 
 def _commune_listing(ctx: Context, commune: Commune) -> list[Reply]:
-    officers = list(ctx.session.scalars(select(Officer).where(Officer.commune_code == commune.code)
+    officers = list(ctx.session.scalars(select(Officer).where(Officer.commune_code == commune.code,
+                                                              Officer.removed_at.is_(None))
                                         .order_by(Officer.active.desc(), Officer.full_name)))
     linked = set(ctx.session.scalars(select(User.officer_id).where(
         User.officer_id.in_([o.id for o in officers]), User.reachable)))
@@ -48,14 +51,32 @@ def _commune_listing(ctx: Context, commune: Commune) -> list[Reply]:
     for n, o in enumerate(officers[:20], 1):
         state = "đang hoạt động" if o.active else "tạm ngừng"
         bot = "đã dùng bot" if o.id in linked else "chưa dùng bot"
-        lines.append(f"{n}. {o.full_name} – {o.position or 'cán bộ'} – {o.phone or '—'} ({state}, {bot})")
+        phone = (o.phone or "—") if o.active else "ẩn số"  # a suspended officer's phone is not shown
+        lines.append(f"{n}. {o.full_name} – {o.position or 'cán bộ'} – {phone} ({state}, {bot})")
         if o.active:
             rows.append([Button(f"Tạm ngừng: {o.full_name}"[:60], f"cb:off:{o.id}")])
         else:
             rows.append([Button(f"Cho hoạt động lại: {o.full_name}"[:60], f"cb:on:{o.id}")])
+        rows[-1].append(Button(f"Đã nghỉ: {o.full_name}"[:60], f"cb:rm:{o.id}"))
     if len(officers) > 20:
         lines.append(f"… và {len(officers) - 20} cán bộ khác.")
     return [Reply(text="\n".join(lines), buttons=rows)]
+
+
+def _leaver(ctx: Context, target: Officer, *, confirmed: bool) -> list[Reply]:
+    """An officer who left: confirm, then deactivate and schedule the erasure of their data."""
+    days = ctx.services.settings.officer_erase_after_days
+    if target.removed_at is not None:
+        return [Reply(text=f"{target.full_name} đã được ghi là nghỉ rồi.")]
+    if not confirmed:
+        return [Reply(text=f"{target.full_name} đã nghỉ việc? Tài khoản ngừng ngay; họ tên, số điện thoại và "
+                           f"tài khoản chat bị xóa sau {days} ngày. Báo cáo của xã vẫn giữ.",
+                      buttons=[[Button("Xác nhận đã nghỉ", f"cb:rmy:{target.id}")]])]
+    remove_officer(ctx.session, target, now=ctx.now, actor_user_id=ctx.user.id, actor_officer_id=ctx.officer.id,
+                   reason="supervisor")
+    for user in ctx.session.scalars(select(User).where(User.officer_id == target.id)):
+        ctx.notify(user, Reply(text=LEFT_NOTICE), key=f"officer:{target.id}:rm:{user.id}")
+    return [Reply(text=f"Đã ghi {target.full_name} nghỉ việc; thông tin cá nhân sẽ xóa sau {days} ngày.")]
 
 
 def register(router: Router) -> None:
@@ -134,7 +155,7 @@ def register(router: Router) -> None:
         """A commune to list, or an officer to deactivate / reactivate."""
         parts = (ctx.msg.button or "").split(":")
         number = button_number(parts[2]) if len(parts) == 3 else None
-        if number is None or parts[1] not in ("c", "off", "on"):
+        if number is None or parts[1] not in ("c", "off", "on", "rm", "rmy"):
             return refuse(ctx, "button.forged", ctx.msg.button or "")
         action = parts[1]
         if action == "c":
@@ -153,7 +174,11 @@ def register(router: Router) -> None:
             return refused
         if target.id == ctx.officer.id:
             return [Reply(text="Anh/chị không thể tự tạm ngừng tài khoản của mình.")]
+        if action in ("rm", "rmy"):
+            return _leaver(ctx, target, confirmed=action == "rmy")
         active = action == "on"
+        if target.removed_at is not None:
+            return messages.text(messages.STALE_BUTTON)
         changed = set_active(ctx.session, target, active, now=ctx.now, actor_user_id=ctx.user.id,
                              actor_officer_id=ctx.officer.id)
         if not changed:
