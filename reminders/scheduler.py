@@ -64,7 +64,7 @@ class SweepJob:
         except asyncio.TimeoutError:
             log.warning("a reminder sweep still runs after %.0f s; stopping anyway", timeout)
         except Exception:  # already logged by the job
-            pass
+            log.debug("the sweep in flight failed while stopping")
 
 
 class SweepScheduler:

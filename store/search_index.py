@@ -240,7 +240,8 @@ class PassageIndex:
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         """Unit scores: the sentence's own BM25 plus a share of its section's total."""
-        assert self.bm25_units is not None
+        if self.bm25_units is None:  # not an assert: those vanish under python -O
+            raise RuntimeError("scores() before build()")
         utoks = [t for t in tokens if t in self.bm25_units.vocab_dict]
         if not utoks:
             return np.zeros(len(self.units), dtype=np.float32)

@@ -227,7 +227,8 @@ class TelegramChannel:
         await app.initialize()
         try:
             await self._post_init(app)
-            assert app.updater is not None
+            if app.updater is None:  # built with an updater in __init__; a bare assert vanishes under -O
+                raise RuntimeError("the Telegram application has no updater")
             await app.updater.start_polling(timeout=poll_timeout, drop_pending_updates=False,
                                             allowed_updates=Update.ALL_TYPES)
             await app.start()
