@@ -1,9 +1,9 @@
 """The daily retention run, triggered by the minute sweep's scheduler.
 
 At most once per local day in the whole deployment: the run claims the day by inserting a
-``retention:<date>`` key into processed_updates (unique per channel and key) in the same
-transaction as the pruning, so a second worker's claim fails on the constraint, and a run
-that fails rolls its claim back and is retried on the next minute.
+``job_runs`` row (primary key: job and date) in the same transaction as the pruning, so a
+second worker's claim fails on the key, and a run that fails rolls its claim back and is
+retried on the next minute.
 """
 
 from __future__ import annotations
@@ -12,18 +12,17 @@ import logging
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.context import Services
 from store.clock import local
 from store.db import transaction
-from store.models import ProcessedUpdate
+from store.models import JobRun
 from store.retention import RetentionReport, prune
 
 log = logging.getLogger(__name__)
 
-JOB_CHANNEL = "job"
+JOB = "retention"
 
 
 def run_retention(services: Services, *, now: Optional[datetime] = None,
@@ -39,14 +38,13 @@ def run_retention(services: Services, *, now: Optional[datetime] = None,
 def run_retention_if_due(services: Services, now: Optional[datetime] = None) -> Optional[RetentionReport]:
     """Prune once per local day; None when today's run is already done (here or elsewhere)."""
     now = now or services.clock.now()
-    key = f"retention:{local(now).date().isoformat()}"
+    day = local(now).date().isoformat()
     settings = services.settings
     try:
         with transaction(services.session_factory) as session:
-            if session.scalar(select(ProcessedUpdate.id).where(ProcessedUpdate.channel == JOB_CHANNEL,
-                                                               ProcessedUpdate.update_key == key)) is not None:
+            if session.get(JobRun, (JOB, day)) is not None:
                 return None
-            session.add(ProcessedUpdate(channel=JOB_CHANNEL, update_key=key, processed_at=now))
+            session.add(JobRun(job=JOB, run_key=day, started_at=now))
             session.flush()
             report = prune(session, settings.files_dir, now=now, retention_days=settings.retention_days,
                            erase_after_days=settings.officer_erase_after_days)

@@ -59,6 +59,17 @@ class ProcessedUpdate(Base):
     processed_at: Mapped[datetime] = mapped_column(index=True)
 
 
+class JobRun(Base):
+    """A periodic job's claim on one run (e.g. retention on one local day): the primary key makes
+    the claim once-only across workers; the claim commits with the job's work or not at all."""
+
+    __tablename__ = "job_runs"
+
+    job: Mapped[str] = mapped_column(String(32), primary_key=True)
+    run_key: Mapped[str] = mapped_column(String(32), primary_key=True)  # "2026-06-01"
+    started_at: Mapped[datetime]
+
+
 class OutboxMessage(Base):
     """Every message the bot sends, queued first so a crash loses none and sends none twice."""
 

@@ -1,4 +1,4 @@
-"""per-user rate limit, removed and erased officers
+"""per-user rate limit, removed and erased officers, job runs
 
 Revision ID: 0006_hardening
 Revises: 0005
@@ -14,6 +14,13 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "job_runs",
+        sa.Column("job", sa.String(length=32), nullable=False),
+        sa.Column("run_key", sa.String(length=32), nullable=False),
+        sa.Column("started_at", store.db.UtcDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("job", "run_key", name=op.f("pk_job_runs")),
+    )
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(sa.Column("rate_window_start", store.db.UtcDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("rate_count", sa.Integer(), nullable=False, server_default="0"))
@@ -33,3 +40,4 @@ def downgrade() -> None:
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_column("rate_count")
         batch_op.drop_column("rate_window_start")
+    op.drop_table("job_runs")
