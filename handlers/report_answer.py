@@ -72,7 +72,7 @@ async def answer_message(ctx: Context) -> list[Reply]:
 async def _photos(ctx: Context, draft: Draft, period: Period, f: Field, state: dict[str, Any]) -> list[Reply]:
     """Check the files, then download and store them after this update commits (no transaction
     held open over a download); the answer is recorded and the question asked again then."""
-    from handlers.report import ask
+    from handlers.report import ask, load_draft
 
     fetch = ctx.services.fetchers.get(ctx.user.channel)
     if fetch is None:
@@ -99,7 +99,7 @@ async def _photos(ctx: Context, draft: Draft, period: Period, f: Field, state: d
         return [await _fetch_one(fetch, ref, files_dir, period_id, commune, f.name) for ref in wanted]
 
     def record(done: Context, results: list[tuple[FileRef, Optional[StoredPhoto], str]]) -> list[Reply]:
-        return _record_photos(done, draft_id, f.index, results, notes)
+        return _record_photos(done, draft_id, f.index, results, notes, ask=ask, load_draft=load_draft)
 
     ctx.after_commit(download, record)
     return []
@@ -124,10 +124,9 @@ async def _fetch_one(fetch: Any, ref: FileRef, files_dir: Path, period_id: int, 
 
 
 def _record_photos(ctx: Context, draft_id: int, index: int, results: list[tuple[FileRef, Optional[StoredPhoto], str]],
-                   notes: list[str]) -> list[Reply]:
-    """After the downloads: record the photos if the dialog is still on that question."""
-    from handlers.report import ask, load_draft
-
+                   notes: list[str], *, ask: Any, load_draft: Any) -> list[Reply]:
+    """After the downloads: record the photos if the dialog is still on that question
+    (``ask`` and ``load_draft`` come from handlers.report, which imports this module)."""
     draft, period, refusal = load_draft(ctx, draft_id)
     if draft is None:
         return refusal
