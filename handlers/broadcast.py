@@ -6,9 +6,9 @@ role | period) -> confirm. Buttons carry "bc:..." data; every step re-checks per
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
-import uuid
 from typing import Any, Optional
 
 from sqlalchemy import select
@@ -29,6 +29,7 @@ from core.permissions import can, supervised_provinces
 from core.reminder_policy import quiet_hours
 from core.router import Router
 from core.types import Button, Reply
+from store.attachments import store_attachment
 from store.clock import local
 from store.models import Period, Province
 from store.periods import periods_for_provinces
@@ -131,28 +132,43 @@ async def thongbao(ctx: Context) -> list[Reply]:
     return out
 
 
-async def _save_attachment(ctx: Context) -> tuple[Optional[dict[str, Any]], Optional[str]]:
-    """Fetch the user's file into the data dir; (attachment, error message)."""
+def _attach_later(ctx: Context, data: dict[str, Any]) -> list[Reply]:
+    """Keep the text now; download the user's file after this update commits (never inside its
+    transaction), then go on to the audience, or back to the attach step with the reason."""
     ref = ctx.msg.files[0]
-    if ref.kind not in ("photo", "document"):
-        return None, "Bot chỉ đính kèm được ảnh hoặc tệp tài liệu. Anh/chị gửi lại nhé."
+    data["step"] = "attach"
+    ctx.set_dialog(DIALOG, data)
     fetch = ctx.services.fetchers.get(ctx.user.channel)
+    if ref.kind not in ("photo", "document"):
+        return _attach_again("Bot chỉ đính kèm được ảnh hoặc tệp tài liệu. Anh/chị gửi lại nhé.")
     if fetch is None:
-        return None, "Kênh này chưa hỗ trợ gửi tệp. Anh/chị bấm “Không đính kèm” để tiếp tục."
-    try:
-        data = await fetch(ref)
-    except Exception as exc:  # too large, network, missing file
-        log.warning("broadcast attachment fetch failed: %s", exc)
-        return None, "Không tải được tệp (có thể tệp quá lớn, tối đa 20 MB). Anh/chị thử lại hoặc bỏ qua."
-    kind = "image" if ref.kind == "photo" else "document"
-    name = ref.file_name or ("anh.jpg" if kind == "image" else "tep")
-    safe = re.sub(r"[^\w.\-]+", "_", name)[-80:] or "tep"
+        return _attach_again("Kênh này chưa hỗ trợ gửi tệp. Anh/chị bấm “Không đính kèm” để tiếp tục.")
     folder = ctx.services.settings.files_dir / "broadcasts"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{uuid.uuid4().hex[:12]}_{safe}"
-    path.write_bytes(data)
-    return {"kind": kind, "path": str(path.resolve()), "file_name": name,
-            "mime_type": ref.mime_type or ("image/jpeg" if kind == "image" else "application/octet-stream")}, None
+
+    async def download() -> Optional[dict[str, Any]]:
+        try:
+            content = await fetch(ref)
+        except Exception as exc:  # too large, network, missing file
+            log.warning("broadcast attachment fetch failed: %s", exc)
+            return None
+        return await asyncio.to_thread(store_attachment, content, folder, photo=ref.kind == "photo",
+                                       file_name=ref.file_name, mime_type=ref.mime_type)
+
+    def attached(done: Context, att: Optional[dict[str, Any]]) -> list[Reply]:
+        state = _state(done)
+        if state is None or state.get("step") != "attach":
+            return messages.text(messages.STALE_BUTTON)
+        if att is None:
+            return _attach_again("Không tải được tệp (có thể tệp quá lớn, tối đa 20 MB). "
+                                 "Anh/chị thử lại hoặc bỏ qua.")
+        return _ask_audience(done, {**state, "attachment": att})
+
+    ctx.after_commit(download, attached)
+    return []
+
+
+def _attach_again(error: str) -> list[Reply]:
+    return [Reply(text=error, buttons=[[Button("Không đính kèm", "bc:na")]])]
 
 
 async def on_dialog(ctx: Context) -> list[Reply]:
@@ -172,24 +188,14 @@ async def on_dialog(ctx: Context) -> list[Reply]:
             return [Reply(text="Anh/chị nhập nội dung thông báo kèm theo ảnh/tệp (làm chú thích) nhé.")]
         data["text"] = text
         if ctx.msg.files:
-            att, error = await _save_attachment(ctx)
-            if error:
-                data["step"] = "attach"
-                ctx.set_dialog(DIALOG, data)
-                return [Reply(text=error, buttons=[[Button("Không đính kèm", "bc:na")]])]
-            data["attachment"] = att
-            return _ask_audience(ctx, data)
+            return _attach_later(ctx, data)
         data["step"] = "attach"
         ctx.set_dialog(DIALOG, data)
         return [Reply(text=ASK_ATTACH, buttons=[[Button("Không đính kèm", "bc:na")]])]
     if step == "attach":
         if not ctx.msg.files:
             return [Reply(text=ASK_ATTACH, buttons=[[Button("Không đính kèm", "bc:na")]])]
-        att, error = await _save_attachment(ctx)
-        if error:
-            return [Reply(text=error, buttons=[[Button("Không đính kèm", "bc:na")]])]
-        data["attachment"] = att
-        return _ask_audience(ctx, data)
+        return _attach_later(ctx, data)
     if step == "communes":
         return _communes_typed(ctx, data, text)
     if step == "confirm":
