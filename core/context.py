@@ -73,6 +73,9 @@ class Context:
     user: User
     officer: Optional[Officer] = None
     pending: list[AfterCommit] = field(default_factory=list)
+    # The session's identity map holds clean rows weakly: keeping the dialog row here means the
+    # later dialog()/set_dialog() calls of this update find it without another SELECT.
+    _dialog_row: Optional[DialogState] = field(default=None, repr=False)
 
     @property
     def now(self) -> datetime:
@@ -80,7 +83,8 @@ class Context:
 
     # -- dialog state -------------------------------------------------------
     def dialog(self) -> Optional[DialogState]:
-        return self.session.get(DialogState, self.user.id)
+        self._dialog_row = self.session.get(DialogState, self.user.id)
+        return self._dialog_row
 
     def set_dialog(self, name: str, data: dict[str, Any]) -> None:
         """Enter or update a dialog; the state is saved with this update's transaction."""

@@ -20,7 +20,7 @@ FORGED = ["rp:o:١٢", "rp:o:²", "rp:c:1:0:١", "sv:x:١٢", "sv:s:999999999999
 
 def test_button_numbers_are_ascii_digits_only() -> None:
     assert button_number("12") == 12 and button_number("0") == 0
-    for bad in ("١٢", "²", "12\n", " 12", "+12", "1_2", "", "1234567890", "-1"):
+    for bad in ("١٢", "²", "12\n", " 12", "+12", "1_2", "", "99999999999", "-1"):
         assert button_number(bad) is None, bad
 
 
