@@ -24,7 +24,7 @@ from core.permissions import Refused, refusal_text, scope
 from core.router import CANCEL_COMMAND, Router
 from core.text import split_message
 from core.types import Incoming, Reply
-from store.db import transaction
+from store.db import is_unavailable, transaction
 from store.models import Officer, OutboxMessage, ProcessedUpdate, User
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,9 @@ class BotCore:
             # Another process handled the same update first; its replies are queued there.
             log.info("update %s raced with another worker", key)
             return []
-        except Exception:
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise  # the database is down: the channel keeps the update and retries it later
             log.exception("handler failed for update %s from %s", key, msg.user)
             return self._fail(msg, key, key)
         for n, job in enumerate(jobs):

@@ -1,14 +1,14 @@
 """per-user rate limit, removed and erased officers, job runs
 
-Revision ID: 0006_hardening
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 """
 from alembic import op
 import sqlalchemy as sa
 import store.db
 
-revision = "0006_hardening"
-down_revision = "0005"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
