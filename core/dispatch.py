@@ -223,7 +223,7 @@ class BotCore:
         if msg.contact is not None:
             return await router.on_contact(ctx) if router.on_contact else messages.text(messages.CONTACT_OUTSIDE_DIALOG)
         if msg.files:
-            return messages.text(messages.FILE_OUTSIDE_DIALOG)
+            return await router.on_file(ctx) if router.on_file else messages.text(messages.FILE_OUTSIDE_DIALOG)
         if msg.location is not None:
             return messages.text(messages.LOCATION_OUTSIDE_DIALOG)
         text = (msg.text or "").strip()
