@@ -131,7 +131,8 @@ async def on_answer(ctx: Context, state: ReportState) -> list[Reply]:
         if msg.files:
             if f is None or f.type != "photo":
                 raise AnswerError("Câu này không cần ảnh.")
-            return await receive_photos(turn)
+            draft_id = turn.draft.id
+            return await receive_photos(turn, lambda done: open_turn(done, draft_id, REPORT.load(done)))
         if msg.location is not None:
             turn.form.answer(Point(msg.location.latitude, msg.location.longitude))
         elif msg.contact is not None:
