@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 from core.callbacks import report_button
 from core.types import Reply
 from core.broadcasts import finish_completed
-from core.reminder_policy import Policy, policies_for, quiet_hours
+from core.reminder_policy import policies_for, quiet_hours
 from core.timespec import QuietHours, Step
 from store.clock import as_utc, local
 from store.db import transaction
