@@ -7,6 +7,7 @@ from pathlib import Path
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from store.reports import Summary
 
@@ -58,7 +59,9 @@ def render_chart(data: ChartData, path: Path) -> Path:
         left = [a + b for a, b in zip(left, values)]
     ax.set_title(data.title, fontsize=11)
     ax.set_xlabel("Số xã, phường")
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    locator = ax.xaxis.get_major_locator()
+    if isinstance(locator, MaxNLocator):  # the default AutoLocator is one; the base Locator takes no "integer"
+        locator.set_params(integer=True)
     ax.invert_yaxis()
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35 / max(1, len(names)) - 0.25), ncol=3, fontsize=8, frameon=False)
     fig.tight_layout()

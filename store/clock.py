@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -48,7 +48,7 @@ def local(moment: datetime) -> datetime:
     return moment.astimezone(VN_TZ)
 
 
-def today(clock: Clock):
+def today(clock: Clock) -> date:
     """Today's date in Vietnam."""
     return local(clock.now()).date()
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Collection, Sequence
+from typing import Any, Collection, Sequence, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -100,6 +100,7 @@ def prune_handled(factory: sessionmaker[Session], before: datetime) -> int:
     """Delete updates handled (done or failed) before ``before`` (retention); returns how many.
     Redeliveries come within hours; after that the core's processed keys still guard."""
     with transaction(factory) as session:
-        result = session.execute(delete(InboxUpdate).where(InboxUpdate.state != "pending",
-                                                           InboxUpdate.handled_at < before))
+        prune = delete(InboxUpdate).where(InboxUpdate.state != "pending", InboxUpdate.handled_at < before)
+        # A DML statement gives a CursorResult; Session.execute is typed for SELECTs only.
+        result = cast(CursorResult[Any], session.execute(prune))
         return int(result.rowcount or 0)
