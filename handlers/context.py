@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Optional
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from handlers.choices import remember
 from handlers.types import Incoming, Reply
 from store.clock import Clock
 from store.models import AuditLog, DialogState, Officer, OutboxMessage, User
@@ -77,9 +79,11 @@ class Context:
 
 def enqueue(session: Session, user: User, reply: Reply, *, key: str, kind: str,
             not_before: datetime, now: datetime, broadcast_id: Optional[int] = None) -> Optional[OutboxMessage]:
-    """Add a message to the outbox unless one with the same key is already there."""
-    from sqlalchemy import select
+    """Add a message to the outbox unless one with the same key is already there.
 
+    A notice with buttons for a buttonless channel (console, Zalo) becomes the user's
+    numbered menu; replies set theirs in the core, per update.
+    """
     if session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedup_key == key)) is not None:
         return None
     row = OutboxMessage(
@@ -88,4 +92,6 @@ def enqueue(session: Session, user: User, reply: Reply, *, key: str, kind: str,
         created_at=now, broadcast_id=broadcast_id,
     )
     session.add(row)
+    if kind != "reply":
+        remember(session, user, reply, now, interactive=False)
     return row

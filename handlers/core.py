@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from handlers import messages
+from handlers import choices, messages
 from handlers.context import Context, Services, enqueue
 from handlers.router import CANCEL_COMMAND, Router
 from handlers.text import split_message
@@ -121,6 +121,9 @@ class BotCore:
                           kind="reply", not_before=now, now=now)
             if row is not None:
                 rows.append((row, reply))
+        if replies:
+            with_buttons = [r for r in replies if r.buttons]
+            choices.remember(session, user, with_buttons[-1] if with_buttons else Reply(), now, interactive=True)
         session.flush()
         return [QueuedReply(row.id, reply) for row, reply in rows]
 
@@ -154,6 +157,11 @@ class BotCore:
             return await router.on_membership(ctx) if router.on_membership else []
         if msg.command is not None:
             return await self._command(ctx)
+        if msg.text is not None and msg.button is None and ctx.user.channel in choices.BUTTONLESS_CHANNELS:
+            problem = self._typed_choice(ctx)  # may turn the text into a button press
+            if problem is not None:
+                return problem
+            msg = ctx.msg
         if msg.button is not None:
             handler = router.button_handler(msg.button)
             if handler is None:
@@ -181,6 +189,26 @@ class BotCore:
         if router.on_text is None:
             return messages.text(messages.EMPTY)
         return await router.on_text(ctx)
+
+    def _typed_choice(self, ctx: Context) -> Optional[list[Reply]]:
+        """A typed number or button label on a buttonless channel: a valid answer to the
+        active dialog's question wins; else the numbered button; else say what is wrong."""
+        text = (ctx.msg.text or "").strip()
+        hit = choices.match(ctx.session, ctx.user, text)
+        if hit is None:
+            return None
+        state = ctx.dialog()
+        if state is not None:
+            accepts = self.router.dialog_accepts(state.name)
+            if accepts is not None and accepts(ctx, text):
+                return None
+            if hit.stale:
+                return None  # no menu is showing: the dialog reads the number itself
+        if hit.data is not None:
+            ctx.msg = replace(ctx.msg, button=hit.data, text=None)
+            return None
+        ctx.audit("choice.invalid", text[:40], "refused")
+        return messages.text(hit.problem or messages.STALE_BUTTON)
 
     async def _command(self, ctx: Context) -> list[Reply]:
         name = (ctx.msg.command or "").lower()

@@ -15,7 +15,7 @@ from handlers import messages
 from handlers import report_view as view
 from handlers.context import Context
 from handlers.permissions import can
-from handlers.report_answer import answer_message, on_field_button
+from handlers.report_answer import accepts_text, answer_message, on_field_button
 from handlers.router import Router
 from handlers.types import Button, Reply
 from store.forms import form_spec
@@ -379,4 +379,4 @@ def register(router: Router) -> None:
     """Adds /baocao, its buttons and its dialog."""
     router.command("baocao", "Làm báo cáo định kỳ của xã", public=False, roles=("officer",))(baocao)
     router.button(view.PREFIX)(on_button)
-    router.dialog(DIALOG, on_cancel=on_cancel)(on_dialog)
+    router.dialog(DIALOG, on_cancel=on_cancel, accepts=accepts_text)(on_dialog)

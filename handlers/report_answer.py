@@ -7,6 +7,7 @@ from typing import Any, Optional
 
 from handlers import messages
 from handlers import report_view as view
+from handlers.choices import label_key
 from handlers.context import Context
 from handlers.types import Reply
 from store.form_fields import AnswerError, Field, FIELD_TYPES
@@ -27,6 +28,35 @@ def _state(ctx: Context) -> Optional[dict[str, Any]]:
     # update so the later ctx.dialog()/set_dialog() calls do not load it again.
     ctx.session.info.setdefault("report_dialog_rows", []).append(state)
     return dict(state.data) if state is not None and state.name == "report" else None
+
+
+# Button words that a free-text question never takes as its answer.
+NAV_KEYS = {label_key(view.BACK), label_key(view.SKIP), label_key(view.DONE), "giu nguyen"}
+
+
+def accepts_text(ctx: Context, text: str) -> bool:
+    """Is ``text`` a valid typed answer to the question now open? (On channels without
+    buttons a typed "2" then answers a number question instead of picking button 2.)"""
+    state = _state(ctx)
+    if state is None:
+        return False
+    draft = ctx.session.get(Draft, int(state.get("d", 0)))
+    index = int(state.get("f", -1))
+    if draft is None:
+        return False
+    spec = draft_spec(ctx.session, draft)
+    if not 0 <= index < len(spec.fields):
+        return False
+    f = spec.fields[index]
+    if f.kind.input in ("choice", "multi") and text.strip().isdigit():
+        return False  # the number names the numbered line the user sees, not the option order
+    if f.type == "text" and (text.strip().isdigit() or label_key(text) in NAV_KEYS):
+        return False  # free text takes anything: a bare number or "bỏ qua" means the button
+    try:
+        f.kind.parse(f, text)
+    except AnswerError:
+        return False
+    return True
 
 
 async def answer_message(ctx: Context) -> list[Reply]:

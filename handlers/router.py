@@ -12,6 +12,9 @@ from handlers.types import Reply
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Context], Awaitable[list[Reply]]]
+# Is this typed text a valid answer to the dialog's current question? (buttonless channels:
+# a valid answer wins over a numbered button of the same label)
+Accepts = Callable[[Context, str], bool]
 
 CANCEL_COMMAND = "huy"
 
@@ -33,6 +36,7 @@ class Router:
     buttons: dict[str, Handler] = field(default_factory=dict)
     dialogs: dict[str, Handler] = field(default_factory=dict)
     cancel_hooks: dict[str, Handler] = field(default_factory=dict)
+    accepts: dict[str, Accepts] = field(default_factory=dict)
     on_text: Optional[Handler] = None
     on_contact: Optional[Handler] = None
     on_membership: Optional[Handler] = None
@@ -56,12 +60,15 @@ class Router:
             return fn
         return deco
 
-    def dialog(self, name: str, *, on_cancel: Optional[Handler] = None) -> Callable[[Handler], Handler]:
+    def dialog(self, name: str, *, on_cancel: Optional[Handler] = None,
+               accepts: Optional[Accepts] = None) -> Callable[[Handler], Handler]:
         """The handler for messages while a user's dialog state is ``name`` (or ``name:…``)."""
         def deco(fn: Handler) -> Handler:
             self.dialogs[name] = fn
             if on_cancel is not None:
                 self.cancel_hooks[name] = on_cancel
+            if accepts is not None:
+                self.accepts[name] = accepts
             return fn
         return deco
 
@@ -71,6 +78,9 @@ class Router:
 
     def dialog_handler(self, state_name: str) -> Optional[Handler]:
         return self.dialogs.get(state_name) or self.dialogs.get(state_name.split(":", 1)[0])
+
+    def dialog_accepts(self, state_name: str) -> Optional[Accepts]:
+        return self.accepts.get(state_name) or self.accepts.get(state_name.split(":", 1)[0])
 
     def button_handler(self, data: str) -> Optional[Handler]:
         return self.buttons.get(data.split(":", 1)[0])
