@@ -19,6 +19,11 @@ class Settings(BaseSettings):
 
     bot_token: Optional[str] = None
     telegram_api_base_url: str = "https://api.telegram.org"
+    # Zalo Bot Platform (https://bot.zapps.me): the token from "Zalo Bot Manager"; the tests
+    # point the base URL at their fake server.
+    zalo_bot_token: Optional[str] = None
+    zalo_api_base_url: str = "https://bot-api.zaloplatforms.com"
+    zalo_poll_timeout_seconds: int = 30  # getUpdates long poll (development; production uses the webhook)
     database_url: str = "sqlite:///bot.sqlite3"
     # Where the bot keeps files it stores: report photos, exports, the search index.
     data_dir: Path = Path("bot-data")
@@ -36,6 +41,10 @@ class Settings(BaseSettings):
     outbox_lease_seconds: float = 60.0  # a claimed row is retried after this if its sender died
     outbox_reply_grace_seconds: float = 30.0  # replies are the channel's to send; the sender takes crash leftovers
     outbox_max_in_flight: int = 16  # concurrent sends (latency to Telegram is ~100-300 ms)
+    # Zalo publishes no numeric send limits for bots; stay well under Telegram's and answer
+    # its rate-limit errors by pausing (see README "Zalo pacing").
+    zalo_rate_per_second: float = 10.0
+    zalo_per_chat_interval_seconds: float = 1.0
 
     # Reminders (defaults for periods without their own policy; times are Asia/Ho_Chi_Minh).
     reminder_offsets: str = "-7d@08:00,-3d@08:00,-1d@08:00,0d@08:00"  # before / on the due day
@@ -46,7 +55,7 @@ class Settings(BaseSettings):
 
     def secrets(self) -> list[Optional[str]]:
         """Values that must never reach a log line or an output: tokens, passwords."""
-        return [self.bot_token, database_password(self.database_url)]
+        return [self.bot_token, self.zalo_bot_token, database_password(self.database_url)]
 
     @property
     def files_dir(self) -> Path:

@@ -22,6 +22,8 @@ from store.models import ChoiceMenu, User
 
 # Channels that show buttons as numbered lines and read typed numbers back.
 BUTTONLESS_CHANNELS = frozenset({"console", "zalo"})
+# Channels that cannot share a verified phone number (registration by invite code or request).
+NO_CONTACT_CHANNELS = frozenset({"zalo"})
 
 NO_SUCH_CHOICE = "Không có lựa chọn số {n}. Anh/chị chọn từ 1 đến {m}."
 STALE_CHOICE = ("Số {n} thuộc danh sách lựa chọn đã cũ. Anh/chị gõ lại lệnh (ví dụ /vanban, /baocao) "
@@ -47,7 +49,8 @@ def numbered_text(reply: Reply) -> str:
     buttons = flat(reply)
     lines = [reply.text] if reply.text else []
     if buttons:
-        lines.extend(f"{i}. {b.text}" for i, b in enumerate(buttons, 1))
+        # A label that already starts with its own number ("2. Kế hoạch…") is not numbered twice.
+        lines.extend(b.text if b.text.startswith(f"{i}. ") else f"{i}. {b.text}" for i, b in enumerate(buttons, 1))
         lines.append(answer_hint(len(buttons)))
     return "\n".join(lines)
 

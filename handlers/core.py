@@ -186,6 +186,10 @@ class BotCore:
             return messages.text(messages.EMPTY)
         if len(text) > MAX_TEXT:
             return messages.text(messages.TOO_LONG.format(n=f"{len(text):,}".replace(",", "."), limit=f"{MAX_TEXT:,}".replace(",", ".")))
+        for text_filter in router.text_filters:
+            claimed = await text_filter(ctx)
+            if claimed is not None:
+                return claimed
         if router.on_text is None:
             return messages.text(messages.EMPTY)
         return await router.on_text(ctx)

@@ -15,6 +15,8 @@ Handler = Callable[[Context], Awaitable[list[Reply]]]
 # Is this typed text a valid answer to the dialog's current question? (buttonless channels:
 # a valid answer wins over a numbered button of the same label)
 Accepts = Callable[[Context, str], bool]
+# Looks at a plain text before the fallback (Q&A); returns replies to claim it, None to pass.
+TextFilter = Callable[[Context], Awaitable[Optional[list[Reply]]]]
 
 CANCEL_COMMAND = "huy"
 
@@ -38,6 +40,7 @@ class Router:
     cancel_hooks: dict[str, Handler] = field(default_factory=dict)
     accepts: dict[str, Accepts] = field(default_factory=dict)
     on_text: Optional[Handler] = None
+    text_filters: list[TextFilter] = field(default_factory=list)  # typed codes (invite, link)
     on_contact: Optional[Handler] = None
     on_membership: Optional[Handler] = None
     on_start: Optional[Handler] = None  # replaces the plain /start greeting (registration)

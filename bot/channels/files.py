@@ -2,13 +2,15 @@
 
 Each channel installs its own: Telegram downloads by file_id, the console reads a local path.
 Handlers call ``await services.extras["fetch_file"](file_ref)`` and never see the channel.
+With several channels in one process, ``install_fetcher`` keeps one per channel and
+``fetch_file`` picks it by ``FileRef.channel``.
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from handlers.types import FileRef
 
@@ -25,6 +27,31 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 
 class FileTooLarge(ValueError):
     """The user's file is over MAX_FILE_BYTES."""
+
+
+def install_fetcher(services: Any, channel: str, fetch: FetchFile) -> None:
+    """Register ``channel``'s fetcher; ``services.extras["fetch_file"]`` dispatches by the ref's channel."""
+    fetchers: dict[str, FetchFile] = services.extras.setdefault("fetchers", {})
+    fetchers[channel] = fetch
+
+    async def dispatch(ref: FileRef) -> bytes:
+        chosen = fetchers.get(ref.channel or "telegram") or (next(iter(fetchers.values())) if len(fetchers) == 1 else None)
+        if chosen is None:
+            raise LookupError(f"no file fetcher for channel {ref.channel!r}")
+        return await chosen(ref)
+
+    services.extras["fetch_file"] = dispatch
+
+
+def url_fetcher(download: Callable[[str, int], Awaitable[bytes]]) -> FetchFile:
+    """Zalo: a user's photo arrives as a URL; ``download(url, max_bytes)`` fetches it."""
+
+    async def fetch(ref: FileRef) -> bytes:
+        if ref.size is not None and ref.size > MAX_FILE_BYTES:
+            raise FileTooLarge(f"{ref.kind} is {ref.size} bytes")
+        return await download(ref.file_id, MAX_FILE_BYTES)
+
+    return fetch
 
 
 def telegram_fetcher(bot: "Bot") -> FetchFile:

@@ -18,16 +18,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import timedelta
 from typing import Any, AsyncIterator, Optional
 
-from sqlalchemy import select, update
 from telegram import BotCommand, Update
 from telegram.constants import ChatType
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot.channels.files import telegram_fetcher
+from bot.channels.files import install_fetcher, telegram_fetcher
+from bot.channels.leftovers import send_leftovers
 from bot.channels.telegram_convert import COMMAND_RE, GONE_STATUSES, to_incoming
 from bot.channels.telegram_send import TelegramTransport
 from bot.services import build_services
@@ -39,14 +38,11 @@ from handlers.core import BotCore, QueuedReply
 from handlers.router import CANCEL_COMMAND
 from handlers.types import Reply
 from reminders.runtime import run_background
-from store.db import transaction
-from store.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
 EDITED_MESSAGE = "Bot không đọc tin nhắn đã sửa. Anh/chị vui lòng gửi lại thành tin nhắn mới."
 CANCEL_DESCRIPTION = "Hủy thao tác đang làm"
-LEFTOVER_BATCH = 500
 
 
 def bot_commands(core: BotCore) -> list[BotCommand]:
@@ -63,7 +59,7 @@ class TelegramChannel:
     """Owns the PTB Application, the core it feeds and the background outbox work."""
 
     def __init__(self, settings: Settings, services: Optional[Services] = None,
-                 core: Optional[BotCore] = None) -> None:
+                 core: Optional[BotCore] = None, *, background: bool = True) -> None:
         if not settings.bot_token:
             raise ValueError("BOT_TOKEN is required for the Telegram channel")
         self.settings = settings
@@ -81,6 +77,8 @@ class TelegramChannel:
         self.transport = TelegramTransport(self.app.bot)
         self._stop_background = asyncio.Event()
         self._background: Optional[asyncio.Task[None]] = None
+        # False when another channel shares this process: bot.serve runs one sender for all.
+        self._own_background = background
 
     # -- PTB callbacks -------------------------------------------------------
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -145,58 +143,19 @@ class TelegramChannel:
 
     async def send_leftovers(self) -> int:
         """Send replies queued by a process that died before sending them; returns how many."""
-        sent, after_id = 0, 0
-        while True:
-            with transaction(self.services.session_factory) as session:
-                rows = session.execute(
-                    select(OutboxMessage.id, OutboxMessage.chat_id, OutboxMessage.payload)
-                    .where(OutboxMessage.channel == "telegram", OutboxMessage.kind == "reply",
-                           OutboxMessage.state == "queued", OutboxMessage.id > after_id)
-                    .order_by(OutboxMessage.id).limit(LEFTOVER_BATCH)
-                ).all()
-            if not rows:
-                break
-            for outbox_id, chat_id, payload in rows:
-                after_id = outbox_id
-                if not self._lease_leftover(outbox_id):
-                    continue  # an outbox worker (python -m bot outbox) is sending it
-                try:
-                    reply = Reply.from_payload(payload)
-                except (TypeError, ValueError) as exc:
-                    log.error("outbox %s has an unreadable payload: %s", outbox_id, exc)
-                    self.core.mark_failed(outbox_id, f"bad payload: {exc}")
-                    continue
-                sent += await self._send_one(outbox_id, chat_id, reply)
-        if sent:
-            log.info("sent %d reply(ies) left queued by the previous run", sent)
-        return sent
-
-    def _lease_leftover(self, outbox_id: int) -> bool:
-        """Take a leftover reply for this process: push its not_before past a lease, atomically.
-
-        The row stays 'queued' (so core.mark_sent applies) but the outbox sender only takes
-        rows whose not_before has passed, so a sender-only worker cannot send it meanwhile.
-        """
-        now = self.services.clock.now()
-        lease = timedelta(seconds=self.services.settings.outbox_lease_seconds)
-        with transaction(self.services.session_factory) as session:
-            result = session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == outbox_id, OutboxMessage.state == "queued",
-                       OutboxMessage.not_before <= now)
-                .values(not_before=now + lease).execution_options(synchronize_session=False))
-            return result.rowcount == 1
+        return await send_leftovers(self.services, self.core, "telegram", self._send_one)
 
     # -- lifecycle -----------------------------------------------------------
     async def _post_init(self, app: Application) -> None:
-        self.services.extras["fetch_file"] = telegram_fetcher(app.bot)
+        install_fetcher(self.services, "telegram", telegram_fetcher(app.bot))
         self.services.extras["bot_username"] = app.bot.username  # invite deep links (t.me/<bot>?start=CODE)
         try:
             await app.bot.set_my_commands(bot_commands(self.core))
         except Exception:  # the menu is a convenience; serving matters more
             log.exception("setMyCommands failed")
         await self.send_leftovers()
-        self._start_background()
+        if self._own_background:
+            self._start_background()
 
     async def _post_shutdown(self, app: Application) -> None:
         await self._stop_background_task()

@@ -1,0 +1,147 @@
+"""The Zalo channel: Zalo Bot Platform updates in front of the neutral core.
+
+``ZaloChannel.handle_update(raw)`` takes one raw update dict (from the getUpdates long poll
+here, or from the webhook server's ``POST /webhook/zalo``): a private message goes to the
+core, which records it and queues the replies in one transaction, and the replies are sent
+and marked; a group chat gets one polite line, once, and nothing else.
+
+Polling is for development: getUpdates takes no offset, so an update returned to a process
+that dies before handling it is lost — the webhook (which Zalo retries) is the production
+path. Replies a killed process queued but never sent are sent at start-up (leftovers).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Optional
+
+from bot.channels.files import install_fetcher, url_fetcher
+from bot.channels.leftovers import send_leftovers
+from bot.channels.zalo_api import ZaloClient, ZaloError
+from bot.channels.zalo_convert import CHANNEL, convert
+from bot.channels.zalo_send import FileLink, ZaloTransport, no_links
+from bot.settings import Settings
+from handlers import messages
+from handlers.context import Services
+from handlers.core import BotCore, QueuedReply
+from handlers.types import Reply
+
+log = logging.getLogger(__name__)
+
+BACKOFF_FIRST = 1.0
+BACKOFF_MAX = 60.0
+
+
+class ZaloChannel:
+    """Owns the Zalo client and transport; feeds the core. Background work is the caller's."""
+
+    def __init__(self, settings: Settings, services: Services, core: BotCore,
+                 client: Optional[ZaloClient] = None) -> None:
+        if not settings.zalo_bot_token:
+            raise ValueError("ZALO_BOT_TOKEN is required for the Zalo channel")
+        self.settings = settings
+        self.services = services
+        self.core = core
+        self.client = client or ZaloClient(settings.zalo_bot_token, settings.zalo_api_base_url)
+        self.transport = ZaloTransport(self.client, self.file_link)
+        install_fetcher(services, CHANNEL, url_fetcher(self.client.download))
+        self.polls = 0
+
+    def file_link(self) -> FileLink:
+        """The webhook server puts a signer in ``services.extras["file_link"]`` (path -> URL);
+        without one, files are announced as ready instead of linked."""
+        return self.services.extras.get("file_link") or no_links
+
+    # -- one update --------------------------------------------------------------------
+    async def handle_update(self, raw: dict[str, Any]) -> None:
+        """Handle one raw Zalo update (the webhook server calls this for each POST)."""
+        update = convert(raw) if isinstance(raw, dict) else None
+        if update is None:
+            log.debug("Zalo update without a message; ignored")
+            return
+        if update.group:
+            await self._group_notice(update.chat_id)
+            return
+        assert update.incoming is not None
+        queued = await self.core.handle(update.incoming)
+        await self.deliver(update.chat_id, queued)
+
+    async def _group_notice(self, chat_id: str) -> None:
+        """Private chats only: say so once per group; nothing reaches the core."""
+        try:
+            if self.core.first_group_notice(CHANNEL, chat_id):
+                await self.client.send_message(chat_id, messages.GROUP_ONLY_PRIVATE)
+        except ZaloError as exc:
+            log.info("could not answer Zalo group %s: %s", chat_id, exc)
+
+    async def deliver(self, chat_id: str, queued: list[QueuedReply]) -> None:
+        for item in queued:
+            await self._send_one(item.outbox_id, chat_id, item.reply)
+
+    async def _send_one(self, outbox_id: int, chat_id: str, reply: Reply) -> bool:
+        result = await self.transport.send(chat_id, reply)
+        if result.ok:
+            self.core.mark_sent(outbox_id)
+            return True
+        if result.retry_after is not None:
+            # Rate limited: leave it queued; the outbox sender retries it after its grace.
+            log.info("Zalo rate-limited reply %s; the outbox sender will retry it", outbox_id)
+            return False
+        log.warning("Zalo reply %s to %s not sent: %s", outbox_id, chat_id, result.error)
+        self.core.mark_failed(outbox_id, result.error or "send failed", blocked=result.blocked)
+        return False
+
+    # -- lifecycle ---------------------------------------------------------------------
+    async def start(self) -> None:
+        """Check the token (raises ZaloError 401 on a bad one) and send crash leftovers."""
+        me = await self.client.get_me()
+        log.info("Zalo bot %s ready", (me or {}).get("display_name") or (me or {}).get("id"))
+        await send_leftovers(self.services, self.core, CHANNEL, self._send_one)
+
+    async def poll(self, stop: asyncio.Event) -> None:
+        """Long-poll getUpdates until ``stop``; errors back off 1 s, 2 s, 4 s … 60 s."""
+        delay = BACKOFF_FIRST
+        timeout = self.settings.zalo_poll_timeout_seconds
+        while not stop.is_set():
+            try:
+                self.polls += 1
+                updates = await _until_stopped(self.client.get_updates(timeout), stop)
+                delay = BACKOFF_FIRST
+            except ZaloError as exc:
+                if exc.bad_token:
+                    log.error("Zalo refused ZALO_BOT_TOKEN (401); retrying in %.0f s", delay)
+                else:
+                    log.warning("Zalo getUpdates failed (%s); retrying in %.0f s", exc, delay)
+                await _sleep_or_stop(stop, delay)
+                delay = min(BACKOFF_MAX, delay * 2)
+                continue
+            for raw in updates or []:
+                try:
+                    await self.handle_update(raw)
+                except Exception:  # one bad update never stops the channel
+                    log.exception("Zalo update failed")
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
+async def _until_stopped(call: Any, stop: asyncio.Event) -> Optional[list[dict[str, Any]]]:
+    """Await a long poll, abandoning it as soon as ``stop`` is set."""
+    task = asyncio.ensure_future(call)
+    stopper = asyncio.ensure_future(stop.wait())
+    try:
+        done, _ = await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        if task in done:
+            return task.result()
+        task.cancel()
+        return None
+    finally:
+        stopper.cancel()
+
+
+async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), seconds)
+    except asyncio.TimeoutError:
+        pass
