@@ -125,3 +125,32 @@ class ZaloBotProcess:
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
+
+
+class ZChat:
+    """One Zalo user: push something, wait for the bot's next message(s) to that chat."""
+
+    def __init__(self, api: FakeZaloAPI, user: FakeZaloUser) -> None:
+        self.api, self.user = api, user
+        self.last: list[Any] = []
+
+    async def _do(self, push: Any, replies: int, timeout: float) -> str:
+        before = len(self.api.sent(self.user.id))
+        push()
+        calls = await self.api.wait_for(self.user.id, count=before + replies, timeout=timeout)
+        self.last = calls[before:]
+        return self.said
+
+    async def text(self, text: str, replies: int = 1, timeout: float = 20) -> str:
+        return await self._do(lambda: self.api.push_text(self.user, text), replies, timeout)
+
+    async def image(self, content: bytes, replies: int = 1, timeout: float = 20) -> str:
+        return await self._do(lambda: self.api.push_image(self.user, content), replies, timeout)
+
+    async def text_after(self, push: Any, replies: int = 1, timeout: float = 20) -> str:
+        """Any push helper of the fake taking the user (sticker, unsupported…)."""
+        return await self._do(lambda: push(self.user), replies, timeout)
+
+    @property
+    def said(self) -> str:
+        return "\n".join(c.text for c in self.last)
