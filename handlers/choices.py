@@ -105,7 +105,8 @@ def match(session: Session, user: User, text: str) -> Optional[TypedChoice]:
     key = label_key(text)
     if not key:
         return None
-    hits = [data for label, data in buttons if label_key(label) == key]
+    # "Giữ nguyên: 12" is also named by "giữ nguyên": the words before the value.
+    hits = [data for label, data in buttons if key in (label_key(label), label_key(label.split(":", 1)[0]))]
     if len(hits) == 1:
         return TypedChoice(data=hits[0])
     return None

@@ -237,7 +237,7 @@ class FakeZaloAPI:
         except ValueError:
             return self._error(400, "Bad Request: body is not JSON")
         if method == "getUpdates":
-            return await self._get_updates(params or {})
+            return await self._get_updates(request, params or {})
         call = Call(method, params or {}, time.monotonic())
         self.calls.append(call)
         forced = self.fail_next.get(method)
@@ -304,7 +304,7 @@ class FakeZaloAPI:
             return 429, self._error(429, "Too Many Requests")
         return 200, self._ok({"message_id": f"b{next(self._ids)}", "date": int(time.time() * 1000)})
 
-    async def _get_updates(self, params: dict[str, Any]) -> web.Response:
+    async def _get_updates(self, request: web.Request, params: dict[str, Any]) -> web.Response:
         self.get_updates_calls += 1
         if self.webhook_url:
             return self._error(400, "Bad Request: getUpdates is unavailable while a webhook is set")
@@ -315,6 +315,11 @@ class FakeZaloAPI:
                 await asyncio.wait_for(self._new_update.wait(), timeout)
             except asyncio.TimeoutError:
                 pass
+        if request.transport is None or request.transport.is_closing():
+            # The poller died (a killed bot): keep the updates for the next poller. What the
+            # real platform does with a dropped poll is not documented; polling is for
+            # development, the webhook (retried by Zalo) is the production path.
+            return self._error(408, "Request timeout")
         if not self._updates:
             return self._error(408, "Request timeout")
         if self.single_object:
