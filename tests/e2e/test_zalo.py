@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from handlers import messages
 from store.db import transaction
-from store.models import InviteCode, Officer, OfficerProvince, User
+from store.models import InviteCode, Officer, OfficerProvince, OutboxMessage, User
 from store.units import resolve_province
 from tests.e2e.fakezaloapi import FakeZaloAPI, FakeZaloUser
 from tests.e2e.zalo_harness import ZUSER, ZChat, running_zalo
@@ -84,3 +84,26 @@ async def test_registration_by_invite_code_typed_on_zalo(tmp_path: Path) -> None
         said = await hoa.text(number_of(said, "Phụ trách thi đua"))
         assert "Đăng ký thành công" in said and "Lò Thị Hoa" in said
         await api.wait_for(sup.id, lambda c: "đã đăng ký cán bộ" in c.text, timeout=60)
+
+
+async def test_blocked_user_and_rate_limited_reply(tmp_path: Path) -> None:
+    """403: the reply is marked blocked and the user unreachable; 429: the reply stays queued
+    and the outbox sender delivers it once after the reply grace."""
+    async with running_zalo(tmp_path, outbox_reply_grace_seconds=0.5) as (api, services, core):
+        api.blocked_chats.add(ZUSER.id)
+        api.push_text(ZUSER, "/help")
+        await api.wait_until(lambda: any(c.status == 403 for c in api.calls))
+
+        def state() -> str:
+            with services.session_factory() as s:
+                return s.scalar(select(OutboxMessage.state))
+
+        await api.wait_until(lambda: state() == "blocked")
+        with services.session_factory() as s:
+            assert s.scalar(select(User.reachable).where(User.external_id == ZUSER.id)) is False
+        other = FakeZaloUser("55", "Bình")
+        api.fail_next["sendMessage"].append((429, "Too Many Requests"))
+        api.push_text(other, "/help")
+        calls = await api.wait_for(other.id, timeout=30)
+        assert len(calls) == 1 and "/lienket" in calls[0].text
+        assert [c.status for c in api.calls_of("sendMessage") if c.chat_id == other.id] == [429, 200]
