@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bot.services import build_services  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from core.settings import Settings  # noqa: E402
 from store.clock import FakeClock  # noqa: E402
 from store.db import transaction  # noqa: E402
 from store.models import Commune, Period, PeriodUnit, Report, ReportRevision  # noqa: E402

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from bot.services import build_services
-from bot.settings import Settings
+from core.settings import Settings
 from store.db import transaction
 from store.officers import import_officers
 from store.units import package_units, seed_units

@@ -21,11 +21,11 @@ from pathlib import Path
 import bm25s
 
 from bot.services import build_services
-from bot.settings import Settings
+from core.settings import Settings
 from handlers.app import build_router
 from handlers.ask import NOT_FOUND, UNKNOWN_PLACE
-from handlers.core import BotCore
-from handlers.types import Incoming, UserRef
+from core.dispatch import BotCore
+from core.types import Incoming, UserRef
 from store import vntext
 from store.clock import FakeClock
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 
 from bot.services import build_services
-from bot.settings import Settings
+from core.settings import Settings
 from reminders.sweep import plan_due, plan_schedule, run_sweep
 from store.clock import VN_TZ, FakeClock
 from store.db import transaction

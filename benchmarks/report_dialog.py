@@ -34,10 +34,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bot.services import build_services  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from core.settings import Settings  # noqa: E402
 from handlers.app import build_router  # noqa: E402
-from handlers.core import BotCore  # noqa: E402
-from handlers.types import Incoming, UserRef  # noqa: E402
+from core.dispatch import BotCore  # noqa: E402
+from core.types import Incoming, UserRef  # noqa: E402
 from store.clock import FakeClock  # noqa: E402
 from store.db import transaction  # noqa: E402
 from store.forms import load_form  # noqa: E402

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from bot.services import build_services
-from bot.settings import Settings
+from core.settings import Settings
 from handlers.ask import answer
 from store.clock import FakeClock
 from store.ingest import ingest_paths

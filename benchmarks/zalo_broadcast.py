@@ -29,9 +29,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bot.services import build_services  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from reminders.broadcasts import create_broadcast  # noqa: E402
-from reminders.policy import QuietHours  # noqa: E402
+from core.settings import Settings  # noqa: E402
+from core.broadcasts import create_broadcast  # noqa: E402
+from core.timespec import QuietHours  # noqa: E402
 from store.db import transaction  # noqa: E402
 from store.models import Commune, Officer, User  # noqa: E402
 from store.units import sync_units  # noqa: E402

@@ -8,7 +8,9 @@ import sys
 from typing import Callable, Optional
 
 from bot.logsetup import configure_logging
-from bot.settings import Settings
+from pydantic import ValidationError
+
+from core.settings import Settings
 
 # Feature CLI modules add their sub-commands here: fn(subparsers) -> None. Each sub-command
 # sets ``func`` to a callable(args, settings) -> int.
@@ -51,7 +53,13 @@ def main(argv: Optional[list[str]] = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = ".".join(str(part) for part in error["loc"]).upper()
+            print(f"Cài đặt {name} không hợp lệ: {error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
+        return 2
     if args.command is None:  # only main options were given: serve with them
         args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), "serve"])
     verbose = bool(args.verbose)

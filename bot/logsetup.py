@@ -14,7 +14,6 @@ import sys
 from typing import Iterable, Optional
 from urllib.parse import unquote
 
-from sqlalchemy.engine import make_url
 
 REDACTED = "***"
 # Telegram tokens are "<digits>:<35 chars>"; Zalo's are similar; catch them in any URL path.
@@ -22,17 +21,6 @@ TOKEN_IN_PATH = re.compile(r"(/bot)[^/\s]+(?=/)")
 # user:password@host in any URL-like string.
 URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s]+(@)", re.I)
 NOISY_LOGGERS = ("httpx", "httpcore", "apscheduler", "alembic", "telegram.ext.Updater", "aiohttp.access")
-
-
-def database_password(url: Optional[str]) -> Optional[str]:
-    """The password of a database URL (decoded), if any; never raises."""
-    if not url:
-        return None
-    try:
-        password = make_url(url).password
-    except Exception:  # a malformed URL has no password we can find; the pattern still applies
-        return None
-    return str(password) if password else None
 
 
 class RedactSecrets(logging.Filter):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
-from bot.settings import Settings
+from core.settings import Settings
 from reminders.outbox import Pacer
 
 

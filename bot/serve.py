@@ -19,9 +19,9 @@ from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloError
 from bot.pacing import channel_pacer
 from bot.services import build_services
-from bot.settings import Settings
+from core.settings import Settings
 from handlers.app import build_router
-from handlers.core import BotCore
+from core.dispatch import BotCore
 from reminders.runtime import run_background
 
 log = logging.getLogger(__name__)

@@ -2,39 +2,34 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from typing import Callable, Optional
 
-from bot.settings import Settings
-from handlers.context import Services
-from store.clock import VN_TZ, Clock, SystemClock
+from core.context import Services
+from core.settings import Settings
+from store.clock import VN_TZ, Clock, FakeClock, SystemClock
 from store.db import make_engine, make_session_factory
+from store.forms import load_sample_forms
+from store.ingest import load_samples
 from store.migrate import upgrade
+from store.search import ensure_index
+from store.units import seed_units
 
 log = logging.getLogger(__name__)
 
-# Feature start-up steps, "module:function" taking Services, run in this order after migrations.
-StartupStep = Callable[[Services], None]
-STARTUP_STEPS: list[str] = [
-    "store.units:seed_units",  # provinces and communes from vietnam-provinces
-    "store.ingest:load_samples",  # bundled directives on first start
-    "store.forms:load_sample_forms",  # bundled report forms
-    "store.search:ensure_index",  # load the persisted index, rebuild only when the corpus changed
-]
-
-
-def _resolve(spec: str) -> StartupStep:
-    module_name, func_name = spec.split(":")
-    return getattr(importlib.import_module(module_name), func_name)
+# Start-up steps, run in this order after migrations.
+STARTUP_STEPS: tuple[Callable[[Services], object], ...] = (
+    seed_units,  # provinces and communes from vietnam-provinces
+    load_samples,  # bundled directives on first start
+    load_sample_forms,  # bundled report forms
+    ensure_index,  # load the persisted index, rebuild only when the corpus changed
+)
 
 
 def _default_clock(settings: Settings) -> Clock:
     """The wall clock, or a frozen FakeClock when the test-only BOT_FAKE_NOW is set."""
     if settings.fake_now is None:
         return SystemClock()
-    from store.clock import FakeClock
-
     log.warning("TEST-ONLY: clock frozen at %s (BOT_FAKE_NOW)", settings.fake_now.isoformat())
     moment = settings.fake_now
     return FakeClock(moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ))
@@ -48,6 +43,6 @@ def build_services(settings: Settings, clock: Optional[Clock] = None, *, startup
                         clock=clock or _default_clock(settings))
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if startup:
-        for spec in STARTUP_STEPS:
-            _resolve(spec)(services)
+        for step in STARTUP_STEPS:
+            step(services)
     return services

@@ -13,7 +13,7 @@ from handlers import register as register_feature
 from handlers import report as report_feature
 from handlers import search_cmd as search_feature
 from handlers import supervise as supervise_feature
-from handlers.router import Router
+from core.router import Router
 
 # Order matters only for /help listing.
 FEATURES = [help_feature, register_feature, link_feature, officers_feature, report_feature, supervise_feature, documents_feature, search_feature, ask_feature, deadlines_feature, broadcast_feature]

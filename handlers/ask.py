@@ -15,14 +15,14 @@ from typing import Iterable, Optional
 
 from sqlalchemy import select
 
-from handlers import messages
+from core import messages
 from handlers.citation import citation, long_date
-from handlers.context import Context, Services
+from core.context import Context, Services
 from handlers.documents import user_provinces
-from handlers.permissions import can
-from handlers.router import Router
-from handlers.text import shorten
-from handlers.types import Button, Reply
+from core.permissions import can
+from core.router import Router
+from store.vntext import shorten
+from core.types import Button, Reply
 from store import vntext
 from store.models import Campaign, Document, ReportingDuty
 from store.search import MIN_CONFIDENCE, SearchIndex, SearchResult, ensure_index
@@ -39,7 +39,6 @@ PASSAGE_TARGET = 420  # characters of answer text to aim for (whole sentences)
 PASSAGE_MAX = 750
 PASSAGE_CONTEXT = 520  # prepend the previous sentence when both fit in this
 RECHECK = timedelta(seconds=60)
-_CHECKED_KEY = "search.checked_at"
 ANSWER_CANDIDATES = 30  # passages ranked (and checked for coverage) per question
 MORE_PAGE = 4
 MORE_UNITS = 8
@@ -59,10 +58,10 @@ def get_index(services: Services) -> SearchIndex:
     """The loaded index; re-checked against the database now and then, so an ingest done by
     another process (``python -m bot ingest``) reaches a running bot without a restart."""
     now = services.clock.now()
-    checked = services.extras.get(_CHECKED_KEY)
+    checked = services.search_checked_at
     if not isinstance(services.search, SearchIndex) or checked is None or now - checked > RECHECK:
         ensure_index(services)  # cheap when unchanged: one fingerprint query
-        services.extras[_CHECKED_KEY] = now
+        services.search_checked_at = now
     return services.search
 
 

@@ -13,14 +13,14 @@ from typing import Any, Optional
 
 from sqlalchemy import select
 
-from handlers import messages
-from handlers.context import Context
-from handlers.permissions import can, supervised_provinces
-from handlers.router import Router
-from handlers.types import Button, Reply
-from reminders.broadcasts import (ROLE_LABELS, AudienceError, create_broadcast, progress, progress_line,
+from core import messages
+from core.context import Context
+from core.permissions import can, supervised_provinces
+from core.router import Router
+from core.types import Button, Reply
+from core.broadcasts import (ROLE_LABELS, AudienceError, create_broadcast, progress, progress_line,
                                   resolve_audience, running_broadcasts)
-from reminders.policy import quiet_hours
+from core.reminder_policy import quiet_hours
 from store.clock import local
 from store.models import Period, Province
 
@@ -126,7 +126,7 @@ async def _save_attachment(ctx: Context) -> tuple[Optional[dict[str, Any]], Opti
     ref = ctx.msg.files[0]
     if ref.kind not in ("photo", "document"):
         return None, "Bot chỉ đính kèm được ảnh hoặc tệp tài liệu. Anh/chị gửi lại nhé."
-    fetch = ctx.services.extras.get("fetch_file")
+    fetch = ctx.services.fetchers.get(ctx.user.channel)
     if fetch is None:
         return None, "Kênh này chưa hỗ trợ gửi tệp. Anh/chị bấm “Không đính kèm” để tiếp tục."
     try:

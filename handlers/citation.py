@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from handlers.doc_format import doc_label
-from handlers.text import shorten
+from store.doc_format import doc_label
+from store.vntext import shorten
 
 _MONTHS_PADDED = {1, 2}  # Vietnamese admin style writes "tháng 01", "tháng 02", but "tháng 3"
 

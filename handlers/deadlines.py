@@ -6,13 +6,14 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from handlers import messages
-from handlers.context import Context
-from handlers.permissions import can, supervised_provinces
-from handlers.router import Router
-from handlers.types import Button, Reply
-from reminders.policy import policies_for
-from reminders.sweep import REPORT_BUTTON_TEXT, owing_communes, report_button
+from core import messages
+from core.context import Context
+from core.permissions import can, supervised_provinces
+from core.router import Router
+from core.types import Button, Reply
+from core.reminder_policy import policies_for
+from core.callbacks import REPORT_BUTTON_TEXT, report_button
+from store.periods import owing_communes
 from store.clock import as_utc, local
 from store.models import Commune, Period, Report
 
@@ -80,7 +81,7 @@ async def hanbaocao(ctx: Context) -> list[Reply]:
             state = f"chưa mở (mở từ {_day(p.open_at)})"
         else:
             state = f"⏳ chưa nộp – {_left(ctx.now, p.due_at)}{_next_reminder(ctx, p)}"
-            buttons.append([Button(f"{REPORT_BUTTON_TEXT}: {p.label}"[:60], report_button(p.id).data)])
+            buttons.append([report_button(p.id, f"{REPORT_BUTTON_TEXT}: {p.label}"[:60])])
         lines.append(f"{i}. {p.label}\n   Hạn: {_day(p.due_at)} – {state}")
     return [Reply(text="\n".join(lines), buttons=buttons)]
 

@@ -15,13 +15,14 @@ from typing import Iterable, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
-from handlers import messages
-from handlers.context import Context
-from handlers.doc_format import doc_label, section_label
-from handlers.permissions import can, supervised_provinces
-from handlers.router import Router
-from handlers.text import shorten, split_message
-from handlers.types import Button, Reply
+from core import messages
+from core.context import Context
+from store.doc_format import doc_label, section_label
+from core.permissions import can, supervised_provinces
+from core.router import Router
+from core.text import split_message
+from store.vntext import shorten
+from core.types import Button, Reply
 from store.clock import today
 from store.directive_text import fold
 from store.models import Campaign, Document, Section

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from handlers.context import Context
-from handlers.router import Router
-from handlers.types import Reply
+from core.context import Context
+from core.router import Router
+from core.types import Reply
 
 GREETING = (
     "Xin chào! Tôi là trợ lý thi đua - khen thưởng cho cán bộ xã, phường.\n"

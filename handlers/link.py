@@ -18,10 +18,10 @@ from typing import Optional
 
 from sqlalchemy import select, update
 
-from handlers.context import Context
+from core.context import Context
 from handlers.register import PENDING, begin, pending_request, start_invite
-from handlers.router import Router
-from handlers.types import Reply
+from core.router import Router
+from core.types import Reply
 from store.models import InviteCode, LinkCode, Officer, User
 
 LINK_MINUTES = 15

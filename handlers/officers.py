@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from handlers import messages
-from handlers.context import Context
-from handlers.permissions import refuse, require
+from core import messages
+from core.context import Context
+from core.permissions import refuse, require
 from handlers.register import SUSPENDED, begin, pending_request, request_notice
-from handlers.router import Router
-from handlers.types import Button, Reply
+from core.router import Router
+from core.types import Button, Reply
 from store.models import Commune, Officer, RegistrationRequest, User
 from store.officers import ROLE_LABELS, set_active, unit_label
 from store.units import find_communes

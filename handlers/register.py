@@ -15,13 +15,13 @@ from typing import Any, Optional
 
 from sqlalchemy import select, update
 
-from handlers import messages
-from handlers.choices import NO_CONTACT_CHANNELS
-from handlers.context import Context
+from core import messages
+from core.choices import NO_CONTACT_CHANNELS
+from core.context import Context
 from handlers.help import GREETING, help_text
-from handlers.permissions import can, refuse, require
-from handlers.router import Router
-from handlers.types import Button, Reply
+from core.permissions import can, refuse, require
+from core.router import Router
+from core.types import Button, Reply
 from store.models import Commune, InviteCode, Officer, Province, RegistrationRequest, User
 from store.officers import ROLE_LABELS, approvers, by_phone, by_telegram_id, unit_label
 from store.phones import mask_phone, normalize_phone
@@ -261,7 +261,7 @@ def make_invite(ctx: Context, commune: Commune) -> InviteCode:
 
 
 def invite_text(ctx: Context, invite: InviteCode, commune: Commune) -> str:
-    bot_name = ctx.services.extras.get("bot_username")
+    bot_name = ctx.services.telegram_username
     link = f"https://t.me/{bot_name}?start={invite.code}" if bot_name else f"/start {invite.code}"
     return (f"Mã mời cho {commune.name}, {commune.province.name}: {invite.code}\n"
             f"Gửi cho cán bộ xã: {link}\n"
@@ -440,7 +440,7 @@ def register(router: Router) -> None:
         matches = find_communes(ctx.session, query, within, limit=12, within_province=within is not None)
         if ctx.officer.role != "admin":
             matches = [m for m in matches if m.province_code in provinces]
-        matches = [m for m in matches if m.score >= max(50.0, matches[0].score - 20)] if matches else [][:5]
+        matches = [m for m in matches if m.score >= max(50.0, matches[0].score - 20)][:5] if matches else []
         if not matches:
             return [Reply(text="Không tìm thấy xã/phường này trong tỉnh anh/chị phụ trách.")]
         return [Reply(text="Tạo mã mời cho xã/phường nào?",

@@ -11,13 +11,13 @@ from __future__ import annotations
 import logging
 from typing import Any, Optional
 
-from handlers import messages
+from core import messages
 from handlers import report_view as view
-from handlers.context import Context
-from handlers.permissions import can
+from core.context import Context
+from core.permissions import can
 from handlers.report_answer import accepts_text, answer_message, on_field_button
-from handlers.router import Router
-from handlers.types import Button, Reply
+from core.router import Router
+from core.types import Button, Reply
 from store.forms import form_spec
 from store.models import Commune, Draft, Form, Officer, Period, Report
 from store.periods import commune_owes, periods_for_commune, status

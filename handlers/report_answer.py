@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any, Optional
 
-from handlers import messages
+from core import messages
 from handlers import report_view as view
-from handlers.choices import label_key
-from handlers.context import Context
-from handlers.types import Reply
+from core.choices import label_key
+from core.context import Context
+from core.types import Reply
 from store.form_fields import AnswerError, Field, FIELD_TYPES
 from store.models import Draft, Period
 from store.reports import draft_spec, previous_field, previous_values, save_answer, store_photo
@@ -99,7 +99,7 @@ async def _photos(ctx: Context, draft: Draft, period: Period, f: Field, state: d
     """Download, store and record each photo; stay on the question until "Xong"."""
     from handlers.report import ask
 
-    fetch = ctx.services.extras.get("fetch_file")
+    fetch = ctx.services.fetchers.get(ctx.user.channel)
     if fetch is None:
         return ask(ctx, draft, period, f.index, note=NO_FETCH, edit=bool(state.get("edit")))
     photos = list(draft.answers.get(f.name) or [])

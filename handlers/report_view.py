@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Optional
 
-from handlers.types import Button, Reply
+from core.types import Button, Reply
 from store.clock import local
 from store import relevant as rel
 from store.form_fields import Field

@@ -6,14 +6,14 @@ Paging data: "tim:<key>:<page>:<folded keywords>", the keywords folded and cut t
 
 from __future__ import annotations
 
-from handlers import messages
+from core import messages
 from handlers.ask import _distinct, get_index, index_key, passage_text, section_of
 from handlers.citation import citation
-from handlers.context import Context
+from core.context import Context
 from handlers.documents import user_provinces
-from handlers.permissions import can
-from handlers.router import Router
-from handlers.types import MAX_BUTTON_DATA, Button, Reply
+from core.permissions import can
+from core.router import Router
+from core.types import MAX_BUTTON_DATA, Button, Reply
 from store import vntext
 
 PAGE = 5

@@ -9,11 +9,11 @@ from typing import Any, Optional
 
 from sqlalchemy import select
 
-from handlers import messages
-from handlers.context import Context
-from handlers.permissions import can, supervised_provinces
-from handlers.router import Router
-from handlers.types import Attachment, Button, Reply
+from core import messages
+from core.context import Context
+from core.permissions import can, supervised_provinces
+from core.router import Router
+from core.types import Attachment, Button, Reply
 from store.charts import completeness_chart
 from store.clock import VN_TZ, local
 from store.export import export_period

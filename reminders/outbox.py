@@ -23,8 +23,9 @@ from typing import Optional
 
 from sqlalchemy import and_, case, or_, select, update
 
-from handlers.context import Services
-from handlers.types import Reply
+from core.context import Services
+from core.types import Reply
+from core.broadcasts import finish_completed
 from reminders.transport import SendResult, Transport
 from store.db import transaction
 from store.models import OutboxMessage, User
@@ -288,10 +289,6 @@ class OutboxSender:
         if not self._finished_broadcasts:
             return
         ids, self._finished_broadcasts = self._finished_broadcasts, set()
-        try:
-            from reminders.broadcasts import finish_completed
-        except ImportError:  # broadcasts module not present
-            return
         try:
             with transaction(self.services.session_factory) as session:
                 finish_completed(session, self.services.clock.now(), only=ids)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from handlers.context import Services
 from typing import Any, Optional
 
+from core.context import Services
 from reminders.outbox import OutboxSender
 from reminders.scheduler import start_scheduler, stop_scheduler
 from reminders.transport import Transport
@@ -25,7 +25,6 @@ async def run_background(services: Services, transports: dict[str, Transport], s
     Pacer interface (bot.pacing paces each channel at its own settings).
     """
     sender = OutboxSender(services, transports, pacer=pacer)
-    services.extras["outbox_sender"] = sender
     scheduler = start_scheduler(services, interval_seconds=sweep_interval_seconds) if sweep else None
     try:
         await sender.run(stop)

@@ -13,7 +13,7 @@ from typing import Optional
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from handlers.context import Services
+from core.context import Services
 from reminders.sweep import run_sweep
 
 log = logging.getLogger(__name__)

@@ -19,25 +19,23 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from handlers.types import Button, Reply
-from reminders.policy import Policy, QuietHours, Step, parse_hhmm, policies_for, quiet_hours
+from core.callbacks import report_button
+from core.types import Reply
+from core.broadcasts import finish_completed
+from core.reminder_policy import Policy, policies_for, quiet_hours
+from core.timespec import QuietHours, Step
 from store.clock import as_utc, local
 from store.db import transaction
-from store.models import (Commune, Officer, OutboxMessage, Period, PeriodUnit, ReminderLog, Report, User)
+from store.models import Commune, Officer, OutboxMessage, Period, ReminderLog, User
+from store.periods import open_periods, owing_communes
 
 if TYPE_CHECKING:
-    from bot.settings import Settings
-    from handlers.context import Services
+    from core.settings import Settings
+    from core.context import Services
 
 log = logging.getLogger(__name__)
 
-REPORT_BUTTON_TEXT = "Làm báo cáo ngay"
 MAX_DIGEST_NAMES = 40  # per period, so the digest fits one phone-sized message
-
-
-def report_button(period_id: int) -> Button:
-    """Opens the /baocao dialog for that period ("rp:o:<id>", handlers/report.py's open_period)."""
-    return Button(REPORT_BUTTON_TEXT, f"rp:o:{period_id}")
 
 
 @dataclass(frozen=True)
@@ -79,49 +77,6 @@ class SweepResult:
 
 
 # -- who owes what -------------------------------------------------------------
-def open_periods(session: Session, now: datetime) -> list[Period]:
-    return list(session.scalars(select(Period).where(Period.open_at <= now, Period.close_at > now)
-                                .order_by(Period.due_at, Period.id)))
-
-
-def required_communes(session: Session, periods: list[Period]) -> dict[int, set[int]]:
-    """Communes that must report, per period: its units, else its province (as store.periods.communes_owing,
-    in a few bulk queries for all periods at once)."""
-    ids = [p.id for p in periods]
-    out: dict[int, set[int]] = {pid: set() for pid in ids}
-    if not ids:
-        return out
-    for pid, code in session.execute(select(PeriodUnit.period_id, PeriodUnit.commune_code)
-                                     .where(PeriodUnit.period_id.in_(ids))):
-        out[pid].add(code)
-    by_province: Optional[dict[int, set[int]]] = None
-    for p in periods:
-        if out[p.id]:
-            continue
-        if by_province is None:
-            by_province = defaultdict(set)
-            for code, prov in session.execute(select(Commune.code, Commune.province_code)):
-                by_province[prov].add(code)
-        if p.province_code is not None:
-            out[p.id] = set(by_province.get(p.province_code, ()))
-    return out
-
-
-def submitted_communes(session: Session, period_ids: list[int]) -> dict[int, set[int]]:
-    out: dict[int, set[int]] = {pid: set() for pid in period_ids}
-    if period_ids:
-        for pid, code in session.execute(select(Report.period_id, Report.commune_code)
-                                         .where(Report.period_id.in_(period_ids))):
-            out[pid].add(code)
-    return out
-
-
-def owing_communes(session: Session, periods: list[Period]) -> dict[int, set[int]]:
-    required = required_communes(session, periods)
-    done = submitted_communes(session, [p.id for p in periods])
-    return {pid: codes - done[pid] for pid, codes in required.items()}
-
-
 def officer_recipients(session: Session) -> dict[int, list[Recipient]]:
     """Active commune officers with a reachable chat, by commune (one chat per officer)."""
     rows = session.execute(
@@ -270,12 +225,12 @@ def plan_digests(session: Session, now: datetime, settings: "Settings", periods:
                  owing: dict[int, set[int]]) -> list[tuple[str, Recipient, Reply]]:
     """Supervisors' daily overdue digest: one message each, once a day, after digest time."""
     quiet = quiet_hours(settings)
-    if not settings.digest_time or quiet.contains(now) or local(now).time() < parse_hhmm(settings.digest_time):
+    if settings.digest_time is None or quiet.contains(now) or local(now).time() < settings.digest_time:
         return []
     day = local(now).date()
     # The day's digest covers periods already overdue at digest time (a catch-up after a
     # restart later that day sends the same content, not a second digest).
-    digest_at = datetime.combine(day, parse_hhmm(settings.digest_time), local(now).tzinfo)
+    digest_at = datetime.combine(day, settings.digest_time, local(now).tzinfo)
     overdue = [p for p in periods if as_utc(p.due_at) <= digest_at and owing.get(p.id)]
     if not overdue:
         return []
@@ -342,11 +297,6 @@ def run_sweep(services: "Services", now: Optional[datetime] = None) -> SweepResu
             result.skipped += 1
             result.reasons[p.reason] = result.reasons.get(p.reason, 0) + 1
     result.digests = len(digests)
-    try:
-        from reminders.broadcasts import finish_completed
-
-        with transaction(services.session_factory) as session:
-            finish_completed(session, now)
-    except ImportError:
-        pass
+    with transaction(services.session_factory) as session:
+        finish_completed(session, now)
     return result

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Protocol
 
-from handlers.types import Reply
+from core.types import Reply
 
 
 @dataclass(frozen=True)

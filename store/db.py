@@ -5,10 +5,10 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
 from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -81,3 +81,14 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on error."""
     with factory() as session, session.begin():
         yield session
+
+
+def database_password(url: Optional[str]) -> Optional[str]:
+    """The password of a database URL (decoded), if any; never raises."""
+    if not url:
+        return None
+    try:
+        password = make_url(url).password
+    except Exception:  # a malformed URL has no password we can find; the pattern still applies
+        return None
+    return str(password) if password else None

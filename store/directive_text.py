@@ -6,6 +6,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from store import vntext
+
 UPPER = "A-ZÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬĐÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ"
 # A capitalised Vietnamese word ("Lai", "Châu", "Đường").
 CAP_WORD = rf"[{UPPER}][^\W\d_]*"
@@ -16,39 +18,11 @@ class DirectiveParseError(ValueError):
 
 
 def nfc(text: str) -> str:
-    """NFC with legacy repairs (Icelandic eth for đ, mojibake), via store.vntext when it exists."""
-    try:
-        from store import vntext  # written by the search helper
-
-        # normalize = NFC + one tone-placement style, the form all stored text uses.
-        fn = getattr(vntext, "normalize", None) or getattr(vntext, "nfc", None)
-        if fn is not None:
-            return fn(text)
-    except ImportError:
-        pass
-    import vn_text
-
-    text = unicodedata.normalize("NFC", text)
-    try:
-        text = vn_text.repair_mojibake(text)
-    except Exception:  # a repair heuristic must never lose a document
-        pass
-    return unicodedata.normalize("NFC", text.replace("Ð", "Đ").replace("ð", "đ"))
+    """NFC, one tone-placement style and legacy repairs: the form all stored text uses."""
+    return vntext.normalize(text)
 
 
-def fold(text: str) -> str:
-    """Lowercase, no marks, đ→d: the key used to compare names."""
-    try:
-        from store import vntext
-
-        fn = getattr(vntext, "fold", None)
-        if fn is not None:
-            return fn(text)
-    except ImportError:
-        pass
-    import vn_text
-
-    return " ".join(vn_text.fold(text).lower().split())
+fold = vntext.fold  # the one folding key (lowercase, no marks, đ→d) used to compare names
 
 
 def decode(raw: bytes) -> str:

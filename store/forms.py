@@ -26,7 +26,7 @@ from store.form_fields import FIELD_TYPES, Field, fold
 from store.models import Form
 
 if TYPE_CHECKING:
-    from handlers.context import Services
+    from store.deps import StoreServices
 
 log = logging.getLogger(__name__)
 
@@ -272,7 +272,7 @@ def form_spec(form: Form) -> FormSpec:
     return spec
 
 
-def load_sample_forms(services: "Services") -> None:
+def load_sample_forms(services: "StoreServices") -> None:
     """Start-up step: store the bundled forms (a no-op when unchanged)."""
     settings = services.settings
     if not settings.load_samples:

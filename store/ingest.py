@@ -23,7 +23,7 @@ from store.directive_parser import DirectiveParseError, ParsedDocument, parse_by
 from store.models import Campaign, Document, ReportingDuty, Section
 
 if TYPE_CHECKING:
-    from handlers.context import Services
+    from store.deps import StoreServices
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +159,7 @@ def _ingest_file(session: Session, path: Path, clock: Clock, result: IngestResul
     return None
 
 
-def load_samples(services: "Services") -> None:
+def load_samples(services: "StoreServices") -> None:
     """Start-up step: load the bundled sample directives (fast no-op when unchanged)."""
     settings = services.settings
     if not settings.load_samples:

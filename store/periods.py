@@ -7,6 +7,7 @@ A period names either a province (all its communes must report) or a list of com
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Optional
@@ -63,21 +64,57 @@ def _owes_clause(commune: Commune):
     return or_(mine, (~listed) & (Period.province_code == commune.province_code))
 
 
-def communes_owing(session: Session, period: Period) -> list[int]:
-    """Codes of every commune that must report for ``period`` (submitted or not)."""
-    listed = list(session.scalars(select(PeriodUnit.commune_code).where(PeriodUnit.period_id == period.id)
-                                  .order_by(PeriodUnit.commune_code)))
-    if listed:
-        return listed
-    if period.province_code is None:
-        return []
-    return list(session.scalars(select(Commune.code).where(Commune.province_code == period.province_code)
-                                .order_by(Commune.code)))
+def must_report(session: Session, period: Period) -> list[int]:
+    """Codes of every commune that must report for ``period`` (submitted or not), sorted."""
+    return sorted(required_communes(session, [period])[period.id])
 
 
-def submitted_communes(session: Session, period_id: int) -> set[int]:
+def has_reported(session: Session, period_id: int) -> set[int]:
     """Codes of the communes that have submitted a report for the period."""
-    return set(session.scalars(select(Report.commune_code).where(Report.period_id == period_id)))
+    return submitted_communes(session, [period_id])[period_id]
+
+
+def open_periods(session: Session, now: datetime) -> list[Period]:
+    return list(session.scalars(select(Period).where(Period.open_at <= now, Period.close_at > now)
+                                .order_by(Period.due_at, Period.id)))
+
+
+def required_communes(session: Session, periods: list[Period]) -> dict[int, set[int]]:
+    """Communes that must report, per period: its units, else its province,
+    in a few bulk queries for all periods at once)."""
+    ids = [p.id for p in periods]
+    out: dict[int, set[int]] = {pid: set() for pid in ids}
+    if not ids:
+        return out
+    for pid, code in session.execute(select(PeriodUnit.period_id, PeriodUnit.commune_code)
+                                     .where(PeriodUnit.period_id.in_(ids))):
+        out[pid].add(code)
+    by_province: Optional[dict[int, set[int]]] = None
+    for p in periods:
+        if out[p.id]:
+            continue
+        if by_province is None:
+            by_province = defaultdict(set)
+            for code, prov in session.execute(select(Commune.code, Commune.province_code)):
+                by_province[prov].add(code)
+        if p.province_code is not None:
+            out[p.id] = set(by_province.get(p.province_code, ()))
+    return out
+
+
+def submitted_communes(session: Session, period_ids: list[int]) -> dict[int, set[int]]:
+    out: dict[int, set[int]] = {pid: set() for pid in period_ids}
+    if period_ids:
+        for pid, code in session.execute(select(Report.period_id, Report.commune_code)
+                                         .where(Report.period_id.in_(period_ids))):
+            out[pid].add(code)
+    return out
+
+
+def owing_communes(session: Session, periods: list[Period]) -> dict[int, set[int]]:
+    required = required_communes(session, periods)
+    done = submitted_communes(session, [p.id for p in periods])
+    return {pid: codes - done[pid] for pid, codes in required.items()}
 
 
 def periods_for_commune(session: Session, commune: Commune, now: datetime) -> list[Period]:

@@ -24,7 +24,7 @@ from store import relevant as rel
 from store.form_fields import Field
 from store.forms import FormSpec, form_spec, latest_form
 from store.models import Commune, Draft, Form, Officer, Period, Report, ReportFile, ReportRevision
-from store.periods import communes_owing, previous_period
+from store.periods import must_report, previous_period
 
 
 # -- skip logic over a form -------------------------------------------------------------
@@ -262,7 +262,7 @@ class Summary:
 def period_summary(session: Session, period: Period, provinces: Optional[set[int]] = None,
                    *, with_officers: bool = True) -> Summary:
     """Every commune that owes the period (within ``provinces`` if given) with its status."""
-    codes = communes_owing(session, period)
+    codes = must_report(session, period)
     communes: dict[int, Commune] = {}
     for chunk in _chunks(codes, 900):
         stmt = select(Commune).where(Commune.code.in_(chunk))

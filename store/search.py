@@ -18,6 +18,7 @@ from typing import Optional
 
 from sqlalchemy import func, select
 
+from store.doc_format import section_label
 from store.search_index import DocInfo, PassageIndex, SectionInput
 from store.search_rank import (  # noqa: F401  (re-exported: the search API lives here)
     HOME_BOOST, MIN_CONFIDENCE, SearchIndex, SearchResult,
@@ -46,7 +47,6 @@ def corpus_fingerprint(session) -> str:
 
 def load_corpus(session) -> tuple[list[DocInfo], list[SectionInput]]:
     """Documents and sections from the database, as plain records."""
-    from handlers.doc_format import section_label
     from store.models import Document, Section
 
     docs = [DocInfo(d.id, d.kind or "", d.number, d.number_suffix, d.issuer or "", d.place or "",

@@ -28,7 +28,7 @@ from store.vntext import normalize as vn_normalize
 from store.models import Commune, Province
 
 if TYPE_CHECKING:
-    from handlers.context import Services
+    from store.deps import StoreServices
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +123,7 @@ def sync_units(session: Session) -> tuple[int, int]:
     return added, updated
 
 
-def seed_units(services: "Services") -> None:
+def seed_units(services: "StoreServices") -> None:
     """Start-up step: load the 34 provinces and 3,321 communes (a quick no-op when present)."""
     with transaction(services.session_factory) as session:
         added, updated = sync_units(session)
@@ -131,7 +131,7 @@ def seed_units(services: "Services") -> None:
     if added or updated:
         log.info("units: %d added, %d updated", added, updated)
         _INDEXES.pop(url, None)
-    services.extras["units"] = package_index()
+    services.units = package_index()
 
 
 # -- search -------------------------------------------------------------------
@@ -289,15 +289,15 @@ def _engine_key(session: Session) -> str:
     return session.get_bind().url.render_as_string(hide_password=True)
 
 
-def unit_index(source: Union[Session, UnitIndex, "Services"]) -> UnitIndex:
+def unit_index(source: Union[Session, UnitIndex, "StoreServices"]) -> UnitIndex:
     """The in-memory index for a session's database (built once), or the given index."""
     if isinstance(source, UnitIndex):
         return source
     if not isinstance(source, Session):
-        cached = source.extras.get("units")
+        cached = source.units
         if cached is None:
             with source.session_factory() as session:
-                cached = source.extras["units"] = unit_index(session)
+                cached = source.units = unit_index(session)
         return cached
     key = _engine_key(source)
     index = _INDEXES.get(key)

@@ -179,3 +179,11 @@ def telex_decode(token: str) -> Optional[str]:
                 break
         word = place_tone(word)
     return unicodedata.normalize("NFC", word)
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut ``text`` at a word boundary under ``limit`` characters, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"

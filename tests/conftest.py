@@ -9,7 +9,7 @@ from typing import Iterator
 
 import pytest
 
-from bot.settings import Settings
+from core.settings import Settings
 from store.clock import FakeClock
 from tests.pgserver import postgres_url
 

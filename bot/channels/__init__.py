@@ -1,1 +1,1 @@
-"""Channel adapters: each turns its updates into handlers.types.Incoming and renders Reply."""
+"""Channel adapters: each turns its updates into core.types.Incoming and renders Reply."""

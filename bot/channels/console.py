@@ -17,11 +17,11 @@ from typing import Any, Optional, TextIO
 from bot.channels.console_demo import setup_demo
 from bot.channels.files import local_fetcher
 from bot.services import build_services
-from bot.settings import Settings
+from core.settings import Settings
 from handlers.app import build_router
-from handlers.choices import numbered_text
-from handlers.core import BotCore
-from handlers.types import Contact, FileRef, Incoming, Location, Reply, UserRef
+from core.choices import numbered_text
+from core.dispatch import BotCore
+from core.types import Contact, FileRef, Incoming, Location, Reply, UserRef
 from reminders.runtime import run_background
 from reminders.transport import SendResult
 
@@ -132,7 +132,7 @@ async def run_console(settings: Settings, stdin: Optional[TextIO] = None, stdout
     stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
     print(LOADING, file=stdout, flush=True)
     services = build_services(settings)
-    services.extras["fetch_file"] = local_fetcher(Path.cwd())
+    services.fetchers["console"] = local_fetcher(Path.cwd())
     core = BotCore(services, build_router())
     stop = asyncio.Event()
     background = _start_background(services, ConsoleTransport(stdout), stop)

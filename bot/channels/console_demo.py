@@ -13,8 +13,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from handlers.context import Services
-from handlers.types import UserRef
+from core.context import Services
+from core.types import UserRef
 from store.db import transaction
 from store.forms import latest_form
 from store.models import AuditLog, Officer, OfficerProvince, Period, User

@@ -1,18 +1,17 @@
-"""File fetchers: handlers get a user's file as bytes through ``services.extras["fetch_file"]``.
+"""File fetchers: each channel installs one in ``services.fetchers[channel]``.
 
-Each channel installs its own: Telegram downloads by file_id, the console reads a local path.
-Handlers call ``await services.extras["fetch_file"](file_ref)`` and never see the channel.
-With several channels in one process, ``install_fetcher`` keeps one per channel and
-``fetch_file`` picks it by ``FileRef.channel``.
+Telegram downloads by file_id, Zalo by the photo's URL, the console reads a local path;
+handlers get the bytes through ``services.fetchers`` by the user's channel and never see the
+channel itself.
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Awaitable, Callable
+from typing import TYPE_CHECKING, Awaitable, Callable
 
-from handlers.types import FileRef
+from core.types import FileRef
 
 if TYPE_CHECKING:
     from telegram import Bot
@@ -27,20 +26,6 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 
 class FileTooLarge(ValueError):
     """The user's file is over MAX_FILE_BYTES."""
-
-
-def install_fetcher(services: Any, channel: str, fetch: FetchFile) -> None:
-    """Register ``channel``'s fetcher; ``services.extras["fetch_file"]`` dispatches by the ref's channel."""
-    fetchers: dict[str, FetchFile] = services.extras.setdefault("fetchers", {})
-    fetchers[channel] = fetch
-
-    async def dispatch(ref: FileRef) -> bytes:
-        chosen = fetchers.get(ref.channel or "telegram") or (next(iter(fetchers.values())) if len(fetchers) == 1 else None)
-        if chosen is None:
-            raise LookupError(f"no file fetcher for channel {ref.channel!r}")
-        return await chosen(ref)
-
-    services.extras["fetch_file"] = dispatch
 
 
 def url_fetcher(download: Callable[[str, int], Awaitable[bytes]]) -> FetchFile:

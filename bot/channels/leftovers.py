@@ -14,9 +14,9 @@ from typing import Awaitable, Callable
 
 from sqlalchemy import select, update
 
-from handlers.context import Services
-from handlers.core import BotCore
-from handlers.types import Reply
+from core.context import Services
+from core.dispatch import BotCore
+from core.types import Reply
 from store.db import transaction
 from store.models import OutboxMessage
 

@@ -25,18 +25,18 @@ from telegram.constants import ChatType
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot.channels.files import install_fetcher, telegram_fetcher
+from bot.channels.files import telegram_fetcher
 from bot.channels.leftovers import send_leftovers
 from bot.channels.telegram_convert import COMMAND_RE, GONE_STATUSES, to_incoming
 from bot.channels.telegram_send import TelegramTransport
 from bot.services import build_services
-from bot.settings import Settings
-from handlers import messages
+from core.settings import Settings
+from core import messages
 from handlers.app import build_router
-from handlers.context import Services
-from handlers.core import BotCore, QueuedReply
-from handlers.router import CANCEL_COMMAND
-from handlers.types import Reply
+from core.context import Services
+from core.dispatch import BotCore, QueuedReply
+from core.router import CANCEL_COMMAND
+from core.types import Reply
 from reminders.runtime import run_background
 
 log = logging.getLogger(__name__)
@@ -147,8 +147,8 @@ class TelegramChannel:
 
     # -- lifecycle -----------------------------------------------------------
     async def _post_init(self, app: Application) -> None:
-        install_fetcher(self.services, "telegram", telegram_fetcher(app.bot))
-        self.services.extras["bot_username"] = app.bot.username  # invite deep links (t.me/<bot>?start=CODE)
+        self.services.fetchers["telegram"] = telegram_fetcher(app.bot)
+        self.services.telegram_username = app.bot.username
         try:
             await app.bot.set_my_commands(bot_commands(self.core))
         except Exception:  # the menu is a convenience; serving matters more

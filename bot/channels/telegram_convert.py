@@ -8,7 +8,7 @@ from typing import Optional
 from telegram import Message, Update
 from telegram.constants import ChatType
 
-from handlers.types import Contact, FileRef, Incoming, Location, UserRef
+from core.types import Contact, FileRef, Incoming, Location, UserRef
 
 # "/tim abc", "/tim@botname abc", "/start CODE" (deep link)
 COMMAND_RE = re.compile(r"^/([A-Za-z0-9_]{1,64})(?:@([A-Za-z0-9_]+))?(?:\s+(.*))?$", re.S)

@@ -11,9 +11,11 @@ from typing import Any, Awaitable, Callable, Optional, Union
 from telegram import (Bot, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup,
                       ReplyKeyboardRemove)
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.request import HTTPXRequest
 
-from handlers.text import TELEGRAM_LIMIT, split_message
-from handlers.types import Attachment, Reply
+from core.settings import Settings
+from core.text import TELEGRAM_LIMIT, split_message
+from core.types import Attachment, Reply
 from reminders.transport import SendResult
 
 log = logging.getLogger(__name__)
@@ -127,3 +129,12 @@ def _attachment_bytes(att: Attachment) -> bytes:
     if not att.path:
         raise ValueError(f"attachment {att.file_name!r} has neither path nor content")
     return Path(att.path).read_bytes()
+
+
+def sender_bot(settings: Settings) -> Bot:
+    """A Bot for a sender-only worker: a connection pool sized for the outbox's concurrent sends."""
+    base = settings.telegram_api_base_url.rstrip("/")
+    pool = max(8, settings.outbox_max_in_flight * 2)
+    return Bot(settings.bot_token or "", base_url=f"{base}/bot", base_file_url=f"{base}/file/bot",
+               request=HTTPXRequest(connection_pool_size=pool, read_timeout=30, write_timeout=30,
+                                    connect_timeout=10, pool_timeout=10))

@@ -16,16 +16,16 @@ import asyncio
 import logging
 from typing import Any, Optional
 
-from bot.channels.files import install_fetcher, url_fetcher
+from bot.channels.files import url_fetcher
 from bot.channels.leftovers import send_leftovers
 from bot.channels.zalo_api import ZaloClient, ZaloError
 from bot.channels.zalo_convert import CHANNEL, convert
 from bot.channels.zalo_send import FileLink, ZaloTransport, no_links
-from bot.settings import Settings
-from handlers import messages
-from handlers.context import Services
-from handlers.core import BotCore, QueuedReply
-from handlers.types import Reply
+from core.settings import Settings
+from core import messages
+from core.context import Services
+from core.dispatch import BotCore, QueuedReply
+from core.types import Reply
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +45,13 @@ class ZaloChannel:
         self.core = core
         self.client = client or ZaloClient(settings.zalo_bot_token, settings.zalo_api_base_url)
         self.transport = ZaloTransport(self.client, self.file_link)
-        install_fetcher(services, CHANNEL, url_fetcher(self.client.download))
+        services.fetchers[CHANNEL] = url_fetcher(self.client.download)
         self.polls = 0
 
     def file_link(self) -> FileLink:
-        """The webhook server puts a signer in ``services.extras["file_link"]`` (path -> URL);
-        without one, files are announced as ready instead of linked."""
-        return self.services.extras.get("file_link") or no_links
+        """The webhook server sets ``services.file_link`` (path -> signed URL); without it,
+        files are announced as ready instead of linked."""
+        return self.services.file_link or no_links
 
     # -- one update --------------------------------------------------------------------
     async def handle_update(self, raw: dict[str, Any]) -> None:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from handlers.types import FileRef, Incoming, UserRef
+from core.types import FileRef, Incoming, UserRef
 
 CHANNEL = "zalo"
 TEXT = "message.text.received"
@@ -56,19 +56,19 @@ def _content(event: str, message: dict[str, Any]) -> dict[str, Any]:
     text = message.get("text")
     if event == IMAGE or message.get("photo"):
         url = str(message.get("photo") or message.get("photo_url") or "")
-        files = (FileRef(file_id=url, kind="photo", mime_type="image/jpeg", channel=CHANNEL),) if url else ()
+        files = (FileRef(file_id=url, kind="photo", mime_type="image/jpeg"),) if url else ()
         caption = message.get("caption")
         return {"files": files, "text": caption if isinstance(caption, str) else None}
     if event == STICKER:
         sticker = str(message.get("sticker") or message.get("url") or "sticker")
-        return {"files": (FileRef(file_id=sticker, kind="sticker", channel=CHANNEL),)}
+        return {"files": (FileRef(file_id=sticker, kind="sticker"),)}
     if event == TEXT and isinstance(text, str):
         m = COMMAND_RE.match(text.strip())
         if m is not None:
             return {"command": m.group(1).lower(), "args": (m.group(2) or "").strip(), "text": text}
         return {"text": text}
     # Voice, video, files, locations…: Zalo says "unsupported"; the core answers an empty message.
-    return {"files": (FileRef(file_id=str(message.get("message_id") or "?"), kind="unsupported", channel=CHANNEL),)}
+    return {"files": (FileRef(file_id=str(message.get("message_id") or "?"), kind="unsupported"),)}
 
 
 def convert(raw: dict[str, Any]) -> Optional[ZaloUpdate]:

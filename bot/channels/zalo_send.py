@@ -1,7 +1,7 @@
 """Rendering neutral replies for Zalo and sending them: the Zalo side of the outbox.
 
 Zalo has no buttons, no documents and takes photos only by URL. Buttons become numbered
-lines (the core reads typed numbers back, handlers.choices); a long text is split at 2,000
+lines (the core reads typed numbers back, core.choices); a long text is split at 2,000
 characters on paragraph/sentence bounds; an image or document goes out by a public link
 when ``file_link`` can make one (the webhook server's signed /files links), otherwise a
 short line says where the file can be had.
@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable, Optional
 
 from bot.channels.zalo_api import TEXT_LIMIT, ZaloClient, ZaloError
-from handlers.choices import numbered_text
-from handlers.text import split_message
-from handlers.types import Attachment, Reply
+from core.choices import numbered_text
+from core.text import split_message
+from core.types import Attachment, Reply
 from reminders.transport import SendResult
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from bot.cli import SUBCOMMANDS
-from bot.settings import Settings
+from core.settings import Settings
 
 
 def _grant(args: argparse.Namespace, settings: Settings) -> int:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from bot.cli import SUBCOMMANDS
-from bot.settings import Settings
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +44,8 @@ def _broadcast(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy import select
 
     from bot.services import build_services
-    from reminders.broadcasts import create_broadcast, progress, progress_line, report_text, resolve_audience
-    from reminders.policy import quiet_hours
+    from core.broadcasts import create_broadcast, progress, progress_line, report_text, resolve_audience
+    from core.reminder_policy import quiet_hours
     from store.db import transaction
     from store.models import Broadcast, User
 
@@ -114,7 +114,8 @@ def _reminders(args: argparse.Namespace, settings: Settings) -> int:
 
 def _policy(args: argparse.Namespace, services: Any) -> int:
     """Show or set one period's reminder policy (offsets down to minutes)."""
-    from reminders.policy import PolicyError, policies_for, set_policy
+    from core.reminder_policy import policies_for, set_policy
+    from core.timespec import PolicyError
     from store.db import transaction
     from store.models import Period
 
@@ -145,10 +146,7 @@ def _policy(args: argparse.Namespace, services: Any) -> int:
 async def run_outbox_worker(settings: Settings, *, until_empty: bool = False, sweep: bool = True,
                             max_seconds: Optional[float] = None) -> int:
     """Sender (and sweep) with the Telegram transport, without polling updates."""
-    from telegram import Bot
-    from telegram.request import HTTPXRequest
-
-    from bot.channels.telegram_send import TelegramTransport
+    from bot.channels.telegram_send import TelegramTransport, sender_bot
     from bot.services import build_services
     from reminders.outbox import OutboxSender
     from reminders.scheduler import start_scheduler, stop_scheduler
@@ -158,11 +156,7 @@ async def run_outbox_worker(settings: Settings, *, until_empty: bool = False, sw
         print("BOT_TOKEN chưa đặt: không có kênh nào để gửi.", file=sys.stderr)
         return 2
     services = build_services(settings, startup=False)
-    base = settings.telegram_api_base_url.rstrip("/")
-    pool = max(8, settings.outbox_max_in_flight * 2)
-    bot = Bot(settings.bot_token, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot",
-              request=HTTPXRequest(connection_pool_size=pool, read_timeout=30, write_timeout=30,
-                                   connect_timeout=10, pool_timeout=10))
+    bot = sender_bot(settings)
     await bot.initialize()
     sender = OutboxSender(services, {"telegram": TelegramTransport(bot)})
     stop = asyncio.Event()

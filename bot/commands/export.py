@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from bot.cli import SUBCOMMANDS
-from bot.settings import Settings
+from core.settings import Settings
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
@@ -17,7 +17,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import build_services
     from store.export import export_period
     from store.models import Period
-    from store.periods import communes_owing
+    from store.periods import must_report
 
     services = build_services(settings, startup=False)
     with services.session_factory() as session:
@@ -26,7 +26,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
             print(f"LỖI: không có kỳ báo cáo #{args.period} (xem: python -m bot periods list)", file=sys.stderr)
             return 1
         provinces = {args.province} if args.province else None
-        total = len(communes_owing(session, period))
+        total = len(must_report(session, period))
         started = time.perf_counter()
         with tqdm(total=total, unit="xã", desc="Xuất Excel", disable=args.no_progress) as bar:
             summary = export_period(session, period, Path(args.file), provinces=provinces,

@@ -6,30 +6,22 @@ import argparse
 import sys
 
 from bot.cli import SUBCOMMANDS
-from bot.settings import Settings
+from core.settings import Settings
 
 
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import build_services
     from store.ingest import ingest_paths
+    from store.search import refresh
 
     services = build_services(settings, startup=False)
     result = ingest_paths(services.session_factory, args.paths, services.clock, progress=not args.no_progress)
     if result.loaded or result.updated:
-        _refresh_search(services)
+        refresh(services)  # rebuild the persisted index now rather than at the bot's next start
     for path, message in result.errors:
         print(f"LỖI {path}: {message}", file=sys.stderr)
     print(result.summary_vi)
     return 1 if result.errors else 0
-
-
-def _refresh_search(services) -> None:
-    """Rebuild the persisted search index now rather than at the bot's next start."""
-    try:
-        from store.search import refresh
-    except ImportError:  # search not installed in this build
-        return
-    refresh(services)
 
 
 def add(sub: argparse._SubParsersAction) -> None:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from bot.cli import SUBCOMMANDS
-from bot.settings import Settings
+from core.settings import Settings
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:

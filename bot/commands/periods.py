@@ -7,7 +7,7 @@ import sys
 from datetime import datetime, time
 
 from bot.cli import SUBCOMMANDS
-from bot.settings import Settings
+from core.settings import Settings
 
 
 def parse_moment(text: str, *, end_of_day: bool) -> datetime:
@@ -31,6 +31,7 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
     from store.forms import latest_form
     from store.models import Form, Province
     from store.periods import PeriodError, create_period
+    from store.units import resolve_province
     from sqlalchemy import select
 
     services = build_services(settings, startup=False)
@@ -51,7 +52,7 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
             return 1
         province = None
         if args.province:
-            province = _province(session, args.province)
+            province = resolve_province(session, args.province)
             if province is None:
                 print(f"LỖI: không nhận ra tỉnh “{args.province}”", file=sys.stderr)
                 return 1
@@ -69,34 +70,23 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _province(session, text: str):
-    try:
-        from store.units import resolve_province
-
-        return resolve_province(session, text)
-    except ImportError:
-        return int(text) if text.isdigit() else None
-
-
 def _ensure_units(services) -> None:
     from sqlalchemy import select
 
-    from bot.services import _resolve
     from store.models import Province
+    from store.units import seed_units
 
     with services.session_factory() as session:
         if session.scalar(select(Province.code).limit(1)) is not None:
             return
-    step = _resolve("store.units:seed_units")
-    if step is not None:
-        step(services)
+    seed_units(services)
 
 
 def _list(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import build_services
     from store.clock import local
     from store.models import Form, Period
-    from store.periods import communes_owing, status, submitted_communes
+    from store.periods import has_reported, must_report, status
     from sqlalchemy import select
 
     services = build_services(settings, startup=False)
@@ -105,8 +95,8 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
         periods = list(session.scalars(select(Period).order_by(Period.due_at.desc())))
         for p in periods:
             form = session.get(Form, p.form_pk)
-            owing = communes_owing(session, p)
-            done = len(submitted_communes(session, p.id) & set(owing))
+            owing = must_report(session, p)
+            done = len(has_reported(session, p.id) & set(owing))
             print(f"#{p.id}\t{p.label}\t{form.form_id} v{form.version}\thạn {local(p.due_at):%d/%m/%Y %H:%M}\t"
                   f"{status(p, now).label}\t{done}/{len(owing)} đã gửi")
     if not periods:

@@ -66,7 +66,7 @@ class OutboxMessage(Base):
     chat_id: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # reply, notice, reminder, digest, broadcast
-    payload: Mapped[dict[str, Any]]  # a serialized handlers.types.Reply
+    payload: Mapped[dict[str, Any]]  # a serialized core.types.Reply
     state: Mapped[str] = mapped_column(String(16), default="queued")  # queued sent failed blocked skipped
     attempts: Mapped[int] = mapped_column(default=0)
     not_before: Mapped[datetime]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import bot.cli as cli
-from bot.settings import Settings
+from core.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 from bot.channels.console import CONSOLE_USER, GOODBYE, INTRO, ConsoleTransport, chat, parse_line, render
 from bot.services import build_services
-from bot.settings import Settings
-from handlers import messages
+from core.settings import Settings
+from core import messages
 from handlers.app import build_router
-from handlers.core import BotCore
-from handlers.router import Router
-from handlers.types import Attachment, Button, Reply
+from core.dispatch import BotCore
+from core.router import Router
+from core.types import Attachment, Button, Reply
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -113,7 +113,7 @@ async def test_console_transport_prints_notices() -> None:
 
 async def test_local_fetcher_reads_console_photo(tmp_path: Path) -> None:
     from bot.channels.files import local_fetcher
-    from handlers.types import FileRef
+    from core.types import FileRef
 
     (tmp_path / "a.jpg").write_bytes(b"jpeg")
     fetch = local_fetcher(tmp_path)

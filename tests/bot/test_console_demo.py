@@ -9,10 +9,10 @@ from sqlalchemy import select
 from bot.channels.console_demo import DEMO_PERIOD_LABEL, setup_demo
 from bot.channels.console import CONSOLE_USER
 from bot.services import build_services
-from bot.settings import Settings
+from core.settings import Settings
 from handlers.app import build_router
-from handlers.core import BotCore
-from handlers.types import Incoming
+from core.dispatch import BotCore
+from core.types import Incoming
 from store.db import transaction
 from store.models import Officer, Period
 from tests.bot.test_console import run_bot

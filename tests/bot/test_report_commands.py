@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.cli import main as cli
 from bot.services import build_services
-from bot.settings import Settings
+from core.settings import Settings
 from store.models import Form, Period
 
 SAMPLES = Path(__file__).resolve().parents[2] / "store" / "sample" / "forms"

@@ -9,7 +9,7 @@ import pytest
 from bot.channels.zalo_api import ZaloClient, ZaloError
 from bot.channels.zalo_convert import convert
 from bot.channels.zalo_send import ZaloTransport
-from handlers.types import Attachment, Button, Reply
+from core.types import Attachment, Button, Reply
 from tests.e2e.fakezaloapi import FakeZaloAPI, FakeZaloUser
 
 USER = FakeZaloUser("123", "An")
@@ -91,7 +91,7 @@ def test_convert_updates() -> None:
     wrapped = convert({"ok": True, "result": {"event_name": "message.image.received",
                                               "message": {**base, "photo": "https://x/p.jpg", "caption": "ảnh"}}})
     ref = wrapped.incoming.files[0]
-    assert (ref.file_id, ref.kind, ref.channel, wrapped.incoming.text) == ("https://x/p.jpg", "photo", "zalo", "ảnh")
+    assert (ref.file_id, ref.kind, wrapped.incoming.text) == ("https://x/p.jpg", "photo", "ảnh")
     group = convert({"event_name": "message.text.received",
                      "message": {**base, "chat": {"id": "g1", "chat_type": "GROUP"}, "text": "hi"}})
     assert group.group and group.incoming is None

@@ -28,9 +28,9 @@ import sys
 from pathlib import Path
 from typing import Any, AsyncIterator, Optional
 
-from bot.settings import Settings
-from handlers.context import Services
-from handlers.core import BotCore
+from core.settings import Settings
+from core.context import Services
+from core.dispatch import BotCore
 from store.clock import Clock
 from tests.e2e.fakebotapi import FakeBotAPI, FakeUser
 

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.channels.telegram import EDITED_MESSAGE
-from handlers import messages
-from handlers.types import Reply
+from core import messages
+from core.types import Reply
 from store.db import transaction
 from store.models import OutboxMessage, User
 from tests.e2e.fakebotapi import Call, FakeBotAPI
@@ -83,7 +83,7 @@ async def test_stale_and_malformed_buttons(tmp_path: Path) -> None:
 async def test_handler_crash_is_logged_and_answered(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     from bot.services import build_services
     from handlers.app import build_router
-    from handlers.core import BotCore
+    from core.dispatch import BotCore
     from tests.e2e.harness import bot_settings
 
     router = build_router()
@@ -157,8 +157,8 @@ async def test_reply_rendering_keyboards_and_files(tmp_path: Path) -> None:
     """Contact/location keyboards, keyboard removal, a document and a photo reach Telegram."""
     from bot.services import build_services
     from handlers.app import build_router
-    from handlers.core import BotCore
-    from handlers.types import Attachment
+    from core.dispatch import BotCore
+    from core.types import Attachment
     from tests.e2e.harness import bot_settings
 
     doc = tmp_path / "bao-cao.xlsx"
@@ -179,9 +179,9 @@ async def test_reply_rendering_keyboards_and_files(tmp_path: Path) -> None:
     @router.command("anh_test", "Thử tải ảnh")
     async def fetch(ctx):  # type: ignore[no-untyped-def]
         """Downloads the file named in the args through the channel's fetcher."""
-        from handlers.types import FileRef
+        from core.types import FileRef
 
-        data = await ctx.services.extras["fetch_file"](FileRef(file_id=ctx.msg.args, kind="photo"))
+        data = await ctx.services.fetch_file(ctx.user.channel, FileRef(file_id=ctx.msg.args, kind="photo"))
         return [Reply(text=f"Đã nhận {len(data)} byte")]
 
     async with FakeBotAPI() as api:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from benchmarks import broadcast as bench
 from bot.services import build_services
-from bot.settings import Settings
+from core.settings import Settings
 from store.models import User
 from tests.e2e.fakebotapi import FakeBotAPI, FakeUser
 from tests.e2e.harness import running_bot

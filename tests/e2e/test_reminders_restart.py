@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot.services import build_services
-from bot.settings import Settings
+from core.settings import Settings
 from reminders.outbox import OutboxSender, Pacer
 from store.db import make_engine, make_session_factory, transaction
 from store.models import OutboxMessage, ReminderLog

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from handlers.router import Router
-from handlers.text import TELEGRAM_LIMIT, split_message
-from handlers.types import Attachment, Button, Reply
+from core.router import Router
+from core.text import TELEGRAM_LIMIT, split_message
+from core.types import Attachment, Button, Reply
 from tests.e2e.fakebotapi import BOT_USERNAME, FakeUser
 from tests.e2e.harness import USER, running_bot
 
@@ -72,7 +72,7 @@ def _router_with_extras() -> Router:
 
 async def test_long_text_is_split_at_paragraphs(tmp_path: Path) -> None:
     from bot.services import build_services
-    from handlers.core import BotCore
+    from core.dispatch import BotCore
     from tests.e2e.fakebotapi import FakeBotAPI
     from tests.e2e.harness import bot_settings
 
@@ -92,7 +92,7 @@ async def test_long_text_is_split_at_paragraphs(tmp_path: Path) -> None:
 
 async def test_button_press_is_answered_and_handled(tmp_path: Path) -> None:
     from bot.services import build_services
-    from handlers.core import BotCore
+    from core.dispatch import BotCore
     from tests.e2e.fakebotapi import FakeBotAPI
     from tests.e2e.harness import bot_settings
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from handlers import messages
+from core import messages
 from store.db import transaction
 from store.models import InviteCode, Officer, OfficerProvince, OutboxMessage, User
 from store.units import resolve_province

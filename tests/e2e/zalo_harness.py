@@ -23,10 +23,10 @@ from typing import Any, AsyncIterator, Optional
 
 from bot.serve import channels_running
 from bot.services import build_services
-from bot.settings import Settings
+from core.settings import Settings
 from handlers.app import build_router
-from handlers.context import Services
-from handlers.core import BotCore
+from core.context import Services
+from core.dispatch import BotCore
 from store.clock import Clock
 from tests.e2e.fakebotapi import FakeBotAPI
 from tests.e2e.fakezaloapi import FakeZaloAPI, FakeZaloUser

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.services import build_services
-from bot.settings import Settings
+from core.settings import Settings
 from handlers.app import build_router
-from handlers.core import BotCore
+from core.dispatch import BotCore
 from store.clock import FakeClock
 from store.ingest import load_samples
 from store.search import ensure_index

@@ -8,10 +8,10 @@ from typing import Optional
 from sqlalchemy import select
 
 from bot.services import build_services
-from bot.settings import Settings
+from core.settings import Settings
 from handlers.app import build_router
-from handlers.core import BotCore, QueuedReply
-from handlers.types import Contact, Incoming, UserRef
+from core.dispatch import BotCore, QueuedReply
+from core.types import Contact, Incoming, UserRef
 from store.db import transaction
 from store.models import AuditLog, OutboxMessage, User
 from store.officers import import_officers

@@ -10,10 +10,10 @@ from typing import Optional
 from sqlalchemy import select
 
 from bot.services import build_services
-from bot.settings import Settings
+from core.settings import Settings
 from handlers.app import build_router
-from handlers.core import BotCore
-from handlers.types import Incoming, UserRef
+from core.dispatch import BotCore
+from core.types import Incoming, UserRef
 from store.db import transaction
 from store.forms import load_form
 from store.models import Commune, Officer, OfficerProvince, Period, Province, User
@@ -63,7 +63,7 @@ def build_world(database_url: str, data_dir: Path, clock, fetch_file=None) -> Wo
     settings = Settings(_env_file=None, database_url=database_url, data_dir=data_dir, load_samples=False)
     services = build_services(settings, clock, startup=False)
     if fetch_file is not None:
-        services.extras["fetch_file"] = fetch_file
+        services.fetchers["test"] = fetch_file
     now = clock.now()
     with transaction(services.session_factory) as s:
         seed_units(s)

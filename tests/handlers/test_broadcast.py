@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from bot.services import build_services
-from bot.settings import Settings
+from core.settings import Settings
 from handlers.app import build_router
-from handlers.core import BotCore
-from handlers.types import FileRef, Incoming, Reply, UserRef
+from core.dispatch import BotCore
+from core.types import FileRef, Incoming, Reply, UserRef
 from reminders.outbox import OutboxSender, Pacer
 from store.models import AuditLog, Broadcast, OutboxMessage
 from tests.reminders.world import RecordingTransport, add_period, build_world, submit, vn
@@ -21,12 +22,17 @@ OFFICERS = (("a1", "Tam Đường", True, True), ("a2", "Tam Đường", False, 
 
 
 @pytest.fixture
-def core(database_url: str, tmp_path: Path, clock) -> BotCore:
+def built(database_url: str, tmp_path: Path, clock) -> tuple[BotCore, Any]:
     settings = Settings(_env_file=None, database_url=database_url, data_dir=tmp_path / "d", load_samples=False)
     services = build_services(settings, clock, startup=False)
-    services.extras["world"] = build_world(services, communes=("Tam Đường", "Bình Lư", "Nà Tăm"),
-                                           officers=OFFICERS, supervisors=("s1", "s2"))
-    return BotCore(services, build_router())
+    world = build_world(services, communes=("Tam Đường", "Bình Lư", "Nà Tăm"),
+                        officers=OFFICERS, supervisors=("s1", "s2"))
+    return BotCore(services, build_router()), world
+
+
+@pytest.fixture
+def core(built: tuple[BotCore, Any]) -> BotCore:
+    return built[0]
 
 
 class Chat:
@@ -90,8 +96,8 @@ async def test_chosen_communes_with_an_unknown_name(core: BotCore) -> None:
     assert "Người nhận: Xã Nà Tăm – 2 người." in out[0].text
 
 
-async def test_units_not_reported_for_a_period(core: BotCore, clock) -> None:
-    w = core.services.extras["world"]
+async def test_units_not_reported_for_a_period(built: tuple[BotCore, Any], clock) -> None:
+    core, w = built
     pid = add_period(core.services, w, label="6 tháng 2026", open_at=vn(2026, 5, 1), due_at=vn(2026, 6, 15, 17),
                      close_at=vn(2026, 7, 15))
     submit(core.services, w, pid, "Nà Tăm")
@@ -122,7 +128,7 @@ async def test_attachment_and_cancel(core: BotCore, tmp_path: Path) -> None:
     async def fetch(ref: FileRef) -> bytes:
         return b"%PDF-1.4 test"
 
-    core.services.extras["fetch_file"] = fetch
+    core.services.fetchers["test"] = fetch
     s1 = Chat(core, "s1")
     await s1(command="thongbao")
     out = await s1(text="Kế hoạch thi đua 2026 (đính kèm)",

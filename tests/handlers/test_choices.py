@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from handlers.choices import numbered_text
-from handlers.types import Button, Reply, UserRef
+from core.choices import numbered_text
+from core.types import Button, Reply, UserRef
 from store.db import transaction
 from store.models import ChoiceMenu, Report, User
 from tests.handlers.report_setup import Chat, World, build_world
@@ -94,7 +94,7 @@ async def test_old_menu_number_is_stale_and_telegram_ignores_menus(world: World)
 
 
 async def test_notice_with_buttons_becomes_the_menu(world: World) -> None:
-    from handlers.context import enqueue
+    from core.context import enqueue
 
     z = zalo_chat(world, 1)
     services = world.core.services

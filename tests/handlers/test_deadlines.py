@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from bot.services import build_services
-from bot.settings import Settings
+from core.settings import Settings
 from handlers.app import build_router
-from handlers.core import BotCore
-from handlers.types import Incoming, UserRef
+from core.dispatch import BotCore
+from core.types import Incoming, UserRef
 from tests.reminders.world import add_period, build_world, submit, vn
 
 

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.services import build_services
-from bot.settings import Settings
-from handlers import messages
+from core.settings import Settings
+from core import messages
 from handlers.app import build_router
-from handlers.core import BotCore
+from core.dispatch import BotCore
 from handlers.documents import NONE_CURRENT
-from handlers.types import Incoming, Reply, UserRef
+from core.types import Incoming, Reply, UserRef
 from store.db import transaction
 from store.ingest import ingest_paths
 from store.models import AuditLog, Commune, Document, Officer, Section, User

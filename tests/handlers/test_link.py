@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from handlers.types import UserRef
-from reminders.broadcasts import resolve_audience
+from core.types import UserRef
+from core.broadcasts import resolve_audience
 from store.models import InviteCode, LinkCode, Officer, RegistrationRequest, User
 from tests.handlers.regworld import World
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from handlers.types import FileRef, Location
+from core.types import FileRef, Location
 from store.models import AuditLog, DialogState, Draft, Report, ReportFile, ReportRevision
 from tests.handlers.report_setup import CLOSE, DUE, OPEN, Chat, World, build_world
 

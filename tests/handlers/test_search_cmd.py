@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.services import build_services
-from bot.settings import Settings
+from core.settings import Settings
 from handlers.app import build_router
-from handlers.core import BotCore
-from handlers.messages import STALE_BUTTON
+from core.dispatch import BotCore
+from core.messages import STALE_BUTTON
 from handlers.search_cmd import USAGE
-from handlers.types import Incoming, Reply, UserRef
+from core.types import Incoming, Reply, UserRef
 from store.clock import FakeClock
 from store.ingest import load_samples
 from store.models import AuditLog

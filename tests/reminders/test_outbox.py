@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.services import build_services
-from bot.settings import Settings
-from handlers.context import Services, enqueue
-from handlers.types import Reply
+from core.settings import Settings
+from core.context import Services
+from core.outbox import enqueue
+from core.types import Reply
 from reminders.outbox import OutboxSender, Pacer
 from reminders.transport import SendResult
 from store.db import transaction

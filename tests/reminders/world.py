@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Optional
 
-from handlers.context import Services
-from handlers.types import Reply
+from core.context import Services
+from core.types import Reply
 from reminders.transport import SendResult
 from store.clock import VN_TZ
 from store.db import transaction

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bot.cli import main as cli_main
 from bot.services import build_services
-from bot.settings import Settings
+from core.settings import Settings
 from store.db import make_engine, make_session_factory
 from store.ingest import ingest_paths, load_samples
 from store.migrate import upgrade

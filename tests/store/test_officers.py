@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.services import build_services
-from bot.settings import Settings
+from core.settings import Settings
 from store.db import transaction
 from store.models import AuditLog, Officer
 from store.officers import GrantError, grant_role, import_officers, set_active, user_provinces

@@ -13,8 +13,8 @@ from store.db import make_engine, make_session_factory, transaction
 from store.forms import load_form
 from store.migrate import upgrade
 from store.models import Commune, Draft, Form, Period, Report, ReportRevision
-from store.periods import (PeriodError, commune_owes, communes_owing, create_period, periods_for_commune,
-                           periods_for_provinces, submitted_communes)
+from store.periods import (PeriodError, commune_owes, must_report, create_period, periods_for_commune,
+                           periods_for_provinces, has_reported)
 from store.reports import (get_draft, get_report, missing_required, next_unanswered, period_summary,
                            previous_values, revisions, save_answer, start_draft, submit)
 from tests.handlers.report_setup import CLOSE, DUE, OPEN, PROVINCE, SAMPLE_FORMS, add_officer, seed_units
@@ -46,11 +46,11 @@ def _period(s) -> Period:
 def test_who_owes_a_period(factory, clock) -> None:
     with transaction(factory) as s:
         period = _period(s)
-        assert communes_owing(s, period) == [3001, 3002, 3003]
+        assert must_report(s, period) == [3001, 3002, 3003]
         form = s.get(Form, period.form_pk)
         listed = create_period(s, form=form, label="Riêng hai xã", commune_codes=[3002, 3001], open_at=OPEN,
                                due_at=DUE, close_at=CLOSE, now=clock.now())
-        assert communes_owing(s, listed) == [3001, 3002]
+        assert must_report(s, listed) == [3001, 3002]
         tam_duong, tan_phong, tuan_giao = (s.get(Commune, c) for c in (3001, 3003, 4001))
         assert [p.id for p in periods_for_commune(s, tam_duong, OPEN + timedelta(days=1))] == [period.id, listed.id]
         assert [p.id for p in periods_for_commune(s, tan_phong, OPEN + timedelta(days=1))] == [period.id]
@@ -60,7 +60,7 @@ def test_who_owes_a_period(factory, clock) -> None:
         assert commune_owes(s, listed, tam_duong) and not commune_owes(s, listed, tan_phong)
         assert {p.id for p in periods_for_provinces(s, {PROVINCE})} == {period.id, listed.id}
         assert periods_for_provinces(s, {11}) == []
-        assert submitted_communes(s, period.id) == set()
+        assert has_reported(s, period.id) == set()
 
 
 @pytest.mark.parametrize("kwargs,fragment", [
@@ -94,7 +94,7 @@ def test_draft_submit_amend_revisions(factory, clock) -> None:
         result = submit(s, draft, period, None, now)
         assert result.status == "created" and result.report.revision == 1
         assert get_draft(s, period.id, 3001) is None
-        assert submitted_communes(s, period.id) == {3001}
+        assert has_reported(s, period.id) == {3001}
     with transaction(factory) as s:
         period = _period(s)
         report = get_report(s, period.id, 3001)

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.services import build_services
-from bot.settings import REPO_SAMPLE_DIR, Settings
-from handlers.context import Services
+from core.settings import REPO_SAMPLE_DIR, Settings
+from core.context import Services
 from store.clock import FakeClock
 from store.ingest import ingest_paths
 from store.models import Document

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.services import build_services
-from bot.settings import Settings
+from core.settings import Settings
 from store.models import Commune, Province
 from store.units import UnitIndex, find_communes, find_provinces, package_units, resolve_province, seed_units
 

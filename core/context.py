@@ -5,18 +5,24 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Awaitable, Callable, Optional
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from handlers.choices import remember
-from handlers.types import Incoming, Reply
+from core.outbox import enqueue
+from core.settings import Settings
+from core.types import FileRef, Incoming, Reply
 from store.clock import Clock
-from store.models import AuditLog, DialogState, Officer, OutboxMessage, User
+from store.models import AuditLog, DialogState, Officer, User
+from store.search_rank import SearchIndex
+from store.units import UnitIndex
 
-if TYPE_CHECKING:
-    from bot.settings import Settings
+# A channel's way to download a file a user sent (Telegram by file_id, Zalo by URL, console by path).
+FetchFile = Callable[[FileRef], Awaitable[bytes]]
+
+
+class NoFileFetcher(RuntimeError):
+    """No channel that can download files is serving this user's channel."""
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +31,24 @@ log = logging.getLogger(__name__)
 class Services:
     """Dependencies passed into handlers (never fetched from globals)."""
 
-    settings: "Settings"
+    settings: Settings
     session_factory: sessionmaker[Session]
     clock: Clock
-    search: Any = None  # store.search.SearchIndex
-    extras: dict[str, Any] = field(default_factory=dict)  # feature-owned services (matchers, ...)
+    search: Optional[SearchIndex] = None  # loaded at start-up (store.search.ensure_index)
+    search_checked_at: Optional[datetime] = None  # last time the index was checked against the database
+    units: Optional[UnitIndex] = None  # provinces and communes, for name matching
+    fetchers: dict[str, FetchFile] = field(default_factory=dict)  # by channel, installed by each channel
+    telegram_username: Optional[str] = None  # for invite deep links (t.me/<bot>?start=CODE)
+    # A short-lived public URL for a stored file (the webhook server's signed /files links), for
+    # channels that cannot upload documents (Zalo); None without a webhook server.
+    file_link: Optional[Callable[[str], Optional[str]]] = None
+
+    async def fetch_file(self, channel: str, ref: FileRef) -> bytes:
+        """The bytes of a file a user of ``channel`` sent."""
+        fetch = self.fetchers.get(channel)
+        if fetch is None:
+            raise NoFileFetcher(channel)
+        return await fetch(ref)
 
 
 @dataclass
@@ -75,23 +94,3 @@ class Context:
                delay: timedelta = timedelta(0)) -> None:
         """Queue a message to another user; ``key`` makes a retried update queue it once."""
         enqueue(self.session, user, reply, key=key, kind=kind, not_before=self.now + delay, now=self.now)
-
-
-def enqueue(session: Session, user: User, reply: Reply, *, key: str, kind: str,
-            not_before: datetime, now: datetime, broadcast_id: Optional[int] = None) -> Optional[OutboxMessage]:
-    """Add a message to the outbox unless one with the same key is already there.
-
-    A notice with buttons for a buttonless channel (console, Zalo) becomes the user's
-    numbered menu; replies set theirs in the core, per update.
-    """
-    if session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedup_key == key)) is not None:
-        return None
-    row = OutboxMessage(
-        dedup_key=key, channel=user.channel, chat_id=user.chat_id, user_id=user.id, kind=kind,
-        payload=reply.to_payload(), state="queued", attempts=0, not_before=not_before,
-        created_at=now, broadcast_id=broadcast_id,
-    )
-    session.add(row)
-    if kind != "reply":
-        remember(session, user, reply, now, interactive=False)
-    return row

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.services import build_services
-from bot.settings import Settings
+from core.settings import Settings
 from handlers.app import build_router
-from handlers.core import BotCore
-from handlers.types import Incoming, UserRef
+from core.dispatch import BotCore
+from core.types import Incoming, UserRef
 from store.models import OutboxMessage, ProcessedUpdate
 
 ALICE = UserRef("test", "1", "1", "Alice")

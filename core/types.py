@@ -46,7 +46,6 @@ class FileRef:
     file_name: Optional[str] = None
     mime_type: Optional[str] = None
     size: Optional[int] = None
-    channel: Optional[str] = None  # which channel's fetcher downloads it (None: the only one / Telegram)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Awaitable, Callable, Optional
 
-from handlers.context import Context
-from handlers.types import Reply
+from core.context import Context
+from core.types import Reply
 
 log = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Optional
 from store.models import Commune, Officer
 
 if TYPE_CHECKING:
-    from handlers.context import Context
-    from handlers.types import Reply
+    from core.context import Context
+    from core.types import Reply
 
 PUBLIC_ACTIONS = frozenset({"ask", "documents.read"})
 # Officers act on their own commune only.
@@ -54,7 +54,7 @@ def can(officer: Optional[Officer], action: str, *, commune: Optional[Commune] =
 
 def refuse(ctx: "Context", action: str, target: str = "", **detail: object) -> list["Reply"]:
     """Audit a refusal and answer politely (NOT_REGISTERED for strangers, NOT_ALLOWED otherwise)."""
-    from handlers import messages
+    from core import messages
 
     ctx.audit(action, target[:200], "refused", **detail)
     return messages.text(messages.NOT_REGISTERED if ctx.officer is None else messages.NOT_ALLOWED)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.text import shorten
+from store.vntext import shorten
 
 HEADING_LIMIT = 60
 

@@ -16,7 +16,7 @@ from typing import Optional
 
 from sqlalchemy.orm import Session
 
-from handlers.types import Button, Reply
+from core.types import Button, Reply
 from store.form_fields import fold
 from store.models import ChoiceMenu, User
 

@@ -22,10 +22,10 @@ from typing import Any, Iterable, Optional
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from handlers.context import enqueue
-from handlers.types import Attachment, Reply
-from reminders.policy import QuietHours
-from reminders.sweep import owing_communes
+from core.outbox import enqueue
+from core.types import Attachment, Reply
+from core.timespec import QuietHours
+from store.periods import owing_communes
 from store.models import Broadcast, Commune, Officer, OfficerProvince, OutboxMessage, Period, User
 
 ROLE_LABELS = {"officer": "cán bộ xã/phường", "supervisor": "cán bộ giám sát (cấp tỉnh)"}

@@ -1,10 +1,11 @@
-"""handlers.text.split_message: pieces under Telegram's limit, cut at paragraphs, then lines, then words."""
+"""core.text.split_message: pieces under Telegram's limit, cut at paragraphs, then lines, then words."""
 
 from __future__ import annotations
 
 import pytest
 
-from handlers.text import TELEGRAM_LIMIT, shorten, split_message
+from core.text import TELEGRAM_LIMIT, split_message
+from store.vntext import shorten
 
 
 def test_short_text_is_one_piece() -> None:
@@ -64,7 +65,7 @@ def test_shorten() -> None:
 
 
 def test_long_paragraph_breaks_at_sentences_under_zalo_limit() -> None:
-    from handlers.text import ZALO_LIMIT
+    from core.text import ZALO_LIMIT
 
     sentences = [f"Câu số {i} nói về phong trào thi đua yêu nước của xã." for i in range(200)]
     text = " ".join(sentences)

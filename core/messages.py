@@ -1,6 +1,6 @@
 """Shared Vietnamese replies: short, polite, with diacritics."""
 
-from handlers.types import Reply
+from core.types import Reply
 
 ERROR = "Xin lỗi, hệ thống gặp lỗi khi xử lý tin nhắn này. Anh/chị vui lòng thử lại sau ít phút."
 EMPTY = "Tin nhắn trống. Anh/chị hãy gõ câu hỏi, ví dụ: “Chỉ thị 02/CT-UBND ban hành ngày nào?”"

@@ -82,11 +82,3 @@ def _words(para: str, limit: int) -> list[str]:
     if buf.strip():
         out.append(buf.strip())
     return out
-
-
-def shorten(text: str, limit: int) -> str:
-    """Cut ``text`` at a word boundary under ``limit`` characters, with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:") + "…"

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.services import build_services
-from bot.settings import Settings
-from handlers.context import Services
-from reminders.broadcasts import AudienceError, create_broadcast, finish_completed, progress, resolve_audience
+from core.settings import Settings
+from core.context import Services
+from core.broadcasts import AudienceError, create_broadcast, finish_completed, progress, resolve_audience
 from reminders.outbox import OutboxSender, Pacer
-from reminders.policy import QuietHours
+from core.timespec import QuietHours
 from reminders.transport import SendResult
 from store.clock import local
 from store.db import transaction

@@ -17,11 +17,12 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from handlers import choices, messages
-from handlers.context import Context, Services, enqueue
-from handlers.router import CANCEL_COMMAND, Router
-from handlers.text import split_message
-from handlers.types import Incoming, Reply
+from core import choices, messages
+from core.context import Context, Services
+from core.outbox import enqueue
+from core.router import CANCEL_COMMAND, Router
+from core.text import split_message
+from core.types import Incoming, Reply
 from store.db import transaction
 from store.models import Officer, OutboxMessage, ProcessedUpdate, User
 

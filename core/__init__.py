@@ -1,0 +1,1 @@
+"""The channel-neutral core: message types, context, router, dispatch, permissions, outbox API."""

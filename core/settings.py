@@ -1,0 +1,96 @@
+"""Settings from the environment and ``.env`` (pydantic-settings)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+from pydantic import AliasChoices, BeforeValidator, Field
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from core.timespec import PolicyError, QuietHours, Step, parse_hhmm
+
+from store.db import database_password
+
+REPO_SAMPLE_DIR = Path(__file__).resolve().parent.parent / "store" / "sample"
+
+
+def _steps(value: Any) -> Any:
+    """"-7d@08:00,-3d@08:00" → Steps; pre-due steps only (overdue ones come from the time and limit)."""
+    if not isinstance(value, str):
+        return value
+    steps = tuple(Step.parse(part) for part in value.split(",") if part.strip())
+    if any(step.overdue for step in steps):
+        raise PolicyError("mốc trước hạn không được mang dấu +; nhắc quá hạn đặt bằng giờ và số lần")
+    return steps
+
+
+def _clock_time(value: Any) -> Any:
+    """"08:00" → time; empty → None (that reminder or digest is off)."""
+    if isinstance(value, str):
+        return parse_hhmm(value) if value.strip() else None
+    return value
+
+
+def _quiet(value: Any) -> Any:
+    return QuietHours.parse(value) if isinstance(value, str) else value
+
+
+Steps = Annotated[tuple[Step, ...], NoDecode, BeforeValidator(_steps)]
+ClockTime = Annotated[Optional[time], NoDecode, BeforeValidator(_clock_time)]
+Quiet = Annotated[QuietHours, NoDecode, BeforeValidator(_quiet)]
+
+
+class Settings(BaseSettings):
+    # Reminder times are parsed here, so a typo stops the bot at start with the setting's name,
+    # not at the first sweep; assignments (tests, CLI overrides) are parsed the same way.
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      validate_assignment=True, arbitrary_types_allowed=True)
+
+    bot_token: Optional[str] = None
+    telegram_api_base_url: str = "https://api.telegram.org"
+    # Zalo Bot Platform: the bot's token; the tests point the base URL at their fake server.
+    zalo_bot_token: Optional[str] = None
+    zalo_api_base_url: str = "https://bot-api.zaloplatforms.com"
+    zalo_poll_timeout_seconds: int = 30  # getUpdates long poll (development; production uses the webhook)
+    database_url: str = "sqlite:///bot.sqlite3"
+    # Where the bot keeps files it stores: report photos, exports, the search index.
+    data_dir: Path = Path("bot-data")
+    sample_dir: Path = REPO_SAMPLE_DIR
+    load_samples: bool = True  # load bundled directives and forms on first start
+    log_level: str = "INFO"
+    # TEST-ONLY: freeze the clock at this instant (BOT_FAKE_NOW=2026-06-25T08:00:00+07:00) so
+    # subprocess end-to-end tests control time; never set it in production.
+    fake_now: Optional[datetime] = Field(default=None, validation_alias=AliasChoices("BOT_FAKE_NOW", "fake_now"))
+
+    # Outbox pacing (Telegram: 30 messages/s overall, 1/s per chat).
+    outbox_rate_per_second: float = 28.0
+    outbox_per_chat_interval_seconds: float = 1.0
+    outbox_max_attempts: int = 6  # network errors retried with backoff, then failed
+    outbox_lease_seconds: float = 60.0  # a claimed row is retried after this if its sender died
+    outbox_reply_grace_seconds: float = 30.0  # replies are the channel's to send; the sender takes crash leftovers
+    outbox_max_in_flight: int = 16  # concurrent sends (latency to Telegram is ~100-300 ms)
+    # Zalo publishes no numeric send limits for bots: stay well under Telegram's and let its
+    # rate-limit answers pause sending (README "Zalo pacing").
+    zalo_rate_per_second: float = 10.0
+    zalo_per_chat_interval_seconds: float = 1.0
+
+    # Reminders (defaults for periods without their own policy; times are Asia/Ho_Chi_Minh).
+    reminder_offsets: Steps = "-7d@08:00,-3d@08:00,-1d@08:00,0d@08:00"  # type: ignore[assignment]  # before / on the due day
+    reminder_overdue_time: ClockTime = "08:00"  # type: ignore[assignment]  # daily while overdue, at this local time
+    reminder_overdue_limit: int = 5  # at most this many overdue reminders per period
+    quiet_hours: Quiet = "21:00-07:00"  # type: ignore[assignment]  # nothing is sent then; what falls due waits for the morning
+    digest_time: ClockTime = "08:00"  # type: ignore[assignment]  # supervisors' daily overdue digest
+
+    def secrets(self) -> list[Optional[str]]:
+        """Values that must never reach a log line or an output: tokens, passwords."""
+        return [self.bot_token, self.zalo_bot_token, database_password(self.database_url)]
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
