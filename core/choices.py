@@ -64,12 +64,23 @@ def remember(session: Session, user: User, reply: Reply, now: datetime, *, inter
     if user.channel not in BUTTONLESS_CHANNELS or user.id is None:
         return
     buttons = flat(reply)
-    if not buttons and not interactive:
-        return
-    row = session.get(ChoiceMenu, user.id)
+    if buttons or interactive:
+        _set_menu(session, user.id, buttons, now)
+
+
+def remember_notices(session: Session, notices: list[tuple[int, str, Reply]], now: datetime) -> None:
+    """The menus of notices queued in bulk (reminders): (user id, channel, reply) each."""
+    for user_id, channel, reply in notices:
+        buttons = flat(reply)
+        if channel in BUTTONLESS_CHANNELS and buttons:
+            _set_menu(session, user_id, buttons, now)
+
+
+def _set_menu(session: Session, user_id: int, buttons: list[Button], now: datetime) -> None:
+    row = session.get(ChoiceMenu, user_id)
     data = [[b.text, b.data] for b in buttons]
     if row is None:
-        session.add(ChoiceMenu(user_id=user.id, buttons=data, created_at=now))
+        session.add(ChoiceMenu(user_id=user_id, buttons=data, created_at=now))
     else:
         row.buttons, row.created_at = data, now
 

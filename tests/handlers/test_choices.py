@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from core.choices import numbered_text
+from core.outbox import enqueue
 from core.types import Button, Reply, UserRef
+from reminders.sweep import run_sweep
 from store.db import transaction
-from store.models import ChoiceMenu, Report, User
+from store.models import ChoiceMenu, OutboxMessage, Report, User
 from tests.handlers.report_setup import Chat, World, build_world
 
 
@@ -94,8 +97,6 @@ async def test_old_menu_number_is_stale_and_telegram_ignores_menus(world: World)
 
 
 async def test_notice_with_buttons_becomes_the_menu(world: World) -> None:
-    from core.context import enqueue
-
     z = zalo_chat(world, 1)
     services = world.core.services
     with transaction(services.session_factory) as s:
@@ -106,3 +107,16 @@ async def test_notice_with_buttons_becomes_the_menu(world: World) -> None:
     await z.text("lam bao cao")
     assert "Câu 1/14" in z.said or "báo cáo" in z.said.lower()
     assert "Không có lựa chọn" not in z.said
+
+
+async def test_reminder_button_is_typed_as_a_number_on_zalo(world: World, clock) -> None:
+    z = zalo_chat(world, 1)
+    clock.set(datetime(2026, 6, 23, 0, 59, tzinfo=timezone.utc))
+    await z.cmd("help")  # Zalo is the account used last: the reminder goes there
+    clock.set(datetime(2026, 6, 23, 1, 0, tzinfo=timezone.utc))  # 08:00 in Vietnam, 7 days before the due day
+    result = run_sweep(world.core.services)
+    assert result.queued >= 1
+    with world.core.services.session_factory() as s:
+        assert "zalo" in set(s.scalars(select(OutboxMessage.channel).where(OutboxMessage.kind == "reminder")))
+    await z.text("1")  # "1. Làm báo cáo ngay" of the reminder
+    assert "Câu 1/" in z.said or "Tiếp tục" in z.said
