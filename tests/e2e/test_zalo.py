@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from sqlalchemy import select
@@ -12,7 +15,7 @@ from store.db import transaction
 from store.models import InviteCode, Officer, OfficerProvince, OutboxMessage, User
 from store.units import resolve_province
 from tests.e2e.fakezaloapi import FakeZaloAPI, FakeZaloUser
-from tests.e2e.zalo_harness import ZUSER, ZChat, running_zalo
+from tests.e2e.zalo_harness import ZUSER, ZaloBotProcess, ZChat, running_zalo
 
 
 def number_of(text: str, label: str) -> str:
@@ -107,3 +110,13 @@ async def test_blocked_user_and_rate_limited_reply(tmp_path: Path) -> None:
         calls = await api.wait_for(other.id, timeout=30)
         assert len(calls) == 1 and "/lienket" in calls[0].text
         assert [c.status for c in api.calls_of("sendMessage") if c.chat_id == other.id] == [429, 200]
+
+
+async def test_bad_zalo_token_stops_python_m_bot_without_printing_it(tmp_path: Path) -> None:
+    async with FakeZaloAPI() as api:
+        proc = ZaloBotProcess(api, tmp_path, env={"ZALO_BOT_TOKEN": "wrong-SECRET-zalo-token", "LOAD_SAMPLES": "false"})
+        run = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "bot"], cwd=tmp_path, env=proc.env,
+                                      capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1
+    output = run.stdout + run.stderr
+    assert "Zalo refused ZALO_BOT_TOKEN" in output and "wrong-SECRET-zalo-token" not in output
