@@ -47,6 +47,7 @@ class ZaloChannel:
         self.transport = ZaloTransport(self.client, self.file_link)
         services.fetchers[CHANNEL] = url_fetcher(self.client.download)
         self.polls = 0
+        self.backoff_first = BACKOFF_FIRST  # tests shorten it
 
     def file_link(self) -> FileLink:
         """The webhook server sets ``services.file_link`` (path -> signed URL); without it,
@@ -101,13 +102,13 @@ class ZaloChannel:
 
     async def poll(self, stop: asyncio.Event) -> None:
         """Long-poll getUpdates until ``stop``; errors back off 1 s, 2 s, 4 s … 60 s."""
-        delay = BACKOFF_FIRST
+        delay = self.backoff_first
         timeout = self.settings.zalo_poll_timeout_seconds
         while not stop.is_set():
             try:
                 self.polls += 1
                 updates = await _until_stopped(self.client.get_updates(timeout), stop)
-                delay = BACKOFF_FIRST
+                delay = self.backoff_first
             except ZaloError as exc:
                 if exc.bad_token:
                     log.error("Zalo refused ZALO_BOT_TOKEN (401); retrying in %.0f s", delay)

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 
+from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloClient, ZaloError
 from bot.channels.zalo_convert import convert
 from bot.channels.zalo_send import ZaloTransport
+from bot.services import build_services
+from core.dispatch import BotCore
+from core.settings import Settings
 from core.types import Attachment, Button, Reply
+from handlers.app import build_router
 from tests.e2e.fakezaloapi import FakeZaloAPI, FakeZaloUser
 
 USER = FakeZaloUser("123", "An")
@@ -96,3 +102,22 @@ def test_convert_updates() -> None:
                      "message": {**base, "chat": {"id": "g1", "chat_type": "GROUP"}, "text": "hi"}})
     assert group.group and group.incoming is None
     assert convert({"event_name": "x"}) is None
+
+
+async def test_polling_backs_off_on_errors_and_goes_on(tmp_path: Path) -> None:
+    async with FakeZaloAPI() as api:
+        settings = Settings(_env_file=None, zalo_bot_token=api.token, zalo_api_base_url=api.url,
+                            zalo_poll_timeout_seconds=1, database_url=f"sqlite:///{tmp_path / 'b.sqlite3'}",
+                            data_dir=tmp_path / "d", load_samples=False)
+        services = build_services(settings, startup=False)
+        channel = ZaloChannel(settings, services, BotCore(services, build_router()))
+        channel.backoff_first = 0.01
+        api.fail_next["getUpdates"] += [(502, "Bad Gateway"), (500, "Internal"), (401, "Unauthorized")]
+        api.push_text(USER, "/help")
+        stop = asyncio.Event()
+        poller = asyncio.create_task(channel.poll(stop))
+        calls = await api.wait_for(USER.id)
+        stop.set()
+        await poller
+        await channel.aclose()
+    assert "/lienket" in calls[0].text and channel.polls >= 4  # three failed polls, then the update

@@ -237,6 +237,11 @@ class FakeZaloAPI:
         except ValueError:
             return self._error(400, "Bad Request: body is not JSON")
         if method == "getUpdates":
+            forced_poll = self.fail_next.get(method)
+            if forced_poll:
+                self.get_updates_calls += 1
+                code, description = forced_poll.pop(0)
+                return self._error(code, description)
             return await self._get_updates(request, params or {})
         call = Call(method, params or {}, time.monotonic())
         self.calls.append(call)

@@ -14,6 +14,7 @@ from core import messages
 from store.db import transaction
 from store.models import InviteCode, Officer, OfficerProvince, OutboxMessage, User
 from store.units import resolve_province
+from tests.e2e.fakebotapi import FakeBotAPI, FakeUser
 from tests.e2e.fakezaloapi import FakeZaloAPI, FakeZaloUser
 from tests.e2e.zalo_harness import ZUSER, ZaloBotProcess, ZChat, running_zalo
 
@@ -120,3 +121,20 @@ async def test_bad_zalo_token_stops_python_m_bot_without_printing_it(tmp_path: P
     assert run.returncode == 1
     output = run.stdout + run.stderr
     assert "Zalo refused ZALO_BOT_TOKEN" in output and "wrong-SECRET-zalo-token" not in output
+
+
+async def test_python_m_bot_serves_telegram_and_zalo_in_one_process(tmp_path: Path) -> None:
+    lan = FakeUser(id=424242, first_name="Lan")
+    async with FakeZaloAPI() as api, FakeBotAPI() as telegram:
+        proc = ZaloBotProcess(api, tmp_path, telegram=telegram, env={"LOAD_SAMPLES": "false"})
+        await proc.start()
+        try:
+            telegram.push_command(lan, "help")
+            api.push_text(ZUSER, "/help")
+            tg = await telegram.wait_for(lan.id, timeout=30)
+            zl = await api.wait_for(ZUSER.id, timeout=30)
+            assert "/lienket" in tg[0].text and "/lienket" in zl[0].text
+            assert telegram.calls_of("setMyCommands")  # the Telegram side started fully
+        finally:
+            assert await proc.stop() == 0
+    assert "Traceback" not in proc.log()
