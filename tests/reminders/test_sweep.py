@@ -160,10 +160,7 @@ async def test_run_background_sweeps_and_sends(services: Services, clock) -> Non
     stop = asyncio.Event()
     task = asyncio.create_task(run_background(services, {"test": transport}, stop))
     try:
-        for _ in range(200):  # the first sweep runs at start (catch-up after a restart)
-            if len(transport.sent) >= 2:
-                break
-            await asyncio.sleep(0.05)
+        await transport.wait_sent(2)  # the first sweep runs at start (catch-up after a restart)
     finally:
         stop.set()
         await asyncio.wait_for(task, 10)
