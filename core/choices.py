@@ -48,7 +48,12 @@ def numbered_text(reply: Reply) -> str:
     """The reply's text with its buttons as numbered lines (empty when neither is there)."""
     buttons = flat(reply)
     lines = [reply.text] if reply.text else []
-    if buttons:
+    if buttons and reply.numbers_answer:
+        # A number question: numbers are answers, so choices are named by their words.
+        lines.extend(f"• {b.text}" for b in buttons)
+        example = buttons[0].text.split(":", 1)[0].strip(" «»")
+        lines.append(f"Để chọn, gõ chữ của lựa chọn, ví dụ “{example.lower()}”.")
+    elif buttons:
         # A label that already starts with its own number ("2. Kế hoạch…") is not numbered twice.
         lines.extend(b.text if b.text.startswith(f"{i}. ") else f"{i}. {b.text}" for i, b in enumerate(buttons, 1))
         lines.append(answer_hint(len(buttons)))
@@ -65,7 +70,7 @@ def remember(session: Session, user: User, reply: Reply, now: datetime, *, inter
         return
     buttons = flat(reply)
     if buttons or interactive:
-        _set_menu(session, user.id, buttons, now)
+        _set_menu(session, user.id, buttons, now, numbers_answer=reply.numbers_answer)
 
 
 def remember_notices(session: Session, notices: list[tuple[int, str, Reply]], now: datetime) -> None:
@@ -73,16 +78,17 @@ def remember_notices(session: Session, notices: list[tuple[int, str, Reply]], no
     for user_id, channel, reply in notices:
         buttons = flat(reply)
         if channel in BUTTONLESS_CHANNELS and buttons:
-            _set_menu(session, user_id, buttons, now)
+            _set_menu(session, user_id, buttons, now, numbers_answer=reply.numbers_answer)
 
 
-def _set_menu(session: Session, user_id: int, buttons: list[Button], now: datetime) -> None:
+def _set_menu(session: Session, user_id: int, buttons: list[Button], now: datetime, *,
+              numbers_answer: bool) -> None:
     row = session.get(ChoiceMenu, user_id)
     data = [[b.text, b.data] for b in buttons]
     if row is None:
-        session.add(ChoiceMenu(user_id=user_id, buttons=data, created_at=now))
+        session.add(ChoiceMenu(user_id=user_id, buttons=data, numbers_answer=numbers_answer, created_at=now))
     else:
-        row.buttons, row.created_at = data, now
+        row.buttons, row.numbers_answer, row.created_at = data, numbers_answer, now
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,8 @@ def match(session: Session, user: User, text: str) -> Optional[TypedChoice]:
         return None
     buttons = row.buttons or []
     number = _NUMBER.match(text)
+    if number is not None and row.numbers_answer:
+        return None  # the question asked for a number: this is the answer (the dialog validates it)
     if number is not None:
         n = int(number.group(1))
         if not buttons:

@@ -103,7 +103,7 @@ def question(spec: FormSpec, draft: Draft, f: Field, *, note: str = "", selected
         if buttons:
             out.append(Reply(text="Hoặc:", buttons=buttons))
         return out
-    return [Reply(text="\n".join(lines), buttons=buttons)]
+    return [Reply(text="\n".join(lines), buttons=buttons, numbers_answer=f.kind.numeric)]
 
 
 def summary_lines(spec: FormSpec, answers: dict[str, Any]) -> list[str]:

@@ -20,6 +20,8 @@ class ChoiceMenu(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     # [[label, data], ...] in the order the numbers were shown (1-based on screen).
     buttons: Mapped[list[Any]]
+    # The message asked for a number: a typed number is the answer, never a choice.
+    numbers_answer: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
 
 

@@ -37,6 +37,10 @@ def zalo_chat(world: World, officer_user: int) -> Chat:
 def test_numbered_text() -> None:
     reply = Reply(text="Chọn:", buttons=[[Button("Có", "a"), Button("Không", "b")], [Button("Bỏ qua", "c")]])
     assert numbered_text(reply) == "Chọn:\n1. Có\n2. Không\n3. Bỏ qua\nTrả lời 1, 2 hoặc 3."
+    question = Reply(text="Số hội nghị?", buttons=[[Button("Giữ nguyên: 12", "k"), Button("« Quay lại", "b")]],
+                     numbers_answer=True)
+    assert numbered_text(question) == ("Số hội nghị?\n• Giữ nguyên: 12\n• « Quay lại\n"
+                                       "Để chọn, gõ chữ của lựa chọn, ví dụ “giữ nguyên”.")
 
 
 async def test_report_dialog_by_typed_numbers_and_words(world: World) -> None:
@@ -55,6 +59,8 @@ async def test_report_dialog_by_typed_numbers_and_words(world: World) -> None:
     assert "giao ước" in z.said
     await z.text("quay lai")  # the "« Quay lại" button by its words
     assert "Số hội nghị" in z.said and "Đang trả lời: 2" in z.said
+    await z.text("5000")  # a number question: an out-of-range number is a bad answer, not a bad choice
+    assert "Vui lòng nhập số từ 0 đến 1.000" in z.said and "Không có lựa chọn" not in z.said
     await z.text("1")  # 1 is a valid answer: it is the answer, not "Giữ nguyên"
     assert "giao ước" in z.said
     await z.text("Không")

@@ -18,6 +18,7 @@ def upgrade() -> None:
         "choice_menus",
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("buttons", sa.JSON(), nullable=False),
+        sa.Column("numbers_answer", sa.Boolean(), nullable=False),
         sa.Column("created_at", store.db.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_choice_menus_user_id_users"),
                                 ondelete="CASCADE"),
