@@ -18,7 +18,7 @@ import asyncio
 import itertools
 import time
 from collections import Counter, defaultdict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Optional, Union
 
 import aiohttp
