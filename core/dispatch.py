@@ -241,8 +241,5 @@ def _split(replies: list[Reply]) -> list[Reply]:
         parts = split_message(reply.text) if reply.text else [""]
         for part in parts[:-1]:
             out.append(Reply(text=part))
-        last = parts[-1]
-        out.append(Reply(text=last, buttons=reply.buttons, document=reply.document, image=reply.image,
-                         request_contact=reply.request_contact, request_location=reply.request_location,
-                         remove_keyboard=reply.remove_keyboard))
+        out.append(replace(reply, text=parts[-1]))  # every other field stays on the last piece
     return out

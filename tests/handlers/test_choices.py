@@ -59,6 +59,7 @@ async def test_report_dialog_by_typed_numbers_and_words(world: World) -> None:
     assert "giao ước" in z.said
     await z.text("quay lai")  # the "« Quay lại" button by its words
     assert "Số hội nghị" in z.said and "Đang trả lời: 2" in z.said
+    assert z.last[-1].numbers_answer and "• Giữ nguyên: 2" in numbered_text(z.last[-1])  # as the channel shows it
     await z.text("5000")  # a number question: an out-of-range number is a bad answer, not a bad choice
     assert "Vui lòng nhập số từ 0 đến 1.000" in z.said and "Không có lựa chọn" not in z.said
     await z.text("1")  # 1 is a valid answer: it is the answer, not "Giữ nguyên"
