@@ -34,6 +34,12 @@ def zalo_chat(world: World, officer_user: int) -> Chat:
     return chat
 
 
+def number(chat: Chat, label: str) -> str:
+    """The number a buttonless channel shows in front of the button ``label``."""
+    labels = [b.text for r in chat.last for row in r.buttons for b in row]
+    return str(labels.index(label) + 1)
+
+
 def test_numbered_text() -> None:
     reply = Reply(text="Chọn:", buttons=[[Button("Có", "a"), Button("Không", "b")], [Button("Bỏ qua", "c")]])
     assert numbered_text(reply) == "Chọn:\n1. Có\n2. Không\n3. Bỏ qua\nTrả lời 1, 2 hoặc 3."
@@ -78,7 +84,8 @@ async def test_report_dialog_by_typed_numbers_and_words(world: World) -> None:
     await z.text("1")  # photo question: ✔ Xong
     assert "Kiểm tra báo cáo" in z.said and "21.03000, 105.85000" in z.said
     assert "Hoàn thành tốt" in z.said and "Khó khăn, vướng mắc: (bỏ qua)" in z.said
-    await z.text("1")  # 📤 Gửi
+    assert "1. Sửa câu 1" in numbered_text(z.last[-1])  # review numbering: N edits question N
+    await z.text(number(z, "📤 Gửi"))
     assert "Đã gửi báo cáo" in z.said
     await z.text("1")  # the reply had no buttons: an old number says so
     assert "danh sách lựa chọn đã cũ" in z.said
