@@ -23,6 +23,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     serve = sub.add_parser("serve", help="serve Telegram (BOT_TOKEN) and/or Zalo (ZALO_BOT_TOKEN), else the console chat")
     serve.add_argument("--console", action="store_true", help="console chat even when a token is set")
+    mode = serve.add_mutually_exclusive_group()
+    mode.add_argument("--webhook", action="store_true",
+                      help="webhook server (needs WEBHOOK_URL, WEBHOOK_SECRET; the default when WEBHOOK_URL is set)")
+    mode.add_argument("--polling", action="store_true", help="long polling (refused while WEBHOOK_URL is set)")
     serve.set_defaults(func=_serve)
     for add in SUBCOMMANDS:
         add(sub)
@@ -35,6 +39,14 @@ def _is_console(args: argparse.Namespace, settings: Settings) -> bool:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    if getattr(args, "polling", False) and settings.webhook_url:
+        # Polling deletes the webhook: a poller beside the web process would silence it.
+        print("WEBHOOK_URL is set: serve with --webhook (Procfile web:), or unset it to poll.", file=sys.stderr)
+        return 2
+    if getattr(args, "webhook", False) or (settings.webhook_url and not _is_console(args, settings)):
+        from bot.webhook_serve import run_webhook
+
+        return run_webhook(settings)
     if not _is_console(args, settings) and settings.zalo_bot_token:
         from bot.serve import run_channels  # Zalo alone, or Telegram and Zalo in one loop
 

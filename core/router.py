@@ -57,6 +57,7 @@ class Router:
     on_text: Optional[Handler] = None
     text_filters: list[TextFilter] = field(default_factory=list)  # typed codes (invite, link)
     on_contact: Optional[Handler] = None
+    on_file: Optional[Handler] = None  # a file sent outside any dialog (a directive upload)
     on_membership: Optional[Handler] = None
     on_start: Optional[Handler] = None  # replaces the plain /start greeting (registration)
 
