@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from typing import Any, Optional
+from typing import Any, AsyncIterator, Optional
 
 from telegram.error import InvalidToken, NetworkError
 
@@ -19,6 +19,7 @@ from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloError
 from bot.pacing import channel_pacer
 from bot.services import build_services
+from core.context import Services
 from core.settings import Settings
 from handlers.app import build_router
 from core.dispatch import BotCore
@@ -28,7 +29,24 @@ log = logging.getLogger(__name__)
 
 
 @contextlib.asynccontextmanager
-async def channels_running(settings: Settings, stop: asyncio.Event, *, poll_zalo: bool = True,
+async def background_running(services: Services, transports: dict[str, Any], settings: Settings) -> AsyncIterator[None]:
+    """The outbox sender and reminder sweep for every channel, each at its own pace."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_background(services, transports, stop, pacer=channel_pacer(settings, transports)),
+                               name="background")
+    try:
+        yield
+    finally:
+        stop.set()
+        done, _ = await asyncio.wait({task}, timeout=15)
+        if not done:
+            task.cancel()
+        elif not task.cancelled() and task.exception() is not None:
+            log.error("background work ended with an error", exc_info=task.exception())
+
+
+@contextlib.asynccontextmanager
+async def channels_running(settings: Settings, *, poll_zalo: bool = True,
                            services: Any = None, core: Optional[BotCore] = None) -> Any:
     """Start the configured channels and the shared background work; yields the Zalo channel
     (or None). ``poll_zalo=False``: updates come from the webhook server instead."""
@@ -41,27 +59,14 @@ async def channels_running(settings: Settings, stop: asyncio.Event, *, poll_zalo
             await stack.enter_async_context(telegram.running(poll_timeout=10.0))
             transports["telegram"] = telegram.transport
         zalo: Optional[ZaloChannel] = None
-        tasks: list[asyncio.Task[None]] = []
         if settings.zalo_bot_token:
             zalo = ZaloChannel(settings, services, core)
             stack.push_async_callback(zalo.aclose)
             await zalo.start()
+            await stack.enter_async_context(zalo.running(poll=poll_zalo))
             transports["zalo"] = zalo.transport
-            if poll_zalo:
-                tasks.append(asyncio.create_task(zalo.poll(stop), name="zalo-poll"))
-        tasks.append(asyncio.create_task(
-            run_background(services, transports, stop, pacer=channel_pacer(settings, transports)),
-            name="background"))
-        try:
-            yield zalo
-        finally:
-            stop.set()
-            done, pending = await asyncio.wait(tasks, timeout=15)
-            for task in pending:
-                task.cancel()
-            for task in done:
-                if not task.cancelled() and task.exception() is not None:
-                    log.error("%s ended with an error", task.get_name(), exc_info=task.exception())
+        await stack.enter_async_context(background_running(services, transports, settings))
+        yield zalo
 
 
 async def serve(settings: Settings, stop: Optional[asyncio.Event] = None) -> int:
@@ -72,7 +77,7 @@ async def serve(settings: Settings, stop: Optional[asyncio.Event] = None) -> int
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     try:
-        async with channels_running(settings, stop):
+        async with channels_running(settings):
             log.info("serving %s", " and ".join(n for n, v in (("Telegram", settings.bot_token),
                                                                 ("Zalo", settings.zalo_bot_token)) if v))
             await stop.wait()

@@ -1,31 +1,37 @@
 """The Zalo channel: Zalo Bot Platform updates in front of the neutral core.
 
-``ZaloChannel.handle_update(raw)`` takes one raw update dict (from the getUpdates long poll
-here, or from the webhook server's ``POST /webhook/zalo``): a private message goes to the
-core, which records it and queues the replies in one transaction, and the replies are sent
-and marked; a group chat gets one polite line, once, and nothing else.
+Updates arrive by the getUpdates long poll (development) or by the webhook server's
+``POST /webhook/zalo`` (production); either way they are recorded in the inbox first
+(bot.inbox) and its worker calls ``handle_raw``, then ``handle_update``: a private message
+goes to the core, which records it and queues the replies in one transaction, and the
+replies are sent and marked; a group chat gets one polite line, once, and nothing else.
 
-Polling is for development: getUpdates takes no offset, so an update returned to a process
-that dies before handling it is lost — the webhook (which Zalo retries) is the production
-path. Replies a killed process queued but never sent are sent at start-up (leftovers).
+getUpdates takes no offset (an update is gone once returned), so an update returned to a
+process killed before it recorded it is lost — the webhook, which Zalo retries until the
+200 that follows the record, is the production path. Replies a killed process queued but
+never sent are sent at start-up (leftovers).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from typing import Any, Optional
+from typing import Any, AsyncIterator, Optional
 
 from bot.channels.files import url_fetcher
 from bot.channels.leftovers import send_leftovers
 from bot.channels.zalo_api import ZaloClient, ZaloError
-from bot.channels.zalo_convert import CHANNEL, convert
+from bot.channels.zalo_convert import CHANNEL, convert, received
 from bot.channels.zalo_send import FileLink, ZaloTransport, no_links
-from core.settings import Settings
+from bot.inbox import Inbox, record_until_done
+from bot.webhook import WebhookEndpoint
 from core import messages
 from core.context import Services
 from core.dispatch import BotCore, QueuedReply
+from core.settings import Settings
 from core.types import Reply
+from store.db import is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +52,9 @@ class ZaloChannel:
         self.client = client or ZaloClient(settings.zalo_bot_token, settings.zalo_api_base_url)
         self.transport = ZaloTransport(self.client, self.file_link)
         services.fetchers[CHANNEL] = url_fetcher(self.client.download)
+        self.inbox = Inbox(services, CHANNEL, self.handle_raw, backoff_cap=settings.database_retry_max_seconds)
         self.polls = 0
+        self._tasks: list[asyncio.Task[None]] = []
         self.backoff_first = BACKOFF_FIRST  # tests shorten it
 
     def file_link(self) -> FileLink:
@@ -55,8 +63,23 @@ class ZaloChannel:
         return self.services.file_link or no_links
 
     # -- one update --------------------------------------------------------------------
+    async def handle_raw(self, raw: dict[str, Any]) -> None:
+        """Handle one recorded raw update (the inbox worker calls this). A database outage
+        propagates so the inbox keeps the update; any other error is logged and the user
+        gets the polite error reply, never silence."""
+        try:
+            await self.handle_update(raw)
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise
+            log.error("error while handling a Zalo update", exc_info=exc)
+            update = convert(raw) if isinstance(raw, dict) else None
+            if update is not None and not update.group:
+                with contextlib.suppress(Exception):
+                    await self.client.send_message(update.chat_id, messages.ERROR)
+
     async def handle_update(self, raw: dict[str, Any]) -> None:
-        """Handle one raw Zalo update (the webhook server calls this for each POST)."""
+        """Handle one raw Zalo update, recorded or not (tests and tools may call it directly)."""
         update = convert(raw) if isinstance(raw, dict) else None
         if update is None:
             log.debug("Zalo update without a message; ignored")
@@ -101,7 +124,9 @@ class ZaloChannel:
         await send_leftovers(self.services, self.core, CHANNEL, self._send_one)
 
     async def poll(self, stop: asyncio.Event) -> None:
-        """Long-poll getUpdates until ``stop``; errors back off 1 s, 2 s, 4 s … 60 s."""
+        """Long-poll getUpdates into the inbox until ``stop``; errors back off 1 s, 2 s … 60 s."""
+        with contextlib.suppress(ZaloError):
+            await self.client.delete_webhook()  # getUpdates is refused while a webhook is set
         delay = self.backoff_first
         timeout = self.settings.zalo_poll_timeout_seconds
         while not stop.is_set():
@@ -117,11 +142,36 @@ class ZaloChannel:
                 await _sleep_or_stop(stop, delay)
                 delay = min(BACKOFF_MAX, delay * 2)
                 continue
-            for raw in updates or []:
-                try:
-                    await self.handle_update(raw)
-                except Exception:  # one bad update never stops the channel
-                    log.exception("Zalo update failed")
+            items = [item for raw in updates or [] for item in received(raw)]
+            if items:
+                # Recorded before the next poll; while the database is down this waits (the
+                # platform cannot be asked again: it has no offsets).
+                await record_until_done(self.inbox, items, stop)
+
+    @contextlib.asynccontextmanager
+    async def running(self, *, poll: bool = True) -> AsyncIterator["ZaloChannel"]:
+        """The inbox worker, and long polling unless ``poll`` is False (the webhook server
+        then feeds the inbox). Call ``start`` first."""
+        stop = asyncio.Event()
+        self._tasks = [asyncio.create_task(self.inbox.run(stop), name="zalo-inbox")]
+        if poll:
+            self._tasks.append(asyncio.create_task(self.poll(stop), name="zalo-poll"))
+        try:
+            yield self
+        finally:
+            stop.set()
+            await asyncio.wait(self._tasks, timeout=15)
+
+    def is_up(self) -> bool:
+        return bool(self._tasks) and all(not task.done() for task in self._tasks)
+
+    def webhook_endpoint(self) -> WebhookEndpoint:
+        """How the webhook server takes Zalo's POSTs (secret in X-Bot-Api-Secret-Token)."""
+        return WebhookEndpoint(name=CHANNEL, secret_header="X-Bot-Api-Secret-Token", inbox=self.inbox,
+                               received=received, register=self.register_webhook, is_up=self.is_up)
+
+    async def register_webhook(self, url: str, secret: str) -> None:
+        await self.client.set_webhook(url, secret)
 
     async def aclose(self) -> None:
         await self.client.aclose()

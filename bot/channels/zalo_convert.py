@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from core.types import FileRef, Incoming, UserRef
+from store.inbox import Received
 
 CHANNEL = "zalo"
 TEXT = "message.text.received"
@@ -90,3 +91,19 @@ def convert(raw: dict[str, Any]) -> Optional[ZaloUpdate]:
                    display_name=str(sender.get("display_name") or sender.get("name") or "")[:200])
     incoming = Incoming(user=user, update_key=update_key(message, chat_id), **_content(event, message))
     return ZaloUpdate(event, chat_id, group, incoming)
+
+
+def received(raw: dict[str, Any]) -> list[Received]:
+    """The inbox record of one raw Zalo update (none without a message): keyed by chat and
+    message id, so a webhook retry or a re-polled update is recorded once."""
+    update = unwrap(raw)
+    message = update.get("message")
+    if not isinstance(message, dict):
+        return []
+    chat = message.get("chat") or {}
+    sender = message.get("from") or {}
+    chat_id = str(chat.get("id") or sender.get("id") or "")
+    if not chat_id or not message.get("message_id"):
+        return []
+    return [Received(update_key=update_key(message, chat_id), user_key=str(sender.get("id") or chat_id),
+                     payload=update)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
@@ -114,10 +113,7 @@ async def test_polling_backs_off_on_errors_and_goes_on(tmp_path: Path) -> None:
         channel.backoff_first = 0.01
         api.fail_next["getUpdates"] += [(502, "Bad Gateway"), (500, "Internal"), (401, "Unauthorized")]
         api.push_text(USER, "/help")
-        stop = asyncio.Event()
-        poller = asyncio.create_task(channel.poll(stop))
-        calls = await api.wait_for(USER.id)
-        stop.set()
-        await poller
+        async with channel.running():  # the poller records into the inbox, its worker answers
+            calls = await api.wait_for(USER.id)
         await channel.aclose()
     assert "/lienket" in calls[0].text and channel.polls >= 4  # three failed polls, then the update

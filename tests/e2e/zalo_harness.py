@@ -57,8 +57,7 @@ async def running_zalo(workdir: Path, *, api: Optional[FakeZaloAPI] = None, tele
         settings = zalo_settings(api, workdir, telegram, **overrides)
         services = services or build_services(settings, clock)
         core = BotCore(services, build_router())
-        stop = asyncio.Event()
-        async with channels_running(settings, stop, services=services, core=core):
+        async with channels_running(settings, services=services, core=core):
             yield api, services, core
 
 
