@@ -28,7 +28,7 @@ NO_CONTACT_CHANNELS = frozenset({"zalo"})
 NO_SUCH_CHOICE = "Không có lựa chọn số {n}. Anh/chị chọn từ 1 đến {m}."
 STALE_CHOICE = ("Số {n} thuộc danh sách lựa chọn đã cũ. Anh/chị gõ lại lệnh (ví dụ /vanban, /baocao) "
                 "để có danh sách mới.")
-_NUMBER = re.compile(r"^\s*(?:số\s*|so\s*)?(\d{1,4})\s*[.)]?\s*$", re.I)
+_NUMBER = re.compile(r"^\s*(?:số\s*|so\s*)?([0-9]{1,4})\s*[.)]?\s*$", re.I)  # ASCII digits only
 _NOT_WORD = re.compile(r"[^0-9a-z ]+")
 
 
