@@ -21,8 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Emulation-campaign bot for commune officers")
     parser.add_argument("-v", "--verbose", action="store_true", help="show log lines (libraries included)")
     sub = parser.add_subparsers(dest="command")
-    serve = sub.add_parser("serve", help="serve Telegram (BOT_TOKEN set) or the console chat")
-    serve.add_argument("--console", action="store_true", help="console chat even when BOT_TOKEN is set")
+    serve = sub.add_parser("serve", help="serve Telegram (BOT_TOKEN) and/or Zalo (ZALO_BOT_TOKEN), else the console chat")
+    serve.add_argument("--console", action="store_true", help="console chat even when a token is set")
     mode = serve.add_mutually_exclusive_group()
     mode.add_argument("--webhook", action="store_true",
                       help="webhook server (needs WEBHOOK_URL, WEBHOOK_SECRET; the default when WEBHOOK_URL is set)")
@@ -34,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _is_console(args: argparse.Namespace, settings: Settings) -> bool:
-    return args.command == "serve" and (not settings.bot_token or bool(getattr(args, "console", False)))
+    no_channel = not settings.bot_token and not settings.zalo_bot_token
+    return args.command == "serve" and (no_channel or bool(getattr(args, "console", False)))
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -46,6 +47,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         from bot.webhook_serve import run_webhook
 
         return run_webhook(settings)
+    if not _is_console(args, settings) and settings.zalo_bot_token:
+        from bot.serve import run_channels  # Zalo alone, or Telegram and Zalo in one loop
+
+        return run_channels(settings)
     if not _is_console(args, settings):
         from bot.channels.telegram import run_telegram
 

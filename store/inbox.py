@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Collection, Sequence, cast
+from typing import Any, Collection, Sequence
 
-from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -96,11 +96,11 @@ def state_of(factory: sessionmaker[Session], channel: str, update_key: str) -> s
             InboxUpdate.channel == channel, InboxUpdate.update_key == update_key))
 
 
-def prune_handled(factory: sessionmaker[Session], before: datetime) -> int:
-    """Delete updates handled (done or failed) before ``before`` (retention); returns how many.
-    Redeliveries come within hours; after that the core's processed keys still guard."""
-    with transaction(factory) as session:
-        prune = delete(InboxUpdate).where(InboxUpdate.state != "pending", InboxUpdate.handled_at < before)
-        # A DML statement gives a CursorResult; Session.execute is typed for SELECTs only.
-        result = cast(CursorResult[Any], session.execute(prune))
-        return int(result.rowcount or 0)
+def prune_handled(session: Session, before: datetime, *, dry_run: bool = False) -> int:
+    """Delete updates handled (done or failed) before ``before`` (retention: they hold the
+    messages' raw text); returns how many. Redeliveries come within hours."""
+    old = (InboxUpdate.state != "pending", InboxUpdate.handled_at < before)
+    count = int(session.scalar(select(func.count()).select_from(InboxUpdate).where(*old)) or 0)
+    if not dry_run:
+        session.execute(delete(InboxUpdate).where(*old))
+    return count
