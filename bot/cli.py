@@ -1,26 +1,32 @@
-"""``python -m bot``: serve (Telegram with BOT_TOKEN, else the console chat) and admin commands."""
+"""``python -m bot``: serve (Telegram with BOT_TOKEN, else the console chat) and admin commands.
+
+Output is for people: quiet by default (``-v`` shows log lines), errors are one Vietnamese
+line (``LỖI: …``) with a non-zero status, never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
-from typing import Callable, Optional
+from typing import Optional
 
+from bot.commands import SUBCOMMANDS
+from bot.commands.common import CliError, ViArgumentParser
 from bot.logsetup import configure_logging
 from core.settings import Settings
 
-# Feature CLI modules add their sub-commands here: fn(subparsers) -> None. Each sub-command
-# sets ``func`` to a callable(args, settings) -> int.
-SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="Emulation-campaign bot for commune officers")
-    parser.add_argument("-v", "--verbose", action="store_true", help="show log lines (libraries included)")
-    sub = parser.add_subparsers(dest="command")
-    serve = sub.add_parser("serve", help="serve Telegram (BOT_TOKEN set) or the console chat")
-    serve.add_argument("--console", action="store_true", help="console chat even when BOT_TOKEN is set")
+    parser = ViArgumentParser(prog="python -m bot", description="Trợ lý thi đua cho cán bộ xã, phường: "
+                              "chạy bot (không có lệnh con) hoặc các lệnh quản trị bên dưới.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="hiện nhật ký chi tiết (cả của thư viện)")
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH")
+    serve = sub.add_parser("serve", help="chạy bot: Telegram (khi có BOT_TOKEN) hoặc chat thử trên máy")
+    serve.add_argument("--console", action="store_true", help="chat thử trên máy kể cả khi có BOT_TOKEN")
     serve.set_defaults(func=_serve)
     for add in SUBCOMMANDS:
         add(sub)
@@ -42,8 +48,6 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def main(argv: Optional[list[str]] = None) -> int:
-    import bot.commands  # noqa: F401  (registers sub-commands)
-
     parser = build_parser()
     args = parser.parse_args(argv)
     settings = Settings()
@@ -55,4 +59,16 @@ def main(argv: Optional[list[str]] = None) -> int:
     if quiet_by_default and "log_level" not in settings.model_fields_set and not verbose:
         level = "WARNING"  # a terminal: keep start-up chatter out of the conversation and the output
     configure_logging("DEBUG" if verbose else level, settings.secrets(), verbose=verbose)
-    return int(args.func(args, settings) or 0)
+    try:
+        return int(args.func(args, settings) or 0)
+    except CliError as exc:
+        print(f"LỖI: {exc}", file=sys.stderr)
+        return exc.status
+    except KeyboardInterrupt:
+        print("Đã dừng.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last line of defence: one line, details with -v
+        log.debug("command failed", exc_info=True)
+        print(f"LỖI: lệnh không chạy được ({type(exc).__name__}). Chạy lại với -v để xem chi tiết.",
+              file=sys.stderr)
+        return 1

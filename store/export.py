@@ -59,12 +59,26 @@ def export_period(session: Session, period: Period, path: Path, *, provinces: Op
     """Write the workbook to ``path``; ``progress(n)`` is called as rows are written."""
     summary = period_summary(session, period, provinces, with_officers=False)
     columns, versions = _columns(session, period, summary)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".part")
+    try:
+        _write_workbook(session, period, summary, columns, versions, tmp, path, files_dir, now, progress)
+        tmp.replace(path)
+    except xlsxwriter.exceptions.FileCreateError as exc:
+        cause = exc.args[0] if exc.args else None
+        raise OSError(getattr(cause, "errno", None), f"không tạo được tệp {path}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)  # an error leaves no half-written file behind
+    return summary
+
+
+def _write_workbook(session: Session, period: Period, summary: Summary, columns: list[Field],
+                    versions: dict[int, Any], tmp: Path, path: Path, files_dir: Optional[Path],
+                    now: Optional[datetime], progress: Optional[Callable[[int], None]]) -> None:
     province_names = dict(session.execute(select(Province.code, Province.name)).all())
     sender_ids = {r.report.submitted_by for r in summary.rows if r.report is not None and r.report.submitted_by}
     senders = dict(session.execute(select(Officer.id, Officer.full_name).where(Officer.id.in_(sender_ids))).all()) \
         if sender_ids else {}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".part")
     wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_urls": False})
     bold = wb.add_format({"bold": True})
     head = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1})
@@ -149,5 +163,3 @@ def export_period(session: Session, period: Period, path: Path, *, provinces: Op
         if progress is not None:
             progress(1)
     wb.close()
-    tmp.replace(path)
-    return summary

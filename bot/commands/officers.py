@@ -6,44 +6,42 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.cli import SUBCOMMANDS
+from bot.commands.common import CliError, units_of
 from core.settings import Settings
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import build_services
     from store.db import transaction
-    from store.officers import import_officers
-    from store.units import seed_units, unit_index
+    from store.officers import OfficerFileError, import_officers
 
     path = Path(args.file)
     if not path.is_file():
-        print(f"Không có tệp {path}", file=sys.stderr)
-        return 2
+        raise CliError(f"không có tệp {path}", 2)
     services = build_services(settings, startup=False)
-    seed_units(services)
+    index = units_of(services)  # seeds units only on a fresh database
     try:
         with transaction(services.session_factory) as session:
             report = import_officers(session, path, now=services.clock.now(), dry_run=args.dry_run,
-                                     index=unit_index(services), progress=sys.stderr.isatty())
-    except (ValueError, OSError) as exc:
-        print(f"Không đọc được {path}: {exc}", file=sys.stderr)
-        return 2
+                                     index=index, progress=sys.stderr.isatty())
+    except OfficerFileError as exc:
+        raise CliError(f"không đọc được {path}: {exc}", 2) from None
+    except (ValueError, OSError):
+        raise CliError(f"không đọc được {path}: tệp hỏng hoặc không phải CSV/XLSX", 2) from None
     for issue in report.errors:
         print(f"dòng {issue.row}: {issue.message}")
     for issue in report.notes:
         print(f"dòng {issue.row}: (gần đúng) {issue.message}")
     print(report.summary())
-    return 1 if report.errors and args.dry_run else 0
+    return 1 if report.errors else 0  # a refused row is a failure, dry run or not
 
 
 def add(sub: argparse._SubParsersAction) -> None:
-    officers = sub.add_parser("officers", help="officer lists")
-    osub = officers.add_subparsers(dest="officers_command", required=True)
-    imp = osub.add_parser("import", help="import a CSV or XLSX officer list (upsert by phone)")
-    imp.add_argument("file")
-    imp.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+    officers = sub.add_parser("officers", help="danh sách cán bộ", description="Danh sách cán bộ.")
+    osub = officers.add_subparsers(dest="officers_command", required=True, metavar="LỆNH")
+    imp = osub.add_parser("import", help="nạp danh sách cán bộ từ tệp CSV hoặc XLSX (cập nhật theo số điện thoại)",
+                          description="Nạp danh sách cán bộ; dòng nào bị từ chối thì ghi số dòng và lý do, "
+                                      "và mã thoát khác 0.")
+    imp.add_argument("file", metavar="TỆP", help="tệp .csv hoặc .xlsx")
+    imp.add_argument("--dry-run", action="store_true", help="kiểm tra mọi dòng, không ghi gì")
     imp.set_defaults(func=_import)
-
-
-SUBCOMMANDS.append(add)
