@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from typing import Awaitable, Callable, Optional
 
 from core.context import Context
+from core.permissions import can
 from core.types import Reply
+from store.models import Officer
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +25,7 @@ class CommandInfo:
     handler: Handler
     public: bool = True  # listed for everyone; False: listed only for roles that may use it
     roles: tuple[str, ...] = ()
+    action: Optional[str] = None  # listed only for users who may do this (core.permissions.can)
 
 
 @dataclass
@@ -39,11 +42,11 @@ class Router:
     on_start: Optional[Handler] = None  # replaces the plain /start greeting (registration)
 
     def command(self, name: str, description: str, *, public: bool = True,
-                roles: tuple[str, ...] = ()) -> Callable[[Handler], Handler]:
+                roles: tuple[str, ...] = (), action: Optional[str] = None) -> Callable[[Handler], Handler]:
         def deco(fn: Handler) -> Handler:
             if name in self.commands:
                 raise ValueError(f"command /{name} registered twice")
-            self.commands[name] = CommandInfo(name, description, fn, public, roles)
+            self.commands[name] = CommandInfo(name, description, fn, public, roles, action)
             return fn
         return deco
 
@@ -65,9 +68,12 @@ class Router:
             return fn
         return deco
 
-    def visible_commands(self, role: Optional[str]) -> list[CommandInfo]:
-        """Commands this role may see in /help and the command menu."""
-        return [c for c in self.commands.values() if c.public or (role is not None and (role in c.roles or role == "admin"))]
+    def visible_commands(self, officer: Optional[Officer]) -> list[CommandInfo]:
+        """Commands this user (None: a stranger) may use, for /help and the command menu."""
+        role = officer.role if officer is not None and officer.active else None
+        return [c for c in self.commands.values()
+                if (c.public or (role is not None and (role in c.roles or role == "admin")))
+                and (c.action is None or can(officer, c.action))]
 
     def dialog_handler(self, state_name: str) -> Optional[Handler]:
         return self.dialogs.get(state_name) or self.dialogs.get(state_name.split(":", 1)[0])

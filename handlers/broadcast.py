@@ -17,11 +17,11 @@ from core import messages
 from core.context import Context
 from core.permissions import can, supervised_provinces
 from core.router import Router
-from core.types import Button, Reply
+from core.types import Button, FileUnavailable, Reply
 from core.broadcasts import (ROLE_LABELS, AudienceError, create_broadcast, progress, progress_line,
                                   resolve_audience, running_broadcasts)
 from core.reminder_policy import quiet_hours
-from store.clock import local
+from store.clock import vn_datetime
 from store.models import Period, Province
 
 log = logging.getLogger(__name__)
@@ -97,8 +97,7 @@ def _preview(ctx: Context, data: dict[str, Any], audience: dict[str, Any], label
     quiet = quiet_hours(ctx.services.settings)
     when = ""
     if quiet.contains(ctx.now):
-        at = local(quiet.next_allowed(ctx.now))
-        when = f"\n🌙 Đang giờ nghỉ: tin sẽ được gửi từ {at:%H:%M} ngày {at.day}/{at.month}."
+        when = f"\n🌙 Đang giờ nghỉ: tin sẽ được gửi từ {vn_datetime(quiet.next_allowed(ctx.now))}."
     att = data.get("attachment")
     att_line = f"\n📎 Đính kèm: {att['file_name']}" if att else ""
     text = (f"{note}{chr(10) * 2 if note else ''}Xem trước thông báo:\n────────\n{data['text']}\n────────{att_line}\n"
@@ -131,7 +130,9 @@ async def _save_attachment(ctx: Context) -> tuple[Optional[dict[str, Any]], Opti
         return None, "Kênh này chưa hỗ trợ gửi tệp. Anh/chị bấm “Không đính kèm” để tiếp tục."
     try:
         data = await fetch(ref)
-    except Exception as exc:  # too large, network, missing file
+    except FileUnavailable as exc:
+        return None, f"{exc} Anh/chị thử lại hoặc bỏ qua."
+    except Exception as exc:  # too large, network
         log.warning("broadcast attachment fetch failed: %s", exc)
         return None, "Không tải được tệp (có thể tệp quá lớn, tối đa 20 MB). Anh/chị thử lại hoặc bỏ qua."
     kind = "image" if ref.kind == "photo" else "document"

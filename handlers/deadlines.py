@@ -14,7 +14,7 @@ from core.types import Button, Reply
 from core.reminder_policy import policies_for
 from core.callbacks import REPORT_BUTTON_TEXT, report_button
 from store.periods import owing_communes
-from store.clock import as_utc, local
+from store.clock import as_utc, local, vn_datetime
 from store.models import Commune, Period, Report
 
 MAX_PERIODS = 8
@@ -22,8 +22,7 @@ NONE_YET = "Hiện {name} chưa có hạn báo cáo nào sắp tới. Bot sẽ n
 
 
 def _day(moment: datetime) -> str:
-    loc = local(moment)
-    return f"{loc:%H:%M} {loc.day}/{loc.month}/{loc.year}"
+    return vn_datetime(moment)
 
 
 def _left(now: datetime, due: datetime) -> str:
@@ -111,4 +110,4 @@ def _supervisor_view(ctx: Context) -> list[Reply]:
 
 def register(router: Router) -> None:
     """Adds /hanbaocao."""
-    router.command("hanbaocao", "Hạn báo cáo của xã và tình trạng")(hanbaocao)
+    router.command("hanbaocao", "Hạn báo cáo của xã và tình trạng", action="deadlines.view")(hanbaocao)

@@ -60,7 +60,7 @@ def _commune_listing(ctx: Context, commune: Commune) -> list[Reply]:
 def register(router: Router) -> None:
     """Adds /toi, the change-of-unit request and /canbo."""
 
-    @router.command("toi", "Thông tin của tôi")
+    @router.command("toi", "Thông tin của tôi", action="profile.view")
     async def me(ctx: Context) -> list[Reply]:
         """Shows my profile and unit."""
         if ctx.officer is None:

@@ -8,7 +8,7 @@ from typing import Any, Optional
 from core import messages
 from handlers import report_view as view
 from core.context import Context
-from core.types import Reply
+from core.types import FileUnavailable, Reply
 from store.form_fields import AnswerError, Field, FIELD_TYPES
 from store.models import Draft, Period
 from store.reports import draft_spec, previous_field, previous_values, save_answer, store_photo
@@ -87,6 +87,9 @@ async def _photos(ctx: Context, draft: Draft, period: Period, f: Field, state: d
             break
         try:
             content = await fetch(ref)
+        except FileUnavailable as exc:
+            notes.append(str(exc))
+            continue
         except Exception:
             log.exception("could not download %s", ref.file_id)
             notes.append("Không tải được ảnh, anh/chị gửi lại giúp.")

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, Optional
 
 from core.types import Button, Reply
-from store.clock import local
+from store.clock import vn_date, vn_datetime
 from store import relevant as rel
 from store.form_fields import Field
 from store.forms import FormSpec
@@ -29,11 +29,11 @@ def data(*parts: Any) -> str:
 
 
 def when(moment: Optional[datetime]) -> str:
-    return "" if moment is None else local(moment).strftime("%H:%M %d/%m/%Y")
+    return "" if moment is None else vn_datetime(moment)
 
 
 def day(moment: datetime) -> str:
-    return local(moment).strftime("%d/%m/%Y")
+    return vn_date(moment)
 
 
 def value_text(f: Field, value: Any) -> str:

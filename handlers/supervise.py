@@ -15,7 +15,7 @@ from core.permissions import can, supervised_provinces
 from core.router import Router
 from core.types import Attachment, Button, Reply
 from store.charts import completeness_chart
-from store.clock import VN_TZ, local
+from store.clock import VN_TZ, local, vn_date, vn_datetime
 from store.export import export_period
 from store.forms import list_forms
 from store.models import Commune, Form, Period, PeriodUnit, Province
@@ -32,7 +32,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _when(moment: datetime) -> str:
-    return local(moment).strftime("%H:%M %d/%m/%Y")
+    return vn_datetime(moment)
 
 
 def _scope(ctx: Context) -> Optional[set[int]]:
@@ -68,7 +68,7 @@ def _pick_period(ctx: Context, action: str, title: str) -> list[Reply]:
     periods = periods_for_provinces(ctx.session, _scope(ctx))
     if not periods:
         return messages.text("Chưa có kỳ báo cáo nào. Tạo kỳ mới bằng /kybaocao.")
-    buttons = [[Button(f"{p.label} (hạn {local(p.due_at):%d/%m/%Y})"[:60], f"{PREFIX}:{action}:{p.id}")]
+    buttons = [[Button(f"{p.label} (hạn {vn_date(p.due_at)})"[:60], f"{PREFIX}:{action}:{p.id}")]
                for p in periods]
     return [Reply(text=title, buttons=buttons)]
 

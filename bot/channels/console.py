@@ -14,7 +14,7 @@ import uuid
 from pathlib import Path
 from typing import Any, Optional, TextIO
 
-from bot.channels.console_demo import setup_demo
+from bot.channels.console_demo import demo_chat_label, setup_demo
 from bot.channels.files import local_fetcher
 from bot.services import build_services
 from core.settings import Settings
@@ -91,7 +91,9 @@ class ConsoleTransport:
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult:
         text, _ = render(reply)
-        print(f"\n[Tin nhắn mới]\n{text}", file=self.stdout, flush=True)
+        colleague = demo_chat_label(chat_id)
+        header = f"[Tin nhắn tới {colleague}]" if colleague else "[Tin nhắn mới]"
+        print(f"\n{header}\n{text}", file=self.stdout, flush=True)
         return SendResult(ok=True)
 
 
