@@ -47,7 +47,7 @@ def translate_error(message: str) -> str:
         m = re.fullmatch(pattern, message.strip(), re.S)
         if m:
             parts = [p.replace("'", "") for p in m.groups()]
-            return vietnamese.format(*parts)
+            return vietnamese.format(*parts).replace("LỆNH: không có lựa chọn", "không có lệnh")
     return message
 
 
@@ -69,6 +69,7 @@ class ViArgumentParser(argparse.ArgumentParser):
 
     def add_subparsers(self, **kwargs: Any) -> Any:
         kwargs.setdefault("title", "lệnh con")
+        kwargs.setdefault("help", "gõ LỆNH --help để xem cách dùng từng lệnh")
         kwargs.setdefault("parser_class", ViArgumentParser)
         return super().add_subparsers(**kwargs)
 

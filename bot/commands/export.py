@@ -22,9 +22,9 @@ REFUSED_FORMATS = {
 
 
 def output_path(target: str, period_id: int) -> Path:
-    """Where to write: inside a folder (existing, or named with a trailing slash), else an .xlsx file."""
+    """Where to write: inside a folder (existing, or a name without an extension), else an .xlsx file."""
     path = Path(target)
-    if path.is_dir() or target.endswith(("/", "\\")):
+    if path.is_dir() or target.endswith(("/", "\\")) or not path.suffix:
         return path / f"bao-cao-ky-{period_id}.xlsx"
     suffix = path.suffix.lower()
     if suffix in REFUSED_FORMATS:

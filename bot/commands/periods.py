@@ -40,12 +40,12 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
         close_at = parse_moment(args.close, end_of_day=True) if args.close else due_at
     except argparse.ArgumentTypeError as exc:
         raise CliError(str(exc), 2) from None
-    if args.open is None and due_at <= services.clock.now():
-        raise CliError(f"hạn nộp {vn_datetime(due_at)} đã qua; muốn ghi lại một kỳ đã qua thì thêm --open NGÀY", 2)
     province = province_code(index, args.province) if args.province else None
     communes = sorted({commune_code(index, c) for c in args.communes.split(",") if c.strip()}) if args.communes else []
     with transaction(services.session_factory) as session:
         form = _form(session, args.form, args.version, settings)
+        if args.open is None and due_at <= services.clock.now():
+            raise CliError(f"hạn nộp {vn_datetime(due_at)} đã qua; muốn ghi lại một kỳ đã qua thì thêm --open NGÀY", 2)
         try:
             period = create_period(session, form=form, label=args.label, province_code=province,
                                    commune_codes=communes, open_at=open_at, due_at=due_at, close_at=close_at,

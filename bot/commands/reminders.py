@@ -115,7 +115,7 @@ def _print_policy(period: Any, policy: Any, settings: Settings) -> None:
     quiet = quiet_hours(settings)
     print(f"Kỳ #{period.id} “{period.label}”, hạn {vn_datetime(due)}: lịch nhắc")
     for step, at in policy.schedule(due):
-        print(f"  {vn_datetime(at):<16}  {_step_label(step.key)}")
+        print(f"  {vn_datetime(at):<16}  {_step_label(step.key)} ({step.key})")
         if quiet.contains(at):
             later = quiet.next_allowed(at)
             outcome = (f"tin sẽ gửi lúc {vn_datetime(later)}" if step.overdue or later < due
