@@ -43,6 +43,15 @@ def _audience(args: argparse.Namespace, index: Any) -> tuple[dict[str, Any], str
     raise CliError("chọn người nhận: --province, --communes, --role hoặc --not-reported", 2)
 
 
+def _read_text(name: str) -> str:
+    try:
+        return Path(name).read_text("utf-8")
+    except FileNotFoundError:
+        raise CliError(f"không có tệp {name}", 2) from None
+    except (OSError, UnicodeDecodeError):
+        raise CliError(f"không đọc được {name} (cần tệp văn bản mã UTF-8)", 2) from None
+
+
 def _broadcast(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy import select
 
@@ -63,7 +72,7 @@ def _broadcast(args: argparse.Namespace, settings: Settings) -> int:
             if not rows:
                 print("Chưa có thông báo nào.")
         return 0
-    text = args.text or (Path(args.text_file).read_text("utf-8") if args.text_file else "")
+    text = args.text or (_read_text(args.text_file) if args.text_file else "")
     text = text.strip()
     if not text:
         raise CliError("thiếu nội dung: --text hoặc --text-file", 2)

@@ -92,6 +92,7 @@ def _officers_csv(folder: Path) -> Path:
 
 README_STEPS: list[tuple[list[str], int]] = [
     (["ingest", str(SAMPLES / "directives")], 0),
+    (["ingest", "khong_co.txt", "can_bo.csv"], 1),  # a missing file; a CSV is no directive
     (["units", "provinces"], 0),
     (["units", "communes", "--province", "Lai Châu"], 0),
     (["periods", "add", "--form", "thi-dua-6-thang", "--label", "6 tháng", "--province", "Lai Châu",
@@ -113,6 +114,7 @@ README_STEPS: list[tuple[list[str], int]] = [
     (["broadcast", "--province", "Lai Châu", "--text", "Họp trực tuyến 14:00 thứ Sáu", "--dry-run"], 0),
     (["broadcast", "--province", "Lai Châu", "--text", "Họp trực tuyến 14:00 thứ Sáu"], 1),
     (["broadcast", "--text", "Họp"], 2),
+    (["broadcast", "--province", "12", "--text-file", "khong_co.txt"], 2),
     (["broadcast", "--status"], 0),
     (["export", "1", "out"], 0),
     (["export", "1", "bao_cao.csv"], 2),
