@@ -12,6 +12,8 @@ import logging
 import sys
 from typing import Optional
 
+from pydantic import ValidationError
+
 from bot.commands import SUBCOMMANDS
 from bot.commands.common import CliError, ViArgumentParser
 from bot.logsetup import configure_logging
@@ -50,7 +52,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 def main(argv: Optional[list[str]] = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = ".".join(str(part) for part in error["loc"]).upper()
+            print(f"Cài đặt {name} không hợp lệ: {error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
+        return 2
     if args.command is None:  # only main options were given: serve with them
         args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), "serve"])
     verbose = bool(args.verbose)

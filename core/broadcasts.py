@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from core.outbox import enqueue
 from core.types import Attachment, Reply
-from core.reminder_policy import QuietHours
+from core.timespec import QuietHours
 from store.periods import owing_communes
 from store.models import Broadcast, Commune, Officer, OfficerProvince, OutboxMessage, Period, User
 

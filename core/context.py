@@ -14,7 +14,7 @@ from core.settings import Settings
 from core.types import FileRef, Incoming, Reply
 from store.clock import Clock
 from store.models import AuditLog, DialogState, Officer, User
-from store.search import SearchIndex
+from store.search_rank import SearchIndex
 from store.units import UnitIndex
 
 # A channel's way to download a file a user sent (Telegram by file_id, Zalo by URL, console by path).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
+from core import messages
 from store.models import Commune, Officer
 
 if TYPE_CHECKING:
@@ -54,7 +55,6 @@ def can(officer: Optional[Officer], action: str, *, commune: Optional[Commune] =
 
 def refuse(ctx: "Context", action: str, target: str = "", **detail: object) -> list["Reply"]:
     """Audit a refusal and answer politely (NOT_REGISTERED for strangers, NOT_ALLOWED otherwise)."""
-    from core import messages
 
     ctx.audit(action, target[:200], "refused", **detail)
     return messages.text(messages.NOT_REGISTERED if ctx.officer is None else messages.NOT_ALLOWED)

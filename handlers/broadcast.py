@@ -14,15 +14,24 @@ from typing import Any, Optional
 from sqlalchemy import select
 
 from core import messages
+from core.broadcasts import (
+    ROLE_LABELS,
+    AudienceError,
+    create_broadcast,
+    progress,
+    progress_line,
+    resolve_audience,
+    running_broadcasts,
+)
 from core.context import Context
 from core.permissions import can, supervised_provinces
+from core.reminder_policy import quiet_hours
 from core.router import Router
 from core.types import Button, FileUnavailable, Reply
-from core.broadcasts import (ROLE_LABELS, AudienceError, create_broadcast, progress, progress_line,
-                                  resolve_audience, running_broadcasts)
-from core.reminder_policy import quiet_hours
 from store.clock import vn_datetime
 from store.models import Period, Province
+from store.periods import periods_for_provinces
+from store.units import find_communes
 
 log = logging.getLogger(__name__)
 
@@ -190,8 +199,6 @@ async def on_dialog(ctx: Context) -> list[Reply]:
 
 
 def _communes_typed(ctx: Context, data: dict[str, Any], text: str) -> list[Reply]:
-    from store.units import find_communes
-
     names = [n.strip() for n in re.split(r"[,;\n]+", text) if n.strip()]
     if not names:
         return [Reply(text=ASK_COMMUNES)]
@@ -255,8 +262,6 @@ async def on_button(ctx: Context) -> list[Reply]:
                           buttons=[[Button("Cán bộ xã/phường", "bc:r:officer")],
                                    [Button("Cán bộ giám sát", "bc:r:supervisor")]])]
         if choice == "l":
-            from store.periods import periods_for_provinces
-
             periods = periods_for_provinces(ctx.session, scope, limit=8)
             if not periods:
                 return _ask_audience(ctx, data, "Chưa có kỳ báo cáo nào trong phạm vi của anh/chị.")
@@ -269,7 +274,6 @@ async def on_button(ctx: Context) -> list[Reply]:
         return _preview(ctx, data, audience, ROLE_LABELS[parts[1]])
     if action == "l" and len(parts) == 2 and parts[1].isdigit() and data.get("step") == "period":
         period = ctx.session.get(Period, int(parts[1]))
-        from store.periods import periods_for_provinces
 
         visible = {p.id for p in periods_for_provinces(ctx.session, scope, limit=50)}
         if period is None or period.id not in visible:

@@ -7,15 +7,15 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from core import messages
+from core.callbacks import REPORT_BUTTON_TEXT, report_button
 from core.context import Context
 from core.permissions import can, supervised_provinces
+from core.reminder_policy import policies_for
 from core.router import Router
 from core.types import Button, Reply
-from core.reminder_policy import policies_for
-from core.callbacks import REPORT_BUTTON_TEXT, report_button
-from store.periods import owing_communes
 from store.clock import as_utc, local, vn_datetime
 from store.models import Commune, Period, Report
+from store.periods import owing_communes, periods_for_provinces
 
 MAX_PERIODS = 8
 NONE_YET = "Hiện {name} chưa có hạn báo cáo nào sắp tới. Bot sẽ nhắc khi đến kỳ."
@@ -89,7 +89,6 @@ def _supervisor_view(ctx: Context) -> list[Reply]:
     if not can(ctx.officer, "deadlines.view"):
         ctx.audit("deadlines.view", "hanbaocao", "refused")
         return messages.text(messages.NOT_ALLOWED)
-    from store.periods import periods_for_provinces
 
     provinces = None if ctx.officer.role == "admin" else supervised_provinces(ctx.officer)
     periods = [p for p in periods_for_provinces(ctx.session, provinces, limit=20) if p.close_at > ctx.now]

@@ -426,7 +426,7 @@ def register(router: Router) -> None:
         matches = find_communes(ctx.session, query, within, limit=12, within_province=within is not None)
         if ctx.officer.role != "admin":
             matches = [m for m in matches if m.province_code in provinces]
-        matches = [m for m in matches if m.score >= max(50.0, matches[0].score - 20)] if matches else [][:5]
+        matches = [m for m in matches if m.score >= max(50.0, matches[0].score - 20)][:5] if matches else []
         if not matches:
             return [Reply(text="Không tìm thấy xã/phường này trong tỉnh anh/chị phụ trách.")]
         return [Reply(text="Tạo mã mời cho xã/phường nào?",

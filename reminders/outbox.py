@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Optional
 
-from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 
+from core.broadcasts import finish_completed
 from core.context import Services
 from core.types import Reply
-from core.broadcasts import finish_completed
 from reminders.transport import SendResult, Transport
 from store.db import transaction
 from store.models import OutboxMessage, User
@@ -298,7 +298,6 @@ class OutboxSender:
 
 def outbox_counts(services: Services, *, broadcast_id: Optional[int] = None) -> dict[str, int]:
     """How many outbox rows are in each state (optionally for one broadcast)."""
-    from sqlalchemy import func
 
     stmt = select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)
     if broadcast_id is not None:

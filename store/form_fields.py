@@ -9,23 +9,17 @@ location → {"lat": float, "lon": float}.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any, Optional
 
-from vn_text import fold as _fold
 
 from store import relevant as rel
+from store.vntext import fold
 from store.vn_numbers import NumberFormatError, format_date, format_number, parse_date, parse_number
 
 MAX_TEXT_ANSWER = 2000
-
-
-def fold(text: str) -> str:
-    """Lowercase, no diacritics, đ → d, single spaces (for matching typed choices)."""
-    return " ".join(str(_fold(unicodedata.normalize("NFC", text or ""))).lower().split())
 
 
 class AnswerError(ValueError):

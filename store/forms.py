@@ -22,8 +22,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from store import relevant as rel
+from store.db import transaction
 from store.form_fields import FIELD_TYPES, Field, fold
 from store.models import Form
+from store.vn_numbers import parse_number
 
 if TYPE_CHECKING:
     from store.deps import StoreServices
@@ -166,8 +168,6 @@ def _check_comparison(where: str, comp: rel.Comparison, ref: Field, errors: list
         errors.append(f"{where}: relevant so sánh '{ref.name}' với '{comp.value}' không có trong choices")
     if kind.numeric:
         try:
-            from store.vn_numbers import parse_number
-
             parse_number(comp.value)
         except ValueError:
             errors.append(f"{where}: relevant so sánh câu số '{ref.name}' với '{comp.value}' không phải số")
@@ -277,7 +277,6 @@ def load_sample_forms(services: "StoreServices") -> None:
     settings = services.settings
     if not settings.load_samples:
         return
-    from store.db import transaction
 
     folder = Path(settings.sample_dir) / "forms"
     for path in sorted(folder.glob("*.yaml")):

@@ -19,6 +19,7 @@ from typing import Optional
 from sqlalchemy import func, select
 
 from store.doc_format import section_label
+from store.models import Document, Section
 from store.search_index import DocInfo, PassageIndex, SectionInput
 from store.search_rank import (  # noqa: F401  (re-exported: the search API lives here)
     HOME_BOOST, MIN_CONFIDENCE, SearchIndex, SearchResult,
@@ -33,7 +34,6 @@ INDEX_FILE = "passages.pkl"
 # -- building, persisting, loading --------------------------------------------------
 def corpus_fingerprint(session) -> str:
     """A hash of what the index depends on: document ids and content hashes, section count."""
-    from store.models import Document, Section
 
     rows = session.execute(select(Document.id, Document.content_hash, Document.updated_at).order_by(Document.id)).all()
     n_sections = session.scalar(select(func.count()).select_from(Section)) or 0
@@ -47,7 +47,6 @@ def corpus_fingerprint(session) -> str:
 
 def load_corpus(session) -> tuple[list[DocInfo], list[SectionInput]]:
     """Documents and sections from the database, as plain records."""
-    from store.models import Document, Section
 
     docs = [DocInfo(d.id, d.kind or "", d.number, d.number_suffix, d.issuer or "", d.place or "",
                     d.province_code, d.issued_year, d.issued_month, d.issued_day, d.title or "",

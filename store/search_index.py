@@ -21,7 +21,7 @@ from store import vntext
 MAX_UNIT = 420  # characters: a longer sentence is cut at "; " into clause groups
 MIN_CLAUSE = 140
 SECTION_WEIGHT = 0.3  # how much the whole section's match lends to each of its sentences
-ADMIN_PREFIXES = ("thanh pho", "thi xa", "thi tran", "dac khu", "tinh", "huyen", "xa", "phuong", "quan")
+ADMIN_PREFIXES = vntext.UNIT_PREFIXES
 _ISSUER_NOISE = ("uy ban nhan dan", "ubnd", "ban thuong vu", "ban chap hanh", "hoi dong nhan dan",
                  "hdnd", "so noi vu", "chu tich")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZĐÀ-Ỹ“\"(])|(?<=\.)\s+(?=\d+\.)")

@@ -255,15 +255,6 @@ class SearchIndex:
         return all(idx.known(f"{a}_{b}") for a, b in zip(words, words[1:]))
 
 
-# Provinces merged away on 1 July 2025: people still name them.
-FORMER_PROVINCES = (
-    "Hà Giang", "Yên Bái", "Bắc Kạn", "Hòa Bình", "Vĩnh Phúc", "Bắc Giang", "Hải Dương", "Thái Bình",
-    "Nam Định", "Hà Nam", "Quảng Bình", "Kon Tum", "Quảng Nam", "Bình Định", "Phú Yên", "Ninh Thuận",
-    "Đắk Nông", "Bình Phước", "Bình Dương", "Bà Rịa - Vũng Tàu", "Long An", "Tiền Giang", "Bến Tre",
-    "Trà Vinh", "Sóc Trăng", "Hậu Giang", "Bạc Liêu", "Kiên Giang",
-)
-
-
 @lru_cache(maxsize=1)
 def _gazetteer() -> tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]]:
     """Folded names of Vietnam's communes and provinces, unit words stripped."""
@@ -280,7 +271,7 @@ def _gazetteer() -> tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]
             words.pop()
         return tuple(words)
 
-    names = [p.name for p in vp.Province.iter_all()] + list(FORMER_PROVINCES)
+    names = [p.name for p in vp.Province.iter_all()] + list(vntext.FORMER_PROVINCES)
     provinces = frozenset(strip(n) for n in names)
     wards = frozenset(strip(w.name) for w in vp.Ward.iter_all())
     return wards | provinces, frozenset(p for p in provinces if len(p) >= 2)

@@ -86,7 +86,8 @@ def _why_no_plan(session: Any, now: datetime) -> list[str]:
 
 def _policy(args: argparse.Namespace, services: Any) -> int:
     """Show or set one period's reminder policy (offsets down to minutes), with warnings."""
-    from core.reminder_policy import PolicyError, policies_for, set_policy
+    from core.reminder_policy import policies_for, set_policy
+    from core.timespec import PolicyError
     from store.db import transaction
     from store.models import Period
 
@@ -120,7 +121,8 @@ def _print_policy(period: Any, policy: Any, settings: Settings) -> None:
             later = quiet.next_allowed(at)
             outcome = (f"tin sẽ gửi lúc {vn_datetime(later)}" if step.overdue or later < due
                        else "hết giờ yên lặng thì đã quá hạn, nên sẽ không gửi")
-            warn(f"mốc {step.key} ({vn_datetime(at)}) rơi vào giờ yên lặng {settings.quiet_hours}: {outcome}")
+            window = f"{quiet.start:%H:%M}-{quiet.end:%H:%M}"
+            warn(f"mốc {step.key} ({vn_datetime(at)}) rơi vào giờ yên lặng {window}: {outcome}")
     for step in policy.steps:
         if step.moment(due) > due:
             warn(f"mốc {step.key} ({vn_datetime(step.moment(due))}) rơi sau hạn nộp nên sẽ không gửi")

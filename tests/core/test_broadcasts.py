@@ -12,7 +12,7 @@ from core.settings import Settings
 from core.context import Services
 from core.broadcasts import AudienceError, create_broadcast, finish_completed, progress, resolve_audience
 from reminders.outbox import OutboxSender, Pacer
-from core.reminder_policy import QuietHours
+from core.timespec import QuietHours
 from reminders.transport import SendResult
 from store.clock import local
 from store.db import transaction
