@@ -12,7 +12,7 @@ import re
 import sys
 import uuid
 from pathlib import Path
-from typing import Any, Optional, TextIO
+from typing import Any, Awaitable, Callable, Optional, TextIO
 
 from bot.channels.console_demo import demo_chat_label, setup_demo
 from bot.channels.files import local_fetcher
@@ -21,6 +21,7 @@ from core.settings import Settings
 from handlers.app import build_router
 from core.dispatch import BotCore
 from core.types import Button, Contact, FileRef, Incoming, Location, Reply, UserRef
+from reminders.outbox import OutboxSender
 from reminders.runtime import run_background
 from reminders.transport import SendResult
 
@@ -98,8 +99,11 @@ class ConsoleTransport:
 
 
 async def chat(core: BotCore, stdin: TextIO, stdout: TextIO, user: UserRef = CONSOLE_USER,
-               *, echo: Optional[bool] = None) -> None:
-    """Read lines, hand them to the core, print the replies (``echo``: repeat piped input)."""
+               *, echo: Optional[bool] = None, on_quit: Optional[Callable[[], Awaitable[Any]]] = None) -> None:
+    """Read lines, hand them to the core, print the replies (``echo``: repeat piped input).
+
+    ``on_quit`` runs before the goodbye (the console delivers what is already due then).
+    """
     if echo is None:
         echo = not _isatty(stdin)
     buttons: list[Button] = []
@@ -110,11 +114,15 @@ async def chat(core: BotCore, stdin: TextIO, stdout: TextIO, user: UserRef = CON
         print("> ", end="", file=stdout, flush=True)
         line = await asyncio.to_thread(stdin.readline)
         if not line:
+            if on_quit is not None:
+                await on_quit()
             print(f"\n{GOODBYE}", file=stdout, flush=True)
             break
         if echo:
             print(line.rstrip("\n"), file=stdout, flush=True)
         if line.strip().lower() in QUIT_COMMANDS:
+            if on_quit is not None:
+                await on_quit()
             print(GOODBYE, file=stdout, flush=True)
             break
         seq += 1
@@ -147,9 +155,10 @@ async def run_console(settings: Settings, stdin: Optional[TextIO] = None, stdout
     services.fetchers["console"] = local_fetcher(Path.cwd())
     core = BotCore(services, build_router())
     stop = asyncio.Event()
-    background = _start_background(services, ConsoleTransport(stdout), stop)
+    transport = ConsoleTransport(stdout)
+    background = _start_background(services, transport, stop)
     try:
-        await chat(core, stdin, stdout)
+        await chat(core, stdin, stdout, on_quit=lambda: deliver_due(services, transport))
     except KeyboardInterrupt:
         print(f"\n{GOODBYE}", file=stdout, flush=True)
     finally:
@@ -161,6 +170,18 @@ async def run_console(settings: Settings, stdin: Optional[TextIO] = None, stdout
         except Exception:
             log.exception("background work ended with an error")
     return 0
+
+
+async def deliver_due(services: Any, transport: ConsoleTransport, rounds: int = 3) -> None:
+    """Print what is due for console chats before quitting: piped input ends faster than the
+    background sender polls, and a newcomer trying /thongbao should see it arrive.
+
+    A few rounds: a finished broadcast queues its delivery report for the sender.
+    """
+    sender = OutboxSender(services, {"console": transport})
+    for _ in range(rounds):
+        if not await sender.drain_once():
+            break
 
 
 def _start_background(services: Any, transport: ConsoleTransport, stop: asyncio.Event) -> "asyncio.Task[None]":
