@@ -120,7 +120,7 @@ def _read(path: Path) -> bytes:
         raise DirectiveParseError("không tìm thấy tệp") from None
     except IsADirectoryError:
         raise DirectiveParseError("là thư mục, không phải tệp") from None
-    except OSError as exc:
+    except OSError:
         raise DirectiveParseError("không đọc được tệp (không có quyền đọc hoặc lỗi đĩa)") from None
 
 
