@@ -83,7 +83,7 @@ def _write_workbook(session: Session, period: Period, summary: Summary, columns:
     fmt = {"bold": wb.add_format({"bold": True}),
            "head": wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7",
                                   "border": 1}),
-           "dt": wb.add_format({"num_format": "dd/mm/yyyy hh:mm"}), "d": wb.add_format({"num_format": "dd/mm/yyyy"}),
+           "dt": wb.add_format({"num_format": "hh:mm d/m/yyyy"}), "d": wb.add_format({"num_format": "d/m/yyyy"}),
            "pct": wb.add_format({"num_format": "0.0%"})}
     _summary_sheet(wb, fmt, session, period, summary, province_names, now)
     _report_sheet(wb, fmt, summary, columns, versions, senders, province_names, files_dir, path, progress)
