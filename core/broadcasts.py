@@ -30,6 +30,7 @@ from store.models import Broadcast, Commune, Officer, OfficerProvince, OutboxMes
 
 ROLE_LABELS = {"officer": "cán bộ xã/phường", "supervisor": "cán bộ giám sát (cấp tỉnh)"}
 DONE_STATES = ("sent", "blocked", "failed", "skipped")
+NO_OFFICERS = "không có cán bộ nào trong danh sách thuộc nhóm này"
 
 
 class AudienceError(ValueError):
@@ -95,10 +96,7 @@ def why_unreached(session: Session, officer_filter: Any) -> list[str]:
         out.append(f"{blocked} cán bộ đã chặn bot")
     if inactive:
         out.append(f"{inactive} cán bộ đang bị khóa")
-    if not out:
-        out.append("không có cán bộ nào trong danh sách thuộc nhóm này "
-                   "(nạp danh sách bằng: python -m bot officers import TỆP)")
-    return out
+    return out or [NO_OFFICERS]
 
 
 def audience_filter(session: Session, audience: dict[str, Any]) -> Any:

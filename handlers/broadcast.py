@@ -17,11 +17,13 @@ from core import messages
 from core.broadcasts import (
     ROLE_LABELS,
     AudienceError,
+    audience_filter,
     create_broadcast,
     progress,
     progress_line,
     resolve_audience,
     running_broadcasts,
+    why_unreached,
 )
 from core.context import Context
 from core.permissions import can, supervised_provinces
@@ -99,8 +101,9 @@ def _preview(ctx: Context, data: dict[str, Any], audience: dict[str, Any], label
     except AudienceError as exc:
         return _ask_audience(ctx, data, str(exc))
     if count == 0:
-        return _ask_audience(ctx, data, f"Không có người nhận nào trong nhóm “{label}” (chưa có cán bộ "
-                                        "đăng ký hoặc tất cả đã chặn bot). Anh/chị chọn nhóm khác nhé.")
+        why = "; ".join(why_unreached(ctx.session, audience_filter(ctx.session, audience)))
+        return _ask_audience(ctx, data, f"Không có người nhận nào trong nhóm “{label}”: {why}. "
+                                        "Anh/chị chọn nhóm khác nhé.")
     data.update(step="confirm", audience=audience, label=label, count=count)
     ctx.set_dialog(DIALOG, data)
     quiet = quiet_hours(ctx.services.settings)

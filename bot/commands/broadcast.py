@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any, Optional
 
-from bot.commands.common import CliError, commune_code, province_codes, units_of
+from bot.commands.common import CliError, commune_code, province_codes, units_of, with_import_hint
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -92,7 +92,7 @@ def _broadcast(args: argparse.Namespace, settings: Settings) -> int:
         except AudienceError as exc:
             raise CliError(str(exc), 2) from None
         if args.dry_run or count == 0:
-            why = "; ".join(why_unreached(s, audience_filter(s, audience))) if count == 0 else ""
+            why = "; ".join(with_import_hint(why_unreached(s, audience_filter(s, audience)))) if count == 0 else ""
             print(f"{count} người nhận ({label}); chưa gửi" + (" (--dry-run)" if args.dry_run else "")
                   + (f": {why}." if why else "."))
             return 0 if args.dry_run else 1

@@ -14,6 +14,7 @@ import re
 import sys
 from typing import Any, NoReturn, Optional, Sequence
 
+from core.broadcasts import NO_OFFICERS
 from store.units import UnitIndex, find_communes, resolve_province, unit_index
 
 
@@ -124,6 +125,12 @@ def os_reason(exc: OSError) -> str:
     return {errno.EACCES: "không có quyền ghi", errno.EPERM: "không có quyền ghi", errno.ENOSPC: "hết chỗ trống trên đĩa",
             errno.ENOENT: "không có thư mục này", errno.EROFS: "ổ đĩa chỉ đọc", errno.EISDIR: "đó là một thư mục",
             errno.ENOTDIR: "đường dẫn không phải thư mục"}.get(exc.errno or 0, "lỗi ghi tệp")
+
+
+def with_import_hint(reasons: list[str]) -> list[str]:
+    """Reasons nobody is reached, pointing at ``officers import`` when there is nobody listed."""
+    return [f"{r} (nạp danh sách bằng: python -m bot officers import TỆP)" if r == NO_OFFICERS else r
+            for r in reasons]
 
 
 def warn(message: str) -> None:

@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from bot.commands.common import CliError, warn
+from bot.commands.common import CliError, warn, with_import_hint
 from core.settings import Settings
 
 SKIP_REASONS = {"superseded": "có lời nhắc mới hơn thay thế", "stale": "đã quá muộn để gửi"}
@@ -81,7 +81,8 @@ def _why_no_plan(session: Any, now: datetime) -> list[str]:
     owing = set().union(*owing_communes(session, periods).values())
     if not owing:
         return ["mọi xã phải báo cáo đã nộp"]
-    return why_unreached(session, (Officer.role == "officer") & Officer.commune_code.in_(sorted(owing)))
+    owing_officers = (Officer.role == "officer") & Officer.commune_code.in_(sorted(owing))
+    return with_import_hint(why_unreached(session, owing_officers))
 
 
 def _policy(args: argparse.Namespace, services: Any) -> int:
