@@ -75,6 +75,11 @@ class Router:
                 if (c.public or (role is not None and (role in c.roles or role == "admin")))
                 and (c.action is None or can(officer, c.action))]
 
+    def menu_commands(self) -> list[CommandInfo]:
+        """The platform's one command menu (shown to everyone): the commands open to registered users
+        as well as strangers; /help gives each user their own list."""
+        return [c for c in self.commands.values() if c.public]
+
     def dialog_handler(self, state_name: str) -> Optional[Handler]:
         return self.dialogs.get(state_name) or self.dialogs.get(state_name.split(":", 1)[0])
 

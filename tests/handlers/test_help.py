@@ -33,3 +33,11 @@ async def test_help_lists_only_what_the_user_may_do(tmp_path: Path, clock) -> No
     suspended = Chat(world.core, 1)
     await suspended.send(command="help", text="/help", key="after-suspension")
     assert _commands(suspended.said) == public, suspended.said
+
+
+def test_platform_menu_keeps_the_commands_registered_users_share() -> None:
+    from handlers.app import build_router
+
+    names = [c.name for c in build_router().menu_commands()]
+    assert {"start", "help", "vanban", "phongtrao", "tim", "toi", "hanbaocao"} <= set(names)
+    assert not {"baocao", "tonghop", "thongbao"} & set(names)  # role commands: /help lists them per user
