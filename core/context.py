@@ -57,6 +57,9 @@ class Context:
     msg: Incoming
     user: User
     officer: Optional[Officer] = None
+    # The session's identity map holds clean rows weakly: keeping the dialog row here means the
+    # later dialog()/set_dialog() calls of this update find it without another SELECT.
+    _dialog_row: Optional[DialogState] = field(default=None, repr=False)
 
     @property
     def now(self) -> datetime:
@@ -64,7 +67,8 @@ class Context:
 
     # -- dialog state -------------------------------------------------------
     def dialog(self) -> Optional[DialogState]:
-        return self.session.get(DialogState, self.user.id)
+        self._dialog_row = self.session.get(DialogState, self.user.id)
+        return self._dialog_row
 
     def set_dialog(self, name: str, data: dict[str, Any]) -> None:
         """Enter or update a dialog; the state is saved with this update's transaction."""
