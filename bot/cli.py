@@ -29,6 +29,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="LỆNH")
     serve = sub.add_parser("serve", help="chạy bot: Telegram (khi có BOT_TOKEN) hoặc chat thử trên máy")
     serve.add_argument("--console", action="store_true", help="chat thử trên máy kể cả khi có BOT_TOKEN")
+    mode = serve.add_mutually_exclusive_group()
+    mode.add_argument("--webhook", action="store_true",
+                      help="máy chủ webhook (cần WEBHOOK_URL, WEBHOOK_SECRET; mặc định khi đã đặt WEBHOOK_URL)")
+    mode.add_argument("--polling", action="store_true", help="long polling (bị từ chối khi đã đặt WEBHOOK_URL)")
     serve.set_defaults(func=_serve)
     for add in SUBCOMMANDS:
         add(sub)
@@ -40,6 +44,13 @@ def _is_console(args: argparse.Namespace, settings: Settings) -> bool:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    if getattr(args, "polling", False) and settings.webhook_url:
+        # Polling deletes the webhook: a poller beside the web process would silence it.
+        raise CliError("đã đặt WEBHOOK_URL: chạy với --webhook (Procfile web:), hoặc bỏ WEBHOOK_URL để dùng polling", 2)
+    if getattr(args, "webhook", False) or (settings.webhook_url and not _is_console(args, settings)):
+        from bot.webhook_serve import run_webhook
+
+        return run_webhook(settings)
     if not _is_console(args, settings):
         from bot.channels.telegram import run_telegram
 

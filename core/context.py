@@ -17,6 +17,10 @@ from store.models import AuditLog, DialogState, Officer, User
 from store.search_rank import SearchIndex
 from store.units import UnitIndex
 
+# A public, short-lived URL for a stored file (the webhook server's signed /files links), or
+# None when nothing serves files (no WEBHOOK_URL); channels that cannot send files use it.
+FileLink = Callable[[str], Optional[str]]
+
 # A channel's way to download a file a user sent (Telegram by file_id, Zalo by URL, console by path).
 FetchFile = Callable[[FileRef], Awaitable[bytes]]
 
@@ -39,6 +43,7 @@ class Services:
     units: Optional[UnitIndex] = None  # provinces and communes, for name matching
     fetchers: dict[str, FetchFile] = field(default_factory=dict)  # by channel, installed by each channel
     telegram_username: Optional[str] = None  # for invite deep links (t.me/<bot>?start=CODE)
+    file_link: Optional[FileLink] = None  # set in webhook mode (bot.file_links)
 
     async def fetch_file(self, channel: str, ref: FileRef) -> bytes:
         """The bytes of a file a user of ``channel`` sent."""

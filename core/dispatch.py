@@ -24,7 +24,7 @@ from core.permissions import Refused, refusal_text, scope
 from core.router import CANCEL_COMMAND, Router
 from core.text import split_message
 from core.types import Incoming, Reply
-from store.db import transaction
+from store.db import is_unavailable, transaction
 from store.models import Officer, OutboxMessage, ProcessedUpdate, User
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,9 @@ class BotCore:
             # Another process handled the same update first; its replies are queued there.
             log.info("update %s raced with another worker", key)
             return []
-        except Exception:
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise  # the database is down: the channel keeps the update and retries it later
             log.exception("handler failed for update %s from %s", key, msg.user)
             with transaction(self.services.session_factory) as session:
                 if self._seen(session, msg.user.channel, key):
@@ -179,7 +181,7 @@ class BotCore:
         if msg.contact is not None:
             return await router.on_contact(ctx) if router.on_contact else messages.text(messages.CONTACT_OUTSIDE_DIALOG)
         if msg.files:
-            return messages.text(messages.FILE_OUTSIDE_DIALOG)
+            return await router.on_file(ctx) if router.on_file else messages.text(messages.FILE_OUTSIDE_DIALOG)
         if msg.location is not None:
             return messages.text(messages.LOCATION_OUTSIDE_DIALOG)
         text = (msg.text or "").strip()

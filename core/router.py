@@ -58,6 +58,7 @@ class Router:
     cancel_hooks: dict[str, Handler] = field(default_factory=dict)
     on_text: Optional[Handler] = None
     on_contact: Optional[Handler] = None
+    on_file: Optional[Handler] = None  # a file sent outside any dialog (a directive upload)
     on_membership: Optional[Handler] = None
     on_start: Optional[Handler] = None  # replaces the plain /start greeting (registration)
 

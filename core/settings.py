@@ -68,6 +68,17 @@ class Settings(BaseSettings):
     outbox_reply_grace_seconds: float = 30.0  # replies are the channel's to send; the sender takes crash leftovers
     outbox_max_in_flight: int = 16  # concurrent sends (latency to Telegram is ~100-300 ms)
 
+    # Webhook mode (production): WEBHOOK_URL is the public HTTPS base the platforms POST to
+    # (<WEBHOOK_URL>/webhook/telegram, /webhook/zalo); without it the bot polls.
+    webhook_url: Optional[str] = None
+    webhook_secret: Optional[str] = None  # 8-256 of A-Z a-z 0-9 _ - (both platforms accept these)
+    port: int = 8080
+    web_host: str = "0.0.0.0"
+    # While the database is unreachable, updates stay unacknowledged and are retried with
+    # backoff up to this many seconds apart (recovery takes at most this long once it is back).
+    database_retry_max_seconds: float = 5.0
+    file_link_ttl_seconds: int = 3600  # signed /files links (XLSX, charts for Zalo) stop working after this
+
     # Reminders (defaults for periods without their own policy; times are Asia/Ho_Chi_Minh).
     reminder_offsets: Steps = "-7d@08:00,-3d@08:00,-1d@08:00,0d@08:00"  # type: ignore[assignment]  # before / on the due day
     reminder_overdue_time: ClockTime = "08:00"  # type: ignore[assignment]  # daily while overdue, at this local time
@@ -77,7 +88,7 @@ class Settings(BaseSettings):
 
     def secrets(self) -> list[Optional[str]]:
         """Values that must never reach a log line or an output: tokens, passwords."""
-        return [self.bot_token, database_password(self.database_url)]
+        return [self.bot_token, self.webhook_secret, database_password(self.database_url)]
 
     @property
     def files_dir(self) -> Path:

@@ -1,4 +1,4 @@
-"""``python -m bot ingest PATH...``: load directive files (.txt, .md; files or folders)."""
+"""``python -m bot ingest PATH...``: load directive files (.txt, .md, .docx, .pdf; files or folders)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def add(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("ingest", help="nạp văn bản chỉ đạo (.txt, .md) hoặc thư mục chứa chúng",
+    parser = sub.add_parser("ingest", help="nạp văn bản chỉ đạo (.txt, .md, .docx, .pdf) hoặc thư mục chứa chúng",
                             description="Nạp hoặc cập nhật văn bản chỉ đạo (khớp theo tên tệp), rồi làm mới "
                                         "chỉ mục tìm kiếm.")
     parser.add_argument("paths", nargs="+", metavar="ĐƯỜNG_DẪN", help="tệp hoặc thư mục")
