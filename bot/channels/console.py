@@ -161,31 +161,40 @@ async def run_console(settings: Settings, stdin: Optional[TextIO] = None, stdout
     stop = asyncio.Event()
     transport = ConsoleTransport(stdout)
     background = _start_background(services, transport, stop)
+
+    async def finish() -> None:
+        await _stop_background(background, stop)
+        await deliver_due(services, transport)
+
     try:
-        await chat(core, stdin, stdout, on_quit=lambda: deliver_due(services, transport))
+        await chat(core, stdin, stdout, on_quit=finish)
     except KeyboardInterrupt:
         print(f"\n{GOODBYE}", file=stdout, flush=True)
     finally:
-        stop.set()
-        try:
-            await asyncio.wait_for(background, timeout=10)
-        except (asyncio.TimeoutError, asyncio.CancelledError):
-            background.cancel()
-        except Exception:
-            log.exception("background work ended with an error")
+        await _stop_background(background, stop)
     return 0
 
 
-async def deliver_due(services: Any, transport: ConsoleTransport, rounds: int = 3) -> None:
-    """Print what is due for console chats before quitting: piped input ends faster than the
-    background sender polls, and a newcomer trying /thongbao should see it arrive.
+async def _stop_background(background: "asyncio.Task[None]", stop: asyncio.Event) -> None:
+    """Stop the sender and the sweep, letting sends in flight finish (idempotent)."""
+    stop.set()
+    try:
+        await asyncio.wait_for(asyncio.shield(background), timeout=10)
+    except (asyncio.TimeoutError, asyncio.CancelledError):
+        background.cancel()
+    except Exception:
+        log.exception("background work ended with an error")
 
-    A few rounds: a finished broadcast queues its delivery report for the sender.
+
+async def deliver_due(services: Any, transport: ConsoleTransport, rounds: int = 3) -> None:
+    """Print what is due for console chats before quitting, once the background sender has
+    stopped: piped input ends faster than the sender polls, and a newcomer trying /thongbao
+    should see it arrive. A fixed few rounds, as each may queue more: a finished broadcast
+    queues its delivery report for the sender.
     """
     sender = OutboxSender(services, {"console": transport})
     for _ in range(rounds):
-        if not await sender.drain_once():
-            break
+        await sender.drain_once()
 
 
 def _start_background(services: Any, transport: ConsoleTransport, stop: asyncio.Event) -> "asyncio.Task[None]":
