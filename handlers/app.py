@@ -23,5 +23,6 @@ def build_router() -> Router:
     router = Router()
     for feature in FEATURES:
         feature.register(router)
+    router.on_question = ask_feature.question_reply  # questions typed in the middle of a dialog
     router.finish()
     return router

@@ -14,6 +14,7 @@ import asyncio
 import hashlib
 import logging
 import re
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any, Optional
 
@@ -21,6 +22,7 @@ from sqlalchemy import select
 
 from core import messages
 from core.broadcasts import AudienceError, create_broadcast, resolve_audience
+from core.callbacks import button_number
 from core.context import Context
 from core.permissions import can, supervised_provinces
 from core.reminder_policy import quiet_hours
@@ -74,8 +76,20 @@ def read_and_parse(name: str, raw: bytes) -> tuple[ReadResult, ParsedDocument]:
     return read, parse_directive(read.text, normalized=True)
 
 
+@dataclass
+class Upload:
+    """What the slow part of an upload found (read off the event loop, after the update commits)."""
+
+    error: str = ""  # a polite reply instead of a preview
+    unreadable: str = ""  # the reader's reason (audited)
+    read: Optional[ReadResult] = None
+    parsed: Optional[ParsedDocument] = None
+    path: Optional[Path] = None
+
+
 async def on_file(ctx: Context) -> list[Reply]:
-    """A file outside any dialog: a directive upload from a supervisor or admin."""
+    """A file outside any dialog: a directive upload from a supervisor or admin. The download,
+    reading (OCR can take seconds a page) and keeping happen after this update commits."""
     if not _allowed(ctx):
         return _refuse(ctx, "upload")
     ref: FileRef = ctx.msg.files[0]
@@ -85,19 +99,34 @@ async def on_file(ctx: Context) -> list[Reply]:
     fetch = ctx.services.fetchers.get(ctx.user.channel)
     if fetch is None:
         return messages.text("Kênh này chưa hỗ trợ nhận tệp.")
-    try:
-        raw = await fetch(ref)
-    except Exception as exc:  # too large, network, missing file
-        log.warning("directive upload fetch failed: %s", exc)
-        return messages.text(f"Không tải được tệp “{name}” (tối đa 20 MB). Anh/chị thử gửi lại.")
-    if format_of(name, raw) is None:
-        return messages.text(f"Tệp “{name}”: {NOT_A_DOCUMENT}")
-    try:
-        read, parsed = await asyncio.to_thread(read_and_parse, name, raw)
-    except DirectiveParseError as exc:
-        ctx.audit(ACTION, name, "unreadable", reason=str(exc)[:300])
-        return messages.text(f"Không đọc được văn bản “{name}”: {exc}.")
-    province = _scope(ctx, parsed)
+    folder = ctx.services.settings.files_dir / "directives"
+
+    async def read() -> Upload:
+        try:
+            raw = await fetch(ref)
+        except Exception as exc:  # too large, network, missing file
+            log.warning("directive upload fetch failed: %s", exc)
+            return Upload(error=f"Không tải được tệp “{name}” (tối đa 20 MB). Anh/chị thử gửi lại.")
+        if format_of(name, raw) is None:
+            return Upload(error=f"Tệp “{name}”: {NOT_A_DOCUMENT}")
+        try:
+            found, parsed = await asyncio.to_thread(read_and_parse, name, raw)
+        except DirectiveParseError as exc:
+            return Upload(unreadable=str(exc))
+        return Upload(read=found, parsed=parsed, path=await asyncio.to_thread(_keep, folder, name, raw))
+
+    ctx.after_commit(read, lambda done, upload: _preview(done, name, upload))
+    return []
+
+
+def _preview(ctx: Context, name: str, upload: Upload) -> list[Reply]:
+    """After reading: the preview and the confirmation dialog, or why not."""
+    if upload.unreadable:
+        ctx.audit(ACTION, name, "unreadable", reason=upload.unreadable[:300])
+        return messages.text(f"Không đọc được văn bản “{name}”: {upload.unreadable}.")
+    if upload.error:
+        return messages.text(upload.error)
+    province = _scope(ctx, upload.parsed)
     if not _allowed(ctx, province):
         return _refuse(ctx, f"province:{province}")
     existing = ctx.session.scalar(select(Document).where(Document.source_key == name))
@@ -105,9 +134,8 @@ async def on_file(ctx: Context) -> list[Reply]:
         ctx.audit(ACTION, name, "refused", reason="name taken by another province")
         return messages.text(f"Đã có văn bản khác mang tên tệp “{name}” (của tỉnh khác). "
                              "Anh/chị đổi tên tệp rồi gửi lại.")
-    path = _keep(ctx, name, raw)
-    ctx.set_dialog(DIALOG, {"path": str(path), "file_name": name, "province": province})
-    text = preview_text(ctx.session, name, read, parsed, province, existing)
+    ctx.set_dialog(DIALOG, {"path": str(upload.path), "file_name": name, "province": province})
+    text = preview_text(ctx.session, name, upload.read, upload.parsed, province, existing)
     return [Reply(text=text, buttons=[[Button("✅ Nạp văn bản", "dl:ok"), Button("Hủy", "dl:x")]])]
 
 
@@ -115,9 +143,8 @@ def _file_part(name: str) -> str:
     return re.sub(r"[^\w.\-]+", "_", name)[-80:]
 
 
-def _keep(ctx: Context, name: str, raw: bytes) -> Path:
-    """The uploaded bytes, kept for the confirmation and as the notice's attachment."""
-    folder = ctx.services.settings.files_dir / "directives"
+def _keep(folder: Path, name: str, raw: bytes) -> Path:
+    """The uploaded bytes, kept for the confirmation and as the notice's attachment (blocking)."""
     folder.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256(raw).hexdigest()[:16]
     path = folder / f"{digest}_{_file_part(name)}"
@@ -127,21 +154,40 @@ def _keep(ctx: Context, name: str, raw: bytes) -> Path:
 
 
 async def _load(ctx: Context, data: dict[str, Any]) -> list[Reply]:
+    """"Nạp": the file is read again after this update commits, then loaded in a new transaction."""
     name, province = data["file_name"], data.get("province")
     if not _allowed(ctx, province):
         ctx.clear_dialog()
         return _refuse(ctx, f"province:{province}")
-    try:
-        raw = Path(data["path"]).read_bytes()
-        _, parsed = await asyncio.to_thread(read_and_parse, name, raw)
-    except (OSError, DirectiveParseError) as exc:
-        ctx.clear_dialog()
-        log.warning("directive upload %s could not be loaded: %s", name, exc)
+    path = Path(data["path"])
+
+    async def parse() -> Optional[tuple[bytes, ParsedDocument]]:
+        try:
+            raw = await asyncio.to_thread(path.read_bytes)
+            _, parsed = await asyncio.to_thread(read_and_parse, name, raw)
+        except (OSError, DirectiveParseError) as exc:
+            log.warning("directive upload %s could not be loaded: %s", name, exc)
+            return None
+        return raw, parsed
+
+    ctx.after_commit(parse, lambda done, result: _ingest(done, data, result))
+    return []
+
+
+def _ingest(ctx: Context, data: dict[str, Any], result: Optional[tuple[bytes, ParsedDocument]]) -> list[Reply]:
+    name, province = data["file_name"], data.get("province")
+    state = ctx.dialog()
+    if state is None or state.name != DIALOG or state.data.get("path") != data["path"]:
+        return messages.text(messages.STALE_BUTTON)  # loaded or cancelled meanwhile
+    ctx.clear_dialog()
+    if not _allowed(ctx, province):
+        return _refuse(ctx, f"province:{province}")
+    if result is None:
         return messages.text(f"Không nạp được “{name}”. Anh/chị gửi lại tệp nhé.")
+    raw, parsed = result
     with ctx.session.begin_nested():
         outcome = ingest_one(ctx.session, name, raw, ctx.services.clock, parsed=parsed, province_code=province)
     doc = ctx.session.scalar(select(Document).where(Document.source_key == name))
-    ctx.clear_dialog()
     ctx.audit(ACTION, f"document:{doc.id}", outcome, file=name, province=province)
     ctx.services.search_checked_at = None  # the next question re-checks the index against the database
     return [load_reply(doc, outcome, can_notify=province is not None)]
@@ -156,7 +202,8 @@ def _notice_audience(doc: Document) -> dict[str, Any]:
 
 
 def _notice(ctx: Context, doc_id: str, send: bool) -> list[Reply]:
-    doc = ctx.session.get(Document, int(doc_id)) if doc_id.isdigit() else None
+    number = button_number(doc_id)
+    doc = ctx.session.get(Document, number) if number is not None else None
     if doc is None or doc.province_code is None or not _allowed(ctx, doc.province_code):
         return _refuse(ctx, f"notice:{doc_id}")
     key = _notice_key(doc)

@@ -14,6 +14,7 @@ from typing import Optional
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from core.context import Services
+from reminders.retention_job import run_retention_if_due
 from reminders.sweep import run_sweep
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ class SweepJob:
         self.in_flight: Optional[asyncio.Future[object]] = None
 
     async def run(self) -> None:
-        self.in_flight = asyncio.ensure_future(asyncio.to_thread(run_sweep, self.services))
+        self.in_flight = asyncio.ensure_future(asyncio.to_thread(self._work))
         try:
             # shield: a scheduler shutdown cancels this coroutine, never the database work.
             result = await asyncio.shield(self.in_flight)
@@ -45,6 +46,15 @@ class SweepJob:
         if result is not None and getattr(result, "total", 0):
             log.info("reminder sweep: %s", result)
 
+    def _work(self) -> object:
+        """The sweep, then the daily retention run (a no-op on every other minute of the day)."""
+        result = run_sweep(self.services)
+        try:
+            run_retention_if_due(self.services)
+        except Exception:
+            log.exception("retention run failed; the next minute retries")
+        return result
+
     async def wait_idle(self, timeout: float = STOP_WAIT_SECONDS) -> None:
         """Wait (bounded) for the sweep in flight, if any, to finish."""
         if self.in_flight is None or self.in_flight.done():
@@ -54,7 +64,7 @@ class SweepJob:
         except asyncio.TimeoutError:
             log.warning("a reminder sweep still runs after %.0f s; stopping anyway", timeout)
         except Exception:  # already logged by the job
-            pass
+            log.debug("the sweep in flight failed while stopping")
 
 
 class SweepScheduler:

@@ -8,6 +8,7 @@ labels and the legend (below, placed by the layout) fill the canvas.
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -20,20 +21,43 @@ LABELS = {"on_time": "Đúng hạn", "late": "Trễ hạn", "missing": "Chưa g�
 WIDTH_IN, DPI = 5.0, 200
 BAR_IN = 0.42  # height per province
 MIN_SHARE_FOR_NUMBER = 0.07  # a segment narrower than this shows no number (it would not fit)
+TITLE_CHARS = 38  # the period label wraps to stay inside the narrow figure
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """What the chart shows, detached from the database (rendered in a worker thread)."""
+
+    title: str
+    names: list[str]  # one bar per province
+    counts: list[dict[str, int]]  # on_time / late / missing per bar
 
 
 def _short_name(name: str) -> str:
     return name.replace("Tỉnh ", "").replace("Thành phố ", "TP ")
 
 
-def completeness_chart(summary: Summary, province_names: dict[int, str], path: Path) -> Path:
-    """Stacked horizontal bars per province (on time / late / missing), totals in the title."""
+def chart_data(summary: Summary, province_names: dict[int, str]) -> ChartData:
+    """Counts per province and the title, read while the summary's session is open."""
     groups: dict[int, dict[str, int]] = {}
     for row in summary.rows:
         groups.setdefault(row.province_code, {"on_time": 0, "late": 0, "missing": 0})[row.status] += 1
-    codes = sorted(groups)
-    names = [_short_name(province_names.get(code, str(code))) for code in codes]
-    counts = [groups[code] for code in codes]
+    names = [_short_name(province_names.get(code, str(code))) for code in sorted(groups)]
+    total = len(summary.rows)
+    done = summary.count("on_time") + summary.count("late")
+    share = f"{done * 100 / total:.0f}%" if total else "0%"
+    title = f"{textwrap.fill(summary.period.label, TITLE_CHARS)}\n{done}/{total} xã đã gửi ({share})"
+    return ChartData(title, names, [groups[code] for code in sorted(groups)])
+
+
+def completeness_chart(summary: Summary, province_names: dict[int, str], path: Path) -> Path:
+    """Stacked horizontal bars per province (on time / late / missing), totals in the title."""
+    return render_chart(chart_data(summary, province_names), path)
+
+
+def render_chart(data: ChartData, path: Path) -> Path:
+    """Draw ``data`` to a PNG at ``path`` (no database, no pyplot: safe in a worker thread)."""
+    names, counts = data.names, data.counts
     fig = Figure(figsize=(WIDTH_IN, 1.9 + BAR_IN * max(1, len(names))), dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
@@ -47,11 +71,7 @@ def completeness_chart(summary: Summary, province_names: dict[int, str], path: P
                 ax.text(left[i] + v / 2, i, str(v), ha="center", va="center", color="white", fontsize=10,
                         fontweight="bold")
         left = [a + b for a, b in zip(left, values)]
-    total = len(summary.rows)
-    done = summary.count("on_time") + summary.count("late")
-    share = f"{done * 100 / total:.0f}%" if total else "0%"
-    title = textwrap.fill(summary.period.label, 38)
-    fig.suptitle(f"{title}\n{done}/{total} xã đã gửi ({share})", fontsize=12)
+    fig.suptitle(data.title, fontsize=12)
     fig.legend(loc="outside lower center", ncol=3, fontsize=10, frameon=False, handlelength=1.2)
     ax.set_xlabel("Số xã, phường", fontsize=10)
     ax.tick_params(labelsize=10)

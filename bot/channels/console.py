@@ -64,7 +64,7 @@ def parse_line(line: str, buttons: list[Button], key: str, user: UserRef = CONSO
     """Turn a typed line into a neutral message; ``key`` identifies it for redelivery checks."""
     text = line.rstrip("\n")
     stripped = text.strip()
-    if stripped.isdigit() and buttons and 1 <= int(stripped) <= len(buttons):
+    if stripped.isascii() and stripped.isdigit() and buttons and 1 <= int(stripped) <= len(buttons):
         return Incoming(user=user, update_key=key, button=buttons[int(stripped) - 1].data)
     m = re.match(r"^/(\w+)(?:@\w+)?\s*(.*)$", stripped, re.S)
     if m:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Callable
 
-from bot.commands import admin, broadcast, export, forms, ingest, officers, periods, reminders, units
+from bot.commands import admin, broadcast, export, forms, ingest, officers, periods, reminders, retention, units
 
 SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     ingest.add,
@@ -22,4 +22,5 @@ SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     export.add,
     broadcast.add,
     reminders.add,
+    retention.add,
 )

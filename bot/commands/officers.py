@@ -1,4 +1,5 @@
-"""``python -m bot officers import FILE [--dry-run]``: load an officer list (CSV or XLSX)."""
+"""``python -m bot officers import FILE [--dry-run] [--deactivate-missing]`` and
+``python -m bot officers remove PHONE_OR_ID [--yes]``."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from core.settings import Settings
 def _import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import build_services
     from store.db import transaction
+    from store.leavers import missing_from_list, remove_officer
     from store.officers import OfficerFileError, import_officers
 
     path = Path(args.file)
@@ -24,6 +26,13 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
         with transaction(services.session_factory) as session:
             report = import_officers(session, path, now=services.clock.now(), dry_run=args.dry_run,
                                      index=index, progress=sys.stderr.isatty())
+            missing = []
+            if args.deactivate_missing and not report.errors:
+                missing = missing_from_list(session, report.phones)
+                for officer in missing:
+                    print(f"không còn trong danh sách: {officer.full_name} ({officer.phone}), mã {officer.id}")
+                    if not args.dry_run:
+                        remove_officer(session, officer, now=services.clock.now(), reason="missing from list")
     except OfficerFileError as exc:
         raise CliError(f"không đọc được {path}: {exc}", 2) from None
     except (ValueError, OSError):
@@ -33,7 +42,38 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     for issue in report.notes:
         print(f"dòng {issue.row}: (gần đúng) {issue.message}")
     print(report.summary())
+    if args.deactivate_missing:
+        if report.errors:
+            print("Danh sách còn lỗi: chưa cho nghỉ ai. Sửa lỗi rồi chạy lại.")
+        else:
+            verb = "Sẽ cho nghỉ" if args.dry_run else "Đã cho nghỉ"
+            print(f"{verb} {len(missing)} cán bộ không còn trong danh sách; thông tin cá nhân xóa sau "
+                  f"{settings.officer_erase_after_days} ngày.")
     return 1 if report.errors else 0  # a refused row is a failure, dry run or not
+
+
+def _remove(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.services import build_services
+    from store.db import transaction
+    from store.leavers import NotFound, find_officer, remove_officer
+
+    services = build_services(settings, startup=False)
+    with transaction(services.session_factory) as session:
+        try:
+            officer = find_officer(session, args.officer)
+        except NotFound:
+            raise CliError(f"không có cán bộ có số điện thoại hoặc mã {args.officer}", 2) from None
+        who = f"{officer.full_name} ({officer.phone or 'không có số'}), mã {officer.id}"
+        if officer.removed_at is not None:
+            print(f"{who} đã được cho nghỉ từ trước.")
+            return 0
+        if not args.yes:
+            print(f"Sẽ cho nghỉ {who}: ngừng dùng bot ngay, xóa họ tên, số điện thoại, tài khoản chat sau "
+                  f"{settings.officer_erase_after_days} ngày; báo cáo của xã vẫn giữ. Chạy lại với --yes để làm.")
+            return 1
+        remove_officer(session, officer, now=services.clock.now(), reason="cli")
+    print(f"Đã cho nghỉ {who}.")
+    return 0
 
 
 def add(sub: argparse._SubParsersAction) -> None:
@@ -44,4 +84,12 @@ def add(sub: argparse._SubParsersAction) -> None:
                                       "và mã thoát khác 0.")
     imp.add_argument("file", metavar="TỆP", help="tệp .csv hoặc .xlsx")
     imp.add_argument("--dry-run", action="store_true", help="kiểm tra mọi dòng, không ghi gì")
+    imp.add_argument("--deactivate-missing", action="store_true",
+                     help="cho nghỉ cán bộ xã không còn trong danh sách (kèm --dry-run: chỉ liệt kê)")
     imp.set_defaults(func=_import)
+    rm = osub.add_parser("remove", help="một cán bộ nghỉ: khóa ngay, xóa thông tin cá nhân sau",
+                         description="Cho một cán bộ nghỉ: ngừng dùng bot ngay, thông tin cá nhân xóa sau; "
+                                     "báo cáo của xã vẫn giữ.")
+    rm.add_argument("officer", metavar="SĐT_HOẶC_MÃ", help="số điện thoại hoặc mã cán bộ")
+    rm.add_argument("--yes", action="store_true", help="làm thật (không có: chỉ cho biết sẽ làm gì)")
+    rm.set_defaults(func=_remove)

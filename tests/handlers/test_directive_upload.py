@@ -155,3 +155,22 @@ async def test_a_file_name_of_another_province_is_not_overwritten(core: BotCore)
     out = await s1.send_file("chi_thi.docx", to_docx(LAI_CHAU.replace("Trần Tiến Dũng", "Lê Văn Lương")))
     assert "đổi tên tệp" in out[0].text
     assert documents(core)[0].signer == "Trần Tiến Dũng"
+
+
+async def test_upload_is_read_after_the_update_commits(core: BotCore) -> None:
+    """The download and the reading (OCR can take seconds) hold no transaction open."""
+    from store.models import ProcessedUpdate
+
+    committed: list[bool] = []
+    plain = core.services.fetchers["test"]
+
+    async def fetch(ref: FileRef) -> bytes:
+        with core.services.session_factory() as s:
+            committed.append(s.scalar(select(ProcessedUpdate.id).where(ProcessedUpdate.update_key == "s1-1"))
+                             is not None)
+        return await plain(ref)
+
+    core.services.fetchers["test"] = fetch
+    out = await Chat(core, "s1").send_file("ct-lai-chau.txt", LAI_CHAU.encode())
+    assert committed == [True]
+    assert "dl:ok" in buttons(out[-1])
