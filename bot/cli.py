@@ -27,8 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
                               "chạy bot (không có lệnh con) hoặc các lệnh quản trị bên dưới.")
     parser.add_argument("-v", "--verbose", action="store_true", help="hiện nhật ký chi tiết (cả của thư viện)")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH")
-    serve = sub.add_parser("serve", help="chạy bot: Telegram (khi có BOT_TOKEN) hoặc chat thử trên máy")
-    serve.add_argument("--console", action="store_true", help="chat thử trên máy kể cả khi có BOT_TOKEN")
+    serve = sub.add_parser("serve", help="chạy bot: Telegram (BOT_TOKEN) và/hoặc Zalo (ZALO_BOT_TOKEN), "
+                           "không có thì chat thử trên máy")
+    serve.add_argument("--console", action="store_true", help="chat thử trên máy kể cả khi đã đặt token")
     mode = serve.add_mutually_exclusive_group()
     mode.add_argument("--webhook", action="store_true",
                       help="máy chủ webhook (cần WEBHOOK_URL, WEBHOOK_SECRET; mặc định khi đã đặt WEBHOOK_URL)")
@@ -40,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _is_console(args: argparse.Namespace, settings: Settings) -> bool:
-    return args.command == "serve" and (not settings.bot_token or bool(getattr(args, "console", False)))
+    no_channel = not settings.bot_token and not settings.zalo_bot_token
+    return args.command == "serve" and (no_channel or bool(getattr(args, "console", False)))
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -51,6 +53,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         from bot.webhook_serve import run_webhook
 
         return run_webhook(settings)
+    if not _is_console(args, settings) and settings.zalo_bot_token:
+        from bot.serve import run_channels  # Zalo alone, or Telegram and Zalo in one loop
+
+        return run_channels(settings)
     if not _is_console(args, settings):
         from bot.channels.telegram import run_telegram
 

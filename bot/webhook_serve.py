@@ -12,12 +12,15 @@ import asyncio
 import contextlib
 import logging
 import re
-from typing import AsyncIterator, Optional
+from typing import Any, AsyncIterator, Optional
 
 from telegram.error import InvalidToken, NetworkError
 
 from bot.channels.telegram import TelegramChannel, stop_on_signals
+from bot.channels.zalo import ZaloChannel
+from bot.channels.zalo_api import ZaloError
 from bot.file_links import FileLinks
+from bot.serve import background_running
 from bot.services import build_services
 from bot.webhook import WebhookEndpoint, WebServer, build_app
 from core.context import Services
@@ -37,8 +40,8 @@ def settings_problem(settings: Settings) -> Optional[str]:
         return "WEBHOOK_URL is not set"
     if not settings.webhook_secret or not SECRET_PATTERN.fullmatch(settings.webhook_secret):
         return "WEBHOOK_SECRET must be 8-256 characters of A-Z, a-z, 0-9, _ or -"
-    if not settings.bot_token:
-        return "no channel token set (BOT_TOKEN)"
+    if not settings.bot_token and not settings.zalo_bot_token:
+        return "no channel token set (BOT_TOKEN or ZALO_BOT_TOKEN)"
     if not settings.webhook_url.startswith("https://"):
         log.warning("WEBHOOK_URL is not https: Telegram and Zalo accept only HTTPS webhooks")
     return None
@@ -60,10 +63,23 @@ async def webhook_running(settings: Settings, services: Optional[Services] = Non
     services.file_link = links.link
     async with contextlib.AsyncExitStack() as stack:
         endpoints: list[WebhookEndpoint] = []
+        transports: dict[str, Any] = {}
+        both = bool(settings.bot_token and settings.zalo_bot_token)
         if settings.bot_token:
-            telegram = TelegramChannel(settings, services, core)
+            # With Zalo too, one background sender serves both channels (below).
+            telegram = TelegramChannel(settings, services, core, background=not both)
             await stack.enter_async_context(telegram.running(poll=False))
             endpoints.append(telegram.webhook_endpoint())
+            transports["telegram"] = telegram.transport
+        if settings.zalo_bot_token:
+            zalo = ZaloChannel(settings, services, core)
+            stack.push_async_callback(zalo.aclose)
+            await zalo.start()
+            await stack.enter_async_context(zalo.running(poll=False))
+            endpoints.append(zalo.webhook_endpoint())
+            transports["zalo"] = zalo.transport
+        if settings.zalo_bot_token:
+            await stack.enter_async_context(background_running(services, transports, settings))
         server = WebServer(build_app(endpoints, secret, services, links))
         await server.start(settings.web_host, settings.port)
         stack.push_async_callback(server.stop)  # stops taking updates before the channels stop
@@ -83,6 +99,9 @@ async def serve_webhook(settings: Settings, stop: Optional[asyncio.Event] = None
             await stop.wait()
     except InvalidToken:
         log.error("Telegram refused BOT_TOKEN: check the token from @BotFather")
+        return 1
+    except ZaloError as exc:
+        log.error("Zalo refused ZALO_BOT_TOKEN" if exc.bad_token else f"cannot reach the Zalo Bot API: {exc}")
         return 1
     except NetworkError as exc:
         log.error("cannot reach the Bot API at %s: %s", settings.telegram_api_base_url, exc)

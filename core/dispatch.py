@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core import callbacks, messages, ratelimit
+from core import callbacks, choices, messages, ratelimit
 from core.context import AfterCommit, Context, Services
 from core.outbox import enqueue
 from core.permissions import Refused, refusal_text, scope
@@ -157,9 +157,13 @@ class BotCore:
 
     def _finish(self, session: Session, user: User, key: str, replies: list[Reply]) -> list[QueuedReply]:
         session.add(ProcessedUpdate(channel=user.channel, update_key=key, processed_at=self.services.clock.now()))
-        return self._enqueue(session, user, key, replies)
+        return self._enqueue(session, user, key, replies, hides_menu=True)
 
-    def _enqueue(self, session: Session, user: User, key: str, replies: list[Reply]) -> list[QueuedReply]:
+    def _enqueue(self, session: Session, user: User, key: str, replies: list[Reply], *,
+                 hides_menu: bool = False) -> list[QueuedReply]:
+        """Queue replies; on buttonless channels the last one with buttons becomes the numbered
+        menu. ``hides_menu``: the update's own replies without buttons hide the old menu (work
+        finished after the commit, like a chart, only adds to what the update answered)."""
         now = self.services.clock.now()
         rows: list[tuple[OutboxMessage, Reply]] = []
         for reply in _split(replies):
@@ -167,6 +171,10 @@ class BotCore:
                           kind="reply", not_before=now, now=now)
             if row is not None:
                 rows.append((row, reply))
+        if replies:
+            with_buttons = [r for r in replies if r.buttons]
+            choices.remember(session, user, with_buttons[-1] if with_buttons else Reply(), now,
+                             interactive=hides_menu)
         session.flush()
         return [QueuedReply(row.id, reply) for row, reply in rows]
 
@@ -211,6 +219,11 @@ class BotCore:
             return await router.on_membership(ctx) if router.on_membership else []
         if msg.command is not None:
             return await self._command(ctx)
+        if msg.text is not None and msg.button is None and ctx.user.channel in choices.BUTTONLESS_CHANNELS:
+            problem = self._typed_choice(ctx)  # may turn the text into a button press
+            if problem is not None:
+                return problem
+            msg = ctx.msg
         if msg.button is not None:
             return await self._button(ctx, msg.button)
         state = ctx.dialog()
@@ -231,9 +244,32 @@ class BotCore:
             return messages.text(messages.EMPTY)
         if len(text) > MAX_TEXT:
             return messages.text(messages.TOO_LONG.format(n=f"{len(text):,}".replace(",", "."), limit=f"{MAX_TEXT:,}".replace(",", ".")))
+        for text_filter in router.text_filters:
+            claimed = await text_filter(ctx)
+            if claimed is not None:
+                return claimed
         if router.on_text is None:
             return messages.text(messages.EMPTY)
         return await router.on_text(ctx)
+
+    def _typed_choice(self, ctx: Context) -> Optional[list[Reply]]:
+        """A typed number or button label on a buttonless channel: a valid answer to the
+        active dialog's question wins; else the numbered button; else say what is wrong."""
+        text = (ctx.msg.text or "").strip()
+        hit = choices.match(ctx.session, ctx.user, text)
+        if hit is None:
+            return None
+        state = ctx.dialog()
+        if state is not None:
+            if self.router.accepts(ctx, text):
+                return None
+            if hit.stale:
+                return None  # no menu is showing: the dialog reads the number itself
+        if hit.data is not None:
+            ctx.msg = replace(ctx.msg, button=hit.data, text=None)
+            return None
+        ctx.audit("choice.invalid", text[:40], "refused")
+        return messages.text(hit.problem or messages.STALE_BUTTON)
 
     async def _button(self, ctx: Context, data: str) -> list[Reply]:
         """Typed buttons are parsed and their action checked here; bad data is audited once."""
@@ -283,8 +319,5 @@ def _split(replies: list[Reply]) -> list[Reply]:
         parts = split_message(reply.text) if reply.text else [""]
         for part in parts[:-1]:
             out.append(Reply(text=part))
-        last = parts[-1]
-        out.append(Reply(text=last, buttons=reply.buttons, document=reply.document, image=reply.image,
-                         request_contact=reply.request_contact, request_location=reply.request_location,
-                         remove_keyboard=reply.remove_keyboard))
+        out.append(replace(reply, text=parts[-1]))  # every other field stays on the last piece
     return out

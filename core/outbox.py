@@ -9,13 +9,18 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.choices import remember
 from core.types import Reply
 from store.models import OutboxMessage, User
 
 
 def enqueue(session: Session, user: User, reply: Reply, *, key: str, kind: str,
             not_before: datetime, now: datetime, broadcast_id: Optional[int] = None) -> Optional[OutboxMessage]:
-    """Add a message to the outbox unless one with the same key is already there."""
+    """Add a message to the outbox unless one with the same key is already there.
+
+    A notice with buttons for a buttonless channel (console, Zalo) becomes the user's
+    numbered menu; replies set theirs in the core, per update.
+    """
     if session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedup_key == key)) is not None:
         return None
     row = OutboxMessage(
@@ -24,4 +29,6 @@ def enqueue(session: Session, user: User, reply: Reply, *, key: str, kind: str,
         created_at=now, broadcast_id=broadcast_id,
     )
     session.add(row)
+    if kind != "reply":
+        remember(session, user, reply, now, interactive=False)
     return row

@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Context], Awaitable[list[Reply]]]
 Accepts = Callable[[Context, str], bool]  # is this text an answer for the dialog's current step?
 CallbackHandler = Callable[[Context, Any], Awaitable[list[Reply]]]
+# Looks at a plain text before the fallback (Q&A); returns replies to claim it, None to pass.
+TextFilter = Callable[[Context], Awaitable[Optional[list[Reply]]]]
 
 CANCEL_COMMAND = "huy"
 
@@ -59,6 +61,7 @@ class Router:
     cancel_hooks: dict[str, Handler] = field(default_factory=dict)
     accepts_hooks: dict[str, Accepts] = field(default_factory=dict)  # dialogs declared the older way
     on_text: Optional[Handler] = None
+    text_filters: list[TextFilter] = field(default_factory=list)  # typed codes (invite, link)
     on_question: Optional[QuestionHook] = None  # a question typed mid-dialog (the Q&A feature's entry)
     on_contact: Optional[Handler] = None
     on_file: Optional[Handler] = None  # a file sent outside any dialog (a directive upload)

@@ -50,6 +50,10 @@ class Settings(BaseSettings):
 
     bot_token: Optional[str] = None
     telegram_api_base_url: str = "https://api.telegram.org"
+    # Zalo Bot Platform: the bot's token; the tests point the base URL at their fake server.
+    zalo_bot_token: Optional[str] = None
+    zalo_api_base_url: str = "https://bot-api.zaloplatforms.com"
+    zalo_poll_timeout_seconds: int = 30  # getUpdates long poll (development; production uses the webhook)
     database_url: str = "sqlite:///bot.sqlite3"
     # Where the bot keeps files it stores: report photos, exports, the search index.
     data_dir: Path = Path("bot-data")
@@ -67,6 +71,10 @@ class Settings(BaseSettings):
     outbox_lease_seconds: float = 60.0  # a claimed row is retried after this if its sender died
     outbox_reply_grace_seconds: float = 30.0  # replies are the channel's to send; the sender takes crash leftovers
     outbox_max_in_flight: int = 16  # concurrent sends (latency to Telegram is ~100-300 ms)
+    # Zalo publishes no numeric send limits for bots: stay well under Telegram's and let its
+    # rate-limit answers pause sending (README "Zalo pacing").
+    zalo_rate_per_second: float = 10.0
+    zalo_per_chat_interval_seconds: float = 1.0
 
     # Webhook mode (production): WEBHOOK_URL is the public HTTPS base the platforms POST to
     # (<WEBHOOK_URL>/webhook/telegram, /webhook/zalo); without it the bot polls.
@@ -99,7 +107,7 @@ class Settings(BaseSettings):
 
     def secrets(self) -> list[Optional[str]]:
         """Values that must never reach a log line or an output: tokens, passwords."""
-        return [self.bot_token, self.webhook_secret, database_password(self.database_url)]
+        return [self.bot_token, self.zalo_bot_token, self.webhook_secret, database_password(self.database_url)]
 
     @property
     def files_dir(self) -> Path:

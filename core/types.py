@@ -100,6 +100,9 @@ class Reply:
     request_contact: Optional[str] = None  # label of a "share my phone number" button
     request_location: Optional[str] = None  # label of a "share my location" button
     remove_keyboard: bool = False
+    # Channels without buttons: typed numbers answer the question (a number question), so the
+    # choices are listed without numbers and picked by their words ("quay lại").
+    numbers_answer: bool = False
 
     def to_payload(self) -> dict[str, Any]:
         """A JSON-safe dict for the outbox (attachments must be on disk to be queued)."""

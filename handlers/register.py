@@ -16,6 +16,7 @@ from typing import Any, Optional
 from sqlalchemy import select, update
 
 from core import messages
+from core.choices import NO_CONTACT_CHANNELS
 from core.callbacks import button_number
 from core.context import Context
 from handlers.help import GREETING, help_text
@@ -38,6 +39,10 @@ SHARE_LABEL = "📱 Chia sẻ số điện thoại"
 OFFER = ("Để làm báo cáo và nhận nhắc hạn, anh/chị cần đăng ký cán bộ. "
          "Bấm nút “Chia sẻ số điện thoại” bên dưới để xác nhận.\n"
          "Chưa đăng ký vẫn có thể hỏi về các văn bản, phong trào thi đua.")
+# Zalo cannot share a verified phone number: an invite code or a request for approval.
+OFFER_TYPED = ("Để làm báo cáo và nhận nhắc hạn, anh/chị cần đăng ký cán bộ: gõ mã mời do cán bộ tỉnh gửi "
+               "(nếu có), hoặc gõ /dangky để khai báo và chờ duyệt. Đã đăng ký trên Telegram thì gõ /lienket ở đó.\n"
+               "Chưa đăng ký vẫn có thể hỏi về các văn bản, phong trào thi đua.")
 ASK_PROVINCE = "Anh/chị công tác ở tỉnh/thành phố nào? Gõ tên, ví dụ: Điện Biên."
 ASK_COMMUNE = "{province}: anh/chị công tác ở xã/phường nào? Gõ tên, ví dụ: Tuần Giáo."
 ASK_NAME = "Họ và tên đầy đủ của anh/chị?"
@@ -46,6 +51,13 @@ PENDING = "Yêu cầu đăng ký của anh/chị đang chờ cán bộ phụ tr�
 DECIDED = "Yêu cầu này đã được xử lý."
 BAD_INVITE = "Mã mời không hợp lệ hoặc đã hết hạn. Anh/chị hãy xin mã mới từ cán bộ phụ trách tỉnh."
 SUSPENDED = "Tài khoản cán bộ của anh/chị đang tạm ngừng. Vui lòng liên hệ cán bộ phụ trách tỉnh."
+
+
+def offer(ctx: Context) -> Reply:
+    """How to register on this channel: share the phone number, or type a code / request."""
+    if ctx.user.channel in NO_CONTACT_CHANNELS:
+        return Reply(text=OFFER_TYPED)
+    return Reply(text=OFFER, request_contact=SHARE_LABEL)
 
 
 def _state(ctx: Context) -> Optional[dict[str, Any]]:
@@ -198,11 +210,11 @@ def _invite_valid(ctx: Context, invite: Optional[InviteCode]) -> bool:
     return invite is not None and invite.uses < invite.max_uses and invite.expires_at > ctx.now
 
 
-def _start_invite(ctx: Context, code: str) -> list[Reply]:
+def start_invite(ctx: Context, code: str) -> list[Reply]:
     invite = ctx.session.scalar(select(InviteCode).where(InviteCode.code == code[:32]))
     if not _invite_valid(ctx, invite):
         ctx.audit("invite.use", f"code:{code[:40]}", "refused")
-        return [Reply(text=BAD_INVITE), Reply(text=OFFER, request_contact=SHARE_LABEL)]
+        return [Reply(text=BAD_INVITE), offer(ctx)]
     ctx.set_dialog(DIALOG, {"step": "name", "kind": "invite", "invite": invite.id, "commune": invite.commune_code,
                             "province": invite.commune.province_code, "phone": ctx.user.phone})
     return [Reply(text=f"Mã mời cho cán bộ {invite.commune.name}, {invite.commune.province.name}.\n{ASK_NAME}"
@@ -254,6 +266,7 @@ def invite_text(ctx: Context, invite: InviteCode, commune: Commune) -> str:
     link = f"https://t.me/{bot_name}?start={invite.code}" if bot_name else f"/start {invite.code}"
     return (f"Mã mời cho {commune.name}, {commune.province.name}: {invite.code}\n"
             f"Gửi cho cán bộ xã: {link}\n"
+            f"Trên Zalo: cán bộ xã gõ {invite.code} trong chat với bot.\n"
             f"Dùng được {invite.max_uses} lần, trong {INVITE_DAYS} ngày.")
 
 
@@ -325,10 +338,11 @@ def register(router: Router) -> None:
                 ctx.audit("registration.telegram_id", f"officer:{listed.id}", "done")
                 return welcome(router, ctx, listed, _activated(listed))
         if code:
-            return _start_invite(ctx, code)
+            return start_invite(ctx, code)
         if pending_request(ctx, ctx.user) is not None:
             return [Reply(text=PENDING)]
-        return [Reply(text=f"{GREETING}\n\n{OFFER}", request_contact=SHARE_LABEL)]
+        first = offer(ctx)
+        return [Reply(text=f"{GREETING}\n\n{first.text}", request_contact=first.request_contact)]
 
     async def contact(ctx: Context) -> list[Reply]:
         """A shared phone contact: the user's own and listed → active; otherwise a request."""

@@ -67,7 +67,7 @@ def question(session: FormSession, draft: Draft, *, note: str = "", previous: An
         if buttons:
             out.append(Reply(text="Hoặc:", buttons=buttons))
         return out
-    return [Reply(text="\n".join(lines), buttons=buttons)]
+    return [Reply(text="\n".join(lines), buttons=buttons, numbers_answer=f.kind.numeric)]
 
 
 def _input_buttons(session: FormSession, draft: Draft, f: Field, kind: str, options: list[str],

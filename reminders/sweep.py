@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from core.callbacks import report_button
+from core.choices import remember_notices
 from core.types import Reply
 from core.broadcasts import finish_completed
 from core.reminder_policy import Policy, policies_for, quiet_hours
@@ -203,7 +204,7 @@ def write_plan(session: Session, planned: list[Planned], now: datetime) -> None:
     """Log every decision and queue the sends, in the caller's transaction (bulk inserts)."""
     codes = {p.commune_code for p in planned if p.send}
     names = {c: n for c, n in session.execute(select(Commune.code, Commune.name).where(Commune.code.in_(codes)))}
-    logs, outbox = [], []
+    logs, outbox, menus = [], [], []
     for p in planned:
         key = p.outbox_key if p.send else None
         logs.append({"period_id": p.period.id, "commune_code": p.commune_code, "officer_id": p.recipient.officer_id,
@@ -215,9 +216,11 @@ def write_plan(session: Session, planned: list[Planned], now: datetime) -> None:
             outbox.append({"dedup_key": key, "channel": p.recipient.channel, "chat_id": p.recipient.chat_id,
                            "user_id": p.recipient.user_id, "kind": "reminder", "payload": reply.to_payload(),
                            "state": "queued", "attempts": 0, "not_before": p.not_before, "created_at": now})
+            menus.append((p.recipient.user_id, p.recipient.channel, reply))
     for rows, model in ((logs, ReminderLog), (outbox, OutboxMessage)):
         for i in range(0, len(rows), 2000):
             session.execute(insert(model), rows[i:i + 2000])
+    remember_notices(session, menus, now)  # Zalo shows the report button as "1." to type
 
 
 def plan_digests(session: Session, now: datetime, settings: "Settings", periods: list[Period],

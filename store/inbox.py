@@ -96,10 +96,11 @@ def state_of(factory: sessionmaker[Session], channel: str, update_key: str) -> s
             InboxUpdate.channel == channel, InboxUpdate.update_key == update_key))
 
 
-def prune_handled(factory: sessionmaker[Session], before: datetime) -> int:
-    """Delete updates handled (done or failed) before ``before`` (retention); returns how many.
-    Redeliveries come within hours; after that the core's processed keys still guard."""
-    with transaction(factory) as session:
-        result = session.execute(delete(InboxUpdate).where(InboxUpdate.state != "pending",
-                                                           InboxUpdate.handled_at < before))
-        return int(result.rowcount or 0)
+def prune_handled(session: Session, before: datetime, *, dry_run: bool = False) -> int:
+    """Delete updates handled (done or failed) before ``before`` (retention: they hold the
+    messages' raw text); returns how many. Redeliveries come within hours."""
+    old = (InboxUpdate.state != "pending", InboxUpdate.handled_at < before)
+    count = int(session.scalar(select(func.count()).select_from(InboxUpdate).where(*old)) or 0)
+    if not dry_run:
+        session.execute(delete(InboxUpdate).where(*old))
+    return count

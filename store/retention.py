@@ -1,7 +1,7 @@
 """Retention: what the bot keeps only for a while (RETENTION_DAYS, default 90).
 
 Pruned: outbox rows already delivered (or given up: failed, blocked, skipped), processed-update
-keys (Telegram never redelivers an update that old), generated exports and charts on disk.
+keys and handled inbox rows (no platform redelivers an update that old), generated exports and charts on disk.
 Kept: reports, revisions, report photos, directives, audit log. Removed officers are erased
 by store.leavers on its own schedule; the daily job runs both.
 """
@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from store.inbox import prune_handled
 from store.leavers import erase_due
 from store.models import OutboxMessage, ProcessedUpdate
 
@@ -46,6 +47,7 @@ def prune(session: Session, files_dir: Path, *, now: datetime, retention_days: i
     old_keys = (ProcessedUpdate.processed_at < cutoff,)
     report.outbox = session.scalar(select(func.count()).select_from(OutboxMessage).where(*old_outbox)) or 0
     report.processed_updates = session.scalar(select(func.count()).select_from(ProcessedUpdate).where(*old_keys)) or 0
+    report.processed_updates += prune_handled(session, cutoff, dry_run=dry_run)  # the inbox's raw updates
     report.files = _old_files(files_dir, cutoff)
     report.erased_officers = erase_due(session, now=now, after_days=erase_after_days, dry_run=dry_run).officers
     if dry_run:

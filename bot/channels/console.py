@@ -19,8 +19,9 @@ from bot.channels.files import local_fetcher
 from bot.services import build_services
 from core.settings import Settings
 from handlers.app import build_router
+from core.choices import numbered_text
 from core.dispatch import BotCore
-from core.types import Button, Contact, FileRef, Incoming, Location, Reply, UserRef
+from core.types import Contact, FileRef, Incoming, Location, Reply, UserRef
 from reminders.outbox import OutboxSender
 from reminders.runtime import run_background
 from reminders.transport import SendResult
@@ -41,14 +42,10 @@ GOODBYE = "Tạm biệt!"
 QUIT_COMMANDS = {"/thoat", "/exit", "/quit"}
 
 
-def render(reply: Reply) -> tuple[str, list[Button]]:
-    """Text of a reply with its buttons as numbered choices."""
-    lines = [reply.text] if reply.text else []
-    flat = [b for row in reply.buttons for b in row]
-    for i, button in enumerate(flat, 1):
-        lines.append(f"  [{i}] {button.text}")
-    if flat:
-        lines.append(f"Trả lời {', '.join(str(i) for i in range(1, len(flat) + 1))} để chọn.")
+def render(reply: Reply) -> str:
+    """Text of a reply with its buttons as numbered choices (the core reads the numbers back)."""
+    body = numbered_text(reply)
+    lines = [body] if body else []
     if reply.document:
         lines.append(f"[Tệp đính kèm: {reply.document.path or reply.document.file_name}]")
     if reply.image:
@@ -57,15 +54,14 @@ def render(reply: Reply) -> tuple[str, list[Button]]:
         lines.append(f"[{reply.request_contact}: gõ /sdt SỐ_ĐIỆN_THOẠI]")
     if reply.request_location:
         lines.append(f"[{reply.request_location}: gõ /vitri VĨ_ĐỘ,KINH_ĐỘ]")
-    return "\n".join(lines), flat
+    return "\n".join(lines)
 
 
-def parse_line(line: str, buttons: list[Button], key: str, user: UserRef = CONSOLE_USER) -> Incoming:
-    """Turn a typed line into a neutral message; ``key`` identifies it for redelivery checks."""
+def parse_line(line: str, key: str, user: UserRef = CONSOLE_USER) -> Incoming:
+    """Turn a typed line into a neutral message; ``key`` identifies it for redelivery checks.
+    Typed numbers stay text: the core maps them to the numbered choices it remembers."""
     text = line.rstrip("\n")
     stripped = text.strip()
-    if stripped.isascii() and stripped.isdigit() and buttons and 1 <= int(stripped) <= len(buttons):
-        return Incoming(user=user, update_key=key, button=buttons[int(stripped) - 1].data)
     m = re.match(r"^/(\w+)(?:@\w+)?\s*(.*)$", stripped, re.S)
     if m:
         name, args = m.group(1).lower(), m.group(2).strip()
@@ -95,10 +91,9 @@ class ConsoleTransport:
         self.stdout = stdout
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult:
-        text, _ = render(reply)
         colleague = demo_chat_label(chat_id)
         header = f"[Tin nhắn tới {colleague}]" if colleague else "[Tin nhắn mới]"
-        print(f"\n{header}\n{text}", file=self.stdout, flush=True)
+        print(f"\n{header}\n{render(reply)}", file=self.stdout, flush=True)
         return SendResult(ok=True)
 
 
@@ -110,7 +105,6 @@ async def chat(core: BotCore, stdin: TextIO, stdout: TextIO, user: UserRef = CON
     """
     if echo is None:
         echo = not _isatty(stdin)
-    buttons: list[Button] = []
     session = uuid.uuid4().hex[:12]  # keys stay unique across console sessions
     seq = 0
     print(INTRO, file=stdout, flush=True)
@@ -134,14 +128,10 @@ async def chat(core: BotCore, stdin: TextIO, stdout: TextIO, user: UserRef = CON
         if demo:
             print(setup_demo(core.services, user, demo.group(1) or ""), file=stdout, flush=True)
             continue
-        queued = await core.handle(parse_line(line, buttons, f"console-{session}-{seq}", user))
-        new_buttons: list[Button] = []
+        queued = await core.handle(parse_line(line, f"console-{session}-{seq}", user))
         for item in queued:
-            text, flat = render(item.reply)
-            print(text, file=stdout, flush=True)
-            new_buttons = flat or new_buttons
+            print(render(item.reply), file=stdout, flush=True)
             core.mark_sent(item.outbox_id)
-        buttons = new_buttons
 
 
 def _isatty(stream: Any) -> bool:

@@ -1,7 +1,8 @@
 """File fetchers: each channel installs one in ``services.fetchers[channel]``.
 
-Telegram downloads by file_id, the console reads a local path; handlers get the bytes through
-``services.fetchers`` by the user's channel and never see the channel itself.
+Telegram downloads by file_id, Zalo by the photo's URL, the console reads a local path;
+handlers get the bytes through ``services.fetchers`` by the user's channel and never see the
+channel itself.
 """
 
 from __future__ import annotations
@@ -25,6 +26,17 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 
 class FileTooLarge(ValueError):
     """The user's file is over MAX_FILE_BYTES."""
+
+
+def url_fetcher(download: Callable[[str, int], Awaitable[bytes]]) -> FetchFile:
+    """Zalo: a user's photo arrives as a URL; ``download(url, max_bytes)`` fetches it."""
+
+    async def fetch(ref: FileRef) -> bytes:
+        if ref.size is not None and ref.size > MAX_FILE_BYTES:
+            raise FileTooLarge(f"{ref.kind} is {ref.size} bytes")
+        return await download(ref.file_id, MAX_FILE_BYTES)
+
+    return fetch
 
 
 def telegram_fetcher(bot: "Bot") -> FetchFile:

@@ -20,16 +20,15 @@ import asyncio
 import contextlib
 import logging
 import signal
-from datetime import timedelta
 from typing import Any, AsyncIterator, Optional
 
-from sqlalchemy import select, update
 from telegram import BotCommand, Update
 from telegram.constants import ChatType
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.channels.files import telegram_fetcher
+from bot.channels.leftovers import send_leftovers
 from bot.channels.telegram_convert import COMMAND_RE, GONE_STATUSES, to_incoming
 from bot.channels.telegram_poll import poll_into_inbox, received
 from bot.channels.telegram_send import TelegramTransport
@@ -44,14 +43,12 @@ from core.dispatch import BotCore, QueuedReply
 from core.router import CANCEL_COMMAND
 from core.types import Reply
 from reminders.runtime import run_background
-from store.db import is_unavailable, transaction
-from store.models import OutboxMessage
+from store.db import is_unavailable
 
 log = logging.getLogger(__name__)
 
 EDITED_MESSAGE = "Bot không đọc tin nhắn đã sửa. Anh/chị vui lòng gửi lại thành tin nhắn mới."
 CANCEL_DESCRIPTION = "Hủy thao tác đang làm"
-LEFTOVER_BATCH = 500
 
 
 def bot_commands(core: BotCore) -> list[BotCommand]:
@@ -68,7 +65,7 @@ class TelegramChannel:
     """Owns the PTB Application, the core it feeds and the background outbox work."""
 
     def __init__(self, settings: Settings, services: Optional[Services] = None,
-                 core: Optional[BotCore] = None) -> None:
+                 core: Optional[BotCore] = None, *, background: bool = True) -> None:
         if not settings.bot_token:
             raise ValueError("BOT_TOKEN is required for the Telegram channel")
         self.settings = settings
@@ -87,6 +84,8 @@ class TelegramChannel:
         self._tasks: list[asyncio.Task[None]] = []
         self._stop_background = asyncio.Event()
         self._background: Optional[asyncio.Task[None]] = None
+        # False when another channel shares this process: bot.serve runs one sender for all.
+        self._own_background = background
 
     # -- one update ----------------------------------------------------------
     async def handle_raw(self, raw: dict[str, Any]) -> None:
@@ -164,47 +163,7 @@ class TelegramChannel:
 
     async def send_leftovers(self) -> int:
         """Send replies queued by a process that died before sending them; returns how many."""
-        sent, after_id = 0, 0
-        while True:
-            with transaction(self.services.session_factory) as session:
-                rows = session.execute(
-                    select(OutboxMessage.id, OutboxMessage.chat_id, OutboxMessage.payload)
-                    .where(OutboxMessage.channel == "telegram", OutboxMessage.kind == "reply",
-                           OutboxMessage.state == "queued", OutboxMessage.id > after_id)
-                    .order_by(OutboxMessage.id).limit(LEFTOVER_BATCH)
-                ).all()
-            if not rows:
-                break
-            for outbox_id, chat_id, payload in rows:
-                after_id = outbox_id
-                if not self._lease_leftover(outbox_id):
-                    continue  # an outbox worker (python -m bot outbox) is sending it
-                try:
-                    reply = Reply.from_payload(payload)
-                except (TypeError, ValueError) as exc:
-                    log.error("outbox %s has an unreadable payload: %s", outbox_id, exc)
-                    self.core.mark_failed(outbox_id, f"bad payload: {exc}")
-                    continue
-                sent += await self._send_one(outbox_id, chat_id, reply)
-        if sent:
-            log.info("sent %d reply(ies) left queued by the previous run", sent)
-        return sent
-
-    def _lease_leftover(self, outbox_id: int) -> bool:
-        """Take a leftover reply for this process: push its not_before past a lease, atomically.
-
-        The row stays 'queued' (so core.mark_sent applies) but the outbox sender only takes
-        rows whose not_before has passed, so a sender-only worker cannot send it meanwhile.
-        """
-        now = self.services.clock.now()
-        lease = timedelta(seconds=self.services.settings.outbox_lease_seconds)
-        with transaction(self.services.session_factory) as session:
-            result = session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == outbox_id, OutboxMessage.state == "queued",
-                       OutboxMessage.not_before <= now)
-                .values(not_before=now + lease).execution_options(synchronize_session=False))
-            return result.rowcount == 1
+        return await send_leftovers(self.services, self.core, "telegram", self._send_one)
 
     # -- lifecycle -----------------------------------------------------------
     async def _post_init(self, app: Application) -> None:
@@ -215,7 +174,8 @@ class TelegramChannel:
         except Exception:  # the menu is a convenience; serving matters more
             log.exception("setMyCommands failed")
         await self.send_leftovers()
-        self._start_background()
+        if self._own_background:
+            self._start_background()
 
     async def _post_shutdown(self, app: Application) -> None:
         await self._stop_background_task()

@@ -8,11 +8,12 @@ from store.models.units import Commune, Officer, OfficerProvince, Province
 from store.models.registration import InviteCode, RegistrationRequest
 from store.models.reports import Draft, Form, Period, PeriodUnit, Report, ReportFile, ReportRevision
 from store.models.reminders import Broadcast, ReminderLog, ReminderPolicy
+from store.models.channels import ChoiceMenu, LinkCode
 
 __all__ = [
     "Base", "User", "DialogState", "JobRun", "ProcessedUpdate", "OutboxMessage", "AuditLog", "InboxUpdate",
     "Document", "Section", "Campaign", "ReportingDuty",
     "Province", "Commune", "Officer", "OfficerProvince", "RegistrationRequest", "InviteCode",
     "Form", "Period", "PeriodUnit", "Report", "Draft", "ReportRevision", "ReportFile",
-    "ReminderPolicy", "ReminderLog", "Broadcast",
+    "ReminderPolicy", "ReminderLog", "Broadcast", "ChoiceMenu", "LinkCode",
 ]

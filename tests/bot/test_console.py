@@ -79,35 +79,32 @@ async def test_chat_in_process_buttons_and_cancel(settings: Settings) -> None:
     stdout = io.StringIO()
     await chat(core, stdin, stdout)
     out = stdout.getvalue()
-    assert "  [1] Một\n  [2] Hai\nTrả lời 1, 2 để chọn." in out
+    assert "Chọn:\n1. Một\n2. Hai\nTrả lời 1 hoặc 2." in out
     assert "Đã chọn ctest:2" in out
-    # "3" is not a choice any more (buttons were replaced by a plain reply): handled as text.
-    assert "Đã chọn" not in out.split("> 3", 1)[1]
+    # "3" is not a choice any more (the menu was replaced by a plain reply): the core says so.
+    assert "Số 3 thuộc danh sách lựa chọn đã cũ" in out.split("> 3", 1)[1]
     assert messages.NOTHING_TO_CANCEL in out
 
 
 def test_parse_line_variants() -> None:
-    buttons = [Button("A", "x:1")]
-    assert parse_line("1\n", buttons, "k").button == "x:1"
-    assert parse_line("2\n", buttons, "k").text == "2"
-    cmd = parse_line("/tim@bot thi đua\n", [], "k")
+    assert parse_line("1\n", "k").text == "1"  # the core resolves numbers
+    cmd = parse_line("/tim@bot thi đua\n", "k")
     assert (cmd.command, cmd.args) == ("tim", "thi đua")
-    assert parse_line("/sdt 0912345678", [], "k").contact.phone == "0912345678"
-    loc = parse_line("/vitri 21.03, 105.85", [], "k").location
+    assert parse_line("/sdt 0912345678", "k").contact.phone == "0912345678"
+    loc = parse_line("/vitri 21.03, 105.85", "k").location
     assert (loc.latitude, loc.longitude) == (21.03, 105.85)
-    assert parse_line("/vitri abc", [], "k").text == "/vitri abc"
-    photo = parse_line("/anh /tmp/a.jpg", [], "k").files[0]
-    document = parse_line("/tep /tmp/van ban/chi_thi.docx", [], "k").files[0]
+    assert parse_line("/vitri abc", "k").text == "/vitri abc"
+    photo = parse_line("/anh /tmp/a.jpg", "k").files[0]
+    document = parse_line("/tep /tmp/van ban/chi_thi.docx", "k").files[0]
     assert (document.kind, document.file_id, document.file_name) == ("document", "/tmp/van ban/chi_thi.docx",
                                                                      "chi_thi.docx")
     assert (photo.kind, photo.file_id) == ("photo", "/tmp/a.jpg")
-    assert parse_line("xin chào", [], "k").user == CONSOLE_USER
+    assert parse_line("xin chào", "k").user == CONSOLE_USER
 
 
 def test_render_shows_attachments_and_requests() -> None:
-    text, flat = render(Reply(text="Tệp", document=Attachment("a.xlsx", path="/tmp/a.xlsx"),
-                              request_contact="Gửi số", request_location="Gửi vị trí"))
-    assert flat == []
+    text = render(Reply(text="Tệp", document=Attachment("a.xlsx", path="/tmp/a.xlsx"),
+                        request_contact="Gửi số", request_location="Gửi vị trí"))
     assert "[Tệp đính kèm: /tmp/a.xlsx]" in text and "/sdt" in text and "/vitri" in text
 
 

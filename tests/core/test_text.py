@@ -62,3 +62,14 @@ def test_shorten() -> None:
     assert shorten("ngắn", 10) == "ngắn"
     cut = shorten("phong trào thi đua yêu nước", 15)
     assert len(cut) <= 15 and cut.endswith("…") and not cut.endswith(" …")
+
+
+def test_long_paragraph_breaks_at_sentences_under_zalo_limit() -> None:
+    from core.text import ZALO_LIMIT
+
+    sentences = [f"Câu số {i} nói về phong trào thi đua yêu nước của xã." for i in range(200)]
+    text = " ".join(sentences)
+    parts = split_message(text, ZALO_LIMIT)
+    assert len(parts) > 1 and all(len(p) <= ZALO_LIMIT for p in parts)
+    assert all(p.endswith("của xã.") for p in parts)  # every piece ends on a sentence
+    assert " ".join(parts) == text

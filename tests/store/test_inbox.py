@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from store import inbox
 from store.clock import FakeClock
-from store.db import make_engine, make_session_factory
+from store.db import make_engine, make_session_factory, transaction
 from store.inbox import Received
 from store.migrate import upgrade
 
@@ -25,7 +25,10 @@ def test_record_once_pending_in_order_and_prune(database_url: str, clock: FakeCl
     inbox.mark_done(factory, rows[0].id, clock.now())
     inbox.mark_attempt(factory, rows[1].id, "boom", clock.now(), give_up=True)
     assert inbox.pending_count(factory) == 4  # 3 telegram + 1 zalo
-    assert inbox.prune_handled(factory, clock.now() + timedelta(days=1)) == 2
+    with transaction(factory) as session:
+        assert inbox.prune_handled(session, clock.now() + timedelta(days=1), dry_run=True) == 2
+    with transaction(factory) as session:
+        assert inbox.prune_handled(session, clock.now() + timedelta(days=1)) == 2
     assert inbox.state_of(factory, "telegram", "1") is None
     assert inbox.state_of(factory, "telegram", "3") == "pending"
     engine.dispose()

@@ -1,10 +1,11 @@
-"""A crash-leftover reply is leased by the Telegram channel, so an outbox worker cannot send it too."""
+"""A crash-leftover reply is leased by its channel at start-up, so an outbox worker cannot send it too."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
 
+from bot.channels.leftovers import _lease
 from bot.channels.telegram import TelegramChannel
 from bot.services import build_services
 from core.settings import Settings
@@ -24,7 +25,7 @@ async def test_leased_leftover_is_not_taken_by_the_sender(tmp_path: Path, clock)
     channel = TelegramChannel(settings, services, core)
     queued = await core.handle(Incoming(user=USER, update_key="1", command="help"))  # never sent: a crash
     clock.jump(timedelta(minutes=5))  # old enough for the sender's crash-leftover rule
-    assert channel._lease_leftover(queued[0].outbox_id)
-    assert not channel._lease_leftover(queued[0].outbox_id)  # a second taker is refused
+    assert _lease(services, queued[0].outbox_id)
+    assert not _lease(services, queued[0].outbox_id)  # a second taker is refused
     sender = OutboxSender(services, {"telegram": channel.transport})
     assert sender._candidates() == []

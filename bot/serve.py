@@ -1,0 +1,101 @@
+"""Serving Zalo, or Telegram and Zalo together: one event loop, one core, one outbox sender.
+
+``python -m bot`` comes here when ZALO_BOT_TOKEN is set (with or without BOT_TOKEN);
+Telegram alone keeps python-telegram-bot's own ``run_polling`` (bot.channels.telegram).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from typing import Any, AsyncIterator, Optional
+
+from telegram.error import InvalidToken, NetworkError
+
+from bot.channels.telegram import TelegramChannel
+from bot.channels.zalo import ZaloChannel
+from bot.channels.zalo_api import ZaloError
+from bot.pacing import channel_pacer
+from bot.services import build_services
+from core.context import Services
+from core.settings import Settings
+from handlers.app import build_router
+from core.dispatch import BotCore
+from reminders.runtime import run_background
+
+log = logging.getLogger(__name__)
+
+
+@contextlib.asynccontextmanager
+async def background_running(services: Services, transports: dict[str, Any], settings: Settings) -> AsyncIterator[None]:
+    """The outbox sender and reminder sweep for every channel, each at its own pace."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_background(services, transports, stop, pacer=channel_pacer(settings, transports)),
+                               name="background")
+    try:
+        yield
+    finally:
+        stop.set()
+        done, _ = await asyncio.wait({task}, timeout=15)
+        if not done:
+            task.cancel()
+        elif not task.cancelled() and task.exception() is not None:
+            log.error("background work ended with an error", exc_info=task.exception())
+
+
+@contextlib.asynccontextmanager
+async def channels_running(settings: Settings, *, poll_zalo: bool = True,
+                           services: Any = None, core: Optional[BotCore] = None) -> Any:
+    """Start the configured channels and the shared background work; yields the Zalo channel
+    (or None). ``poll_zalo=False``: updates come from the webhook server instead."""
+    services = services or build_services(settings)
+    core = core or BotCore(services, build_router())
+    transports: dict[str, Any] = {}
+    async with contextlib.AsyncExitStack() as stack:
+        if settings.bot_token:
+            telegram = TelegramChannel(settings, services, core, background=False)
+            await stack.enter_async_context(telegram.running(poll_timeout=10.0))
+            transports["telegram"] = telegram.transport
+        zalo: Optional[ZaloChannel] = None
+        if settings.zalo_bot_token:
+            zalo = ZaloChannel(settings, services, core)
+            stack.push_async_callback(zalo.aclose)
+            await zalo.start()
+            await stack.enter_async_context(zalo.running(poll=poll_zalo))
+            transports["zalo"] = zalo.transport
+        await stack.enter_async_context(background_running(services, transports, settings))
+        yield zalo
+
+
+async def serve(settings: Settings, stop: Optional[asyncio.Event] = None) -> int:
+    """Serve until SIGINT/SIGTERM (or ``stop``)."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        async with channels_running(settings):
+            log.info("serving %s", " and ".join(n for n, v in (("Telegram", settings.bot_token),
+                                                                ("Zalo", settings.zalo_bot_token)) if v))
+            await stop.wait()
+    except ZaloError as exc:
+        if exc.bad_token:
+            log.error("Zalo refused ZALO_BOT_TOKEN: check the token in Zalo Bot Manager")
+        else:
+            log.error("cannot reach the Zalo Bot API at %s: %s", settings.zalo_api_base_url, exc)
+        return 1
+    except InvalidToken:
+        log.error("Telegram refused BOT_TOKEN: check the token from @BotFather")
+        return 1
+    except NetworkError as exc:
+        log.error("cannot reach the Bot API at %s: %s", settings.telegram_api_base_url, exc)
+        return 1
+    return 0
+
+
+def run_channels(settings: Settings) -> int:
+    """Entry point used by ``python -m bot`` when ZALO_BOT_TOKEN is set."""
+    return asyncio.run(serve(settings))
