@@ -38,8 +38,7 @@ from store.models import InboxUpdate, OutboxMessage  # noqa: E402
 from tests.e2e.fakebotapi import FakeBotAPI, FakeUser  # noqa: E402
 from tests.e2e.harness import bot_settings  # noqa: E402
 from tests.e2e.fakezaloapi import FakeZaloAPI, FakeZaloUser  # noqa: E402
-from tests.e2e.outage import zalo_webhook_bot  # noqa: E402
-from tests.e2e.webhook_harness import running_webhook_bot  # noqa: E402
+from tests.e2e.webhook_harness import running_webhook_bot, zalo_webhook_bot  # noqa: E402
 from tests.e2e.zalo_harness import running_zalo  # noqa: E402
 
 QUESTIONS = REPO.parent / "shared" / "eval" / "questions-dev.tsv"

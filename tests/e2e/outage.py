@@ -33,9 +33,8 @@ from tests.e2e.fakebotapi import FakeBotAPI, FakeUser
 from tests.e2e.fakewebhook import WebhookDelivery
 from tests.e2e.fakezaloapi import FakeZaloAPI, FakeZaloUser
 from tests.e2e.harness import bot_settings
-from bot.webhook_serve import webhook_running
-from tests.e2e.webhook_harness import SECRET, free_port, running_webhook_bot
-from tests.e2e.zalo_harness import running_zalo, zalo_settings
+from tests.e2e.webhook_harness import running_webhook_bot, zalo_webhook_bot
+from tests.e2e.zalo_harness import running_zalo
 from tests.pgserver import DedicatedServer
 
 FIRST_USER = 700_000_001
@@ -83,17 +82,6 @@ def _queued(services: Services) -> int:
 
 def _delivering(webhook: Optional[WebhookDelivery]) -> int:
     return 0 if webhook is None or webhook.idle.is_set() else 1
-
-
-@contextlib.asynccontextmanager
-async def zalo_webhook_bot(workdir: Path, api: FakeZaloAPI, **overrides: object) -> AsyncIterator[Services]:
-    """Zalo in webhook mode; the fake Zalo API delivers to it (retrying until 200)."""
-    port = free_port()
-    settings = zalo_settings(api, workdir, webhook_url=f"http://127.0.0.1:{port}", webhook_secret=SECRET,
-                             port=port, web_host="127.0.0.1", **overrides)
-    services = build_services(settings)
-    async with webhook_running(settings, services):
-        yield services
 
 
 @contextlib.asynccontextmanager
