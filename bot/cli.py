@@ -1,32 +1,39 @@
-"""``python -m bot``: serve (Telegram with BOT_TOKEN, else the console chat) and admin commands."""
+"""``python -m bot``: serve (Telegram with BOT_TOKEN, else the console chat) and admin commands.
+
+Output is for people: quiet by default (``-v`` shows log lines), errors are one Vietnamese
+line (``LỖI: …``) with a non-zero status, never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
-from typing import Callable, Optional
+from typing import Optional
 
-from bot.logsetup import configure_logging
 from pydantic import ValidationError
 
+from bot.commands import SUBCOMMANDS
+from bot.commands.common import CliError, ViArgumentParser
+from bot.logsetup import configure_logging
 from core.settings import Settings
 
-# Feature CLI modules add their sub-commands here: fn(subparsers) -> None. Each sub-command
-# sets ``func`` to a callable(args, settings) -> int.
-SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="Emulation-campaign bot for commune officers")
-    parser.add_argument("-v", "--verbose", action="store_true", help="show log lines (libraries included)")
-    sub = parser.add_subparsers(dest="command")
-    serve = sub.add_parser("serve", help="serve Telegram (BOT_TOKEN) and/or Zalo (ZALO_BOT_TOKEN), else the console chat")
-    serve.add_argument("--console", action="store_true", help="console chat even when a token is set")
+    parser = ViArgumentParser(prog="python -m bot", description="Trợ lý thi đua cho cán bộ xã, phường: "
+                              "chạy bot (không có lệnh con) hoặc các lệnh quản trị bên dưới.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="hiện nhật ký chi tiết (cả của thư viện)")
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH")
+    serve = sub.add_parser("serve", help="chạy bot: Telegram (BOT_TOKEN) và/hoặc Zalo (ZALO_BOT_TOKEN), "
+                           "không có thì chat thử trên máy")
+    serve.add_argument("--console", action="store_true", help="chat thử trên máy kể cả khi đã đặt token")
     mode = serve.add_mutually_exclusive_group()
     mode.add_argument("--webhook", action="store_true",
-                      help="webhook server (needs WEBHOOK_URL, WEBHOOK_SECRET; the default when WEBHOOK_URL is set)")
-    mode.add_argument("--polling", action="store_true", help="long polling (refused while WEBHOOK_URL is set)")
+                      help="máy chủ webhook (cần WEBHOOK_URL, WEBHOOK_SECRET; mặc định khi đã đặt WEBHOOK_URL)")
+    mode.add_argument("--polling", action="store_true", help="long polling (bị từ chối khi đã đặt WEBHOOK_URL)")
     serve.set_defaults(func=_serve)
     for add in SUBCOMMANDS:
         add(sub)
@@ -41,8 +48,7 @@ def _is_console(args: argparse.Namespace, settings: Settings) -> bool:
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if getattr(args, "polling", False) and settings.webhook_url:
         # Polling deletes the webhook: a poller beside the web process would silence it.
-        print("WEBHOOK_URL is set: serve with --webhook (Procfile web:), or unset it to poll.", file=sys.stderr)
-        return 2
+        raise CliError("đã đặt WEBHOOK_URL: chạy với --webhook (Procfile web:), hoặc bỏ WEBHOOK_URL để dùng polling", 2)
     if getattr(args, "webhook", False) or (settings.webhook_url and not _is_console(args, settings)):
         from bot.webhook_serve import run_webhook
 
@@ -61,8 +67,6 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def main(argv: Optional[list[str]] = None) -> int:
-    import bot.commands  # noqa: F401  (registers sub-commands)
-
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -80,4 +84,16 @@ def main(argv: Optional[list[str]] = None) -> int:
     if quiet_by_default and "log_level" not in settings.model_fields_set and not verbose:
         level = "WARNING"  # a terminal: keep start-up chatter out of the conversation and the output
     configure_logging("DEBUG" if verbose else level, settings.secrets(), verbose=verbose)
-    return int(args.func(args, settings) or 0)
+    try:
+        return int(args.func(args, settings) or 0)
+    except CliError as exc:
+        print(f"LỖI: {exc}", file=sys.stderr)
+        return exc.status
+    except KeyboardInterrupt:
+        print("Đã dừng.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last line of defence: one line, details with -v
+        log.debug("command failed", exc_info=True)
+        print(f"LỖI: lệnh không chạy được ({type(exc).__name__}). Chạy lại với -v để xem chi tiết.",
+              file=sys.stderr)
+        return 1

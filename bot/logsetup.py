@@ -20,7 +20,22 @@ REDACTED = "***"
 TOKEN_IN_PATH = re.compile(r"(/bot)[^/\s]+(?=/)")
 # user:password@host in any URL-like string.
 URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s]+(@)", re.I)
-NOISY_LOGGERS = ("httpx", "httpcore", "apscheduler", "alembic", "telegram.ext.Updater", "aiohttp.access")
+NOISY_LOGGERS = ("httpx", "httpcore", "apscheduler", "alembic", "telegram.ext.Updater", "aiohttp.access", "bm25s")
+OUR_PACKAGES = frozenset({"bot", "core", "handlers", "store", "reminders", "__main__"})
+
+
+class QuietLibraries(logging.Filter):
+    """Drops libraries' DEBUG records, and the noisy ones' INFO (used unless verbose).
+
+    Setting their loggers' levels is not enough: some (bm25s) set their own logger to DEBUG
+    when first imported, after logging is configured.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING or record.name.split(".", 1)[0] in OUR_PACKAGES:
+            return True
+        noisy = any(record.name == n or record.name.startswith(n + ".") for n in NOISY_LOGGERS)
+        return record.levelno >= logging.INFO and not noisy
 
 
 class RedactSecrets(logging.Filter):
@@ -68,6 +83,8 @@ def configure_logging(level: str, secrets: Iterable[Optional[str]] = (), *, verb
     redactor = RedactSecrets(secrets)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redactor)
+        if not verbose:
+            handler.addFilter(QuietLibraries())
     for name in NOISY_LOGGERS:
         logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.WARNING)
     return redactor

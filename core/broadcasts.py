@@ -31,6 +31,7 @@ from store.models import Broadcast, Commune, Officer, OfficerProvince, OutboxMes
 
 ROLE_LABELS = {"officer": "cán bộ xã/phường", "supervisor": "cán bộ giám sát (cấp tỉnh)"}
 DONE_STATES = ("sent", "blocked", "failed", "skipped")
+NO_OFFICERS = "không có cán bộ nào trong danh sách thuộc nhóm này"
 
 
 class AudienceError(ValueError):
@@ -72,6 +73,35 @@ def _commune_filter(session: Session, codes: Iterable[int], provinces: Optional[
 def resolve_audience(session: Session, audience: dict[str, Any], *, exclude_officer: Optional[int] = None
                      ) -> list[Target]:
     """Everyone the audience reaches, once each (the sender excluded)."""
+    targets = _reachable_users(session, audience_filter(session, audience))
+    return [t for t in targets if t.officer_id != exclude_officer]
+
+
+def why_unreached(session: Session, officer_filter: Any) -> list[str]:
+    """Why officers matching the filter cannot be reached, one short Vietnamese line per cause."""
+    rows = session.execute(
+        select(Officer.id, Officer.active, func.count(User.id), func.count(User.id).filter(User.reachable.is_(True)))
+        .outerjoin(User, User.officer_id == Officer.id).where(officer_filter).group_by(Officer.id, Officer.active))
+    inactive = no_chat = blocked = 0
+    for _, active, chats, reachable in rows:
+        if not active:
+            inactive += 1
+        elif chats == 0:
+            no_chat += 1
+        elif reachable == 0:
+            blocked += 1
+    out = []
+    if no_chat:
+        out.append(f"{no_chat} cán bộ chưa mở chat với bot: họ cần bấm /start một lần")
+    if blocked:
+        out.append(f"{blocked} cán bộ đã chặn bot")
+    if inactive:
+        out.append(f"{inactive} cán bộ đang bị khóa")
+    return out or [NO_OFFICERS]
+
+
+def audience_filter(session: Session, audience: dict[str, Any]) -> Any:
+    """The officers an audience names (reachable or not), as a SQL condition."""
     kind = audience.get("kind")
     provinces = set(audience["province_codes"]) if audience.get("province_codes") is not None else None
     cond: ColumnElement[bool]
@@ -103,8 +133,7 @@ def resolve_audience(session: Session, audience: dict[str, Any], *, exclude_offi
         cond = _commune_filter(session, owing, provinces)
     else:
         raise AudienceError("Chưa chọn nhóm người nhận.")
-    targets = _reachable_users(session, cond)
-    return [t for t in targets if t.officer_id != exclude_officer]
+    return cond
 
 
 def broadcast_reply(text: str, attachment: Optional[dict[str, Any]]) -> Reply:

@@ -14,8 +14,9 @@ from typing import Any, Awaitable, Callable, Optional
 from core.callbacks import CallbackData
 from core.context import Context
 from core.dialogs import Dialog, QuestionHook
-from core.permissions import ROLE_ACTIONS, Role
+from core.permissions import ROLE_ACTIONS, Role, can
 from core.types import Reply
+from store.models import Officer
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,9 @@ class CommandInfo:
     roles: tuple[str, ...] = ()
     action: Optional[str] = None  # checked by the router before the handler runs
     refusal: Optional[str] = None  # the reply to a registered officer who may not (default NOT_ALLOWED)
+    # listed by /help only for users who may do this, though the handler answers everyone
+    # (/toi tells a stranger how to register): visibility without the router's check
+    listed_for: Optional[str] = None
 
 
 @dataclass
@@ -65,11 +69,12 @@ class Router:
     on_start: Optional[Handler] = None  # replaces the plain /start greeting (registration)
 
     def command(self, name: str, description: str, *, public: bool = True, roles: tuple[str, ...] = (),
-                action: Optional[str] = None, refusal: Optional[str] = None) -> Callable[[Handler], Handler]:
+                action: Optional[str] = None, refusal: Optional[str] = None,
+                listed_for: Optional[str] = None) -> Callable[[Handler], Handler]:
         def deco(fn: Handler) -> Handler:
             if name in self.commands:
                 raise ValueError(f"command /{name} registered twice")
-            self.commands[name] = CommandInfo(name, description, fn, public, roles, action, refusal)
+            self.commands[name] = CommandInfo(name, description, fn, public, roles, action, refusal, listed_for)
             return fn
         return deco
 
@@ -127,9 +132,20 @@ class Router:
         hook = self.dialog_accepts(state.name) if state is not None else None
         return hook is not None and hook(ctx, text)
 
-    def visible_commands(self, role: Optional[str]) -> list[CommandInfo]:
-        """Commands this role may see in /help and the command menu."""
-        return [c for c in self.commands.values() if c.public or _role_may(role, c)]
+    def visible_commands(self, officer: Optional[Officer]) -> list[CommandInfo]:
+        """Commands this user (None: a stranger) may use, for /help: nothing they would be refused."""
+        role = officer.role if officer is not None and officer.active else None
+        out = []
+        for c in self.commands.values():
+            needs = c.listed_for or c.action
+            if (c.public or _role_may(role, c)) and (needs is None or can(officer, needs)):
+                out.append(c)
+        return out
+
+    def menu_commands(self) -> list[CommandInfo]:
+        """The platform's one command menu (shown to everyone): the commands open to registered users
+        as well as strangers; /help gives each user their own list."""
+        return [c for c in self.commands.values() if c.public]
 
     def dialog_handler(self, state_name: str) -> Optional[Handler]:
         return self.dialogs.get(state_name) or self.dialogs.get(state_name.split(":", 1)[0])

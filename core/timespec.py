@@ -24,7 +24,7 @@ class PolicyError(ValueError):
 def parse_hhmm(text: str) -> time:
     m = re.match(r"^(\d{1,2}):(\d{2})$", text.strip())
     if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-        raise PolicyError(f"giờ không hợp lệ: {text!r} (dạng HH:MM, ví dụ 08:00)")
+        raise PolicyError(f"giờ không hợp lệ: “{text}” (dạng HH:MM, ví dụ 08:00)")
     return time(int(m.group(1)), int(m.group(2)))
 
 
@@ -53,7 +53,7 @@ class Step:
             n, unit = int(m.group(1)), m.group(2)
             minutes = n * {"m": 1, "h": 60, "d": 1440}[unit]
             return cls(key=f"{minutes:+d}m".replace("+0m", "0m"), minutes=minutes)
-        raise PolicyError(f"mốc nhắc không hợp lệ: {text!r} (ví dụ -7d@08:00, 0d@08:00, -90m)")
+        raise PolicyError(f"mốc nhắc không hợp lệ: “{text}” (ví dụ -7d@08:00, 0d@08:00, -90m)")
 
     def moment(self, due_at: datetime) -> datetime:
         """When this step falls for a period due at ``due_at`` (aware UTC)."""
@@ -80,7 +80,7 @@ class QuietHours:
             a, b = text.split("-")
             return cls(parse_hhmm(a), parse_hhmm(b))
         except ValueError:  # PolicyError too: the whole window is named, with an example
-            raise PolicyError(f"giờ yên lặng không hợp lệ: {text!r} (ví dụ 21:00-07:00)") from None
+            raise PolicyError(f"giờ yên lặng không hợp lệ: “{text}” (ví dụ 21:00-07:00)") from None
 
     def contains(self, moment: datetime) -> bool:
         if self.start is None or self.end is None or self.start == self.end:

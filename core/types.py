@@ -48,6 +48,10 @@ class FileRef:
     size: Optional[int] = None
 
 
+class FileUnavailable(Exception):
+    """A file the user sent cannot be read (missing, not a file): ``str()`` is the Vietnamese reply line."""
+
+
 @dataclass(frozen=True)
 class Incoming:
     """One incoming event: a text, a command, a button press, a file, a location or a contact."""

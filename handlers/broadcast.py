@@ -15,8 +15,8 @@ from typing import Any, Optional
 from sqlalchemy import select
 
 from core import messages
-from core.broadcasts import (ROLE_LABELS, AudienceError, create_broadcast, progress, progress_line,
-                             resolve_audience, running_broadcasts)
+from core.broadcasts import (ROLE_LABELS, AudienceError, audience_filter, create_broadcast, progress,
+                             progress_line, resolve_audience, running_broadcasts, why_unreached)
 from core.callbacks import CallbackData, Stale
 from core.context import Context
 from core.dialogs import Dialog, DialogData, NotAnAnswer, Step
@@ -26,7 +26,7 @@ from core.router import Router
 from core.types import Button, Reply
 from handlers.broadcast_parts import (FETCH_FAILED, MAX_COMMUNES, attachment_refusal, fetch_attachment,
                                       match_communes)
-from store.clock import local
+from store.clock import vn_datetime
 from store.models import Period, Province
 from store.periods import periods_for_provinces
 
@@ -114,14 +114,14 @@ def _preview(ctx: Context, data: Notice, audience: dict[str, Any], label: str, n
     except AudienceError as exc:
         return _ask_audience(ctx, data, str(exc))
     if count == 0:
-        return _ask_audience(ctx, data, f"Không có người nhận nào trong nhóm “{label}” (chưa có cán bộ "
-                                        "đăng ký hoặc tất cả đã chặn bot). Anh/chị chọn nhóm khác nhé.")
+        why = "; ".join(why_unreached(ctx.session, audience_filter(ctx.session, audience)))
+        return _ask_audience(ctx, data, f"Không có người nhận nào trong nhóm “{label}”: {why}. "
+                                        "Anh/chị chọn nhóm khác nhé.")
     data.audience, data.label, data.count = audience, label, count
     quiet = quiet_hours(ctx.services.settings)
     when = ""
     if quiet.contains(ctx.now):
-        at = local(quiet.next_allowed(ctx.now))
-        when = f"\n🌙 Đang giờ nghỉ: tin sẽ được gửi từ {at:%H:%M} ngày {at.day}/{at.month}."
+        when = f"\n🌙 Đang giờ nghỉ: tin sẽ được gửi từ {vn_datetime(quiet.next_allowed(ctx.now))}."
     att_line = f"\n📎 Đính kèm: {data.attachment['file_name']}" if data.attachment else ""
     text = (f"{note}{chr(10) * 2 if note else ''}Xem trước thông báo:\n────────\n{data.text}\n────────{att_line}\n"
             f"Người nhận: {label} – {count} người.{when}\nGửi ngay?")

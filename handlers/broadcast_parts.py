@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Optional
 
 from core.context import Context
+from core.types import FileUnavailable
 from store.attachments import store_attachment
 from store.units import find_communes
 
@@ -38,7 +39,10 @@ def fetch_attachment(ctx: Context) -> Callable[[], Awaitable[Optional[dict[str, 
     async def download() -> Optional[dict[str, Any]]:
         try:
             content = await fetch(ref)
-        except Exception as exc:  # too large, network, missing file
+        except FileUnavailable as exc:  # the console's /anh or /tep with a wrong path: no warning line
+            log.info("broadcast attachment not found: %s", exc)
+            return None
+        except Exception as exc:  # too large, network
             log.warning("broadcast attachment fetch failed: %s", exc)
             return None
         return await asyncio.to_thread(store_attachment, content, folder, photo=ref.kind == "photo",

@@ -13,7 +13,7 @@ from core.permissions import Role, can, role_of, scope
 from core.reminder_policy import policies_for
 from core.router import Router
 from core.types import Button, Reply
-from store.clock import as_utc, local
+from store.clock import as_utc, local, vn_datetime
 from store.models import Commune, Period, Report
 from store.periods import owing_communes, periods_for_provinces
 
@@ -22,8 +22,7 @@ NONE_YET = "Hiện {name} chưa có hạn báo cáo nào sắp tới. Bot sẽ n
 
 
 def _day(moment: datetime) -> str:
-    loc = local(moment)
-    return f"{loc:%H:%M} {loc.day}/{loc.month}/{loc.year}"
+    return vn_datetime(moment)
 
 
 def _left(now: datetime, due: datetime) -> str:
@@ -110,4 +109,4 @@ def _supervisor_view(ctx: Context) -> list[Reply]:
 
 def register(router: Router) -> None:
     """Adds /hanbaocao."""
-    router.command("hanbaocao", "Hạn báo cáo của xã và tình trạng")(hanbaocao)
+    router.command("hanbaocao", "Hạn báo cáo của xã và tình trạng", listed_for="deadlines.view")(hanbaocao)

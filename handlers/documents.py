@@ -204,6 +204,24 @@ def campaign_entries(rows: Iterable[tuple[Campaign, Document]], mine: set[int]) 
     return list(entries.values())
 
 
+STATUS_RANK = {"current": 0, "upcoming": 1, "ended": 2, "unknown": 3}
+
+
+def campaign_order(entry: CampaignEntry, on: date) -> tuple:
+    """Running campaigns ending soonest first, then upcoming by start, then the most recently ended.
+
+    Ties fall to the user's province, then the folded name: the same list on every run.
+    """
+    status = entry.status(on)
+    if status == "current":
+        when = entry.end.toordinal()
+    elif status == "upcoming":
+        when = entry.start.toordinal()
+    else:
+        when = -(entry.end.toordinal() if entry.end else 0)
+    return STATUS_RANK[status], when, not entry.mine, fold(entry.name)
+
+
 def campaign_list(ctx: Context, page: int) -> list[Reply]:
     rows = ctx.session.execute(
         select(Campaign, Document).join(Document, Campaign.document_id == Document.id)
@@ -212,8 +230,7 @@ def campaign_list(ctx: Context, page: int) -> list[Reply]:
         return messages.text(NO_CAMPAIGNS)
     on = today(ctx.services.clock)
     entries = campaign_entries(rows, user_provinces(ctx))
-    rank = {"current": 0, "upcoming": 1, "ended": 2, "unknown": 3}
-    entries.sort(key=lambda e: (rank[e.status(on)], not e.mine, -(e.end.toordinal() if e.end else 0), fold(e.name)))
+    entries.sort(key=lambda e: campaign_order(e, on))
     pages = _pages(len(entries), CAMPAIGNS_PER_PAGE)
     if page >= pages:
         raise Stale("page or item out of range")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from core.context import Context
 from core.router import Router
 from core.types import Reply
+from store.models import Officer
 
 GREETING = (
     "Xin chào! Tôi là trợ lý thi đua - khen thưởng cho cán bộ xã, phường.\n"
@@ -13,9 +14,10 @@ GREETING = (
 )
 
 
-def help_text(router: Router, role: str | None) -> str:
+def help_text(router: Router, officer: Officer | None) -> str:
+    """The commands this user may use (a stranger: the public ones), one a line."""
     lines = ["Các lệnh:"]
-    for info in router.visible_commands(role):
+    for info in router.visible_commands(officer):
         lines.append(f"/{info.name} – {info.description}")
     lines.append("/huy – Hủy thao tác đang làm")
     lines.append("Hoặc gõ câu hỏi bất kỳ về phong trào thi đua.")
@@ -28,11 +30,9 @@ def register(router: Router) -> None:
     @router.command("start", "Bắt đầu")
     async def start(ctx: Context) -> list[Reply]:
         """Greets the user and lists commands."""
-        role = ctx.officer.role if ctx.officer else None
-        return [Reply(text=f"{GREETING}\n\n{help_text(router, role)}")]
+        return [Reply(text=f"{GREETING}\n\n{help_text(router, ctx.officer)}")]
 
     @router.command("help", "Danh sách lệnh")
     async def help_(ctx: Context) -> list[Reply]:
         """Lists the commands this user may use."""
-        role = ctx.officer.role if ctx.officer else None
-        return [Reply(text=help_text(router, role))]
+        return [Reply(text=help_text(router, ctx.officer))]

@@ -120,7 +120,7 @@ def _leaver(ctx: Context, target: Officer, *, confirmed: bool) -> list[Reply]:
 def register(router: Router) -> None:
     """Adds /toi, the change-of-unit request and /canbo."""
 
-    @router.command("toi", "Thông tin của tôi")
+    @router.command("toi", "Thông tin của tôi", listed_for="profile.view")
     async def me(ctx: Context) -> list[Reply]:
         """Shows my profile and unit."""
         if ctx.officer is None:

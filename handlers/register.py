@@ -68,7 +68,7 @@ def _state(ctx: Context) -> Optional[dict[str, Any]]:
 def welcome(router: Router, ctx: Context, officer: Officer, first: str = "") -> list[Reply]:
     """Greeting for an active officer, with the commands they may use."""
     head = first or f"Xin chào {officer.full_name}!"
-    return [Reply(text=f"{head}\n{GREETING}\n\n{help_text(router, officer.role)}", remove_keyboard=True)]
+    return [Reply(text=f"{head}\n{GREETING}\n\n{help_text(router, officer)}", remove_keyboard=True)]
 
 
 def _activated(officer: Officer) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 
 from core.context import Context
-from core.types import FileRef, Reply
+from core.types import FileRef, FileUnavailable, Reply
 from handlers import report_view as view
 from store.form_engine import Files
 from store.report_photos import NotAnImage, StoredPhoto, record_photo, write_photo
@@ -82,6 +82,8 @@ async def _fetch_one(fetch: Any, ref: FileRef, files_dir: Path, period_id: int, 
     """Download one file and keep it if its bytes are a JPEG, PNG or WebP photo."""
     try:
         content = await fetch(ref)
+    except FileUnavailable as exc:  # the console's /anh with a wrong path: say so, no traceback
+        return ref, None, str(exc)
     except Exception:
         log.exception("could not download %s", ref.file_id)
         return ref, None, "Không tải được ảnh, anh/chị gửi lại giúp."

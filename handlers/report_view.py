@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 from core.types import Button, Reply
 from handlers.report_calls import Back, Choose, Discard, Done, Edit, Keep, LastValue, Send, Skip, Toggle
-from store.clock import local
+from store.clock import vn_date, vn_datetime
 from store.form_engine import FormSession, relevant_fields
 from store.form_fields import Field
 from store.forms import FormSpec
@@ -23,11 +23,11 @@ SEND, CANCEL = "📤 Gửi", "Hủy"
 
 
 def when(moment: Optional[datetime]) -> str:
-    return "" if moment is None else local(moment).strftime("%H:%M %d/%m/%Y")
+    return "" if moment is None else vn_datetime(moment)
 
 
 def day(moment: datetime) -> str:
-    return local(moment).strftime("%d/%m/%Y")
+    return vn_date(moment)
 
 
 def value_text(f: Field, value: Any) -> str:

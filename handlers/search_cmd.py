@@ -18,6 +18,7 @@ from core.types import MAX_BUTTON_DATA, Button, Reply
 from store import vntext
 
 PAGE = 5
+BUTTON_CHARS = 40  # a result button stays on one line of a phone screen
 MAX_RESULTS = 30
 MIN_MATCH = 0.30  # keyword search shows looser matches than a question answer, but not noise
 USAGE = ("Cách dùng: /tim <từ khóa>, ví dụ: /tim thi đua khen thưởng\n"
@@ -37,6 +38,12 @@ def _keywords_fit(folded: str, page: int) -> str:
     return out
 
 
+def result_label(n: int, section: str | None, passage: str) -> str:
+    """A result's button: its number and what it is about (the section's title, else the passage)."""
+    about = section.split(" – ", 1)[1] if section and " – " in section else passage
+    return f"{n}. {vntext.shorten(about, BUTTON_CHARS)}"
+
+
 def results_page(ctx: Context, keywords: str, page: int) -> list[Reply]:
     """One page of /tim results."""
     index = get_index(ctx.services)
@@ -48,12 +55,13 @@ def results_page(ctx: Context, keywords: str, page: int) -> list[Reply]:
     page = min(max(page, 0), pages - 1)
     chunk = hits[page * PAGE:(page + 1) * PAGE]
     lines = [f"Kết quả cho “{keywords[:80]}” (trang {page + 1}/{pages}):"]
-    row: list[Button] = []
+    buttons: list[list[Button]] = []
     for n, hit in enumerate(chunk, page * PAGE + 1):
         doc = index.index.docs[hit.doc_id]
-        lines.append(f"\n{n}. {passage_text(index, hit, 160)}\n{citation(doc, section_of(index, hit))}")
-        row.append(Button(f"{n}", f"sec:{hit.section_id}" if hit.section_id is not None else f"doc:{hit.doc_id}"))
-    buttons = [row]
+        passage = passage_text(index, hit, 160)
+        lines.append(f"\n{n}. {passage}\n{citation(doc, section_of(index, hit))}")
+        target = f"sec:{hit.section_id}" if hit.section_id is not None else f"doc:{hit.doc_id}"
+        buttons.append([Button(result_label(n, section_of(index, hit), passage), target)])
     folded = vntext.fold(keywords)
     nav = []
     for label, target in (("◀ Trang trước", page - 1), ("Trang sau ▶", page + 1)):

@@ -19,7 +19,7 @@ from core.router import Router
 from core.types import Attachment, Reply
 from handlers import supervise_period
 from store.charts import chart_data, render_chart
-from store.clock import local
+from store.clock import local, vn_date, vn_datetime
 from store.export import write_period_export
 from store.models import Commune, Period, PeriodUnit, Province
 from store.periods import periods_for_provinces, status
@@ -32,7 +32,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _when(moment: datetime) -> str:
-    return local(moment).strftime("%H:%M %d/%m/%Y")
+    return vn_datetime(moment)
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def _pick_period(ctx: Context, button: type[Summary] | type[Export], title: str)
     periods = periods_for_provinces(ctx.session, _provinces(ctx))
     if not periods:
         return messages.text("Chưa có kỳ báo cáo nào. Tạo kỳ mới bằng /kybaocao.")
-    buttons = [[button(p.id).button(f"{p.label} (hạn {local(p.due_at):%d/%m/%Y})"[:60])] for p in periods]
+    buttons = [[button(p.id).button(f"{p.label} (hạn {vn_date(p.due_at)})"[:60])] for p in periods]
     return [Reply(text=title, buttons=buttons)]
 
 

@@ -20,7 +20,7 @@ from core.dialogs import Dialog, DialogData, NotAnAnswer, Step
 from core.permissions import Refused, can, scope
 from core.router import Router
 from core.types import Button, Reply
-from store.clock import VN_TZ, local
+from store.clock import VN_TZ, local, vn_datetime
 from store.forms import list_forms
 from store.models import Commune, Form, Province
 from store.periods import PeriodError, create_period
@@ -82,7 +82,7 @@ class Quit(CallbackData, prefix="sv", action="q"):
 
 
 def _when(moment: datetime) -> str:
-    return local(moment).strftime("%H:%M %d/%m/%Y")
+    return vn_datetime(moment)
 
 
 def _dt(iso: str) -> datetime:

@@ -25,7 +25,7 @@ from core.types import Reply
 from core.broadcasts import finish_completed
 from core.reminder_policy import policies_for, quiet_hours
 from core.timespec import QuietHours, Step
-from store.clock import as_utc, local
+from store.clock import as_utc, local, vn_date, vn_datetime
 from store.db import transaction
 from store.models import Commune, Officer, OutboxMessage, Period, ReminderLog, User
 from store.periods import open_periods, owing_communes
@@ -174,8 +174,7 @@ def plan_schedule(session: Session, settings: "Settings", now: datetime) -> list
 
 # -- texts -----------------------------------------------------------------------
 def _when(moment: datetime) -> str:
-    loc = local(moment)
-    return f"{loc:%H:%M} ngày {loc.day}/{loc.month}/{loc.year}"
+    return vn_datetime(moment)
 
 
 def reminder_text(period: Period, commune_name: str, step: Step, at: datetime) -> str:
@@ -268,7 +267,7 @@ def plan_digests(session: Session, now: datetime, settings: "Settings", periods:
             more = f"\n… và {len(late) - MAX_DIGEST_NAMES} đơn vị khác" if len(late) > MAX_DIGEST_NAMES else ""
             blocks.append(f"Kỳ “{p.label}” (hạn {_when(as_utc(p.due_at))}): {len(late)} đơn vị chưa nộp\n{shown}{more}")
         if blocks:
-            text = f"📋 Tổng hợp quá hạn ngày {day.day}/{day.month}/{day.year}\n\n" + "\n\n".join(blocks)
+            text = f"📋 Tổng hợp quá hạn ngày {vn_date(day)}\n\n" + "\n\n".join(blocks)
             out.append((keys[oid], rec, Reply(text=text[:4000])))
     return out
 

@@ -1,7 +1,13 @@
-"""Completeness chart of a period as a PNG (matplotlib, Agg; no pyplot, so it is thread-safe)."""
+"""Completeness chart of a period as a PNG (matplotlib, Agg; no pyplot, so it is thread-safe).
+
+Sized for a phone: a chat shows the image about 400 px wide, so the figure is narrow
+(5 in) and drawn at high resolution with large type; the constrained layout makes the bars,
+labels and the legend (below, placed by the layout) fill the canvas.
+"""
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +19,10 @@ from store.reports import Summary
 
 COLORS = {"on_time": "#2e7d32", "late": "#f9a825", "missing": "#c62828"}
 LABELS = {"on_time": "Đúng hạn", "late": "Trễ hạn", "missing": "Chưa gửi"}
+WIDTH_IN, DPI = 5.0, 200
+BAR_IN = 0.42  # height per province
+MIN_SHARE_FOR_NUMBER = 0.07  # a segment narrower than this shows no number (it would not fit)
+TITLE_CHARS = 38  # the period label wraps to stay inside the narrow figure
 
 
 @dataclass(frozen=True)
@@ -24,18 +34,21 @@ class ChartData:
     counts: list[dict[str, int]]  # on_time / late / missing per bar
 
 
+def _short_name(name: str) -> str:
+    return name.replace("Tỉnh ", "").replace("Thành phố ", "TP ")
+
+
 def chart_data(summary: Summary, province_names: dict[int, str]) -> ChartData:
     """Counts per province and the title, read while the summary's session is open."""
     groups: dict[int, dict[str, int]] = {}
     for row in summary.rows:
         groups.setdefault(row.province_code, {"on_time": 0, "late": 0, "missing": 0})[row.status] += 1
-    names = [province_names.get(code, str(code)).replace("Tỉnh ", "").replace("Thành phố ", "TP ")
-             for code in sorted(groups)]
+    names = [_short_name(province_names.get(code, str(code))) for code in sorted(groups)]
     total = len(summary.rows)
     done = summary.count("on_time") + summary.count("late")
     share = f"{done * 100 / total:.0f}%" if total else "0%"
-    return ChartData(f"{summary.period.label}: {done}/{total} xã đã gửi ({share})", names,
-                     [groups[code] for code in sorted(groups)])
+    title = f"{textwrap.fill(summary.period.label, TITLE_CHARS)}\n{done}/{total} xã đã gửi ({share})"
+    return ChartData(title, names, [groups[code] for code in sorted(groups)])
 
 
 def completeness_chart(summary: Summary, province_names: dict[int, str], path: Path) -> Path:
@@ -46,25 +59,31 @@ def completeness_chart(summary: Summary, province_names: dict[int, str], path: P
 def render_chart(data: ChartData, path: Path) -> Path:
     """Draw ``data`` to a PNG at ``path`` (no database, no pyplot: safe in a worker thread)."""
     names, counts = data.names, data.counts
-    fig = Figure(figsize=(8, 2.2 + 0.45 * max(1, len(names))), dpi=110)
+    fig = Figure(figsize=(WIDTH_IN, 1.9 + BAR_IN * max(1, len(names))), dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
+    widest = max((sum(c.values()) for c in counts), default=1) or 1
     left = [0] * len(names)
     for key in ("on_time", "late", "missing"):
         values = [c[key] for c in counts]
-        ax.barh(names, values, left=left, color=COLORS[key], label=LABELS[key])
+        ax.barh(names, values, left=left, color=COLORS[key], label=LABELS[key], height=0.7)
         for i, v in enumerate(values):
-            if v:
-                ax.text(left[i] + v / 2, i, str(v), ha="center", va="center", color="white", fontsize=8)
+            if v and v / widest >= MIN_SHARE_FOR_NUMBER:
+                ax.text(left[i] + v / 2, i, str(v), ha="center", va="center", color="white", fontsize=10,
+                        fontweight="bold")
         left = [a + b for a, b in zip(left, values)]
-    ax.set_title(data.title, fontsize=11)
-    ax.set_xlabel("Số xã, phường")
+    fig.suptitle(data.title, fontsize=12)
+    fig.legend(loc="outside lower center", ncol=3, fontsize=10, frameon=False, handlelength=1.2)
+    ax.set_xlabel("Số xã, phường", fontsize=10)
+    ax.tick_params(labelsize=10)
     locator = ax.xaxis.get_major_locator()
     if isinstance(locator, MaxNLocator):  # the default AutoLocator is one; the base Locator takes no "integer"
         locator.set_params(integer=True)
+    ax.set_xlim(0, widest)
+    ax.margins(y=0.02)
     ax.invert_yaxis()
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35 / max(1, len(names)) - 0.25), ncol=3, fontsize=8, frameon=False)
-    fig.tight_layout()
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, format="png")
     return path

@@ -58,3 +58,17 @@ def as_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc)
+
+
+# -- one way to write dates for people: 30/6/2026 and 08:00 30/6/2026 (Vietnam time) ------
+def vn_date(moment: "datetime | date") -> str:
+    """``30/6/2026``: a date, or an aware moment's day in Vietnam."""
+    if isinstance(moment, datetime):
+        moment = local(as_utc(moment)).date()
+    return f"{moment.day}/{moment.month}/{moment.year}"
+
+
+def vn_datetime(moment: datetime) -> str:
+    """``08:00 30/6/2026`` in Vietnam time (naive moments are UTC, as SQLite returns them)."""
+    loc = local(as_utc(moment))
+    return f"{loc:%H:%M} {loc.day}/{loc.month}/{loc.year}"

@@ -87,7 +87,7 @@ def _find_kind(blks: list[list[str]]) -> tuple[int, int, str]:
         for j, line in enumerate(blk):
             if re.match(r"^V/v\b", plain(line)):
                 return i, j, "Công văn"  # the V/v line itself is the title
-    raise DirectiveParseError("không nhận ra loại văn bản (no recognisable document kind: Chỉ thị, Kế hoạch, …)")
+    raise DirectiveParseError("không nhận ra loại văn bản (Chỉ thị, Kế hoạch, …)")
 
 
 def _is_stamp(blk: list[str]) -> bool:
@@ -225,7 +225,7 @@ def parse_directive(text: str, *, normalized: bool = False) -> ParsedDocument:
     """Parse a directive's text; raises DirectiveParseError when no document kind can be recognised."""
     blks = blocks(text if normalized else nfc(text))
     if not blks:
-        raise DirectiveParseError("tệp rỗng (empty file)")
+        raise DirectiveParseError("tệp rỗng")
     kind_block, kind_line, kind = _find_kind(blks)
     doc = ParsedDocument(kind=kind)
     header_blocks = blks[:kind_block]

@@ -27,17 +27,17 @@ fold = vntext.fold  # the one folding key (lowercase, no marks, đ→d) used to 
 def decode(raw: bytes) -> str:
     """Bytes to NFC text; refuses binary, non-UTF-8 and empty files with a clear message."""
     if not raw.strip():
-        raise DirectiveParseError("tệp rỗng (empty file)")
+        raise DirectiveParseError("tệp rỗng")
     if b"\x00" in raw[:4096]:
-        raise DirectiveParseError("tệp nhị phân, không phải văn bản (binary file)")
+        raise DirectiveParseError("tệp nhị phân, không phải văn bản")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DirectiveParseError(
-            f"không phải UTF-8 (not UTF-8: byte {raw[exc.start]:#04x} at offset {exc.start})") from None
+            f"không phải mã UTF-8 (byte {raw[exc.start]:#04x} ở vị trí {exc.start})") from None
     text = nfc(text).replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise DirectiveParseError("tệp rỗng (empty file)")
+        raise DirectiveParseError("tệp rỗng")
     return text
 
 

@@ -10,12 +10,12 @@ HEADING_LIMIT = 60
 
 
 def format_issue_date(doc: Any) -> str:
-    """The issue date as known: "30/01/2020", "tháng 02/2021", "năm 2021" or ""."""
+    """The issue date as known: "30/1/2020", "tháng 2/2021", "năm 2021" or "" (dates one way everywhere)."""
     year, month, day = doc.issued_year, doc.issued_month, doc.issued_day
     if year and month and day:
-        return f"{day:02d}/{month:02d}/{year}"
+        return f"{day}/{month}/{year}"
     if year and month:
-        return f"tháng {month:02d}/{year}"
+        return f"tháng {month}/{year}"
     if year:
         return f"năm {year}"
     return ""

@@ -64,21 +64,42 @@ def export_period(session: Session, period: Period, path: Path, *, provinces: Op
     """Write the workbook to ``path``; ``progress(n)`` is called as rows are written."""
     summary = period_summary(session, period, provinces, with_officers=False)
     columns, versions = _columns(session, period, summary)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".part")
+    try:
+        _write_workbook(session, period, summary, columns, versions, tmp, path, files_dir, now, progress)
+        tmp.replace(path)
+    except xlsxwriter.exceptions.FileCreateError as exc:
+        cause = exc.args[0] if exc.args else None
+        raise OSError(getattr(cause, "errno", None), f"không tạo được tệp {path}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)  # an error leaves no half-written file behind
+    return summary
+
+
+def _write_workbook(session: Session, period: Period, summary: Summary, columns: list[Field],
+                    versions: dict[int, Any], tmp: Path, path: Path, files_dir: Optional[Path],
+                    now: Optional[datetime], progress: Optional[Callable[[int], None]]) -> None:
     province_names = dict(session.execute(select(Province.code, Province.name)).all())
     sender_ids = {r.report.submitted_by for r in summary.rows if r.report is not None and r.report.submitted_by}
     # A report whose sender's record is gone (SET NULL) has no sender: an empty name.
     senders: dict[Optional[int], str] = dict(
         session.execute(select(Officer.id, Officer.full_name).where(Officer.id.in_(sender_ids))).all()) \
         if sender_ids else {}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".part")
     wb = xlsxwriter.Workbook(str(tmp), TEXT_ONLY)
-    bold = wb.add_format({"bold": True})
-    head = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1})
-    dt = wb.add_format({"num_format": "dd/mm/yyyy hh:mm"})
-    d = wb.add_format({"num_format": "dd/mm/yyyy"})
-    pct = wb.add_format({"num_format": "0.0%"})
+    fmt = {"bold": wb.add_format({"bold": True}),
+           "head": wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7",
+                                  "border": 1}),
+           "dt": wb.add_format({"num_format": "hh:mm d/m/yyyy"}), "d": wb.add_format({"num_format": "d/m/yyyy"}),
+           "pct": wb.add_format({"num_format": "0.0%"})}
+    _summary_sheet(wb, fmt, session, period, summary, province_names, now)
+    _report_sheet(wb, fmt, summary, columns, versions, senders, province_names, files_dir, path, progress)
+    wb.close()
 
+
+def _summary_sheet(wb: Any, fmt: dict[str, Any], session: Session, period: Period, summary: Summary,
+                   province_names: dict[int, str], now: Optional[datetime]) -> None:
+    bold, head, dt, pct = fmt["bold"], fmt["head"], fmt["dt"], fmt["pct"]
     sheet = wb.add_worksheet("Tổng hợp")
     sheet.set_column(0, 0, 34)
     sheet.set_column(1, 3, 16)
@@ -112,6 +133,11 @@ def export_period(session: Session, period: Period, path: Path, *, provinces: Op
         sheet.write_string(r1 + i, 0, province_names.get(code, str(code)))
         sheet.write_row(r1 + i, 1, [counts["on_time"], counts["late"], counts["missing"]])
 
+
+def _report_sheet(wb: Any, fmt: dict[str, Any], summary: Summary, columns: list[Field], versions: dict[int, Any],
+                  senders: dict[Optional[int], str], province_names: dict[int, str], files_dir: Optional[Path],
+                  path: Path, progress: Optional[Callable[[int], None]]) -> None:
+    head, dt, d = fmt["head"], fmt["dt"], fmt["d"]
     data = wb.add_worksheet("Báo cáo")
     header = FIXED + [f.label for f in columns]
     data.set_row(0, 60)
@@ -135,32 +161,34 @@ def export_period(session: Session, period: Period, path: Path, *, provinces: Op
             data.write_number(n, 7, rep.revision)
             data.write_string(n, 8, senders.get(rep.submitted_by, ""))
             data.write_number(n, 9, versions.get(rep.form_pk, 0))
-            answers = rep.answers
-            for c, f in enumerate(columns, len(FIXED)):
-                if f.name not in answers:
-                    continue
-                value = answers[f.name]
-                if f.type == "photo" and value:
-                    first = value[0]["path"]
-                    text = "\n".join(item["path"] for item in value)
-                    data.write_url(n, c, "external:" + _link(files_dir, first, path), string=text[:250])
-                    continue
-                cell = f.kind.cell(f, value)
-                if cell is None:
-                    continue
-                if f.type == "date":
-                    data.write_datetime(n, c, datetime(cell.year, cell.month, cell.day), d)
-                elif isinstance(cell, bool):
-                    data.write_string(n, c, "Có" if cell else "Không")
-                elif isinstance(cell, (int, float)):
-                    data.write_number(n, c, cell)
-                else:
-                    data.write_string(n, c, str(cell))
+            _write_answers(data, n, rep.answers, columns, d, files_dir, path)
         if progress is not None:
             progress(1)
-    wb.close()
-    tmp.replace(path)
-    return summary
+
+
+def _write_answers(data: Any, n: int, answers: dict[str, Any], columns: list[Field], date_format: Any,
+                   files_dir: Optional[Path], path: Path) -> None:
+    """One report's answers, one column per field (photos as links to the stored files)."""
+    for c, f in enumerate(columns, len(FIXED)):
+        if f.name not in answers:
+            continue
+        value = answers[f.name]
+        if f.type == "photo" and value:
+            first = value[0]["path"]
+            text = "\n".join(item["path"] for item in value)
+            data.write_url(n, c, "external:" + _link(files_dir, first, path), string=text[:250])
+            continue
+        cell = f.kind.cell(f, value)
+        if cell is None:
+            continue
+        if f.type == "date":
+            data.write_datetime(n, c, datetime(cell.year, cell.month, cell.day), date_format)
+        elif isinstance(cell, bool):
+            data.write_string(n, c, "Có" if cell else "Không")
+        elif isinstance(cell, (int, float)):
+            data.write_number(n, c, cell)
+        else:
+            data.write_string(n, c, str(cell))
 
 
 def write_period_export(session_factory: sessionmaker[Session], period_id: int, path: Path, *,

@@ -125,11 +125,11 @@ def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise DirectiveParseError("không tìm thấy tệp (file not found)") from None
+        raise DirectiveParseError("không tìm thấy tệp") from None
     except IsADirectoryError:
-        raise DirectiveParseError("là thư mục, không phải tệp (is a directory)") from None
-    except OSError as exc:
-        raise DirectiveParseError(f"không đọc được tệp ({exc.strerror or exc})") from None
+        raise DirectiveParseError("là thư mục, không phải tệp") from None
+    except OSError:
+        raise DirectiveParseError("không đọc được tệp (không có quyền đọc hoặc lỗi đĩa)") from None
 
 
 def ingest_paths(session_factory: sessionmaker[Session], paths: Iterable[Union[str, Path]], clock: Clock,
@@ -159,11 +159,11 @@ def _ingest_file(session: Session, path: Path, clock: Clock, result: IngestResul
         with session.begin_nested():
             return ingest_one(session, path.name, raw, clock)
     except DirectiveParseError as exc:
-        log.warning("cannot ingest %s: %s", path, exc)
+        log.info("cannot ingest %s: %s", path, exc)  # the caller reports result.errors to the user
         result.errors.append((str(path), str(exc)))
     except Exception as exc:  # a parser bug on one file must not stop the others
         log.exception("failed to ingest %s", path)
-        result.errors.append((str(path), f"lỗi khi xử lý ({type(exc).__name__}: {exc})"))
+        result.errors.append((str(path), f"lỗi khi xử lý ({type(exc).__name__})"))
     return None
 
 

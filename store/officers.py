@@ -106,6 +106,10 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         yield from _rows_with_header(csv.reader(fh, dialect))
 
 
+class OfficerFileError(ValueError):
+    """An officer list that cannot be read as such (message in Vietnamese)."""
+
+
 def _rows_with_header(rows: Any) -> Iterator[tuple[int, dict[str, Any]]]:
     header: Optional[list[Optional[str]]] = None
     for number, values in enumerate(rows, 1):
@@ -114,8 +118,8 @@ def _rows_with_header(rows: Any) -> Iterator[tuple[int, dict[str, Any]]]:
         if header is None:
             header = [_header_key(v) for v in values]
             if "full_name" not in header or "phone" not in header:
-                raise ValueError("header row must name at least full name and phone "
-                                 "(ho_ten, so_dien_thoai)")
+                raise OfficerFileError("dòng tiêu đề phải có ít nhất cột họ tên và số điện thoại "
+                                       "(ho_ten, so_dien_thoai)")
             continue
         row = {key: value for key, value in zip(header, values) if key is not None}
         yield number, row
@@ -325,7 +329,7 @@ def _apply(session: Session, rows: dict[str, OfficerRow], report: ImportReport, 
 
 # -- roles, deactivation, lookups ----------------------------------------------
 class GrantError(ValueError):
-    """A role cannot be granted as asked (message in English for the CLI)."""
+    """A role cannot be granted as asked (message in Vietnamese, shown as is)."""
 
 
 def grant_role(session: Session, *, role: str, now: datetime, phone: Optional[str] = None,
@@ -334,20 +338,20 @@ def grant_role(session: Session, *, role: str, now: datetime, phone: Optional[st
                actor_user_id: Optional[int] = None, actor_officer_id: Optional[int] = None) -> Officer:
     """Give ``role`` to the officer with this phone or Telegram id (created when missing)."""
     if role not in ROLES:
-        raise GrantError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+        raise GrantError(f"không có vai trò “{role}” (chọn: {', '.join(ROLES)})")
     norm = None
     if phone is not None:
         norm = normalize_phone(phone)
         if norm is None:
-            raise GrantError(f"not a valid Vietnamese mobile number: {phone!r}")
+            raise GrantError(f"“{phone}” không phải số di động Việt Nam hợp lệ")
     if norm is None and not telegram_id:
-        raise GrantError("give a phone number or a Telegram id")
+        raise GrantError("cần số điện thoại (--phone) hoặc Telegram id (--telegram-id)")
     if role == "supervisor" and not province_codes:
-        raise GrantError("a supervisor needs at least one province")
+        raise GrantError("cán bộ giám sát cần ít nhất một tỉnh (--province)")
     if role == "officer" and commune_code is None:
-        raise GrantError("an officer needs a commune")
+        raise GrantError("cán bộ xã cần một xã (--commune, có thể kèm --province)")
     if commune_code is not None and session.get(Commune, commune_code) is None:
-        raise GrantError(f"no commune with code {commune_code}")
+        raise GrantError(f"không có xã mã {commune_code}")
     officer = None
     if norm is not None:
         officer = session.scalar(select(Officer).where(Officer.phone == norm))

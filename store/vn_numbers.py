@@ -101,4 +101,5 @@ def format_number(value: Decimal | int | float, places: Optional[int] = None) ->
 
 
 def format_date(value: date) -> str:
-    return f"{value.day:02d}/{value.month:02d}/{value.year}"
+    """``30/6/2026``: the one way dates are written for people (see store.clock.vn_date)."""
+    return f"{value.day}/{value.month}/{value.year}"

@@ -12,9 +12,9 @@ import re
 import sys
 import uuid
 from pathlib import Path
-from typing import Any, Optional, TextIO
+from typing import Any, Awaitable, Callable, Optional, TextIO
 
-from bot.channels.console_demo import setup_demo
+from bot.channels.console_demo import demo_chat_label, setup_demo
 from bot.channels.files import local_fetcher
 from bot.services import build_services
 from core.settings import Settings
@@ -22,6 +22,7 @@ from handlers.app import build_router
 from core.choices import numbered_text
 from core.dispatch import BotCore
 from core.types import Contact, FileRef, Incoming, Location, Reply, UserRef
+from reminders.outbox import OutboxSender
 from reminders.runtime import run_background
 from reminders.transport import SendResult
 
@@ -90,13 +91,18 @@ class ConsoleTransport:
         self.stdout = stdout
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult:
-        print(f"\n[Tin nhắn mới]\n{render(reply)}", file=self.stdout, flush=True)
+        colleague = demo_chat_label(chat_id)
+        header = f"[Tin nhắn tới {colleague}]" if colleague else "[Tin nhắn mới]"
+        print(f"\n{header}\n{render(reply)}", file=self.stdout, flush=True)
         return SendResult(ok=True)
 
 
 async def chat(core: BotCore, stdin: TextIO, stdout: TextIO, user: UserRef = CONSOLE_USER,
-               *, echo: Optional[bool] = None) -> None:
-    """Read lines, hand them to the core, print the replies (``echo``: repeat piped input)."""
+               *, echo: Optional[bool] = None, on_quit: Optional[Callable[[], Awaitable[Any]]] = None) -> None:
+    """Read lines, hand them to the core, print the replies (``echo``: repeat piped input).
+
+    ``on_quit`` runs before the goodbye (the console delivers what is already due then).
+    """
     if echo is None:
         echo = not _isatty(stdin)
     session = uuid.uuid4().hex[:12]  # keys stay unique across console sessions
@@ -106,11 +112,15 @@ async def chat(core: BotCore, stdin: TextIO, stdout: TextIO, user: UserRef = CON
         print("> ", end="", file=stdout, flush=True)
         line = await asyncio.to_thread(stdin.readline)
         if not line:
+            if on_quit is not None:
+                await on_quit()
             print(f"\n{GOODBYE}", file=stdout, flush=True)
             break
         if echo:
             print(line.rstrip("\n"), file=stdout, flush=True)
         if line.strip().lower() in QUIT_COMMANDS:
+            if on_quit is not None:
+                await on_quit()
             print(GOODBYE, file=stdout, flush=True)
             break
         seq += 1
@@ -139,20 +149,42 @@ async def run_console(settings: Settings, stdin: Optional[TextIO] = None, stdout
     services.fetchers["console"] = local_fetcher(Path.cwd())
     core = BotCore(services, build_router())
     stop = asyncio.Event()
-    background = _start_background(services, ConsoleTransport(stdout), stop)
+    transport = ConsoleTransport(stdout)
+    background = _start_background(services, transport, stop)
+
+    async def finish() -> None:
+        await _stop_background(background, stop)
+        await deliver_due(services, transport)
+
     try:
-        await chat(core, stdin, stdout)
+        await chat(core, stdin, stdout, on_quit=finish)
     except KeyboardInterrupt:
         print(f"\n{GOODBYE}", file=stdout, flush=True)
     finally:
-        stop.set()
-        try:
-            await asyncio.wait_for(background, timeout=10)
-        except (asyncio.TimeoutError, asyncio.CancelledError):
-            background.cancel()
-        except Exception:
-            log.exception("background work ended with an error")
+        await _stop_background(background, stop)
     return 0
+
+
+async def _stop_background(background: "asyncio.Task[None]", stop: asyncio.Event) -> None:
+    """Stop the sender and the sweep, letting sends in flight finish (idempotent)."""
+    stop.set()
+    try:
+        await asyncio.wait_for(asyncio.shield(background), timeout=10)
+    except (asyncio.TimeoutError, asyncio.CancelledError):
+        background.cancel()
+    except Exception:
+        log.exception("background work ended with an error")
+
+
+async def deliver_due(services: Any, transport: ConsoleTransport, rounds: int = 3) -> None:
+    """Print what is due for console chats before quitting, once the background sender has
+    stopped: piped input ends faster than the sender polls, and a newcomer trying /thongbao
+    should see it arrive. A fixed few rounds, as each may queue more: a finished broadcast
+    queues its delivery report for the sender.
+    """
+    sender = OutboxSender(services, {"console": transport})
+    for _ in range(rounds):
+        await sender.drain_once()
 
 
 def _start_background(services: Any, transport: ConsoleTransport, stop: asyncio.Event) -> "asyncio.Task[None]":

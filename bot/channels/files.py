@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Awaitable, Callable
 
-from core.types import FileRef
+from core.types import FileRef, FileUnavailable
 
 if TYPE_CHECKING:
     from telegram import Bot
@@ -59,11 +59,18 @@ def local_fetcher(base_dir: Path | None = None) -> FetchFile:
     """Read a local file: the console's ``/anh PATH`` sends a path as the file_id."""
 
     async def fetch(ref: FileRef) -> bytes:
+        if not ref.file_id.strip():
+            raise FileUnavailable("Chưa ghi đường dẫn tệp: gõ /anh ĐƯỜNG_DẪN.")
         path = Path(ref.file_id).expanduser()
         if not path.is_absolute() and base_dir is not None:
             path = base_dir / path
+        if not path.is_file():
+            raise FileUnavailable(f"Không thấy tệp {ref.file_id}" + (" (đó là thư mục)." if path.is_dir() else "."))
         if path.stat().st_size > MAX_FILE_BYTES:
             raise FileTooLarge(f"{path} is over {MAX_FILE_BYTES} bytes")
-        return path.read_bytes()
+        try:
+            return path.read_bytes()
+        except OSError:
+            raise FileUnavailable(f"Không đọc được tệp {ref.file_id}.") from None
 
     return fetch

@@ -54,7 +54,7 @@ CANCEL_DESCRIPTION = "Hủy thao tác đang làm"
 def bot_commands(core: BotCore) -> list[BotCommand]:
     """The command menu: public commands plus /huy, in Vietnamese."""
     out: list[BotCommand] = []
-    for info in core.router.visible_commands(None):
+    for info in core.router.menu_commands():
         if COMMAND_RE.match(f"/{info.name}") and len(info.name) <= 32 and info.name != CANCEL_COMMAND:
             out.append(BotCommand(info.name, (info.description or info.name)[:256]))
     out.append(BotCommand(CANCEL_COMMAND, CANCEL_DESCRIPTION))

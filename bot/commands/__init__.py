@@ -1,6 +1,26 @@
-"""CLI sub-commands; importing this package registers them with bot.cli."""
-from bot.commands import admin, officers  # noqa: F401,E402
-from bot.commands import ingest  # noqa: F401,E402
-from bot.commands import export, forms, periods  # noqa: F401,E402
-from bot.commands import broadcast  # noqa: F401,E402
-from bot.commands import retention  # noqa: F401,E402
+"""CLI sub-commands, one module per feature; ``SUBCOMMANDS`` is the one list of them.
+
+Each module's ``add(subparsers)`` adds its sub-command(s) and sets ``func`` to a
+callable(args, settings) -> int. Listing them here (rather than modules registering
+themselves on import) keeps the order of ``--help`` and the set of commands in one place.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Callable
+
+from bot.commands import admin, broadcast, export, forms, ingest, officers, periods, reminders, retention, units
+
+SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
+    ingest.add,
+    units.add,
+    officers.add,
+    admin.add,
+    forms.add,
+    periods.add,
+    export.add,
+    broadcast.add,
+    reminders.add,
+    retention.add,
+)

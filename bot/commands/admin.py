@@ -1,66 +1,87 @@
-"""``python -m bot admin grant``: give a role to a phone number or Telegram id (the first admin too)."""
+"""``python -m bot admin grant``: give a role to a phone number or Telegram id (the first admin too).
+
+Granting to an officer who exists already says what changes; renaming someone needs
+``--yes``, so a typo in ``--phone`` cannot silently rename another officer.
+"""
 
 from __future__ import annotations
 
 import argparse
-import sys
+from typing import Any, Optional
 
-from bot.cli import SUBCOMMANDS
+from bot.commands.common import CliError, commune_code, province_codes, units_of
 from core.settings import Settings
+
+
+def _existing(session: Any, phone: Optional[str], telegram_id: Optional[str]) -> Any:
+    from sqlalchemy import select
+
+    from store.models import Officer
+    from store.officers import by_phone
+
+    officer = by_phone(session, phone) if phone else None
+    if officer is None and telegram_id:
+        officer = session.scalar(select(Officer).where(Officer.telegram_id == str(telegram_id)))
+    return officer
+
+
+def changes(officer: Any, args: argparse.Namespace) -> list[str]:
+    """What granting would change on an existing officer, in words."""
+    from store.officers import ROLE_LABELS
+
+    out = []
+    if args.name and args.name.strip() != officer.full_name:
+        out.append(f"tên: {officer.full_name} → {args.name.strip()}")
+    if args.role != officer.role:
+        out.append(f"vai trò: {ROLE_LABELS.get(officer.role, officer.role)} → {ROLE_LABELS[args.role]}")
+    if not officer.active:
+        out.append("mở lại tài khoản đang bị khóa")
+    return out
 
 
 def _grant(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import build_services
     from store.db import transaction
-    from store.officers import GrantError, grant_role, unit_label
-    from store.units import find_communes, resolve_province, seed_units, unit_index
+    from store.officers import ROLE_LABELS, GrantError, grant_role, unit_label
 
     services = build_services(settings, startup=False)
-    seed_units(services)
-    index = unit_index(services)
-    provinces = []
-    for text in args.province or []:
-        code = resolve_province(index, text)
-        if code is None:
-            print(f"Không tìm thấy tỉnh: {text}", file=sys.stderr)
-            return 2
-        provinces.append(code)
-    commune = None
-    if args.commune:
-        if args.commune.isdigit():
-            commune = int(args.commune)
-        else:
-            matches = find_communes(index, args.commune, provinces[0] if provinces else None, limit=1,
-                                    within_province=bool(provinces))
-            if not matches or matches[0].score < 90:
-                print(f"Không tìm thấy xã: {args.commune} (ghi mã xã hoặc thêm --province)", file=sys.stderr)
-                return 2
-            commune = matches[0].code
-    try:
-        with transaction(services.session_factory) as session:
+    index = units_of(services)
+    provinces = province_codes(index, args.province)
+    commune = commune_code(index, args.commune, provinces) if args.commune else None
+    with transaction(services.session_factory) as session:
+        officer = _existing(session, args.phone, args.telegram_id)
+        if officer is not None:
+            changed = changes(officer, args)
+            print(f"{officer.full_name} (id {officer.id}) đã có trong danh sách"
+                  + (": " + "; ".join(changed) if changed else ", không đổi tên hay vai trò") + ".")
+            if args.name and args.name.strip() != officer.full_name and not args.yes:
+                raise CliError("chưa đổi gì: thêm --yes để xác nhận đổi tên", 1)
+        try:
             officer = grant_role(session, role=args.role, now=services.clock.now(), phone=args.phone,
                                  telegram_id=args.telegram_id, province_codes=tuple(provinces),
                                  commune_code=commune, full_name=args.name)
-            print(f"Đã cấp vai trò {officer.role} cho {officer.full_name} "
-                  f"(id {officer.id}, {unit_label(officer)})")
-    except GrantError as exc:
-        print(f"Không cấp được: {exc}", file=sys.stderr)
-        return 2
+        except GrantError as exc:
+            raise CliError(f"không cấp được: {exc}", 2) from None
+        where = unit_label(officer)
+        print(f"Đã cấp vai trò {ROLE_LABELS[officer.role]} cho {officer.full_name} "
+              f"(id {officer.id}{', ' + where if where else ''}).")
     return 0
 
 
 def add(sub: argparse._SubParsersAction) -> None:
-    admin = sub.add_parser("admin", help="administration")
-    asub = admin.add_subparsers(dest="admin_command", required=True)
-    grant = asub.add_parser("grant", help="give a role to a phone number or Telegram id")
+    admin = sub.add_parser("admin", help="quản trị: cấp vai trò", description="Quản trị.")
+    asub = admin.add_subparsers(dest="admin_command", required=True, metavar="LỆNH")
+    grant = asub.add_parser("grant", help="cấp vai trò cho một số điện thoại hoặc Telegram id",
+                            description="Cấp vai trò (kể cả quản trị viên đầu tiên). Người đã có trong danh "
+                                        "sách: in ra điều sẽ đổi; đổi tên cần --yes.")
     who = grant.add_mutually_exclusive_group(required=True)
-    who.add_argument("--phone")
-    who.add_argument("--telegram-id")
-    grant.add_argument("--role", required=True, choices=["officer", "supervisor", "admin"])
-    grant.add_argument("--province", action="append", help="province name or code (repeat for several)")
-    grant.add_argument("--commune", help="commune code, or name with --province")
-    grant.add_argument("--name", help="full name")
+    who.add_argument("--phone", metavar="SĐT", help="số điện thoại di động, ví dụ 0912345678")
+    who.add_argument("--telegram-id", metavar="ID", help="mã số tài khoản Telegram")
+    grant.add_argument("--role", required=True, choices=["officer", "supervisor", "admin"], metavar="VAI_TRÒ",
+                       help="officer: cán bộ xã; supervisor: giám sát tỉnh; admin: quản trị")
+    grant.add_argument("--province", action="append", metavar="TỈNH",
+                       help="tên hoặc mã tỉnh (lặp lại cho nhiều tỉnh)")
+    grant.add_argument("--commune", metavar="XÃ", help="mã xã, hoặc tên xã kèm --province")
+    grant.add_argument("--name", metavar="HỌ_TÊN", help="họ và tên")
+    grant.add_argument("--yes", action="store_true", help="xác nhận đổi tên một cán bộ đã có")
     grant.set_defaults(func=_grant)
-
-
-SUBCOMMANDS.append(add)

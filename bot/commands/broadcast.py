@@ -1,9 +1,7 @@
-"""``python -m bot broadcast …``, ``python -m bot reminders plan|sweep`` and ``python -m bot outbox``.
+"""``python -m bot broadcast …`` and ``python -m bot outbox``.
 
 - ``broadcast``: queue a notice to an audience (the serving process delivers it), or show
-  the progress of broadcasts with ``--status``;
-- ``reminders plan``: what the reminder schedule holds from now on; ``reminders sweep``:
-  run one sweep now (what the minute job does);
+  the progress of broadcasts with ``--status``; an audience that reaches nobody says why;
 - ``outbox``: a sender-only worker (Telegram transport): a second process may drain the
   outbox next to the one serving updates; ``--until-empty`` exits when nothing is left.
 """
@@ -15,36 +13,51 @@ import asyncio
 import logging
 import mimetypes
 import sys
-from collections import Counter
 from pathlib import Path
 from typing import Any, Optional
 
-from bot.cli import SUBCOMMANDS
+from bot.commands.common import CliError, commune_code, province_codes, units_of, with_import_hint
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
-def _audience(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
-    provinces = sorted(set(args.province)) if args.province else None
+def _audience(args: argparse.Namespace, index: Any) -> tuple[dict[str, Any], str]:
+    """The audience data and its label; provinces and communes by code or name."""
+    from store.officers import ROLE_LABELS
+
+    provinces = province_codes(index, args.province) or None
+    names = ", ".join(index.province_names[c] for c in provinces or ())
     if args.communes:
-        return ({"kind": "communes", "commune_codes": sorted(set(args.communes)), "province_codes": provinces},
-                f"{len(set(args.communes))} xã/phường")
+        communes = sorted({commune_code(index, c, provinces or ()) for c in args.communes})
+        return ({"kind": "communes", "commune_codes": communes, "province_codes": provinces},
+                f"{len(communes)} xã/phường")
     if args.role:
-        return {"kind": "role", "role": args.role, "province_codes": provinces}, f"vai trò {args.role}"
+        label = f"vai trò {ROLE_LABELS[args.role]}" + (f", {names}" if names else "")
+        return {"kind": "role", "role": args.role, "province_codes": provinces}, label
     if args.not_reported is not None:
         return ({"kind": "not_reported", "period_id": args.not_reported, "province_codes": provinces},
                 f"xã chưa nộp kỳ #{args.not_reported}")
     if provinces:
-        return {"kind": "province", "province_codes": provinces}, f"tỉnh {', '.join(map(str, provinces))}"
-    raise SystemExit("choose an audience: --province, --communes, --role or --not-reported")
+        return {"kind": "province", "province_codes": provinces}, f"tỉnh {names}"
+    raise CliError("chọn người nhận: --province, --communes, --role hoặc --not-reported", 2)
+
+
+def _read_text(name: str) -> str:
+    try:
+        return Path(name).read_text("utf-8")
+    except FileNotFoundError:
+        raise CliError(f"không có tệp {name}", 2) from None
+    except (OSError, UnicodeDecodeError):
+        raise CliError(f"không đọc được {name} (cần tệp văn bản mã UTF-8)", 2) from None
 
 
 def _broadcast(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy import select
 
     from bot.services import build_services
-    from core.broadcasts import create_broadcast, progress, progress_line, report_text, resolve_audience
+    from core.broadcasts import (AudienceError, audience_filter, create_broadcast, progress, progress_line,
+                                 report_text, resolve_audience, why_unreached)
     from core.reminder_policy import quiet_hours
     from store.db import transaction
     from store.models import Broadcast, User
@@ -59,26 +72,29 @@ def _broadcast(args: argparse.Namespace, settings: Settings) -> int:
             if not rows:
                 print("Chưa có thông báo nào.")
         return 0
-    text = args.text or (Path(args.text_file).read_text("utf-8") if args.text_file else "")
+    text = args.text or (_read_text(args.text_file) if args.text_file else "")
     text = text.strip()
     if not text:
-        print("Thiếu nội dung: --text hoặc --text-file", file=sys.stderr)
-        return 2
+        raise CliError("thiếu nội dung: --text hoặc --text-file", 2)
     attachment = None
     if args.attach:
         path = Path(args.attach).resolve()
         if not path.is_file():
-            print(f"Không thấy tệp {path}", file=sys.stderr)
-            return 2
+            raise CliError(f"không thấy tệp {path}", 2)
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         attachment = {"kind": "image" if mime.startswith("image/") else "document", "path": str(path),
                       "file_name": path.name, "mime_type": mime}
-    audience, label = _audience(args)
+    audience, label = _audience(args, units_of(services))
     now = services.clock.now()
     with transaction(services.session_factory) as s:
-        count = len(resolve_audience(s, audience, exclude_officer=args.sender_officer))
+        try:
+            count = len(resolve_audience(s, audience, exclude_officer=args.sender_officer))
+        except AudienceError as exc:
+            raise CliError(str(exc), 2) from None
         if args.dry_run or count == 0:
-            print(f"{count} người nhận ({label}); chưa gửi" + (" (--dry-run)." if args.dry_run else "."))
+            why = "; ".join(with_import_hint(why_unreached(s, audience_filter(s, audience)))) if count == 0 else ""
+            print(f"{count} người nhận ({label}); chưa gửi" + (" (--dry-run)" if args.dry_run else "")
+                  + (f": {why}." if why else "."))
             return 0 if args.dry_run else 1
         sender_user = None
         if args.sender_officer:
@@ -87,59 +103,6 @@ def _broadcast(args: argparse.Namespace, settings: Settings) -> int:
                               audience=audience, audience_label=label, now=now, quiet=quiet_hours(settings),
                               attachment=attachment)
         print(f"Đã xếp hàng thông báo #{bc.id} tới {bc.recipient_count} người ({label}).")
-    return 0
-
-
-def _reminders(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.services import build_services
-    from reminders.sweep import plan_schedule, run_sweep
-
-    services = build_services(settings, startup=False)
-    if args.action == "policy":
-        return _policy(args, services)
-    if args.action == "sweep":
-        result = run_sweep(services)
-        print(f"Đã xếp {result.queued} lời nhắc, bỏ qua {result.skipped} {dict(result.reasons)}, "
-              f"{result.digests} bản tổng hợp.")
-        return 0
-    with services.session_factory() as s:
-        plan = plan_schedule(s, settings, services.clock.now())
-    by_step = Counter(step for _, _, _, step, _ in plan)
-    print(f"{len(plan)} lời nhắc đã lên lịch ({len({p for p, *_ in plan})} kỳ, "
-          f"{len({(p, c) for p, c, *_ in plan})} lượt xã):")
-    for step, n in sorted(by_step.items()):
-        print(f"  {step}: {n}")
-    return 0
-
-
-def _policy(args: argparse.Namespace, services: Any) -> int:
-    """Show or set one period's reminder policy (offsets down to minutes)."""
-    from core.reminder_policy import policies_for, set_policy
-    from core.timespec import PolicyError
-    from store.db import transaction
-    from store.models import Period
-
-    if args.period is None:
-        print("Cần --period MÃ_KỲ", file=sys.stderr)
-        return 2
-    with transaction(services.session_factory) as s:
-        period = s.get(Period, args.period)
-        if period is None:
-            print(f"Không có kỳ báo cáo #{args.period}", file=sys.stderr)
-            return 1
-        if args.offsets is not None:
-            try:
-                set_policy(s, period.id, [o for o in args.offsets.split(",") if o.strip()],
-                           args.overdue_time or None, args.overdue_limit, services.clock.now())
-            except PolicyError as exc:
-                print(f"Lỗi: {exc}", file=sys.stderr)
-                return 2
-        policy = policies_for(s, [period.id], services.settings)[period.id]
-        print(f"Kỳ #{period.id} “{period.label}”: lịch nhắc")
-        for step, at in policy.schedule(period.due_at):
-            from store.clock import local
-
-            print(f"  {step.key:>12}  {local(at):%H:%M %d/%m/%Y}")
     return 0
 
 
@@ -193,31 +156,25 @@ def _outbox(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def add(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("broadcast", help="queue a notice to many officers, or show broadcasts' progress")
-    p.add_argument("--text", help="the notice (Vietnamese)")
-    p.add_argument("--text-file", help="read the notice from a UTF-8 file")
-    p.add_argument("--attach", help="a document or photo to attach")
-    p.add_argument("--province", type=int, action="append", help="province code (repeatable); alone: all its communes")
-    p.add_argument("--communes", type=int, nargs="+", help="commune codes")
-    p.add_argument("--role", choices=("officer", "supervisor"), help="everyone with this role (within --province)")
-    p.add_argument("--not-reported", type=int, metavar="PERIOD_ID", help="communes that have not reported")
-    p.add_argument("--sender-officer", type=int, help="officer id that gets the delivery report")
-    p.add_argument("--dry-run", action="store_true", help="count the recipients only")
-    p.add_argument("--status", action="store_true", help="show the latest broadcasts and their progress")
+    p = sub.add_parser("broadcast", help="gửi thông báo tới nhiều cán bộ, hoặc xem tiến độ các thông báo",
+                       description="Xếp hàng một thông báo (tiến trình bot đang chạy sẽ gửi), hoặc --status "
+                                   "để xem tiến độ. Tỉnh và xã ghi bằng mã hoặc tên.")
+    p.add_argument("--text", metavar="NỘI_DUNG", help="nội dung thông báo")
+    p.add_argument("--text-file", metavar="TỆP", help="đọc nội dung từ một tệp văn bản UTF-8")
+    p.add_argument("--attach", metavar="TỆP", help="tệp hoặc ảnh gửi kèm")
+    p.add_argument("--province", action="append", metavar="TỈNH",
+                   help="tên hoặc mã tỉnh (lặp lại cho nhiều tỉnh); dùng một mình: mọi xã của tỉnh")
+    p.add_argument("--communes", nargs="+", metavar="XÃ", help="mã hoặc tên các xã")
+    p.add_argument("--role", choices=("officer", "supervisor"), metavar="VAI_TRÒ",
+                   help="mọi người có vai trò này (officer: cán bộ xã, supervisor: giám sát), trong --province")
+    p.add_argument("--not-reported", type=int, metavar="MÃ_KỲ", help="các xã chưa nộp báo cáo kỳ này")
+    p.add_argument("--sender-officer", type=int, metavar="ID", help="mã cán bộ nhận báo cáo kết quả gửi")
+    p.add_argument("--dry-run", action="store_true", help="chỉ đếm người nhận, không gửi")
+    p.add_argument("--status", action="store_true", help="xem các thông báo gần đây và tiến độ gửi")
     p.set_defaults(func=_broadcast)
 
-    r = sub.add_parser("reminders", help="reminder plan, one sweep now, or a period's reminder policy")
-    r.add_argument("action", choices=("plan", "sweep", "policy"))
-    r.add_argument("--period", type=int, help="policy: the period id")
-    r.add_argument("--offsets", help='policy: write --offsets=-7d@08:00,-3d@08:00,-1d@08:00,0d@08:00,-90m')
-    r.add_argument("--overdue-time", default="08:00", help="policy: daily overdue reminder time ('' for none)")
-    r.add_argument("--overdue-limit", type=int, default=5, help="policy: how many overdue reminders at most")
-    r.set_defaults(func=_reminders)
-
-    o = sub.add_parser("outbox", help="run the outbox sender (and reminder sweep) without serving updates")
-    o.add_argument("--until-empty", action="store_true", help="exit once nothing is queued")
-    o.add_argument("--no-sweep", action="store_true", help="do not run the minute reminder sweep")
+    o = sub.add_parser("outbox", help="chạy riêng bộ gửi tin (và lượt nhắc hạn), không nhận tin",
+                       description="Bộ gửi tin qua Telegram chạy cạnh tiến trình bot (cần BOT_TOKEN).")
+    o.add_argument("--until-empty", action="store_true", help="dừng khi không còn tin chờ gửi")
+    o.add_argument("--no-sweep", action="store_true", help="không chạy lượt nhắc hạn mỗi phút")
     o.set_defaults(func=_outbox)
-
-
-SUBCOMMANDS.append(add)

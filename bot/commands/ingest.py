@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.cli import SUBCOMMANDS
 from core.settings import Settings
 
 
@@ -25,10 +24,9 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def add(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("ingest", help="load directive files (.txt/.md/.docx/.pdf) or folders of them")
-    parser.add_argument("paths", nargs="+", help="files or directories")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser = sub.add_parser("ingest", help="nạp văn bản chỉ đạo (.txt, .md, .docx, .pdf) hoặc thư mục chứa chúng",
+                            description="Nạp hoặc cập nhật văn bản chỉ đạo (khớp theo tên tệp), rồi làm mới "
+                                        "chỉ mục tìm kiếm.")
+    parser.add_argument("paths", nargs="+", metavar="ĐƯỜNG_DẪN", help="tệp hoặc thư mục")
+    parser.add_argument("--no-progress", action="store_true", help="không hiện thanh tiến độ")
     parser.set_defaults(func=_ingest)
-
-
-SUBCOMMANDS.append(add)

@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.cli import SUBCOMMANDS
+from bot.commands.common import CliError, units_of
 from core.settings import Settings
 
 
@@ -15,19 +15,17 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import build_services
     from store.db import transaction
     from store.leavers import missing_from_list, remove_officer
-    from store.officers import import_officers
-    from store.units import seed_units, unit_index
+    from store.officers import OfficerFileError, import_officers
 
     path = Path(args.file)
     if not path.is_file():
-        print(f"Không có tệp {path}", file=sys.stderr)
-        return 2
+        raise CliError(f"không có tệp {path}", 2)
     services = build_services(settings, startup=False)
-    seed_units(services)
+    index = units_of(services)  # seeds units only on a fresh database
     try:
         with transaction(services.session_factory) as session:
             report = import_officers(session, path, now=services.clock.now(), dry_run=args.dry_run,
-                                     index=unit_index(services), progress=sys.stderr.isatty())
+                                     index=index, progress=sys.stderr.isatty())
             missing = []
             if args.deactivate_missing and not report.errors:
                 missing = missing_from_list(session, report.phones)
@@ -35,9 +33,10 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
                     print(f"không còn trong danh sách: {officer.full_name} ({officer.phone}), mã {officer.id}")
                     if not args.dry_run:
                         remove_officer(session, officer, now=services.clock.now(), reason="missing from list")
-    except (ValueError, OSError) as exc:
-        print(f"Không đọc được {path}: {exc}", file=sys.stderr)
-        return 2
+    except OfficerFileError as exc:
+        raise CliError(f"không đọc được {path}: {exc}", 2) from None
+    except (ValueError, OSError):
+        raise CliError(f"không đọc được {path}: tệp hỏng hoặc không phải CSV/XLSX", 2) from None
     for issue in report.errors:
         print(f"dòng {issue.row}: {issue.message}")
     for issue in report.notes:
@@ -50,7 +49,7 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
             verb = "Sẽ cho nghỉ" if args.dry_run else "Đã cho nghỉ"
             print(f"{verb} {len(missing)} cán bộ không còn trong danh sách; thông tin cá nhân xóa sau "
                   f"{settings.officer_erase_after_days} ngày.")
-    return 1 if report.errors and args.dry_run else 0
+    return 1 if report.errors else 0  # a refused row is a failure, dry run or not
 
 
 def _remove(args: argparse.Namespace, settings: Settings) -> int:
@@ -63,8 +62,7 @@ def _remove(args: argparse.Namespace, settings: Settings) -> int:
         try:
             officer = find_officer(session, args.officer)
         except NotFound:
-            print(f"Không có cán bộ có số điện thoại hoặc mã {args.officer}", file=sys.stderr)
-            return 2
+            raise CliError(f"không có cán bộ có số điện thoại hoặc mã {args.officer}", 2) from None
         who = f"{officer.full_name} ({officer.phone or 'không có số'}), mã {officer.id}"
         if officer.removed_at is not None:
             print(f"{who} đã được cho nghỉ từ trước.")
@@ -79,18 +77,19 @@ def _remove(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def add(sub: argparse._SubParsersAction) -> None:
-    officers = sub.add_parser("officers", help="officer lists")
-    osub = officers.add_subparsers(dest="officers_command", required=True)
-    imp = osub.add_parser("import", help="import a CSV or XLSX officer list (upsert by phone)")
-    imp.add_argument("file")
-    imp.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+    officers = sub.add_parser("officers", help="danh sách cán bộ", description="Danh sách cán bộ.")
+    osub = officers.add_subparsers(dest="officers_command", required=True, metavar="LỆNH")
+    imp = osub.add_parser("import", help="nạp danh sách cán bộ từ tệp CSV hoặc XLSX (cập nhật theo số điện thoại)",
+                          description="Nạp danh sách cán bộ; dòng nào bị từ chối thì ghi số dòng và lý do, "
+                                      "và mã thoát khác 0.")
+    imp.add_argument("file", metavar="TỆP", help="tệp .csv hoặc .xlsx")
+    imp.add_argument("--dry-run", action="store_true", help="kiểm tra mọi dòng, không ghi gì")
     imp.add_argument("--deactivate-missing", action="store_true",
-                     help="remove commune officers not in the list (with --dry-run: only show who)")
+                     help="cho nghỉ cán bộ xã không còn trong danh sách (kèm --dry-run: chỉ liệt kê)")
     imp.set_defaults(func=_import)
-    rm = osub.add_parser("remove", help="an officer leaves: deactivate now, erase personal data later")
-    rm.add_argument("officer", help="phone number or officer id")
-    rm.add_argument("--yes", action="store_true", help="do it (without: only show what would happen)")
+    rm = osub.add_parser("remove", help="một cán bộ nghỉ: khóa ngay, xóa thông tin cá nhân sau",
+                         description="Cho một cán bộ nghỉ: ngừng dùng bot ngay, thông tin cá nhân xóa sau; "
+                                     "báo cáo của xã vẫn giữ.")
+    rm.add_argument("officer", metavar="SĐT_HOẶC_MÃ", help="số điện thoại hoặc mã cán bộ")
+    rm.add_argument("--yes", action="store_true", help="làm thật (không có: chỉ cho biết sẽ làm gì)")
     rm.set_defaults(func=_remove)
-
-
-SUBCOMMANDS.append(add)

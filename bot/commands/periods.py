@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import datetime, time
+from typing import Optional
 
-from bot.cli import SUBCOMMANDS
+from bot.commands.common import CliError, commune_code, province_code, units_of, warn
 from core.settings import Settings
 
 
@@ -28,64 +28,61 @@ def parse_moment(text: str, *, end_of_day: bool) -> datetime:
 
 def _add(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import build_services
+    from store.clock import as_utc, vn_datetime
     from store.db import transaction
-    from store.forms import latest_form
-    from store.models import Form, Province
+    from store.models import Province
     from store.periods import PeriodError, create_period
-    from store.units import resolve_province
-    from sqlalchemy import select
 
     services = build_services(settings, startup=False)
-    _ensure_units(services)
+    index = units_of(services)
     try:
         open_at = parse_moment(args.open, end_of_day=False) if args.open else services.clock.now()
         due_at = parse_moment(args.due, end_of_day=True)
         close_at = parse_moment(args.close, end_of_day=True) if args.close else due_at
     except argparse.ArgumentTypeError as exc:
-        print(f"LỖI: {exc}", file=sys.stderr)
-        return 2
+        raise CliError(str(exc), 2) from None
+    province = province_code(index, args.province) if args.province else None
+    communes = sorted({commune_code(index, c) for c in args.communes.split(",") if c.strip()}) if args.communes else []
     with transaction(services.session_factory) as session:
-        form = (session.scalar(select(Form).where(Form.form_id == args.form, Form.version == args.version))
-                if args.version else latest_form(session, args.form))
-        if form is None:
-            print(f"LỖI: không có biểu mẫu “{args.form}”" + (f" v{args.version}" if args.version else "")
-                  + ". Nạp bằng: python -m bot forms load TỆP.yaml", file=sys.stderr)
-            return 1
-        province = None
-        if args.province:
-            province = resolve_province(session, args.province)
-            if province is None:
-                print(f"LỖI: không nhận ra tỉnh “{args.province}”", file=sys.stderr)
-                return 1
-        communes = [int(c) for c in args.communes.replace(" ", "").split(",") if c] if args.communes else []
+        form = _form(session, args.form, args.version, settings)
+        if args.open is None and due_at <= services.clock.now():
+            raise CliError(f"hạn nộp {vn_datetime(due_at)} đã qua; muốn ghi lại một kỳ đã qua thì thêm --open NGÀY", 2)
         try:
             period = create_period(session, form=form, label=args.label, province_code=province,
                                    commune_codes=communes, open_at=open_at, due_at=due_at, close_at=close_at,
                                    now=services.clock.now())
         except PeriodError as exc:
-            print(f"LỖI: {exc}", file=sys.stderr)
-            return 1
+            raise CliError(str(exc)) from None
         where = session.get(Province, province).name if province else f"{len(communes)} xã"
         print(f"Đã tạo kỳ #{period.id} “{period.label}” ({form.form_id} v{form.version}, {where}), "
-              f"hạn {due_at:%d/%m/%Y %H:%M}")
+              f"hạn {vn_datetime(due_at)}.")
+        if as_utc(close_at) <= services.clock.now():
+            warn(f"kỳ này đã đóng lúc {vn_datetime(close_at)}: không xã nào còn nộp được "
+                 "(đặt --due/--close về sau nếu cần)")
     return 0
 
 
-def _ensure_units(services) -> None:
+def _form(session, form_id: str, version: Optional[int], settings: Settings):
+    """The form to use; a missing one names the forms there are, or where the samples are."""
     from sqlalchemy import select
 
-    from store.models import Province
-    from store.units import seed_units
+    from bot.commands.forms import sample_forms_dir
+    from store.forms import latest_form, list_forms
+    from store.models import Form
 
-    with services.session_factory() as session:
-        if session.scalar(select(Province.code).limit(1)) is not None:
-            return
-    seed_units(services)
+    form = (session.scalar(select(Form).where(Form.form_id == form_id, Form.version == version))
+            if version else latest_form(session, form_id))
+    if form is not None:
+        return form
+    known = [f.form_id for f in list_forms(session)]
+    hint = (f"có: {', '.join(known)}" if known
+            else f"chưa nạp biểu mẫu nào; mẫu có sẵn: python -m bot forms load {sample_forms_dir(settings)}")
+    raise CliError(f"không có biểu mẫu “{form_id}”" + (f" v{version}" if version else "") + f" ({hint})")
 
 
 def _list(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import build_services
-    from store.clock import local
+    from store.clock import vn_datetime
     from store.models import Form, Period
     from store.periods import has_reported, must_report, status
     from sqlalchemy import select
@@ -98,7 +95,7 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
             form = session.get(Form, p.form_pk)
             owing = must_report(session, p)
             done = len(has_reported(session, p.id) & set(owing))
-            print(f"#{p.id}\t{p.label}\t{form.form_id} v{form.version}\thạn {local(p.due_at):%d/%m/%Y %H:%M}\t"
+            print(f"#{p.id}\t{p.label}\t{form.form_id} v{form.version}\thạn {vn_datetime(p.due_at)}\t"
                   f"{status(p, now).label}\t{done}/{len(owing)} đã gửi")
     if not periods:
         print("Chưa có kỳ báo cáo nào.")
@@ -106,21 +103,20 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def add(sub: argparse._SubParsersAction) -> None:
-    periods = sub.add_parser("periods", help="reporting periods")
-    psub = periods.add_subparsers(dest="periods_command", required=True)
-    p = psub.add_parser("add", help="create a period: a form, a label, who reports, open/due/close")
-    p.add_argument("--form", required=True, help="form id, e.g. thi-dua-6-thang")
-    p.add_argument("--version", type=int, help="form version (default: latest)")
-    p.add_argument("--label", required=True, help="e.g. '6 tháng đầu năm 2026'")
+    periods = sub.add_parser("periods", help="kỳ báo cáo", description="Kỳ báo cáo.")
+    psub = periods.add_subparsers(dest="periods_command", required=True, metavar="LỆNH")
+    p = psub.add_parser("add", help="tạo kỳ báo cáo: biểu mẫu, tên kỳ, ai báo cáo, ngày mở/hạn/đóng",
+                        description="Tạo kỳ báo cáo. Ngày ghi dạng 30/6/2026 hoặc 2026-06-30T17:00 (giờ Việt Nam).")
+    p.add_argument("--form", required=True, metavar="MÃ_MẪU", help="mã biểu mẫu, ví dụ thi-dua-6-thang")
+    p.add_argument("--version", type=int, metavar="SỐ", help="phiên bản biểu mẫu (mặc định: mới nhất)")
+    p.add_argument("--label", required=True, metavar="TÊN", help="tên kỳ, ví dụ “6 tháng đầu năm 2026”")
     who = p.add_mutually_exclusive_group(required=True)
-    who.add_argument("--province", help="province code or name: all its communes report")
-    who.add_argument("--communes", help="commune codes, comma-separated")
-    p.add_argument("--open", help="opening date (default now), e.g. 1/6/2026")
-    p.add_argument("--due", required=True, help="due date, e.g. 30/6/2026 (23:59) or 2026-06-30T17:00")
-    p.add_argument("--close", help="closing date (default: the due time), e.g. 15/7/2026")
+    who.add_argument("--province", metavar="TỈNH", help="tên hoặc mã tỉnh: mọi xã của tỉnh báo cáo")
+    who.add_argument("--communes", metavar="XÃ,…", help="mã hoặc tên các xã, cách nhau bằng dấu phẩy")
+    p.add_argument("--open", metavar="NGÀY", help="ngày mở (mặc định: bây giờ), ví dụ 1/6/2026")
+    p.add_argument("--due", required=True, metavar="NGÀY",
+                   help="hạn nộp, ví dụ 30/6/2026 (23:59) hoặc 2026-06-30T17:00")
+    p.add_argument("--close", metavar="NGÀY", help="ngày đóng (mặc định: đúng hạn nộp), ví dụ 15/7/2026")
     p.set_defaults(func=_add)
-    lst = psub.add_parser("list", help="periods with their progress")
+    lst = psub.add_parser("list", help="các kỳ báo cáo và tiến độ nộp")
     lst.set_defaults(func=_list)
-
-
-SUBCOMMANDS.append(add)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli import SUBCOMMANDS
 from core.settings import Settings
 
 
@@ -24,9 +23,9 @@ def _retention(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def add(sub: argparse._SubParsersAction) -> None:
-    cmd = sub.add_parser("retention", help="prune data older than RETENTION_DAYS, erase leavers that are due")
-    cmd.add_argument("--dry-run", action="store_true", help="count what would go, delete nothing")
+    cmd = sub.add_parser("retention", help="dọn dữ liệu cũ hơn RETENTION_DAYS, xóa thông tin cán bộ đã nghỉ đến hạn",
+                         description="Dọn tin đã gửi, khóa cập nhật, tệp xuất và biểu đồ cũ; xóa thông tin cá "
+                                     "nhân của cán bộ đã nghỉ đến hạn (việc chạy hằng ngày cũng làm vậy).")
+    cmd.add_argument("--dry-run", action="store_true", help="chỉ đếm những gì sẽ xóa, không xóa gì")
     cmd.set_defaults(func=_retention)
 
-
-SUBCOMMANDS.append(add)

@@ -25,7 +25,8 @@ def test_unknown_subcommand_exits_2(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "bot", "khongco"], capture_output=True, text=True, cwd=REPO,
                             timeout=120)
     assert result.returncode == 2
-    assert "invalid choice" in result.stderr
+    assert result.stderr.startswith("LỖI: không có lệnh “khongco”")
+    assert len(result.stderr.strip().splitlines()) == 1  # one line, no usage dump
 
 
 def test_no_token_serves_console(monkeypatch: pytest.MonkeyPatch) -> None:

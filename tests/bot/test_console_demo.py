@@ -45,3 +45,42 @@ async def test_demo_refused_on_a_database_with_real_officers(tmp_path: Path, clo
     core = BotCore(services, build_router())
     out = await core.handle(Incoming(user=CONSOLE_USER, update_key="k1", command="baocao"))
     assert "đăng ký" in out[0].reply.text
+
+
+async def test_demo_broadcast_reaches_the_demo_colleagues(tmp_path: Path, clock) -> None:
+    import io
+    import itertools
+
+    from bot.channels.console import ConsoleTransport
+    from bot.channels.console_demo import DEMO_COLLEAGUES
+    from reminders.outbox import OutboxSender
+    from store.clock import VN_TZ
+    from datetime import datetime
+
+    clock.set(datetime(2026, 6, 10, 9, 0, tzinfo=VN_TZ))  # outside quiet hours
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'b.sqlite3'}", data_dir=tmp_path / "d")
+    services = build_services(settings, clock)
+    assert "Lò Văn Minh" in setup_demo(services, CONSOLE_USER, "giamsat")
+    core = BotCore(services, build_router())
+    last: list = []
+    keys = itertools.count()
+
+    async def send(**kw) -> str:
+        out = await core.handle(Incoming(user=CONSOLE_USER, update_key=f"b{next(keys)}", **kw))
+        for item in out:
+            core.mark_sent(item.outbox_id)
+        last[:] = [b for q in out for row in q.reply.buttons for b in row]
+        return "\n".join(q.reply.text for q in out)
+
+    async def press(label: str) -> str:
+        return await send(button=next(b.data for b in last if b.text.startswith(label)))
+
+    await send(command="thongbao", text="/thongbao")
+    await send(text="Họp giao ban sáng thứ Hai.")
+    await press("Không đính kèm")
+    assert "3 người" in await press("Toàn tỉnh")
+    await press("Gửi")
+    screen = io.StringIO()
+    await OutboxSender(services, {"console": ConsoleTransport(screen)}).drain_once()
+    for name in DEMO_COLLEAGUES:
+        assert f"[Tin nhắn tới {name} (cán bộ thử)]\nHọp giao ban sáng thứ Hai." in screen.getvalue()

@@ -43,7 +43,7 @@ def test_remove_needs_yes(env: Settings, capsys) -> None:
     assert "Đã cho nghỉ Nguyễn Thị Lan" in capsys.readouterr().out
     assert _officers(env)["Nguyễn Thị Lan"] == (False, True)
     assert cli(["officers", "remove", "0999999999", "--yes"]) == 2
-    assert "Không có cán bộ" in capsys.readouterr().err
+    assert "LỖI: không có cán bộ" in capsys.readouterr().err
 
 
 def test_import_deactivate_missing_dry_run_shows_who(env: Settings, tmp_path: Path, capsys) -> None:

@@ -35,6 +35,16 @@ def test_help_lists_commands_by_declared_action() -> None:
 
     router.command("baocao", "x", public=False, action="report.fill")(handler)
     router.command("thongbao", "x", public=False, action="broadcast.send")(handler)
-    names = lambda role: [c.name for c in router.visible_commands(role)]  # noqa: E731
-    assert names("officer") == ["baocao"] and names("supervisor") == ["thongbao"]
-    assert names("admin") == ["baocao", "thongbao"] and names(None) == []
+    from store.models import Officer, OfficerProvince
+
+    def officer(role: str) -> Officer:
+        provinces = [OfficerProvince(province_code=12)] if role == "supervisor" else []
+        return Officer(full_name="A", role=role, active=True, commune_code=1 if role == "officer" else None,
+                       provinces=provinces)
+
+    names = lambda who: [c.name for c in router.visible_commands(who)]  # noqa: E731
+    assert names(officer("officer")) == ["baocao"] and names(officer("supervisor")) == ["thongbao"]
+    assert names(officer("admin")) == ["baocao", "thongbao"] and names(None) == []
+    suspended = officer("officer")
+    suspended.active = False
+    assert names(suspended) == []

@@ -84,6 +84,7 @@ def test_cli_sets_and_shows_a_period_policy(tmp_path: Path, clock, monkeypatch, 
     assert main(["reminders", "policy", "--period", str(pid), "--offsets=-2d@09:00,-45m",
                  "--overdue-limit", "1"]) == 0
     out = capsys.readouterr().out
-    assert "-2d@09:00  09:00 13/06/2026" in out and "-45m  16:15 15/06/2026" in out
-    assert "+1d@08:00  08:00 16/06/2026" in out and "+2d" not in out
+    assert "09:00 13/6/2026   2 ngày trước hạn (-2d@09:00)" in out
+    assert "16:15 15/6/2026   45 phút trước hạn (-45m)" in out
+    assert "08:00 16/6/2026   quá hạn 1 ngày (+1d@08:00)" in out and "+2d" not in out
     assert main(["reminders", "policy", "--period", str(pid), "--offsets=soon"]) == 2

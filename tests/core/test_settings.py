@@ -39,5 +39,5 @@ def test_cli_names_the_bad_setting_in_one_vietnamese_line(tmp_path: Path) -> Non
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 2
     assert out.stderr.strip().splitlines() == [
-        "Cài đặt QUIET_HOURS không hợp lệ: giờ yên lặng không hợp lệ: '21-7' (ví dụ 21:00-07:00)"]
+        "Cài đặt QUIET_HOURS không hợp lệ: giờ yên lặng không hợp lệ: “21-7” (ví dụ 21:00-07:00)"]
     assert "Traceback" not in out.stderr

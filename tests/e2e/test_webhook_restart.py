@@ -50,7 +50,7 @@ async def test_webhook_mode_refuses_a_weak_secret_and_polling_refuses_a_set_webh
         assert code == 2 and "WEBHOOK_SECRET must be 8-256 characters" in weak.log()
         polling = BotProcess(api, tmp_path / "polling", env=webhook_env(port))
         assert await _exit_code(polling, ["serve", "--polling"]) == 2
-        assert "WEBHOOK_URL is set" in polling.log()
+        assert "LỖI: đã đặt WEBHOOK_URL" in polling.log()
         assert api.calls_of("deleteWebhook") == []
 
 

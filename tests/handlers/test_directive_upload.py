@@ -67,7 +67,7 @@ async def test_supervisor_loads_a_docx_for_their_province_and_notifies_officers(
     s1 = Chat(core, "s1")
     out = await s1.send_file("chi_thi_02.docx", to_docx(LAI_CHAU))
     preview = out[0].text
-    for found in ("Word (DOCX)", "Loại: Chỉ thị", "Số: 02/CT-UBND", "Ngày: 30/01/2020", "UBND tỉnh Lai Châu",
+    for found in ("Word (DOCX)", "Loại: Chỉ thị", "Số: 02/CT-UBND", "Ngày: 30/1/2020", "UBND tỉnh Lai Châu",
                   "Trần Tiến Dũng", "Về việc phát động phong trào thi đua", "Các mục", "Phong trào",
                   "Phạm vi: tỉnh Tỉnh Thử"):
         assert found in preview, found

@@ -67,8 +67,8 @@ def bot(database_url: str, tmp_path: Path, clock) -> Bot:
 async def test_vanban_lists_all_documents_for_an_unknown_user(bot: Bot) -> None:
     reply = await bot.send(command="vanban")
     assert "Văn bản (5)" in reply.text
-    assert "Chỉ thị 02/CT-UBND ngày 30/01/2020 của UBND tỉnh Lai Châu" in reply.text
-    assert "Phát động thi đua (chưa ghi số, …/PĐTĐ-UBND) tháng 01/2023 của UBND thành phố Lai Châu" in reply.text
+    assert "Chỉ thị 02/CT-UBND ngày 30/1/2020 của UBND tỉnh Lai Châu" in reply.text
+    assert "Phát động thi đua (chưa ghi số, …/PĐTĐ-UBND) tháng 1/2023 của UBND thành phố Lai Châu" in reply.text
     assert sorted(datas(reply)) == sorted(f"doc:{i}" for i in (bot.doc_id(p.name) for p in SAMPLES.glob("*.txt")))
     assert len(reply.text) < 1500
 
@@ -90,7 +90,7 @@ async def test_officer_sees_own_province_first(bot: Bot, clock) -> None:
 async def test_document_view_and_section_menu_paging(bot: Bot) -> None:
     doc_id = bot.doc_id("000_4d78cad3d2d0b3aa.txt")
     reply = await bot.send(button=f"doc:{doc_id}")
-    assert reply.text.startswith("Chỉ thị 02/CT-UBND ngày 30/01/2020 của UBND tỉnh Lai Châu")
+    assert reply.text.startswith("Chỉ thị 02/CT-UBND ngày 30/1/2020 của UBND tỉnh Lai Châu")
     assert "Người ký: Chủ tịch Trần Tiến Dũng" in reply.text
     assert "Doanh nghiệp Lai Châu hội nhập và phát triển (2017-2020)" in reply.text
     first_page = [d for d in datas(reply) if d.startswith("sec:")]
@@ -157,7 +157,7 @@ async def test_phongtrao_after_every_period_ended(bot: Bot, clock) -> None:
     assert lines[0] == NONE_CURRENT and lines[1] == "Đã hết thời hạn:"
     # Latest-ending first: the 2021-2025 campaigns, then 2023, ... with their source documents.
     assert "“Xây dựng nông thôn mới” (2021-2025)" in reply.text
-    assert "Nguồn: Chỉ thị 02/CT-UBND ngày 30/01/2020 của UBND tỉnh Lai Châu" in reply.text
+    assert "Nguồn: Chỉ thị 02/CT-UBND ngày 30/1/2020 của UBND tỉnh Lai Châu" in reply.text
     assert reply.text.index("(2021-2025)") < reply.text.index("(năm 2023)") < reply.text.index("(2017-2020)")
     assert "pt:1" in datas(reply) and any(d.startswith("doc:") for d in datas(reply))
     later = await bot.send(button="pt:3")
@@ -185,3 +185,20 @@ async def test_empty_corpus_is_said_politely(database_url: str, tmp_path: Path, 
     bot = Bot(database_url, tmp_path, clock, empty)
     assert "Chưa có văn bản" in (await bot.send(command="vanban")).text
     assert "Chưa có phong trào" in (await bot.send(command="phongtrao")).text
+
+
+def test_running_campaigns_ordered_by_end_date_and_stable() -> None:
+    from datetime import date
+
+    from handlers.documents import CampaignEntry, campaign_order
+
+    on = date(2026, 6, 1)
+    entries = [CampaignEntry("Đã xong", date(2020, 1, 1), date(2025, 12, 31)),
+               CampaignEntry("Hết năm sau", date(2026, 1, 1), date(2027, 12, 31), mine=True),
+               CampaignEntry("Hết năm nay", date(2026, 1, 1), date(2026, 12, 31)),
+               CampaignEntry("Sắp tới", date(2026, 9, 1), date(2027, 1, 1)),
+               CampaignEntry("Bằng hạn B", date(2025, 1, 1), date(2026, 12, 31)),
+               CampaignEntry("Không rõ")]
+    names = [e.name for e in sorted(entries, key=lambda e: campaign_order(e, on))]
+    assert names == ["Bằng hạn B", "Hết năm nay", "Hết năm sau", "Sắp tới", "Đã xong", "Không rõ"]
+    assert names == [e.name for e in sorted(reversed(entries), key=lambda e: campaign_order(e, on))]

@@ -38,13 +38,15 @@ async def test_usage_without_keywords(core: BotCore) -> None:
 async def test_pages_of_five_with_section_buttons(core: BotCore) -> None:
     first = await send(core, command="tim", args="thi dua khen thuong")
     assert "trang 1/" in first.text
-    result_buttons = first.buttons[0]
+    result_buttons = [b for row in first.buttons for b in row if not b.data.startswith("tim:")]
     assert len(result_buttons) == 5 and all(b.data.startswith(("sec:", "doc:")) for b in result_buttons)
+    # labelled by what the passage is about, not "1" … "5"
+    assert all(b.text[0].isdigit() and len(b.text) > 4 and len(b.text) <= 44 for b in result_buttons)
     assert first.text.count("Nguồn:") == 5
     nxt = next(b.data for row in first.buttons for b in row if b.data.startswith("tim:"))
     assert len(nxt.encode()) <= 64
     second = await send(core, button=nxt)
-    assert "trang 2/" in second.text and second.buttons[0][0].text == "6"
+    assert "trang 2/" in second.text and second.buttons[0][0].text.startswith("6. ")
     back = next(b.data for row in second.buttons for b in row if b.text.startswith("◀"))
     assert "trang 1/" in (await send(core, button=back)).text
 

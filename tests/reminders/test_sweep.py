@@ -58,18 +58,18 @@ async def test_whole_schedule_with_submissions_and_downtime(services: Services, 
     clock.set(vn(2026, 6, 10, 9).astimezone(clock.now().tzinfo))
     submit(services, w, pid, "A")
     out = await step(services, t, clock, vn(2026, 6, 12, 8, 0))
-    assert out == [("c1", "⏰ Còn 3 ngày đến hạn nộp báo cáo “6 tháng đầu năm 2026” (hạn 17:00 ngày 15/6/2026).")]
+    assert out == [("c1", "⏰ Còn 3 ngày đến hạn nộp báo cáo “6 tháng đầu năm 2026” (hạn 17:00 15/6/2026).")]
 
     # The bot is down from the 13th to the due day 09:00: -1d is superseded, the due-day one still useful.
     out = await step(services, t, clock, vn(2026, 6, 15, 9, 0))
-    assert out == [("c1", "⏰ Hôm nay là hạn nộp báo cáo “6 tháng đầu năm 2026” (hạn 17:00 ngày 15/6/2026).")]
+    assert out == [("c1", "⏰ Hôm nay là hạn nộp báo cáo “6 tháng đầu năm 2026” (hạn 17:00 15/6/2026).")]
     c1 = w.officers["c1"]
     assert (c1, "-1d@08:00", "skipped", "superseded") in logs(services)
 
     assert await step(services, t, clock, vn(2026, 6, 15, 18)) == []
     # Overdue: daily reminder to c1, one digest to the supervisor listing Xã C only (B too: no report).
     out = await step(services, t, clock, vn(2026, 6, 16, 8, 0))
-    assert ("c1", "⚠️ Báo cáo “6 tháng đầu năm 2026” của Xã C đã quá hạn 1 ngày (hạn 17:00 ngày 15/6/2026).") in out
+    assert ("c1", "⚠️ Báo cáo “6 tháng đầu năm 2026” của Xã C đã quá hạn 1 ngày (hạn 17:00 15/6/2026).") in out
     digest = [r for _, chat, r in t.sent if chat == "s1"]
     assert len(digest) == 1
     assert "Xã B" in digest[0].text and "Xã C" in digest[0].text and "Xã A" not in digest[0].text
@@ -122,7 +122,7 @@ async def test_quiet_hours_hold_until_morning_or_skip_when_useless(services: Ser
         assert s.scalar(select(OutboxMessage).where(OutboxMessage.dedup_key.like(f"rem:{p2}:%"))) is None
     assert {(st, r) for _, s, st, r in logs(services) if s == "-90m"} == {("skipped", "stale")}
     out = await step(services, t, clock, vn(2026, 6, 11, 7, 0))
-    assert out == [("c1", "⏰ Hôm nay là hạn nộp báo cáo “Sáng” (hạn 10:00 ngày 11/6/2026).")]
+    assert out == [("c1", "⏰ Hôm nay là hạn nộp báo cáo “Sáng” (hạn 10:00 11/6/2026).")]
 
 
 async def test_restart_never_duplicates(services: Services, clock, tmp_path) -> None:

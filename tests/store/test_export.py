@@ -76,6 +76,10 @@ def test_export_reads_back(world, tmp_path) -> None:
     assert link is not None and link.target.replace("\\", "/").endswith("files/reports/1/3001/anh-a.jpg")
     assert data[3002]["Trạng thái"] == "Trễ hạn"
     assert data[3003]["Trạng thái"] == "Chưa gửi" and data[3003]["Lần sửa"] is None
+    # dates shown as in every reply: 08:00 30/6/2026 and 30/6/2026
+    row = [r for r in range(2, 5) if sheet.cell(r, 3).value == 3001][0]
+    assert sheet.cell(row, header.index("Gửi lần đầu") + 1).number_format == "hh:mm d/m/yyyy"
+    assert sheet.cell(row, header.index("Ngày ban hành kế hoạch") + 1).number_format == "d/m/yyyy"
 
 
 def test_chart_png(world, tmp_path) -> None:

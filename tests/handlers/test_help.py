@@ -1,0 +1,43 @@
+"""/help lists only what the user may do: a stranger, an officer, a supervisor, a suspended officer."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import update
+
+from store.db import transaction
+from store.models import Officer
+from tests.handlers.report_setup import OPEN, Chat, build_world
+
+
+def _commands(text: str) -> set[str]:
+    return {line.split(" ", 1)[0] for line in text.splitlines() if line.startswith("/")}
+
+
+async def test_help_lists_only_what_the_user_may_do(tmp_path: Path, clock) -> None:
+    clock.set(OPEN + timedelta(days=1))
+    world = build_world(f"sqlite:///{tmp_path / 'b.sqlite3'}", tmp_path / "data", clock)
+    public = {"/start", "/help", "/vanban", "/phongtrao", "/tim", "/huy"}
+    seen = {}
+    for user in (1, 9, 77):  # officer, supervisor, a stranger
+        chat = Chat(world.core, user)
+        await chat.cmd("help")
+        seen[user] = _commands(chat.said)
+    assert seen[77] == public  # no /toi, /hanbaocao, /baocao for someone not registered
+    assert seen[1] == public | {"/toi", "/hanbaocao", "/baocao"}
+    assert seen[9] == public | {"/toi", "/hanbaocao", "/tonghop", "/xuat", "/kybaocao", "/thongbao", "/canbo", "/moi"}
+    with transaction(world.core.services.session_factory) as s:
+        s.execute(update(Officer).where(Officer.full_name == "Lò Văn An").values(active=False))
+    suspended = Chat(world.core, 1)
+    await suspended.send(command="help", text="/help", key="after-suspension")
+    assert _commands(suspended.said) == public, suspended.said
+
+
+def test_platform_menu_keeps_the_commands_registered_users_share() -> None:
+    from handlers.app import build_router
+
+    names = [c.name for c in build_router().menu_commands()]
+    assert {"start", "help", "vanban", "phongtrao", "tim", "toi", "hanbaocao"} <= set(names)
+    assert not {"baocao", "tonghop", "thongbao"} & set(names)  # role commands: /help lists them per user
