@@ -2,7 +2,7 @@
 
 A dedicated PostgreSQL server (password authentication, a password that needs URL-encoding)
 is stopped at once (``pg_ctl -m immediate``, like a crash); ``--messages`` officers each send
-one message while it is down, through polling and then through the webhook; after ``--down``
+one message while it is down, through Telegram polling, the Telegram webhook and the Zalo webhook; after ``--down``
 seconds it is started again. Printed per mode: refusals while down (records that failed /
 503 answers), updates the platform still held, seconds from the restart to the last reply,
 lost and duplicated replies (targets: 0 and 0).
@@ -20,7 +20,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.e2e.outage import OutageResult, run_outage  # noqa: E402
+from tests.e2e.outage import MODES, OutageResult, run_outage  # noqa: E402
 from tests.pgserver import DedicatedServer  # noqa: E402
 
 PASSWORD = "p@ss:w/rd%40#x"
@@ -28,14 +28,14 @@ PASSWORD = "p@ss:w/rd%40#x"
 
 def line(result: OutageResult) -> str:
     held = f"  platform still held {result.unconfirmed_while_down}" if result.mode == "polling" else ""
-    return (f"{result.mode:<8} {result.messages} messages, database down {result.down_seconds:.1f} s: "
+    return (f"{result.mode:<12} {result.messages} messages, database down {result.down_seconds:.1f} s: "
             f"{result.refusals} refusals{held}; all answered {result.recovery_seconds:.1f} s after restart; "
             f"lost {result.lost}, duplicated {result.duplicated}, left queued {result.queued_after}")
 
 
 async def main_async(args: argparse.Namespace) -> None:
     print(f"database outage: {args.messages} messages while PostgreSQL is down {args.down:.0f} s")
-    for mode in ("polling", "webhook"):
+    for mode in MODES:
         server = DedicatedServer(Path(tempfile.mkdtemp(prefix="pgoutage-")), password=PASSWORD)
         server.create()
         try:

@@ -1,8 +1,9 @@
 """Webhook throughput beside polling: python -m benchmarks.webhook [--updates 300] [--users 50].
 
-The real bot (inbox, core, Q&A handlers, SQLite) in this process; a fake platform API on
-loopback. In webhook mode the fake POSTs each update to the real aiohttp server with the
-secret header (8 connections, one sender's updates in order, like the platforms); in
+The real bot (inbox, core, Q&A handlers, SQLite) in this process; a fake Zalo or Telegram
+API on loopback. In webhook mode the fake POSTs each update to the real aiohttp server with
+the secret header (Telegram's fake over 8 connections, one sender's updates in order; Zalo's
+one update at a time); in
 polling mode the bot long-polls it. Every update is a Q&A question from the dev set, asked
 by ``--users`` different people round-robin. Printed per mode:
 
@@ -36,7 +37,9 @@ from store.db import transaction  # noqa: E402
 from store.models import InboxUpdate, OutboxMessage  # noqa: E402
 from tests.e2e.fakebotapi import FakeBotAPI, FakeUser  # noqa: E402
 from tests.e2e.harness import bot_settings  # noqa: E402
-from tests.e2e.webhook_harness import running_webhook_bot  # noqa: E402
+from tests.e2e.fakezaloapi import FakeZaloAPI, FakeZaloUser  # noqa: E402
+from tests.e2e.webhook_harness import running_webhook_bot, zalo_webhook_bot  # noqa: E402
+from tests.e2e.zalo_harness import running_zalo  # noqa: E402
 
 QUESTIONS = REPO.parent / "shared" / "eval" / "questions-dev.tsv"
 
@@ -91,11 +94,35 @@ async def run_telegram(mode: str, count: int, users: int, workdir: Path) -> Figu
         return Figures(f"telegram {mode}", count, ack, time.monotonic() - start)
 
 
+@contextlib.asynccontextmanager
+async def zalo_bot(mode: str, api: FakeZaloAPI, workdir: Path) -> AsyncIterator[tuple[Services, Callable[[], bool]]]:
+    if mode == "webhook":
+        async with zalo_webhook_bot(workdir, api) as services:
+            yield services, lambda: not api.delivering
+        return
+    async with running_zalo(workdir, api=api) as (_api, services, _core):
+        yield services, lambda: api.pending_updates == 0
+
+
+async def run_zalo(mode: str, count: int, users: int, workdir: Path) -> Figures:
+    asked = questions()
+    people = [FakeZaloUser(id=str(900_000_000 + i), display_name=f"Cán bộ {i}") for i in range(users)]
+    async with FakeZaloAPI() as api, zalo_bot(mode, api, workdir) as (services, acknowledged):
+        start = time.monotonic()
+        for n in range(count):
+            api.push_text(people[n % users], asked[n % len(asked)])
+        await api.wait_until(acknowledged, timeout=600)
+        ack = time.monotonic() - start
+        await api.wait_until(lambda: finished(services, count), timeout=600)
+        return Figures(f"zalo {mode}", count, ack, time.monotonic() - start)
+
+
 async def main_async(args: argparse.Namespace) -> None:
     print(f"webhook vs polling: {args.updates} Q&A updates from {args.users} users, real server on loopback")
-    for mode in ("webhook", "polling"):
-        with tempfile.TemporaryDirectory(prefix=f"bench-{mode}-") as tmp:
-            print((await run_telegram(mode, args.updates, args.users, Path(tmp))).line(), flush=True)
+    for run in (run_zalo, run_telegram):
+        for mode in ("webhook", "polling"):
+            with tempfile.TemporaryDirectory(prefix=f"bench-{mode}-") as tmp:
+                print((await run(mode, args.updates, args.users, Path(tmp))).line(), flush=True)
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.e2e.fakebotapi import FakeBotAPI
-from tests.e2e.outage import run_outage
+from tests.e2e.outage import MODES, run_outage
 from tests.e2e.webhook_harness import get, running_webhook_bot
 from tests.pgserver import DedicatedServer
 
@@ -46,7 +46,7 @@ def _no_password_in(text: str) -> None:
         assert form not in text
 
 
-@pytest.mark.parametrize("mode", ["polling", "webhook"])
+@pytest.mark.parametrize("mode", MODES)
 async def test_messages_sent_while_the_database_is_down_are_answered_once(
         mode: str, server: DedicatedServer, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     result = await run_outage(mode, server, tmp_path / "bot", count=MESSAGES, down_seconds=0, retry_cap=1.0)

@@ -16,9 +16,11 @@ from store import inbox as store_inbox
 from store.db import transaction
 from store.models import InboxUpdate
 from tests.e2e.fakebotapi import FakeBotAPI, FakeUser
+from tests.e2e.fakezaloapi import FakeZaloAPI
 from tests.e2e.harness import USER
 from tests.e2e.webhook_harness import (SECRET, TELEGRAM_HEADER, get, post, running_webhook_bot,
-                                       webhook_settings)
+                                       webhook_settings, zalo_webhook_bot)
+from tests.e2e.zalo_harness import ZUSER
 
 
 def _raw_message(update_id: int, user: FakeUser, text: str) -> dict[str, object]:
@@ -131,3 +133,19 @@ async def test_an_error_in_the_channel_layer_is_answered_politely(tmp_path: Path
             assert (await api.wait_for(USER.id))[0].text == messages.ERROR
             await api.wait_until(lambda: store_inbox.pending_count(services.session_factory) == 0)
             assert store_inbox.state_of(services.session_factory, "telegram", "1") == "done"
+
+
+async def test_telegram_and_zalo_share_one_webhook_server(tmp_path: Path) -> None:
+    async with FakeZaloAPI() as zalo, FakeBotAPI() as telegram:
+        async with zalo_webhook_bot(tmp_path, zalo, bot_token=telegram.token,
+                                    telegram_api_base_url=telegram.url) as services:
+            assert zalo.webhook_url is not None and zalo.webhook_url.endswith("/webhook/zalo")
+            port = int(zalo.webhook_url.split(":")[2].split("/")[0])
+            assert telegram.calls_of("setWebhook")[-1].params["url"] == f"http://127.0.0.1:{port}/webhook/telegram"
+            zalo.push_text(ZUSER, "/help")
+            telegram.push_command(USER, "help")
+            await zalo.wait_for(ZUSER.id)
+            await telegram.wait_for(USER.id)
+            await telegram.wait_until(lambda: store_inbox.pending_count(services.session_factory) == 0)
+            status, body, _ = await get(f"http://127.0.0.1:{port}/healthz")
+            assert status == 200 and b'"zalo": true' in body and b'"telegram": true' in body

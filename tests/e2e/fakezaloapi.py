@@ -101,6 +101,7 @@ class FakeZaloAPI:
         self._runner: Optional[web.AppRunner] = None
         self._http: Optional[aiohttp.ClientSession] = None
         self._delivering: Optional[asyncio.Task[None]] = None
+        self.webhook_retry_seconds = 0.2
         self.port = 0
 
     # -- lifecycle -----------------------------------------------------------------
@@ -333,21 +334,31 @@ class FakeZaloAPI:
         self._updates.clear()
         return self._ok(batch)
 
+    @property
+    def delivering(self) -> bool:
+        """Updates are waiting for, or in, a webhook delivery."""
+        return bool(self._updates) or (self._delivering is not None and not self._delivering.done())
+
     async def _deliver(self) -> None:
-        """POST queued updates to the webhook one by one, with the secret header."""
+        """POST queued updates to the webhook one by one, with the secret header, each retried
+        until it is answered 200."""
         if self._http is None:
             self._http = aiohttp.ClientSession()
         while self._updates and self.webhook_url:
             update = self._updates.popleft()
             body = {"ok": True, "result": update} if self.wrap_webhook else update
             headers = {"X-Bot-Api-Secret-Token": self.webhook_secret or ""}
-            try:
-                async with self._http.post(self.webhook_url, json=body, headers=headers) as response:
-                    status = response.status
-            except aiohttp.ClientError:
-                status = 0
-            self.deliveries.append(Delivery(update, status))
-            self._new_call.set()
+            while True:  # like Zalo: an update not answered 200 is delivered again, in order
+                try:
+                    async with self._http.post(self.webhook_url, json=body, headers=headers) as response:
+                        status = response.status
+                except aiohttp.ClientError:
+                    status = 0
+                self.deliveries.append(Delivery(update, status))
+                self._new_call.set()
+                if status == 200 or not self.webhook_url:
+                    break
+                await asyncio.sleep(self.webhook_retry_seconds)
 
     async def _photo(self, request: web.Request) -> web.StreamResponse:
         content = self._photos.get(request.match_info["name"])

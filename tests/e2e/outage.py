@@ -1,4 +1,5 @@
-"""PostgreSQL stopped while messages arrive, through polling or the webhook; used by
+"""PostgreSQL stopped while messages arrive, through Telegram polling, the Telegram webhook or
+the Zalo webhook; used by
 tests/bot/test_inbox_outage.py (50 messages, a short outage) and benchmarks/db_outage.py
 (200 messages, 20 s).
 
@@ -17,8 +18,9 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import AsyncIterator, Callable
+from typing import AsyncIterator, Awaitable, Callable, Optional
 
+from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 
 from bot.channels.telegram import TelegramChannel
@@ -28,11 +30,15 @@ from store import inbox as store_inbox
 from store.db import transaction
 from store.models import OutboxMessage
 from tests.e2e.fakebotapi import FakeBotAPI, FakeUser
+from tests.e2e.fakewebhook import WebhookDelivery
+from tests.e2e.fakezaloapi import FakeZaloAPI, FakeZaloUser
 from tests.e2e.harness import bot_settings
-from tests.e2e.webhook_harness import running_webhook_bot
+from tests.e2e.webhook_harness import running_webhook_bot, zalo_webhook_bot
+from tests.e2e.zalo_harness import running_zalo
 from tests.pgserver import DedicatedServer
 
 FIRST_USER = 700_000_001
+MODES = ("polling", "webhook", "zalo-polling", "zalo-webhook")  # Telegram's two, then Zalo's two
 
 
 @dataclass
@@ -40,10 +46,10 @@ class OutageResult:
     mode: str
     messages: int
     down_seconds: float
-    refusals: int  # failed records (polling) or 503 answers (webhook) during the outage
+    refusals: int  # updates refused during the outage: failed records (polling, each retry) or 503s (webhook)
     unconfirmed_while_down: int  # polling: updates Telegram still held when the server came back
     recovery_seconds: float  # from the server's restart to the last reply
-    replies: Counter[int] = field(default_factory=Counter)  # chat -> replies received
+    replies: Counter[str] = field(default_factory=Counter)  # chat -> replies received
     queued_after: int = 0  # outbox rows still queued at the end (would be sent again)
 
     @property
@@ -55,8 +61,17 @@ class OutageResult:
         return sum(n - 1 for n in self.replies.values() if n > 1)
 
 
-def officers(count: int) -> list[FakeUser]:
-    return [FakeUser(id=FIRST_USER + i, first_name=f"Cán bộ {i}") for i in range(count)]
+@dataclass
+class Side:
+    """The platform side of one mode: who sends, and what the fake saw."""
+
+    services: Services
+    chats: list[str]
+    push: Callable[[int], None]  # the n-th officer sends /huy
+    replies_to: Callable[[str], int]
+    refusals: Callable[[], int]
+    pending: Callable[[], int]  # updates the platform still holds or is still delivering
+    wait_until: Callable[..., Awaitable[None]]
 
 
 def _queued(services: Services) -> int:
@@ -65,39 +80,81 @@ def _queued(services: Services) -> int:
                                   .where(OutboxMessage.state == "queued")) or 0)
 
 
+def _delivering(webhook: Optional[WebhookDelivery]) -> int:
+    return 0 if webhook is None or webhook.idle.is_set() else 1
+
+
 @contextlib.asynccontextmanager
-async def _bot(mode: str, api: FakeBotAPI, workdir: Path, url: str,
-               retry_cap: float) -> AsyncIterator[tuple[Services, Callable[[], int]]]:
-    """The bot in ``mode``; yields its services and a count of refusals so far."""
-    if mode == "webhook":
-        async with running_webhook_bot(workdir, api, database_url=url, database_retry_max_seconds=retry_cap) as (services, _):
-            yield services, lambda: api.webhook.answers[503] if api.webhook else 0
+async def _side(mode: str, count: int, workdir: Path, url: str, retry_cap: float) -> AsyncIterator[Side]:
+    """The bot in ``mode`` against its fake platform."""
+    if mode.startswith("zalo"):
+        async with _zalo_side(mode, count, workdir, url, retry_cap) as side:
+            yield side
         return
-    settings = bot_settings(api, workdir, database_url=url, database_retry_max_seconds=retry_cap)
-    channel = TelegramChannel(settings, build_services(settings))
-    async with channel.running(poll_timeout=0.5):
-        yield channel.services, lambda: channel.inbox.record_failures
+    users = [FakeUser(id=FIRST_USER + i, first_name=f"Cán bộ {i}") for i in range(count)]
+    chats = [str(u.id) for u in users]
+    async with FakeBotAPI() as api:
+        def side(services: Services, refusals: Callable[[], int]) -> Side:
+            return Side(services, chats, lambda n: api.push_command(users[n], "huy") and None,
+                        lambda chat: len(api.sent(int(chat))), refusals,
+                        lambda: api.pending_updates + _delivering(api.webhook), api.wait_until)
+
+        if mode == "webhook":
+            async with running_webhook_bot(workdir, api, database_url=url,
+                                           database_retry_max_seconds=retry_cap) as (services, _):
+                yield side(services, lambda: api.webhook.answers[503] if api.webhook else 0)
+            return
+        settings = bot_settings(api, workdir, database_url=url, database_retry_max_seconds=retry_cap)
+        channel = TelegramChannel(settings, build_services(settings))
+        before = _refused("telegram")
+        async with channel.running(poll_timeout=0.5):
+            yield side(channel.services, lambda: int(_refused("telegram") - before))
+
+
+def _refused(channel: str) -> float:
+    """Updates the bot could not record so far (each retry counts), from its metrics."""
+    return REGISTRY.get_sample_value("bot_inbox_record_refused_total", {"channel": channel}) or 0.0
+
+
+@contextlib.asynccontextmanager
+async def _zalo_side(mode: str, count: int, workdir: Path, url: str, retry_cap: float) -> AsyncIterator[Side]:
+    """Zalo by webhook (503s counted by the fake) or by polling (updates taken from getUpdates
+    are held in memory until recorded; refusals from the bot's metrics)."""
+    zusers = [FakeZaloUser(id=str(FIRST_USER + i), display_name=f"Cán bộ {i}") for i in range(count)]
+    chats = [u.id for u in zusers]
+    async with FakeZaloAPI() as zapi:
+        def side(services: Services, refusals: Callable[[], int]) -> Side:
+            return Side(services, chats, lambda n: zapi.push_text(zusers[n], "/huy") and None,
+                        lambda chat: len(zapi.sent(chat)), refusals,
+                        lambda: zapi.pending_updates + int(zapi.delivering), zapi.wait_until)
+
+        if mode == "zalo-webhook":
+            async with zalo_webhook_bot(workdir, zapi, database_url=url,
+                                        database_retry_max_seconds=retry_cap) as services:
+                yield side(services, lambda: sum(1 for d in zapi.deliveries if d.status == 503))
+            return
+        before = _refused("zalo")
+        async with running_zalo(workdir, api=zapi, database_url=url,
+                                database_retry_max_seconds=retry_cap) as (_api, services, _core):
+            yield side(services, lambda: int(_refused("zalo") - before))
 
 
 async def run_outage(mode: str, server: DedicatedServer, workdir: Path, *, count: int, down_seconds: float,
                      retry_cap: float = 2.0, timeout: float = 120.0) -> OutageResult:
-    users = officers(count)
-    async with FakeBotAPI() as api, _bot(mode, api, workdir, server.url, retry_cap) as (services, refusals):
+    async with _side(mode, count, workdir, server.url, retry_cap) as side:
         await asyncio.to_thread(server.stop)
         stopped = time.monotonic()
-        for user in users:
-            api.push_command(user, "huy")
-        await api.wait_until(lambda: refusals() >= 3, timeout=timeout)
+        for n in range(count):
+            side.push(n)
+        await side.wait_until(lambda: side.refusals() >= 3, timeout=timeout)
         await asyncio.sleep(max(0.0, down_seconds - (time.monotonic() - stopped)))  # the outage itself
-        unconfirmed = api.pending_updates
-        refused = refusals()
+        unconfirmed, refused = side.pending(), side.refusals()
         await asyncio.to_thread(server.start)
         restarted = time.monotonic()
-        await api.wait_until(lambda: all(api.sent(u.id) for u in users), timeout=timeout)
+        await side.wait_until(lambda: all(side.replies_to(chat) for chat in side.chats), timeout=timeout)
         recovery = time.monotonic() - restarted
-        await api.wait_until(lambda: store_inbox.pending_count(services.session_factory) == 0
-                             and _queued(services) == 0 and (api.webhook is None or api.webhook.idle.is_set()),
-                             timeout=timeout)
-        replies = Counter({u.id: len(api.sent(u.id)) for u in users})
+        await side.wait_until(lambda: store_inbox.pending_count(side.services.session_factory) == 0
+                              and _queued(side.services) == 0 and side.pending() == 0, timeout=timeout)
+        replies = Counter({chat: side.replies_to(chat) for chat in side.chats})
         return OutageResult(mode, count, restarted - stopped, refused, unconfirmed, recovery,
-                            replies, _queued(services))
+                            replies, _queued(side.services))

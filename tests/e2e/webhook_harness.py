@@ -17,7 +17,9 @@ from core.context import Services
 from core.settings import Settings
 from store.clock import Clock
 from tests.e2e.fakebotapi import FakeBotAPI
+from tests.e2e.fakezaloapi import FakeZaloAPI
 from tests.e2e.harness import bot_settings
+from tests.e2e.zalo_harness import zalo_settings
 
 SECRET = "test-webhook-secret_0123"
 TELEGRAM_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -52,6 +54,17 @@ async def running_webhook_bot(workdir: Path, api: FakeBotAPI, *, clock: Optional
     services = services or build_services(settings, clock)
     async with webhook_running(settings, services) as server:
         yield services, server
+
+
+@contextlib.asynccontextmanager
+async def zalo_webhook_bot(workdir: Path, api: FakeZaloAPI, **overrides: Any) -> AsyncIterator[Services]:
+    """Zalo in webhook mode; the fake Zalo API delivers to it (retrying until 200)."""
+    port = free_port()
+    settings = zalo_settings(api, workdir, webhook_url=f"http://127.0.0.1:{port}", webhook_secret=SECRET,
+                             port=port, web_host="127.0.0.1", **overrides)
+    services = build_services(settings)
+    async with webhook_running(settings, services):
+        yield services
 
 
 async def post(url: str, body: Any, headers: Optional[dict[str, str]] = None) -> int:
