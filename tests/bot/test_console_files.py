@@ -41,7 +41,7 @@ async def test_missing_photo_in_the_report_dialog_is_named(tmp_path: Path, clock
     for _ in range(2):
         await chat.press("Bỏ qua")
     assert "ảnh" in chat.said.lower()  # the photo question
-    line = parse_line("/anh khong_co.jpg", [], "k1", CONSOLE_USER)
+    line = parse_line("/anh khong_co.jpg", "k1", CONSOLE_USER)
     with caplog.at_level(logging.WARNING):
         await chat.send(files=line.files)
     assert "Không thấy tệp khong_co.jpg." in chat.said
