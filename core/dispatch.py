@@ -1,9 +1,9 @@
 """The channel-neutral core: one incoming event in, queued replies out, in one transaction.
 
 Each event is handled in a single database transaction that also records the update as
-processed and puts the replies in the outbox. A channel then sends the replies and marks
-them sent; replies left queued by a crash are sent by the outbox sender after restart, and
-a redelivered update is recognised and not handled again.
+processed and puts the replies in the outbox. The channel then wakes the outbox sender
+(``reminders.outbox``), the one send path, which sends them ahead of reminders and
+broadcasts; a redelivered update is recognised and not handled again.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ import uuid
 from dataclasses import dataclass
 from typing import Optional
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core import messages
+from core import messages, metrics
 from core.context import Context, Services
 from core.outbox import enqueue
 from core.router import CANCEL_COMMAND, Router
@@ -52,24 +52,31 @@ class BotCore:
             # records a group as anyone's chat nor queues anything for it.
             log.info("update %s from a group chat ignored by the core", key)
             return []
+        channel = msg.user.channel
         try:
             with transaction(self.services.session_factory) as session:
-                if self._seen(session, msg.user.channel, key):
+                if self._seen(session, channel, key):
                     log.info("update %s already processed; skipping", key)
+                    metrics.UPDATES.labels(channel, "duplicate").inc()
                     return []
                 user = self._upsert_user(session, msg)
                 officer = self._officer(session, user)
                 ctx = Context(self.services, session, msg, user, officer)
                 replies = await self._dispatch(ctx)
-                return self._finish(session, user, key, replies)
+                queued = self._finish(session, user, key, replies)
+            log.info("update %s handled, %d repl%s queued", key, len(queued), "y" if len(queued) == 1 else "ies")
+            metrics.UPDATES.labels(channel, "handled").inc()
+            return queued
         except IntegrityError:
             # Another process handled the same update first; its replies are queued there.
             log.info("update %s raced with another worker", key)
+            metrics.UPDATES.labels(channel, "duplicate").inc()
             return []
         except Exception:
-            log.exception("handler failed for update %s from %s", key, msg.user)
+            log.exception("update %s handler failed (from %s)", key, msg.user)
+            metrics.UPDATES.labels(channel, "error").inc()
             with transaction(self.services.session_factory) as session:
-                if self._seen(session, msg.user.channel, key):
+                if self._seen(session, channel, key):
                     return []
                 user = self._upsert_user(session, msg)
                 return self._finish(session, user, key, messages.text(messages.ERROR))
@@ -86,27 +93,6 @@ class BotCore:
         except IntegrityError:
             return False  # another worker said it
         return True
-
-    def mark_sent(self, outbox_id: int) -> None:
-        """The channel delivered a reply."""
-        with transaction(self.services.session_factory) as session:
-            session.execute(
-                update(OutboxMessage).where(OutboxMessage.id == outbox_id, OutboxMessage.state == "queued")
-                .values(state="sent", sent_at=self.services.clock.now(), attempts=OutboxMessage.attempts + 1)
-            )
-
-    def mark_failed(self, outbox_id: int, error: str, *, blocked: bool = False) -> None:
-        """The channel could not deliver a reply (``blocked``: the user blocked the bot)."""
-        with transaction(self.services.session_factory) as session:
-            row = session.get(OutboxMessage, outbox_id)
-            if row is None or row.state != "queued":
-                return
-            row.attempts += 1
-            row.last_error = error[:500]
-            if blocked:
-                row.state = "blocked"
-                if row.user_id is not None:
-                    session.execute(update(User).where(User.id == row.user_id).values(reachable=False))
 
     # -- internals ------------------------------------------------------------
     def _seen(self, session: Session, channel: str, key: str) -> bool:

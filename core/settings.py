@@ -33,9 +33,12 @@ class Settings(BaseSettings):
     outbox_rate_per_second: float = 28.0
     outbox_per_chat_interval_seconds: float = 1.0
     outbox_max_attempts: int = 6  # network errors retried with backoff, then failed
-    outbox_lease_seconds: float = 60.0  # a claimed row is retried after this if its sender died
-    outbox_reply_grace_seconds: float = 30.0  # replies are the channel's to send; the sender takes crash leftovers
     outbox_max_in_flight: int = 16  # concurrent sends (latency to Telegram is ~100-300 ms)
+    # Every worker schedules the sweep; only the holder of the sweep role runs it (tests shorten it).
+    sweep_interval_seconds: float = 60.0
+    # Zalo is paced on its own (its OA limits differ from Telegram's).
+    zalo_rate_per_second: float = 10.0
+    zalo_per_chat_interval_seconds: float = 1.0
 
     # Reminders (defaults for periods without their own policy; times are Asia/Ho_Chi_Minh).
     reminder_offsets: str = "-7d@08:00,-3d@08:00,-1d@08:00,0d@08:00"  # before / on the due day

@@ -19,10 +19,12 @@ from bot.channels.files import local_fetcher
 from bot.services import build_services
 from core.settings import Settings
 from handlers.app import build_router
+from core import outbox
 from core.dispatch import BotCore
 from core.types import Button, Contact, FileRef, Incoming, Location, Reply, UserRef
 from reminders.runtime import run_background
 from reminders.transport import SendResult
+from store.db import transaction
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +128,11 @@ async def chat(core: BotCore, stdin: TextIO, stdout: TextIO, user: UserRef = CON
             text, flat = render(item.reply)
             print(text, file=stdout, flush=True)
             new_buttons = flat or new_buttons
-            core.mark_sent(item.outbox_id)
+        # A terminal has no rate limit and the prompt waits for the answer: the console
+        # prints its replies itself and records them, instead of handing them to the sender.
+        if queued:
+            with transaction(core.services.session_factory) as session:
+                outbox.mark_shown(session, [item.outbox_id for item in queued], core.services.clock.now())
         buttons = new_buttons
 
 

@@ -1,16 +1,11 @@
 """The Telegram channel: python-telegram-bot long polling in front of the neutral core.
 
 Every update goes through one catch-all handler: converted to ``Incoming``, handled by the
-core (which records it and queues the replies in one transaction), then the replies are sent
-and marked. ``drop_pending_updates=False``: updates received while the bot was down are
-handled after restart, and a redelivered update is recognised by the core and not answered
-twice.
-
-Crash recovery of replies (one owner, so nothing is sent twice): replies the core queued but
-a killed process never sent stay ``queued`` in the outbox with kind='reply'. This channel
-sends them once at start-up, before polling and before the background outbox sender starts.
-The background sender (reminders.runtime) then only retries kind='reply' rows that are
-older than 30 s by the clock (failed live sends), never fresh ones in flight here.
+core (which records it and queues the replies in one transaction), then the outbox sender is
+woken: it sends the replies through the same pacer as reminders and broadcasts, ahead of
+them. ``drop_pending_updates=False``: updates received while the bot was down are handled
+after restart, and a redelivered update is recognised by the core and not answered twice.
+Replies a killed process had queued (or was sending) are sent by whichever worker sends next.
 """
 
 from __future__ import annotations
@@ -18,10 +13,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import timedelta
 from typing import Any, AsyncIterator, Optional
 
-from sqlalchemy import select, update
 from telegram import BotCommand, Update
 from telegram.constants import ChatType
 from telegram.error import InvalidToken, NetworkError
@@ -35,18 +28,14 @@ from core.settings import Settings
 from core import messages
 from handlers.app import build_router
 from core.context import Services
-from core.dispatch import BotCore, QueuedReply
+from core.dispatch import BotCore
 from core.router import CANCEL_COMMAND
-from core.types import Reply
-from reminders.runtime import run_background
-from store.db import transaction
-from store.models import OutboxMessage
+from reminders.runtime import Background
 
 log = logging.getLogger(__name__)
 
 EDITED_MESSAGE = "Bot không đọc tin nhắn đã sửa. Anh/chị vui lòng gửi lại thành tin nhắn mới."
 CANCEL_DESCRIPTION = "Hủy thao tác đang làm"
-LEFTOVER_BATCH = 500
 
 
 def bot_commands(core: BotCore) -> list[BotCommand]:
@@ -80,6 +69,7 @@ class TelegramChannel:
         self.app.add_error_handler(self.on_error)
         self.transport = TelegramTransport(self.app.bot)
         self._stop_background = asyncio.Event()
+        self.background: Optional[Background] = None
         self._background: Optional[asyncio.Task[None]] = None
 
     # -- PTB callbacks -------------------------------------------------------
@@ -102,8 +92,8 @@ class TelegramChannel:
         if incoming is None:
             log.debug("update %s not for the core; ignored", update.update_id)
             return
-        queued = await self.core.handle(incoming)
-        await self.deliver(incoming.user.chat_id, queued)
+        if await self.core.handle(incoming) and self.background is not None:
+            self.background.wake()
 
     async def _leave_group(self, update: Update, chat_id: int) -> None:
         """Private chats only: in a group, say so once and leave; nothing reaches the core."""
@@ -125,68 +115,6 @@ class TelegramChannel:
             with contextlib.suppress(Exception):
                 await context.bot.send_message(update.effective_chat.id, messages.ERROR)
 
-    # -- sending -------------------------------------------------------------
-    async def deliver(self, chat_id: str, queued: list[QueuedReply]) -> None:
-        """Send replies in order and record each outcome in the outbox."""
-        for item in queued:
-            await self._send_one(item.outbox_id, chat_id, item.reply)
-
-    async def _send_one(self, outbox_id: int, chat_id: str, reply: Reply) -> bool:
-        result = await self.transport.send(chat_id, reply)
-        if result.ok:
-            self.core.mark_sent(outbox_id)
-            return True
-        if result.blocked:
-            log.info("chat %s blocked the bot; reply %s dropped", chat_id, outbox_id)
-        else:
-            log.warning("reply %s to chat %s not sent: %s", outbox_id, chat_id, result.error)
-        self.core.mark_failed(outbox_id, result.error or "send failed", blocked=result.blocked)
-        return False
-
-    async def send_leftovers(self) -> int:
-        """Send replies queued by a process that died before sending them; returns how many."""
-        sent, after_id = 0, 0
-        while True:
-            with transaction(self.services.session_factory) as session:
-                rows = session.execute(
-                    select(OutboxMessage.id, OutboxMessage.chat_id, OutboxMessage.payload)
-                    .where(OutboxMessage.channel == "telegram", OutboxMessage.kind == "reply",
-                           OutboxMessage.state == "queued", OutboxMessage.id > after_id)
-                    .order_by(OutboxMessage.id).limit(LEFTOVER_BATCH)
-                ).all()
-            if not rows:
-                break
-            for outbox_id, chat_id, payload in rows:
-                after_id = outbox_id
-                if not self._lease_leftover(outbox_id):
-                    continue  # an outbox worker (python -m bot outbox) is sending it
-                try:
-                    reply = Reply.from_payload(payload)
-                except (TypeError, ValueError) as exc:
-                    log.error("outbox %s has an unreadable payload: %s", outbox_id, exc)
-                    self.core.mark_failed(outbox_id, f"bad payload: {exc}")
-                    continue
-                sent += await self._send_one(outbox_id, chat_id, reply)
-        if sent:
-            log.info("sent %d reply(ies) left queued by the previous run", sent)
-        return sent
-
-    def _lease_leftover(self, outbox_id: int) -> bool:
-        """Take a leftover reply for this process: push its not_before past a lease, atomically.
-
-        The row stays 'queued' (so core.mark_sent applies) but the outbox sender only takes
-        rows whose not_before has passed, so a sender-only worker cannot send it meanwhile.
-        """
-        now = self.services.clock.now()
-        lease = timedelta(seconds=self.services.settings.outbox_lease_seconds)
-        with transaction(self.services.session_factory) as session:
-            result = session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == outbox_id, OutboxMessage.state == "queued",
-                       OutboxMessage.not_before <= now)
-                .values(not_before=now + lease).execution_options(synchronize_session=False))
-            return result.rowcount == 1
-
     # -- lifecycle -----------------------------------------------------------
     async def _post_init(self, app: Application) -> None:
         self.services.fetchers["telegram"] = telegram_fetcher(app.bot)
@@ -195,7 +123,6 @@ class TelegramChannel:
             await app.bot.set_my_commands(bot_commands(self.core))
         except Exception:  # the menu is a convenience; serving matters more
             log.exception("setMyCommands failed")
-        await self.send_leftovers()
         self._start_background()
 
     async def _post_shutdown(self, app: Application) -> None:
@@ -204,8 +131,8 @@ class TelegramChannel:
     def _start_background(self) -> None:
         self._stop_background = asyncio.Event()
         transports: dict[str, Any] = {"telegram": self.transport}
-        self._background = asyncio.create_task(
-            run_background(self.services, transports, self._stop_background), name="background")
+        self.background = Background(self.services, transports)
+        self._background = asyncio.create_task(self.background.run(self._stop_background), name="background")
         self._background.add_done_callback(_log_task_end)
 
     async def _stop_background_task(self) -> None:

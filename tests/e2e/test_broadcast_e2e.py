@@ -66,7 +66,7 @@ async def test_sender_killed_mid_broadcast_resumes_exactly_once(tmp_path: Path) 
     blocked = set(chats[::20])
     async with FakeBotAPI(bench.TOKEN, enforce_limits=True) as api:
         api.blocked_chats = set(blocked)
-        env = bench.worker_env(settings, api.url, lease=2.0)
+        env = bench.worker_env(settings, api.url)
         proc = bench.start_worker(env, tmp_path / "worker.log")
         try:
             await api.wait_until(lambda: api.status_totals()[200] >= 30, timeout=60)

@@ -1,0 +1,23 @@
+"""outbox claims tied to a worker id (crash takeover without lease expiry)
+
+Revision ID: 0007
+Revises: 0005
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0007"
+# 0006 is the Zalo channel's migration on another branch: when both land, this one follows it.
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("outbox") as batch:
+        batch.add_column(sa.Column("claimed_by", sa.String(length=64), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("outbox") as batch:
+        batch.drop_column("claimed_by")

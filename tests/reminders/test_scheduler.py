@@ -1,0 +1,35 @@
+"""The minute sweep runs on one worker of the deployment; another takes over when it stops."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.services import build_services
+from core import metrics
+from core.settings import Settings
+from reminders.scheduler import SweepJob
+
+
+def sweeps_done() -> float:
+    return metrics.REGISTRY.get_sample_value("thidua_sweeps_total", {"outcome": "done"}) or 0.0
+
+
+async def test_only_the_role_holder_sweeps_and_a_standby_takes_over(database_url: str, tmp_path: Path,
+                                                                     clock) -> None:
+    settings = Settings(_env_file=None, database_url=database_url, data_dir=tmp_path / "d", load_samples=False)
+    services = build_services(settings, clock, startup=False)
+    first, second = SweepJob(services), SweepJob(services)
+    try:
+        before = sweeps_done()
+        await first.run()
+        await second.run()  # same minute on another worker: skipped
+        assert sweeps_done() == before + 1
+        assert first.role.held and not second.role.held
+        first.role._drop()  # the holder dies (its connection or lock file closes)
+        await second.run()
+        assert sweeps_done() == before + 2 and second.role.held
+        assert metrics.REGISTRY.get_sample_value("thidua_sweep_lag_seconds") is not None
+    finally:
+        first.release()
+        second.release()
+        services.session_factory.kw["bind"].dispose()
