@@ -77,6 +77,11 @@ async def scenario(workdir: Path, officers: int, per_user: int, broadcast: int) 
         finally:
             await proc.stop()
         sends = [c for c in api.calls[calls_before:] if c.method == "sendMessage" and c.status is not None]
+    return figures(sends, t0, want, per_user, officers, bc_chats, api)
+
+
+def figures(sends: list, t0: float, want: set[int], per_user: int, officers: int, bc_chats: list[int],
+            api: FakeBotAPI) -> list[str]:
     reply_ok = [c for c in sends if c.status == 200 and c.chat_id in want]
     last_reply = max(c.time for c in reply_ok) - t0 if reply_ok else float("nan")
     floor = len(reply_ok) / CEILING
@@ -88,8 +93,9 @@ async def scenario(workdir: Path, officers: int, per_user: int, broadcast: int) 
              f"last reply after {last_reply:.1f} s; ceiling's floor {floor:.1f} s ({len(reply_ok)} at 30/s); "
              f"ratio {last_reply / floor:.2f}x (target <= 1.2x)",
              f"questions unanswered (lost): {unanswered}"]
-    if broadcast:
-        bc_ok = [c for c in sends if c.status == 200 and c.chat_id in set(bc_chats)]
+    if bc_chats:
+        bc_set = set(bc_chats)
+        bc_ok = [c for c in sends if c.status == 200 and c.chat_id in bc_set]
         got = sum(1 for c in bc_chats if api.counts[c][200] >= 1)
         last_bc = max(c.time for c in bc_ok) - t0 if bc_ok else float("nan")
         lines.append(f"broadcast running alongside: {got}/{len(bc_chats)} delivered, its last message "
