@@ -9,8 +9,8 @@ for the deployment, not per process, and each channel is paced on its own.
 Each pass takes the due rows highest priority first (replies before notices before
 reminders before broadcasts); a reply that arrives mid-pass wakes the loop, which re-reads
 the queue before the next lower-priority send, so a running broadcast yields to replies
-within one slot and carries on after. A row is claimed (the attempt recorded) right before
-the platform call and finished right after it: after a kill, only the sends in flight at
+within one slot and carries on after. A row is claimed (the attempt recorded) just before
+its slot and the platform call, and finished right after the call: after a kill, only the sends in flight at
 that instant can go out twice.
 """
 
@@ -189,8 +189,14 @@ class ChannelLoop:
             while len(self._in_flight) >= self.max_in_flight:
                 await asyncio.wait(self._in_flight, return_when=asyncio.FIRST_COMPLETED)
             self._busy_chats.add(row.chat_id)
+            # The attempt is recorded before the slot, so the call leaves the instant the slot
+            # comes (a commit between them would bunch sends up at the platform).
+            msg = await asyncio.to_thread(self._claim, row.id)
+            if msg is None:  # another worker took it meanwhile
+                self._busy_chats.discard(row.chat_id)
+                continue
             await self.pacer.acquire(row.chat_id)
-            task = asyncio.create_task(self._process(row))
+            task = asyncio.create_task(self._send(msg, row.chat_id))
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
             started += 1
@@ -205,12 +211,9 @@ class ChannelLoop:
             await asyncio.gather(*list(self._in_flight), return_exceptions=True)
 
     # -- one message -------------------------------------------------------------
-    async def _process(self, row: Candidate) -> None:
-        """Claim (the attempt is recorded), send, record the outcome at once."""
+    async def _send(self, msg: OutboxMessage, chat_id: str) -> None:
+        """Send one claimed row and record the outcome at once."""
         try:
-            msg = await asyncio.to_thread(self._claim, row.id)
-            if msg is None:  # another worker took it meanwhile
-                return
             try:
                 reply = Reply.from_payload(msg.payload)
             except Exception as exc:  # a payload no channel can render: never retry it
@@ -230,8 +233,8 @@ class ChannelLoop:
             except Exception:  # the claim stays; the next sender for this channel puts it back
                 log.exception("outbox %s: could not record the outcome", msg.id)
         finally:
-            self.pacer.chat_sent(row.chat_id)
-            self._busy_chats.discard(row.chat_id)
+            self.pacer.chat_sent(chat_id)
+            self._busy_chats.discard(chat_id)
 
     def _candidates(self) -> list[Candidate]:
         with self.services.session_factory() as session:

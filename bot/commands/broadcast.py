@@ -148,14 +148,14 @@ async def run_outbox_worker(settings: Settings, *, until_empty: bool = False, sw
     """Sender (and sweep) with the Telegram transport, without polling updates. SIGTERM or
     SIGINT: sends in flight finish and are recorded, the roles are handed over, exit 0."""
     from bot.channels.telegram_send import TelegramTransport, sender_bot
-    from bot.services import build_services
+    from bot.connect import connect_services
     from core import outbox
     from reminders.runtime import Background
 
     if not settings.bot_token:
         print("BOT_TOKEN chưa đặt: không có kênh nào để gửi.", file=sys.stderr)
         return 2
-    services = build_services(settings, startup=False)
+    services = connect_services(settings)
     bot = sender_bot(settings)
     await bot.initialize()
     background = Background(services, {"telegram": TelegramTransport(bot)}, sweep=sweep)
