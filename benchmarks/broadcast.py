@@ -87,7 +87,7 @@ class Result:
             f"recipients: {self.officers:,} ({self.blocked:,} blocked the bot); {self.workers} worker(s); "
             f"sender killed {self.kills}×",
             f"accepted by the API: {self.accepted:,} in {self.elapsed:.1f} s "
-            f"(sending stopped for {self.downtime:.1f} s around the kill, included in the rate)",
+            f"(pauses over 0.5 s between sends: {self.downtime:.1f} s in total, included in the rate)",
             f"rate over the whole run: {self.rate:.2f} messages/s answered 200 or 403 (target ≥ 27, "
             f"Telegram's ceiling 30); {self.accepted_rate:.2f}/s accepted (200 only)",
             f"most sends in any 1-s window: {self.max_window} (limit 30); most to one chat in any 1 s: "
