@@ -235,7 +235,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     for kill in runs:
         print(f"== broadcast to {args.officers:,} officers, {args.workers} worker(s)"
               f"{' on PostgreSQL' if args.postgres else ''}{' with SIGKILL halfway' if kill else ''} ==", flush=True)
-        with tempfile.TemporaryDirectory() as tmp, _database(args) as url:
+        with tempfile.TemporaryDirectory() as tmp, database(args) as url:
             result = asyncio.run(run(args.officers, args.blocked, kill=kill, workdir=Path(tmp),
                                      workers=args.workers, database_url=url))
         for line in result.lines():
@@ -245,7 +245,7 @@ def main(argv: Optional[list[str]] = None) -> int:
 
 
 @contextlib.contextmanager
-def _database(args: argparse.Namespace) -> Iterator[Optional[str]]:
+def database(args: argparse.Namespace) -> Iterator[Optional[str]]:
     if not args.postgres:
         yield args.database_url
         return

@@ -42,14 +42,15 @@ def questions() -> list[str]:
         return [row["question"] for row in csv.DictReader(fh, delimiter="\t")]
 
 
-async def scenario(workdir: Path, officers: int, per_user: int, broadcast: int) -> list[str]:
-    settings = Settings(_env_file=None, database_url=f"sqlite:///{workdir / 'bot.sqlite3'}",
-                        data_dir=workdir / "data", load_samples=False)
+async def scenario(workdir: Path, officers: int, per_user: int, broadcast: int,
+                   database_url: Optional[str] = None) -> list[str]:
+    url = database_url or f"sqlite:///{workdir / 'bot.sqlite3'}"
+    settings = Settings(_env_file=None, database_url=url, data_dir=workdir / "data", load_samples=False)
     bc_chats = bench.seed(settings, broadcast) if broadcast else []
     asked = questions()
     async with FakeBotAPI(bench.TOKEN, enforce_limits=True) as api:
         proc = BotProcess(api, workdir, env={"OUTBOX_PER_CHAT_INTERVAL_SECONDS": "1.0", "LOG_LEVEL": "WARNING",
-                                             "QUIET_HOURS": ""})
+                                             "QUIET_HOURS": "", "DATABASE_URL": url})
         await proc.start(timeout=300)
         try:
             if broadcast:  # the broadcast is under way when the questions come
@@ -109,12 +110,15 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--questions", type=int, default=2, help="questions per officer")
     ap.add_argument("--broadcast", type=int, nargs="*", default=[0, 300],
                     help="recipients of a broadcast running alongside (0: none); one run per value")
+    ap.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL server (tests/pgserver.py)")
     args = ap.parse_args(argv)
+    args.database_url = None
     for n in args.broadcast:
         title = f" with a broadcast to {n:,} running" if n else ""
-        print(f"== burst: {args.officers} officers x {args.questions} questions{title} ==", flush=True)
-        with tempfile.TemporaryDirectory() as tmp:
-            for line in asyncio.run(scenario(Path(tmp), args.officers, args.questions, n)):
+        where = "PostgreSQL" if args.postgres else "SQLite"
+        print(f"== burst on {where}: {args.officers} officers x {args.questions} questions{title} ==", flush=True)
+        with tempfile.TemporaryDirectory() as tmp, bench.database(args) as url:
+            for line in asyncio.run(scenario(Path(tmp), args.officers, args.questions, n, url)):
                 print(line, flush=True)
     return 0
 

@@ -149,19 +149,21 @@ def candidates(session: Session, channel: str, now: datetime, *, limit: int) -> 
     return [Candidate(*row) for row in session.execute(stmt)]
 
 
-def claim(session: Session, row_id: int, worker: str) -> Optional[OutboxMessage]:
-    """Atomically take one queued row for ``worker`` and count the attempt; None if taken."""
-    res = session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.state == "queued")
+def claim(session: Session, row_ids: list[int], worker: str) -> list[OutboxMessage]:
+    """Atomically take queued rows for ``worker`` and count the attempt; returns the rows it
+    got (detached), in the order asked — another worker may have taken some meanwhile."""
+    if not row_ids:
+        return []
+    session.execute(
+        update(OutboxMessage).where(OutboxMessage.id.in_(row_ids), OutboxMessage.state == "queued")
         .values(state="sending", claimed_by=worker, attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False))
-    if res.rowcount != 1:  # type: ignore[attr-defined]
-        return None
-    msg = session.get(OutboxMessage, row_id)
-    if msg is not None:
-        session.flush()
+    got = {m.id: m for m in session.scalars(
+        select(OutboxMessage).where(OutboxMessage.id.in_(row_ids), OutboxMessage.state == "sending",
+                                    OutboxMessage.claimed_by == worker))}
+    for msg in got.values():
         session.expunge(msg)
-    return msg
+    return [got[i] for i in row_ids if i in got]
 
 
 def finish(session: Session, msg: OutboxMessage, result: SendResult, *, worker: str, now: datetime,

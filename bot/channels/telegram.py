@@ -94,6 +94,10 @@ class TelegramChannel:
             return
         if await self.core.handle(incoming) and self.background is not None:
             self.background.wake()
+        # PTB takes queued updates one after another without suspending when the core never
+        # waits on I/O: yield once, so the sender on this loop sends between updates (a burst
+        # of 600 questions otherwise starved it until the whole batch was handled).
+        await asyncio.sleep(0)
 
     async def _leave_group(self, update: Update, chat_id: int) -> None:
         """Private chats only: in a group, say so once and leave; nothing reaches the core."""

@@ -148,7 +148,7 @@ async def test_a_gone_workers_claims_are_taken_over_by_the_next_sender(services:
     queue(services, ids[1], "c1")
     with transaction(services.session_factory) as s:  # claimed (attempt recorded), then the worker died
         (first, _) = outbox.candidates(s, "test", services.clock.now(), limit=5)
-        assert outbox.claim(s, first.id, "dead-worker") is not None
+        assert outbox.claim(s, [first.id], "dead-worker") != []
     transport = FakeTransport()
     stop = asyncio.Event()
     sender = OutboxSender(services, {"test": transport}, pacer=fast_pacer())
