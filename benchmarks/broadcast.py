@@ -41,7 +41,7 @@ sys.path.insert(0, str(REPO))
 from bot.services import build_services  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from core.broadcasts import create_broadcast  # noqa: E402
-from core.reminder_policy import QuietHours  # noqa: E402
+from core.timespec import QuietHours  # noqa: E402
 from store.db import transaction  # noqa: E402
 from store.models import Commune, Officer, OutboxMessage, User  # noqa: E402
 from store.units import sync_units  # noqa: E402

@@ -35,10 +35,10 @@ DEV = REPO.parent / "shared" / "eval" / "questions-dev.tsv"
 ORIGINAL_PLACES = ("Lai Châu", "Tuần Giáo", "Tam Đường", "Lào Cai", "Điện Biên")
 
 
-def rss_mb() -> float:
-    """Current resident set size (Linux /proc), in MB."""
+def rss_mb(field: str = "VmRSS") -> float:
+    """Current resident set size (or, with "VmHWM", its peak) from Linux /proc, in MB."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -119,7 +119,7 @@ def main() -> None:
     parser.add_argument("--load-only", metavar="DIR", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.load_only:
-        return load_only(args.load_only)
+        return load_only(args.load_only, args.questions, args.rounds)
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("bm25s").setLevel(logging.WARNING)
     with open(args.questions, encoding="utf-8") as fh:
@@ -137,7 +137,8 @@ def main() -> None:
         index = ensure_index(services)
         build = time.perf_counter() - started
         print(f"index: {len(index.index.units):,} passages from {len(index.index.docs):,} documents")
-        print(f"index build (incl. save): {build:.2f}s; RSS {rss_mb():.0f} MB (before build {rss_before:.0f} MB)")
+        print(f"index build (incl. save): {build:.2f}s; RSS {rss_mb():.0f} MB (before build {rss_before:.0f} MB, "
+              f"peak {rss_mb('VmHWM'):.0f} MB)")
 
         for q in questions:  # warm caches once
             answer(services, q)
@@ -158,13 +159,14 @@ def main() -> None:
         load = time.perf_counter() - started
         print(f"restart: index {'LOADED from disk' if again.loaded_from_disk else 'REBUILT'} in {load:.2f}s "
               f"(build was {build:.2f}s)")
-        fresh = subprocess.run([sys.executable, "-m", "benchmarks.search_latency", "--load-only", tmp],
+        fresh = subprocess.run([sys.executable, "-m", "benchmarks.search_latency", "--load-only", tmp,
+                                "--questions", str(args.questions), "--rounds", str(args.rounds)],
                                capture_output=True, text=True, cwd=REPO)
         print(fresh.stdout.strip() or fresh.stderr.strip()[-500:])
 
 
-def load_only(tmp: str) -> None:
-    """In a fresh process: start up on the same database and report load time and memory."""
+def load_only(tmp: str, questions_path: Path, rounds: int) -> None:
+    """In a fresh process (as the bot runs): load the index, answer the questions, report memory."""
     settings = Settings(_env_file=None, bot_token=None, database_url=f"sqlite:///{tmp}/lat.sqlite3",
                         data_dir=Path(tmp) / "data", load_samples=False)
     services = build_services(settings, FakeClock(), startup=False)
@@ -173,6 +175,17 @@ def load_only(tmp: str) -> None:
     index = ensure_index(services)
     print(f"fresh process: index {'loaded' if index.loaded_from_disk else 'REBUILT'} in "
           f"{time.perf_counter() - started:.2f}s; RSS {rss_mb():.0f} MB (before loading {before:.0f} MB)")
+    with open(questions_path, encoding="utf-8") as fh:
+        questions = [row["question"] for row in csv.DictReader(fh, delimiter="\t")]
+    times: list[float] = []
+    for _ in range(rounds):
+        for q in questions:
+            t0 = time.perf_counter()
+            answer(services, q)
+            times.append((time.perf_counter() - t0) * 1000)
+    print(f"fresh process after {len(times)} answers: p50 {pct(times, 50):.1f} ms, p95 {pct(times, 95):.1f} ms; "
+          f"RSS {rss_mb():.0f} MB (peak {rss_mb('VmHWM'):.0f} MB; private {rss_mb('RssAnon'):.0f} MB, "
+          f"index file pages {rss_mb('RssFile'):.0f} MB)")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ import sys
 from typing import Callable, Optional
 
 from bot.logsetup import configure_logging
+from pydantic import ValidationError
+
 from core.settings import Settings
 
 # Feature CLI modules add their sub-commands here: fn(subparsers) -> None. Each sub-command
@@ -21,6 +23,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     serve = sub.add_parser("serve", help="serve Telegram (BOT_TOKEN set) or the console chat")
     serve.add_argument("--console", action="store_true", help="console chat even when BOT_TOKEN is set")
+    mode = serve.add_mutually_exclusive_group()
+    mode.add_argument("--webhook", action="store_true",
+                      help="webhook server (needs WEBHOOK_URL, WEBHOOK_SECRET; the default when WEBHOOK_URL is set)")
+    mode.add_argument("--polling", action="store_true", help="long polling (refused while WEBHOOK_URL is set)")
     serve.set_defaults(func=_serve)
     for add in SUBCOMMANDS:
         add(sub)
@@ -32,6 +38,14 @@ def _is_console(args: argparse.Namespace, settings: Settings) -> bool:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    if getattr(args, "polling", False) and settings.webhook_url:
+        # Polling deletes the webhook: a poller beside the web process would silence it.
+        print("WEBHOOK_URL is set: serve with --webhook (Procfile web:), or unset it to poll.", file=sys.stderr)
+        return 2
+    if getattr(args, "webhook", False) or (settings.webhook_url and not _is_console(args, settings)):
+        from bot.webhook_serve import run_webhook
+
+        return run_webhook(settings)
     if not _is_console(args, settings):
         from bot.channels.telegram import run_telegram
 
@@ -46,7 +60,13 @@ def main(argv: Optional[list[str]] = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = ".".join(str(part) for part in error["loc"]).upper()
+            print(f"Cài đặt {name} không hợp lệ: {error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
+        return 2
     if args.command is None:  # only main options were given: serve with them
         args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), "serve"])
     verbose = bool(args.verbose)

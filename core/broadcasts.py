@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 
 from core.outbox import Outgoing, enqueue, enqueue_many
 from core.types import Attachment, Reply
-from core.reminder_policy import QuietHours
+from core.permissions import Role
+from core.timespec import QuietHours
 from store.periods import owing_communes
 from store.models import Broadcast, Commune, Officer, OfficerProvince, OutboxMessage, Period, User
 
@@ -65,7 +66,7 @@ def _commune_filter(session: Session, codes: Iterable[int], provinces: Optional[
     if provinces is not None:
         allowed = set(session.scalars(select(Commune.code).where(Commune.province_code.in_(provinces))))
         codes &= allowed
-    return (Officer.role == "officer") & Officer.commune_code.in_(sorted(codes))
+    return (Officer.role == Role.OFFICER) & Officer.commune_code.in_(sorted(codes))
 
 
 def resolve_audience(session: Session, audience: dict[str, Any], *, exclude_officer: Optional[int] = None
@@ -76,7 +77,7 @@ def resolve_audience(session: Session, audience: dict[str, Any], *, exclude_offi
     if kind == "province":
         if not provinces:
             raise AudienceError("Chưa chọn tỉnh nhận thông báo.")
-        cond = (Officer.role == "officer") & Officer.commune_code.in_(
+        cond = (Officer.role == Role.OFFICER) & Officer.commune_code.in_(
             select(Commune.code).where(Commune.province_code.in_(provinces)))
     elif kind == "communes":
         cond = _commune_filter(session, audience.get("commune_codes") or [], provinces)
@@ -84,12 +85,12 @@ def resolve_audience(session: Session, audience: dict[str, Any], *, exclude_offi
         role = audience.get("role")
         if role not in ROLE_LABELS:
             raise AudienceError("Vai trò không hợp lệ.")
-        if role == "officer":
-            cond = Officer.role == "officer"
+        if role == Role.OFFICER:
+            cond = Officer.role == Role.OFFICER
             if provinces is not None:
                 cond = cond & Officer.commune_code.in_(select(Commune.code).where(Commune.province_code.in_(provinces)))
         else:
-            cond = Officer.role == "supervisor"
+            cond = Officer.role == Role.SUPERVISOR
             if provinces is not None:
                 cond = cond & Officer.id.in_(select(OfficerProvince.officer_id)
                                              .where(OfficerProvince.province_code.in_(provinces)))

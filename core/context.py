@@ -16,8 +16,12 @@ from store.clock import Clock
 from store.models import AuditLog, DialogState, Officer, User
 
 if TYPE_CHECKING:  # types only: a sender-only worker starts without loading search (numpy, bm25s)
-    from store.search import SearchIndex
+    from store.search_rank import SearchIndex
     from store.units import UnitIndex
+
+# A public, short-lived URL for a stored file (the webhook server's signed /files links), or
+# None when nothing serves files (no WEBHOOK_URL); channels that cannot send files use it.
+FileLink = Callable[[str], Optional[str]]
 
 # A channel's way to download a file a user sent (Telegram by file_id, Zalo by URL, console by path).
 FetchFile = Callable[[FileRef], Awaitable[bytes]]
@@ -41,6 +45,7 @@ class Services:
     units: Optional[UnitIndex] = None  # provinces and communes, for name matching
     fetchers: dict[str, FetchFile] = field(default_factory=dict)  # by channel, installed by each channel
     telegram_username: Optional[str] = None  # for invite deep links (t.me/<bot>?start=CODE)
+    file_link: Optional[FileLink] = None  # set in webhook mode (bot.file_links)
 
     async def fetch_file(self, channel: str, ref: FileRef) -> bytes:
         """The bytes of a file a user of ``channel`` sent."""
@@ -59,6 +64,9 @@ class Context:
     msg: Incoming
     user: User
     officer: Optional[Officer] = None
+    # The session's identity map holds clean rows weakly: keeping the dialog row here means the
+    # later dialog()/set_dialog() calls of this update find it without another SELECT.
+    _dialog_row: Optional[DialogState] = field(default=None, repr=False)
 
     @property
     def now(self) -> datetime:
@@ -66,7 +74,8 @@ class Context:
 
     # -- dialog state -------------------------------------------------------
     def dialog(self) -> Optional[DialogState]:
-        return self.session.get(DialogState, self.user.id)
+        self._dialog_row = self.session.get(DialogState, self.user.id)
+        return self._dialog_row
 
     def set_dialog(self, name: str, data: dict[str, Any]) -> None:
         """Enter or update a dialog; the state is saved with this update's transaction."""

@@ -17,13 +17,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core import messages, metrics
+from core import callbacks, messages, metrics
 from core.context import Context, Services
 from core.outbox import enqueue
+from core.permissions import Refused, refusal_text, scope
 from core.router import CANCEL_COMMAND, Router
 from core.text import split_message
 from core.types import Incoming, Reply
-from store.db import transaction
+from store.db import is_unavailable, transaction
 from store.models import Officer, OutboxMessage, ProcessedUpdate, User
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,9 @@ class BotCore:
             log.info("update %s raced with another worker", key)
             metrics.UPDATES.labels(channel, "duplicate").inc()
             return []
-        except Exception:
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise  # the database is down: the channel keeps the update and retries it later
             log.exception("update %s handler failed (from %s)", key, msg.user)
             metrics.UPDATES.labels(channel, "error").inc()
             with transaction(self.services.session_factory) as session:
@@ -136,17 +139,24 @@ class BotCore:
         return officer if officer is not None and officer.active else None
 
     async def _dispatch(self, ctx: Context) -> list[Reply]:
+        """Route the event; a handler's ``Refused`` is audited here, once, and answered politely."""
+        try:
+            return await self._route(ctx)
+        except Refused as refused:
+            ctx.audit(refused.action, refused.target[:200], "refused", **refused.detail)
+            return messages.text(refused.text or refusal_text(ctx))
+        except callbacks.Forged as exc:
+            ctx.audit(exc.audit, (ctx.msg.button or "")[:200], "refused", reason=str(exc)[:200])
+            return messages.text(messages.STALE_BUTTON)
+
+    async def _route(self, ctx: Context) -> list[Reply]:
         msg, router = ctx.msg, self.router
         if msg.membership is not None:
             return await router.on_membership(ctx) if router.on_membership else []
         if msg.command is not None:
             return await self._command(ctx)
         if msg.button is not None:
-            handler = router.button_handler(msg.button)
-            if handler is None:
-                ctx.audit("button.unknown", msg.button[:200], "refused")
-                return messages.text(messages.STALE_BUTTON)
-            return await handler(ctx)
+            return await self._button(ctx, msg.button)
         state = ctx.dialog()
         if state is not None:
             handler = router.dialog_handler(state.name)
@@ -169,6 +179,25 @@ class BotCore:
             return messages.text(messages.EMPTY)
         return await router.on_text(ctx)
 
+    async def _button(self, ctx: Context, data: str) -> list[Reply]:
+        """Typed buttons are parsed and their action checked here; bad data is audited once."""
+        prefix = data.split(":", 1)[0]
+        if prefix in self.router.buttons:
+            return await self.router.buttons[prefix](ctx)
+        try:
+            parsed = callbacks.parse(data)
+        except callbacks.BadCallback as exc:
+            ctx.audit(callbacks.bad_data_audit(prefix), data[:200], "refused", reason=str(exc)[:200])
+            refused = callbacks.bad_data_refused(prefix)
+            return messages.text(refusal_text(ctx) if refused else messages.STALE_BUTTON)
+        route = self.router.callbacks.get(type(parsed))
+        if route is None:
+            ctx.audit("button.unknown", data[:200], "refused")
+            return messages.text(messages.STALE_BUTTON)
+        if route.action is not None and not scope(ctx.officer).may(route.action):
+            raise Refused(route.action, data)
+        return await route.handler(ctx, parsed)
+
     async def _command(self, ctx: Context) -> list[Reply]:
         name = (ctx.msg.command or "").lower()
         if name == CANCEL_COMMAND:
@@ -185,6 +214,9 @@ class BotCore:
         info = self.router.commands.get(name)
         if info is None:
             return messages.text(messages.UNKNOWN_COMMAND.format(name=name[:40]))
+        if info.action is not None and not scope(ctx.officer).may(info.action):
+            text = info.refusal if ctx.officer is not None else None
+            raise Refused(info.action, f"/{name}", text)
         return await info.handler(ctx)
 
 

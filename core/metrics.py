@@ -9,29 +9,29 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
+import logging
+
+from prometheus_client import REGISTRY, Counter, Gauge, generate_latest
 from sqlalchemy.orm import Session
 
 from core.context import Services
 from core.outbox import pending_by_channel
 
-REGISTRY = CollectorRegistry(auto_describe=True)
-CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+log = logging.getLogger(__name__)
 
-UPDATES = Counter("thidua_updates_handled_total", "Updates handled by the core",
-                  ["channel", "outcome"], registry=REGISTRY)  # outcome: handled, duplicate, error
-MESSAGES = Counter("thidua_messages_total", "Outbox sends by kind and outcome",
-                   ["channel", "kind", "outcome"], registry=REGISTRY)  # sent, blocked, failed, retry
-RATE_LIMITED = Counter("thidua_rate_limited_total", "429 answers from a platform", ["channel"], registry=REGISTRY)
-OUTBOX_DEPTH = Gauge("thidua_outbox_depth", "Messages queued or being sent", ["channel"], registry=REGISTRY)
-OUTBOX_OLDEST = Gauge("thidua_outbox_oldest_age_seconds", "Age of the oldest message still to send",
-                      ["channel"], registry=REGISTRY)
-SWEEPS = Counter("thidua_sweeps_total", "Reminder sweeps run by this process", ["outcome"], registry=REGISTRY)
-SWEEP_LAG = Gauge("thidua_sweep_lag_seconds",
-                  "How late the last sweep finished after its minute was due (scheduling delay plus run time)",
-                  registry=REGISTRY)
-LEADER = Gauge("thidua_leader", "1 while this process holds the role (sender per channel, sweep)",
-               ["role"], registry=REGISTRY)
+UPDATES = Counter("bot_updates_handled_total", "Updates handled by the core",
+                  ["channel", "outcome"])  # outcome: handled, duplicate, error
+MESSAGES = Counter("bot_messages_total", "Outbox sends by kind and outcome",
+                   ["channel", "kind", "outcome"])  # sent, blocked, failed, retry
+RATE_LIMITED = Counter("bot_rate_limited_total", "429 answers from a platform", ["channel"])
+OUTBOX_DEPTH = Gauge("bot_outbox_depth", "Messages queued or being sent", ["channel"])
+OUTBOX_OLDEST = Gauge("bot_outbox_oldest_age_seconds", "Age of the oldest message still to send",
+                      ["channel"])
+SWEEPS = Counter("bot_sweeps_total", "Reminder sweeps run by this process", ["outcome"])
+SWEEP_LAG = Gauge("bot_sweep_lag_seconds",
+                  "How late the last sweep finished after its minute was due (scheduling delay plus run time)")
+LEADER = Gauge("bot_leader", "1 while this process holds the role (sender per channel, sweep)",
+               ["role"])
 
 
 def refresh_queue_gauges(session: Session, now: datetime) -> None:
@@ -54,6 +54,9 @@ def render() -> bytes:
 def scrape(services: Services) -> bytes:
     """Refresh the queue gauges from the database and render: what ``GET /metrics`` serves.
     Blocks on the database: call it from a thread."""
-    with services.session_factory() as session:
-        refresh_queue_gauges(session, services.clock.now())
+    try:
+        with services.session_factory() as session:
+            refresh_queue_gauges(session, services.clock.now())
+    except Exception as exc:  # the database is down: serve the counters, the gauges keep their last value
+        log.warning("metrics: queue gauges not refreshed (%s)", type(exc).__name__)
     return render()

@@ -1,63 +1,137 @@
-"""Who may do what on which unit: every handler asks here; hidden buttons are not permissions."""
+"""Who may do what on which unit, as data: roles, their actions, and one scope per officer.
+
+Every command and button declares the action it performs ("report.fill", "period.summary",
+…) when it registers (core/router.py); the router checks ``scope(officer).may(action)`` before
+the handler runs and refuses and audits once. Handlers then only narrow: ``scope.communes`` /
+``scope.provinces`` say which units the officer may act on (None: every unit, for admins).
+Hidden buttons are not permissions: every button's action is checked the same way.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING, Optional
 
+from core import messages
 from store.models import Commune, Officer
 
 if TYPE_CHECKING:
     from core.context import Context
     from core.types import Reply
 
+
+class Role(StrEnum):
+    OFFICER = "officer"  # a commune officer: their own commune
+    SUPERVISOR = "supervisor"  # a province officer: the communes of the provinces they oversee
+    ADMIN = "admin"  # everything
+
+
 PUBLIC_ACTIONS = frozenset({"ask", "documents.read"})
-# Officers act on their own commune only.
-OFFICER_ACTIONS = frozenset({"report.fill", "report.view", "deadlines.view", "profile.view", "unit.change"})
-# Supervisors act on communes of the provinces they oversee.
-SUPERVISOR_ACTIONS = frozenset({
-    "report.view", "report.summary", "report.export", "period.create", "broadcast.send",
-    "officer.approve", "officer.deactivate", "invite.create", "officer.list", "deadlines.view",
-    "profile.view",
-})
+ROLE_ACTIONS: dict[Role, frozenset[str]] = {
+    Role.OFFICER: frozenset({"report.fill", "report.view", "deadlines.view", "profile.view", "unit.change"}),
+    Role.SUPERVISOR: frozenset({
+        "report.view", "report.summary", "report.export", "period.create", "broadcast.send",
+        "officer.approve", "officer.deactivate", "invite.create", "officer.list", "deadlines.view",
+        "profile.view",
+    }),
+}
+
+
+class Refused(Exception):
+    """Raised by a handler that refuses: the router audits it once and answers politely."""
+
+    def __init__(self, action: str, target: str = "", text: Optional[str] = None, **detail: object) -> None:
+        super().__init__(action, target)
+        self.action, self.target, self.text, self.detail = action, target, text, detail
+
+
+def role_of(officer: Optional[Officer]) -> Optional[Role]:
+    if officer is None or not officer.active:
+        return None
+    try:
+        return Role(officer.role)
+    except ValueError:
+        return None  # an unknown role string in the database grants nothing
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one officer may do: actions, and the units they may do them on (None: all)."""
+
+    role: Optional[Role]
+    actions: frozenset[str]
+    communes: Optional[frozenset[int]]
+    provinces: Optional[frozenset[int]]
+
+    def may(self, action: str) -> bool:
+        return action in PUBLIC_ACTIONS or self.role is Role.ADMIN or action in self.actions
+
+    def covers_commune(self, commune: Commune) -> bool:
+        if self.role is Role.ADMIN:
+            return True
+        if self.communes is not None and commune.code in self.communes:
+            return True
+        return self.provinces is not None and commune.province_code in self.provinces
+
+    def covers_province(self, province_code: int) -> bool:
+        return self.role is Role.ADMIN or (self.provinces is not None and province_code in self.provinces)
+
+    @property
+    def everywhere(self) -> bool:
+        return self.role is Role.ADMIN
+
+
+def scope(officer: Optional[Officer]) -> Scope:
+    """The one place that turns an officer row into permissions."""
+    role = role_of(officer)
+    if role is None or officer is None:
+        return Scope(None, frozenset(), frozenset(), frozenset())
+    if role is Role.ADMIN:
+        return Scope(role, frozenset(), None, None)
+    if role is Role.OFFICER:
+        communes = frozenset({officer.commune_code}) if officer.commune_code is not None else frozenset()
+        return Scope(role, ROLE_ACTIONS[role], communes, frozenset())
+    return Scope(role, ROLE_ACTIONS[role], frozenset(), frozenset(supervised_provinces(officer)))
 
 
 def supervised_provinces(officer: Officer) -> set[int]:
     return {p.province_code for p in officer.provinces}
 
 
+def home_provinces(officer: Optional[Officer]) -> set[int]:
+    """Provinces to show first (documents, search): the officer's commune's, or those overseen."""
+    if officer is None:
+        return set()
+    codes = supervised_provinces(officer)
+    if officer.commune is not None:
+        codes.add(officer.commune.province_code)
+    return codes
+
+
 def can(officer: Optional[Officer], action: str, *, commune: Optional[Commune] = None,
         province_code: Optional[int] = None) -> bool:
     """True when ``officer`` may do ``action`` on ``commune`` (or ``province_code``)."""
+    s = scope(officer)
     if action in PUBLIC_ACTIONS:
         return True
-    if officer is None or not officer.active:
+    if not s.may(action):
         return False
-    if officer.role == "admin":
-        return True
-    if officer.role == "officer":
-        if action not in OFFICER_ACTIONS:
-            return False
-        if commune is None:
-            return province_code is None
-        return officer.commune_code == commune.code
-    if officer.role == "supervisor":
-        if action not in SUPERVISOR_ACTIONS:
-            return False
-        provinces = supervised_provinces(officer)
-        if commune is not None:
-            return commune.province_code in provinces
-        if province_code is not None:
-            return province_code in provinces
-        return bool(provinces)
-    return False
+    if commune is not None:
+        return s.covers_commune(commune)
+    if province_code is not None:
+        return s.covers_province(province_code)
+    return s.everywhere or bool(s.communes) or bool(s.provinces) or s.role is Role.OFFICER
+
+
+def refusal_text(ctx: "Context") -> str:
+    return messages.NOT_REGISTERED if ctx.officer is None else messages.NOT_ALLOWED
 
 
 def refuse(ctx: "Context", action: str, target: str = "", **detail: object) -> list["Reply"]:
     """Audit a refusal and answer politely (NOT_REGISTERED for strangers, NOT_ALLOWED otherwise)."""
-    from core import messages
-
     ctx.audit(action, target[:200], "refused", **detail)
-    return messages.text(messages.NOT_REGISTERED if ctx.officer is None else messages.NOT_ALLOWED)
+    return messages.text(refusal_text(ctx))
 
 
 def require(ctx: "Context", action: str, *, commune: Optional[Commune] = None,

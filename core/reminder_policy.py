@@ -6,73 +6,23 @@ An offset is written the way an office would say it:
 - ``0d@08:00``: on the due day at 08:00;
 - ``-90m`` / ``-2h`` / ``-1d``: that long before the exact due time (minutes and hours allowed);
 - overdue reminders are ``+1d@08:00``, ``+2d@08:00`` … up to the policy's limit.
+
+The values themselves (Step, QuietHours, clock times) are in core/timespec.py.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING, Iterable, Optional
+from datetime import datetime, time
+from typing import Iterable, Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.clock import VN_TZ, as_utc, local
+from core.settings import Settings
+from core.timespec import PolicyError, QuietHours, Step, parse_hhmm
+from store.clock import as_utc
 from store.models import ReminderPolicy
-
-if TYPE_CHECKING:
-    from core.settings import Settings
-
-_DAY_AT = re.compile(r"^([+-]?\d{1,3})d@(\d{1,2}):(\d{2})$")
-_SPAN = re.compile(r"^([+-]?\d{1,5})([mhd])$")
-
-
-class PolicyError(ValueError):
-    """A policy written wrongly; the message names the bad part."""
-
-
-def parse_hhmm(text: str) -> time:
-    m = re.match(r"^(\d{1,2}):(\d{2})$", text.strip())
-    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-        raise PolicyError(f"giờ không hợp lệ: {text!r} (dạng HH:MM, ví dụ 08:00)")
-    return time(int(m.group(1)), int(m.group(2)))
-
-
-@dataclass(frozen=True)
-class Step:
-    """One reminder moment relative to a period's due time."""
-
-    key: str  # canonical text, also the unique key part: "-7d@08:00", "-90m", "+2d@08:00"
-    days: Optional[int] = None  # day offset from the due day (local), with ``at``
-    at: Optional[time] = None
-    minutes: Optional[int] = None  # exact offset from the due moment
-
-    @property
-    def overdue(self) -> bool:
-        return self.key.startswith("+")
-
-    @classmethod
-    def parse(cls, text: str) -> "Step":
-        raw = text.strip().replace(" ", "")
-        m = _DAY_AT.match(raw)
-        if m:
-            days, at = int(m.group(1)), parse_hhmm(f"{m.group(2)}:{m.group(3)}")
-            return cls(key=f"{days:+d}d@{at:%H:%M}".replace("+0d", "0d"), days=days, at=at)
-        m = _SPAN.match(raw)
-        if m:
-            n, unit = int(m.group(1)), m.group(2)
-            minutes = n * {"m": 1, "h": 60, "d": 1440}[unit]
-            return cls(key=f"{minutes:+d}m".replace("+0m", "0m"), minutes=minutes)
-        raise PolicyError(f"mốc nhắc không hợp lệ: {text!r} (ví dụ -7d@08:00, 0d@08:00, -90m)")
-
-    def moment(self, due_at: datetime) -> datetime:
-        """When this step falls for a period due at ``due_at`` (aware UTC)."""
-        due_at = as_utc(due_at)
-        if self.minutes is not None:
-            return due_at + timedelta(minutes=self.minutes)
-        day = local(due_at).date() + timedelta(days=self.days or 0)
-        return datetime.combine(day, self.at or time(8, 0), VN_TZ).astimezone(due_at.tzinfo)
 
 
 @dataclass(frozen=True)
@@ -114,16 +64,17 @@ def make_policy(offsets: Iterable[str], overdue_time: Optional[str], overdue_lim
                   overdue_limit=overdue_limit)
 
 
-def default_policy(settings: "Settings") -> Policy:
-    return make_policy(settings.reminder_offsets.split(","), settings.reminder_overdue_time or None,
-                       settings.reminder_overdue_limit)
+def default_policy(settings: Settings) -> Policy:
+    """The deployment's default policy, parsed and checked when the settings were loaded."""
+    return Policy(steps=settings.reminder_offsets, overdue_time=settings.reminder_overdue_time,
+                  overdue_limit=settings.reminder_overdue_limit)
 
 
 def policy_from_row(row: ReminderPolicy) -> Policy:
     return make_policy(row.offsets, row.overdue_time, row.overdue_limit)
 
 
-def policies_for(session: Session, period_ids: Iterable[int], settings: "Settings") -> dict[int, Policy]:
+def policies_for(session: Session, period_ids: Iterable[int], settings: Settings) -> dict[int, Policy]:
     """Each period's policy (its own row, else the defaults), in one query."""
     ids = list(period_ids)
     default = default_policy(settings)
@@ -148,42 +99,5 @@ def set_policy(session: Session, period_id: int, offsets: list[str], overdue_tim
     return policy
 
 
-@dataclass(frozen=True)
-class QuietHours:
-    """A nightly window (start > end wraps midnight) in Vietnam time; empty means none."""
-
-    start: Optional[time]
-    end: Optional[time]
-
-    @classmethod
-    def parse(cls, text: str) -> "QuietHours":
-        text = (text or "").strip()
-        if not text:
-            return cls(None, None)
-        try:
-            a, b = text.split("-")
-        except ValueError:
-            raise PolicyError(f"giờ yên lặng không hợp lệ: {text!r} (ví dụ 21:00-07:00)") from None
-        return cls(parse_hhmm(a), parse_hhmm(b))
-
-    def contains(self, moment: datetime) -> bool:
-        if self.start is None or self.end is None or self.start == self.end:
-            return False
-        t = local(moment).time()
-        if self.start < self.end:
-            return self.start <= t < self.end
-        return t >= self.start or t < self.end
-
-    def next_allowed(self, moment: datetime) -> datetime:
-        """``moment`` itself outside quiet hours, else the end of the quiet window."""
-        if not self.contains(moment):
-            return moment
-        loc = local(moment)
-        end = datetime.combine(loc.date(), self.end, VN_TZ)
-        if end <= loc:
-            end += timedelta(days=1)
-        return end.astimezone(moment.tzinfo)
-
-
-def quiet_hours(settings: "Settings") -> QuietHours:
-    return QuietHours.parse(settings.quiet_hours)
+def quiet_hours(settings: Settings) -> QuietHours:
+    return settings.quiet_hours

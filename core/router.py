@@ -1,17 +1,26 @@
-"""Routes a neutral message to the feature handler that owns it; features register here."""
+"""Routes a neutral message to the feature handler that owns it; features register here.
+
+Each command and button declares the action it performs (core/permissions.py); typed buttons
+declare their data class (core/callbacks.py); dialogs declare their steps (core/dialogs.py).
+The dispatcher (core/dispatch.py) parses, checks and audits before any handler runs.
+"""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable, Optional
+from typing import Any, Awaitable, Callable, Optional
 
+from core.callbacks import CallbackData
 from core.context import Context
+from core.dialogs import Dialog
+from core.permissions import ROLE_ACTIONS, Role
 from core.types import Reply
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Context], Awaitable[list[Reply]]]
+CallbackHandler = Callable[[Context, Any], Awaitable[list[Reply]]]
 
 CANCEL_COMMAND = "huy"
 
@@ -23,36 +32,56 @@ class CommandInfo:
     handler: Handler
     public: bool = True  # listed for everyone; False: listed only for roles that may use it
     roles: tuple[str, ...] = ()
+    action: Optional[str] = None  # checked by the router before the handler runs
+    refusal: Optional[str] = None  # the reply to a registered officer who may not (default NOT_ALLOWED)
+
+
+@dataclass
+class CallbackRoute:
+    handler: CallbackHandler
+    action: Optional[str] = None
 
 
 @dataclass
 class Router:
-    """Commands by name, buttons by data prefix, dialogs by state name, plus fallbacks."""
+    """Commands by name, buttons by typed data or prefix, dialogs by state name, plus fallbacks."""
 
     commands: dict[str, CommandInfo] = field(default_factory=dict)
-    buttons: dict[str, Handler] = field(default_factory=dict)
+    buttons: dict[str, Handler] = field(default_factory=dict)  # untyped, by prefix (older features)
+    callbacks: dict[type[CallbackData], CallbackRoute] = field(default_factory=dict)
     dialogs: dict[str, Handler] = field(default_factory=dict)
+    declared_dialogs: dict[str, Dialog[Any]] = field(default_factory=dict)
     cancel_hooks: dict[str, Handler] = field(default_factory=dict)
     on_text: Optional[Handler] = None
     on_contact: Optional[Handler] = None
     on_membership: Optional[Handler] = None
     on_start: Optional[Handler] = None  # replaces the plain /start greeting (registration)
 
-    def command(self, name: str, description: str, *, public: bool = True,
-                roles: tuple[str, ...] = ()) -> Callable[[Handler], Handler]:
+    def command(self, name: str, description: str, *, public: bool = True, roles: tuple[str, ...] = (),
+                action: Optional[str] = None, refusal: Optional[str] = None) -> Callable[[Handler], Handler]:
         def deco(fn: Handler) -> Handler:
             if name in self.commands:
                 raise ValueError(f"command /{name} registered twice")
-            self.commands[name] = CommandInfo(name, description, fn, public, roles)
+            self.commands[name] = CommandInfo(name, description, fn, public, roles, action, refusal)
             return fn
         return deco
 
     def button(self, prefix: str) -> Callable[[Handler], Handler]:
-        """Buttons whose data is ``prefix`` or starts with ``prefix:``."""
+        """Buttons whose data is ``prefix`` or starts with ``prefix:`` (parsed by the handler)."""
         def deco(fn: Handler) -> Handler:
             if prefix in self.buttons or ":" in prefix:
                 raise ValueError(f"bad or duplicate button prefix {prefix!r}")
             self.buttons[prefix] = fn
+            return fn
+        return deco
+
+    def callback(self, data_type: type[CallbackData], *, action: Optional[str] = None
+                 ) -> Callable[[CallbackHandler], CallbackHandler]:
+        """A typed button: the handler gets ``(ctx, data)`` after parsing and the action check."""
+        def deco(fn: CallbackHandler) -> CallbackHandler:
+            if data_type in self.callbacks or data_type.prefix in self.buttons:
+                raise ValueError(f"button {data_type.prefix}:{data_type.action} registered twice")
+            self.callbacks[data_type] = CallbackRoute(fn, action)
             return fn
         return deco
 
@@ -65,12 +94,42 @@ class Router:
             return fn
         return deco
 
+    def add_dialog(self, dialog: Dialog[Any]) -> None:
+        """A declared dialog: its steps, /huy, and questions typed mid-dialog (answered by on_text)."""
+        self.dialogs[dialog.name] = dialog.handle
+        self.cancel_hooks[dialog.name] = dialog.cancel
+        self.declared_dialogs[dialog.name] = dialog
+
+    def finish(self) -> None:
+        """After every feature registered: declared dialogs answer questions with the Q&A handler."""
+        for dialog in self.declared_dialogs.values():
+            dialog.bind(self.on_text)
+
+    def accepts(self, ctx: Context, text: str) -> bool:
+        """Is ``text`` an answer for the user's current dialog step? (False outside dialogs.)"""
+        state = ctx.dialog()
+        dialog = self.declared_dialogs.get(state.name.split(":", 1)[0]) if state is not None else None
+        if dialog is None:
+            return state is not None and state.name.split(":", 1)[0] in self.dialogs
+        return dialog.accepts(ctx, text)
+
     def visible_commands(self, role: Optional[str]) -> list[CommandInfo]:
         """Commands this role may see in /help and the command menu."""
-        return [c for c in self.commands.values() if c.public or (role is not None and (role in c.roles or role == "admin"))]
+        return [c for c in self.commands.values() if c.public or _role_may(role, c)]
 
     def dialog_handler(self, state_name: str) -> Optional[Handler]:
         return self.dialogs.get(state_name) or self.dialogs.get(state_name.split(":", 1)[0])
 
     def button_handler(self, data: str) -> Optional[Handler]:
         return self.buttons.get(data.split(":", 1)[0])
+
+
+def _role_may(role: Optional[str], info: CommandInfo) -> bool:
+    if role is None:
+        return False
+    if role == Role.ADMIN or role in info.roles:
+        return True
+    try:
+        return info.action is not None and info.action in ROLE_ACTIONS.get(Role(role), frozenset())
+    except ValueError:
+        return False

@@ -2,20 +2,51 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Any, Optional
 
-from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, BeforeValidator, Field
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from core.timespec import PolicyError, QuietHours, Step, parse_hhmm
 
 from store.db import database_password
 
 REPO_SAMPLE_DIR = Path(__file__).resolve().parent.parent / "store" / "sample"
 
 
+def _steps(value: Any) -> Any:
+    """"-7d@08:00,-3d@08:00" → Steps; pre-due steps only (overdue ones come from the time and limit)."""
+    if not isinstance(value, str):
+        return value
+    steps = tuple(Step.parse(part) for part in value.split(",") if part.strip())
+    if any(step.overdue for step in steps):
+        raise PolicyError("mốc trước hạn không được mang dấu +; nhắc quá hạn đặt bằng giờ và số lần")
+    return steps
+
+
+def _clock_time(value: Any) -> Any:
+    """"08:00" → time; empty → None (that reminder or digest is off)."""
+    if isinstance(value, str):
+        return parse_hhmm(value) if value.strip() else None
+    return value
+
+
+def _quiet(value: Any) -> Any:
+    return QuietHours.parse(value) if isinstance(value, str) else value
+
+
+Steps = Annotated[tuple[Step, ...], NoDecode, BeforeValidator(_steps)]
+ClockTime = Annotated[Optional[time], NoDecode, BeforeValidator(_clock_time)]
+Quiet = Annotated[QuietHours, NoDecode, BeforeValidator(_quiet)]
+
+
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # Reminder times are parsed here, so a typo stops the bot at start with the setting's name,
+    # not at the first sweep; assignments (tests, CLI overrides) are parsed the same way.
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      validate_assignment=True, arbitrary_types_allowed=True)
 
     bot_token: Optional[str] = None
     telegram_api_base_url: str = "https://api.telegram.org"
@@ -40,16 +71,27 @@ class Settings(BaseSettings):
     zalo_rate_per_second: float = 10.0
     zalo_per_chat_interval_seconds: float = 1.0
 
+    # Webhook mode (production): WEBHOOK_URL is the public HTTPS base the platforms POST to
+    # (<WEBHOOK_URL>/webhook/telegram, /webhook/zalo); without it the bot polls.
+    webhook_url: Optional[str] = None
+    webhook_secret: Optional[str] = None  # 8-256 of A-Z a-z 0-9 _ - (both platforms accept these)
+    port: int = 8080
+    web_host: str = "0.0.0.0"
+    # While the database is unreachable, updates stay unacknowledged and are retried with
+    # backoff up to this many seconds apart (recovery takes at most this long once it is back).
+    database_retry_max_seconds: float = 5.0
+    file_link_ttl_seconds: int = 3600  # signed /files links (XLSX, charts for Zalo) stop working after this
+
     # Reminders (defaults for periods without their own policy; times are Asia/Ho_Chi_Minh).
-    reminder_offsets: str = "-7d@08:00,-3d@08:00,-1d@08:00,0d@08:00"  # before / on the due day
-    reminder_overdue_time: str = "08:00"  # daily while overdue, at this local time
+    reminder_offsets: Steps = "-7d@08:00,-3d@08:00,-1d@08:00,0d@08:00"  # type: ignore[assignment]  # before / on the due day
+    reminder_overdue_time: ClockTime = "08:00"  # type: ignore[assignment]  # daily while overdue, at this local time
     reminder_overdue_limit: int = 5  # at most this many overdue reminders per period
-    quiet_hours: str = "21:00-07:00"  # nothing is sent then; what falls due waits for the morning
-    digest_time: str = "08:00"  # supervisors' daily overdue digest
+    quiet_hours: Quiet = "21:00-07:00"  # type: ignore[assignment]  # nothing is sent then; what falls due waits for the morning
+    digest_time: ClockTime = "08:00"  # type: ignore[assignment]  # supervisors' daily overdue digest
 
     def secrets(self) -> list[Optional[str]]:
         """Values that must never reach a log line or an output: tokens, passwords."""
-        return [self.bot_token, database_password(self.database_url)]
+        return [self.bot_token, self.webhook_secret, database_password(self.database_url)]
 
     @property
     def files_dir(self) -> Path:

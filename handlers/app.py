@@ -22,4 +22,5 @@ def build_router() -> Router:
     router = Router()
     for feature in FEATURES:
         feature.register(router)
+    router.finish()
     return router

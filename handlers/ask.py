@@ -1,4 +1,10 @@
-"""Questions in plain text: the best passage (or the asked-for field) with its citation.
+"""Questions in plain text: answer from a passage that really answers, or decline.
+
+Order: small talk (a short human reply), the officer's own reporting (the commune's
+calendar), then the directives: "who holds office X" (only "theo văn bản …"), "what is
+document X about" (a summary), field questions (signer, date, number …), and passages. A
+passage is cited only when it really answers (store/answer_fit.py); otherwise the reply says
+so, names the documents that mention the topic as buttons and suggests /tim.
 
 Buttons: "sec:<id>" (whole section), "doc:<id>" (the document) — both handled by
 handlers/documents.py — and "more:<key>:<units>" (further results). The "more" data
@@ -8,50 +14,52 @@ fingerprint, so a button from an older index (or a forged one) is recognised as 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from datetime import timedelta
 from typing import Iterable, Optional
 
-from sqlalchemy import select
-
 from core import messages
-from handlers.citation import citation, long_date
+from handlers.ask_fields import (field_answer, field_question, office_answer, summary_question, summary_reply,
+                                 year_matches)
+from handlers.ask_passages import (  # noqa: F401  (re-exported for /tim)
+    b36, distinct, doc_buttons, index_key, more_button, passage_text, section_of,
+)
+from handlers.ask_reporting import is_own_reporting, own_reporting_reply
+from handlers.citation import citation
 from core.context import Context, Services
+from store.doc_format import doc_label
 from handlers.documents import user_provinces
 from core.permissions import can
 from core.router import Router
-from store.vntext import shorten
+from handlers.smalltalk import small_talk_kind, small_talk_reply
 from core.types import Button, Reply
 from store import vntext
-from store.models import Campaign, Document, ReportingDuty
+from store.answer_fit import (Needs, answer_weights, cited, kind_fits, needs_of, share_needed,
+                              specific_terms_present, words_covered)
 from store.search import MIN_CONFIDENCE, SearchIndex, SearchResult, ensure_index
-from store.search_index import DocInfo, Hit
-from store.search_query import DOC_WORDS, INTENT_PATTERNS, STOPWORDS
+from store.search_index import Hit, tokenize
+from store.search_query import NUMBER_RE
 
 log = logging.getLogger(__name__)
 
-NOT_FOUND = ("Xin lỗi, tôi chưa tìm thấy nội dung phù hợp với câu hỏi trong các văn bản hiện có.\n"
-             "Anh/chị có thể thử /tim <từ khóa> để tìm theo từ khóa, hoặc /vanban để xem danh sách văn bản.")
+NOT_FOUND = "Các văn bản hiện có không trả lời được câu hỏi này."
+TOPIC_DOCS = "Văn bản có nhắc đến chủ đề này:"
+TRY_SEARCH = "Anh/chị có thể thử /tim <từ khóa> để tìm theo từ khóa, hoặc xem /vanban."
 UNKNOWN_PLACE = ("Hiện chưa có văn bản nào của {place} trong hệ thống, nên tôi chưa trả lời được.\n"
                  "Anh/chị có thể xem các văn bản đang có bằng lệnh /vanban.")
-PASSAGE_TARGET = 420  # characters of answer text to aim for (whole sentences)
-PASSAGE_MAX = 750
-PASSAGE_CONTEXT = 520  # prepend the previous sentence when both fit in this
 RECHECK = timedelta(seconds=60)
-ANSWER_CANDIDATES = 30  # passages ranked (and checked for coverage) per question
+ANSWER_CANDIDATES = 30  # passages ranked (and checked) per question
 MORE_PAGE = 4
-MORE_UNITS = 8
-# Words a field question may carry besides its trigger: they do not make it a content question.
-_FIELD_WORDS = DOC_WORDS | STOPWORDS | {"phong", "trao", "cuoc", "van", "dong", "bao", "cao", "chu", "de",
-                                        "ten", "nguoi", "ngay", "thang", "gi", "nao", "ai", "hien", "nay",
-                                        # verbs that go with "which campaigns / reports" questions
-                                        "trien", "khai", "thuc", "to", "chuc", "de", "ra", "neu", "co"}
-
-
-def index_key(index: SearchIndex, payload: str) -> str:
-    """4 hex chars binding button data to this index build (older or forged data fails)."""
-    return hashlib.sha256(f"{index.fingerprint}|{payload}".encode()).hexdigest()[:4]
+RARE_IDF = 4.5  # a question word this rare (about 1% of passages or fewer) must be in what is cited
+WORD_SHARE = 0.6  # and most of the question's words by weight
+STRONG_SHARE = 0.4  # when the answer is pinned by structure ("loại II", "7 tỉnh")
+CANDIDATE_CONFIDENCE = 0.4  # a passage with less of the question's weighted words around it is no answer
+TOPIC_CONFIDENCE = 0.3
+MAX_TOPIC_DOCS = 3
+QUESTION_WORDS = tuple(p.split() for p in (
+    "ai", "gi", "nao", "bao nhieu", "may", "o dau", "dau", "khi nao", "bao gio", "the nao", "ra sao", "sao",
+    "la gi", "co phai", "chua", "khong",
+))
 
 
 def get_index(services: Services) -> SearchIndex:
@@ -65,180 +73,123 @@ def get_index(services: Services) -> SearchIndex:
     return services.search
 
 
-# -- passages ---------------------------------------------------------------------
-def passage_text(index: SearchIndex, hit: Hit, target: int = PASSAGE_TARGET) -> str:
-    """The hit's sentence, followed by the next sentences of the same section up to ``target``."""
-    units = index.index.units
-    text = hit.text
-    prev = hit.unit - 1
-    if hit.section_id is not None and prev >= 0 and units[prev].section_id == hit.section_id \
-            and len(units[prev].text) + len(text) <= PASSAGE_CONTEXT:
-        text = f"{units[prev].text} {text}"  # the sentence before often says what this one is about
-    pos = hit.unit + 1
-    while len(text) < target and pos < len(units) and units[pos].section_id == hit.section_id \
-            and units[pos].doc_id == hit.doc_id and hit.section_id is not None:
-        text = f"{text} {units[pos].text}"
-        pos += 1
-    return shorten(text, PASSAGE_MAX)
+# -- choosing the passage -----------------------------------------------------------
+def _context_text(index: SearchIndex, hit: Hit) -> str:
+    """What is cited besides the passage: section heading and number, the document's fields."""
+    idx = index.index
+    doc = idx.docs[hit.doc_id]
+    parts = [doc.kind, doc.number or "", doc.title, doc.issuer, doc.place, doc.signer_title or "", doc.signer or "",
+             f"năm {doc.issued_year}" if doc.issued_year else ""]
+    if hit.section_id is not None:
+        parts += [idx.section_labels.get(hit.section_id, ""), idx.section_refs.get(hit.section_id, "")]
+    return "\n".join(p for p in parts if p)
 
 
-def section_of(index: SearchIndex, hit: Hit) -> Optional[str]:
-    return index.index.section_labels.get(hit.section_id) if hit.section_id is not None else None
-
-
-def doc_buttons(hit_doc: int, section_id: Optional[int]) -> list[Button]:
-    row = []
-    if section_id is not None:
-        row.append(Button("Xem cả mục", f"sec:{section_id}"))
-    row.append(Button("Xem văn bản", f"doc:{hit_doc}"))
-    return row
-
-
-def more_button(index: SearchIndex, hits: Iterable[Hit]) -> Optional[Button]:
-    units = [h.unit for h in hits][:MORE_UNITS]
-    if not units:
-        return None
-    payload = ".".join(_b36(u) for u in units)
-    return Button("Kết quả khác", f"more:{index_key(index, payload)}:{payload}")
-
-
-def _b36(n: int) -> str:
-    chars = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while True:
-        n, r = divmod(n, 36)
-        out = chars[r] + out
-        if n == 0:
-            return out
-
-
-def _distinct(hits: list[Hit], skip: set[Optional[int]] = frozenset()) -> list[Hit]:
-    """One hit per section (the best), skipping sections already shown."""
-    seen = set(skip)
-    out = []
-    for h in hits:
-        key = h.section_id if h.section_id is not None else -h.doc_id
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(h)
-    return out
-
-
-# -- field answers ------------------------------------------------------------------
-def _field_question(index: SearchIndex, result: SearchResult) -> Optional[tuple[str, DocInfo]]:
-    """The asked-for field and document when the question is only about a document's fields.
-
-    Words that name the document (its title, issuer, place, kind) do not make the question a
-    content question: "Ai ký Chỉ thị phát động phong trào thi đua yêu nước năm 2021?" is about
-    the signer. A number the corpus does not have ("Chỉ thị 09/CT-UBND") is not ours to answer
-    from fields: the passage search finds where it is mentioned.
-    """
+def fitting_passage(index: SearchIndex, result: SearchResult, needs: Needs) -> Optional[tuple[Hit, str]]:
+    """The best-ranked passage that really answers, with its display text."""
     q = result.query
-    intents = q.intents
-    if not intents or any(n not in index.index.numbers for n in q.numbers):
-        return None
-    doc = _target_doc(index, result)
-    if doc is None:
-        return None
-    trigger = {w for intent in intents for p in INTENT_PATTERNS[intent] for w in vntext.search_key(p).split()}
-    numbers = {w for n in q.numbers for w in n.split()}
-    naming = index.doc_tokens(doc.id)
-    rest = [w for w in q.content if w not in _FIELD_WORDS and w not in trigger and w not in q.selectors
-            and w not in numbers and not w.isdigit() and w not in naming]
-    if len(rest) > (0 if intents & {"campaigns", "duties", "theme"} else 1):
-        return None
-    for intent in ("signer", "date", "number", "issuer", "recipients", "theme", "duties", "campaigns"):
-        if intent in intents:
-            return intent, doc
+    named = index.named_docs(q) if q.selectors else set()
+    weights, focus = answer_weights(index.word_weights(q), q.content_bigrams(), needs)
+    asked = set(q.folded)
+    share = share_needed(needs, WORD_SHARE, STRONG_SHARE)
+    for hit in result.hits:
+        if hit.confidence < CANDIDATE_CONFIDENCE or hit.section_id is None or (named and hit.doc_id not in named):
+            continue  # the title and fields answer field questions, not content ones
+        text = passage_text(index, hit)
+        c = cited(text, _context_text(index, hit), tokenize)
+        if specific_terms_present(needs, c) and kind_fits(needs, c, focus, asked) \
+                and words_covered(weights, c, rare_idf=RARE_IDF, share=share):
+            return hit, text
     return None
 
 
-def _target_doc(index: SearchIndex, result: SearchResult) -> Optional[DocInfo]:
-    docs = index.index.docs
-    if result.doc_hints:
-        top = max(result.doc_hints.values())
-        named = {d for d, b in result.doc_hints.items() if b >= top - 1e-9}
-        for hit in result.hits:
-            if hit.doc_id in named:
-                return docs[hit.doc_id]
-        return docs[min(named)]
-    best = result.best
-    if best is not None and best.confidence >= MIN_CONFIDENCE:
-        return docs[best.doc_id]
-    return None
+def _short_doc(index: SearchIndex, doc_id: int) -> str:
+    doc = index.index.docs[doc_id]
+    name = f"{doc.kind} {doc.number}" if doc.number else doc.kind
+    year = f" {doc.issued_year}" if doc.issued_year else ""
+    return f"📄 {name} – {doc.place}{year}"[:60]
 
 
-def field_answer(services: Services, doc: DocInfo, intent: str) -> Optional[Reply]:
-    """Answer a who-signed / when / which number / to whom / theme / campaigns / duties question."""
-    if intent == "signer":
-        text = (f"Người ký: {doc.signer}" + (f" ({doc.signer_title})." if doc.signer_title else ".")
-                if doc.signer else None)
-    elif intent == "date":
-        when = long_date(doc)
-        text = f"Văn bản ban hành {when}." if when else "Văn bản không ghi ngày ban hành."
-    elif intent == "number":
-        text = (f"Số hiệu: {doc.number}." if doc.number
-                else "Văn bản chưa ghi số" + (f" (…{doc.number_suffix})." if doc.number_suffix else "."))
-    elif intent == "issuer":
-        text = f"Cơ quan ban hành: {doc.issuer}." if doc.issuer else None
-    elif intent == "theme":
-        text = f"Chủ đề: “{doc.theme}”." if doc.theme else None
-    elif intent in ("campaigns", "duties", "recipients"):
-        text = _listing(services, doc, intent)
-    else:
-        text = None
-    if not text:
-        return None
-    return Reply(text=f"{text}\n\n{citation(doc)}", buttons=[[Button("Xem văn bản", f"doc:{doc.id}")]])
-
-
-def _listing(services: Services, doc: DocInfo, intent: str) -> Optional[str]:
-    """Campaigns or reporting duties of a document, one bullet each."""
-    with services.session_factory() as session:
-        if intent == "campaigns":
-            rows = session.scalars(select(Campaign).where(Campaign.document_id == doc.id).order_by(Campaign.id)).all()
-            items = [f"• “{c.name}”" + (f" ({c.period_text})" if c.period_text else "") for c in rows
-                     if c.name != (doc.theme or "")]
-            head = "Các phong trào, cuộc vận động nêu trong văn bản:"
-        elif intent == "recipients":
-            row = session.get(Document, doc.id)
-            items = [f"• {r}" for r in (row.recipients if row is not None else []) if str(r).strip()]
-            head = "Văn bản gửi đến (nơi nhận):"
-        else:
-            rows = session.scalars(select(ReportingDuty).where(ReportingDuty.document_id == doc.id)
-                                   .order_by(ReportingDuty.id)).all()
-            items = [f"• {shorten(d.text, 300)}" for d in rows]
-            head = "Chế độ báo cáo nêu trong văn bản:"
-    if not items:
-        return None
-    return "\n".join([head] + items[:10])
+def decline(index: SearchIndex, result: SearchResult) -> Reply:
+    """Not an answer: say so, name the documents that mention the topic, suggest /tim."""
+    named = index.named_docs(result.query) if result.query.selectors else set()
+    docs: list[int] = []
+    for hit in sorted(result.hits, key=lambda h: (named and h.doc_id not in named, -h.confidence)):
+        if hit.confidence >= TOPIC_CONFIDENCE and hit.doc_id not in docs:
+            docs.append(hit.doc_id)
+    docs = docs[:MAX_TOPIC_DOCS]
+    lines = [NOT_FOUND] + ([TOPIC_DOCS] if docs else []) + [TRY_SEARCH]
+    return Reply(text="\n".join(lines), buttons=[[Button(_short_doc(index, d), f"doc:{d}")] for d in docs])
 
 
 # -- the answer -------------------------------------------------------------------------
 def answer(services: Services, question: str, home_provinces: Iterable[int] = ()) -> Reply:
-    """The reply to a free-text question (used by the handler and the benchmarks)."""
+    """The reply to a question about the directives (used by the handler and the benchmarks)."""
     index = get_index(services)
     result = index.search(question, home_provinces=home_provinces, limit=ANSWER_CANDIDATES)
     if result.unknown_place:
         return Reply(text=UNKNOWN_PLACE.format(place=result.unknown_place))
-    field = _field_question(index, result)
+    q = result.query
+    needs = needs_of(q)
+    if needs.office:
+        return office_answer(index, result, needs) or decline(index, result)
+    doc = summary_question(index, result)
+    if doc is not None:
+        return summary_reply(services, doc)
+    field = field_question(index, result)
     if field is not None:
-        reply = field_answer(services, field[1], field[0])
-        if reply is not None:
-            return reply
-    best = result.best
-    if best is None or best.confidence < MIN_CONFIDENCE:
-        return Reply(text=NOT_FOUND)
+        intent, doc = field
+        reply = field_answer(services, doc, intent) if year_matches(doc, q.years) else None
+        if reply is not None or intent == "signer":
+            return reply or decline(index, result)
+    if "signer" in q.intents:  # signatures are in the fields, never in a passage
+        return decline(index, result)
+    found = fitting_passage(index, result, needs)
+    if found is None:
+        return decline(index, result)
+    best, body = found
     doc = index.index.docs[best.doc_id]
-    body = passage_text(index, best)
+    if needs.current:  # "hiện nay": only as of the document
+        body = f"Theo {doc_label(doc)}" + (f" (năm {doc.issued_year})" if doc.issued_year else "") + f":\n{body}"
     text = f"{body}\n\n{citation(doc, section_of(index, best), with_title=True)}"
     buttons = [doc_buttons(doc.id, best.section_id)]
-    others = [h for h in _distinct(result.hits, {best.section_id}) if h.confidence >= MIN_CONFIDENCE]
+    others = [h for h in distinct(result.hits, {best.section_id}) if h.confidence >= MIN_CONFIDENCE]
     more = more_button(index, others)
     if more is not None:
         buttons.append([more])
     return Reply(text=text, buttons=buttons)
+
+
+def _names_place_or_document(services: Services, text: str) -> bool:
+    index = get_index(services)
+    return bool(NUMBER_RE.search(text)) or bool(index.index.place_hits(vntext.search_key(text).split())[1])
+
+
+def reply_to_text(ctx: Context, text: str) -> list[Reply]:
+    """Small talk, the officer's own reporting, or an answer from the directives."""
+    chat = small_talk_reply(text)
+    if chat is not None:
+        return [Reply(text=chat)]
+    if is_own_reporting(text, _names_place_or_document(ctx.services, text)):
+        return own_reporting_reply(ctx, text)
+    return [answer(ctx.services, text, user_provinces(ctx))]
+
+
+def looks_like_question(text: str) -> bool:
+    folded = vntext.search_key(text).split()
+    if len(folded) < 2 and "?" not in text:
+        return False
+    return "?" in text or any(folded[i:i + len(w)] == w for w in QUESTION_WORDS[:-2] for i in range(len(folded)))
+
+
+def question_reply(ctx: Context, text: str) -> Optional[list[Reply]]:
+    """For dialogs: the replies to a question typed mid-dialog, or None when the text is not a
+    question worth answering (small talk, a value, a stray word) so the step handles it."""
+    if not text or small_talk_kind(text) is not None or not looks_like_question(text):
+        return None
+    if not can(ctx.officer, "ask"):
+        return None
+    return reply_to_text(ctx, text)
 
 
 def more_results(ctx: Context) -> list[Reply]:
@@ -268,7 +219,7 @@ def more_results(ctx: Context) -> list[Reply]:
         else:
             buttons.append([Button(f"{n}. Xem văn bản", f"doc:{unit.doc_id}")])
     if rest:
-        payload = ".".join(_b36(u) for u in rest)
+        payload = ".".join(b36(u) for u in rest)
         buttons.append([Button("Kết quả khác", f"more:{index_key(index, payload)}:{payload}")])
     ctx.audit("ask.more", data[:64], "ok")
     return [Reply(text="\n".join(lines), buttons=buttons)]
@@ -278,11 +229,11 @@ def register(router: Router) -> None:
     """Free-text questions and the "Kết quả khác" button."""
 
     async def on_text(ctx: Context) -> list[Reply]:
-        """Answers a question from the directives."""
+        """Answers a question from the directives (or small talk, or the officer's reporting)."""
         if not can(ctx.officer, "ask"):
             ctx.audit("ask", "", "refused")
             return messages.text(messages.NOT_ALLOWED)
-        return [answer(ctx.services, ctx.msg.text or "", user_provinces(ctx))]
+        return reply_to_text(ctx, ctx.msg.text or "")
 
     router.on_text = on_text
 

@@ -7,15 +7,15 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from core import messages
+from core.callbacks import REPORT_BUTTON_TEXT, report_button
 from core.context import Context
-from core.permissions import can, supervised_provinces
+from core.permissions import Role, can, role_of, scope
+from core.reminder_policy import policies_for
 from core.router import Router
 from core.types import Button, Reply
-from core.reminder_policy import policies_for
-from core.callbacks import REPORT_BUTTON_TEXT, report_button
-from store.periods import owing_communes
 from store.clock import as_utc, local
 from store.models import Commune, Period, Report
+from store.periods import owing_communes, periods_for_provinces
 
 MAX_PERIODS = 8
 NONE_YET = "Hiện {name} chưa có hạn báo cáo nào sắp tới. Bot sẽ nhắc khi đến kỳ."
@@ -59,7 +59,7 @@ async def hanbaocao(ctx: Context) -> list[Reply]:
     officer = ctx.officer
     if officer is None:
         return messages.text(messages.NOT_REGISTERED)
-    if officer.role != "officer":
+    if role_of(officer) is not Role.OFFICER:
         return _supervisor_view(ctx)
     commune = ctx.session.get(Commune, officer.commune_code) if officer.commune_code else None
     if commune is None or not can(officer, "deadlines.view", commune=commune):
@@ -90,9 +90,8 @@ def _supervisor_view(ctx: Context) -> list[Reply]:
     if not can(ctx.officer, "deadlines.view"):
         ctx.audit("deadlines.view", "hanbaocao", "refused")
         return messages.text(messages.NOT_ALLOWED)
-    from store.periods import periods_for_provinces
-
-    provinces = None if ctx.officer.role == "admin" else supervised_provinces(ctx.officer)
+    seen = scope(ctx.officer).provinces
+    provinces = None if seen is None else set(seen)
     periods = [p for p in periods_for_provinces(ctx.session, provinces, limit=20) if p.close_at > ctx.now]
     periods = sorted(periods, key=lambda p: p.due_at)[:MAX_PERIODS]
     if not periods:

@@ -1,8 +1,9 @@
 """/vanban (browse directives and their sections) and /phongtrao (campaigns, current first).
 
-Button data: "vb:<page>" (document list), "doc:<id>[:<page>]" (a document and its top-level
-sections), "sec:<id>[:<page>]" (a section's text page and its subsections), "pt:<page>"
-(campaign list). The Q&A answers reuse "doc:" and "sec:".
+Buttons (typed, core/callbacks.py): ``DocumentList`` "vb:<page>", ``OpenDocument``
+"doc:<id>[:<page>]" (a document and its top-level sections), ``OpenSection``
+"sec:<id>[:<page>]" (a section's text page and its subsections), ``CampaignList`` "pt:<page>".
+The Q&A answers and /tim results offer "doc:" and "sec:" too.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
 from core import messages
+from core.callbacks import CallbackData, CampaignList, DocumentList, OpenDocument, OpenSection, Stale
 from core.context import Context
 from store.doc_format import doc_label, section_label
-from core.permissions import can, supervised_provinces
+from core.permissions import home_provinces
 from core.router import Router
 from core.text import split_message
 from store.vntext import shorten
@@ -33,6 +35,7 @@ CAMPAIGNS_PER_PAGE = 6
 SECTION_PAGE_CHARS = 2500  # well under Telegram's 4096, readable on a phone
 BUTTON_TEXT = 48
 
+READ = "documents.read"
 NO_DOCUMENTS = "Chưa có văn bản nào. Quản trị viên có thể nạp bằng lệnh: python -m bot ingest THƯ_MỤC"
 NO_CAMPAIGNS = "Chưa có phong trào nào trong các văn bản đã nạp."
 NONE_CURRENT = "Hiện không có phong trào nào còn trong thời hạn."
@@ -44,45 +47,11 @@ _DOC_COLUMNS = (Document.id, Document.kind, Document.number, Document.number_suf
 
 def user_provinces(ctx: Context) -> set[int]:
     """Provinces to show first: the officer's commune's, or those a supervisor oversees."""
-    officer = ctx.officer
-    if officer is None:
-        return set()
-    codes = set(supervised_provinces(officer))
-    if officer.commune is not None:
-        codes.add(officer.commune.province_code)
-    return codes
+    return home_provinces(ctx.officer)
 
 
-def _allowed(ctx: Context) -> bool:
-    if can(ctx.officer, "documents.read"):
-        return True
-    ctx.audit("documents.read", ctx.msg.button or ctx.msg.command or "", "refused")
-    return False
-
-
-def _stale(ctx: Context) -> list[Reply]:
-    ctx.audit("button.stale", ctx.msg.button or "", "refused")
-    return messages.text(messages.STALE_BUTTON)
-
-
-def _parse(data: str, prefix: str, need_id: bool) -> Optional[tuple[int, int]]:
-    """(id or page, page) from "prefix:<n>[:<page>]"; None when malformed."""
-    parts = data.split(":")
-    if parts[0] != prefix or not 2 <= len(parts) <= (3 if need_id else 2):
-        return None
-    if not all(p.isdigit() and len(p) <= 9 for p in parts[1:]):
-        return None
-    first = int(parts[1])
-    return first, int(parts[2]) if len(parts) == 3 else 0
-
-
-def _nav(prev_data: Optional[str], next_data: Optional[str]) -> list[Button]:
-    row = []
-    if prev_data:
-        row.append(Button("◀ Trước", prev_data))
-    if next_data:
-        row.append(Button("Sau ▶", next_data))
-    return row
+def _nav(prev: Optional[CallbackData], next_: Optional[CallbackData]) -> list[Button]:
+    return ([prev.button("◀ Trước")] if prev else []) + ([next_.button("Sau ▶")] if next_ else [])
 
 
 def _pages(count: int, size: int) -> int:
@@ -111,15 +80,15 @@ def document_list(ctx: Context, page: int) -> list[Reply]:
         return messages.text(NO_DOCUMENTS)
     pages = _pages(len(docs), DOCS_PER_PAGE)
     if page >= pages:
-        return _stale(ctx)
+        raise Stale("page or item out of range")
     chunk = docs[page * DOCS_PER_PAGE:(page + 1) * DOCS_PER_PAGE]
     lines = [f"Văn bản ({len(docs)}), trang {page + 1}/{pages}:"]
     for i, doc in enumerate(chunk, start=page * DOCS_PER_PAGE + 1):
         lines.append(f"{i}. {doc_label(doc)}\n   {shorten(doc.title, 110)}")
     lines.append("Chọn văn bản để xem:")
-    buttons = [[Button(f"{i}. {_short_doc(d)}", f"doc:{d.id}")]
+    buttons = [[OpenDocument(d.id).button(f"{i}. {_short_doc(d)}")]
                for i, d in enumerate(chunk, start=page * DOCS_PER_PAGE + 1)]
-    nav = _nav(f"vb:{page - 1}" if page > 0 else None, f"vb:{page + 1}" if page + 1 < pages else None)
+    nav = _nav(DocumentList(page - 1) if page > 0 else None, DocumentList(page + 1) if page + 1 < pages else None)
     if nav:
         buttons.append(nav)
     return [Reply(text="\n".join(lines), buttons=buttons)]
@@ -134,12 +103,12 @@ def _period(c: Campaign) -> str:
 def document_view(ctx: Context, doc_id: int, page: int) -> list[Reply]:
     doc = ctx.session.get(Document, doc_id)
     if doc is None:
-        return _stale(ctx)
+        raise Stale("page or item out of range")
     tops = list(ctx.session.scalars(
         select(Section).where(Section.document_id == doc.id, Section.parent_id.is_(None)).order_by(Section.ordinal)))
     pages = _pages(len(tops), SECTIONS_PER_PAGE)
     if page >= pages:
-        return _stale(ctx)
+        raise Stale("page or item out of range")
     lines = [doc_label(doc)]
     if doc.title:
         lines.append(f"“{shorten(doc.title, 300)}”")
@@ -161,12 +130,12 @@ def document_view(ctx: Context, doc_id: int, page: int) -> list[Reply]:
         lines.append("Chế độ báo cáo: định kỳ (xem nội dung văn bản).")
     lines.append(f"Các phần (trang {page + 1}/{pages}):" if pages > 1 else "Các phần:")
     chunk = tops[page * SECTIONS_PER_PAGE:(page + 1) * SECTIONS_PER_PAGE]
-    buttons = [[Button(shorten(section_label(s), BUTTON_TEXT), f"sec:{s.id}")] for s in chunk]
-    nav = _nav(f"doc:{doc.id}:{page - 1}" if page > 0 else None,
-               f"doc:{doc.id}:{page + 1}" if page + 1 < pages else None)
+    buttons = [[OpenSection(s.id).button(shorten(section_label(s), BUTTON_TEXT))] for s in chunk]
+    nav = _nav(OpenDocument(doc.id, page - 1) if page > 0 else None,
+               OpenDocument(doc.id, page + 1) if page + 1 < pages else None)
     if nav:
         buttons.append(nav)
-    buttons.append([Button("📄 Danh sách văn bản", "vb:0")])
+    buttons.append([DocumentList(0).button("📄 Danh sách văn bản")])
     return [Reply(text="\n".join(lines), buttons=buttons)]
 
 
@@ -178,10 +147,10 @@ def section_pages(section: Section) -> list[str]:
 def section_view(ctx: Context, section_id: int, page: int) -> list[Reply]:
     sec = ctx.session.get(Section, section_id)
     if sec is None:
-        return _stale(ctx)
+        raise Stale("page or item out of range")
     pages = section_pages(sec)
     if page >= len(pages):
-        return _stale(ctx)
+        raise Stale("page or item out of range")
     doc = sec.document
     children = list(ctx.session.scalars(
         select(Section).where(Section.parent_id == sec.id).order_by(Section.ordinal)))
@@ -191,13 +160,13 @@ def section_view(ctx: Context, section_id: int, page: int) -> list[Reply]:
     body = pages[page] or ("Phần này gồm các mục dưới đây." if children else "(Phần này không có nội dung.)")
     if len(pages) > 1:
         head += f" (trang {page + 1}/{len(pages)})"
-    buttons = [[Button(shorten(section_label(c), BUTTON_TEXT), f"sec:{c.id}")] for c in children]
-    nav = _nav(f"sec:{sec.id}:{page - 1}" if page > 0 else None,
-               f"sec:{sec.id}:{page + 1}" if page + 1 < len(pages) else None)
+    buttons = [[OpenSection(c.id).button(shorten(section_label(c), BUTTON_TEXT))] for c in children]
+    nav = _nav(OpenSection(sec.id, page - 1) if page > 0 else None,
+               OpenSection(sec.id, page + 1) if page + 1 < len(pages) else None)
     if nav:
         buttons.append(nav)
-    up = [Button("⬆ Mục trên", f"sec:{sec.parent_id}")] if sec.parent_id else []
-    buttons.append(up + [Button("📄 Văn bản", f"doc:{doc.id}")])
+    up = [OpenSection(sec.parent_id).button("⬆ Mục trên")] if sec.parent_id else []
+    buttons.append(up + [OpenDocument(doc.id).button("📄 Văn bản")])
     return [Reply(text=f"{head}\n\n{body}", buttons=buttons)]
 
 
@@ -247,7 +216,7 @@ def campaign_list(ctx: Context, page: int) -> list[Reply]:
     entries.sort(key=lambda e: (rank[e.status(on)], not e.mine, -(e.end.toordinal() if e.end else 0), fold(e.name)))
     pages = _pages(len(entries), CAMPAIGNS_PER_PAGE)
     if page >= pages:
-        return _stale(ctx)
+        raise Stale("page or item out of range")
     lines: list[str] = []
     if page == 0 and not any(e.status(on) == "current" for e in entries):
         lines.append(NONE_CURRENT)
@@ -271,58 +240,44 @@ def campaign_list(ctx: Context, page: int) -> list[Reply]:
     for entry in chunk:
         if entry.docs[0] not in docs:
             docs.append(entry.docs[0])
-    buttons = [[Button(f"📄 {_short_doc(d)}", f"doc:{d.id}")] for d in docs[:4]]
-    nav = _nav(f"pt:{page - 1}" if page > 0 else None, f"pt:{page + 1}" if page + 1 < pages else None)
+    buttons = [[OpenDocument(d.id).button(f"📄 {_short_doc(d)}")] for d in docs[:4]]
+    nav = _nav(CampaignList(page - 1) if page > 0 else None, CampaignList(page + 1) if page + 1 < pages else None)
     if nav:
         buttons.append(nav)
     return [Reply(text="\n".join(lines), buttons=buttons)]
 
 
+async def on_document_list(ctx: Context, data: DocumentList) -> list[Reply]:
+    return document_list(ctx, data.page)
+
+
+async def on_document(ctx: Context, data: OpenDocument) -> list[Reply]:
+    return document_view(ctx, data.document, data.page or 0)
+
+
+async def on_section(ctx: Context, data: OpenSection) -> list[Reply]:
+    return section_view(ctx, data.section, data.page or 0)
+
+
+async def on_campaign_list(ctx: Context, data: CampaignList) -> list[Reply]:
+    return campaign_list(ctx, data.page)
+
+
+async def vanban(ctx: Context) -> list[Reply]:
+    """Lists the directives, the user's province first."""
+    return document_list(ctx, 0)
+
+
+async def phongtrao(ctx: Context) -> list[Reply]:
+    """Lists campaigns: current ones first, then ended ones with their periods."""
+    return campaign_list(ctx, 0)
+
+
 def register(router: Router) -> None:
-    """Adds /vanban, /phongtrao and the vb:, doc:, sec:, pt: buttons."""
-
-    @router.command("vanban", "Xem các văn bản chỉ đạo")
-    async def vanban(ctx: Context) -> list[Reply]:
-        """Lists the directives, the user's province first."""
-        if not _allowed(ctx):
-            return messages.text(messages.NOT_ALLOWED)
-        return document_list(ctx, 0)
-
-    @router.command("phongtrao", "Các phong trào thi đua")
-    async def phongtrao(ctx: Context) -> list[Reply]:
-        """Lists campaigns: current ones first, then ended ones with their periods."""
-        if not _allowed(ctx):
-            return messages.text(messages.NOT_ALLOWED)
-        return campaign_list(ctx, 0)
-
-    @router.button("vb")
-    async def vb_page(ctx: Context) -> list[Reply]:
-        """Pages the document list."""
-        if not _allowed(ctx):
-            return messages.text(messages.NOT_ALLOWED)
-        parsed = _parse(ctx.msg.button or "", "vb", need_id=False)
-        return _stale(ctx) if parsed is None else document_list(ctx, parsed[0])
-
-    @router.button("doc")
-    async def doc_open(ctx: Context) -> list[Reply]:
-        """Opens a document: metadata and its top-level sections."""
-        if not _allowed(ctx):
-            return messages.text(messages.NOT_ALLOWED)
-        parsed = _parse(ctx.msg.button or "", "doc", need_id=True)
-        return _stale(ctx) if parsed is None else document_view(ctx, *parsed)
-
-    @router.button("sec")
-    async def sec_open(ctx: Context) -> list[Reply]:
-        """Opens a section: a page of its text and its subsections."""
-        if not _allowed(ctx):
-            return messages.text(messages.NOT_ALLOWED)
-        parsed = _parse(ctx.msg.button or "", "sec", need_id=True)
-        return _stale(ctx) if parsed is None else section_view(ctx, *parsed)
-
-    @router.button("pt")
-    async def pt_page(ctx: Context) -> list[Reply]:
-        """Pages the campaign list."""
-        if not _allowed(ctx):
-            return messages.text(messages.NOT_ALLOWED)
-        parsed = _parse(ctx.msg.button or "", "pt", need_id=False)
-        return _stale(ctx) if parsed is None else campaign_list(ctx, parsed[0])
+    """Adds /vanban, /phongtrao and the vb:, doc:, sec:, pt: buttons (all "documents.read")."""
+    router.command("vanban", "Xem các văn bản chỉ đạo", action=READ)(vanban)
+    router.command("phongtrao", "Các phong trào thi đua", action=READ)(phongtrao)
+    router.callback(DocumentList, action=READ)(on_document_list)
+    router.callback(OpenDocument, action=READ)(on_document)
+    router.callback(OpenSection, action=READ)(on_section)
+    router.callback(CampaignList, action=READ)(on_campaign_list)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from core import messages
+from core.callbacks import CallbackData
 from core.context import Context
-from core.permissions import refuse, require
+from core.permissions import Role, refuse, require, role_of, scope
 from handlers.register import SUSPENDED, begin, pending_request, request_notice
 from core.router import Router
 from core.types import Button, Reply
@@ -16,6 +20,29 @@ from store.officers import ROLE_LABELS, set_active, unit_label
 from store.units import find_communes
 
 MAX_PENDING_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class MoveUnit(CallbackData, prefix="me", action="move"):
+    bad_data_refused: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class ListCommune(CallbackData, prefix="cb", action="c"):
+    commune: int
+    bad_data_refused: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class Deactivate(CallbackData, prefix="cb", action="off"):
+    officer: int
+    bad_data_refused: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class Reactivate(CallbackData, prefix="cb", action="on"):
+    officer: int
+    bad_data_refused: ClassVar[bool] = True
 
 
 def profile_text(officer: Officer) -> str:
@@ -29,9 +56,8 @@ def profile_text(officer: Officer) -> str:
 
 def _scope(ctx: Context) -> list[int] | None:
     """Provinces a supervisor oversees; None for admins (everything)."""
-    if ctx.officer.role == "admin":
-        return None
-    return sorted(p.province_code for p in ctx.officer.provinces)
+    provinces = scope(ctx.officer).provinces
+    return None if provinces is None else sorted(provinces)
 
 
 def _commune_listing(ctx: Context, commune: Commune) -> list[Reply]:
@@ -49,9 +75,9 @@ def _commune_listing(ctx: Context, commune: Commune) -> list[Reply]:
         bot = "đã dùng bot" if o.id in linked else "chưa dùng bot"
         lines.append(f"{n}. {o.full_name} – {o.position or 'cán bộ'} – {o.phone or '—'} ({state}, {bot})")
         if o.active:
-            rows.append([Button(f"Tạm ngừng: {o.full_name}"[:60], f"cb:off:{o.id}")])
+            rows.append([Deactivate(o.id).button(f"Tạm ngừng: {o.full_name}"[:60])])
         else:
-            rows.append([Button(f"Cho hoạt động lại: {o.full_name}"[:60], f"cb:on:{o.id}")])
+            rows.append([Reactivate(o.id).button(f"Cho hoạt động lại: {o.full_name}"[:60])])
     if len(officers) > 20:
         lines.append(f"… và {len(officers) - 20} cán bộ khác.")
     return [Reply(text="\n".join(lines), buttons=rows)]
@@ -75,18 +101,16 @@ def register(router: Router) -> None:
             return refused
         text = profile_text(ctx.officer)
         buttons = []
-        if ctx.officer.role == "officer":
+        if role_of(ctx.officer) is Role.OFFICER:
             if pending_request(ctx, ctx.user, "change_unit") is not None:
                 text += "\nYêu cầu chuyển đơn vị đang chờ duyệt."
             else:
-                buttons = [[Button("Đổi đơn vị công tác", "me:move")]]
+                buttons = [[MoveUnit().button("Đổi đơn vị công tác")]]
         return [Reply(text=text, buttons=buttons)]
 
-    @router.button("me")
-    async def move(ctx: Context) -> list[Reply]:
+    @router.callback(MoveUnit)
+    async def move(ctx: Context, data: MoveUnit) -> list[Reply]:
         """Starts a change-of-unit request (approved by the new province's supervisors)."""
-        if ctx.msg.button != "me:move":
-            return refuse(ctx, "button.forged", ctx.msg.button or "")
         refused = require(ctx, "unit.change", target=f"officer:{ctx.officer.id if ctx.officer else '-'}")
         if refused:
             return refused
@@ -95,7 +119,7 @@ def register(router: Router) -> None:
         return begin(ctx, kind="change_unit", lead="Chuyển đơn vị công tác (cần cán bộ phụ trách duyệt).")
 
     @router.command("canbo", "Cán bộ các xã và yêu cầu chờ duyệt (cán bộ tỉnh)", public=False,
-                    roles=("supervisor",))
+                    action="officer.list")
     async def officers(ctx: Context) -> list[Reply]:
         """Supervisors: pending requests, or the officers of one commune (/canbo TÊN_XÃ)."""
         refused = require(ctx, "officer.list", target="officers")
@@ -112,9 +136,9 @@ def register(router: Router) -> None:
             if matches[0].score >= 95 and (len(matches) < 2 or matches[0].score - matches[1].score >= 5):
                 return _commune_listing(ctx, ctx.session.get(Commune, matches[0].code))
             return [Reply(text="Anh/chị chọn xã/phường:",
-                          buttons=[[Button(m.label, f"cb:c:{m.code}")] for m in matches])]
+                          buttons=[[ListCommune(m.code).button(m.label)] for m in matches])]
         cond = [RegistrationRequest.state == "pending"]
-        officer_cond = [Officer.role == "officer"]
+        officer_cond = [Officer.role == Role.OFFICER]
         if scope is not None:
             cond.append(RegistrationRequest.province_code.in_(scope))
             officer_cond.append(Officer.commune_code.in_(select(Commune.code).where(Commune.province_code.in_(scope))))
@@ -128,23 +152,24 @@ def register(router: Router) -> None:
                 "Gõ /canbo TÊN_XÃ để xem cán bộ của một xã.")
         return [Reply(text=text)] + [request_notice(ctx, r, r.commune) for r in pending]
 
-    @router.button("cb")
-    async def officer_button(ctx: Context) -> list[Reply]:
-        """A commune to list, or an officer to deactivate / reactivate."""
-        parts = (ctx.msg.button or "").split(":")
-        if len(parts) != 3 or parts[1] not in ("c", "off", "on") or not parts[2].isdigit():
-            return refuse(ctx, "button.forged", ctx.msg.button or "")
-        action, number = parts[1], int(parts[2])
-        if action == "c":
-            commune = ctx.session.get(Commune, number)
-            if commune is None:
-                return refuse(ctx, "officer.list", ctx.msg.button or "", reason="unknown commune")
-            refused = require(ctx, "officer.list", commune=commune)
-            return refused or _commune_listing(ctx, commune)
+    @router.callback(ListCommune)
+    async def commune_button(ctx: Context, data: ListCommune) -> list[Reply]:
+        """A commune to list."""
+        commune = ctx.session.get(Commune, data.commune)
+        if commune is None:
+            return refuse(ctx, "officer.list", ctx.msg.button or "", reason="unknown commune")
+        refused = require(ctx, "officer.list", commune=commune)
+        return refused or _commune_listing(ctx, commune)
+
+    @router.callback(Deactivate)
+    @router.callback(Reactivate)
+    async def officer_button(ctx: Context, data: Deactivate | Reactivate) -> list[Reply]:
+        """An officer to deactivate / reactivate."""
+        action, number = data.action, data.officer
         target = ctx.session.get(Officer, number)
         if target is None:
             return refuse(ctx, "officer.deactivate", f"officer:{number}", reason="unknown officer")
-        if target.role != "officer" and (ctx.officer is None or ctx.officer.role != "admin"):
+        if target.role != Role.OFFICER and not scope(ctx.officer).everywhere:
             return refuse(ctx, "officer.deactivate", f"officer:{target.id}", reason="not a commune officer")
         refused = require(ctx, "officer.deactivate", commune=target.commune, target=f"officer:{target.id}")
         if refused:

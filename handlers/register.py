@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from core import messages
 from core.context import Context
 from handlers.help import GREETING, help_text
-from core.permissions import can, refuse, require
+from core.permissions import can, refuse, require, scope
 from core.router import Router
 from core.types import Button, Reply
 from store.models import Commune, InviteCode, Officer, Province, RegistrationRequest, User
@@ -424,9 +424,9 @@ def register(router: Router) -> None:
         provinces = sorted(p.province_code for p in ctx.officer.provinces)
         within = provinces[0] if len(provinces) == 1 else None
         matches = find_communes(ctx.session, query, within, limit=12, within_province=within is not None)
-        if ctx.officer.role != "admin":
+        if not scope(ctx.officer).everywhere:
             matches = [m for m in matches if m.province_code in provinces]
-        matches = [m for m in matches if m.score >= max(50.0, matches[0].score - 20)] if matches else [][:5]
+        matches = [m for m in matches if m.score >= max(50.0, matches[0].score - 20)][:5] if matches else []
         if not matches:
             return [Reply(text="Không tìm thấy xã/phường này trong tỉnh anh/chị phụ trách.")]
         return [Reply(text="Tạo mã mời cho xã/phường nào?",
@@ -458,4 +458,4 @@ def register(router: Router) -> None:
     router.button("reg")(button)
     router.button("inv")(invite_button)
     router.command("moi", "Tạo mã mời đăng ký cho một xã (cán bộ tỉnh)", public=False,
-                   roles=("supervisor",))(invite_cmd)
+                   action="invite.create")(invite_cmd)

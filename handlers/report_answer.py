@@ -1,186 +1,218 @@
-"""Answers inside the report dialog: typed text, buttons of a question, photos, locations."""
+"""The report dialog: each update loads the draft once, replays the input in the form engine
+(store/form_engine.py), then saves the answers and the position once (``Turn.reply``).
+
+The dialog's state is typed (``ReportState``): the draft and period, the question asked (or
+the review), whether the user came from the review to edit, the options ticked on a
+multiple-choice question, and last period's numbers (looked up once per dialog).
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from core import messages
-from handlers import report_view as view
+from core.callbacks import Forged
 from core.context import Context
+from core.dialogs import Dialog, DialogData, NotAnAnswer, Step
+from core.permissions import Refused
 from core.types import Reply
-from store.form_fields import AnswerError, Field, FIELD_TYPES
+from handlers import report_view as view
+from handlers.report_calls import Back, Choose, Done, Edit, Keep, LastValue, Skip, Toggle
+from handlers.report_common import GONE, already_text, closed_text, fill_commune, report_buttons
+from handlers.report_photos import receive_photos
+from store.form_engine import REVIEW, Choice, FormSession, NotOffered, Point
+from store.form_fields import AnswerError
 from store.models import Draft, Period
-from store.reports import draft_spec, previous_field, previous_values, save_answer, store_photo
+from store.reports import draft_spec, get_report, lock_draft, previous_values, save_answers
 
 log = logging.getLogger(__name__)
 
-MAX_PHOTO_BYTES = 20 * 1024 * 1024
-MAX_PHOTOS = 10
-NO_FETCH = "Hiện bot chưa nhận được ảnh qua kênh này. Anh/chị bấm “Bỏ qua” hoặc gửi lại sau."
+DRAFT_KEPT = "Đã lưu bản nháp. Khi nào tiện, gõ /baocao để làm tiếp."
 STALE_QUESTION = "Câu này đã được trả lời hoặc nút đã cũ. Câu đang hỏi:"
 
 
-def _state(ctx: Context) -> Optional[dict[str, Any]]:
-    state = ctx.dialog()
-    # The session's identity map holds clean objects weakly: keep the row alive for this
-    # update so the later ctx.dialog()/set_dialog() calls do not load it again.
-    ctx.session.info.setdefault("report_dialog_rows", []).append(state)
-    return dict(state.data) if state is not None and state.name == "report" else None
+@dataclass
+class ReportState(DialogData):
+    step: str = "answer"
+    draft: int = 0
+    period: int = 0
+    field: int = REVIEW
+    edit: bool = False
+    selected: Optional[list[int]] = None
+    previous: Optional[dict[str, Any]] = None  # last period's numeric answers, by field name
+    legacy_keys = {"d": "draft", "p": "period", "f": "field", "sel": "selected", "prev": "previous"}
 
 
-async def answer_message(ctx: Context) -> list[Reply]:
-    """A message while the dialog is open: parse it as the answer to the current question."""
-    from handlers.report import advance, ask, load_draft
+@dataclass
+class Turn:
+    """One update's work on a draft: loaded once, changed in the engine, saved once by ``reply``."""
 
-    state = _state(ctx)
-    if state is None:
-        return messages.text(messages.STALE_BUTTON)
-    draft, period, refusal = load_draft(ctx, int(state.get("d", 0)))
+    ctx: Context
+    state: ReportState
+    draft: Draft
+    period: Period
+    form: FormSession
+
+    def reply(self, note: str = "") -> list[Reply]:
+        ctx, form, st = self.ctx, self.form, self.state
+        if form.changed:
+            save_answers(self.draft, form.answers, ctx.officer.id if ctx.officer else None, ctx.now)
+            form.changed = False
+        st.draft, st.period, st.field, st.edit, st.selected = (
+            self.draft.id, self.period.id, form.index, form.edit, form.selected)
+        f = form.current()
+        previous = None
+        if f is not None and f.kind.numeric:
+            if st.previous is None:
+                st.previous = _previous_numbers(ctx, self.draft, self.period)
+            previous = st.previous.get(f.name)
+        REPORT.save(ctx, st)
+        if f is None:
+            return [view.review(form, self.draft, self.period, note=note)]
+        return view.question(form, self.draft, note=note, previous=previous)
+
+
+def _previous_numbers(ctx: Context, draft: Draft, period: Period) -> dict[str, Any]:
+    values = previous_values(ctx.session, period, draft.commune_code)
+    return {k: v for k, v in values.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+
+
+def begin(ctx: Context, draft: Draft, period: Period, *, index: Optional[int] = None, edit: bool = False,
+          note: str = "") -> list[Reply]:
+    """Enter (or re-enter) the dialog on a draft the caller holds: at ``index``, else where it stopped."""
+    state = REPORT.load(ctx)
+    if state is None or state.draft != draft.id:
+        state = ReportState(draft=draft.id, period=period.id)
+    form = FormSession(draft_spec(ctx.session, draft), draft.answers, index, edit=edit)
+    return Turn(ctx, state, draft, period, form).reply(note)
+
+
+def open_turn(ctx: Context, draft_id: int, state: Optional[ReportState]) -> Turn | list[Reply]:
+    """The draft locked for update and checked against this officer, in the engine at the
+    state's position; or the reply saying why not (sent meanwhile, gone, period closed)."""
+    commune_code = fill_commune(ctx, f"draft:{draft_id}")
+    draft = lock_draft(ctx.session, draft_id)
     if draft is None:
-        return refusal
-    index = int(state.get("f", -1))
-    spec = draft_spec(ctx.session, draft)
-    if index < 0 or index >= len(spec.fields):
-        return ask(ctx, draft, period, -1, note="Anh/chị bấm “Gửi” để nộp, “Sửa câu N” để sửa, hoặc /huy để tạm dừng.")
-    f = spec.fields[index]
-    edit = bool(state.get("edit"))
-    msg = ctx.msg
+        return _gone(ctx, state, commune_code)
+    if draft.commune_code != commune_code:
+        raise Refused("report.fill", f"draft:{draft_id}", reason="other commune", commune=draft.commune_code)
+    period = ctx.session.get(Period, draft.period_id)
+    if period is None or ctx.now >= period.close_at:
+        ctx.clear_dialog()
+        return messages.text(closed_text(period))
+    same = state is not None and state.draft == draft.id
+    if state is None or not same:
+        state = ReportState(draft=draft.id, period=period.id)
+    form = FormSession(draft_spec(ctx.session, draft), draft.answers, state.field if same else None,
+                       edit=state.edit if same else False, selected=state.selected if same else None)
+    return Turn(ctx, state, draft, period, form)
+
+
+def _gone(ctx: Context, state: Optional[ReportState], commune_code: int) -> list[Reply]:
+    period = ctx.session.get(Period, state.period) if state is not None and state.period else None
+    ctx.clear_dialog()
+    report = get_report(ctx.session, period.id, commune_code) if period is not None else None
+    if report is not None:  # another officer of the commune sent it meanwhile
+        return [Reply(text=already_text(ctx, report, period), buttons=report_buttons(report, period, ctx))]
+    return messages.text(GONE)
+
+
+# -- typed input ---------------------------------------------------------------------------
+async def on_answer(ctx: Context, state: ReportState) -> list[Reply]:
+    """A message while the dialog is open: the answer to the current question (or review)."""
+    turn = open_turn(ctx, state.draft, state)
+    if not isinstance(turn, Turn):
+        return turn
+    msg, f = ctx.msg, turn.form.current()
     try:
         if msg.files:
-            if f.type != "photo":
+            if f is None or f.type != "photo":
                 raise AnswerError("Câu này không cần ảnh.")
-            return await _photos(ctx, draft, period, f, state)
+            return await receive_photos(turn)
         if msg.location is not None:
-            if f.type != "location":
-                raise AnswerError("Câu này không cần vị trí.")
-            value = FIELD_TYPES["location"].value(msg.location.latitude, msg.location.longitude)
+            turn.form.answer(Point(msg.location.latitude, msg.location.longitude))
         elif msg.contact is not None:
             raise AnswerError("Câu này không cần số điện thoại.")
         else:
-            value = f.kind.parse(f, msg.text or "")
+            turn.form.answer(msg.text or "")
     except AnswerError as exc:
-        return ask(ctx, draft, period, f.index, note=str(exc), edit=edit, selected=state.get("sel"))
-    save_answer(draft, f.name, value, ctx.officer.id, ctx.now)
-    return advance(ctx, draft, period, f.index, edit=edit)
+        error = turn.reply(note=str(exc))
+        if msg.text and (f is None or f.type != "text"):  # a closed step: a question gets answered first
+            raise NotAnAnswer(error, turn.reply()) from None
+        return error
+    return turn.reply()
 
 
-async def _photos(ctx: Context, draft: Draft, period: Period, f: Field, state: dict[str, Any]) -> list[Reply]:
-    """Download, store and record each photo; stay on the question until "Xong"."""
-    from handlers.report import ask
-
-    fetch = ctx.services.fetchers.get(ctx.user.channel)
-    if fetch is None:
-        return ask(ctx, draft, period, f.index, note=NO_FETCH, edit=bool(state.get("edit")))
-    photos = list(draft.answers.get(f.name) or [])
-    notes = []
-    for ref in ctx.msg.files:
-        is_image = ref.kind == "photo" or (ref.kind == "document" and (ref.mime_type or "").startswith("image/"))
-        if not is_image:
-            notes.append("Chỉ nhận ảnh (chụp ảnh hoặc tệp JPG, PNG).")
-            continue
-        if ref.size and ref.size > MAX_PHOTO_BYTES:
-            notes.append("Ảnh lớn quá 20 MB, anh/chị gửi ảnh nhỏ hơn.")
-            continue
-        if len(photos) >= MAX_PHOTOS:
-            notes.append(f"Mỗi câu nhận tối đa {MAX_PHOTOS} ảnh.")
-            break
-        try:
-            content = await fetch(ref)
-        except Exception:
-            log.exception("could not download %s", ref.file_id)
-            notes.append("Không tải được ảnh, anh/chị gửi lại giúp.")
-            continue
-        if not content:
-            notes.append("Ảnh trống, anh/chị gửi lại giúp.")
-            continue
-        photos.append(store_photo(ctx.session, ctx.services.settings.files_dir, draft, f.name, content,
-                                  channel_file_id=ref.file_id, mime_type=ref.mime_type, file_name=ref.file_name,
-                                  officer_id=ctx.officer.id, now=ctx.now))
-    save_answer(draft, f.name, photos, ctx.officer.id, ctx.now)
-    note = " ".join(notes) or f"Đã lưu ảnh. Gửi thêm ảnh hoặc bấm “{view.DONE}”."
-    return ask(ctx, draft, period, f.index, note=note, edit=bool(state.get("edit")))
-
-
-async def on_field_button(ctx: Context, action: str, nums: list[int]) -> list[Reply]:
-    """Buttons of the current question: choose, toggle, done, keep, last value, back, skip, edit."""
-    from handlers.report import advance, ask, load_draft
-
-    draft, period, refusal = load_draft(ctx, nums[0])
+def accepts(ctx: Context, state: ReportState, text: str) -> bool:
+    """Whether ``text`` answers the question asked now (no lock, nothing saved)."""
+    draft = ctx.session.get(Draft, state.draft)
     if draft is None:
-        return refusal
-    spec = draft_spec(ctx.session, draft)
-    index = nums[1]
-    if index >= len(spec.fields):
-        ctx.audit("button.forged", (ctx.msg.button or "")[:200], "refused")
-        return messages.text(messages.STALE_BUTTON)
-    f = spec.fields[index]
-    state = _state(ctx)
-    if action == "e":  # "Sửa câu N" from the summary
-        return ask(ctx, draft, period, f.index, edit=True)
-    if state is None or state.get("d") != draft.id or state.get("f") != index:
-        current = int(state["f"]) if state is not None and state.get("d") == draft.id else None
-        if current is None:
-            from handlers.report import resume_point
+        return False
+    form = FormSession(draft_spec(ctx.session, draft), draft.answers, state.field, edit=state.edit)
+    try:
+        form.answer(text)
+    except (AnswerError, NotOffered):
+        return False
+    return True
 
-            current = resume_point(ctx, draft)
-        return ask(ctx, draft, period, current, note=STALE_QUESTION, edit=bool(state and state.get("edit")))
-    edit = bool(state.get("edit"))
-    if action == "c":
-        option = nums[2]
-        options = f.kind.question(f).options
-        if f.kind.input != "choice" or option >= len(options):
-            ctx.audit("button.forged", (ctx.msg.button or "")[:200], "refused")
-            return messages.text(messages.STALE_BUTTON)
-        save_answer(draft, f.name, f.kind.from_option(f, option), ctx.officer.id, ctx.now)
-        return advance(ctx, draft, period, f.index, edit=edit)
-    if action == "t":
-        option = nums[2]
-        if f.type != "select_multiple" or option >= len(f.choices):
-            ctx.audit("button.forged", (ctx.msg.button or "")[:200], "refused")
-            return messages.text(messages.STALE_BUTTON)
-        selected = set(state.get("sel") or [])
-        selected ^= {option}
-        return ask(ctx, draft, period, f.index, edit=edit, selected=sorted(selected))
-    if action == "m":
-        if f.type == "select_multiple":
-            selected = sorted(set(state.get("sel") or []))
-            if not selected and f.required:
-                return ask(ctx, draft, period, f.index, note="Vui lòng chọn ít nhất một mục rồi bấm “Xong”.",
-                           edit=edit, selected=[])
-            save_answer(draft, f.name, [f.choices[i] for i in selected if i < len(f.choices)] or None,
-                        ctx.officer.id, ctx.now)
-        elif f.type == "photo":
-            if not draft.answers.get(f.name):
-                if f.required:
-                    return ask(ctx, draft, period, f.index, note="Vui lòng gửi ít nhất một ảnh.", edit=edit)
-                save_answer(draft, f.name, None, ctx.officer.id, ctx.now)
+
+# -- buttons of the current question ----------------------------------------------------------
+async def on_field_button(ctx: Context, data: Any) -> list[Reply]:
+    """Choose, toggle, done, keep, last value, back, skip, and "Sửa câu N" from the review."""
+    state = REPORT.load(ctx)
+    turn = open_turn(ctx, data.draft, state)
+    if not isinstance(turn, Turn):
+        return turn
+    form = turn.form
+    try:
+        if isinstance(data, Edit):
+            form.goto(data.field)
+        elif state is None or state.draft != data.draft or not form.at(data.field):
+            return turn.reply(note=STALE_QUESTION)
         else:
-            return ask(ctx, draft, period, f.index, edit=edit)
-        return advance(ctx, draft, period, f.index, edit=edit)
-    if action == "k":
-        if f.name not in draft.answers:
-            return ask(ctx, draft, period, f.index, edit=edit)
-        return advance(ctx, draft, period, f.index, edit=edit)
-    if action == "l":
-        prev = (state.get("prev") or {}).get(f.name)
-        if prev is None:
-            prev = previous_values(ctx.session, period, draft.commune_code).get(f.name)
-        if not f.kind.numeric or prev is None:
-            return ask(ctx, draft, period, f.index, note="Không có số của kỳ trước.", edit=edit)
-        try:
-            value = f.kind.parse(f, str(prev).replace(".", ","))
-        except AnswerError as exc:
-            return ask(ctx, draft, period, f.index, note=str(exc), edit=edit)
-        save_answer(draft, f.name, value, ctx.officer.id, ctx.now)
-        return advance(ctx, draft, period, f.index, edit=edit)
-    if action == "b":
-        prev_f = previous_field(spec, draft.answers, f.index)
-        return ask(ctx, draft, period, prev_f.index if prev_f else f.index, edit=edit)
-    if action == "s":
-        if f.required:
-            return ask(ctx, draft, period, f.index, note="Câu này bắt buộc, không bỏ qua được.", edit=edit)
-        save_answer(draft, f.name, None, ctx.officer.id, ctx.now)
-        return advance(ctx, draft, period, f.index, edit=edit)
-    ctx.audit("button.forged", (ctx.msg.button or "")[:200], "refused")
-    return messages.text(messages.STALE_BUTTON)
+            note = _press(turn, data)
+            if note:
+                return turn.reply(note=note)
+    except AnswerError as exc:
+        return turn.reply(note=str(exc))
+    except NotOffered as exc:
+        raise Forged(str(exc)) from None
+    return turn.reply()
+
+
+def _press(turn: Turn, data: Any) -> str:
+    """Apply one button to the engine; a note to show instead of moving on, or ""."""
+    form = turn.form
+    if isinstance(data, Choose):
+        form.answer(Choice(data.option))
+    elif isinstance(data, Toggle):
+        form.toggle(data.option)
+    elif isinstance(data, Done):
+        form.done()
+    elif isinstance(data, Keep):
+        form.keep()
+    elif isinstance(data, Back):
+        form.back()
+    elif isinstance(data, Skip):
+        form.skip()
+    elif isinstance(data, LastValue):
+        f = form.current()
+        prev = (turn.state.previous or {}).get(f.name) if f is not None else None
+        if f is None or not f.kind.numeric or prev is None:
+            return "Không có số của kỳ trước."
+        form.answer(str(prev).replace(".", ","))
+    return ""
+
+
+async def on_cancel(ctx: Context, state: Optional[ReportState]) -> list[Reply]:
+    """/huy in the dialog: leave, keep the draft."""
+    ctx.clear_dialog()
+    return messages.text(DRAFT_KEPT)
+
+
+REPORT: Dialog[ReportState] = Dialog("report", ReportState, steps={"answer": Step(on_answer, closed=True,
+                                                                                accepts=accepts)},
+                                     on_cancel=on_cancel)
+FIELD_BUTTONS = (Choose, Toggle, Done, Keep, LastValue, Back, Skip, Edit)

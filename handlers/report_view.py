@@ -1,8 +1,7 @@
-"""How the report dialog looks: questions with their buttons, the summary, a submitted report.
+"""How the report dialog looks: questions with their buttons, the review, a submitted report.
 
-Button data: ``rp:<action>:<a>[:<b>[:<c>]]`` with numbers only (draft, field and option
-indexes, period or report ids), well under Telegram's 64 bytes. Handlers re-check every
-one of them: buttons are not permissions.
+Everything shown comes from a ``FormSession`` (store/form_engine.py); button data are the
+typed values of handlers/report_calls.py.
 """
 
 from __future__ import annotations
@@ -11,21 +10,16 @@ from datetime import datetime
 from typing import Any, Optional
 
 from core.types import Button, Reply
+from handlers.report_calls import Back, Choose, Discard, Done, Edit, Keep, LastValue, Send, Skip, Toggle
 from store.clock import local
-from store import relevant as rel
+from store.form_engine import FormSession, relevant_fields
 from store.form_fields import Field
 from store.forms import FormSpec
 from store.models import Draft, Period, Report
-from store.reports import relevant_fields
 from store.vn_numbers import format_number
 
-PREFIX = "rp"
 BACK, SKIP, DONE = "« Quay lại", "Bỏ qua »", "✔ Xong"
 SEND, CANCEL = "📤 Gửi", "Hủy"
-
-
-def data(*parts: Any) -> str:
-    return ":".join([PREFIX, *(str(p) for p in parts)])
 
 
 def when(moment: Optional[datetime]) -> str:
@@ -42,58 +36,27 @@ def value_text(f: Field, value: Any) -> str:
     return f.kind.format(f, value) or "(trống)"
 
 
-def _maybe_asked(spec: FormSpec, answers: dict[str, Any]) -> list[Field]:
-    """Questions that are or may still become relevant (their condition waits on unanswered ones)."""
-    relevant = {f.name for f in relevant_fields(spec, answers)}
-    out = []
-    for f in spec.fields:
-        pending = f.condition is not None and any(c.name not in answers for c in rel.names(f.condition))
-        if f.name in relevant or pending:
-            out.append(f)
-    return out
-
-
-def question(spec: FormSpec, draft: Draft, f: Field, *, note: str = "", selected: Optional[list[int]] = None,
-             previous: Any = None) -> list[Reply]:
-    """One question: its number, text, current answer, and the buttons its type needs."""
-    answers = draft.answers
-    fields = _maybe_asked(spec, answers)
-    number = next((i for i, x in enumerate(fields, 1) if x.name == f.name), f.index + 1)
+def question(session: FormSession, draft: Draft, *, note: str = "", previous: Any = None) -> list[Reply]:
+    """The current question: its number, text, current answer, and the buttons its type needs."""
+    f = session.current()
+    assert f is not None
+    number, total = session.number()
     q = f.kind.question(f)
     lines = [note] if note else []
-    lines.append(f"Câu {number}/{len(fields)}: {q.text}")
+    lines.append(f"Câu {number}/{total}: {q.text}")
     buttons: list[list[Button]] = []
-    current = answers.get(f.name)
-    if f.name in answers and q.input not in ("multi", "photo"):
+    current = session.answers.get(f.name)
+    if f.name in session.answers and q.input not in ("multi", "photo"):
         lines.append(f"Đang trả lời: {value_text(f, current)}")
-        buttons.append([Button(f"Giữ nguyên: {value_text(f, current)}"[:60], data("k", draft.id, f.index))])
-    if q.input == "choice":
-        row: list[Button] = []
-        for i, option in enumerate(q.options):
-            row.append(Button(option, data("c", draft.id, f.index, i)))
-            if len(row) == 2 or len(option) > 16:
-                buttons.append(row)
-                row = []
-        if row:
-            buttons.append(row)
-    elif q.input == "multi":
-        chosen = set(selected or [])
-        for i, option in enumerate(q.options):
-            mark = "☑" if i in chosen else "☐"
-            buttons.append([Button(f"{mark} {option}", data("t", draft.id, f.index, i))])
-        buttons.append([Button(DONE, data("m", draft.id, f.index))])
-    elif q.input == "photo":
-        photos = current or []
-        if photos:
-            lines.append(f"Đã nhận {len(photos)} ảnh.")
-        buttons.append([Button(DONE, data("m", draft.id, f.index))])
-    elif f.kind.numeric and previous is not None:
-        buttons.append([Button(f"Dùng số kỳ trước: {format_number(previous)}", data("l", draft.id, f.index))])
+        buttons.append([Keep(draft.id, f.index).button(f"Giữ nguyên: {value_text(f, current)}"[:60])])
+    if q.input == "photo" and current:
+        lines.append(f"Đã nhận {len(current)} ảnh.")
+    buttons += _input_buttons(session, draft, f, q.input, q.options, previous)
     nav: list[Button] = []
     if number > 1:
-        nav.append(Button(BACK, data("b", draft.id, f.index)))
+        nav.append(Back(draft.id, f.index).button(BACK))
     if not f.required:
-        nav.append(Button(SKIP, data("s", draft.id, f.index)))
+        nav.append(Skip(draft.id, f.index).button(SKIP))
     if nav:
         buttons.append(nav)
     if q.input == "location":
@@ -106,6 +69,31 @@ def question(spec: FormSpec, draft: Draft, f: Field, *, note: str = "", selected
     return [Reply(text="\n".join(lines), buttons=buttons)]
 
 
+def _input_buttons(session: FormSession, draft: Draft, f: Field, kind: str, options: list[str],
+                   previous: Any) -> list[list[Button]]:
+    buttons: list[list[Button]] = []
+    if kind == "choice":
+        row: list[Button] = []
+        for i, option in enumerate(options):
+            row.append(Choose(draft.id, f.index, i).button(option))
+            if len(row) == 2 or len(option) > 16:
+                buttons.append(row)
+                row = []
+        if row:
+            buttons.append(row)
+    elif kind == "multi":
+        chosen = set(session.selected or [])
+        for i, option in enumerate(options):
+            mark = "☑" if i in chosen else "☐"
+            buttons.append([Toggle(draft.id, f.index, i).button(f"{mark} {option}")])
+        buttons.append([Done(draft.id, f.index).button(DONE)])
+    elif kind == "photo":
+        buttons.append([Done(draft.id, f.index).button(DONE)])
+    elif f.kind.numeric and previous is not None:
+        buttons.append([LastValue(draft.id, f.index).button(f"Dùng số kỳ trước: {format_number(previous)}")])
+    return buttons
+
+
 def summary_lines(spec: FormSpec, answers: dict[str, Any]) -> list[str]:
     lines = []
     for n, f in enumerate(relevant_fields(spec, answers), 1):
@@ -114,23 +102,24 @@ def summary_lines(spec: FormSpec, answers: dict[str, Any]) -> list[str]:
     return lines
 
 
-def review(spec: FormSpec, draft: Draft, period: Period, *, note: str = "") -> Reply:
-    """All answers before sending, with Gửi, Sửa câu N and Hủy."""
+def review(session: FormSession, draft: Draft, period: Period, *, note: str = "") -> Reply:
+    """All answers before sending. "Sửa câu N" buttons come first, in order, so that the N-th
+    button edits question N on channels that number buttons (console, Zalo) as well."""
     head = [note] if note else []
     kind = "Sửa báo cáo" if draft.base_revision else "Kiểm tra báo cáo"
-    head.append(f"{kind} “{spec.title}” – {period.label}:")
-    fields = relevant_fields(spec, draft.answers)
-    buttons = [[Button(SEND, data("g", draft.id, period.id))]]
+    head.append(f"{kind} “{session.spec.title}” – {period.label}:")
+    buttons: list[list[Button]] = []
     row: list[Button] = []
-    for n, f in enumerate(fields, 1):
-        row.append(Button(f"Sửa câu {n}", data("e", draft.id, f.index)))
+    for n, f in enumerate(session.review(), 1):
+        row.append(Edit(draft.id, f.index).button(f"Sửa câu {n}"))
         if len(row) == 3:
             buttons.append(row)
             row = []
     if row:
         buttons.append(row)
-    buttons.append([Button(CANCEL, data("x", draft.id, period.id))])
-    text = "\n".join(head + summary_lines(spec, draft.answers) + ["Bấm “Gửi” để nộp báo cáo."])
+    buttons.append([Send(draft.id, period.id).button(SEND), Discard(draft.id, period.id).button(CANCEL)])
+    lines = summary_lines(session.spec, session.answers)
+    text = "\n".join(head + lines + ["Bấm “Gửi” để nộp báo cáo, hoặc gõ số câu cần sửa."])
     return Reply(text=text, buttons=buttons)
 
 

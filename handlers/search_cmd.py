@@ -7,7 +7,7 @@ Paging data: "tim:<key>:<page>:<folded keywords>", the keywords folded and cut t
 from __future__ import annotations
 
 from core import messages
-from handlers.ask import _distinct, get_index, index_key, passage_text, section_of
+from handlers.ask import distinct, get_index, index_key, passage_text, section_of
 from handlers.citation import citation
 from core.context import Context
 from handlers.documents import user_provinces
@@ -40,7 +40,7 @@ def results_page(ctx: Context, keywords: str, page: int) -> list[Reply]:
     """One page of /tim results."""
     index = get_index(ctx.services)
     result = index.search(keywords, home_provinces=user_provinces(ctx), limit=MAX_RESULTS * 2)
-    hits = [h for h in _distinct(result.hits) if h.confidence >= MIN_MATCH][:MAX_RESULTS]
+    hits = [h for h in distinct(result.hits) if h.confidence >= MIN_MATCH][:MAX_RESULTS]
     if not hits:
         return [Reply(text=NOTHING.format(q=keywords[:80]))]
     pages = (len(hits) + PAGE - 1) // PAGE

@@ -23,7 +23,8 @@ from core.callbacks import report_button
 from core.outbox import Outgoing, enqueue_many
 from core.types import Reply
 from core.broadcasts import finish_completed
-from core.reminder_policy import Policy, QuietHours, Step, parse_hhmm, policies_for, quiet_hours
+from core.reminder_policy import Policy, policies_for, quiet_hours
+from core.timespec import QuietHours, Step
 from store.clock import as_utc, local
 from store.db import transaction
 from store.models import Commune, Officer, OutboxMessage, Period, ReminderLog, User
@@ -224,12 +225,12 @@ def plan_digests(session: Session, now: datetime, settings: "Settings", periods:
                  owing: dict[int, set[int]]) -> list[tuple[str, Recipient, Reply]]:
     """Supervisors' daily overdue digest: one message each, once a day, after digest time."""
     quiet = quiet_hours(settings)
-    if not settings.digest_time or quiet.contains(now) or local(now).time() < parse_hhmm(settings.digest_time):
+    if settings.digest_time is None or quiet.contains(now) or local(now).time() < settings.digest_time:
         return []
     day = local(now).date()
     # The day's digest covers periods already overdue at digest time (a catch-up after a
     # restart later that day sends the same content, not a second digest).
-    digest_at = datetime.combine(day, parse_hhmm(settings.digest_time), local(now).tzinfo)
+    digest_at = datetime.combine(day, settings.digest_time, local(now).tzinfo)
     overdue = [p for p in periods if as_utc(p.due_at) <= digest_at and owing.get(p.id)]
     if not overdue:
         return []

@@ -6,14 +6,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional, Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.clock import Clock
-
-if TYPE_CHECKING:
-    from store.units import UnitIndex
 
 
 class StoreSettings(Protocol):
@@ -29,4 +26,4 @@ class StoreServices(Protocol):
     session_factory: sessionmaker[Session]
     clock: Clock
     search: Any
-    units: Optional["UnitIndex"]
+    units: Any  # an Optional[store.units.UnitIndex], cached by seed_units / unit_index

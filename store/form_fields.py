@@ -4,102 +4,23 @@ Each type knows how to check its definition, parse and validate a typed answer, 
 question and format its value for people and for spreadsheets. Answers are stored as JSON:
 text → str, integer → int, decimal → float, yesno → bool, select_one → str (the choice),
 select_multiple → list[str], date → "YYYY-MM-DD", photo → list of {"file": id, "path": rel},
-location → {"lat": float, "lon": float}.
+location → {"lat": float, "lon": float}. The shared parts live in store.form_field_base, the
+choice types in store.form_choices; this module assembles the registry.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any
 
-from vn_text import fold as _fold
-
-from store import relevant as rel
+from store.form_choices import SelectMultipleType, SelectOneType, YesNoType
+from store.form_field_base import (FIELD_TYPES, MAX_TEXT_ANSWER, AnswerError, Field, FieldType, Question, fold,
+                                   register)
 from store.vn_numbers import NumberFormatError, format_date, format_number, parse_date, parse_number
 
-MAX_TEXT_ANSWER = 2000
-
-
-def fold(text: str) -> str:
-    """Lowercase, no diacritics, đ → d, single spaces (for matching typed choices)."""
-    return " ".join(str(_fold(unicodedata.normalize("NFC", text or ""))).lower().split())
-
-
-class AnswerError(ValueError):
-    """An answer that breaks the field's rule; the message (Vietnamese) states the rule."""
-
-
-@dataclass
-class Field:
-    """One question of a form, validated."""
-
-    name: str
-    type: str
-    label: str
-    index: int  # 0-based position in the form
-    hint: str = ""
-    required: bool = True
-    min: Optional[float] = None
-    max: Optional[float] = None
-    choices: list[str] = field(default_factory=list)
-    relevant: Optional[str] = None
-    condition: Optional[rel.Node] = None
-
-    @property
-    def kind(self) -> "FieldType":
-        return FIELD_TYPES[self.type]
-
-
-@dataclass
-class Question:
-    """How a question is asked: its text and the input it expects."""
-
-    text: str
-    input: str  # "text", "choice", "multi", "photo", "location"
-    options: list[str] = field(default_factory=list)
-
-
-class FieldType:
-    """Base: free text answers; subclasses override what differs."""
-
-    name = "text"
-    input = "text"
-    numeric = False
-    ordered = False  # <, <= ... make sense in ``relevant``
-    allows_range = False
-    needs_choices = False
-
-    def check(self, f: Field) -> list[str]:
-        """Problems in the field definition beyond the common keys."""
-        return []
-
-    def instruction(self, f: Field) -> str:
-        return "Anh/chị gõ câu trả lời."
-
-    def question(self, f: Field) -> Question:
-        lines = [f.label]
-        if f.hint:
-            lines.append(f"({f.hint})")
-        lines.append(self.instruction(f))
-        return Question("\n".join(lines), self.input, list(f.choices))
-
-    def parse(self, f: Field, text: str) -> Any:
-        value = " ".join((text or "").split())
-        if not value:
-            raise AnswerError("Câu trả lời đang trống. Anh/chị vui lòng gõ nội dung.")
-        if len(value) > MAX_TEXT_ANSWER:
-            raise AnswerError(f"Câu trả lời dài quá, vui lòng rút gọn dưới {MAX_TEXT_ANSWER} ký tự.")
-        return value
-
-    def format(self, f: Field, value: Any) -> str:
-        return "" if value is None else str(value)
-
-    def cell(self, f: Field, value: Any) -> Any:
-        """The value as a spreadsheet cell."""
-        return self.format(f, value) if value is not None else None
+__all__ = ["FIELD_TYPES", "MAX_TEXT_ANSWER", "AnswerError", "Field", "FieldType", "Question", "fold",
+           "SelectMultipleType", "SelectOneType", "YesNoType"]
 
 
 class TextType(FieldType):
@@ -149,6 +70,15 @@ class IntegerType(FieldType):
         self._in_range(f, value)
         return int(value)
 
+    def valid(self, f: Field, value: Any) -> bool:
+        if value is None:
+            return True
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return False
+        if self.name == "integer" and not isinstance(value, int):
+            return False
+        return (f.min is None or value >= f.min) and (f.max is None or value <= f.max)
+
     def format(self, f: Field, value: Any) -> str:
         return "" if value is None else format_number(value)
 
@@ -169,72 +99,6 @@ class DecimalType(IntegerType):
         return float(value)
 
 
-YES_WORDS = {"co", "có", "yes", "y", "c", "rồi", "roi", "da", "đã", "dong y", "đồng ý", "1"}
-NO_WORDS = {"khong", "không", "ko", "k", "no", "n", "chua", "chưa", "0"}
-
-
-class YesNoType(FieldType):
-    name = "yesno"
-    input = "choice"
-    OPTIONS = ["Có", "Không"]
-
-    def instruction(self, f: Field) -> str:
-        return "Bấm Có hoặc Không."
-
-    def question(self, f: Field) -> Question:
-        q = super().question(f)
-        q.options = list(self.OPTIONS)
-        return q
-
-    def parse(self, f: Field, text: str) -> Any:
-        word = " ".join((text or "").lower().split())
-        if word in YES_WORDS or fold(word) in YES_WORDS:
-            return True
-        if word in NO_WORDS or fold(word) in NO_WORDS:
-            return False
-        raise AnswerError("Vui lòng bấm Có hoặc Không.")
-
-    def from_option(self, f: Field, index: int) -> Any:
-        return index == 0
-
-    def format(self, f: Field, value: Any) -> str:
-        return "" if value is None else ("Có" if value else "Không")
-
-
-class SelectOneType(FieldType):
-    name = "select_one"
-    input = "choice"
-    needs_choices = True
-
-    def instruction(self, f: Field) -> str:
-        return "Bấm một lựa chọn."
-
-    def parse(self, f: Field, text: str) -> Any:
-        typed = fold(" ".join((text or "").split()))
-        for i, choice in enumerate(f.choices):
-            if typed == fold(choice) or typed == str(i + 1):
-                return choice
-        raise AnswerError("Vui lòng bấm một trong các lựa chọn bên dưới.")
-
-    def from_option(self, f: Field, index: int) -> Any:
-        return f.choices[index]
-
-
-class SelectMultipleType(FieldType):
-    name = "select_multiple"
-    input = "multi"
-    needs_choices = True
-
-    def instruction(self, f: Field) -> str:
-        return "Bấm để chọn (bấm lại để bỏ), chọn xong bấm “Xong”."
-
-    def parse(self, f: Field, text: str) -> Any:
-        raise AnswerError("Vui lòng bấm các lựa chọn bên dưới rồi bấm “Xong”.")
-
-    def format(self, f: Field, value: Any) -> str:
-        return "" if not value else "; ".join(value)
-
-
 class DateType(FieldType):
     name = "date"
     ordered = True
@@ -247,6 +111,14 @@ class DateType(FieldType):
         if d is None:
             raise AnswerError("Chưa đọc được ngày. Vui lòng gõ ngày/tháng/năm, ví dụ 30/6/2026.")
         return d.isoformat()
+
+    def valid(self, f: Field, value: Any) -> bool:
+        if value is None:
+            return True
+        try:
+            return isinstance(value, str) and date.fromisoformat(value).isoformat() == value
+        except ValueError:
+            return False
 
     def format(self, f: Field, value: Any) -> str:
         return "" if value is None else format_date(date.fromisoformat(value))
@@ -264,6 +136,9 @@ class PhotoType(FieldType):
 
     def parse(self, f: Field, text: str) -> Any:
         raise AnswerError("Câu này cần ảnh: anh/chị bấm biểu tượng ghim 📎 để gửi ảnh.")
+
+    def valid(self, f: Field, value: Any) -> bool:
+        return value is None or (isinstance(value, list) and all(isinstance(v, dict) and "path" in v for v in value))
 
     def format(self, f: Field, value: Any) -> str:
         return "" if not value else f"{len(value)} ảnh"
@@ -292,11 +167,17 @@ class LocationType(FieldType):
             raise AnswerError("Vị trí không hợp lệ: vĩ độ từ -90 đến 90, kinh độ từ -180 đến 180.")
         return {"lat": round(lat, 6), "lon": round(lon, 6)}
 
+    def valid(self, f: Field, value: Any) -> bool:
+        if value is None:
+            return True
+        return isinstance(value, dict) and set(value) == {"lat", "lon"} and -90 <= value["lat"] <= 90 \
+            and -180 <= value["lon"] <= 180
+
     def format(self, f: Field, value: Any) -> str:
         return "" if not value else f"{value['lat']:.5f}, {value['lon']:.5f}"
 
 
-FIELD_TYPES: dict[str, FieldType] = {t.name: t for t in (
+register(
     TextType(), IntegerType(), DecimalType(), YesNoType(), SelectOneType(), SelectMultipleType(),
     DateType(), PhotoType(), LocationType(),
-)}
+)

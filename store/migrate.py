@@ -14,7 +14,9 @@ ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
 def alembic_config(engine: Engine) -> Config:
     cfg = Config(str(ALEMBIC_INI))
     cfg.set_main_option("script_location", str(ALEMBIC_INI.parent / "migrations"))
-    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    # The ini is read with interpolation: a URL-encoded password ("p%40ss" for "p@ss") must
+    # have its "%" doubled, or Alembic refuses the URL.
+    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
     return cfg
 
 

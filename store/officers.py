@@ -18,10 +18,17 @@ from typing import Any, Iterator, Optional
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from store.models import AuditLog, Commune, Officer, OfficerProvince, User
+from store.models import AuditLog, Commune, Officer, OfficerProvince, Province, User
 from store.models.units import ROLES
 from store.phones import normalize_phone
-from store.units import UnitIndex, accented_core, commune_key, fold, resolve_province, unit_index
+from store.units import (
+    UnitIndex,
+    accented_core,
+    commune_key,
+    fold,
+    resolve_province,
+    unit_index,
+)
 
 log = logging.getLogger(__name__)
 
@@ -436,7 +443,6 @@ def unit_label(officer: Officer) -> str:
         return f"{officer.commune.name}, {officer.commune.province.name}"
     if officer.role == "supervisor":
         names = [p.province_code for p in officer.provinces]
-        from store.models import Province
 
         session = Session.object_session(officer)
         if session is not None and names:

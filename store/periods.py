@@ -124,6 +124,16 @@ def periods_for_commune(session: Session, commune: Commune, now: datetime) -> li
     return list(session.scalars(stmt))
 
 
+def commune_calendar(session: Session, commune: Commune, now: datetime,
+                     limit: int = 8) -> list[tuple[Period, Optional[Report]]]:
+    """Periods not closed yet that ``commune`` must report for, soonest due first, with its report if any."""
+    periods = list(session.scalars(select(Period).where(Period.close_at > now, _owes_clause(commune))
+                                   .order_by(Period.due_at, Period.id).limit(limit)))
+    reports = {r.period_id: r for r in session.scalars(select(Report).where(
+        Report.commune_code == commune.code, Report.period_id.in_([p.id for p in periods])))}
+    return [(p, reports.get(p.id)) for p in periods]
+
+
 def commune_owes(session: Session, period: Period, commune: Commune) -> bool:
     return session.scalar(select(Period.id).where(Period.id == period.id, _owes_clause(commune))) is not None
 

@@ -9,29 +9,14 @@ from typing import Iterable, Optional
 
 from rapidfuzz import fuzz, process
 
-from store.directive_text import fold
+from store.vntext import UNIT_PREFIXES, fold, former_province_keys, strip_unit_prefix
 
-# Provinces merged on 1 July 2025 (Resolution 202/2025/QH15): old name -> the province that
-# absorbed it (folded). Old documents name the old provinces; their scope is the new one.
-MERGED_INTO = {
-    "ha giang": "tuyen quang", "yen bai": "lao cai", "bac kan": "thai nguyen",
-    "vinh phuc": "phu tho", "hoa binh": "phu tho", "bac giang": "bac ninh",
-    "thai binh": "hung yen", "hai duong": "hai phong", "ha nam": "ninh binh",
-    "nam dinh": "ninh binh", "quang binh": "quang tri", "quang nam": "da nang",
-    "kon tum": "quang ngai", "binh dinh": "gia lai", "ninh thuan": "khanh hoa",
-    "dak nong": "lam dong", "binh thuan": "lam dong", "phu yen": "dak lak",
-    "binh duong": "ho chi minh", "ba ria vung tau": "ho chi minh", "ba ria - vung tau": "ho chi minh",
-    "binh phuoc": "dong nai", "long an": "tay ninh", "soc trang": "can tho",
-    "hau giang": "can tho", "ben tre": "vinh long", "tra vinh": "vinh long",
-    "tien giang": "dong thap", "bac lieu": "ca mau", "kien giang": "an giang",
-    "thua thien hue": "hue",
-}
-_UNIT_PREFIX = re.compile(r"^(tinh|thanh pho|tp\.?|huyen|thi xa|quan|xa|phuong|thi tran|dac khu)\s+")
+MERGED_INTO = former_province_keys()  # folded former name -> folded current name
 
 
 def strip_unit(folded: str) -> str:
-    """"thanh pho lai chau" → "lai chau"."""
-    return _UNIT_PREFIX.sub("", folded.strip()).strip()
+    """"thanh pho lai chau" → "lai chau" (documents also write "TP. Lai Châu")."""
+    return strip_unit_prefix(folded.strip(), UNIT_PREFIXES + ("tp",))
 
 
 @lru_cache(maxsize=1)

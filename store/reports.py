@@ -20,58 +20,12 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from store import relevant as rel
+# Skip logic lives in the pure form engine; re-exported here for the queries and their callers.
+from store.form_engine import effective_answers, missing_required, next_unanswered, relevant_fields  # noqa: F401
 from store.form_fields import Field
 from store.forms import FormSpec, form_spec, latest_form
 from store.models import Commune, Draft, Form, Officer, Period, Report, ReportFile, ReportRevision
 from store.periods import must_report, previous_period
-
-
-# -- skip logic over a form -------------------------------------------------------------
-def effective_answers(spec: FormSpec, answers: dict[str, Any]) -> dict[str, Any]:
-    """Answers of the questions that are relevant, evaluated in order (irrelevant ones count as blank)."""
-    out: dict[str, Any] = {}
-    for f in spec.fields:
-        if f.condition is not None and not rel.evaluate(f.condition, out):
-            continue
-        if f.name in answers:
-            out[f.name] = answers[f.name]
-    return out
-
-
-def is_relevant(spec: FormSpec, f: Field, answers: dict[str, Any]) -> bool:
-    if f.condition is None:
-        return True
-    return rel.evaluate(f.condition, effective_answers(spec, answers))
-
-
-def relevant_fields(spec: FormSpec, answers: dict[str, Any]) -> list[Field]:
-    out: dict[str, Any] = {}
-    fields: list[Field] = []
-    for f in spec.fields:
-        if f.condition is not None and not rel.evaluate(f.condition, out):
-            continue
-        fields.append(f)
-        if f.name in answers:
-            out[f.name] = answers[f.name]
-    return fields
-
-
-def next_unanswered(spec: FormSpec, answers: dict[str, Any], after: int = -1) -> Optional[Field]:
-    """The first relevant question after position ``after`` that has no answer (skips count as answers)."""
-    for f in relevant_fields(spec, answers):
-        if f.index > after and f.name not in answers:
-            return f
-    return None
-
-
-def previous_field(spec: FormSpec, answers: dict[str, Any], before: int) -> Optional[Field]:
-    earlier = [f for f in relevant_fields(spec, answers) if f.index < before]
-    return earlier[-1] if earlier else None
-
-
-def missing_required(spec: FormSpec, answers: dict[str, Any]) -> list[Field]:
-    return [f for f in relevant_fields(spec, answers) if f.required and answers.get(f.name) in (None, [], "")]
 
 
 # -- drafts ----------------------------------------------------------------------------
@@ -123,8 +77,13 @@ def discard_draft(session: Session, draft_id: int) -> None:
 
 
 def save_answer(draft: Draft, name: str, value: Any, officer_id: Optional[int], now: datetime) -> None:
-    """Record one answer (``None``: skipped). A new dict so the JSON column sees the change."""
-    draft.answers = {**draft.answers, name: value}
+    """Record one answer (``None``: skipped)."""
+    save_answers(draft, {**draft.answers, name: value}, officer_id, now)
+
+
+def save_answers(draft: Draft, answers: dict[str, Any], officer_id: Optional[int], now: datetime) -> None:
+    """Store the answers a form session produced (a new dict, so the JSON column sees the change)."""
+    draft.answers = dict(answers)
     draft.updated_by, draft.updated_at = officer_id, now
 
 

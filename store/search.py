@@ -11,14 +11,15 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import pickle
 import time
 from pathlib import Path
 from typing import Optional
 
 from sqlalchemy import func, select
 
+from store import search_persist
 from store.doc_format import section_label
+from store.models import Document, Section
 from store.search_index import DocInfo, PassageIndex, SectionInput
 from store.search_rank import (  # noqa: F401  (re-exported: the search API lives here)
     HOME_BOOST, MIN_CONFIDENCE, SearchIndex, SearchResult,
@@ -26,14 +27,13 @@ from store.search_rank import (  # noqa: F401  (re-exported: the search API live
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = "passages-v3"
-INDEX_FILE = "passages.pkl"
+INDEX_VERSION = "passages-v5"
+INDEX_FILE = "passages.idx"  # JSON header + raw arrays, memory-mapped, no pickle (store/search_persist.py)
 
 
 # -- building, persisting, loading --------------------------------------------------
 def corpus_fingerprint(session) -> str:
     """A hash of what the index depends on: document ids and content hashes, section count."""
-    from store.models import Document, Section
 
     rows = session.execute(select(Document.id, Document.content_hash, Document.updated_at).order_by(Document.id)).all()
     n_sections = session.scalar(select(func.count()).select_from(Section)) or 0
@@ -47,7 +47,6 @@ def corpus_fingerprint(session) -> str:
 
 def load_corpus(session) -> tuple[list[DocInfo], list[SectionInput]]:
     """Documents and sections from the database, as plain records."""
-    from store.models import Document, Section
 
     docs = [DocInfo(d.id, d.kind or "", d.number, d.number_suffix, d.issuer or "", d.place or "",
                     d.province_code, d.issued_year, d.issued_month, d.issued_day, d.title or "",
@@ -86,8 +85,7 @@ def save_index(index: SearchIndex, directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / INDEX_FILE
     tmp = path.with_suffix(f".{os.getpid()}.tmp")  # two processes may save at once
-    with open(tmp, "wb") as fh:
-        pickle.dump({"fingerprint": index.fingerprint, "index": index.index}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    search_persist.save(index.index, index.fingerprint, tmp)
     os.replace(tmp, path)
     return path
 
@@ -99,14 +97,13 @@ def load_index(directory: Path, fingerprint: str) -> Optional[SearchIndex]:
         return None
     started = time.perf_counter()
     try:
-        with open(path, "rb") as fh:
-            data = pickle.load(fh)  # our own file, written by save_index
-    except Exception:
-        log.warning("search index at %s unreadable; rebuilding", path, exc_info=True)
+        stored, passages = search_persist.load(path)
+    except search_persist.IndexFileError as exc:
+        log.warning("search index at %s unreadable (%s); rebuilding", path, exc)
         return None
-    if data.get("fingerprint") != fingerprint:
+    if stored != fingerprint:
         return None
-    index = SearchIndex(data["index"], fingerprint)
+    index = SearchIndex(passages, fingerprint)
     index.loaded_from_disk = True
     index.seconds = time.perf_counter() - started
     return index

@@ -17,11 +17,12 @@ import bm25s
 import numpy as np
 
 from store import vntext
+from store.search_units import HEADING, Unit, UnitStore  # noqa: F401  (Unit re-exported)
 
 MAX_UNIT = 420  # characters: a longer sentence is cut at "; " into clause groups
 MIN_CLAUSE = 140
 SECTION_WEIGHT = 0.3  # how much the whole section's match lends to each of its sentences
-ADMIN_PREFIXES = ("thanh pho", "thi xa", "thi tran", "dac khu", "tinh", "huyen", "xa", "phuong", "quan")
+ADMIN_PREFIXES = vntext.UNIT_PREFIXES
 _ISSUER_NOISE = ("uy ban nhan dan", "ubnd", "ban thuong vu", "ban chap hanh", "hoi dong nhan dan",
                  "hdnd", "so noi vu", "chu tich")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZĐÀ-Ỹ“\"(])|(?<=\.)\s+(?=\d+\.)")
@@ -57,13 +58,6 @@ class SectionInput:
     heading: str
     text: str
     ref: str = ""  # how the document numbers it: "II.1", "I.2.1, thứ hai"
-
-
-@dataclass(slots=True)
-class Unit:
-    doc_id: int
-    section_id: Optional[int]  # None: the document's title / fields
-    text: str
 
 
 def clean(text: str) -> str:
@@ -104,7 +98,7 @@ def _repeats(heading: str, text: str) -> bool:
     return not head or vntext.fold(text[:len(heading) + 40]).startswith(head)
 
 
-_key = lru_cache(maxsize=262144)(vntext.search_key)
+_key = lru_cache(maxsize=16384)(vntext.search_key)
 
 
 def tokenize(text: str) -> list[str]:
@@ -157,14 +151,18 @@ class PassageIndex:
         self.docs: dict[int, DocInfo] = {}
         self.section_labels: dict[int, str] = {}
         self.section_refs: dict[int, str] = {}
-        self.units: list[Unit] = []
+        self.units = UnitStore()
         self.unit_doc = np.zeros(0, dtype=np.int64)
         self.unit_secpos = np.zeros(0, dtype=np.int64)
         self.vocab: dict[str, int] = {}  # token → id (shared with both bm25s indexes)
         self.df = np.zeros(0, dtype=np.int32)  # passages containing each token id
         self.places: dict[tuple[str, ...], dict[int, float]] = {}
         self.numbers: dict[str, list[int]] = {}
-        self.bm25_units: Optional[bm25s.BM25] = None
+        # BM25 weights as postings (bm25s computes them at build): for token id t, the passages
+        # indices[indptr[t]:indptr[t+1]] and their weights data[...] (float16: ranking needs no more).
+        self.post_data = np.zeros(0, dtype=np.float16)
+        self.post_indices = np.zeros(0, dtype=np.int32)
+        self.post_indptr = np.zeros(1, dtype=np.int64)
         self._section_starts = np.zeros(0, dtype=np.int64)  # first unit of each section
         self._unit_section_rank = np.zeros(0, dtype=np.int64)  # unit → index into _section_starts
         self.vocab_by_df: list[str] = []
@@ -180,15 +178,14 @@ class PassageIndex:
         def ids(tokens: list[str]) -> list[int]:
             return [vocab.setdefault(t, len(vocab)) for t in tokens]
 
-        unit_ids: list[list[int]] = []
+        unit_ids: list[np.ndarray] = []  # int32 rows: a Python list of ints would cost ~8x the memory
         n_sections = 0
-        unit_doc: list[int] = []
         unit_secpos: list[int] = []
 
-        def add_unit(doc_id: int, section_id: Optional[int], text: str, secpos: int, extra: tuple = ()) -> None:
-            self.units.append(Unit(doc_id, section_id, text))
-            unit_ids.append(ids(tokenize(text)) + list(extra))
-            unit_doc.append(doc_id)
+        def add_unit(doc_id: int, section_id: Optional[int], text: str, secpos: int, extra: tuple = (),
+                     flags: int = 0) -> None:
+            self.units.append(doc_id, section_id, text, flags)
+            unit_ids.append(np.asarray(ids(tokenize(text)) + list(extra), dtype=np.int32))
             unit_secpos.append(secpos)
 
         for doc in self.docs.values():
@@ -202,26 +199,38 @@ class PassageIndex:
                 self.section_refs[sec.id] = sec.ref
                 ref_ids = tuple(ids(tokenize(clean(sec.ref)))) if sec.ref else ()
                 secpos, n_sections = n_sections, n_sections + 1
-                body = sec.text if _repeats(sec.heading, sec.text) else f"{sec.heading}\n{sec.text}"
-                for text in split_units(body):
+                if not _repeats(sec.heading, sec.text):
+                    for text in split_units(sec.heading):
+                        add_unit(doc.id, sec.id, text, secpos, ref_ids, HEADING)
+                for text in split_units(sec.text):
                     add_unit(doc.id, sec.id, text, secpos, ref_ids)
             for phrase, weight in place_names(doc).items():
                 slot = self.places.setdefault(phrase, {})
                 slot[doc.id] = max(weight, slot.get(doc.id, 0.0))
             if doc.number:
                 self.numbers.setdefault(vntext.fold(doc.number), []).append(doc.id)
-        self.unit_doc = np.asarray(unit_doc, dtype=np.int64)
+        self.units.freeze()
+        self.unit_doc = self.units.doc
         self.unit_secpos = np.asarray(unit_secpos, dtype=np.int64)
         counts = np.zeros(len(vocab) + 1, dtype=np.int64)
         for row in unit_ids:
-            counts[np.unique(np.asarray(row, dtype=np.int64))] += 1 if row else 0
+            counts[np.unique(row)] += 1
         self.vocab, self.df = vocab, counts.astype(np.int32)
         self.vocab_by_df = sorted((t for t in vocab if "_" not in t and not t.startswith("@") and t.isalpha()),
                                   key=lambda t: -counts[vocab[t]])
         empty = vocab.setdefault("", len(vocab))  # bm25s wants an empty token for token-less passages
-        unit_ids = [row or [empty] for row in unit_ids]
-        self.bm25_units = bm25s.BM25()
-        self.bm25_units.index((unit_ids or [[vocab[""]]], vocab), show_progress=False)
+        # Accented tokens ("@đua") decide coverage and accents (store/search_rank.py), not ranking:
+        # left out of the postings, they cost a quarter less memory.
+        accented = np.zeros(len(vocab), dtype=bool)
+        accented[[i for t, i in vocab.items() if t.startswith("@")]] = True
+        rows = [row[~accented[row]] for row in unit_ids]
+        rows = [row if len(row) else np.asarray([empty], dtype=np.int32) for row in rows]
+        del unit_ids
+        bm25 = bm25s.BM25()
+        bm25.index((rows or [np.asarray([empty], dtype=np.int32)], vocab), show_progress=False)
+        self.post_data = bm25.scores["data"].astype(np.float16)
+        self.post_indices = bm25.scores["indices"].astype(np.int32)
+        self.post_indptr = bm25.scores["indptr"].astype(np.int64)
         change = np.r_[True, np.diff(self.unit_secpos) != 0] if len(self.unit_secpos) else np.zeros(0, bool)
         self._section_starts = np.flatnonzero(change)
         self._unit_section_rank = np.cumsum(change) - 1
@@ -240,11 +249,14 @@ class PassageIndex:
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         """Unit scores: the sentence's own BM25 plus a share of its section's total."""
-        assert self.bm25_units is not None
-        utoks = [t for t in tokens if t in self.bm25_units.vocab_dict]
-        if not utoks:
-            return np.zeros(len(self.units), dtype=np.float32)
-        s = self.bm25_units.get_scores(utoks)
+        s = np.zeros(len(self.units), dtype=np.float32)
+        indptr, indices, data = self.post_indptr, self.post_indices, self.post_data
+        for tok in tokens:
+            t = self.vocab.get(tok)
+            if t is None or t + 1 >= len(indptr):
+                continue
+            start, end = int(indptr[t]), int(indptr[t + 1])
+            s[indices[start:end]] += data[start:end]  # a token's passages are distinct: no lost adds
         # Units are stored section by section, so a section's total is one reduceat away.
         starts = self._section_starts
         totals = np.add.reduceat(s, starts) if len(starts) else np.zeros(0, dtype=s.dtype)

@@ -34,7 +34,8 @@ INTENT_PATTERNS: dict[str, tuple[str, ...]] = {
     "date": ("ban hanh ngay nao", "ngay ban hanh", "ban hanh khi nao", "ban hanh vao ngay",
              "ngay nao", "khi nao ban hanh", "ngay thang nam nao", "ky ngay nao", "ky khi nao",
              "ban hanh thang may", "ban hanh vao thang", "ban hanh nam nao", "ban hanh thang nao"),
-    "recipients": ("gui ai", "gui den", "gui cho", "gui toi", "noi nhan", "gui ubnd", "gui co quan"),
+    "recipients": ("gui ai", "gui den", "gui cho", "gui toi", "noi nhan", "gui ubnd", "gui co quan", "gui ban",
+                   "gui so", "gui nhung", "gui cac"),
     "number": ("so may", "so hieu", "so ky hieu", "so bao nhieu", "mang so"),
     "issuer": ("co quan nao ban hanh", "ai ban hanh", "do ai ban hanh", "don vi nao ban hanh",
                "cap nao ban hanh", "ban hanh boi"),
@@ -65,6 +66,7 @@ class Query:
     years: list[int] = field(default_factory=list)
     intents: set[str] = field(default_factory=set)
     selectors: set[str] = field(default_factory=set)  # place words used to pick documents
+    repaired: set[str] = field(default_factory=set)  # folded words made by typo / Telex repair (accents unsure)
     weights: Optional[list] = field(default=None, repr=False)  # filled by the ranker, once
 
     def ranked_content(self) -> list[str]:
@@ -117,15 +119,18 @@ def analyze(text: str, repair: Callable[[str, str], tuple[str, str]]) -> Query:
     diacritics = vntext.has_diacritics(norm)
     accented: list[str] = []
     folded: list[str] = []
+    repaired: set[str] = set()
     for syl in vntext.syllables(norm):
         f = vntext.search_key(syl)
         if not f:
             continue
-        f, a = repair(f, syl)
-        for part_f, part_a in zip(f.split(), a.split()):
+        f2, a = repair(f, syl)
+        if (f2, a) != (f, syl):
+            repaired.update(f2.split())
+        for part_f, part_a in zip(f2.split(), a.split()):
             folded.append(part_f)
             accented.append(part_a)
-    q = Query(text=norm, folded=folded, accented=accented, diacritics=diacritics)
+    q = Query(text=norm, folded=folded, accented=accented, diacritics=diacritics, repaired=repaired)
     qmask = _question_mask(folded)
     q.content = [f for f, m in zip(folded, qmask) if not m and f not in STOPWORDS]
     q.bigrams = [f"{a}_{b}" for a, b, ma, mb in zip(folded, folded[1:], qmask, qmask[1:])

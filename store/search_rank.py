@@ -12,8 +12,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from store import vntext
+from store.province_scope import province_names
 from store.search_index import ADMIN_PREFIXES, Hit, PassageIndex, clean, tokenize
-from store.search_query import Query, analyze, has_phrase
+from store.search_query import DOC_WORDS, Query, analyze, has_phrase
 
 
 # Below this share of the question's (IDF-weighted) words found around a passage, the
@@ -28,6 +29,10 @@ NUMBER_BOOST = 1.5
 KIND_BOOST = 0.15
 YEAR_BOOST = 0.1
 HOME_BOOST = 0.15  # the officer's own province, when the question names no place
+OWN_CACHE = 1024  # passages whose token sets are kept (a query touches at most ~30)
+NEAR_CACHE = 128  # sections whose token sets are kept (each can hold hundreds of tokens)
+UNKNOWN_WORD_WEIGHT = 3.0
+GENERIC_WORDS = DOC_WORDS | frozenset("hien nay tai bay gio van de viec noi dung".split())
 KINDS = {"ke hoach": "Kế hoạch", "chi thi": "Chỉ thị", "thong bao": "Thông báo", "nghi quyet": "Nghị quyết"}
 
 
@@ -58,12 +63,14 @@ class SearchIndex:
         self._prepare()
 
     def _prepare(self) -> None:
-        for pos, unit in enumerate(self.index.units):
-            start, _ = self._doc_ranges.get(unit.doc_id, (pos, pos))
-            self._doc_ranges[unit.doc_id] = (start, pos + 1)
-            secpos = int(self.index.unit_secpos[pos])
-            start, _ = self._sec_ranges.get(secpos, (pos, pos))
-            self._sec_ranges[secpos] = (start, pos + 1)
+        """Unit ranges of each document and section (units are stored in runs of both)."""
+        for keys, ranges in ((self.index.units.doc, self._doc_ranges), (self.index.unit_secpos, self._sec_ranges)):
+            if not len(keys):
+                continue
+            starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+            ends = np.r_[starts[1:], len(keys)]
+            for start, end in zip(starts.tolist(), ends.tolist()):
+                ranges[int(keys[start])] = (start, end)
         self._repair = lru_cache(maxsize=16384)(self._repair_token)
 
     # -- query repair ---------------------------------------------------------------
@@ -112,13 +119,14 @@ class SearchIndex:
         for doc_id, boost in boosts.items():
             start, end = self._doc_ranges.get(doc_id, (0, 0))
             scores[start:end] *= 1.0 + boost
-        k = min(limit, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top])]
-        for pos in top:
-            if scores[pos] <= 0:
-                break
+        named = self.named_docs(q)
+        home_docs = {d for d, doc in idx.docs.items() if doc.province_code in set(home_provinces)} if not named else set()
+        seen_text: set[str] = set()
+        for pos in self._top(scores, limit, named or home_docs) + self._top(scores, limit, None):
             unit = idx.units[int(pos)]
+            if unit.text in seen_text:  # the same sentence in look-alike directives: the best one only
+                continue
+            seen_text.add(unit.text)
             result.hits.append(Hit(int(pos), float(scores[pos]), unit.doc_id, unit.section_id, unit.text))
         # Re-rank by coverage: a passage answering all of the question beats one that
         # repeats a few of its words.
@@ -126,25 +134,52 @@ class SearchIndex:
             hit.confidence = self.confidence(q, hit.unit)
             hit.score *= hit.confidence ** COVERAGE_POWER
         result.hits.sort(key=lambda h: -h.score)
-        named = self._named_docs(q)
         if named and any(h.doc_id in named and h.confidence >= MIN_CONFIDENCE for h in result.hits):
             # The question names a place: its documents answer first (stable order otherwise).
             result.hits.sort(key=lambda h: h.doc_id not in named)
         return result
 
-    def _named_docs(self, q: Query) -> set[int]:
-        """Documents of every place the question names, matched loosely ("tỉnh Lai Châu" → "Lai Châu")."""
-        _, phrases = self.index.place_hits(q.folded)
+    def _top(self, scores: np.ndarray, k: int, docs: Optional[set[int]]) -> list[int]:
+        """Positions of the ``k`` best-scoring units (of ``docs`` only, when given), best first.
+
+        Among hundreds of look-alike directives, the documents the question names (or the
+        asker's province) would be crowded out of a global top-k: they get their own."""
+        if docs is not None:
+            if not docs:
+                return []
+            mask = np.zeros(len(scores), dtype=bool)
+            for doc_id in docs:
+                start, end = self._doc_ranges.get(doc_id, (0, 0))
+                mask[start:end] = True
+            positions = np.flatnonzero(mask & (scores > 0))
+        else:
+            positions = np.flatnonzero(scores > 0)
+        if not len(positions):
+            return []
+        k = min(k, len(positions))
+        best = positions[np.argpartition(-scores[positions], k - 1)[:k]]
+        return [int(p) for p in best[np.argsort(-scores[best])]]
+
+    def named_docs(self, q: Query) -> set[int]:
+        """Documents of every place the question names, matched loosely ("tỉnh Lai Châu" → "Lai Châu");
+        "tỉnh X" also names every document within province X (a district's plan is in its province)."""
+        words = place_words(q.folded)
+        _, phrases = self.index.place_hits(words)
         docs: set[int] = set()
         for phrase in phrases:
             for k in range(len(phrase)):
                 docs.update(self.index.places.get(phrase[k:], {}))
+        provinces = province_names()
+        named = {provinces[" ".join(words[i + 1:i + n])] for i, w in enumerate(words) if w == "tinh"
+                 for n in (2, 3, 4) if " ".join(words[i + 1:i + n]) in provinces}
+        if named:
+            docs.update(d for d, doc in self.index.docs.items() if doc.province_code in named)
         return docs
 
     def _doc_boosts(self, q: Query, home: set[int]) -> dict[int, float]:
         idx = self.index
         boosts: dict[int, float] = {}
-        places, phrases = idx.place_hits(q.folded)
+        places, phrases = idx.place_hits(place_words(q.folded))
         q.selectors = {w for phrase in phrases for w in phrase}
         for doc_id, w in places.items():
             boosts[doc_id] = boosts.get(doc_id, 0.0) + PLACE_BOOST * w
@@ -161,7 +196,7 @@ class SearchIndex:
                     extra += YEAR_BOOST
                 if extra:
                     boosts[doc_id] = boosts.get(doc_id, 0.0) + extra
-        if home and not places and not q.numbers:
+        if home and not places:  # "02/CT-UBND" is issued by many provinces: the asker's own first
             for doc_id, doc in idx.docs.items():
                 if doc.province_code in home:
                     boosts[doc_id] = boosts.get(doc_id, 0.0) + HOME_BOOST
@@ -195,19 +230,41 @@ class SearchIndex:
             q.weights = cached
         return cached
 
+    def word_weights(self, q: Query) -> list[tuple[str, float, str]]:
+        """(word, IDF, accented token or "") of the question's meaningful single words, minus those
+        that only say "a document" or "now". With diacritics typed the accented form's IDF counts:
+        "lương" is rare even though "lượng" is everywhere."""
+        idf = self.index.idf
+        out = []
+        for t, w, m in self._weights(q):
+            if "_" in t or t in GENERIC_WORDS:
+                continue
+            # The accents count only for a word the corpus never writes ("lương"): a word it does
+            # write ("sắp") may be misspelt in a passage ("sáp", OCR); a repaired word's are a guess.
+            m = "" if t in q.repaired or self.index.known(m) else m
+            w = max(w, idf(m)) if m else w
+            if not self.index.known(t) or m:
+                # A word no passage uses is a typo, a synonym or a topic the documents lack: it
+                # counts, but as any informative word, not as a must-have.
+                w = min(w, UNKNOWN_WORD_WEIGHT)
+            out.append((t, w, m))
+        return out
+
     def _own_tokens(self, pos: int) -> frozenset[str]:
         cached = self._own_cache.get(pos)
         if cached is None:
-            if len(self._own_cache) > 65536:
+            if len(self._own_cache) > OWN_CACHE:
                 self._own_cache.clear()
-            cached = self._own_cache[pos] = frozenset(tokenize(self.index.units[pos].text))
+            cached = self._own_cache[pos] = frozenset(tokenize(self.index.units.text(pos)))
         return cached
 
     def doc_tokens(self, doc_id: int) -> frozenset[str]:
-        """Tokens that name a document: kind, number, title, issuer, place, signer."""
+        """Tokens that name a document: kind, number, title, issuer, place, signer ("UBND" also
+        as "ủy ban nhân dân")."""
         start, _ = self._doc_ranges.get(doc_id, (0, 0))
         units = self.index.units[start:start + 2]
-        return frozenset(tokenize(" ".join(u.text for u in units if u.doc_id == doc_id and u.section_id is None)))
+        text = " ".join(u.text for u in units if u.doc_id == doc_id and u.section_id is None)
+        return frozenset(tokenize(text) + tokenize(_expand_abbreviations(text)))
 
     def _near_tokens(self, secpos: int) -> frozenset[str]:
         """Tokens of a section and of its document's title and fields (cached)."""
@@ -222,7 +279,7 @@ class SearchIndex:
             if section_id is not None:  # "Mục II.3", "thứ hai": how people point at a section
                 texts.append(clean(idx.section_refs.get(section_id, "")))
             cached = frozenset(tokenize(" ".join(texts)))
-            if len(self._near_cache) > 4096:
+            if len(self._near_cache) > NEAR_CACHE:
                 self._near_cache.clear()
             self._near_cache[secpos] = cached
         return cached
@@ -255,13 +312,21 @@ class SearchIndex:
         return all(idx.known(f"{a}_{b}") for a, b in zip(words, words[1:]))
 
 
-# Provinces merged away on 1 July 2025: people still name them.
-FORMER_PROVINCES = (
-    "Hà Giang", "Yên Bái", "Bắc Kạn", "Hòa Bình", "Vĩnh Phúc", "Bắc Giang", "Hải Dương", "Thái Bình",
-    "Nam Định", "Hà Nam", "Quảng Bình", "Kon Tum", "Quảng Nam", "Bình Định", "Phú Yên", "Ninh Thuận",
-    "Đắk Nông", "Bình Phước", "Bình Dương", "Bà Rịa - Vũng Tàu", "Long An", "Tiền Giang", "Bến Tre",
-    "Trà Vinh", "Sóc Trăng", "Hậu Giang", "Bạc Liêu", "Kiên Giang",
-)
+_PERSON_CONTEXT = frozenset("tuong tich cach duc bac lang".split())  # "tư tưởng / Chủ tịch / phong cách Hồ Chí Minh"
+
+
+def place_words(folded: list[str]) -> list[str]:
+    """The question's words for place matching, with "Hồ Chí Minh" the person masked out."""
+    out = list(folded)
+    for i in range(1, len(out) - 2):
+        if out[i:i + 3] == ["ho", "chi", "minh"] and out[i - 1] in _PERSON_CONTEXT:
+            out[i:i + 3] = ["", "", ""]
+    return out
+
+
+def _expand_abbreviations(text: str) -> str:
+    return (text.replace("UBND", "Ủy ban nhân dân").replace("HĐND", "Hội đồng nhân dân")
+            .replace("TĐKT", "Thi đua - Khen thưởng"))
 
 
 @lru_cache(maxsize=1)
@@ -280,7 +345,7 @@ def _gazetteer() -> tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]
             words.pop()
         return tuple(words)
 
-    names = [p.name for p in vp.Province.iter_all()] + list(FORMER_PROVINCES)
+    names = [p.name for p in vp.Province.iter_all()] + list(vntext.FORMER_PROVINCES)
     provinces = frozenset(strip(n) for n in names)
     wards = frozenset(strip(w.name) for w in vp.Ward.iter_all())
     return wards | provinces, frozenset(p for p in provinces if len(p) >= 2)

@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Optional, Union
 
 import numpy as np
-import vn_text
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from store.db import transaction
+from store.vntext import (COMMUNE_UNIT_PREFIXES, PROVINCE_UNIT_PREFIXES, TYPED_COMMUNE_ABBREVIATIONS,
+                          TYPED_PROVINCE_ABBREVIATIONS, fold, former_province_keys, strip_unit_prefix)
 from store.vntext import normalize as vn_normalize
 from store.models import Commune, Province
 
@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Unit prefixes as typed, folded; longest first so "thi tran" is not read as "thi".
-COMMUNE_PREFIXES = ("thi tran", "dac khu", "thi xa", "phuong", "xa", "tt", "dk", "x", "p", "f")
-PROVINCE_PREFIXES = ("thanh pho", "tinh", "tp", "t")
+COMMUNE_PREFIXES = COMMUNE_UNIT_PREFIXES + TYPED_COMMUNE_ABBREVIATIONS
+PROVINCE_PREFIXES = PROVINCE_UNIT_PREFIXES + TYPED_PROVINCE_ABBREVIATIONS
 # Common ways to type a few provinces that fuzzy matching alone would miss.
 PROVINCE_ALIASES = {
     "hcm": 79, "tphcm": 79, "sai gon": 79, "saigon": 79, "sg": 79, "ho chi minh": 79,
@@ -42,13 +42,8 @@ PROVINCE_ALIASES = {
     "dn": 48, "da nang": 48, "hp": 31, "hai phong": 31, "ct": 92, "can tho": 92,
 }
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_FORMER_PROVINCES = former_province_keys()
 _FOLDED_MARKS = re.compile(r"[\u0300-\u036f]")
-
-
-def fold(text: str) -> str:
-    """Lowercase, no diacritics, ``đ``→``d``, punctuation as spaces, single spaces."""
-    text = unicodedata.normalize("NFC", text).replace("Ð", "Đ").replace("ð", "đ")
-    return _NON_WORD.sub(" ", vn_text.fold(text).lower()).strip()
 
 
 def has_diacritics(text: str) -> bool:
@@ -57,11 +52,8 @@ def has_diacritics(text: str) -> bool:
 
 
 def strip_prefix(folded: str, prefixes: tuple[str, ...] = COMMUNE_PREFIXES) -> str:
-    """Drop one leading unit prefix ("xa tam duong" → "tam duong")."""
-    for prefix in prefixes:
-        if folded.startswith(prefix + " ") and len(folded) > len(prefix) + 1:
-            return folded[len(prefix) + 1:]
-    return folded
+    """Drop one leading unit prefix, typed abbreviations included ("x tam duong" → "tam duong")."""
+    return strip_unit_prefix(folded, prefixes)
 
 
 def _typed_prefix(folded: str) -> Optional[str]:
@@ -268,9 +260,7 @@ class UnitIndex:
 
     def _merged_province(self, key: str) -> Optional[int]:
         """A pre-July-2025 province name ("long an") → the province that absorbed it."""
-        from store.province_scope import MERGED_INTO
-
-        target = MERGED_INTO.get(key)
+        target = _FORMER_PROVINCES.get(key)
         if target is None:
             return None
         return next((c for c, k in zip(self.province_codes, self.province_keys) if k == target), None)

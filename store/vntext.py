@@ -187,3 +187,42 @@ def shorten(text: str, limit: int) -> str:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:") + "…"
+
+
+# -- administrative units: the one list of each ------------------------------------------
+# Unit words in front of a place name, folded, longest first ("thi tran" is not "thi").
+UNIT_PREFIXES = ("thanh pho", "thi tran", "thi xa", "dac khu", "phuong", "huyen", "tinh", "quan", "xa")
+COMMUNE_UNIT_PREFIXES = ("thi tran", "dac khu", "thi xa", "phuong", "xa")
+PROVINCE_UNIT_PREFIXES = ("thanh pho", "tinh")
+# Abbreviations people type (never found in documents): "tt", "x.", "p.", "tp.".
+TYPED_COMMUNE_ABBREVIATIONS = ("tt", "dk", "x", "p", "f")
+TYPED_PROVINCE_ABBREVIATIONS = ("tp", "t")
+
+# Provinces merged on 1 July 2025 (Resolution 202/2025/QH15): former name -> the province that
+# absorbed it. Older documents and people still name the former ones.
+FORMER_PROVINCES = {
+    "Hà Giang": "Tuyên Quang", "Yên Bái": "Lào Cai", "Bắc Kạn": "Thái Nguyên", "Vĩnh Phúc": "Phú Thọ",
+    "Hòa Bình": "Phú Thọ", "Bắc Giang": "Bắc Ninh", "Thái Bình": "Hưng Yên", "Hải Dương": "Hải Phòng",
+    "Hà Nam": "Ninh Bình", "Nam Định": "Ninh Bình", "Quảng Bình": "Quảng Trị", "Quảng Nam": "Đà Nẵng",
+    "Kon Tum": "Quảng Ngãi", "Bình Định": "Gia Lai", "Ninh Thuận": "Khánh Hòa", "Đắk Nông": "Lâm Đồng",
+    "Bình Thuận": "Lâm Đồng", "Phú Yên": "Đắk Lắk", "Bình Dương": "Hồ Chí Minh",
+    "Bà Rịa - Vũng Tàu": "Hồ Chí Minh", "Bình Phước": "Đồng Nai", "Long An": "Tây Ninh",
+    "Sóc Trăng": "Cần Thơ", "Hậu Giang": "Cần Thơ", "Bến Tre": "Vĩnh Long", "Trà Vinh": "Vĩnh Long",
+    "Tiền Giang": "Đồng Tháp", "Bạc Liêu": "Cà Mau", "Kiên Giang": "An Giang",
+}
+# Renamed without a merge: "Thừa Thiên Huế" is now the city of Huế.
+RENAMED_PROVINCES = {"Thừa Thiên Huế": "Huế"}
+
+
+def strip_unit_prefix(folded: str, prefixes: tuple[str, ...] = UNIT_PREFIXES) -> str:
+    """Drop one leading unit word from a folded name ("xa tam duong" → "tam duong")."""
+    for prefix in prefixes:
+        if folded.startswith(prefix + " ") and len(folded) > len(prefix) + 1:
+            return folded[len(prefix) + 1:]
+    return folded
+
+
+def former_province_keys() -> dict[str, str]:
+    """Folded former (or renamed) province name → folded current name."""
+    pairs = {**FORMER_PROVINCES, **RENAMED_PROVINCES}
+    return {fold(old): fold(new) for old, new in pairs.items()}

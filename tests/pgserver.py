@@ -19,6 +19,7 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Optional
+from urllib.parse import quote
 
 _started_url: Optional[str] = None
 _tried = False
@@ -68,6 +69,61 @@ def stop_server(data: Path) -> None:
     if bin_dir is not None:
         subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
                        capture_output=True)
+
+
+class DedicatedServer:
+    """A server of its own for a test that stops and restarts PostgreSQL (an outage).
+
+    Commits are synchronous here (the shared server's are not): a commit acknowledged before
+    an immediate stop must still be there after the restart, as on a production server.
+    """
+
+    def __init__(self, directory: Path, password: Optional[str] = None) -> None:
+        self.password = password  # set: password authentication (scram), the URL carries it encoded
+        bin_dir = _bin_dir()
+        if bin_dir is None:
+            raise RuntimeError("no PostgreSQL binaries (initdb) found")
+        self.bin_dir, self.directory, self.data = bin_dir, directory, directory / "pgdata"
+        self.port = 0
+        self.url = ""
+
+    def _opts(self) -> str:
+        return (f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off "
+                f"-c synchronous_commit=on -c max_connections=100")
+
+    def create(self) -> str:
+        """initdb and start; returns the URL (the same across stop/start)."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(self.directory, "postgres", "postgres")
+            os.chmod(self.directory, 0o755)
+        self.port = _free_port()
+        auth = ["-A", "trust"]
+        if self.password is not None:
+            pwfile = self.directory / "pwfile"
+            pwfile.write_text(self.password + "\n", encoding="utf-8")
+            if os.geteuid() == 0:
+                shutil.chown(pwfile, "postgres", "postgres")
+            auth = ["-A", "scram-sha-256", f"--pwfile={pwfile}"]
+        subprocess.run(_as_postgres([str(self.bin_dir / "initdb"), "-D", str(self.data), "-U", "postgres", *auth,
+                                     "-E", "UTF8", "--locale=C.UTF-8"]), check=True, capture_output=True)
+        self.start()
+        user = "postgres" if self.password is None else f"postgres:{quote(self.password, safe='')}"
+        self.url = f"postgresql+psycopg://{user}@127.0.0.1:{self.port}/postgres"
+        return self.url
+
+    def start(self) -> None:
+        subprocess.run(_as_postgres([str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-o", self._opts(),
+                                     "-l", str(self.directory / "log"), "-w", "start"]), check=True, capture_output=True)
+
+    def stop(self) -> None:
+        """Stop at once, like a crash or a lost server: connections drop, new ones are refused."""
+        subprocess.run(_as_postgres([str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "immediate",
+                                     "-w", "stop"]), check=True, capture_output=True)
+
+    def destroy(self) -> None:
+        stop_server(self.data)
+        shutil.rmtree(self.directory, ignore_errors=True)
 
 
 def postgres_url() -> Optional[str]:

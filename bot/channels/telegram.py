@@ -1,11 +1,13 @@
-"""The Telegram channel: python-telegram-bot long polling in front of the neutral core.
+"""The Telegram channel: python-telegram-bot's Bot in front of the neutral core.
 
-Every update goes through one catch-all handler: converted to ``Incoming``, handled by the
-core (which records it and queues the replies in one transaction), then the outbox sender is
+Updates arrive by long polling (bot.channels.telegram_poll) or by the webhook server
+(bot.webhook); either way each is recorded in the inbox before Telegram is told it was
+received, and the inbox worker hands it here: converted to ``Incoming``, handled by the core
+(which records it and queues the replies in one transaction), then the outbox sender is
 woken: it sends the replies through the same pacer as reminders and broadcasts, ahead of
-them. ``drop_pending_updates=False``: updates received while the bot was down are handled
-after restart, and a redelivered update is recognised by the core and not answered twice.
-Replies a killed process had queued (or was sending) are sent by whichever worker sends next.
+them. Updates received while the bot was down are handled after restart, and a redelivered
+update is recognised and not answered twice. Replies a killed process had queued (or was
+sending) are sent by whichever worker sends next.
 """
 
 from __future__ import annotations
@@ -13,17 +15,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 from typing import Any, AsyncIterator, Optional
 
 from telegram import BotCommand, Update
 from telegram.constants import ChatType
 from telegram.error import InvalidToken, NetworkError
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.ext import Application, ApplicationBuilder
 
 from bot.channels.files import telegram_fetcher
 from bot.channels.telegram_convert import COMMAND_RE, GONE_STATUSES, to_incoming
+from bot.channels.telegram_poll import poll_into_inbox, received
 from bot.channels.telegram_send import TelegramTransport
+from bot.inbox import Inbox
 from bot.services import build_services
+from bot.webhook import WebhookEndpoint
 from core.settings import Settings
 from core import messages
 from handlers.app import build_router
@@ -31,6 +37,7 @@ from core.context import Services
 from core.dispatch import BotCore
 from core.router import CANCEL_COMMAND
 from reminders.runtime import Background
+from store.db import is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -65,16 +72,37 @@ class TelegramChannel:
             .post_init(self._post_init).post_shutdown(self._post_shutdown)
             .build()
         )
-        self.app.add_handler(TypeHandler(Update, self.on_update))
-        self.app.add_error_handler(self.on_error)
         self.transport = TelegramTransport(self.app.bot)
+        self.inbox = Inbox(self.services, "telegram", self.handle_raw,
+                           backoff_cap=settings.database_retry_max_seconds)
+        self._tasks: list[asyncio.Task[None]] = []
         self._stop_background = asyncio.Event()
         self.background: Optional[Background] = None
         self._background: Optional[asyncio.Task[None]] = None
 
-    # -- PTB callbacks -------------------------------------------------------
-    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Converts an update, lets the core handle it, sends the queued replies."""
+    # -- one update ----------------------------------------------------------
+    async def handle_raw(self, raw: dict[str, Any]) -> None:
+        """Handle one recorded raw update (the inbox worker calls this). A database outage
+        propagates so the inbox keeps the update; any other error is logged and the user
+        gets the polite error reply, never silence."""
+        try:
+            update = Update.de_json(raw, self.app.bot)
+        except Exception:  # never a valid update: retrying cannot help
+            log.error("unreadable Telegram update %s dropped", raw.get("update_id"), exc_info=True)
+            return
+        try:
+            await self.handle_update(update)
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise
+            log.error("error while handling update %s", update.update_id, exc_info=exc)
+            if update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE:
+                with contextlib.suppress(Exception):
+                    await self.app.bot.send_message(update.effective_chat.id, messages.ERROR)
+
+    async def handle_update(self, update: Update) -> None:
+        """Converts an update, lets the core handle it, wakes the sender for its replies."""
+        bot = self.app.bot
         if update.callback_query is not None:
             # Answer at once so the user's button stops spinning, whatever happens next.
             with contextlib.suppress(Exception):
@@ -82,21 +110,20 @@ class TelegramChannel:
         if update.edited_message is not None:
             chat = update.effective_chat
             if chat is not None and chat.type == "private":
-                await context.bot.send_message(chat.id, EDITED_MESSAGE)
+                await bot.send_message(chat.id, EDITED_MESSAGE)
             return
         chat = update.effective_chat
         if chat is not None and chat.type != ChatType.PRIVATE:
             await self._leave_group(update, chat.id)
             return
-        incoming = to_incoming(update, context.bot.username)
+        incoming = to_incoming(update, bot.username)
         if incoming is None:
             log.debug("update %s not for the core; ignored", update.update_id)
             return
         if await self.core.handle(incoming) and self.background is not None:
             self.background.wake()
-        # PTB takes queued updates one after another without suspending when the core never
-        # waits on I/O: yield once, so the sender on this loop sends between updates (a burst
-        # of 600 questions otherwise starved it until the whole batch was handled).
+        # When the core never waits on I/O, back-to-back updates would not suspend: yield once,
+        # so the sender on this loop sends between updates during a burst.
         await asyncio.sleep(0)
 
     async def _leave_group(self, update: Update, chat_id: int) -> None:
@@ -111,13 +138,6 @@ class TelegramChannel:
             await bot.leave_chat(chat_id)
         except Exception as exc:  # the group may already be gone; serving goes on
             log.info("could not leave group %s: %s", chat_id, exc)
-
-    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Logs any error of the PTB layer and tells the user politely; polling goes on."""
-        log.error("error while handling update %s", getattr(update, "update_id", update), exc_info=context.error)
-        if isinstance(update, Update) and update.effective_chat is not None:
-            with contextlib.suppress(Exception):
-                await context.bot.send_message(update.effective_chat.id, messages.ERROR)
 
     # -- lifecycle -----------------------------------------------------------
     async def _post_init(self, app: Application) -> None:
@@ -152,30 +172,60 @@ class TelegramChannel:
         self._background = None
 
     @contextlib.asynccontextmanager
-    async def running(self, poll_timeout: float = 1.0) -> AsyncIterator["TelegramChannel"]:
-        """Serve inside the current event loop (tests): what run_polling does, minus signals."""
+    async def running(self, poll_timeout: float = 1.0, *, poll: bool = True) -> AsyncIterator["TelegramChannel"]:
+        """Serve inside the current event loop: the inbox worker, and long polling unless
+        ``poll`` is False (the webhook server then feeds the inbox)."""
         app = self.app
         await app.initialize()
+        stop = asyncio.Event()
         try:
             await self._post_init(app)
-            assert app.updater is not None
-            await app.updater.start_polling(timeout=poll_timeout, drop_pending_updates=False,
-                                            allowed_updates=Update.ALL_TYPES)
-            await app.start()
+            self._tasks = [asyncio.create_task(self.inbox.run(stop), name="telegram-inbox")]
+            if poll:
+                self._tasks.append(asyncio.create_task(
+                    poll_into_inbox(app.bot, self.inbox, stop, timeout=poll_timeout), name="telegram-poll"))
+            for task in self._tasks:
+                task.add_done_callback(_log_task_end)
             try:
                 yield self
             finally:
-                if app.updater.running:
-                    await app.updater.stop()
-                if app.running:
-                    await app.stop()
+                stop.set()
+                await asyncio.wait(self._tasks, timeout=15)
                 await self._post_shutdown(app)
         finally:
             await app.shutdown()
 
+    def is_up(self) -> bool:
+        """The inbox worker (and the poller, when polling) are running."""
+        return bool(self._tasks) and all(not task.done() for task in self._tasks)
+
+    def webhook_endpoint(self) -> WebhookEndpoint:
+        """How the webhook server takes Telegram's POSTs (secret in Telegram's header)."""
+        return WebhookEndpoint(name="telegram", secret_header="X-Telegram-Bot-Api-Secret-Token",
+                               inbox=self.inbox, received=received, register=self.register_webhook,
+                               is_up=self.is_up)
+
+    async def register_webhook(self, url: str, secret: str) -> None:
+        await self.app.bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES,
+                                       drop_pending_updates=False)
+
     def run(self) -> None:
-        """Serve until SIGINT/SIGTERM (blocking)."""
-        self.app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        """Poll until SIGINT/SIGTERM (blocking)."""
+        asyncio.run(self._poll_until_signal())
+
+    async def _poll_until_signal(self) -> None:
+        stop = asyncio.Event()
+        stop_on_signals(stop)
+        async with self.running(poll_timeout=10.0):
+            await stop.wait()
+
+
+def stop_on_signals(stop: asyncio.Event) -> None:
+    """SIGINT/SIGTERM set ``stop`` (a graceful finish) instead of killing the loop."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
 
 
 def _log_task_end(task: "asyncio.Task[None]") -> None:

@@ -115,7 +115,8 @@ def _reminders(args: argparse.Namespace, settings: Settings) -> int:
 
 def _policy(args: argparse.Namespace, services: Any) -> int:
     """Show or set one period's reminder policy (offsets down to minutes)."""
-    from core.reminder_policy import PolicyError, policies_for, set_policy
+    from core.reminder_policy import policies_for, set_policy
+    from core.timespec import PolicyError
     from store.db import transaction
     from store.models import Period
 

@@ -24,6 +24,8 @@ from typing import Any, Callable, Optional, Union
 
 from aiohttp import web
 
+from tests.e2e.fakewebhook import WebhookDelivery
+
 BOT_ID = 7000000001
 BOT_USERNAME = "thidua_test_bot"
 SEND_METHODS = {"sendMessage", "sendPhoto", "sendDocument", "sendSticker", "sendLocation",
@@ -128,6 +130,9 @@ class FakeBotAPI:
         # While True, offsets do not confirm updates: a bot killed now gets them again on restart
         # (as when it dies before its next poll; python-telegram-bot polls again at once).
         self.hold_confirmations = False
+        # setWebhook turns delivery on: pushed updates are POSTed to the bot, retried until 200.
+        self.webhook: Optional[WebhookDelivery] = None
+        self.webhook_connections = 8
 
     # -- lifecycle -----------------------------------------------------------
     async def start(self) -> "FakeBotAPI":
@@ -142,6 +147,7 @@ class FakeBotAPI:
         return self
 
     async def stop(self) -> None:
+        await self._drop_webhook()
         self._new_update.set()
         self._release_hung.set()
         if self._runner is not None:
@@ -163,7 +169,11 @@ class FakeBotAPI:
     def push_update(self, payload: dict[str, Any]) -> int:
         """Queue a raw update body (without update_id); returns the update id."""
         update_id = next(self._update_ids)
-        self._updates.append({"update_id": update_id, **payload})
+        update = {"update_id": update_id, **payload}
+        if self.webhook is not None:
+            self.webhook.push(update, _sender(update))
+            return update_id
+        self._updates.append(update)
         self._new_update.set()
         return update_id
 
@@ -277,6 +287,22 @@ class FakeBotAPI:
         return self.push_update({"my_chat_member": {
             "chat": u.chat_json(), "from": u.to_json(), "date": int(time.time()),
             "old_chat_member": member(old), "new_chat_member": member(status)}})
+
+    async def _set_webhook(self, params: Optional[dict[str, Any]]) -> None:
+        await self._drop_webhook()
+        if params is None or not params.get("url"):
+            return
+        self.webhook = await WebhookDelivery(
+            str(params["url"]), "X-Telegram-Bot-Api-Secret-Token", str(params.get("secret_token") or ""),
+            connections=self.webhook_connections, on_delivered=self._new_call.set).start()
+        for update in self._updates:  # what polling left unconfirmed now goes to the webhook
+            self.webhook.push(update, _sender(update))
+        self._updates.clear()
+
+    async def _drop_webhook(self) -> None:
+        if self.webhook is not None:
+            webhook, self.webhook = self.webhook, None
+            await webhook.stop()
 
     def wake_pollers(self) -> None:
         """Make waiting long polls return now (speeds up a bot's graceful shutdown)."""
@@ -414,8 +440,12 @@ class FakeBotAPI:
             return self._error(401, "Unauthorized")
         params, files = await self._params(request)
         if method == "getUpdates":
+            if self.webhook is not None:  # like Telegram: polling and a webhook exclude each other
+                return self._error(409, "Conflict: can't use getUpdates method while webhook is active")
             return await self._get_updates(params)
         call = self._record(method, params, files)
+        if method in ("setWebhook", "deleteWebhook"):
+            await self._set_webhook(params if method == "setWebhook" else None)
         if method in self.hang_methods:
             # Never answered (status stays None): the bot is killed while waiting, or the
             # server stops and drops the request.
@@ -436,11 +466,12 @@ class FakeBotAPI:
             bot = {**self._bot_json(), "can_join_groups": True, "can_read_all_group_messages": False,
                    "supports_inline_queries": False}
             return 200, self._ok(bot), bot
-        if method in ("deleteWebhook", "close", "logOut", "leaveChat", "sendChatAction", "answerCallbackQuery",
+        if method in ("setWebhook", "deleteWebhook", "close", "logOut", "leaveChat", "sendChatAction", "answerCallbackQuery",
                       "setMyDescription", "setMyShortDescription", "deleteMyCommands", "setChatMenuButton"):
             return 200, self._ok(True), True
         if method == "getWebhookInfo":
-            info = {"url": "", "has_custom_certificate": False, "pending_update_count": len(self._updates)}
+            info = {"url": self.webhook.url if self.webhook else "", "has_custom_certificate": False,
+                    "pending_update_count": len(self._updates)}
             return 200, self._ok(info), info
         if method == "setMyCommands":
             self.commands = list(params.get("commands") or [])
@@ -535,3 +566,11 @@ class FakeBotAPI:
         if request.match_info["token"] != self.token or fid not in self._files:
             return web.Response(status=404)
         return web.Response(body=self._files[fid], content_type="application/octet-stream")
+
+
+def _sender(update: dict[str, Any]) -> Any:
+    """Who sent an update (its webhook connection keeps that sender's updates in order)."""
+    for value in update.values():
+        if isinstance(value, dict) and isinstance(value.get("from"), dict):
+            return value["from"].get("id")
+    return None

@@ -103,9 +103,18 @@ class BotProcess:
                         fake_now=self.env.get("BOT_FAKE_NOW"))
 
     async def start(self, timeout: float = 60.0) -> None:
-        """Start the bot and wait until it polls for updates (it is then fully started)."""
+        """Start the bot and wait until it polls for updates, or in webhook mode until it has
+        registered its webhook (it is then fully started)."""
         assert self.proc is None or self.proc.poll() is not None, "already running"
         polls_before = self.api.get_updates_calls
+        webhooks_before = len(self.api.calls_of("setWebhook"))
+        webhook_mode = bool(self.env.get("WEBHOOK_URL"))
+
+        def started() -> bool:
+            if webhook_mode:
+                return len([c for c in self.api.calls_of("setWebhook") if c.status == 200]) > webhooks_before
+            return self.api.get_updates_calls > polls_before
+
         self.starts += 1
         log = open(self.log_path, "ab")
         log.write(f"\n=== start {self.starts} ===\n".encode())
@@ -114,7 +123,7 @@ class BotProcess:
                                      stdout=log, stderr=subprocess.STDOUT)
         log.close()
         deadline = asyncio.get_running_loop().time() + timeout
-        while self.api.get_updates_calls <= polls_before:
+        while not started():
             if self.proc.poll() is not None:
                 raise AssertionError(f"bot exited with {self.proc.returncode}:\n{self.log()[-3000:]}")
             if asyncio.get_running_loop().time() > deadline:

@@ -249,15 +249,15 @@ async def test_metrics_count_sends_and_show_the_queue(services: Services, clock)
     queue(services, ids[1], "m1", kind="reminder")
     clock.jump(timedelta(seconds=90))
     text = metrics.scrape(services).decode()
-    assert 'thidua_outbox_depth{channel="test"} 2.0' in text
-    assert sample("thidua_outbox_oldest_age_seconds", channel="test") == 90.0
-    sent_before = sample("thidua_messages_total", channel="test", kind="reminder", outcome="sent")
+    assert 'bot_outbox_depth{channel="test"} 2.0' in text
+    assert sample("bot_outbox_oldest_age_seconds", channel="test") == 90.0
+    sent_before = sample("bot_messages_total", channel="test", kind="reminder", outcome="sent")
     transport = FakeTransport({"1": [SendResult(ok=False, retry_after=0.01)]})
-    limited_before = sample("thidua_rate_limited_total", channel="test")
+    limited_before = sample("bot_rate_limited_total", channel="test")
     sender = OutboxSender(services, {"test": transport}, pacer=fast_pacer())
     await sender.drain_once()
     await sender.drain_once()
-    assert sample("thidua_messages_total", channel="test", kind="reminder", outcome="sent") == sent_before + 2
-    assert sample("thidua_rate_limited_total", channel="test") == limited_before + 1
+    assert sample("bot_messages_total", channel="test", kind="reminder", outcome="sent") == sent_before + 2
+    assert sample("bot_rate_limited_total", channel="test") == limited_before + 1
     metrics.scrape(services)
-    assert sample("thidua_outbox_depth", channel="test") == 0.0
+    assert sample("bot_outbox_depth", channel="test") == 0.0

@@ -11,7 +11,7 @@ from reminders.scheduler import SweepJob
 
 
 def sweeps_done() -> float:
-    return metrics.REGISTRY.get_sample_value("thidua_sweeps_total", {"outcome": "done"}) or 0.0
+    return metrics.REGISTRY.get_sample_value("bot_sweeps_total", {"outcome": "done"}) or 0.0
 
 
 async def test_only_the_role_holder_sweeps_and_a_standby_takes_over(database_url: str, tmp_path: Path,
@@ -28,7 +28,7 @@ async def test_only_the_role_holder_sweeps_and_a_standby_takes_over(database_url
         first.role._drop()  # the holder dies (its connection or lock file closes)
         await second.run()
         assert sweeps_done() == before + 2 and second.role.held
-        assert metrics.REGISTRY.get_sample_value("thidua_sweep_lag_seconds") is not None
+        assert metrics.REGISTRY.get_sample_value("bot_sweep_lag_seconds") is not None
     finally:
         first.release()
         second.release()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Optional
@@ -93,7 +94,15 @@ class RecordingTransport:
     def __init__(self, clock) -> None:
         self.clock = clock
         self.sent: list[tuple[datetime, str, Reply]] = []
+        self._changed = asyncio.Condition()
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult:
         self.sent.append((self.clock.now(), chat_id, reply))
+        async with self._changed:
+            self._changed.notify_all()
         return SendResult(ok=True)
+
+    async def wait_sent(self, count: int, timeout: float = 10.0) -> None:
+        """Until ``count`` messages were sent (awaited, not polled); fails after ``timeout``."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: len(self.sent) >= count), timeout)

@@ -130,3 +130,21 @@ def test_load_versions(database_url: str, clock) -> None:
         with pytest.raises(FormError):
             load_form(s, "id: x\n", clock.now())
     engine.dispose()
+
+
+def test_exclusive_choices_are_checked_and_named() -> None:
+    spec = parse_form((SAMPLES / "thi-dua-6-thang.yaml").read_text(encoding="utf-8"))
+    assert spec.field("linh_vuc").exclusive == ["Chưa phát hiện"]
+    errors = _errors("""
+id: x
+title: T
+fields:
+  - {name: a, type: select_multiple, label: A, choices: [Có mô hình, Chưa có], exclusive: [chua co, Khác]}
+  - {name: b, type: select_one, label: B, choices: [x, y], exclusive: [x]}
+  - {name: c, type: select_multiple, label: C, choices: [x, y], exclusive: x}
+  - {name: d, type: text, label: D, exclusive: [x]}
+""")
+    assert errors == ["Câu 1 (a): exclusive nhắc 'Khác' không có trong choices",
+                      "Câu 2 (b): exclusive chỉ dùng cho câu select_multiple",
+                      "Câu 3 (c): exclusive phải là danh sách lựa chọn, ví dụ [Chưa phát hiện]",
+                      "Câu 4 (d): exclusive chỉ dùng cho câu select_multiple"]

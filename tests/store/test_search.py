@@ -131,7 +131,7 @@ def test_a_broken_index_file_is_rebuilt(tmp_path: Path, sqlite_url: str) -> None
     settings = Settings(_env_file=None, database_url=sqlite_url, data_dir=tmp_path / "data")
     boot(settings)
     for f in settings.index_dir.iterdir():
-        f.write_bytes(b"not a pickle")
+        f.write_bytes(b"not an index")
     services = boot(settings)
     assert not services.search.loaded_from_disk and services.search.search("thi đua").hits
     shutil.rmtree(settings.index_dir)

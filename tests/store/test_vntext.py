@@ -69,3 +69,15 @@ def test_plain_words_are_not_telex() -> None:
 def test_is_syllable() -> None:
     assert vntext.is_syllable("nhắc") and vntext.is_syllable("nghieng") and vntext.is_syllable("ở")
     assert not vntext.is_syllable("phogn") and not vntext.is_syllable("traof") and not vntext.is_syllable("2021")
+
+
+def test_one_list_of_former_provinces_covers_every_merged_name() -> None:
+    """The 29 names merged away on 1 July 2025 (63 - 34) plus Huế's rename, each to a current province."""
+    from vietnam_provinces import Province
+
+    from store.vntext import FORMER_PROVINCES, former_province_keys, strip_unit_prefix
+
+    current = {strip_unit_prefix(vntext.fold(p.name)) for p in Province.iter_all()}
+    assert len(FORMER_PROVINCES) == 63 - 34
+    assert set(former_province_keys().values()) <= current
+    assert not set(former_province_keys()) & current  # a former name is never a current one

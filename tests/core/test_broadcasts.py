@@ -13,7 +13,7 @@ from core.context import Services
 from core.broadcasts import AudienceError, create_broadcast, finish_completed, progress, resolve_audience
 from reminders.outbox import OutboxSender
 from reminders.pacer import Pacer
-from core.reminder_policy import QuietHours
+from core.timespec import QuietHours
 from reminders.transport import SendResult
 from store.clock import local
 from store.db import transaction

@@ -8,7 +8,8 @@ import pytest
 
 from bot.services import build_services
 from core.settings import Settings
-from core.reminder_policy import PolicyError, QuietHours, Step, default_policy, make_policy, policies_for, set_policy
+from core.reminder_policy import default_policy, make_policy, policies_for, set_policy
+from core.timespec import PolicyError, QuietHours, Step
 from store.clock import local
 from store.db import transaction
 from tests.reminders.world import add_period, build_world, vn

@@ -1,0 +1,102 @@
+"""Webhook mode: ``python -m bot`` with WEBHOOK_URL set (the Procfile's ``web:``).
+
+The channels start without polling, the webhook server listens on PORT, and each channel's
+webhook is registered at ``<WEBHOOK_URL>/webhook/<channel>`` with WEBHOOK_SECRET; updates
+then flow platform → POST → inbox → worker → core. Signed /files links are on, so channels
+that cannot receive files (Zalo) get a link instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from typing import AsyncIterator, Optional
+
+from telegram.error import InvalidToken, NetworkError
+
+from bot.channels.telegram import TelegramChannel, stop_on_signals
+from bot.file_links import FileLinks
+from bot.services import build_services
+from bot.webhook import WebhookEndpoint, WebServer, build_app
+from core.context import Services
+from core.dispatch import BotCore
+from core.settings import Settings
+from handlers.app import build_router
+
+log = logging.getLogger(__name__)
+
+# Telegram allows 1-256 of these in secret_token; Zalo asks for 8-256 characters.
+SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,256}")
+
+
+def settings_problem(settings: Settings) -> Optional[str]:
+    """What keeps webhook mode from starting, in one line for the operator (or None)."""
+    if not settings.webhook_url:
+        return "WEBHOOK_URL is not set"
+    if not settings.webhook_secret or not SECRET_PATTERN.fullmatch(settings.webhook_secret):
+        return "WEBHOOK_SECRET must be 8-256 characters of A-Z, a-z, 0-9, _ or -"
+    if not settings.bot_token:
+        return "no channel token set (BOT_TOKEN)"
+    if not settings.webhook_url.startswith("https://"):
+        log.warning("WEBHOOK_URL is not https: Telegram and Zalo accept only HTTPS webhooks")
+    return None
+
+
+def webhook_url(settings: Settings, endpoint: WebhookEndpoint) -> str:
+    return f"{(settings.webhook_url or '').rstrip('/')}/webhook/{endpoint.name}"
+
+
+@contextlib.asynccontextmanager
+async def webhook_running(settings: Settings, services: Optional[Services] = None,
+                          core: Optional[BotCore] = None) -> AsyncIterator[WebServer]:
+    """Channels (no polling), the server on PORT, webhooks registered; yields the server."""
+    secret = settings.webhook_secret or ""
+    services = services or build_services(settings)
+    core = core or BotCore(services, build_router())
+    links = FileLinks(secret, settings.webhook_url or "", settings.data_dir, services.clock,
+                      settings.file_link_ttl_seconds)
+    services.file_link = links.link
+    async with contextlib.AsyncExitStack() as stack:
+        endpoints: list[WebhookEndpoint] = []
+        if settings.bot_token:
+            telegram = TelegramChannel(settings, services, core)
+            await stack.enter_async_context(telegram.running(poll=False))
+            endpoints.append(telegram.webhook_endpoint())
+        server = WebServer(build_app(endpoints, secret, services, links))
+        await server.start(settings.web_host, settings.port)
+        stack.push_async_callback(server.stop)  # stops taking updates before the channels stop
+        for endpoint in endpoints:
+            await endpoint.register(webhook_url(settings, endpoint), secret)
+            log.info("webhook for %s registered", endpoint.name)
+        yield server
+
+
+async def serve_webhook(settings: Settings, stop: Optional[asyncio.Event] = None) -> int:
+    """Serve until SIGINT/SIGTERM (or ``stop``)."""
+    stop = stop or asyncio.Event()
+    stop_on_signals(stop)
+    try:
+        async with webhook_running(settings) as server:
+            log.info("webhook server listening on port %d", server.port)
+            await stop.wait()
+    except InvalidToken:
+        log.error("Telegram refused BOT_TOKEN: check the token from @BotFather")
+        return 1
+    except NetworkError as exc:
+        log.error("cannot reach the Bot API at %s: %s", settings.telegram_api_base_url, exc)
+        return 1
+    except OSError as exc:
+        log.error("cannot listen on port %d: %s", settings.port, exc)
+        return 1
+    return 0
+
+
+def run_webhook(settings: Settings) -> int:
+    """Entry point used by ``python -m bot`` when WEBHOOK_URL is set."""
+    problem = settings_problem(settings)
+    if problem:
+        log.error("webhook mode cannot start: %s", problem)
+        return 2
+    return asyncio.run(serve_webhook(settings))

@@ -1,0 +1,163 @@
+"""Declarative dialogs (as PTB's ``ConversationHandler.states``): named typed state, named steps.
+
+A feature declares its dialog once::
+
+    REPORT = Dialog("report", ReportState, steps={"answer": Step(on_answer, closed=True)},
+                    on_cancel=keep_draft)
+
+and registers it with ``router.add_dialog(REPORT)``. The state is a dataclass (``DialogData``)
+saved with the update's transaction; its ``step`` picks the step handler. The machinery
+provides what every dialog needs:
+
+- ``/huy`` ends the dialog (the dialog's ``on_cancel`` may keep a draft and say so);
+- state that no longer parses (an old deploy, a hand-edited row) ends the dialog politely;
+- ``accepts(ctx, text)``: is this text an answer for the current step? (Zalo and the console
+  decide whether a typed number is an answer or a button label with it);
+- a question typed where the step wants a choice, a number, a date or a place (a "closed"
+  step) is answered by the Q&A handler, then the step is asked again; free-text steps take
+  any text as the answer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, ClassVar, Generic, Optional, TypeVar
+
+from core import messages
+from core.context import Context
+from core.permissions import Refused, scope
+from core.types import Reply
+from store.vntext import fold
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Context], Awaitable[list[Reply]]]
+
+
+@dataclass
+class DialogData:
+    """Base of a dialog's typed state; subclasses add fields with JSON-friendly types."""
+
+    step: str
+    legacy_keys: ClassVar[dict[str, str]] = {}  # old short keys of stored state -> field names
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Optional["DialogData"]:
+        """The state stored for this dialog, or None when it does not fit the declared fields."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        values = {cls.legacy_keys.get(k, k): v for k, v in data.items()}
+        try:
+            return cls(**{k: v for k, v in values.items() if k in names})
+        except TypeError:
+            return None
+
+
+D = TypeVar("D", bound=DialogData)
+
+
+class NotAnAnswer(Exception):
+    """Raised by a step handler for text that is not an answer: ``error`` says why (and asks
+    again); ``again`` asks again without the complaint (after a question was answered)."""
+
+    def __init__(self, error: list[Reply], again: list[Reply]) -> None:
+        super().__init__("not an answer")
+        self.error, self.again = error, again
+
+
+@dataclass
+class Step(Generic[D]):
+    handle: Callable[[Context, D], Awaitable[list[Reply]]]
+    # True when the step takes only specific answers (a choice, a number, a date, a place):
+    # a question typed there is answered first. False for free text.
+    closed: bool = False
+    accepts: Optional[Callable[[Context, D, str], bool]] = None
+
+
+@dataclass
+class Dialog(Generic[D]):
+    name: str
+    data_type: type[D]
+    steps: dict[str, Step[D]]
+    on_cancel: Optional[Callable[[Context, Optional[D]], Awaitable[list[Reply]]]] = None
+    stale_text: str = messages.STALE_BUTTON
+    action: Optional[str] = None  # checked before every step (a role taken away mid-dialog ends it)
+    _ask: Optional[Handler] = field(default=None, repr=False)
+
+    # -- state --------------------------------------------------------------------------
+    def load(self, ctx: Context) -> Optional[D]:
+        row = ctx.dialog()
+        if row is None or row.name.split(":", 1)[0] != self.name:
+            return None
+        data = self.data_type.from_dict(dict(row.data or {}))
+        return data if isinstance(data, self.data_type) and data.step in self.steps else None
+
+    def save(self, ctx: Context, data: D) -> None:
+        if data.step not in self.steps:
+            raise ValueError(f"dialog {self.name} has no step {data.step!r}")
+        ctx.set_dialog(self.name, data.to_dict())
+
+    def end(self, ctx: Context) -> None:
+        ctx.clear_dialog()
+
+    # -- the router's side ----------------------------------------------------------------
+    def bind(self, ask_question: Optional[Handler]) -> None:
+        """The Q&A handler that answers questions typed in the middle of a closed step."""
+        self._ask = ask_question
+
+    async def handle(self, ctx: Context) -> list[Reply]:
+        data = self.load(ctx)
+        if data is None:
+            log.info("dialog %s: state does not fit; ending it", self.name)
+            self.end(ctx)
+            return messages.text(self.stale_text)
+        if self.action is not None and not scope(ctx.officer).may(self.action):
+            self.end(ctx)
+            raise Refused(self.action, f"dialog:{self.name}")
+        step = self.steps[data.step]
+        try:
+            return await step.handle(ctx, data)
+        except NotAnAnswer as exc:
+            text = ctx.msg.text or ""
+            if step.closed and self._ask is not None and looks_like_question(text):
+                return await self._ask(ctx) + exc.again
+            return exc.error
+
+    async def cancel(self, ctx: Context) -> list[Reply]:
+        data = self.load(ctx)
+        if self.on_cancel is not None:
+            return await self.on_cancel(ctx, data)
+        self.end(ctx)
+        return messages.text(messages.CANCELLED)
+
+    def accepts(self, ctx: Context, text: str) -> bool:
+        """Whether ``text`` answers the current step (True for free-text steps)."""
+        data = self.load(ctx)
+        if data is None:
+            return False
+        step = self.steps[data.step]
+        if step.accepts is not None:
+            return step.accepts(ctx, data, text)
+        return not step.closed
+
+
+QUESTION_WORDS = ("gi", "nao", "bao nhieu", "bao gio", "ai", "dau", "sao", "khong", "chua", "the nao", "hoi")
+
+
+def looks_like_question(text: str) -> bool:
+    """A typed question rather than a (wrong) answer: a question mark, or three or more words
+    with a Vietnamese question word ("khi nào phải nộp báo cáo", "xã tôi nộp chưa")."""
+    text = " ".join(text.split())
+    if len(text) < 4:
+        return False
+    if text.endswith("?"):
+        return True
+    words = fold(text).replace("?", " ").split()
+    if len(words) < 3:
+        return False
+    joined = f" {' '.join(words)} "
+    return any(f" {w} " in joined for w in QUESTION_WORDS)

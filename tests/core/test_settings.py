@@ -1,0 +1,43 @@
+"""Settings are parsed and checked at start: a typo names the setting before anything runs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import time
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from core.settings import Settings
+from core.timespec import QuietHours
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_reminder_times_are_parsed_types() -> None:
+    s = Settings(_env_file=None, reminder_offsets="-7d@08:00, -90m", quiet_hours="22:00-06:00", digest_time="")
+    assert [step.key for step in s.reminder_offsets] == ["-7d@08:00", "-90m"]
+    assert s.quiet_hours == QuietHours(time(22, 0), time(6, 0))
+    assert s.digest_time is None  # empty: no digest
+    s.reminder_overdue_time = "09:30"  # assignments are parsed too
+    assert s.reminder_overdue_time == time(9, 30)
+
+
+@pytest.mark.parametrize("name,value", [("quiet_hours", "21h-7h"), ("reminder_offsets", "-7 ngay"),
+                                        ("digest_time", "24:00"), ("reminder_offsets", "+1d@08:00")])
+def test_a_typo_is_refused_at_construction(name: str, value: str) -> None:
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None, **{name: value})
+
+
+def test_cli_names_the_bad_setting_in_one_vietnamese_line(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "QUIET_HOURS": "21-7", "DATABASE_URL": f"sqlite:///{tmp_path / 'b.db'}",
+           "PYTHONPATH": str(REPO)}
+    out = subprocess.run([sys.executable, "-m", "bot", "periods", "list"], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert out.stderr.strip().splitlines() == [
+        "Cài đặt QUIET_HOURS không hợp lệ: giờ yên lặng không hợp lệ: '21-7' (ví dụ 21:00-07:00)"]
+    assert "Traceback" not in out.stderr

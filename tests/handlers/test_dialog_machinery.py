@@ -1,0 +1,74 @@
+"""What core/dialogs.py gives every declared dialog, seen through BotCore on real databases:
+the accepts() hook, the action re-checked at every step, stale and legacy state."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from core.context import Context
+from core.types import Incoming
+from store.db import transaction
+from store.models import DialogState, Officer, User
+from tests.handlers.report_setup import OPEN, Chat, World, build_world, user_ref
+
+
+@pytest.fixture
+def world(database_url: str, tmp_path: Path, clock) -> World:
+    clock.set(OPEN + timedelta(days=9))
+    return build_world(database_url, tmp_path / "data", clock)
+
+
+def _accepts(world: World, user: int, text: str) -> bool:
+    services = world.core.services
+    with transaction(services.session_factory) as s:
+        row = s.scalar(select(User).where(User.external_id == str(user)))
+        officer = s.get(Officer, row.officer_id) if row.officer_id else None
+        ctx = Context(services, s, Incoming(user=user_ref(user), text=text), row, officer)
+        return world.core.router.accepts(ctx, text)
+
+
+async def test_accepts_tells_answers_from_other_text(world: World) -> None:
+    a = Chat(world.core, 1)
+    assert not _accepts(world, 1, "5")  # no dialog
+    await a.cmd("baocao")
+    await a.press("6 tháng")
+    assert _accepts(world, 1, "có") and _accepts(world, 1, "khong") and not _accepts(world, 1, "5")
+    await a.press("Có")
+    assert _accepts(world, 1, "bất kỳ chữ gì")  # free text
+    await a.text("15/KH-UBND")
+    assert _accepts(world, 1, "30/6/2026") and not _accepts(world, 1, "hôm qua")
+
+
+async def test_a_role_taken_away_mid_dialog_ends_it(world: World) -> None:
+    sup = Chat(world.core, 9)
+    await sup.cmd("kybaocao")
+    await sup.press("Báo cáo tổng kết")
+    with transaction(world.core.services.session_factory) as s:
+        s.scalar(select(Officer).where(Officer.full_name == "Nguyễn Thị Giám Sát")).role = "officer"
+    await sup.text("Tổng kết năm 2026 (đợt 2)")
+    assert "không có quyền" in sup.said
+    with world.core.services.session_factory() as s:
+        assert s.scalar(select(DialogState)) is None
+
+
+async def test_stale_and_legacy_state(world: World) -> None:
+    a = Chat(world.core, 1)
+    await a.cmd("baocao")
+    await a.press("6 tháng")
+    await a.press("Không")
+    with transaction(world.core.services.session_factory) as s:
+        state = s.scalar(select(DialogState))
+        draft, period = state.data["draft"], state.data["period"]
+        state.data = {"d": draft, "p": period, "f": 3, "edit": False}  # as stored before typed state
+    await a.text("12")
+    assert "Đã tổ chức ký kết giao ước" in a.said
+    with transaction(world.core.services.session_factory) as s:
+        s.scalar(select(DialogState)).data = {"step": "nowhere"}
+    await a.text("12")
+    assert "Nút này đã cũ" in a.said
+    with world.core.services.session_factory() as s:
+        assert s.scalar(select(DialogState)) is None

@@ -1,0 +1,68 @@
+"""What a question needs from a passage before it is cited (store/answer_fit.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from store import vntext
+from store.answer_fit import cited, kind_fits, needs_of, person_names, specific_terms_present
+from store.search_index import tokenize
+from store.search_query import analyze
+
+
+def q(text: str):
+    return analyze(text, lambda f, a: (f, a))
+
+
+def fits(question: str, passage: str, focus: set[str] | None = None) -> bool:
+    query = q(question)
+    needs = needs_of(query)
+    c = cited(passage, "", tokenize)
+    return specific_terms_present(needs, c) and kind_fits(needs, c, focus or set(), set(query.folded))
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Ai ký chỉ thị?", "who"), ("Chỉ thị ban hành ngày nào?", "day"), ("Đại hội diễn ra năm nào?", "year"),
+    ("Khi nào tổng kết?", "when"), ("Kế hoạch cho giai đoạn 5 năm nào?", "when"), ("Có bao nhiêu tỉnh?", "number"),
+    ("Hội nghị tổ chức ở đâu?", "place"), ("Khối thi đua gồm những đơn vị nào?", "members"),
+    ("Theo nghị định nào?", "docref"), ("Lai Châu sắp xếp bộ máy hành chính thế nào?", None),
+])
+def test_answer_kind_of_a_question(question: str, kind: str | None) -> None:
+    assert needs_of(q(question)).kind == kind
+
+
+def test_specific_terms_must_be_cited() -> None:
+    assert not fits("Chỉ thị số 15/CT-UBND nói về gì?", "Chỉ thị 05-CT/TW ngày 15/5/2016 của Bộ Chính trị.")
+    assert fits("Chỉ thị 05-CT/TW nói về gì?", "theo tinh thần Chỉ thị 05-CT/TW, ngày 15/5/2016 của Bộ Chính trị.")
+    assert not fits("Đại hội lần thứ X tổ chức ở đâu?", "Đại hội Thi đua yêu nước tỉnh lần thứ V.")
+    assert not fits("Nội dung thi đua thứ tư là gì?", "Thứ hai, thi đua ứng dụng khoa học công nghệ.")
+
+
+def test_counted_answers_sit_next_to_the_counted_thing() -> None:
+    assert fits("Tổng kết Cụm thi đua bao nhiêu tỉnh?", "Hội nghị tổng kết Cụm thi đua 7 tỉnh miền núi.")
+    assert not fits("Thành phố có bao nhiêu phường?", "UBND các xã, phường, thị trấn năm 2023.")
+    assert fits("Đô thị loại mấy?", "hướng tới đô thị loại II")
+    assert fits("Cắt giảm bao nhiêu phần trăm thời gian?", "cắt giảm tối thiểu 30% thời gian giải quyết")
+    assert not fits("Doanh nghiệp tham gia bao nhiêu?", "giai đoạn 2016 - 2020; “Doanh nghiệp Lai Châu”")
+
+
+def test_dates_and_years_must_be_near_what_is_asked() -> None:
+    focus = {"kheo", "van_kheo"}
+    assert not fits("Phong trào Dân vận khéo phát động năm nào?",
+                    "Phong trào thi đua “Dân vận khéo”; “Doanh nghiệp hội nhập” giai đoạn 2017-2020.", focus)
+    assert fits("Thông tư 12/2019/TT-BNV ban hành ngày nào?",
+                "thực hiện Thông tư số 12/2019/TT-BNV ngày 04/11/2019 của Bộ Nội vụ", {"12", "bnv"})
+
+
+def test_who_needs_a_person_or_body_and_office_questions_are_recognised() -> None:
+    assert fits("Ai tính điểm các sở?", "Giao Sở Nội vụ tính điểm các sở, ban, ngành tỉnh.")
+    assert not fits("Ai phát động phong trào?", "Đẩy mạnh phong trào “Thi đua quyết thắng”.")
+    assert needs_of(q("Ai là chủ tịch nước hiện nay?")).office == ("chu", "tich", "nuoc")
+    assert needs_of(q("Chủ tịch UBND huyện Tuần Giáo hiện nay là ai?")).current
+    assert person_names("do ông Trần Tiến Dũng ký") == ["Trần Tiến Dũng"]
+
+
+def test_may_is_only_a_question_word_when_typed_so() -> None:
+    assert needs_of(q("sắp xếp bộ máy hành chính theo nghị quyết nào")).kind == "docref"
+    assert needs_of(q("Đô thị loại mấy?")).counted_after == "loai"
+    assert vntext.search_key("mấy") == "may"
