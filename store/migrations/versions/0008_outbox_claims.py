@@ -1,14 +1,13 @@
 """outbox claims tied to a worker id (crash takeover without lease expiry)
 
-Revision ID: 0007
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0007"
-# 0006 is the Zalo channel's migration on another branch: when both land, this one follows it.
-down_revision = "0005"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
