@@ -26,10 +26,12 @@ async def test_a_reply_overtakes_a_running_broadcast_which_still_finishes(tmp_pa
             asked = time.monotonic()
             api.push_command(USER, "help")
             api.push_command(USER, "start")  # a second reply to the same chat waits its second
-            calls = await api.wait_for(USER.id, count=2, timeout=30)
-            first, second = calls[0].time - asked, calls[1].time - asked
-            assert sum(api.counts[c][200] for c in chats) < len(chats)  # the broadcast was still running
-            await api.wait_until(lambda: all(api.counts[c][200] == 1 for c in chats), timeout=60)
-        assert first < 1.0  # behind at most a slot of the broadcast and the update's handling
-        assert 1.0 <= second - first < 2.0  # Telegram's per-chat second, then at once
-        assert api.status_totals()[429] == 0
+            first, second = (await api.wait_for(USER.id, count=2, timeout=30))[:2]
+            await api.wait_until(lambda: all(api.counts[c][200] >= 1 for c in chats), timeout=60)
+        broadcast = sorted(c.time for c in api.calls if c.status == 200 and c.chat_id in set(chats))
+        # Both replies went out while most of the broadcast was still to send (at 28/s it had
+        # about 4.5 s left when they were asked), and it finished after them.
+        assert sum(1 for t in broadcast if t > second.time) >= 50
+        assert second.time - first.time >= 1.0  # Telegram's per-chat second between the two
+        assert first.time - asked < 3.0
+        assert [c for c in chats if api.counts[c][200] != 1] == []  # each officer once
