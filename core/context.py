@@ -30,6 +30,21 @@ FetchFile = Callable[[FileRef], Awaitable[bytes]]
 class NoFileFetcher(RuntimeError):
     """No channel that can download files is serving this user's channel."""
 
+
+@dataclass
+class AfterCommit:
+    """Slow work a handler asks for, done after the update's transaction has committed.
+
+    ``prepare`` runs with no transaction open (downloads, XLSX, charts; blocking work goes
+    through ``asyncio.to_thread`` inside it); ``finish`` then runs in a fresh, short transaction
+    with its result and returns the replies, queued with keys derived from the update's.
+    A crash in between loses only this work (the user asks again), never the update's own
+    effects, which were committed first.
+    """
+
+    prepare: Callable[[], Awaitable[Any]]
+    finish: Callable[["Context", Any], list[Reply]]
+
 log = logging.getLogger(__name__)
 
 
@@ -64,6 +79,7 @@ class Context:
     msg: Incoming
     user: User
     officer: Optional[Officer] = None
+    pending: list[AfterCommit] = field(default_factory=list)
     # The session's identity map holds clean rows weakly: keeping the dialog row here means the
     # later dialog()/set_dialog() calls of this update find it without another SELECT.
     _dialog_row: Optional[DialogState] = field(default=None, repr=False)
@@ -92,6 +108,11 @@ class Context:
             self.session.delete(state)
 
     # -- side effects -------------------------------------------------------
+    def after_commit(self, prepare: Callable[[], Awaitable[Any]],
+                     finish: Callable[["Context", Any], list[Reply]]) -> None:
+        """Run ``prepare`` outside this update's transaction, then ``finish`` in a new one."""
+        self.pending.append(AfterCommit(prepare, finish))
+
     def audit(self, action: str, target: str, outcome: str, **detail: Any) -> None:
         self.session.add(AuditLog(
             at=self.now, user_id=self.user.id, officer_id=self.officer.id if self.officer else None,

@@ -34,6 +34,8 @@ from store.vntext import fold
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Context], Awaitable[list[Reply]]]
+# The Q&A feature's answer to text typed mid-dialog: replies, or None when it is no question.
+QuestionHook = Callable[[Context, str], Optional[list[Reply]]]
 
 
 @dataclass
@@ -87,6 +89,7 @@ class Dialog(Generic[D]):
     stale_text: str = messages.STALE_BUTTON
     action: Optional[str] = None  # checked before every step (a role taken away mid-dialog ends it)
     _ask: Optional[Handler] = field(default=None, repr=False)
+    _question: Optional[QuestionHook] = field(default=None, repr=False)
 
     # -- state --------------------------------------------------------------------------
     def load(self, ctx: Context) -> Optional[D]:
@@ -105,9 +108,18 @@ class Dialog(Generic[D]):
         ctx.clear_dialog()
 
     # -- the router's side ----------------------------------------------------------------
-    def bind(self, ask_question: Optional[Handler]) -> None:
-        """The Q&A handler that answers questions typed in the middle of a closed step."""
-        self._ask = ask_question
+    def bind(self, ask_question: Optional[Handler], question: Optional[QuestionHook] = None) -> None:
+        """The Q&A feature's entry points that answer questions typed in the middle of a closed
+        step: ``question`` decides itself what is a question; else ``ask_question`` (the plain
+        text handler) answers what ``looks_like_question`` picks out."""
+        self._ask, self._question = ask_question, question
+
+    async def _answer(self, ctx: Context, text: str) -> Optional[list[Reply]]:
+        if self._question is not None:
+            return self._question(ctx, text)
+        if self._ask is not None and looks_like_question(text):
+            return await self._ask(ctx)
+        return None
 
     async def handle(self, ctx: Context) -> list[Reply]:
         data = self.load(ctx)
@@ -123,9 +135,8 @@ class Dialog(Generic[D]):
             return await step.handle(ctx, data)
         except NotAnAnswer as exc:
             text = ctx.msg.text or ""
-            if step.closed and self._ask is not None and looks_like_question(text):
-                return await self._ask(ctx) + exc.again
-            return exc.error
+            answered = await self._answer(ctx, text) if step.closed and text else None
+            return exc.error if answered is None else answered + exc.again
 
     async def cancel(self, ctx: Context) -> list[Reply]:
         data = self.load(ctx)

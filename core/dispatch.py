@@ -1,9 +1,9 @@
 """The channel-neutral core: one incoming event in, queued replies out, in one transaction.
 
 Each event is handled in a single database transaction that also records the update as
-processed and puts the replies in the outbox. The channel then wakes the outbox sender
-(``reminders.outbox``), the one send path, which sends them ahead of reminders and
-broadcasts; a redelivered update is recognised and not handled again.
+processed and puts the replies in the outbox. A channel then sends the replies and marks
+them sent; replies left queued by a crash are sent by the outbox sender after restart, and
+a redelivered update is recognised and not handled again.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core import callbacks, messages, metrics
-from core.context import Context, Services
+from core import callbacks, messages, metrics, ratelimit
+from core.context import AfterCommit, Context, Services
 from core.outbox import enqueue
 from core.permissions import Refused, refusal_text, scope
 from core.router import CANCEL_COMMAND, Router
@@ -53,6 +53,7 @@ class BotCore:
             # records a group as anyone's chat nor queues anything for it.
             log.info("update %s from a group chat ignored by the core", key)
             return []
+        jobs: list[AfterCommit] = []
         channel = msg.user.channel
         try:
             with transaction(self.services.session_factory) as session:
@@ -61,13 +62,13 @@ class BotCore:
                     metrics.UPDATES.labels(channel, "duplicate").inc()
                     return []
                 user = self._upsert_user(session, msg)
-                officer = self._officer(session, user)
-                ctx = Context(self.services, session, msg, user, officer)
+                limited = self._rate_limited(user, msg, key)
+                if limited is not None:
+                    return self._finish(session, user, key, limited)
+                ctx = Context(self.services, session, msg, user, self._officer(session, user))
                 replies = await self._dispatch(ctx)
                 queued = self._finish(session, user, key, replies)
-            log.info("update %s handled, %d repl%s queued", key, len(queued), "y" if len(queued) == 1 else "ies")
-            metrics.UPDATES.labels(channel, "handled").inc()
-            return queued
+                jobs = ctx.pending
         except IntegrityError:
             # Another process handled the same update first; its replies are queued there.
             log.info("update %s raced with another worker", key)
@@ -78,11 +79,48 @@ class BotCore:
                 raise  # the database is down: the channel keeps the update and retries it later
             log.exception("update %s handler failed (from %s)", key, msg.user)
             metrics.UPDATES.labels(channel, "error").inc()
+            return self._fail(msg, key, key)
+        for n, job in enumerate(jobs):
+            queued += await self._after_commit(msg, key, n, job)
+        log.info("update %s handled, %d repl%s queued", key, len(queued), "y" if len(queued) == 1 else "ies")
+        metrics.UPDATES.labels(channel, "handled").inc()
+        return queued
+
+    async def _after_commit(self, msg: Incoming, key: str, n: int, job: AfterCommit) -> list[QueuedReply]:
+        """Slow work of a handler, outside the update's transaction (see ``AfterCommit``)."""
+        sub_key = f"{key}:after{n}"
+        try:
+            value = await job.prepare()
             with transaction(self.services.session_factory) as session:
-                if self._seen(session, channel, key):
-                    return []
                 user = self._upsert_user(session, msg)
+                ctx = Context(self.services, session, msg, user, self._officer(session, user))
+                return self._enqueue(session, user, sub_key, job.finish(ctx, value))
+        except Exception:
+            log.exception("after-commit work %d failed for update %s from %s", n, key, msg.user)
+            return self._fail(msg, key, sub_key)
+
+    def _fail(self, msg: Incoming, key: str, reply_key: str) -> list[QueuedReply]:
+        """The polite error reply, queued once even if the update is redelivered."""
+        with transaction(self.services.session_factory) as session:
+            user = self._upsert_user(session, msg)
+            if reply_key == key:
+                if self._seen(session, msg.user.channel, key):
+                    return []
                 return self._finish(session, user, key, messages.text(messages.ERROR))
+            return self._enqueue(session, user, reply_key, messages.text(messages.ERROR))
+
+    def _rate_limited(self, user: User, msg: Incoming, key: str) -> Optional[list[Reply]]:
+        """None when the message may be handled; else the replies (a notice once, then none)."""
+        if msg.membership is not None:
+            return None  # blocking / unblocking the bot is not a message
+        now, settings = self.services.clock.now(), self.services.settings
+        verdict = ratelimit.count_message(user, now, settings)
+        if verdict is ratelimit.Verdict.ALLOWED:
+            return None
+        if verdict is ratelimit.Verdict.NOTIFY:
+            log.info("user %s over the rate limit at update %s; quiet until the window passes", user.id, key)
+            return messages.text(ratelimit.slow_down_text(user, now, settings))
+        return []
 
     def first_group_notice(self, channel: str, chat_id: str) -> bool:
         """True the first time a group chat is seen: the channel then says once that the bot
@@ -103,8 +141,11 @@ class BotCore:
             ProcessedUpdate.channel == channel, ProcessedUpdate.update_key == key)) is not None
 
     def _finish(self, session: Session, user: User, key: str, replies: list[Reply]) -> list[QueuedReply]:
+        session.add(ProcessedUpdate(channel=user.channel, update_key=key, processed_at=self.services.clock.now()))
+        return self._enqueue(session, user, key, replies)
+
+    def _enqueue(self, session: Session, user: User, key: str, replies: list[Reply]) -> list[QueuedReply]:
         now = self.services.clock.now()
-        session.add(ProcessedUpdate(channel=user.channel, update_key=key, processed_at=now))
         rows: list[tuple[OutboxMessage, Reply]] = []
         for reply in _split(replies):
             row = enqueue(session, user, reply, key=f"reply:{user.channel}:{key}:{len(rows)}",
@@ -167,7 +208,7 @@ class BotCore:
         if msg.contact is not None:
             return await router.on_contact(ctx) if router.on_contact else messages.text(messages.CONTACT_OUTSIDE_DIALOG)
         if msg.files:
-            return messages.text(messages.FILE_OUTSIDE_DIALOG)
+            return await router.on_file(ctx) if router.on_file else messages.text(messages.FILE_OUTSIDE_DIALOG)
         if msg.location is not None:
             return messages.text(messages.LOCATION_OUTSIDE_DIALOG)
         text = (msg.text or "").strip()

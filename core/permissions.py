@@ -33,7 +33,7 @@ ROLE_ACTIONS: dict[Role, frozenset[str]] = {
     Role.SUPERVISOR: frozenset({
         "report.view", "report.summary", "report.export", "period.create", "broadcast.send",
         "officer.approve", "officer.deactivate", "invite.create", "officer.list", "deadlines.view",
-        "profile.view",
+        "profile.view", "directives.load",
     }),
 }
 

@@ -13,13 +13,14 @@ from typing import Any, Awaitable, Callable, Optional
 
 from core.callbacks import CallbackData
 from core.context import Context
-from core.dialogs import Dialog
+from core.dialogs import Dialog, QuestionHook
 from core.permissions import ROLE_ACTIONS, Role
 from core.types import Reply
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Context], Awaitable[list[Reply]]]
+Accepts = Callable[[Context, str], bool]  # is this text an answer for the dialog's current step?
 CallbackHandler = Callable[[Context, Any], Awaitable[list[Reply]]]
 
 CANCEL_COMMAND = "huy"
@@ -52,8 +53,11 @@ class Router:
     dialogs: dict[str, Handler] = field(default_factory=dict)
     declared_dialogs: dict[str, Dialog[Any]] = field(default_factory=dict)
     cancel_hooks: dict[str, Handler] = field(default_factory=dict)
+    accepts_hooks: dict[str, Accepts] = field(default_factory=dict)  # dialogs declared the older way
     on_text: Optional[Handler] = None
+    on_question: Optional[QuestionHook] = None  # a question typed mid-dialog (the Q&A feature's entry)
     on_contact: Optional[Handler] = None
+    on_file: Optional[Handler] = None  # a file sent outside any dialog (a directive upload)
     on_membership: Optional[Handler] = None
     on_start: Optional[Handler] = None  # replaces the plain /start greeting (registration)
 
@@ -85,12 +89,15 @@ class Router:
             return fn
         return deco
 
-    def dialog(self, name: str, *, on_cancel: Optional[Handler] = None) -> Callable[[Handler], Handler]:
+    def dialog(self, name: str, *, on_cancel: Optional[Handler] = None,
+               accepts: Optional[Accepts] = None) -> Callable[[Handler], Handler]:
         """The handler for messages while a user's dialog state is ``name`` (or ``name:…``)."""
         def deco(fn: Handler) -> Handler:
             self.dialogs[name] = fn
             if on_cancel is not None:
                 self.cancel_hooks[name] = on_cancel
+            if accepts is not None:
+                self.accepts_hooks[name] = accepts
             return fn
         return deco
 
@@ -103,15 +110,19 @@ class Router:
     def finish(self) -> None:
         """After every feature registered: declared dialogs answer questions with the Q&A handler."""
         for dialog in self.declared_dialogs.values():
-            dialog.bind(self.on_text)
+            dialog.bind(self.on_text, self.on_question)
+
+    def dialog_accepts(self, state_name: str) -> Optional[Accepts]:
+        """The dialog's "is this text an answer?" hook (None: the dialog has none)."""
+        name = state_name.split(":", 1)[0]
+        dialog = self.declared_dialogs.get(name)
+        return dialog.accepts if dialog is not None else self.accepts_hooks.get(name)
 
     def accepts(self, ctx: Context, text: str) -> bool:
         """Is ``text`` an answer for the user's current dialog step? (False outside dialogs.)"""
         state = ctx.dialog()
-        dialog = self.declared_dialogs.get(state.name.split(":", 1)[0]) if state is not None else None
-        if dialog is None:
-            return state is not None and state.name.split(":", 1)[0] in self.dialogs
-        return dialog.accepts(ctx, text)
+        hook = self.dialog_accepts(state.name) if state is not None else None
+        return hook is not None and hook(ctx, text)
 
     def visible_commands(self, role: Optional[str]) -> list[CommandInfo]:
         """Commands this role may see in /help and the command menu."""

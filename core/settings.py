@@ -76,7 +76,9 @@ class Settings(BaseSettings):
     webhook_url: Optional[str] = None
     webhook_secret: Optional[str] = None  # 8-256 of A-Z a-z 0-9 _ - (both platforms accept these)
     port: int = 8080
-    web_host: str = "0.0.0.0"
+    # Bandit B104 waived: the webhook server sits behind a load balancer or in a container, so it
+    # listens on every interface by default; WEB_HOST narrows it.
+    web_host: str = "0.0.0.0"  # nosec B104
     # While the database is unreachable, updates stay unacknowledged and are retried with
     # backoff up to this many seconds apart (recovery takes at most this long once it is back).
     database_retry_max_seconds: float = 5.0
@@ -88,6 +90,15 @@ class Settings(BaseSettings):
     reminder_overdue_limit: int = 5  # at most this many overdue reminders per period
     quiet_hours: Quiet = "21:00-07:00"  # type: ignore[assignment]  # nothing is sent then; what falls due waits for the morning
     digest_time: ClockTime = "08:00"  # type: ignore[assignment]  # supervisors' daily overdue digest
+
+    # Per-user limit: at most this many messages per window; one polite notice, then silence.
+    rate_limit_messages: int = 60
+    rate_limit_window_seconds: float = 60.0
+
+    # Retention: removed officers' name, phone and chat ids are erased after this many days;
+    # delivered outbox texts, processed-update keys, exports and charts after RETENTION_DAYS.
+    officer_erase_after_days: int = 30
+    retention_days: int = 90
 
     def secrets(self) -> list[Optional[str]]:
         """Values that must never reach a log line or an output: tokens, passwords."""

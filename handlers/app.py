@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers import ask as ask_feature
 from handlers import broadcast as broadcast_feature
 from handlers import deadlines as deadlines_feature
+from handlers import directive_upload as directive_upload_feature
 from handlers import documents as documents_feature
 from handlers import help as help_feature
 from handlers import officers as officers_feature
@@ -15,12 +16,13 @@ from handlers import supervise as supervise_feature
 from core.router import Router
 
 # Order matters only for /help listing.
-FEATURES = [help_feature, register_feature, officers_feature, report_feature, supervise_feature, documents_feature, search_feature, ask_feature, deadlines_feature, broadcast_feature]
+FEATURES = [help_feature, register_feature, officers_feature, report_feature, supervise_feature, documents_feature, search_feature, ask_feature, deadlines_feature, broadcast_feature, directive_upload_feature]
 
 
 def build_router() -> Router:
     router = Router()
     for feature in FEATURES:
         feature.register(router)
+    router.on_question = ask_feature.question_reply  # questions typed in the middle of a dialog
     router.finish()
     return router

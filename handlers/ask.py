@@ -118,7 +118,7 @@ def decline(index: SearchIndex, result: SearchResult) -> Reply:
         if hit.confidence >= TOPIC_CONFIDENCE and hit.doc_id not in docs:
             docs.append(hit.doc_id)
     docs = docs[:MAX_TOPIC_DOCS]
-    lines = [NOT_FOUND] + ([TOPIC_DOCS] if docs else []) + [TRY_SEARCH]
+    lines = [NOT_FOUND, TRY_SEARCH] + ([TOPIC_DOCS] if docs else [])  # the buttons follow
     return Reply(text="\n".join(lines), buttons=[[Button(_short_doc(index, d), f"doc:{d}")] for d in docs])
 
 

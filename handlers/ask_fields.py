@@ -5,6 +5,7 @@ campaigns, reporting duties, recipients; "who holds office X" (only as "theo vă
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from sqlalchemy import select
@@ -203,8 +204,9 @@ def summary_reply(services: Services, doc: DocInfo) -> Reply:
         main = [s for s in rows if s.level == top and vntext.search_key(s.heading or "") not in ("phan mo dau", "phan ket")]
         labels = [(s.id, section_label(s)) for s in main]
     lines = [f"📄 {doc_label(doc)}"]
-    if doc.title:
-        lines.append(f"Về việc: {shorten(' '.join(doc.title.split()), 200)}")
+    title = re.sub(r"^(?:về việc|v/v)[:\s]+", "", " ".join((doc.title or "").split()), flags=re.I)
+    if title:
+        lines.append(f"Về việc: {shorten(title, 200)}")
     if doc.theme:
         lines.append(f"Chủ đề: “{shorten(doc.theme, 200)}”")
     if labels:

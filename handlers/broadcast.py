@@ -24,7 +24,8 @@ from core.permissions import Refused, scope
 from core.reminder_policy import quiet_hours
 from core.router import Router
 from core.types import Button, Reply
-from handlers.broadcast_parts import MAX_COMMUNES, match_communes, save_attachment
+from handlers.broadcast_parts import (FETCH_FAILED, MAX_COMMUNES, attachment_refusal, fetch_attachment,
+                                      match_communes)
 from store.clock import local
 from store.models import Period, Province
 from store.periods import periods_for_provinces
@@ -161,9 +162,22 @@ async def on_text(ctx: Context, data: Notice) -> list[Reply]:
 async def on_attach(ctx: Context, data: Notice) -> list[Reply]:
     if not ctx.msg.files:
         raise NotAnAnswer(*[[Reply(text=ASK_ATTACH, buttons=_no_attachment())]] * 2)
-    att, error = await save_attachment(ctx)
+    error = attachment_refusal(ctx)
     if error:
         return _go(ctx, data, "attach", Reply(text=error, buttons=_no_attachment()))
+    data.step = "attach"  # the text is kept; the file is fetched once this update has committed
+    NOTICE.save(ctx, data)
+    ctx.after_commit(fetch_attachment(ctx), _attached)
+    return []
+
+
+def _attached(ctx: Context, att: Optional[dict[str, Any]]) -> list[Reply]:
+    """After the download: on to the audience, or back to the attach step with the reason."""
+    data = NOTICE.load(ctx)
+    if data is None or data.step != "attach":
+        return messages.text(messages.STALE_BUTTON)
+    if att is None:
+        return _go(ctx, data, "attach", Reply(text=FETCH_FAILED, buttons=_no_attachment()))
     data.attachment = att
     return _ask_audience(ctx, data)
 

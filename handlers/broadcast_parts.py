@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import re
-import uuid
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Awaitable, Callable, Optional
 
 from core.context import Context
+from store.attachments import store_attachment
 from store.units import find_communes
 
 log = logging.getLogger(__name__)
@@ -16,28 +16,35 @@ log = logging.getLogger(__name__)
 MAX_COMMUNES = 200
 
 
-async def save_attachment(ctx: Context) -> tuple[Optional[dict[str, Any]], Optional[str]]:
-    """Fetch the user's file into the data dir; (attachment, error message)."""
+FETCH_FAILED = "Không tải được tệp (có thể tệp quá lớn, tối đa 20 MB). Anh/chị thử lại hoặc bỏ qua."
+
+
+def attachment_refusal(ctx: Context) -> Optional[str]:
+    """Why the user's file cannot be attached, before any download; None when it may be."""
+    if ctx.msg.files[0].kind not in ("photo", "document"):
+        return "Bot chỉ đính kèm được ảnh hoặc tệp tài liệu. Anh/chị gửi lại nhé."
+    if ctx.services.fetchers.get(ctx.user.channel) is None:
+        return "Kênh này chưa hỗ trợ gửi tệp. Anh/chị bấm “Không đính kèm” để tiếp tục."
+    return None
+
+
+def fetch_attachment(ctx: Context) -> Callable[[], Awaitable[Optional[dict[str, Any]]]]:
+    """The download of the user's file, to run after the update commits (``Context.after_commit``):
+    fetched through the channel, written in a worker thread; the attachment record, or None."""
     ref = ctx.msg.files[0]
-    if ref.kind not in ("photo", "document"):
-        return None, "Bot chỉ đính kèm được ảnh hoặc tệp tài liệu. Anh/chị gửi lại nhé."
-    fetch = ctx.services.fetchers.get(ctx.user.channel)
-    if fetch is None:
-        return None, "Kênh này chưa hỗ trợ gửi tệp. Anh/chị bấm “Không đính kèm” để tiếp tục."
-    try:
-        data = await fetch(ref)
-    except Exception as exc:  # too large, network, missing file
-        log.warning("broadcast attachment fetch failed: %s", exc)
-        return None, "Không tải được tệp (có thể tệp quá lớn, tối đa 20 MB). Anh/chị thử lại hoặc bỏ qua."
-    kind = "image" if ref.kind == "photo" else "document"
-    name = ref.file_name or ("anh.jpg" if kind == "image" else "tep")
-    safe = re.sub(r"[^\w.\-]+", "_", name)[-80:] or "tep"
+    fetch = ctx.services.fetchers[ctx.user.channel]
     folder = ctx.services.settings.files_dir / "broadcasts"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{uuid.uuid4().hex[:12]}_{safe}"
-    path.write_bytes(data)
-    return {"kind": kind, "path": str(path.resolve()), "file_name": name,
-            "mime_type": ref.mime_type or ("image/jpeg" if kind == "image" else "application/octet-stream")}, None
+
+    async def download() -> Optional[dict[str, Any]]:
+        try:
+            content = await fetch(ref)
+        except Exception as exc:  # too large, network, missing file
+            log.warning("broadcast attachment fetch failed: %s", exc)
+            return None
+        return await asyncio.to_thread(store_attachment, content, folder, photo=ref.kind == "photo",
+                                       file_name=ref.file_name, mime_type=ref.mime_type)
+
+    return download
 
 
 @dataclass

@@ -14,12 +14,14 @@ from core.context import Context
 from core.permissions import Role, refuse, require, role_of, scope
 from handlers.register import SUSPENDED, begin, pending_request, request_notice
 from core.router import Router
-from core.types import Button, Reply
+from core.types import Reply
 from store.models import Commune, Officer, RegistrationRequest, User
+from store.leavers import remove_officer
 from store.officers import ROLE_LABELS, set_active, unit_label
 from store.units import find_communes
 
 MAX_PENDING_SHOWN = 10
+LEFT_NOTICE = "Tài khoản cán bộ của anh/chị đã ngừng vì anh/chị không còn phụ trách. Cảm ơn anh/chị."
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,19 @@ class Reactivate(CallbackData, prefix="cb", action="on"):
     bad_data_refused: ClassVar[bool] = True
 
 
+@dataclass(frozen=True)
+class Remove(CallbackData, prefix="cb", action="rm"):
+    """The officer left: asks for confirmation."""
+    officer: int
+    bad_data_refused: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class ConfirmRemove(CallbackData, prefix="cb", action="rmy"):
+    officer: int
+    bad_data_refused: ClassVar[bool] = True
+
+
 def profile_text(officer: Officer) -> str:
     lines = [f"Họ tên: {officer.full_name}", f"Vai trò: {ROLE_LABELS.get(officer.role, officer.role)}",
              f"Đơn vị: {unit_label(officer) or '—'}"]
@@ -61,7 +76,8 @@ def _scope(ctx: Context) -> list[int] | None:
 
 
 def _commune_listing(ctx: Context, commune: Commune) -> list[Reply]:
-    officers = list(ctx.session.scalars(select(Officer).where(Officer.commune_code == commune.code)
+    officers = list(ctx.session.scalars(select(Officer).where(Officer.commune_code == commune.code,
+                                                              Officer.removed_at.is_(None))
                                         .order_by(Officer.active.desc(), Officer.full_name)))
     linked = set(ctx.session.scalars(select(User.officer_id).where(
         User.officer_id.in_([o.id for o in officers]), User.reachable)))
@@ -73,14 +89,32 @@ def _commune_listing(ctx: Context, commune: Commune) -> list[Reply]:
     for n, o in enumerate(officers[:20], 1):
         state = "đang hoạt động" if o.active else "tạm ngừng"
         bot = "đã dùng bot" if o.id in linked else "chưa dùng bot"
-        lines.append(f"{n}. {o.full_name} – {o.position or 'cán bộ'} – {o.phone or '—'} ({state}, {bot})")
+        phone = (o.phone or "—") if o.active else "ẩn số"  # a suspended officer's phone is not shown
+        lines.append(f"{n}. {o.full_name} – {o.position or 'cán bộ'} – {phone} ({state}, {bot})")
         if o.active:
             rows.append([Deactivate(o.id).button(f"Tạm ngừng: {o.full_name}"[:60])])
         else:
             rows.append([Reactivate(o.id).button(f"Cho hoạt động lại: {o.full_name}"[:60])])
+        rows[-1].append(Remove(o.id).button(f"Đã nghỉ: {o.full_name}"[:60]))
     if len(officers) > 20:
         lines.append(f"… và {len(officers) - 20} cán bộ khác.")
     return [Reply(text="\n".join(lines), buttons=rows)]
+
+
+def _leaver(ctx: Context, target: Officer, *, confirmed: bool) -> list[Reply]:
+    """An officer who left: confirm, then deactivate and schedule the erasure of their data."""
+    days = ctx.services.settings.officer_erase_after_days
+    if target.removed_at is not None:
+        return [Reply(text=f"{target.full_name} đã được ghi là nghỉ rồi.")]
+    if not confirmed:
+        return [Reply(text=f"{target.full_name} đã nghỉ việc? Tài khoản ngừng ngay; họ tên, số điện thoại và "
+                           f"tài khoản chat bị xóa sau {days} ngày. Báo cáo của xã vẫn giữ.",
+                      buttons=[[ConfirmRemove(target.id).button("Xác nhận đã nghỉ")]])]
+    remove_officer(ctx.session, target, now=ctx.now, actor_user_id=ctx.user.id, actor_officer_id=ctx.officer.id,
+                   reason="supervisor")
+    for user in ctx.session.scalars(select(User).where(User.officer_id == target.id)):
+        ctx.notify(user, Reply(text=LEFT_NOTICE), key=f"officer:{target.id}:rm:{user.id}")
+    return [Reply(text=f"Đã ghi {target.full_name} nghỉ việc; thông tin cá nhân sẽ xóa sau {days} ngày.")]
 
 
 def register(router: Router) -> None:
@@ -163,8 +197,10 @@ def register(router: Router) -> None:
 
     @router.callback(Deactivate)
     @router.callback(Reactivate)
-    async def officer_button(ctx: Context, data: Deactivate | Reactivate) -> list[Reply]:
-        """An officer to deactivate / reactivate."""
+    @router.callback(Remove)
+    @router.callback(ConfirmRemove)
+    async def officer_button(ctx: Context, data: Deactivate | Reactivate | Remove | ConfirmRemove) -> list[Reply]:
+        """An officer to deactivate / reactivate, or who left (remove, after a confirmation)."""
         action, number = data.action, data.officer
         target = ctx.session.get(Officer, number)
         if target is None:
@@ -176,6 +212,10 @@ def register(router: Router) -> None:
             return refused
         if target.id == ctx.officer.id:
             return [Reply(text="Anh/chị không thể tự tạm ngừng tài khoản của mình.")]
+        if isinstance(data, (Remove, ConfirmRemove)):
+            return _leaver(ctx, target, confirmed=isinstance(data, ConfirmRemove))
+        if target.removed_at is not None:
+            return messages.text(messages.STALE_BUTTON)
         active = action == "on"
         changed = set_active(ctx.session, target, active, now=ctx.now, actor_user_id=ctx.user.id,
                              actor_officer_id=ctx.officer.id)

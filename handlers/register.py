@@ -16,6 +16,7 @@ from typing import Any, Optional
 from sqlalchemy import select, update
 
 from core import messages
+from core.callbacks import button_number
 from core.context import Context
 from handlers.help import GREETING, help_text
 from core.permissions import can, refuse, require, scope
@@ -386,10 +387,11 @@ def register(router: Router) -> None:
         """Province/commune/position choices and the supervisors' Approve / Reject."""
         parts = (ctx.msg.button or "").split(":")
         action, value = (parts[1], parts[2]) if len(parts) == 3 else ("", "")
-        if not value.lstrip("-").isdigit():
+        magnitude = button_number(value.removeprefix("-"))
+        if magnitude is None:
             ctx.audit("button.forged", (ctx.msg.button or "")[:200], "refused")
             return messages.text(messages.STALE_BUTTON)
-        number = int(value)
+        number = -magnitude if value.startswith("-") else magnitude
         if action in ("ok", "no"):
             return _decide(ctx, number, action == "ok")
         data = _state(ctx)
@@ -435,7 +437,8 @@ def register(router: Router) -> None:
     async def invite_button(ctx: Context) -> list[Reply]:
         """The commune chosen for a new invite code."""
         value = (ctx.msg.button or "").partition(":")[2]
-        commune = ctx.session.get(Commune, int(value)) if value.isdigit() else None
+        code = button_number(value)
+        commune = ctx.session.get(Commune, code) if code is not None else None
         if commune is None:
             return refuse(ctx, "invite.create", ctx.msg.button or "", reason="unknown commune")
         refused = require(ctx, "invite.create", commune=commune)

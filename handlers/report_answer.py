@@ -26,6 +26,7 @@ from store.form_engine import REVIEW, Choice, FormSession, NotOffered, Point
 from store.form_fields import AnswerError
 from store.models import Draft, Period
 from store.reports import draft_spec, get_report, lock_draft, previous_values, save_answers
+from store.vntext import fold
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +131,8 @@ async def on_answer(ctx: Context, state: ReportState) -> list[Reply]:
         if msg.files:
             if f is None or f.type != "photo":
                 raise AnswerError("Câu này không cần ảnh.")
-            return await receive_photos(turn)
+            draft_id = turn.draft.id
+            return await receive_photos(turn, lambda done: open_turn(done, draft_id, REPORT.load(done)))
         if msg.location is not None:
             turn.form.answer(Point(msg.location.latitude, msg.location.longitude))
         elif msg.contact is not None:
@@ -145,12 +147,22 @@ async def on_answer(ctx: Context, state: ReportState) -> list[Reply]:
     return turn.reply()
 
 
+NAV_WORDS = {fold(view.BACK), fold(view.SKIP), fold(view.DONE), "giu nguyen"}
+
+
 def accepts(ctx: Context, state: ReportState, text: str) -> bool:
-    """Whether ``text`` answers the question asked now (no lock, nothing saved)."""
+    """Whether ``text`` answers the question asked now (no lock, nothing saved). On channels
+    that number buttons, a bare number on a choice question names the numbered line, and a
+    bare number or a button word on a free-text question means that button."""
     draft = ctx.session.get(Draft, state.draft)
     if draft is None:
         return False
     form = FormSession(draft_spec(ctx.session, draft), draft.answers, state.field, edit=state.edit)
+    f, bare_number = form.current(), text.strip().isdigit()
+    if f is not None and bare_number and (f.kind.input in ("choice", "multi") or f.type == "text"):
+        return False
+    if f is not None and f.type == "text" and fold(text) in NAV_WORDS:
+        return False
     try:
         form.answer(text)
     except (AnswerError, NotOffered):
@@ -212,7 +224,6 @@ async def on_cancel(ctx: Context, state: Optional[ReportState]) -> list[Reply]:
     return messages.text(DRAFT_KEPT)
 
 
-REPORT: Dialog[ReportState] = Dialog("report", ReportState, steps={"answer": Step(on_answer, closed=True,
-                                                                                accepts=accepts)},
-                                     on_cancel=on_cancel)
+REPORT: Dialog[ReportState] = Dialog("report", ReportState, action="report.fill", on_cancel=on_cancel,
+                                     steps={"answer": Step(on_answer, closed=True, accepts=accepts)})
 FIELD_BUTTONS = (Choose, Toggle, Done, Keep, LastValue, Back, Skip, Edit)

@@ -39,7 +39,8 @@ def value_text(f: Field, value: Any) -> str:
 def question(session: FormSession, draft: Draft, *, note: str = "", previous: Any = None) -> list[Reply]:
     """The current question: its number, text, current answer, and the buttons its type needs."""
     f = session.current()
-    assert f is not None
+    if f is None:  # callers show the review instead; not an assert, which python -O removes
+        raise ValueError("question() on a finished form")
     number, total = session.number()
     q = f.kind.question(f)
     lines = [note] if note else []

@@ -9,6 +9,7 @@ from __future__ import annotations
 from core import messages
 from handlers.ask import distinct, get_index, index_key, passage_text, section_of
 from handlers.citation import citation
+from core.callbacks import button_number
 from core.context import Context
 from handlers.documents import user_provinces
 from core.permissions import can
@@ -87,7 +88,7 @@ def register(router: Router) -> None:
         data = ctx.msg.button or ""
         parts = data.split(":", 3)
         index = get_index(ctx.services)
-        if len(parts) != 4 or not parts[2].isdigit() or not parts[3] \
+        if len(parts) != 4 or button_number(parts[2]) is None or not parts[3] \
                 or index_key(index, f"{parts[2]}:{parts[3]}") != parts[1]:
             ctx.audit("search.page", data[:64], "stale")
             return messages.text(messages.STALE_BUTTON)

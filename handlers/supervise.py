@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Optional
 
 from sqlalchemy import select
@@ -16,9 +18,9 @@ from core.permissions import Refused, scope
 from core.router import Router
 from core.types import Attachment, Reply
 from handlers import supervise_period
-from store.charts import completeness_chart
+from store.charts import chart_data, render_chart
 from store.clock import local
-from store.export import export_period
+from store.export import write_period_export
 from store.models import Commune, Period, PeriodUnit, Province
 from store.periods import periods_for_provinces, status
 from store.reports import period_summary
@@ -111,23 +113,39 @@ def _summary(ctx: Context, period: Period) -> list[Reply]:
     names = dict(ctx.session.execute(select(Province.code, Province.name)).all())
     stamp = local(ctx.now).strftime("%Y%m%d-%H%M%S")
     path = ctx.services.settings.files_dir / "charts" / f"tonghop-{period.id}-{ctx.officer.id}-{stamp}.png"
-    completeness_chart(summary, names, path)
+    data = chart_data(summary, names)
     ctx.audit("report.summary", f"period:{period.id}", "done", total=total, submitted=done)
-    return [Reply(text="\n".join(lines), buttons=[[Export(period.id).button("Xuất Excel")]]),
-            Reply(text="Biểu đồ mức độ hoàn thành",
-                  image=Attachment(path.name, path=str(path), mime_type="image/png"))]
+
+    async def draw() -> Path:  # matplotlib takes a few hundred ms: off the event loop, after commit
+        return await asyncio.to_thread(render_chart, data, path)
+
+    def chart_reply(_ctx: Context, drawn: Path) -> list[Reply]:
+        return [Reply(text="Biểu đồ mức độ hoàn thành",
+                      image=Attachment(drawn.name, path=str(drawn), mime_type="image/png"))]
+
+    ctx.after_commit(draw, chart_reply)
+    return [Reply(text="\n".join(lines), buttons=[[Export(period.id).button("Xuất Excel")]])]
 
 
 def _export(ctx: Context, period: Period) -> list[Reply]:
+    """Queue the XLSX: written after this update commits, in a worker thread."""
     stamp = local(ctx.now).strftime("%Y%m%d-%H%M%S")
     name = f"baocao-ky{period.id}-{stamp}.xlsx"
-    path = ctx.services.settings.files_dir / "exports" / f"{ctx.officer.id}-{name}"
-    summary = export_period(ctx.session, period, path, provinces=_provinces(ctx),
-                            files_dir=ctx.services.settings.files_dir, now=ctx.now)
-    ctx.audit("report.export", f"period:{period.id}", "done", rows=len(summary.rows))
-    return [Reply(text=f"Tệp Excel “{period.label}”: {len(summary.rows)} xã, "
-                       f"{summary.count('on_time') + summary.count('late')} đã gửi.",
-                  document=Attachment(name, path=str(path), mime_type=XLSX_MIME))]
+    settings = ctx.services.settings
+    path = settings.files_dir / "exports" / f"{ctx.officer.id}-{name}"
+    label, period_id, provinces, now = period.label, period.id, _provinces(ctx), ctx.now
+
+    async def write() -> tuple[int, int]:
+        return await asyncio.to_thread(write_period_export, ctx.services.session_factory, period_id, path,
+                                       provinces=provinces, files_dir=settings.files_dir, now=now)
+
+    def export_reply(done_ctx: Context, counts: tuple[int, int]) -> list[Reply]:
+        done_ctx.audit("report.export", f"period:{period_id}", "done", rows=counts[0])
+        return [Reply(text=f"Tệp Excel “{label}”: {counts[0]} xã, {counts[1]} đã gửi.",
+                      document=Attachment(name, path=str(path), mime_type=XLSX_MIME))]
+
+    ctx.after_commit(write, export_reply)
+    return []
 
 
 def register(router: Router) -> None:

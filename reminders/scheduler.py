@@ -17,6 +17,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from core import metrics
 from core.context import Services
+from reminders.retention_job import run_retention_if_due
 from reminders.sweep import run_sweep
 from store.db import transaction
 from store.leader import Leadership
@@ -52,7 +53,7 @@ class SweepJob:
         started = loop.time()
         due = self._due if self._due is not None else started
         self._due = started + self.interval
-        self.in_flight = asyncio.ensure_future(asyncio.to_thread(self._sweep))
+        self.in_flight = asyncio.ensure_future(asyncio.to_thread(self._work))
         try:
             # shield: a scheduler shutdown cancels this coroutine, never the database work.
             result = await asyncio.shield(self.in_flight)
@@ -68,8 +69,14 @@ class SweepJob:
         if result is not None and getattr(result, "total", 0):
             log.info("reminder sweep: %s", result)
 
-    def _sweep(self) -> object:
+    def _work(self) -> object:
+        """The sweep, then the daily retention run (a no-op on every other minute of the day);
+        the queue gauges are refreshed after."""
         result = run_sweep(self.services)
+        try:
+            run_retention_if_due(self.services)
+        except Exception:
+            log.exception("retention run failed; the next minute retries")
         with transaction(self.services.session_factory) as session:
             metrics.refresh_queue_gauges(session, self.services.clock.now())
         return result
@@ -87,7 +94,7 @@ class SweepJob:
         except asyncio.TimeoutError:
             log.warning("a reminder sweep still runs after %.0f s; stopping anyway", timeout)
         except Exception:  # already logged by the job
-            pass
+            log.debug("the sweep in flight failed while stopping")
 
 
 class SweepScheduler:

@@ -18,6 +18,7 @@ from store.directive_text import (
 )
 from store.directive_issuer import derive_issuer, normalise_issuer
 from store.province_scope import issuing_province
+from store.readers import read_document
 
 __all__ = ["ParsedDocument", "DirectiveParseError", "parse_directive", "parse_bytes", "normalise_issuer"]
 
@@ -28,6 +29,7 @@ KINDS = {
     "BÁO CÁO": "Báo cáo", "KẾT LUẬN": "Kết luận", "ĐỀ ÁN": "Đề án", "QUY ĐỊNH": "Quy định",
     "LỜI KÊU GỌI": "Lời kêu gọi", "THƯ KÊU GỌI": "Thư kêu gọi", "TỜ TRÌNH": "Tờ trình",
 }
+_FOLDED_KINDS = {fold(k): v for k, v in KINDS.items()}
 HEADER_BLOCKS = 12  # the kind line sits near the top
 
 _NUMBER = re.compile(
@@ -66,9 +68,10 @@ class ParsedDocument:
     duties: list[ParsedDuty] = field(default_factory=list)
 
 
-def parse_bytes(raw: bytes) -> ParsedDocument:
-    """Decode (UTF-8 only, NFC) and parse; raises DirectiveParseError with a Vietnamese message."""
-    return parse_directive(decode(raw), normalized=True)
+def parse_bytes(raw: bytes, name: str = "van_ban.txt") -> ParsedDocument:
+    """Read a file of any supported format (store.readers) and parse it; raises
+    DirectiveParseError with a Vietnamese message."""
+    return parse_directive(read_document(name, raw).text, normalized=True)
 
 
 def _find_kind(blks: list[list[str]]) -> tuple[int, int, str]:
@@ -78,6 +81,8 @@ def _find_kind(blks: list[list[str]]) -> tuple[int, int, str]:
             text = plain(line).upper() if is_upper_line(plain(line)) else ""
             if text in KINDS:
                 return i, j, KINDS[text]
+            if text and fold(text) in _FOLDED_KINDS:  # OCR slips a mark: "PHÁT ĐỘNG THỊ ĐUA"
+                return i, j, _FOLDED_KINDS[fold(text)]
     for i, blk in enumerate(blks[:HEADER_BLOCKS]):
         for j, line in enumerate(blk):
             if re.match(r"^V/v\b", plain(line)):

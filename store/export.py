@@ -13,14 +13,19 @@ from typing import Any, Callable, Optional
 
 import xlsxwriter
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from store.clock import local
+from store.db import transaction
 from store.form_fields import Field
 from store.forms import form_spec
 from store.models import Form, Officer, Period, Province
 from store.reports import Summary, period_summary
 
+# Every string is written as a string: a title, label or answer typed as "=HYPERLINK(…)", "+1"
+# or "-2" must never become a formula, number or link in the supervisor's spreadsheet.
+TEXT_ONLY = {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+             "strings_to_urls": False}
 STATUS_VI = {"on_time": "Đúng hạn", "late": "Trễ hạn", "missing": "Chưa gửi"}
 FIXED = ["STT", "Tỉnh", "Mã xã", "Xã, phường", "Trạng thái", "Gửi lần đầu", "Cập nhật", "Lần sửa",
          "Người gửi", "Phiên bản mẫu"]
@@ -65,7 +70,7 @@ def export_period(session: Session, period: Period, path: Path, *, provinces: Op
         if sender_ids else {}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".part")
-    wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(str(tmp), TEXT_ONLY)
     bold = wb.add_format({"bold": True})
     head = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1})
     dt = wb.add_format({"num_format": "dd/mm/yyyy hh:mm"})
@@ -80,28 +85,30 @@ def export_period(session: Session, period: Period, path: Path, *, provinces: Op
             ("Mở", _naive_local(period.open_at)), ("Hạn nộp", _naive_local(period.due_at)),
             ("Đóng", _naive_local(period.close_at)), ("Xuất lúc", _naive_local(now) if now else None)]
     for i, (k, v) in enumerate(info):
-        sheet.write(i, 0, k, bold)
+        sheet.write_string(i, 0, k, bold)
         if isinstance(v, datetime):
             sheet.write_datetime(i, 1, v, dt)
-        else:
-            sheet.write(i, 1, v)
+        elif v is not None:
+            sheet.write_string(i, 1, str(v))
     r0 = len(info) + 1
-    sheet.write_row(r0, 0, ["Tình trạng", "Số xã", "Tỷ lệ"], head)
+    for c, title in enumerate(["Tình trạng", "Số xã", "Tỷ lệ"]):
+        sheet.write_string(r0, c, title, head)
     for i, key in enumerate(("on_time", "late", "missing"), 1):
         n = summary.count(key)
-        sheet.write(r0 + i, 0, STATUS_VI[key])
+        sheet.write_string(r0 + i, 0, STATUS_VI[key])
         sheet.write_number(r0 + i, 1, n)
         sheet.write_number(r0 + i, 2, n / total, pct)
-    sheet.write(r0 + 4, 0, "Tổng số xã phải báo cáo", bold)
+    sheet.write_string(r0 + 4, 0, "Tổng số xã phải báo cáo", bold)
     sheet.write_number(r0 + 4, 1, len(summary.rows))
     by_prov: dict[int, dict[str, int]] = {}
     for row in summary.rows:
         by_prov.setdefault(row.province_code, {"on_time": 0, "late": 0, "missing": 0})[row.status] += 1
     r1 = r0 + 6
-    sheet.write_row(r1, 0, ["Tỉnh", "Đúng hạn", "Trễ hạn", "Chưa gửi"], head)
+    for c, title in enumerate(["Tỉnh", "Đúng hạn", "Trễ hạn", "Chưa gửi"]):
+        sheet.write_string(r1, c, title, head)
     for i, (code, counts) in enumerate(sorted(by_prov.items()), 1):
-        sheet.write_row(r1 + i, 0, [province_names.get(code, str(code)), counts["on_time"], counts["late"],
-                                    counts["missing"]])
+        sheet.write_string(r1 + i, 0, province_names.get(code, str(code)))
+        sheet.write_row(r1 + i, 1, [counts["on_time"], counts["late"], counts["missing"]])
 
     data = wb.add_worksheet("Báo cáo")
     header = FIXED + [f.label for f in columns]
@@ -110,7 +117,8 @@ def export_period(session: Session, period: Period, path: Path, *, provinces: Op
     data.set_column(1, 3, 18)
     data.set_column(4, 9, 14)
     data.set_column(len(FIXED), len(header) - 1, 22)
-    data.write_row(0, 0, header, head)
+    for c, title in enumerate(header):
+        data.write_string(0, c, title, head)
     data.freeze_panes(1, 4)
     for n, row in enumerate(summary.rows, 1):
         rep = row.report
@@ -151,3 +159,12 @@ def export_period(session: Session, period: Period, path: Path, *, provinces: Op
     wb.close()
     tmp.replace(path)
     return summary
+
+
+def write_period_export(session_factory: sessionmaker[Session], period_id: int, path: Path, *,
+                        provinces: Optional[set[int]], files_dir: Path, now: datetime) -> tuple[int, int]:
+    """``export_period`` in its own read transaction (for a worker thread); (communes, submitted)."""
+    with transaction(session_factory) as session:
+        summary = export_period(session, session.get(Period, period_id), path, provinces=provinces,
+                                files_dir=files_dir, now=now)
+        return len(summary.rows), summary.count("on_time") + summary.count("late")

@@ -21,6 +21,7 @@ from store.clock import Clock
 from store.db import transaction
 from store.directive_parser import DirectiveParseError, ParsedDocument, parse_bytes
 from store.models import Campaign, Document, ReportingDuty, Section
+from store.readers import SUFFIXES
 
 if TYPE_CHECKING:
     from store.deps import StoreServices
@@ -29,7 +30,6 @@ log = logging.getLogger(__name__)
 
 # Bump when the parser's output changes so unchanged files are parsed again once.
 PARSER_VERSION = "1"
-SUFFIXES = (".txt", ".md")
 BATCH = 50
 SKIP_NAMES = {"readme.md", "readme.txt"}
 
@@ -48,7 +48,7 @@ class IngestResult:
 
 
 def expand_paths(paths: Iterable[Union[str, Path]]) -> list[Path]:
-    """Files as given, and the .txt/.md files under directories (README skipped), sorted."""
+    """Files as given, and the readable files under directories (README skipped), sorted."""
     out: list[Path] = []
     for raw in paths:
         path = Path(raw)
@@ -86,15 +86,23 @@ def _store_children(session: Session, doc: Document, parsed: ParsedDocument) -> 
             row.parent_id = rows[sec.parent].id
 
 
-def ingest_one(session: Session, source_key: str, raw: bytes, clock: Clock) -> str:
-    """Insert or update one document; returns "loaded", "updated" or "unchanged"."""
+def ingest_one(session: Session, source_key: str, raw: bytes, clock: Clock, *,
+               parsed: Optional[ParsedDocument] = None, province_code: Optional[int] = None) -> str:
+    """Insert or update one document; returns "loaded", "updated" or "unchanged".
+
+    The file name (``source_key``) is the document's identity; its format is told from the
+    bytes. ``parsed`` skips parsing again (a chat upload already parsed it for the preview);
+    ``province_code`` scopes the document to the uploader's province."""
     digest = content_hash(raw)
     known = session.execute(select(Document.id, Document.content_hash)
                             .where(Document.source_key == source_key)).first()
     if known is not None and known.content_hash == digest:
         return "unchanged"  # the start-up path: one small query, no parsing
     existing = session.get(Document, known.id) if known is not None else None
-    parsed = parse_bytes(raw)
+    if parsed is None:
+        parsed = parse_bytes(raw, source_key)
+    if province_code is not None:
+        parsed.province_code = province_code
     now = clock.now()
     if existing is None:
         doc = Document(source_key=source_key, content_hash=digest, ingested_at=now, updated_at=now)

@@ -66,6 +66,7 @@ class ImportReport:
     errors: list[RowIssue] = field(default_factory=list)
     notes: list[RowIssue] = field(default_factory=list)  # accepted with a near match
     dry_run: bool = False
+    phones: set[str] = field(default_factory=set)  # every valid phone in the list (--deactivate-missing)
 
     def summary(self) -> str:
         head = "Thử (không ghi)" if self.dry_run else "Đã nhập"
@@ -254,6 +255,7 @@ def import_officers(session: Session, path: Path, *, now: datetime, dry_run: boo
         if row.telegram_id:
             seen_tg[row.telegram_id] = number
         rows[row.phone] = row
+    report.phones = set(rows)
     _apply(session, rows, report, now=now, dry_run=dry_run)
     session.add(AuditLog(at=now, user_id=actor_user_id, action="officers.import", target=Path(path).name[:200],
                          outcome="dry-run" if dry_run else "done",

@@ -9,8 +9,6 @@ Amending (until the period closes) adds a revision and keeps the earlier ones.
 
 from __future__ import annotations
 
-import hashlib
-import mimetypes
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,7 +22,7 @@ from sqlalchemy.orm import Session
 from store.form_engine import effective_answers, missing_required, next_unanswered, relevant_fields  # noqa: F401
 from store.form_fields import Field
 from store.forms import FormSpec, form_spec, latest_form
-from store.models import Commune, Draft, Form, Officer, Period, Report, ReportFile, ReportRevision
+from store.models import Commune, Draft, Form, Officer, Period, Report, ReportRevision
 from store.periods import must_report, previous_period
 
 
@@ -171,29 +169,6 @@ def previous_values(session: Session, period: Period, commune_code: int) -> dict
 
 
 # -- photos ----------------------------------------------------------------------------
-def store_photo(session: Session, files_dir: Path, draft: Draft, field_name: str, content: bytes, *,
-                channel_file_id: str, mime_type: Optional[str], file_name: Optional[str],
-                officer_id: Optional[int], now: datetime) -> dict[str, Any]:
-    """Write a photo under files_dir/reports/<period>/<commune>/ and record it; return the answer item."""
-    digest = hashlib.sha256(content).hexdigest()
-    ext = (Path(file_name).suffix.lower() if file_name else "") or mimetypes.guess_extension(mime_type or "") or ".jpg"
-    if ext == ".jpe":
-        ext = ".jpg"
-    rel_path = Path("reports") / str(draft.period_id) / str(draft.commune_code) / f"{field_name}-{digest[:16]}{ext}"
-    target = files_dir / rel_path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists():
-        tmp = target.with_suffix(target.suffix + ".part")
-        tmp.write_bytes(content)
-        tmp.replace(target)  # atomic: a crash never leaves half a photo under the final name
-    row = ReportFile(period_id=draft.period_id, commune_code=draft.commune_code, field_name=field_name,
-                     path=rel_path.as_posix(), channel_file_id=channel_file_id[:200], mime_type=mime_type,
-                     size=len(content), sha256=digest, uploaded_by=officer_id, created_at=now)
-    session.add(row)
-    session.flush()
-    return {"file": row.id, "path": row.path}
-
-
 # -- supervisors' view -------------------------------------------------------------------
 @dataclass
 class CommuneStatus:

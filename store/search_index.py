@@ -17,14 +17,12 @@ import bm25s
 import numpy as np
 
 from store import vntext
-from store.search_units import HEADING, Unit, UnitStore  # noqa: F401  (Unit re-exported)
+from store.search_places import place_names
+from store.search_units import HEADING, Hit, UnitStore  # noqa: F401  (Hit re-exported)
 
 MAX_UNIT = 420  # characters: a longer sentence is cut at "; " into clause groups
 MIN_CLAUSE = 140
 SECTION_WEIGHT = 0.3  # how much the whole section's match lends to each of its sentences
-ADMIN_PREFIXES = vntext.UNIT_PREFIXES
-_ISSUER_NOISE = ("uy ban nhan dan", "ubnd", "ban thuong vu", "ban chap hanh", "hoi dong nhan dan",
-                 "hdnd", "so noi vu", "chu tich")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZĐÀ-Ỹ“\"(])|(?<=\.)\s+(?=\d+\.)")
 _MARKUP = re.compile(r"\*+|^#+\s*|\s*/✓$|\./\.$", re.M)
 
@@ -111,37 +109,42 @@ def tokenize(text: str) -> list[str]:
     return toks
 
 
-def place_names(doc: DocInfo) -> dict[tuple[str, ...], float]:
-    """Folded place phrases that point at this document, with how specific they are."""
-    names: dict[tuple[str, ...], float] = {}
+def _csr(rows: list[np.ndarray], n_ids: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of ids as (indptr, data): row i is data[indptr[i]:indptr[i + 1]]; 2-byte ids when
+    the vocabulary fits (half the pages to read)."""
+    dtype = np.uint16 if n_ids < 2 ** 16 else np.int32
+    lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    data = np.concatenate(rows).astype(dtype) if rows else np.zeros(0, dtype=dtype)
+    return indptr, data
 
-    def add(phrase: str, weight: float) -> None:
-        toks = tuple(phrase.split())
-        if toks and weight > names.get(toks, 0.0):
-            names[toks] = weight
 
-    sources = [(doc.place, 1.0), (doc.issuer, 0.9)]
-    for raw, weight in sources:
-        if not raw:
-            continue
-        inner = re.findall(r"\(([^)]*)\)", raw)
-        outer = re.sub(r"\([^)]*\)", " ", raw)
-        for text, w in [(outer, weight)] + [(t, 0.5) for t in inner]:
-            f = vntext.search_key(text)
-            for noise in _ISSUER_NOISE:
-                f = f.replace(noise, " ")
-            f = " ".join(f.split())
-            if not f:
-                continue
-            add(f, w * 1.2)  # with its unit word: "thanh pho lai chau", "tinh uy lao cai"
-            core = f
-            for prefix in sorted(ADMIN_PREFIXES + ("tinh uy", "huyen uy", "thanh uy"), key=len, reverse=True):
-                if core.startswith(prefix + " "):
-                    core = core[len(prefix) + 1:]
-                    break
-            if core and core != f:
-                add(core, w)
-    return names
+class _Collector:
+    """Rows gathered while building: token ids per passage, distinct ids per passage and section."""
+
+    def __init__(self, units: UnitStore) -> None:
+        self.units = units
+        self.vocab: dict[str, int] = {}
+        self.unit_ids: list[np.ndarray] = []  # int32 rows: a Python list of ints would cost ~8x the memory
+        self.near_rows: list[np.ndarray] = []  # each section's distinct tokens, with its document's name
+        self.unit_secpos: list[int] = []
+        self.n_sections = 0
+
+    def ids(self, tokens: list[str]) -> list[int]:
+        vocab = self.vocab
+        return [vocab.setdefault(t, len(vocab)) for t in tokens]
+
+    def new_section(self) -> int:
+        self.n_sections += 1
+        return self.n_sections - 1
+
+    def add_unit(self, doc_id: int, section_id: Optional[int], text: str, secpos: int, extra: tuple = (),
+                 flags: int = 0) -> np.ndarray:
+        self.units.append(doc_id, section_id, text, flags)
+        own = self.ids(tokenize(text))
+        self.unit_ids.append(np.asarray(own + list(extra), dtype=np.int32))
+        self.unit_secpos.append(secpos)
+        return np.unique(np.asarray(own, dtype=np.int32))
 
 
 class PassageIndex:
@@ -163,6 +166,10 @@ class PassageIndex:
         self.post_data = np.zeros(0, dtype=np.float16)
         self.post_indices = np.zeros(0, dtype=np.int32)
         self.post_indptr = np.zeros(1, dtype=np.int64)
+        # Distinct token ids of each section with its document's title and fields (sorted, CSR):
+        # what coverage is checked against, without re-tokenising whole sections per question.
+        self.sec_tok_indptr = np.zeros(1, dtype=np.int64)
+        self.sec_tok_ids = np.zeros(0, dtype=np.uint16)
         self._section_starts = np.zeros(0, dtype=np.int64)  # first unit of each section
         self._unit_section_rank = np.zeros(0, dtype=np.int64)  # unit → index into _section_starts
         self.vocab_by_df: list[str] = []
@@ -173,45 +180,44 @@ class PassageIndex:
         by_doc: dict[int, list[SectionInput]] = {}
         for s in sections:
             by_doc.setdefault(s.document_id, []).append(s)
-        vocab: dict[str, int] = {}
-
-        def ids(tokens: list[str]) -> list[int]:
-            return [vocab.setdefault(t, len(vocab)) for t in tokens]
-
-        unit_ids: list[np.ndarray] = []  # int32 rows: a Python list of ints would cost ~8x the memory
-        n_sections = 0
-        unit_secpos: list[int] = []
-
-        def add_unit(doc_id: int, section_id: Optional[int], text: str, secpos: int, extra: tuple = (),
-                     flags: int = 0) -> None:
-            self.units.append(doc_id, section_id, text, flags)
-            unit_ids.append(np.asarray(ids(tokenize(text)) + list(extra), dtype=np.int32))
-            unit_secpos.append(secpos)
-
+        c = _Collector(self.units)
         for doc in self.docs.values():
-            head = clean(f"{doc.kind} {doc.number or doc.number_suffix or ''} {doc.title}")
-            meta = clean(f"{doc.issuer}. {doc.place}. {doc.signer_title or ''} {doc.signer or ''}")
-            secpos, n_sections = n_sections, n_sections + 1
-            for text in (head, meta):
-                add_unit(doc.id, None, text, secpos)
-            for sec in by_doc.get(doc.id, []):
-                self.section_labels[sec.id] = sec.label
-                self.section_refs[sec.id] = sec.ref
-                ref_ids = tuple(ids(tokenize(clean(sec.ref)))) if sec.ref else ()
-                secpos, n_sections = n_sections, n_sections + 1
-                if not _repeats(sec.heading, sec.text):
-                    for text in split_units(sec.heading):
-                        add_unit(doc.id, sec.id, text, secpos, ref_ids, HEADING)
-                for text in split_units(sec.text):
-                    add_unit(doc.id, sec.id, text, secpos, ref_ids)
-            for phrase, weight in place_names(doc).items():
-                slot = self.places.setdefault(phrase, {})
-                slot[doc.id] = max(weight, slot.get(doc.id, 0.0))
-            if doc.number:
-                self.numbers.setdefault(vntext.fold(doc.number), []).append(doc.id)
+            self._add_document(c, doc, by_doc.get(doc.id, []))
         self.units.freeze()
+        self.sec_tok_indptr, self.sec_tok_ids = _csr(c.near_rows, len(c.vocab))
         self.unit_doc = self.units.doc
-        self.unit_secpos = np.asarray(unit_secpos, dtype=np.int64)
+        self.unit_secpos = np.asarray(c.unit_secpos, dtype=np.int64)
+        self._postings(c.unit_ids, c.vocab)
+        change = np.r_[True, np.diff(self.unit_secpos) != 0] if len(self.unit_secpos) else np.zeros(0, bool)
+        self._section_starts = np.flatnonzero(change)
+        self._unit_section_rank = np.cumsum(change) - 1
+        return self
+
+    def _add_document(self, c: "_Collector", doc: DocInfo, sections: list[SectionInput]) -> None:
+        """The document's title and fields (one pseudo-section), then its sections' sentences."""
+        head = clean(f"{doc.kind} {doc.number or doc.number_suffix or ''} {doc.title}")
+        meta = clean(f"{doc.issuer}. {doc.place}. {doc.signer_title or ''} {doc.signer or ''}")
+        secpos = c.new_section()
+        naming = np.unique(np.concatenate([c.add_unit(doc.id, None, text, secpos) for text in (head, meta)]))
+        c.near_rows.append(naming)
+        for sec in sections:
+            self.section_labels[sec.id] = sec.label
+            self.section_refs[sec.id] = sec.ref
+            ref_ids = tuple(c.ids(tokenize(clean(sec.ref)))) if sec.ref else ()
+            secpos = c.new_section()
+            rows = [naming, np.asarray(ref_ids, dtype=np.int32)]
+            if not _repeats(sec.heading, sec.text):
+                rows += [c.add_unit(doc.id, sec.id, text, secpos, ref_ids, HEADING) for text in split_units(sec.heading)]
+            rows += [c.add_unit(doc.id, sec.id, text, secpos, ref_ids) for text in split_units(sec.text)]
+            c.near_rows.append(np.unique(np.concatenate(rows)))
+        for phrase, weight in place_names(doc.place, doc.issuer).items():
+            slot = self.places.setdefault(phrase, {})
+            slot[doc.id] = max(weight, slot.get(doc.id, 0.0))
+        if doc.number:
+            self.numbers.setdefault(vntext.fold(doc.number), []).append(doc.id)
+
+    def _postings(self, unit_ids: list[np.ndarray], vocab: dict[str, int]) -> None:
+        """Document frequencies, then BM25 weights (bm25s) as postings."""
         counts = np.zeros(len(vocab) + 1, dtype=np.int64)
         for row in unit_ids:
             counts[np.unique(row)] += 1
@@ -225,16 +231,11 @@ class PassageIndex:
         accented[[i for t, i in vocab.items() if t.startswith("@")]] = True
         rows = [row[~accented[row]] for row in unit_ids]
         rows = [row if len(row) else np.asarray([empty], dtype=np.int32) for row in rows]
-        del unit_ids
         bm25 = bm25s.BM25()
         bm25.index((rows or [np.asarray([empty], dtype=np.int32)], vocab), show_progress=False)
         self.post_data = bm25.scores["data"].astype(np.float16)
         self.post_indices = bm25.scores["indices"].astype(np.int32)
         self.post_indptr = bm25.scores["indptr"].astype(np.int64)
-        change = np.r_[True, np.diff(self.unit_secpos) != 0] if len(self.unit_secpos) else np.zeros(0, bool)
-        self._section_starts = np.flatnonzero(change)
-        self._unit_section_rank = np.cumsum(change) - 1
-        return self
 
     # -- query helpers --------------------------------------------------------------
     def idf(self, token: str) -> float:
@@ -242,6 +243,15 @@ class PassageIndex:
         i = self.vocab.get(token)
         d = int(self.df[i]) if i is not None else 0
         return math.log(1 + (n - d + 0.5) / (d + 0.5))
+
+    def own_ids(self, pos: int) -> np.ndarray:
+        """Distinct token ids of one passage (a sentence: cheap to tokenise again)."""
+        vocab = self.vocab
+        ids = [i for i in (vocab.get(t) for t in tokenize(self.units.text(pos))) if i is not None]
+        return np.unique(np.asarray(ids, dtype=np.int64))
+
+    def near_ids(self, secpos: int) -> np.ndarray:
+        return self.sec_tok_ids[self.sec_tok_indptr[secpos]:self.sec_tok_indptr[secpos + 1]]
 
     def known(self, token: str) -> bool:
         i = self.vocab.get(token)
@@ -281,15 +291,3 @@ class PassageIndex:
                 for doc_id, w in docs.items():
                     hits[doc_id] = max(hits.get(doc_id, 0.0), w)
         return hits, phrases
-
-
-@dataclass
-class Hit:
-    """One ranked unit."""
-
-    unit: int
-    score: float
-    doc_id: int
-    section_id: Optional[int]
-    text: str
-    confidence: float = 0.0

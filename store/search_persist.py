@@ -24,9 +24,10 @@ from store.search_units import UnitStore
 FORMAT = "thidua-passages-2"
 MAGIC = b"THIDUA-INDEX\x00\x02"
 ALIGN = 64
-ALLOWED_DTYPES = {"<u1", "<i4", "<i8", "<f2", "<f4", "<f8", "|u1", "|b1"}
+ALLOWED_DTYPES = {"<u1", "<u2", "<i4", "<i8", "<f2", "<f4", "<f8", "|u1", "|b1"}
 _ARRAYS = ("blob", "offsets", "unit_doc", "unit_section", "unit_flags", "unit_secpos", "df",
-           "section_starts", "unit_section_rank", "bm25_data", "bm25_indices", "bm25_indptr")
+           "section_starts", "unit_section_rank", "bm25_data", "bm25_indices", "bm25_indptr",
+           "sec_tok_indptr", "sec_tok_ids")
 
 
 class IndexFileError(ValueError):
@@ -42,6 +43,7 @@ def save(index: PassageIndex, fingerprint: str, path: Path) -> None:
         "unit_flags": units.flags, "unit_secpos": index.unit_secpos, "df": index.df,
         "section_starts": index._section_starts, "unit_section_rank": index._unit_section_rank,
         "bm25_data": index.post_data, "bm25_indices": index.post_indices, "bm25_indptr": index.post_indptr,
+        "sec_tok_indptr": index.sec_tok_indptr, "sec_tok_ids": index.sec_tok_ids,
     }
     layout, offset = {}, 0
     for name, arr in arrays.items():
@@ -100,7 +102,8 @@ def _mapped(path: Path, size: int, start: int, spec: dict[str, Any]) -> np.ndarr
         raise ValueError("array outside the file")
     if count == 0:
         return np.zeros(shape, dtype=dtype)
-    return np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=shape)
+    # A plain ndarray view of the mapping: slicing a np.memmap subclass costs ~50x more per call.
+    return np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=shape).view(np.ndarray)
 
 
 def _rebuild(header: dict[str, Any], a: dict[str, np.ndarray]) -> PassageIndex:
@@ -133,6 +136,13 @@ def _rebuild(header: dict[str, Any], a: dict[str, np.ndarray]) -> PassageIndex:
     idx._section_starts = a["section_starts"].astype(np.int64, copy=False)
     idx._unit_section_rank = a["unit_section_rank"].astype(np.int64, copy=False)
     _check(len(idx._section_starts) == 0 or int(idx._unit_section_rank.max()) < len(idx._section_starts), "sections")
+    n_sections = int(idx.unit_secpos.max()) + 1 if n else 0
+    for name, rows in (("sec_tok", n_sections),):
+        indptr, ids = a[f"{name}_indptr"], a[f"{name}_ids"]
+        _check(len(indptr) == rows + 1 and int(indptr[0]) == 0 and int(indptr[-1]) == len(ids)
+               and bool(np.all(np.diff(indptr) >= 0)) and ids.dtype in (np.uint16, np.int32), name)
+        setattr(idx, f"{name}_indptr", indptr)
+        setattr(idx, f"{name}_ids", ids)
     idx.post_data = a["bm25_data"]
     idx.post_indices = a["bm25_indices"]
     idx.post_indptr = a["bm25_indptr"]

@@ -68,6 +68,7 @@ class Query:
     selectors: set[str] = field(default_factory=set)  # place words used to pick documents
     repaired: set[str] = field(default_factory=set)  # folded words made by typo / Telex repair (accents unsure)
     weights: Optional[list] = field(default=None, repr=False)  # filled by the ranker, once
+    weight_ids: Optional[tuple] = field(default=None, repr=False)  # the same as vocabulary ids
 
     def ranked_content(self) -> list[str]:
         return [t for t in self.content if t not in self.selectors]
@@ -113,6 +114,12 @@ def has_phrase(folded: list[str], phrase: str) -> bool:
     return any(folded[i:i + n] == words for i in range(len(folded) - n + 1))
 
 
+# The longest Vietnamese syllable has 7 letters and codes like "ubnd" are short: anything longer
+# is noise ("aaaa…" typed 4,000 times). Cut before the repair, whose doubled-key pass is
+# quadratic in the token's length (one such token cost ~0.7 s).
+MAX_TOKEN_CHARS = 32
+
+
 def analyze(text: str, repair: Callable[[str, str], tuple[str, str]]) -> Query:
     """Normalise ``text``; ``repair(folded, accented)`` fixes tokens unknown to the corpus."""
     norm = vntext.normalize(text)
@@ -124,6 +131,7 @@ def analyze(text: str, repair: Callable[[str, str], tuple[str, str]]) -> Query:
         f = vntext.search_key(syl)
         if not f:
             continue
+        f, syl = f[:MAX_TOKEN_CHARS], syl[:MAX_TOKEN_CHARS]
         f2, a = repair(f, syl)
         if (f2, a) != (f, syl):
             repaired.update(f2.split())

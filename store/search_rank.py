@@ -13,7 +13,8 @@ from rapidfuzz.distance import OSA
 
 from store import vntext
 from store.province_scope import province_names
-from store.search_index import ADMIN_PREFIXES, Hit, PassageIndex, clean, tokenize
+from store.search_index import Hit, PassageIndex, tokenize
+from store.search_places import expand_abbreviations, place_words, unknown_place
 from store.search_query import DOC_WORDS, Query, analyze, has_phrase
 
 
@@ -29,8 +30,8 @@ NUMBER_BOOST = 1.5
 KIND_BOOST = 0.15
 YEAR_BOOST = 0.1
 HOME_BOOST = 0.15  # the officer's own province, when the question names no place
-OWN_CACHE = 1024  # passages whose token sets are kept (a query touches at most ~30)
-NEAR_CACHE = 128  # sections whose token sets are kept (each can hold hundreds of tokens)
+OWN_CACHE = 4096  # passages whose token ids are kept (~1 KB each)
+NO_TOKEN = -1  # a question token the corpus does not have
 UNKNOWN_WORD_WEIGHT = 3.0
 GENERIC_WORDS = DOC_WORDS | frozenset("hien nay tai bay gio van de viec noi dung".split())
 KINDS = {"ke hoach": "Kế hoạch", "chi thi": "Chỉ thị", "thong bao": "Thông báo", "nghi quyet": "Nghị quyết"}
@@ -58,8 +59,7 @@ class SearchIndex:
         self.seconds = 0.0  # build or load time
         self._doc_ranges: dict[int, tuple[int, int]] = {}
         self._sec_ranges: dict[int, tuple[int, int]] = {}
-        self._near_cache: dict[int, frozenset[str]] = {}
-        self._own_cache: dict[int, frozenset[str]] = {}
+        self._own_cache: dict[int, np.ndarray] = {}  # passage → its distinct token ids
         self._prepare()
 
     def _prepare(self) -> None:
@@ -111,7 +111,7 @@ class SearchIndex:
         q = analyze(question, self._repair)
         boosts = self._doc_boosts(q, set(home_provinces))
         hints = {d: b for d, b in boosts.items() if b > HOME_BOOST + 1e-9}
-        result = SearchResult(query=q, hits=[], doc_hints=hints, unknown_place=self._unknown_place(q))
+        result = SearchResult(query=q, hits=[], doc_hints=hints, unknown_place=unknown_place(q.folded, q.accented, idx.known))
         tokens = q.tokens(idx.known)
         if not idx.units or not tokens:
             return result
@@ -205,18 +205,39 @@ class SearchIndex:
     def confidence(self, q: Query, pos: int) -> float:
         """IDF-weighted share of the question's words and word pairs found around a passage."""
         idx = self.index
-        near = self._near_tokens(int(idx.unit_secpos[pos]))
-        own = self._own_tokens(pos)
-        total = got = 0.0
-        for tok, w, marked in self._weights(q):
-            total += w
-            place = 1.0 if tok in own else NEAR_CREDIT if tok in near else 0.0
-            # With diacritics typed, "sổ đỏ" is not "số đó": a word matched only by its folded
-            # form earns part of its weight (part, because typed accents are sometimes wrong).
-            if place and marked and marked not in own and marked not in near:
-                place *= ACCENT_MISMATCH
-            got += w * place
-        return got / total if total else 0.0
+        ids, weights, marked, has_mark = self._weight_ids(q)
+        total = float(weights.sum())
+        if not total:
+            return 0.0
+        own, near = self._own_ids(pos), idx.near_ids(int(idx.unit_secpos[pos]))
+        in_own, in_near = _member(own, ids), _member(near, ids)
+        place = np.where(in_own, 1.0, np.where(in_near, NEAR_CREDIT, 0.0))
+        # With diacritics typed, "sổ đỏ" is not "số đó": a word matched only by its folded
+        # form earns part of its weight (part, because typed accents are sometimes wrong).
+        mismatch = (place > 0) & has_mark & ~_member(own, marked) & ~_member(near, marked)
+        place = np.where(mismatch, place * ACCENT_MISMATCH, place)
+        return float((weights * place).sum()) / total
+
+    def _own_ids(self, pos: int) -> np.ndarray:
+        cached = self._own_cache.get(pos)
+        if cached is None:
+            if len(self._own_cache) >= OWN_CACHE:
+                self._own_cache.clear()
+            cached = self._own_cache[pos] = self.index.own_ids(pos)
+        return cached
+
+    def _weight_ids(self, q: Query) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The question's weighted tokens as vocabulary ids (computed once per question)."""
+        cached = q.weight_ids
+        if cached is None:
+            vocab = self.index.vocab
+            weights = self._weights(q)
+            cached = (np.asarray([vocab.get(t, NO_TOKEN) for t, _, _ in weights], dtype=np.int64),
+                      np.asarray([w for _, w, _ in weights], dtype=np.float64),
+                      np.asarray([vocab.get(m, NO_TOKEN) if m else NO_TOKEN for _, _, m in weights], dtype=np.int64),
+                      np.asarray([bool(m) for _, _, m in weights], dtype=bool))
+            q.weight_ids = cached
+        return cached
 
     def _weights(self, q: Query) -> list[tuple[str, float, str]]:
         """(token, weight, accented token to check or "") for the question, computed once."""
@@ -250,102 +271,17 @@ class SearchIndex:
             out.append((t, w, m))
         return out
 
-    def _own_tokens(self, pos: int) -> frozenset[str]:
-        cached = self._own_cache.get(pos)
-        if cached is None:
-            if len(self._own_cache) > OWN_CACHE:
-                self._own_cache.clear()
-            cached = self._own_cache[pos] = frozenset(tokenize(self.index.units.text(pos)))
-        return cached
-
     def doc_tokens(self, doc_id: int) -> frozenset[str]:
         """Tokens that name a document: kind, number, title, issuer, place, signer ("UBND" also
         as "ủy ban nhân dân")."""
         start, _ = self._doc_ranges.get(doc_id, (0, 0))
         units = self.index.units[start:start + 2]
         text = " ".join(u.text for u in units if u.doc_id == doc_id and u.section_id is None)
-        return frozenset(tokenize(text) + tokenize(_expand_abbreviations(text)))
+        return frozenset(tokenize(text) + tokenize(expand_abbreviations(text)))
 
-    def _near_tokens(self, secpos: int) -> frozenset[str]:
-        """Tokens of a section and of its document's title and fields (cached)."""
-        cached = self._near_cache.get(secpos)
-        if cached is None:
-            idx = self.index
-            start, end = self._sec_ranges.get(secpos, (0, 0))
-            doc_id = idx.units[start].doc_id if end > start else None
-            dstart, _ = self._doc_ranges.get(doc_id, (start, start))
-            texts = [u.text for u in idx.units[start:end]] + [u.text for u in idx.units[dstart:dstart + 2]]
-            section_id = idx.units[start].section_id if end > start else None
-            if section_id is not None:  # "Mục II.3", "thứ hai": how people point at a section
-                texts.append(clean(idx.section_refs.get(section_id, "")))
-            cached = frozenset(tokenize(" ".join(texts)))
-            if len(self._near_cache) > NEAR_CACHE:
-                self._near_cache.clear()
-            self._near_cache[secpos] = cached
-        return cached
-
-    def _unknown_place(self, q: Query) -> Optional[str]:
-        """A commune/province the question names that appears nowhere in the corpus."""
-        names, provinces = _gazetteer()
-        folded, idx = q.folded, self.index
-        for i, tok in enumerate(folded):
-            for prefix in ADMIN_PREFIXES:
-                pw = prefix.split()
-                if folded[i:i + len(pw)] != pw:
-                    continue
-                j = i + len(pw)
-                for n in (4, 3, 2, 1):
-                    cand = tuple(folded[j:j + n])
-                    if len(cand) == n and cand in names and not self._in_corpus(cand):
-                        return " ".join(q.accented[j:j + n]).title()
-        for n in (4, 3, 2):
-            for i in range(len(folded) - n + 1):
-                cand = tuple(folded[i:i + n])
-                if cand in provinces and not self._in_corpus(cand):
-                    return " ".join(q.accented[i:i + n]).title()
-        return None
-
-    def _in_corpus(self, words: tuple[str, ...]) -> bool:
-        idx = self.index
-        if len(words) == 1:
-            return idx.known(words[0])
-        return all(idx.known(f"{a}_{b}") for a, b in zip(words, words[1:]))
-
-
-_PERSON_CONTEXT = frozenset("tuong tich cach duc bac lang".split())  # "tư tưởng / Chủ tịch / phong cách Hồ Chí Minh"
-
-
-def place_words(folded: list[str]) -> list[str]:
-    """The question's words for place matching, with "Hồ Chí Minh" the person masked out."""
-    out = list(folded)
-    for i in range(1, len(out) - 2):
-        if out[i:i + 3] == ["ho", "chi", "minh"] and out[i - 1] in _PERSON_CONTEXT:
-            out[i:i + 3] = ["", "", ""]
-    return out
-
-
-def _expand_abbreviations(text: str) -> str:
-    return (text.replace("UBND", "Ủy ban nhân dân").replace("HĐND", "Hội đồng nhân dân")
-            .replace("TĐKT", "Thi đua - Khen thưởng"))
-
-
-@lru_cache(maxsize=1)
-def _gazetteer() -> tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]]:
-    """Folded names of Vietnam's communes and provinces, unit words stripped."""
-    import vietnam_provinces as vp
-
-    def strip(name: str) -> tuple[str, ...]:
-        f = vntext.search_key(name)
-        for prefix in sorted(ADMIN_PREFIXES, key=len, reverse=True):
-            if f.startswith(prefix + " "):
-                f = f[len(prefix) + 1:]
-                break
-        words = f.split()
-        while words and words[-1].isdigit():  # "Phường Hà Giang 1"
-            words.pop()
-        return tuple(words)
-
-    names = [p.name for p in vp.Province.iter_all()] + list(vntext.FORMER_PROVINCES)
-    provinces = frozenset(strip(n) for n in names)
-    wards = frozenset(strip(w.name) for w in vp.Ward.iter_all())
-    return wards | provinces, frozenset(p for p in provinces if len(p) >= 2)
+def _member(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Which of ``ids`` are in ``sorted_ids`` (sorted, distinct)."""
+    if not len(sorted_ids):
+        return np.zeros(len(ids), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
+    return sorted_ids[at] == ids

@@ -71,3 +71,15 @@ class UnitStore:
 
     def __iter__(self):
         return (self[i] for i in range(len(self)))
+
+
+@dataclass
+class Hit:
+    """One ranked unit."""
+
+    unit: int
+    score: float
+    doc_id: int
+    section_id: Optional[int]
+    text: str
+    confidence: float = 0.0

@@ -34,7 +34,8 @@ INTRO = ("Xin chào! Đây là bản chat thử trên máy (không cần Telegra
          "• Gõ /help để xem các lệnh, /huy để hủy thao tác đang làm.\n"
          "• Nút bấm hiện thành số: gõ 1, 2, 3… để chọn.\n"
          "• /thu để thử vai cán bộ xã (làm báo cáo), /thu giamsat để thử vai giám sát tỉnh.\n"
-         "• /sdt SỐ gửi số điện thoại, /vitri VĨ_ĐỘ,KINH_ĐỘ gửi vị trí, /anh ĐƯỜNG_DẪN gửi ảnh.\n"
+         "• /sdt SỐ gửi số điện thoại, /vitri VĨ_ĐỘ,KINH_ĐỘ gửi vị trí, /anh ĐƯỜNG_DẪN gửi ảnh,\n"
+         "  /tep ĐƯỜNG_DẪN gửi tệp (giám sát gửi văn bản .docx/.pdf/.txt để nạp).\n"
          "• Ctrl+D (hoặc /thoat) để thoát.")
 LOADING = "Đang nạp dữ liệu mẫu…"
 GOODBYE = "Tạm biệt!"
@@ -64,7 +65,7 @@ def parse_line(line: str, buttons: list[Button], key: str, user: UserRef = CONSO
     """Turn a typed line into a neutral message; ``key`` identifies it for redelivery checks."""
     text = line.rstrip("\n")
     stripped = text.strip()
-    if stripped.isdigit() and buttons and 1 <= int(stripped) <= len(buttons):
+    if stripped.isascii() and stripped.isdigit() and buttons and 1 <= int(stripped) <= len(buttons):
         return Incoming(user=user, update_key=key, button=buttons[int(stripped) - 1].data)
     m = re.match(r"^/(\w+)(?:@\w+)?\s*(.*)$", stripped, re.S)
     if m:
@@ -79,6 +80,9 @@ def parse_line(line: str, buttons: list[Button], key: str, user: UserRef = CONSO
                 return Incoming(user=user, update_key=key, text=text)
         if name == "anh":
             return Incoming(user=user, update_key=key, files=(FileRef(file_id=args, kind="photo", file_name=args),))
+        if name == "tep":
+            ref = FileRef(file_id=args, kind="document", file_name=Path(args).name or args)
+            return Incoming(user=user, update_key=key, files=(ref,))
         return Incoming(user=user, update_key=key, command=name, args=args, text=text)
     return Incoming(user=user, update_key=key, text=text)
 

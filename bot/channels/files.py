@@ -34,6 +34,8 @@ def telegram_fetcher(bot: "Bot") -> FetchFile:
         if ref.size is not None and ref.size > MAX_FILE_BYTES:
             raise FileTooLarge(f"{ref.kind} {ref.file_id} is {ref.size} bytes")
         tg_file = await bot.get_file(ref.file_id)
+        if tg_file.file_size is not None and tg_file.file_size > MAX_FILE_BYTES:
+            raise FileTooLarge(f"{ref.kind} {ref.file_id} is {tg_file.file_size} bytes")  # the update may not say
         data = bytes(await tg_file.download_as_bytearray())
         log.debug("fetched %s %s: %d bytes", ref.kind, ref.file_id, len(data))
         return data

@@ -201,7 +201,8 @@ class TelegramChannel:
 
     def webhook_endpoint(self) -> WebhookEndpoint:
         """How the webhook server takes Telegram's POSTs (secret in Telegram's header)."""
-        return WebhookEndpoint(name="telegram", secret_header="X-Telegram-Bot-Api-Secret-Token",
+        # Bandit B106 waived: the name of Telegram's secret header, not a secret.
+        return WebhookEndpoint(name="telegram", secret_header="X-Telegram-Bot-Api-Secret-Token",  # nosec B106
                                inbox=self.inbox, received=received, register=self.register_webhook,
                                is_up=self.is_up)
 

@@ -1,4 +1,4 @@
-"""``python -m bot ingest PATH...``: load directive files (.txt, .md; files or folders)."""
+"""``python -m bot ingest PATH...``: load directive files (.txt, .md, .docx, .pdf; files or folders)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def add(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("ingest", help="load directive files (.txt/.md) or folders of them")
+    parser = sub.add_parser("ingest", help="load directive files (.txt/.md/.docx/.pdf) or folders of them")
     parser.add_argument("paths", nargs="+", help="files or directories")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.set_defaults(func=_ingest)

@@ -1,7 +1,7 @@
 """All models, imported here so ``Base.metadata`` is complete for Alembic and tests."""
 
 from store.db import Base
-from store.models.core import AuditLog, DialogState, OutboxMessage, ProcessedUpdate, User
+from store.models.core import AuditLog, DialogState, JobRun, OutboxMessage, ProcessedUpdate, User
 from store.models.inbox import InboxUpdate
 from store.models.directives import Campaign, Document, ReportingDuty, Section
 from store.models.units import Commune, Officer, OfficerProvince, Province
@@ -10,7 +10,7 @@ from store.models.reports import Draft, Form, Period, PeriodUnit, Report, Report
 from store.models.reminders import Broadcast, ReminderLog, ReminderPolicy
 
 __all__ = [
-    "Base", "User", "DialogState", "ProcessedUpdate", "OutboxMessage", "AuditLog", "InboxUpdate",
+    "Base", "User", "DialogState", "JobRun", "ProcessedUpdate", "OutboxMessage", "AuditLog", "InboxUpdate",
     "Document", "Section", "Campaign", "ReportingDuty",
     "Province", "Commune", "Officer", "OfficerProvince", "RegistrationRequest", "InviteCode",
     "Form", "Period", "PeriodUnit", "Report", "Draft", "ReportRevision", "ReportFile",

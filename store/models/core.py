@@ -29,6 +29,11 @@ class User(Base):
     reachable: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
+    # Per-user rate limit (core/ratelimit.py): messages counted in the window that started at
+    # rate_window_start. On the user row, which every update already writes, so the count is
+    # right across restarts and across several workers at no extra write.
+    rate_window_start: Mapped[Optional[datetime]]
+    rate_count: Mapped[int] = mapped_column(default=0)
 
 
 class DialogState(Base):
@@ -52,6 +57,17 @@ class ProcessedUpdate(Base):
     channel: Mapped[str] = mapped_column(String(16))
     update_key: Mapped[str] = mapped_column(String(64))
     processed_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class JobRun(Base):
+    """A periodic job's claim on one run (e.g. retention on one local day): the primary key makes
+    the claim once-only across workers; the claim commits with the job's work or not at all."""
+
+    __tablename__ = "job_runs"
+
+    job: Mapped[str] = mapped_column(String(32), primary_key=True)
+    run_key: Mapped[str] = mapped_column(String(32), primary_key=True)  # "2026-06-01"
+    started_at: Mapped[datetime]
 
 
 class OutboxMessage(Base):

@@ -97,6 +97,9 @@ def test_parse_line_variants() -> None:
     assert (loc.latitude, loc.longitude) == (21.03, 105.85)
     assert parse_line("/vitri abc", [], "k").text == "/vitri abc"
     photo = parse_line("/anh /tmp/a.jpg", [], "k").files[0]
+    document = parse_line("/tep /tmp/van ban/chi_thi.docx", [], "k").files[0]
+    assert (document.kind, document.file_id, document.file_name) == ("document", "/tmp/van ban/chi_thi.docx",
+                                                                     "chi_thi.docx")
     assert (photo.kind, photo.file_id) == ("photo", "/tmp/a.jpg")
     assert parse_line("xin chào", [], "k").user == CONSOLE_USER
 

@@ -37,10 +37,14 @@ async def test_accepts_tells_answers_from_other_text(world: World) -> None:
     await a.cmd("baocao")
     await a.press("6 tháng")
     assert _accepts(world, 1, "có") and _accepts(world, 1, "khong") and not _accepts(world, 1, "5")
+    assert not _accepts(world, 1, "1")  # a bare number on a choice names the numbered line
     await a.press("Có")
     assert _accepts(world, 1, "bất kỳ chữ gì")  # free text
+    assert not _accepts(world, 1, "2") and not _accepts(world, 1, "Bỏ qua")  # ... but not a button's number or word
     await a.text("15/KH-UBND")
     assert _accepts(world, 1, "30/6/2026") and not _accepts(world, 1, "hôm qua")
+    await a.text("30/6/2026")
+    assert _accepts(world, 1, "5") and not _accepts(world, 1, "5000")  # a number question takes numbers
 
 
 async def test_a_role_taken_away_mid_dialog_ends_it(world: World) -> None:
@@ -72,3 +76,18 @@ async def test_stale_and_legacy_state(world: World) -> None:
     assert "Nút này đã cũ" in a.said
     with world.core.services.session_factory() as s:
         assert s.scalar(select(DialogState)) is None
+
+
+async def test_a_question_in_a_date_step_is_answered_then_the_date_asked_again(world: World) -> None:
+    sup = Chat(world.core, 9)
+    await sup.cmd("kybaocao")
+    await sup.press("Báo cáo tổng kết")
+    await sup.text("Tổng kết năm 2026 (đợt 2)")
+    await sup.text("3001, 3002")
+    await sup.text("Ngày mở kỳ báo cáo thường là ngày nào?")
+    assert len(sup.last) == 2 and "Chưa đọc được ngày" not in sup.said
+    assert sup.last[-1].text.startswith("Gõ ngày mở") and sup.last[-1].buttons  # "Mở ngay" again
+    await sup.text("mai")  # not a date, not a question: the rule
+    assert "Chưa đọc được ngày" in sup.said
+    await sup.press("Mở ngay")
+    assert "Gõ hạn nộp" in sup.said

@@ -105,3 +105,35 @@ async def test_officer_of_another_province_cannot_be_touched(world: World) -> No
     assert refused[0].target == f"officer:{lan_id}"
     with world.services.session_factory() as s:
         assert s.get(Officer, lan_id).active is True
+
+
+async def test_leaver_button_and_hidden_phones(world: World, clock) -> None:
+    """A suspended officer's phone is not listed; "Đã nghỉ" confirms, removes, and the erasure
+    comes OFFICER_ERASE_AFTER_DAYS later with the daily retention run."""
+    from datetime import timedelta
+
+    from reminders.retention_job import run_retention_if_due
+
+    lan = await _active(world, 1, "0912345678")
+    sup = await _active(world, 2, "0987654321")
+    lan_id = _officer_id(world, "0912345678")
+    await world.send(sup, button=f"cb:off:{lan_id}")
+    out = await world.send(sup, command="canbo", args="tuan giao")
+    assert "Nguyễn Thị Lan" in out[0].reply.text and "0912345678" not in out[0].reply.text
+    assert out[0].reply.buttons[0][1].data == f"cb:rm:{lan_id}"
+    out = await world.send(sup, button=f"cb:rm:{lan_id}")
+    assert "Xác nhận đã nghỉ" in out[0].reply.buttons[0][0].text
+    out = await world.send(sup, button=f"cb:rmy:{lan_id}")
+    assert "sẽ xóa sau 30 ngày" in out[0].reply.text
+    assert "không còn phụ trách" in world.notices(lan)[-1]["text"]
+    out = await world.send(sup, command="canbo", args="tuan giao")
+    assert "Nguyễn Thị Lan" not in out[0].reply.text
+    out = await world.send(sup, button=f"cb:on:{lan_id}")  # a removed officer is not simply reopened
+    assert "Đã mở lại" not in out[0].reply.text
+    clock.jump(timedelta(days=31))
+    assert run_retention_if_due(world.services).erased_officers == [lan_id]
+    assert run_retention_if_due(world.services) is None  # once a day
+    with world.services.session_factory() as s:
+        officer = s.get(Officer, lan_id)
+        assert (officer.full_name, officer.phone, officer.active) == ("Đã xóa", None, False)
+    assert world.db_user(lan) is None  # the chat account no longer points at that person

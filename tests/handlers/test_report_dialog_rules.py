@@ -111,6 +111,7 @@ async def test_a_question_typed_mid_dialog_is_answered_then_the_step_asked_again
     await a.press("Không")
     await a.text("Khi nào phải nộp báo cáo 6 tháng?")
     assert len(a.last) == 2 and "Chưa đọc được số" not in a.said
+    assert "Hạn nộp" in a.last[0].text  # answered from the reporting calendar by the Q&A feature
     assert a.last[-1].text.startswith("Câu 2/") and "Số hội nghị" in a.last[-1].text
     await a.text("nhiều lắm")  # junk, not a question: the rule
     assert "Chưa đọc được số" in a.said

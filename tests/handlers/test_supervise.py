@@ -116,3 +116,33 @@ async def test_cancel_period_creation(world: World) -> None:
     await sup.press("Báo cáo kết quả")
     await sup.cmd("huy")
     assert "chưa tạo kỳ báo cáo" in sup.said
+
+
+async def test_export_and_chart_run_off_the_loop_after_commit(world: World, monkeypatch) -> None:
+    """The XLSX and the chart are made in a worker thread, once the update's transaction committed."""
+    import threading
+
+    from handlers import supervise
+    from store.models import ProcessedUpdate
+
+    seen: list[tuple[str, bool, bool]] = []
+    loop_thread = threading.current_thread()
+
+    def watch(name: str, real):  # the real functions, observed
+        def run(*args, **kwargs):
+            with world.core.services.session_factory() as s:
+                committed = s.scalar(select(ProcessedUpdate.id).where(ProcessedUpdate.update_key == key)) is not None
+            seen.append((name, threading.current_thread() is not loop_thread, committed))
+            return real(*args, **kwargs)
+        return run
+
+    monkeypatch.setattr(supervise, "write_period_export", watch("xlsx", supervise.write_period_export))
+    monkeypatch.setattr(supervise, "render_chart", watch("chart", supervise.render_chart))
+    sup = Chat(world.core, 9)
+    key = "sv-export"
+    await sup.send(button=f"sv:x:{world.period_id}", key=key)
+    assert sup.last[0].document is not None and Path(sup.last[0].document.path).is_file()
+    key = "sv-summary"
+    await sup.send(button=f"sv:s:{world.period_id}", key=key)
+    assert sup.last[-1].image is not None and Path(sup.last[-1].image.path).is_file()
+    assert seen == [("xlsx", True, True), ("chart", True, True)]

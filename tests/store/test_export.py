@@ -85,3 +85,33 @@ def test_chart_png(world, tmp_path) -> None:
         names = dict(s.execute(select(Province.code, Province.name)).all())
     path = completeness_chart(summary, names, tmp_path / "c" / "chart.png")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_typed_formulas_stay_text(database_url: str, clock, tmp_path) -> None:
+    """A label, name or answer typed as a formula is written as a string, never evaluated."""
+    import zipfile
+
+    link = '=HYPERLINK("http://evil.example/x","Bấm vào đây")'
+    engine = make_engine(database_url)
+    upgrade(engine)
+    factory = make_session_factory(engine)
+    with transaction(factory) as s:
+        seed_units(s)
+        officer = add_officer(s, clock.now(), user=1, name="-2", commune=3001)
+        form, _ = load_form(s, (SAMPLE_FORMS / "thi-dua-6-thang.yaml").read_text(encoding="utf-8"), clock.now())
+        period = create_period(s, form=form, label="=1+1", province_code=PROVINCE, open_at=OPEN,
+                               due_at=DUE, close_at=CLOSE, now=clock.now())
+        draft = start_draft(s, period, 3001, officer.id, OPEN + timedelta(days=2))
+        draft.answers = {**ANSWERS, "so_hieu": link, "kho_khan": "+1", "anh": None}
+        submit(s, draft, period, officer.id, OPEN + timedelta(days=2))
+    path = tmp_path / "ky.xlsx"
+    with factory() as s:
+        export_period(s, s.scalar(select(Period)), path, provinces={PROVINCE}, now=OPEN)
+    engine.dispose()
+    with zipfile.ZipFile(path) as z:
+        xml = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
+    assert "<f>" not in xml and "<f " not in xml
+    wb = openpyxl.load_workbook(path)
+    cells = {c.value: c for ws in wb for row in ws.iter_rows() for c in row if c.value is not None}
+    for text in (link, "+1", "-2", "=1+1"):
+        assert cells[text].data_type == "s", text

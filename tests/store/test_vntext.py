@@ -71,6 +71,31 @@ def test_is_syllable() -> None:
     assert not vntext.is_syllable("phogn") and not vntext.is_syllable("traof") and not vntext.is_syllable("2021")
 
 
+def test_long_words_cost_linear_time() -> None:
+    """A 40,000-letter word took minutes (the toned-word regex rescanned it from every position)."""
+    import time
+
+    from store import vntext
+
+    start = time.perf_counter()
+    assert vntext.normalize("a" * 40_000) == "a" * 40_000
+    assert vntext.normalize("hoà " + "b" * 40_000) == "hòa " + "b" * 40_000
+    assert time.perf_counter() - start < 0.5  # ~10 ms linear; the quadratic scan needed ~70 s
+
+
+def test_query_tokens_are_capped_before_repair() -> None:
+    from store.search_query import MAX_TOKEN_CHARS, analyze
+
+    seen: list[str] = []
+
+    def repair(folded: str, accented: str) -> tuple[str, str]:
+        seen.append(folded)
+        return folded, accented
+
+    analyze("a" * 4000 + " hỏi", repair)
+    assert seen == ["a" * MAX_TOKEN_CHARS, "hoi"]
+
+
 def test_one_list_of_former_provinces_covers_every_merged_name() -> None:
     """The 29 names merged away on 1 July 2025 (63 - 34) plus Huế's rename, each to a current province."""
     from vietnam_provinces import Province

@@ -1,0 +1,279 @@
+"""A supervisor or admin sends a directive (DOCX, PDF, TXT) in the chat: the bot reads it,
+shows what it found, loads it on "Nạp" for the sender's province, and offers to tell the
+province's officers.
+
+Dialog "dirload": {"path", "file_name", "province"}; buttons "dl:ok" (load), "dl:x"
+(cancel), "dl:n:<doc>" (notice preview), "dl:s:<doc>" (send the notice). A re-sent file
+(same file name, the CLI's identity rule) updates its document. Officers and strangers get
+the usual polite refusal for files; every step re-checks permission.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import Any, Optional
+
+from sqlalchemy import select
+
+from core import messages
+from core.broadcasts import AudienceError, create_broadcast, resolve_audience
+from core.callbacks import button_number
+from core.context import Context
+from core.permissions import can, supervised_provinces
+from core.reminder_policy import quiet_hours
+from core.router import Router
+from core.types import Button, FileRef, Reply
+from handlers.directive_preview import load_reply, notice_text, preview_text
+from store.directive_parser import DirectiveParseError, ParsedDocument, parse_directive
+from store.ingest import ingest_one
+from store.models import AuditLog, Document
+from store.readers import ReadResult, format_of, read_document
+
+log = logging.getLogger(__name__)
+
+DIALOG = "dirload"
+PREFIX = "dl"
+ACTION = "directives.load"
+MAX_NAME = 120
+CANCELLED = "Đã hủy, văn bản chưa được nạp."
+NOT_A_DOCUMENT = "Để nạp văn bản chỉ đạo, anh/chị gửi tệp .docx, .pdf hoặc .txt (dạng tệp, không phải ảnh)."
+
+
+def _allowed(ctx: Context, province: Optional[int] = None) -> bool:
+    return can(ctx.officer, ACTION, province_code=province)
+
+
+def _refuse(ctx: Context, target: str) -> list[Reply]:
+    """The same polite answer anyone gets for a file sent outside a dialog."""
+    ctx.audit(ACTION, target[:200], "refused")
+    return messages.text(messages.FILE_OUTSIDE_DIALOG)
+
+
+def _scope(ctx: Context, parsed: ParsedDocument) -> Optional[int]:
+    """The province the document is loaded for: the supervisor's (the document's own when
+    they oversee several and it names one of them); an admin's upload keeps its own."""
+    if ctx.officer.role == "admin":
+        return parsed.province_code
+    mine = sorted(supervised_provinces(ctx.officer))
+    if parsed.province_code in mine:
+        return parsed.province_code
+    return mine[0] if mine else None
+
+
+def _safe_name(name: Optional[str]) -> str:
+    base = PurePath(name or "van_ban").name.strip() or "van_ban"
+    return base[-MAX_NAME:]
+
+
+def read_and_parse(name: str, raw: bytes) -> tuple[ReadResult, ParsedDocument]:
+    """Blocking (OCR can take seconds a page): run in a worker thread."""
+    read = read_document(name, raw)
+    return read, parse_directive(read.text, normalized=True)
+
+
+@dataclass
+class Upload:
+    """What the slow part of an upload found (read off the event loop, after the update commits)."""
+
+    error: str = ""  # a polite reply instead of a preview
+    unreadable: str = ""  # the reader's reason (audited)
+    read: Optional[ReadResult] = None
+    parsed: Optional[ParsedDocument] = None
+    path: Optional[Path] = None
+
+
+async def on_file(ctx: Context) -> list[Reply]:
+    """A file outside any dialog: a directive upload from a supervisor or admin. The download,
+    reading (OCR can take seconds a page) and keeping happen after this update commits."""
+    if not _allowed(ctx):
+        return _refuse(ctx, "upload")
+    ref: FileRef = ctx.msg.files[0]
+    name = _safe_name(ref.file_name)
+    if ref.kind != "document":
+        return messages.text(NOT_A_DOCUMENT)
+    fetch = ctx.services.fetchers.get(ctx.user.channel)
+    if fetch is None:
+        return messages.text("Kênh này chưa hỗ trợ nhận tệp.")
+    folder = ctx.services.settings.files_dir / "directives"
+
+    async def read() -> Upload:
+        try:
+            raw = await fetch(ref)
+        except Exception as exc:  # too large, network, missing file
+            log.warning("directive upload fetch failed: %s", exc)
+            return Upload(error=f"Không tải được tệp “{name}” (tối đa 20 MB). Anh/chị thử gửi lại.")
+        if format_of(name, raw) is None:
+            return Upload(error=f"Tệp “{name}”: {NOT_A_DOCUMENT}")
+        try:
+            found, parsed = await asyncio.to_thread(read_and_parse, name, raw)
+        except DirectiveParseError as exc:
+            return Upload(unreadable=str(exc))
+        return Upload(read=found, parsed=parsed, path=await asyncio.to_thread(_keep, folder, name, raw))
+
+    ctx.after_commit(read, lambda done, upload: _preview(done, name, upload))
+    return []
+
+
+def _preview(ctx: Context, name: str, upload: Upload) -> list[Reply]:
+    """After reading: the preview and the confirmation dialog, or why not."""
+    if upload.unreadable:
+        ctx.audit(ACTION, name, "unreadable", reason=upload.unreadable[:300])
+        return messages.text(f"Không đọc được văn bản “{name}”: {upload.unreadable}.")
+    if upload.error:
+        return messages.text(upload.error)
+    province = _scope(ctx, upload.parsed)
+    if not _allowed(ctx, province):
+        return _refuse(ctx, f"province:{province}")
+    existing = ctx.session.scalar(select(Document).where(Document.source_key == name))
+    if existing is not None and ctx.officer.role != "admin" and existing.province_code != province:
+        ctx.audit(ACTION, name, "refused", reason="name taken by another province")
+        return messages.text(f"Đã có văn bản khác mang tên tệp “{name}” (của tỉnh khác). "
+                             "Anh/chị đổi tên tệp rồi gửi lại.")
+    ctx.set_dialog(DIALOG, {"path": str(upload.path), "file_name": name, "province": province})
+    text = preview_text(ctx.session, name, upload.read, upload.parsed, province, existing)
+    return [Reply(text=text, buttons=[[Button("✅ Nạp văn bản", "dl:ok"), Button("Hủy", "dl:x")]])]
+
+
+def _file_part(name: str) -> str:
+    return re.sub(r"[^\w.\-]+", "_", name)[-80:]
+
+
+def _keep(folder: Path, name: str, raw: bytes) -> Path:
+    """The uploaded bytes, kept for the confirmation and as the notice's attachment (blocking)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256(raw).hexdigest()[:16]
+    path = folder / f"{digest}_{_file_part(name)}"
+    if not path.exists():
+        path.write_bytes(raw)
+    return path.resolve()
+
+
+async def _load(ctx: Context, data: dict[str, Any]) -> list[Reply]:
+    """"Nạp": the file is read again after this update commits, then loaded in a new transaction."""
+    name, province = data["file_name"], data.get("province")
+    if not _allowed(ctx, province):
+        ctx.clear_dialog()
+        return _refuse(ctx, f"province:{province}")
+    path = Path(data["path"])
+
+    async def parse() -> Optional[tuple[bytes, ParsedDocument]]:
+        try:
+            raw = await asyncio.to_thread(path.read_bytes)
+            _, parsed = await asyncio.to_thread(read_and_parse, name, raw)
+        except (OSError, DirectiveParseError) as exc:
+            log.warning("directive upload %s could not be loaded: %s", name, exc)
+            return None
+        return raw, parsed
+
+    ctx.after_commit(parse, lambda done, result: _ingest(done, data, result))
+    return []
+
+
+def _ingest(ctx: Context, data: dict[str, Any], result: Optional[tuple[bytes, ParsedDocument]]) -> list[Reply]:
+    name, province = data["file_name"], data.get("province")
+    state = ctx.dialog()
+    if state is None or state.name != DIALOG or state.data.get("path") != data["path"]:
+        return messages.text(messages.STALE_BUTTON)  # loaded or cancelled meanwhile
+    ctx.clear_dialog()
+    if not _allowed(ctx, province):
+        return _refuse(ctx, f"province:{province}")
+    if result is None:
+        return messages.text(f"Không nạp được “{name}”. Anh/chị gửi lại tệp nhé.")
+    raw, parsed = result
+    with ctx.session.begin_nested():
+        outcome = ingest_one(ctx.session, name, raw, ctx.services.clock, parsed=parsed, province_code=province)
+    doc = ctx.session.scalar(select(Document).where(Document.source_key == name))
+    ctx.audit(ACTION, f"document:{doc.id}", outcome, file=name, province=province)
+    ctx.services.search_checked_at = None  # the next question re-checks the index against the database
+    return [load_reply(doc, outcome, can_notify=province is not None)]
+
+
+def _notice_key(doc: Document) -> str:
+    return f"document:{doc.id}:{doc.content_hash[:12]}"
+
+
+def _notice_audience(doc: Document) -> dict[str, Any]:
+    return {"kind": "role", "role": "officer", "province_codes": [doc.province_code]}
+
+
+def _notice(ctx: Context, doc_id: str, send: bool) -> list[Reply]:
+    number = button_number(doc_id)
+    doc = ctx.session.get(Document, number) if number is not None else None
+    if doc is None or doc.province_code is None or not _allowed(ctx, doc.province_code):
+        return _refuse(ctx, f"notice:{doc_id}")
+    key = _notice_key(doc)
+    if ctx.session.scalar(select(AuditLog.id).where(AuditLog.action == "directive.notify", AuditLog.target == key,
+                                                    AuditLog.outcome == "done")) is not None:
+        return messages.text("Đã gửi thông báo về văn bản này rồi.")
+    try:
+        count = len(resolve_audience(ctx.session, _notice_audience(doc), exclude_officer=ctx.officer.id))
+    except AudienceError as exc:
+        return messages.text(str(exc))
+    if count == 0:
+        return messages.text("Tỉnh chưa có cán bộ xã/phường nào đăng ký nhận tin.")
+    text = notice_text(doc)
+    if not send:
+        return [Reply(text=f"Xem trước thông báo:\n────────\n{text}\n────────\nGửi tới {count} cán bộ xã/phường "
+                           "của tỉnh, kèm tệp văn bản?",
+                      buttons=[[Button(f"Gửi ({count})", f"dl:s:{doc.id}"), Button("Không gửi", "dl:x")]])]
+    attachment = _attachment(ctx, doc)
+    bc = create_broadcast(ctx.session, officer_id=ctx.officer.id, sender_user_id=ctx.user.id, text=text,
+                          audience=_notice_audience(doc), audience_label="cán bộ xã/phường của tỉnh", now=ctx.now,
+                          quiet=quiet_hours(ctx.services.settings), attachment=attachment)
+    ctx.audit("directive.notify", key, "done", broadcast=bc.id, recipients=bc.recipient_count)
+    return [Reply(text=f"✅ Đã xếp hàng thông báo #{bc.id} tới {bc.recipient_count} cán bộ. "
+                       "Bot sẽ báo kết quả khi gửi xong.")]
+
+
+def _attachment(ctx: Context, doc: Document) -> Optional[dict[str, Any]]:
+    folder = ctx.services.settings.files_dir / "directives"
+    matches = sorted(folder.glob(f"*_{_file_part(doc.source_key)}"),
+                     key=lambda p: p.stat().st_mtime) if folder.is_dir() else []
+    if not matches:
+        return None
+    return {"kind": "document", "path": str(matches[-1].resolve()), "file_name": doc.source_key,
+            "mime_type": "application/octet-stream"}
+
+
+async def on_button(ctx: Context) -> list[Reply]:
+    if not _allowed(ctx):
+        return _refuse(ctx, ctx.msg.button or "")
+    parts = (ctx.msg.button or "").split(":")[1:]
+    state = ctx.dialog()
+    data = dict(state.data) if state is not None and state.name == DIALOG else None
+    if parts == ["x"]:
+        if data is not None:
+            ctx.clear_dialog()
+        return messages.text(CANCELLED if data is not None else "Đã bỏ qua, không gửi thông báo.")
+    if parts == ["ok"] and data is not None:
+        return await _load(ctx, data)
+    if len(parts) == 2 and parts[0] in ("n", "s"):
+        return _notice(ctx, parts[1], send=parts[0] == "s")
+    ctx.audit("button.stale", (ctx.msg.button or "")[:200], "refused")
+    return messages.text(messages.STALE_BUTTON)
+
+
+async def on_dialog(ctx: Context) -> list[Reply]:
+    """Anything typed while a loaded file waits for confirmation: a new file replaces it."""
+    if ctx.msg.files:
+        ctx.clear_dialog()
+        return await on_file(ctx)
+    return [Reply(text="Anh/chị bấm “Nạp văn bản” để nạp, hoặc “Hủy”.",
+                  buttons=[[Button("✅ Nạp văn bản", "dl:ok"), Button("Hủy", "dl:x")]])]
+
+
+async def on_cancel(ctx: Context) -> list[Reply]:
+    ctx.clear_dialog()
+    return messages.text(CANCELLED)
+
+
+def register(router: Router) -> None:
+    """Adds the file hook, the "dl:" buttons and the confirmation dialog."""
+    router.on_file = on_file
+    router.button(PREFIX)(on_button)
+    router.dialog(DIALOG, on_cancel=on_cancel)(on_dialog)
