@@ -17,25 +17,28 @@ from telegram.error import InvalidToken, NetworkError
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloError
-from bot.pacing import channel_pacer
 from bot.services import build_services
 from core.context import Services
 from core.settings import Settings
 from handlers.app import build_router
 from core.dispatch import BotCore
-from reminders.runtime import run_background
+from reminders.runtime import Background
 
 log = logging.getLogger(__name__)
 
 
 @contextlib.asynccontextmanager
-async def background_running(services: Services, transports: dict[str, Any], settings: Settings) -> AsyncIterator[None]:
-    """The outbox sender and reminder sweep for every channel, each at its own pace."""
+async def background_running(services: Services, transports: dict[str, Any],
+                             channels: tuple[Any, ...] = ()) -> AsyncIterator[Background]:
+    """The outbox sender (each channel at its own pace) and the reminder sweep; each channel
+    gets it as ``.background`` to wake it when an update queued replies."""
     stop = asyncio.Event()
-    task = asyncio.create_task(run_background(services, transports, stop, pacer=channel_pacer(settings, transports)),
-                               name="background")
+    background = Background(services, transports)
+    for channel in channels:
+        channel.background = background
+    task = asyncio.create_task(background.run(stop), name="background")
     try:
-        yield
+        yield background
     finally:
         stop.set()
         done, _ = await asyncio.wait({task}, timeout=15)
@@ -53,11 +56,13 @@ async def channels_running(settings: Settings, *, poll_zalo: bool = True,
     services = services or build_services(settings)
     core = core or BotCore(services, build_router())
     transports: dict[str, Any] = {}
+    channels: list[Any] = []
     async with contextlib.AsyncExitStack() as stack:
         if settings.bot_token:
             telegram = TelegramChannel(settings, services, core, background=False)
             await stack.enter_async_context(telegram.running(poll_timeout=10.0))
             transports["telegram"] = telegram.transport
+            channels.append(telegram)
         zalo: Optional[ZaloChannel] = None
         if settings.zalo_bot_token:
             zalo = ZaloChannel(settings, services, core)
@@ -65,7 +70,8 @@ async def channels_running(settings: Settings, *, poll_zalo: bool = True,
             await zalo.start()
             await stack.enter_async_context(zalo.running(poll=poll_zalo))
             transports["zalo"] = zalo.transport
-        await stack.enter_async_context(background_running(services, transports, settings))
+            channels.append(zalo)
+        await stack.enter_async_context(background_running(services, transports, tuple(channels)))
         yield zalo
 
 

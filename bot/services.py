@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Callable, Optional
 
+from bot.connect import connect_services
 from core.context import Services
 from core.settings import Settings
-from store.clock import VN_TZ, Clock, FakeClock, SystemClock
-from store.db import make_engine, make_session_factory
+from store.clock import Clock
 from store.forms import load_sample_forms
 from store.ingest import load_samples
-from store.migrate import upgrade
 from store.search import ensure_index
 from store.units import seed_units
 
@@ -26,22 +25,9 @@ STARTUP_STEPS: tuple[Callable[[Services], object], ...] = (
 )
 
 
-def _default_clock(settings: Settings) -> Clock:
-    """The wall clock, or a frozen FakeClock when the test-only BOT_FAKE_NOW is set."""
-    if settings.fake_now is None:
-        return SystemClock()
-    log.warning("TEST-ONLY: clock frozen at %s (BOT_FAKE_NOW)", settings.fake_now.isoformat())
-    moment = settings.fake_now
-    return FakeClock(moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ))
-
-
 def build_services(settings: Settings, clock: Optional[Clock] = None, *, startup: bool = True) -> Services:
     """Connect, migrate, and run the feature start-up steps."""
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    services = Services(settings=settings, session_factory=make_session_factory(engine),
-                        clock=clock or _default_clock(settings))
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    services = connect_services(settings, clock)
     if startup:
         for step in STARTUP_STEPS:
             step(services)

@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Optional
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, Counter
 from sqlalchemy import text
 
 from bot.file_links import FileLinks, LinkProblem
 from bot.inbox import DatabaseUnavailable, Inbox
+from core import metrics as outbox_metrics
 from core.context import Services
 from store.db import transaction
 from store.inbox import Received
@@ -71,7 +72,9 @@ def build_app(endpoints: list[WebhookEndpoint], secret: str, services: Services,
         return web.json_response({"database": database, "channels": channels}, status=200 if healthy else 503)
 
     async def metrics(request: web.Request) -> web.Response:
-        return web.Response(body=generate_latest(REGISTRY), headers={"Content-Type": CONTENT_TYPE_LATEST})
+        # The outbox gauges (depth, oldest age) are read from the database at scrape time.
+        body = await asyncio.to_thread(outbox_metrics.scrape, services)
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     async def file(request: web.Request) -> web.StreamResponse:
         if links is None:

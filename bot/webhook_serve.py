@@ -64,6 +64,7 @@ async def webhook_running(settings: Settings, services: Optional[Services] = Non
     async with contextlib.AsyncExitStack() as stack:
         endpoints: list[WebhookEndpoint] = []
         transports: dict[str, Any] = {}
+        channels: list[Any] = []
         both = bool(settings.bot_token and settings.zalo_bot_token)
         if settings.bot_token:
             # With Zalo too, one background sender serves both channels (below).
@@ -71,6 +72,8 @@ async def webhook_running(settings: Settings, services: Optional[Services] = Non
             await stack.enter_async_context(telegram.running(poll=False))
             endpoints.append(telegram.webhook_endpoint())
             transports["telegram"] = telegram.transport
+            if both:
+                channels.append(telegram)
         if settings.zalo_bot_token:
             zalo = ZaloChannel(settings, services, core)
             stack.push_async_callback(zalo.aclose)
@@ -78,8 +81,9 @@ async def webhook_running(settings: Settings, services: Optional[Services] = Non
             await stack.enter_async_context(zalo.running(poll=False))
             endpoints.append(zalo.webhook_endpoint())
             transports["zalo"] = zalo.transport
+            channels.append(zalo)
         if settings.zalo_bot_token:
-            await stack.enter_async_context(background_running(services, transports, settings))
+            await stack.enter_async_context(background_running(services, transports, tuple(channels)))
         server = WebServer(build_app(endpoints, secret, services, links))
         await server.start(settings.web_host, settings.port)
         stack.push_async_callback(server.stop)  # stops taking updates before the channels stop

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable, Optional
 
-from sqlalchemy import ColumnElement, func, insert, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from core.outbox import enqueue
+from core.outbox import Outgoing, enqueue, enqueue_many
 from core.types import Attachment, Reply
 from core.permissions import Role
 from core.timespec import QuietHours
@@ -158,13 +158,12 @@ def create_broadcast(session: Session, *, officer_id: Optional[int], sender_user
                    state="running" if targets else "done", created_at=now, finished_at=None if targets else now)
     session.add(bc)
     session.flush()
-    payload = broadcast_reply(text, attachment).to_payload()
+    reply = broadcast_reply(text, attachment)
     not_before = quiet.next_allowed(now)  # a notice written at night goes out in the morning
-    rows = [{"dedup_key": f"bc:{bc.id}:{t.officer_id}", "channel": t.channel, "chat_id": t.chat_id,
-             "user_id": t.user_id, "kind": "broadcast", "payload": payload, "state": "queued", "attempts": 0,
-             "not_before": not_before, "created_at": now, "broadcast_id": bc.id} for t in targets]
-    for i in range(0, len(rows), 2000):
-        session.execute(insert(OutboxMessage), rows[i:i + 2000])
+    # A fresh broadcast id makes every key new: no lookup needed.
+    enqueue_many(session, (Outgoing(f"bc:{bc.id}:{t.officer_id}", t.channel, t.chat_id, t.user_id, "broadcast",
+                                    reply, not_before, broadcast_id=bc.id) for t in targets),
+                 now=now, skip_existing=False)
     return bc
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Awaitable, Callable, Optional
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -14,8 +14,10 @@ from core.settings import Settings
 from core.types import FileRef, Incoming, Reply
 from store.clock import Clock
 from store.models import AuditLog, DialogState, Officer, User
-from store.search_rank import SearchIndex
-from store.units import UnitIndex
+
+if TYPE_CHECKING:  # types only: a sender-only worker starts without loading search (numpy, bm25s)
+    from store.search_rank import SearchIndex
+    from store.units import UnitIndex
 
 # A public, short-lived URL for a stored file (the webhook server's signed /files links), or
 # None when nothing serves files (no WEBHOOK_URL); channels that cannot send files use it.

@@ -13,11 +13,11 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import Optional
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core import callbacks, choices, messages, ratelimit
+from core import callbacks, choices, messages, metrics, ratelimit
 from core.context import AfterCommit, Context, Services
 from core.outbox import enqueue
 from core.permissions import Refused, refusal_text, scope
@@ -54,10 +54,12 @@ class BotCore:
             log.info("update %s from a group chat ignored by the core", key)
             return []
         jobs: list[AfterCommit] = []
+        channel = msg.user.channel
         try:
             with transaction(self.services.session_factory) as session:
-                if self._seen(session, msg.user.channel, key):
+                if self._seen(session, channel, key):
                     log.info("update %s already processed; skipping", key)
+                    metrics.UPDATES.labels(channel, "duplicate").inc()
                     return []
                 user = self._upsert_user(session, msg)
                 limited = self._rate_limited(user, msg, key)
@@ -70,14 +72,18 @@ class BotCore:
         except IntegrityError:
             # Another process handled the same update first; its replies are queued there.
             log.info("update %s raced with another worker", key)
+            metrics.UPDATES.labels(channel, "duplicate").inc()
             return []
         except Exception as exc:
             if is_unavailable(exc):
                 raise  # the database is down: the channel keeps the update and retries it later
-            log.exception("handler failed for update %s from %s", key, msg.user)
+            log.exception("update %s handler failed (from %s)", key, msg.user)
+            metrics.UPDATES.labels(channel, "error").inc()
             return self._fail(msg, key, key)
         for n, job in enumerate(jobs):
             queued += await self._after_commit(msg, key, n, job)
+        log.info("update %s handled, %d repl%s queued", key, len(queued), "y" if len(queued) == 1 else "ies")
+        metrics.UPDATES.labels(channel, "handled").inc()
         return queued
 
     async def _after_commit(self, msg: Incoming, key: str, n: int, job: AfterCommit) -> list[QueuedReply]:
@@ -128,27 +134,6 @@ class BotCore:
         except IntegrityError:
             return False  # another worker said it
         return True
-
-    def mark_sent(self, outbox_id: int) -> None:
-        """The channel delivered a reply."""
-        with transaction(self.services.session_factory) as session:
-            session.execute(
-                update(OutboxMessage).where(OutboxMessage.id == outbox_id, OutboxMessage.state == "queued")
-                .values(state="sent", sent_at=self.services.clock.now(), attempts=OutboxMessage.attempts + 1)
-            )
-
-    def mark_failed(self, outbox_id: int, error: str, *, blocked: bool = False) -> None:
-        """The channel could not deliver a reply (``blocked``: the user blocked the bot)."""
-        with transaction(self.services.session_factory) as session:
-            row = session.get(OutboxMessage, outbox_id)
-            if row is None or row.state != "queued":
-                return
-            row.attempts += 1
-            row.last_error = error[:500]
-            if blocked:
-                row.state = "blocked"
-                if row.user_id is not None:
-                    session.execute(update(User).where(User.id == row.user_id).values(reachable=False))
 
     # -- internals ------------------------------------------------------------
     def _seen(self, session: Session, channel: str, key: str) -> bool:

@@ -1,19 +1,91 @@
-"""The outbox API: every message the bot sends (replies, notices, reminders, broadcasts) is a row
-queued here first, unique by its key, so a retried update or sweep never queues it twice."""
+"""The outbox: every message the bot sends is a row here first, and only this module builds
+rows or changes their state.
+
+Producers (the core's replies, handlers' notices, the reminder sweep, broadcasts) call
+``enqueue`` / ``enqueue_many``: rows are unique by key, so a retried update or sweep never
+queues a message twice. The one sender (``reminders.outbox``) calls ``candidates``,
+``claim`` right before the platform call (the attempt is recorded first) and ``finish``
+right after it. A row is ``sending`` only while the worker that claimed it lives; a worker
+that takes the channel over from a dead one puts the dead one's claims back with
+``release_orphans`` — so after a crash only the sends in flight at that instant can repeat,
+and nothing is lost.
+
+States: queued → sending → sent | blocked | failed, or back to queued (network error with
+backoff, 429, orphaned claim).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Optional
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Iterable, Optional, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.choices import remember
 from core.types import Reply
+from store.clock import as_utc
 from store.models import OutboxMessage, User
 
+# Interactive replies go first, notices next, then reminders, then a 20,000-recipient broadcast.
+KIND_PRIORITY = {"reply": 0, "notice": 1, "report": 1, "reminder": 2, "digest": 2, "broadcast": 3}
+DEFAULT_PRIORITY = 2
+BACKOFF_BASE_SECONDS = 5.0
+BACKOFF_MAX_SECONDS = 600.0
+PENDING_STATES = ("queued", "sending")
 
+
+@dataclass(frozen=True)
+class SendResult:
+    """What a channel answered to one send, as data."""
+
+    ok: bool
+    retry_after: Optional[float] = None  # the platform asked us to wait (Telegram 429)
+    blocked: bool = False  # the user blocked the bot (Telegram 403): never retried
+    error: Optional[str] = None  # other failures: retried with backoff
+
+
+class Transport(Protocol):
+    """A channel's sending side (Telegram, Zalo, console, a test double)."""
+
+    channel: str
+
+    async def send(self, chat_id: str, reply: Reply) -> SendResult: ...
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message for ``enqueue_many``: who gets what, when, under which unique key."""
+
+    key: str
+    channel: str
+    chat_id: str
+    user_id: Optional[int]
+    kind: str
+    reply: Reply
+    not_before: datetime
+    broadcast_id: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    channel: str
+    chat_id: str
+    kind: str
+
+    @property
+    def priority(self) -> int:
+        return KIND_PRIORITY.get(self.kind, DEFAULT_PRIORITY)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Delay before the next try after ``attempts`` network failures (5 s, 10 s, 20 s … 10 min)."""
+    return timedelta(seconds=min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1)))
+
+
+# -- producers --------------------------------------------------------------------
 def enqueue(session: Session, user: User, reply: Reply, *, key: str, kind: str,
             not_before: datetime, now: datetime, broadcast_id: Optional[int] = None) -> Optional[OutboxMessage]:
     """Add a message to the outbox unless one with the same key is already there.
@@ -32,3 +104,144 @@ def enqueue(session: Session, user: User, reply: Reply, *, key: str, kind: str,
     if kind != "reply":
         remember(session, user, reply, now, interactive=False)
     return row
+
+
+def enqueue_many(session: Session, items: Iterable[Outgoing], *, now: datetime, skip_existing: bool = True,
+                 chunk: int = 2000) -> int:
+    """Bulk-queue messages (reminders, broadcasts); returns how many rows were added.
+
+    ``skip_existing=False`` when the caller's own unique row already proves the keys are new
+    (a fresh broadcast id, a reminder log key), saving a lookup per chunk.
+    """
+    payloads: dict[int, dict[str, Any]] = {}  # one serialization per shared Reply object
+    added = 0
+    batch: list[Outgoing] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= chunk:
+            added += _insert(session, batch, payloads, now, skip_existing)
+            batch = []
+    if batch:
+        added += _insert(session, batch, payloads, now, skip_existing)
+    return added
+
+
+def _insert(session: Session, batch: list[Outgoing], payloads: dict[int, dict[str, Any]], now: datetime,
+            skip_existing: bool) -> int:
+    if skip_existing:
+        have = set(session.scalars(select(OutboxMessage.dedup_key)
+                                   .where(OutboxMessage.dedup_key.in_([o.key for o in batch]))))
+        batch = [o for o in batch if o.key not in have]
+    rows = []
+    for o in batch:
+        payload = payloads.get(id(o.reply))
+        if payload is None:
+            payload = payloads[id(o.reply)] = o.reply.to_payload()
+        rows.append({"dedup_key": o.key, "channel": o.channel, "chat_id": o.chat_id, "user_id": o.user_id,
+                     "kind": o.kind, "payload": payload, "state": "queued", "attempts": 0,
+                     "not_before": o.not_before, "created_at": now, "broadcast_id": o.broadcast_id})
+    if rows:
+        session.execute(insert(OutboxMessage), rows)
+    return len(rows)
+
+
+# -- the sender -------------------------------------------------------------------
+def candidates(session: Session, channel: str, now: datetime, *, limit: int) -> list[Candidate]:
+    """Queued rows of one channel that are due, highest priority first, oldest first."""
+    priority = case(KIND_PRIORITY, value=OutboxMessage.kind, else_=DEFAULT_PRIORITY)
+    stmt = (select(OutboxMessage.id, OutboxMessage.channel, OutboxMessage.chat_id, OutboxMessage.kind)
+            .where(OutboxMessage.state == "queued", OutboxMessage.channel == channel,
+                   OutboxMessage.not_before <= now)
+            .order_by(priority, OutboxMessage.not_before, OutboxMessage.id).limit(limit))
+    return [Candidate(*row) for row in session.execute(stmt)]
+
+
+def claim(session: Session, row_ids: list[int], worker: str) -> list[OutboxMessage]:
+    """Atomically take queued rows for ``worker`` and count the attempt; returns the rows it
+    got (detached), in the order asked — another worker may have taken some meanwhile."""
+    if not row_ids:
+        return []
+    session.execute(
+        update(OutboxMessage).where(OutboxMessage.id.in_(row_ids), OutboxMessage.state == "queued")
+        .values(state="sending", claimed_by=worker, attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False))
+    got = {m.id: m for m in session.scalars(
+        select(OutboxMessage).where(OutboxMessage.id.in_(row_ids), OutboxMessage.state == "sending",
+                                    OutboxMessage.claimed_by == worker))}
+    for msg in got.values():
+        session.expunge(msg)
+    return [got[i] for i in row_ids if i in got]
+
+
+def finish(session: Session, msg: OutboxMessage, result: SendResult, *, worker: str, now: datetime,
+           max_attempts: int) -> str:
+    """Record a send's outcome for the row ``worker`` claimed; returns the new state
+    ('rate_limited' and 'retry' mean queued again)."""
+    if result.ok:
+        outcome, values = "sent", {"state": "sent", "sent_at": now, "last_error": None}
+    elif result.blocked:
+        outcome, values = "blocked", {"state": "blocked", "last_error": (result.error or "blocked by the user")[:500]}
+    elif result.retry_after is not None:
+        # Not the message's fault: queued again without spending an attempt.
+        outcome, values = "rate_limited", {"state": "queued", "not_before": now, "attempts": msg.attempts - 1,
+                                           "last_error": f"429 retry_after={result.retry_after}"}
+    elif msg.attempts >= max_attempts:
+        outcome, values = "failed", {"state": "failed", "last_error": (result.error or "failed")[:500]}
+    else:
+        outcome, values = "retry", {"state": "queued", "not_before": now + backoff(msg.attempts),
+                                    "last_error": (result.error or "error")[:500]}
+    session.execute(update(OutboxMessage)
+                    .where(OutboxMessage.id == msg.id, OutboxMessage.state == "sending",
+                           OutboxMessage.claimed_by == worker)
+                    .values(claimed_by=None, **values).execution_options(synchronize_session=False))
+    if outcome == "blocked" and msg.user_id is not None:
+        session.execute(update(User).where(User.id == msg.user_id).values(reachable=False)
+                        .execution_options(synchronize_session=False))
+    return outcome
+
+
+def release_orphans(session: Session, channel: str, worker: str) -> int:
+    """Put back the claims other workers hold on ``channel``: called by the worker that just
+    became the channel's only sender, so those workers are gone. Returns how many."""
+    res = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.channel == channel, OutboxMessage.state == "sending",
+               (OutboxMessage.claimed_by != worker) | OutboxMessage.claimed_by.is_(None))
+        .values(state="queued", claimed_by=None).execution_options(synchronize_session=False))
+    return int(res.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def mark_shown(session: Session, row_ids: Iterable[int], now: datetime) -> None:
+    """A local channel (the console) printed these replies itself: record them sent."""
+    session.execute(update(OutboxMessage)
+                    .where(OutboxMessage.id.in_(list(row_ids)), OutboxMessage.state == "queued")
+                    .values(state="sent", sent_at=now, attempts=OutboxMessage.attempts + 1)
+                    .execution_options(synchronize_session=False))
+
+
+# -- reading ----------------------------------------------------------------------
+def counts(session: Session, *, broadcast_id: Optional[int] = None) -> dict[str, int]:
+    """How many rows are in each state (optionally for one broadcast)."""
+    stmt = select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)
+    if broadcast_id is not None:
+        stmt = stmt.where(OutboxMessage.broadcast_id == broadcast_id)
+    return {state: n for state, n in session.execute(stmt)}
+
+
+def pending_by_channel(session: Session) -> dict[str, tuple[int, Optional[datetime]]]:
+    """Per channel: rows still to send and when the oldest of them was queued."""
+    stmt = (select(OutboxMessage.channel, func.count(), func.min(OutboxMessage.created_at))
+            .where(OutboxMessage.state.in_(PENDING_STATES)).group_by(OutboxMessage.channel))
+    out: dict[str, tuple[int, Optional[datetime]]] = {}
+    for channel, n, oldest in session.execute(stmt):
+        out[channel] = (int(n), _aware(oldest))
+    return out
+
+
+def _aware(moment: Any) -> Optional[datetime]:
+    """min() over a UtcDateTime column comes back raw (a string on SQLite)."""
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return as_utc(moment)

@@ -68,9 +68,9 @@ class Settings(BaseSettings):
     outbox_rate_per_second: float = 28.0
     outbox_per_chat_interval_seconds: float = 1.0
     outbox_max_attempts: int = 6  # network errors retried with backoff, then failed
-    outbox_lease_seconds: float = 60.0  # a claimed row is retried after this if its sender died
-    outbox_reply_grace_seconds: float = 30.0  # replies are the channel's to send; the sender takes crash leftovers
     outbox_max_in_flight: int = 16  # concurrent sends (latency to Telegram is ~100-300 ms)
+    # Every worker schedules the sweep; only the holder of the sweep role runs it (tests shorten it).
+    sweep_interval_seconds: float = 60.0
     # Zalo publishes no numeric send limits for bots: stay well under Telegram's and let its
     # rate-limit answers pause sending (README "Zalo pacing").
     zalo_rate_per_second: float = 10.0

@@ -1,7 +1,9 @@
 """The APScheduler job: every minute, ask the database what is due and enqueue it once.
 
 The job only calls :func:`reminders.sweep.run_sweep` with the injected clock; all decisions
-live there (a plain function tests call directly).
+live there (a plain function tests call directly). Every worker schedules the job, but only
+the holder of the "sweep" role (``store.leader``) runs it, so the deployment sweeps once a
+minute; when the holder dies, another worker takes the role at its next tick.
 """
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ from typing import Optional
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from core import metrics
 from core.context import Services
 from reminders.retention_job import run_retention_if_due
 from reminders.sweep import run_sweep
+from store.db import transaction
+from store.leader import Leadership
 
 log = logging.getLogger(__name__)
 
@@ -28,11 +33,26 @@ class SweepJob:
     stopping can wait for it instead of cancelling it (a cancelled job made APScheduler
     print a CancelledError traceback when a channel quit)."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, interval_seconds: float = 60.0) -> None:
         self.services = services
+        self.interval = interval_seconds
         self.in_flight: Optional[asyncio.Future[object]] = None
+        self.role = Leadership(services.session_factory.kw["bind"], "sweep")
+        self._due: Optional[float] = None  # loop time the next sweep is due, for the lag gauge
 
     async def run(self) -> None:
+        held_before = self.role.held
+        if not await asyncio.to_thread(self.role.ensure):
+            metrics.LEADER.labels("sweep").set(0)
+            self._due = None
+            return  # another worker sweeps this minute
+        if not held_before:
+            log.info("this worker runs the minute sweep now")
+        metrics.LEADER.labels("sweep").set(1)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        due = self._due if self._due is not None else started
+        self._due = started + self.interval
         self.in_flight = asyncio.ensure_future(asyncio.to_thread(self._work))
         try:
             # shield: a scheduler shutdown cancels this coroutine, never the database work.
@@ -41,19 +61,29 @@ class SweepJob:
             log.debug("sweep job cancelled while stopping; the sweep itself finishes")
             return
         except Exception:
+            metrics.SWEEPS.labels("error").inc()
             log.exception("reminder sweep failed; the next minute retries")
             return
+        metrics.SWEEPS.labels("done").inc()
+        metrics.SWEEP_LAG.set(max(0.0, loop.time() - due))
         if result is not None and getattr(result, "total", 0):
             log.info("reminder sweep: %s", result)
 
     def _work(self) -> object:
-        """The sweep, then the daily retention run (a no-op on every other minute of the day)."""
+        """The sweep, then the daily retention run (a no-op on every other minute of the day);
+        the queue gauges are refreshed after."""
         result = run_sweep(self.services)
         try:
             run_retention_if_due(self.services)
         except Exception:
             log.exception("retention run failed; the next minute retries")
+        with transaction(self.services.session_factory) as session:
+            metrics.refresh_queue_gauges(session, self.services.clock.now())
         return result
+
+    def release(self) -> None:
+        self.role.release()
+        metrics.LEADER.labels("sweep").set(0)
 
     async def wait_idle(self, timeout: float = STOP_WAIT_SECONDS) -> None:
         """Wait (bounded) for the sweep in flight, if any, to finish."""
@@ -71,7 +101,7 @@ class SweepScheduler:
     """The APScheduler with the minute sweep job, started on the running loop."""
 
     def __init__(self, services: Services, *, interval_seconds: float = 60.0) -> None:
-        self.job = SweepJob(services)
+        self.job = SweepJob(services, interval_seconds)
         self.scheduler = AsyncIOScheduler(timezone="Asia/Ho_Chi_Minh")
         # coalesce + max_instances=1: a slow sweep is never run twice at once nor caught up in a burst.
         self.scheduler.add_job(self.job.run, "interval", seconds=interval_seconds, id=SWEEP_JOB_ID,
@@ -95,6 +125,7 @@ class SweepScheduler:
         await self.job.wait_idle()
         await asyncio.sleep(0)  # let the job coroutine return its shielded result
         self.scheduler.shutdown(wait=False)
+        await asyncio.to_thread(self.job.release)  # a clean stop hands the sweep over at once
 
 
 def start_scheduler(services: Services, *, interval_seconds: float = 60.0,

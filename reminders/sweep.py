@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from core.callbacks import report_button
 from core.choices import remember_notices
+from core.outbox import Outgoing, enqueue_many
 from core.types import Reply
 from core.broadcasts import finish_completed
 from core.reminder_policy import policies_for, quiet_hours
@@ -204,22 +205,21 @@ def write_plan(session: Session, planned: list[Planned], now: datetime) -> None:
     """Log every decision and queue the sends, in the caller's transaction (bulk inserts)."""
     codes = {p.commune_code for p in planned if p.send}
     names = {c: n for c, n in session.execute(select(Commune.code, Commune.name).where(Commune.code.in_(codes)))}
-    logs, outbox, menus = [], [], []
+    logs, outgoing, menus = [], [], []
     for p in planned:
         key = p.outbox_key if p.send else None
         logs.append({"period_id": p.period.id, "commune_code": p.commune_code, "officer_id": p.recipient.officer_id,
                      "step": p.step.key, "planned_at": p.planned_at, "state": "queued" if p.send else "skipped",
                      "reason": p.reason, "outbox_key": key, "created_at": now})
-        if p.send:
+        if p.send and key is not None:
             reply = reminder_reply(p.period, names.get(p.commune_code, f"Xã {p.commune_code}"), p.step, p.not_before)
-            # The log's unique key guarantees this outbox key is new: no per-row lookup needed.
-            outbox.append({"dedup_key": key, "channel": p.recipient.channel, "chat_id": p.recipient.chat_id,
-                           "user_id": p.recipient.user_id, "kind": "reminder", "payload": reply.to_payload(),
-                           "state": "queued", "attempts": 0, "not_before": p.not_before, "created_at": now})
+            outgoing.append(Outgoing(key, p.recipient.channel, p.recipient.chat_id, p.recipient.user_id,
+                                     "reminder", reply, p.not_before))
             menus.append((p.recipient.user_id, p.recipient.channel, reply))
-    for rows, model in ((logs, ReminderLog), (outbox, OutboxMessage)):
-        for i in range(0, len(rows), 2000):
-            session.execute(insert(model), rows[i:i + 2000])
+    for i in range(0, len(logs), 2000):
+        session.execute(insert(ReminderLog), logs[i:i + 2000])
+    # The log's unique key guarantees these outbox keys are new: no per-row lookup needed.
+    enqueue_many(session, outgoing, now=now, skip_existing=False)
     remember_notices(session, menus, now)  # Zalo shows the report button as "1." to type
 
 
@@ -284,10 +284,8 @@ def run_sweep(services: "Services", now: Optional[datetime] = None) -> SweepResu
             planned = plan_due(session, now, settings, periods=periods, owing=owing)
             write_plan(session, planned, now)
             digests = plan_digests(session, now, settings, periods, owing)
-            for key, rec, reply in digests:
-                session.add(OutboxMessage(dedup_key=key, channel=rec.channel, chat_id=rec.chat_id,
-                                          user_id=rec.user_id, kind="digest", payload=reply.to_payload(),
-                                          state="queued", attempts=0, not_before=now, created_at=now))
+            enqueue_many(session, [Outgoing(key, rec.channel, rec.chat_id, rec.user_id, "digest", reply, now)
+                                   for key, rec, reply in digests], now=now)
     except IntegrityError:
         # Another process swept the same moment first; its rows stand, ours are rolled back.
         log.info("reminder sweep raced with another process; nothing written")

@@ -20,11 +20,13 @@ from bot.services import build_services
 from core.settings import Settings
 from handlers.app import build_router
 from core.choices import numbered_text
+from core import outbox
 from core.dispatch import BotCore
 from core.types import Contact, FileRef, Incoming, Location, Reply, UserRef
 from reminders.outbox import OutboxSender
 from reminders.runtime import run_background
 from reminders.transport import SendResult
+from store.db import transaction
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +133,11 @@ async def chat(core: BotCore, stdin: TextIO, stdout: TextIO, user: UserRef = CON
         queued = await core.handle(parse_line(line, f"console-{session}-{seq}", user))
         for item in queued:
             print(render(item.reply), file=stdout, flush=True)
-            core.mark_sent(item.outbox_id)
+        # A terminal has no rate limit and the prompt waits for the answer: the console
+        # prints its replies itself and records them, instead of handing them to the sender.
+        if queued:
+            with transaction(core.services.session_factory) as session:
+                outbox.mark_shown(session, [item.outbox_id for item in queued], core.services.clock.now())
 
 
 def _isatty(stream: Any) -> bool:

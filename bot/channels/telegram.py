@@ -3,15 +3,11 @@
 Updates arrive by long polling (bot.channels.telegram_poll) or by the webhook server
 (bot.webhook); either way each is recorded in the inbox before Telegram is told it was
 received, and the inbox worker hands it here: converted to ``Incoming``, handled by the core
-(which records it and queues the replies in one transaction), then the replies are sent and
-marked. Updates received while the bot was down are handled after restart, and a
-redelivered update is recognised and not answered twice.
-
-Crash recovery of replies (one owner, so nothing is sent twice): replies the core queued but
-a killed process never sent stay ``queued`` in the outbox with kind='reply'. This channel
-sends them once at start-up, before polling and before the background outbox sender starts.
-The background sender (reminders.runtime) then only retries kind='reply' rows that are
-older than 30 s by the clock (failed live sends), never fresh ones in flight here.
+(which records it and queues the replies in one transaction), then the outbox sender is
+woken: it sends the replies through the same pacer as reminders and broadcasts, ahead of
+them. Updates received while the bot was down are handled after restart, and a redelivered
+update is recognised and not answered twice. Replies a killed process had queued (or was
+sending) are sent by whichever worker sends next.
 """
 
 from __future__ import annotations
@@ -28,7 +24,6 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.channels.files import telegram_fetcher
-from bot.channels.leftovers import send_leftovers
 from bot.channels.telegram_convert import COMMAND_RE, GONE_STATUSES, to_incoming
 from bot.channels.telegram_poll import poll_into_inbox, received
 from bot.channels.telegram_send import TelegramTransport
@@ -39,10 +34,9 @@ from core.settings import Settings
 from core import messages
 from handlers.app import build_router
 from core.context import Services
-from core.dispatch import BotCore, QueuedReply
+from core.dispatch import BotCore
 from core.router import CANCEL_COMMAND
-from core.types import Reply
-from reminders.runtime import run_background
+from reminders.runtime import Background
 from store.db import is_unavailable
 
 log = logging.getLogger(__name__)
@@ -83,6 +77,7 @@ class TelegramChannel:
                            backoff_cap=settings.database_retry_max_seconds)
         self._tasks: list[asyncio.Task[None]] = []
         self._stop_background = asyncio.Event()
+        self.background: Optional[Background] = None
         self._background: Optional[asyncio.Task[None]] = None
         # False when another channel shares this process: bot.serve runs one sender for all.
         self._own_background = background
@@ -108,7 +103,7 @@ class TelegramChannel:
                     await self.app.bot.send_message(update.effective_chat.id, messages.ERROR)
 
     async def handle_update(self, update: Update) -> None:
-        """Converts an update, lets the core handle it, sends the queued replies."""
+        """Converts an update, lets the core handle it, wakes the sender for its replies."""
         bot = self.app.bot
         if update.callback_query is not None:
             # Answer at once so the user's button stops spinning, whatever happens next.
@@ -127,8 +122,11 @@ class TelegramChannel:
         if incoming is None:
             log.debug("update %s not for the core; ignored", update.update_id)
             return
-        queued = await self.core.handle(incoming)
-        await self.deliver(incoming.user.chat_id, queued)
+        if await self.core.handle(incoming) and self.background is not None:
+            self.background.wake()
+        # When the core never waits on I/O, back-to-back updates would not suspend: yield once,
+        # so the sender on this loop sends between updates during a burst.
+        await asyncio.sleep(0)
 
     async def _leave_group(self, update: Update, chat_id: int) -> None:
         """Private chats only: in a group, say so once and leave; nothing reaches the core."""
@@ -143,28 +141,6 @@ class TelegramChannel:
         except Exception as exc:  # the group may already be gone; serving goes on
             log.info("could not leave group %s: %s", chat_id, exc)
 
-    # -- sending -------------------------------------------------------------
-    async def deliver(self, chat_id: str, queued: list[QueuedReply]) -> None:
-        """Send replies in order and record each outcome in the outbox."""
-        for item in queued:
-            await self._send_one(item.outbox_id, chat_id, item.reply)
-
-    async def _send_one(self, outbox_id: int, chat_id: str, reply: Reply) -> bool:
-        result = await self.transport.send(chat_id, reply)
-        if result.ok:
-            self.core.mark_sent(outbox_id)
-            return True
-        if result.blocked:
-            log.info("chat %s blocked the bot; reply %s dropped", chat_id, outbox_id)
-        else:
-            log.warning("reply %s to chat %s not sent: %s", outbox_id, chat_id, result.error)
-        self.core.mark_failed(outbox_id, result.error or "send failed", blocked=result.blocked)
-        return False
-
-    async def send_leftovers(self) -> int:
-        """Send replies queued by a process that died before sending them; returns how many."""
-        return await send_leftovers(self.services, self.core, "telegram", self._send_one)
-
     # -- lifecycle -----------------------------------------------------------
     async def _post_init(self, app: Application) -> None:
         self.services.fetchers["telegram"] = telegram_fetcher(app.bot)
@@ -173,7 +149,6 @@ class TelegramChannel:
             await app.bot.set_my_commands(bot_commands(self.core))
         except Exception:  # the menu is a convenience; serving matters more
             log.exception("setMyCommands failed")
-        await self.send_leftovers()
         if self._own_background:
             self._start_background()
 
@@ -183,8 +158,8 @@ class TelegramChannel:
     def _start_background(self) -> None:
         self._stop_background = asyncio.Event()
         transports: dict[str, Any] = {"telegram": self.transport}
-        self._background = asyncio.create_task(
-            run_background(self.services, transports, self._stop_background), name="background")
+        self.background = Background(self.services, transports)
+        self._background = asyncio.create_task(self.background.run(self._stop_background), name="background")
         self._background.add_done_callback(_log_task_end)
 
     async def _stop_background_task(self) -> None:

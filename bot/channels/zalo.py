@@ -4,12 +4,13 @@ Updates arrive by the getUpdates long poll (development) or by the webhook serve
 ``POST /webhook/zalo`` (production); either way they are recorded in the inbox first
 (bot.inbox) and its worker calls ``handle_raw``, then ``handle_update``: a private message
 goes to the core, which records it and queues the replies in one transaction, and the
-replies are sent and marked; a group chat gets one polite line, once, and nothing else.
+outbox sender (woken at once) sends them at Zalo's pace; a group chat gets one polite line,
+once, and nothing else.
 
 getUpdates takes no offset (an update is gone once returned), so an update returned to a
 process killed before it recorded it is lost — the webhook, which Zalo retries until the
 200 that follows the record, is the production path. Replies a killed process queued but
-never sent are sent at start-up (leftovers).
+never sent stay in the outbox and go out when a sender runs again.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import logging
 from typing import Any, AsyncIterator, Optional
 
 from bot.channels.files import url_fetcher
-from bot.channels.leftovers import send_leftovers
 from bot.channels.zalo_api import ZaloClient, ZaloError
 from bot.channels.zalo_convert import CHANNEL, convert, received
 from bot.channels.zalo_send import FileLink, ZaloTransport, no_links
@@ -28,9 +28,9 @@ from bot.inbox import Inbox, record_until_done
 from bot.webhook import WebhookEndpoint
 from core import messages
 from core.context import Services
-from core.dispatch import BotCore, QueuedReply
+from core.dispatch import BotCore
 from core.settings import Settings
-from core.types import Reply
+from reminders.runtime import Background
 from store.db import is_unavailable
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,7 @@ class ZaloChannel:
         services.fetchers[CHANNEL] = url_fetcher(self.client.download)
         self.inbox = Inbox(services, CHANNEL, self.handle_raw, backoff_cap=settings.database_retry_max_seconds)
         self.polls = 0
+        self.background: Optional[Background] = None  # set by whoever runs the sender (bot.serve)
         self._tasks: list[asyncio.Task[None]] = []
         self.backoff_first = BACKOFF_FIRST  # tests shorten it
 
@@ -89,8 +90,8 @@ class ZaloChannel:
             return
         if update.incoming is None:
             return  # a message without a sender: nothing to answer
-        queued = await self.core.handle(update.incoming)
-        await self.deliver(update.chat_id, queued)
+        if await self.core.handle(update.incoming) and self.background is not None:
+            self.background.wake()  # the replies are queued: the sender sends them first
 
     async def _group_notice(self, chat_id: str) -> None:
         """Private chats only: say so once per group; nothing reaches the core."""
@@ -100,29 +101,11 @@ class ZaloChannel:
         except ZaloError as exc:
             log.info("could not answer Zalo group %s: %s", chat_id, exc)
 
-    async def deliver(self, chat_id: str, queued: list[QueuedReply]) -> None:
-        for item in queued:
-            await self._send_one(item.outbox_id, chat_id, item.reply)
-
-    async def _send_one(self, outbox_id: int, chat_id: str, reply: Reply) -> bool:
-        result = await self.transport.send(chat_id, reply)
-        if result.ok:
-            self.core.mark_sent(outbox_id)
-            return True
-        if result.retry_after is not None:
-            # Rate limited: leave it queued; the outbox sender retries it after its grace.
-            log.info("Zalo rate-limited reply %s; the outbox sender will retry it", outbox_id)
-            return False
-        log.warning("Zalo reply %s to %s not sent: %s", outbox_id, chat_id, result.error)
-        self.core.mark_failed(outbox_id, result.error or "send failed", blocked=result.blocked)
-        return False
-
     # -- lifecycle ---------------------------------------------------------------------
     async def start(self) -> None:
-        """Check the token (raises ZaloError 401 on a bad one) and send crash leftovers."""
+        """Check the token (raises ZaloError 401 on a bad one)."""
         me = await self.client.get_me()
         log.info("Zalo bot %s ready", (me or {}).get("display_name") or (me or {}).get("id"))
-        await send_leftovers(self.services, self.core, CHANNEL, self._send_one)
 
     async def poll(self, stop: asyncio.Event) -> None:
         """Long-poll getUpdates into the inbox until ``stop``; errors back off 1 s, 2 s … 60 s."""

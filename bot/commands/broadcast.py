@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import logging
 import mimetypes
+import signal
 import sys
 from pathlib import Path
 from typing import Any, Optional
@@ -108,44 +109,42 @@ def _broadcast(args: argparse.Namespace, settings: Settings) -> int:
 
 async def run_outbox_worker(settings: Settings, *, until_empty: bool = False, sweep: bool = True,
                             max_seconds: Optional[float] = None) -> int:
-    """Sender (and sweep) with the Telegram transport, without polling updates."""
+    """Sender (and sweep) with the Telegram transport, without polling updates. SIGTERM or
+    SIGINT: sends in flight finish and are recorded, the roles are handed over, exit 0."""
     from bot.channels.telegram_send import TelegramTransport, sender_bot
-    from bot.services import build_services
-    from reminders.outbox import OutboxSender
-    from reminders.scheduler import start_scheduler, stop_scheduler
-    from store.models import OutboxMessage
+    from bot.connect import connect_services
+    from core import outbox
+    from reminders.runtime import Background
 
     if not settings.bot_token:
         print("BOT_TOKEN chưa đặt: không có kênh nào để gửi.", file=sys.stderr)
         return 2
-    services = build_services(settings, startup=False)
+    services = connect_services(settings)
     bot = sender_bot(settings)
     await bot.initialize()
-    sender = OutboxSender(services, {"telegram": TelegramTransport(bot)})
+    background = Background(services, {"telegram": TelegramTransport(bot)}, sweep=sweep)
     stop = asyncio.Event()
-    scheduler = start_scheduler(services) if sweep else None
-    task = asyncio.create_task(sender.run(stop))
     loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    task = asyncio.create_task(background.run(stop))
     started = loop.time()
     try:
-        while not task.done():
-            await asyncio.sleep(0.5)
+        while not task.done() and not stop.is_set():
+            await asyncio.wait([task, asyncio.ensure_future(stop.wait())], timeout=0.5,
+                               return_when=asyncio.FIRST_COMPLETED)
             if max_seconds is not None and loop.time() - started > max_seconds:
                 break
             if until_empty:
-                from sqlalchemy import func, select
-
-                with services.session_factory() as s:
-                    left = s.scalar(select(func.count()).select_from(OutboxMessage).where(
-                        OutboxMessage.state.in_(("queued", "sending")), OutboxMessage.channel == "telegram"))
+                with services.session_factory() as session:
+                    left = outbox.pending_by_channel(session).get("telegram", (0, None))[0]
                 if not left:
                     break
     finally:
         stop.set()
         await task
-        await stop_scheduler(scheduler)
         await bot.shutdown()
-    s = sender.stats
+    s = background.sender.stats
     print(f"outbox worker: sent {s.sent}, blocked {s.blocked}, failed {s.failed}, retried {s.retried}, "
           f"429 {s.rate_limited}", flush=True)
     return 0

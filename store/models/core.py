@@ -83,7 +83,10 @@ class OutboxMessage(Base):
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # reply, notice, reminder, digest, broadcast
     payload: Mapped[dict[str, Any]]  # a serialized core.types.Reply
-    state: Mapped[str] = mapped_column(String(16), default="queued")  # queued sent failed blocked skipped
+    # queued -> sending (claimed by one worker, the attempt recorded before the platform call)
+    # -> sent | blocked | failed | skipped, or back to queued (retry, 429, a dead worker's claim)
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    claimed_by: Mapped[Optional[str]] = mapped_column(String(64))  # the worker sending it now
     attempts: Mapped[int] = mapped_column(default=0)
     not_before: Mapped[datetime]
     created_at: Mapped[datetime]

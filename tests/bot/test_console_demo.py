@@ -11,6 +11,7 @@ from bot.channels.console import CONSOLE_USER
 from bot.services import build_services
 from core.settings import Settings
 from handlers.app import build_router
+from core import outbox
 from core.dispatch import BotCore
 from core.types import Incoming
 from store.db import transaction
@@ -67,8 +68,8 @@ async def test_demo_broadcast_reaches_the_demo_colleagues(tmp_path: Path, clock)
 
     async def send(**kw) -> str:
         out = await core.handle(Incoming(user=CONSOLE_USER, update_key=f"b{next(keys)}", **kw))
-        for item in out:
-            core.mark_sent(item.outbox_id)
+        with transaction(services.session_factory) as session:  # shown in the terminal, as the console does
+            outbox.mark_shown(session, [item.outbox_id for item in out], clock.now())
         last[:] = [b for q in out for row in q.reply.buttons for b in row]
         return "\n".join(q.reply.text for q in out)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.channels.zalo import ZaloChannel
+from bot.serve import background_running
 from bot.channels.zalo_api import ZaloClient, ZaloError
 from bot.channels.zalo_convert import convert
 from bot.channels.zalo_send import ZaloTransport
@@ -113,7 +114,8 @@ async def test_polling_backs_off_on_errors_and_goes_on(tmp_path: Path) -> None:
         channel.backoff_first = 0.01
         api.fail_next["getUpdates"] += [(502, "Bad Gateway"), (500, "Internal"), (401, "Unauthorized")]
         api.push_text(USER, "/help")
-        async with channel.running():  # the poller records into the inbox, its worker answers
+        # The poller records into the inbox, its worker answers, the sender sends.
+        async with channel.running(), background_running(services, {"zalo": channel.transport}, (channel,)):
             calls = await api.wait_for(USER.id)
         await channel.aclose()
     assert "/lienket" in calls[0].text and channel.polls >= 4  # three failed polls, then the update

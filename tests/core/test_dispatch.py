@@ -10,8 +10,10 @@ from sqlalchemy import func, select
 from bot.services import build_services
 from core.settings import Settings
 from handlers.app import build_router
+from core import outbox
 from core.dispatch import BotCore
 from core.types import Incoming, UserRef
+from store.db import transaction
 from store.models import OutboxMessage, ProcessedUpdate
 
 ALICE = UserRef("test", "1", "1", "Alice")
@@ -46,6 +48,7 @@ async def test_unknown_command_and_empty_text_get_polite_replies(core: BotCore) 
 
 async def test_sent_replies_leave_the_queue(core: BotCore) -> None:
     out = await core.handle(Incoming(user=ALICE, update_key="u5", command="help"))
-    core.mark_sent(out[0].outbox_id)
+    with transaction(core.services.session_factory) as s:
+        outbox.mark_shown(s, [out[0].outbox_id], core.services.clock.now())
     with core.services.session_factory() as s:
         assert s.get(OutboxMessage, out[0].outbox_id).state == "sent"

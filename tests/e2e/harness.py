@@ -43,6 +43,9 @@ def bot_settings(api: FakeBotAPI, workdir: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = dict(
         _env_file=None, bot_token=api.token, telegram_api_base_url=api.url,
         database_url=f"sqlite:///{workdir / 'bot.sqlite3'}", data_dir=workdir / "data",
+        # Dialog tests answer at once; the fake API only enforces Telegram's per-chat second
+        # when a test asks it to (those tests set the interval back).
+        outbox_per_chat_interval_seconds=0.0,
     )
     values.update(overrides)
     return Settings(**values)
@@ -85,6 +88,7 @@ class BotProcess:
             "DATA_DIR": str(workdir / "data"),
             "LOG_LEVEL": "INFO",
             "PYTHONUNBUFFERED": "1",
+            "OUTBOX_PER_CHAT_INTERVAL_SECONDS": "0",  # as bot_settings: dialog tests answer at once
             "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""),
         }
         if fake_now:

@@ -6,12 +6,12 @@ import asyncio
 import signal
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from benchmarks import broadcast as bench
 from bot.services import build_services
 from core.settings import Settings
-from store.models import User
+from store.models import OutboxMessage, User
 from tests.e2e.fakebotapi import FakeBotAPI, FakeUser
 from tests.e2e.harness import running_bot
 from tests.reminders.world import build_world
@@ -66,13 +66,25 @@ async def test_sender_killed_mid_broadcast_resumes_exactly_once(tmp_path: Path) 
     blocked = set(chats[::20])
     async with FakeBotAPI(bench.TOKEN, enforce_limits=True) as api:
         api.blocked_chats = set(blocked)
-        env = bench.worker_env(settings, api.url, lease=2.0)
+        env = bench.worker_env(settings, api.url)
         proc = bench.start_worker(env, tmp_path / "worker.log")
         try:
             await api.wait_until(lambda: api.status_totals()[200] >= 30, timeout=60)
             # Requests from now on never get an answer: the sender is killed with them in flight.
             api.hang_methods.add("sendMessage")
             await api.wait_until(lambda: any(c.status is None for c in api.calls), timeout=30)
+            # Kill only once every answered send is recorded, so the rows left 'sending' are exactly
+            # the hung ones (never delivered): a send answered in the instant before a kill may
+            # legitimately go out twice (at-least-once), which would make this test flaky.
+            watcher = build_services(settings, startup=False)
+
+            def only_hung_in_flight() -> bool:
+                with watcher.session_factory() as s:
+                    sending = s.scalar(select(func.count()).select_from(OutboxMessage)
+                                       .where(OutboxMessage.state == "sending"))
+                return sending == sum(1 for c in api.calls if c.status is None)
+
+            await api.wait_until(only_hung_in_flight, timeout=30)
             proc.send_signal(signal.SIGKILL)
             proc.wait()
             in_flight = sum(1 for c in api.calls if c.status is None)

@@ -7,6 +7,7 @@ and a double submit that makes one report.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from bot.services import build_services
 from store.clock import FakeClock
 from store.db import transaction
 from store.forms import load_form
-from store.models import Draft, Report, ReportFile, User
+from store.models import Draft, OutboxMessage, Report, ReportFile, User
 from store.periods import create_period
 from tests.e2e.fakezaloapi import FakeZaloAPI, FakeZaloUser
 from tests.e2e.test_zalo import number_of
@@ -40,6 +41,20 @@ def seed(services) -> None:
                       open_at=OPEN, due_at=DUE, close_at=CLOSE, now=now)
 
 
+async def outbox_settled(services, timeout: float = 10.0) -> None:
+    """Until no outbox row is queued or being sent (bounded poll of the bot's database)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        with services.session_factory() as s:
+            busy = s.scalar(select(func.count()).select_from(OutboxMessage)
+                            .where(OutboxMessage.state.in_(("queued", "sending"))))
+        if not busy:
+            return
+        assert loop.time() < deadline, f"{busy} outbox row(s) still unsettled after {timeout} s"
+        await asyncio.sleep(0.05)
+
+
 async def test_report_dialog_on_zalo_survives_sigkill_and_submits_once(tmp_path: Path) -> None:
     async with FakeZaloAPI() as api:
         proc = ZaloBotProcess(api, tmp_path / "bot", env={"LOAD_SAMPLES": "false", "BOT_FAKE_NOW": NOW})
@@ -60,6 +75,9 @@ async def test_report_dialog_on_zalo_survives_sigkill_and_submits_once(tmp_path:
             assert "Số hội nghị" in said and "Đang trả lời: 12" in said and "• Giữ nguyên: 12" in said
             # a number question lists "• Giữ nguyên: 12": typed numbers are answers, words choose
             assert "giao ước" in await an.text("giữ nguyên")
+            # Kill mid-dialog, not mid-send: once the platform has the question, wait until its
+            # outcome is recorded too (a send killed in flight is re-sent: at-least-once).
+            await outbox_settled(services)
             proc.kill()  # SIGKILL mid-dialog: no cleanup at all
 
             with services.session_factory() as s:

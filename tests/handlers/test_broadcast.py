@@ -11,9 +11,12 @@ from sqlalchemy import select
 from bot.services import build_services
 from core.settings import Settings
 from handlers.app import build_router
+from core import outbox
 from core.dispatch import BotCore
 from core.types import FileRef, Incoming, Reply, UserRef
-from reminders.outbox import OutboxSender, Pacer
+from reminders.outbox import OutboxSender
+from reminders.pacer import Pacer
+from store.db import transaction
 from store.models import AuditLog, Broadcast, OutboxMessage
 from tests.reminders.world import RecordingTransport, add_period, build_world, submit, vn
 
@@ -42,6 +45,8 @@ class Chat:
     async def __call__(self, **kw) -> list[Reply]:
         self.n += 1
         out = await self.core.handle(Incoming(user=self.user, update_key=f"{self.user.external_id}-{self.n}", **kw))
+        with transaction(self.core.services.session_factory) as s:  # shown to the test, as the console does
+            outbox.mark_shown(s, [q.outbox_id for q in out], self.core.services.clock.now())
         return [q.reply for q in out]
 
 

@@ -12,9 +12,11 @@ from sqlalchemy import select
 from bot.services import build_services
 from core.settings import Settings
 from core.context import Services
+from core import metrics, outbox
 from core.outbox import enqueue
 from core.types import Reply
-from reminders.outbox import OutboxSender, Pacer
+from reminders.outbox import OutboxSender
+from reminders.pacer import Pacer
 from reminders.transport import SendResult
 from store.db import transaction
 from store.models import OutboxMessage, User
@@ -140,18 +142,23 @@ async def test_network_errors_back_off_then_fail(services: Services, clock) -> N
     assert transport.calls == 3
 
 
-async def test_crashed_claim_is_retried_after_its_lease(services: Services, clock) -> None:
-    (uid,) = add_users(services, 1)
-    queue(services, uid, "c")
-    dead = OutboxSender(services, {"test": FakeTransport()}, pacer=fast_pacer())
-    (row_id, _, _), = dead._candidates()
-    assert dead._claim(row_id) is not None  # claimed, then the process "dies" before sending
+async def test_a_gone_workers_claims_are_taken_over_by_the_next_sender(services: Services) -> None:
+    ids = add_users(services, 2)
+    queue(services, ids[0], "c0")
+    queue(services, ids[1], "c1")
+    with transaction(services.session_factory) as s:  # claimed (attempt recorded), then the worker died
+        (first, _) = outbox.candidates(s, "test", services.clock.now(), limit=5)
+        assert outbox.claim(s, [first.id], "dead-worker") != []
     transport = FakeTransport()
-    other = OutboxSender(services, {"test": transport}, pacer=fast_pacer())
-    assert await other.drain_once() == 0  # leased by the dead process
-    clock.jump(timedelta(seconds=services.settings.outbox_lease_seconds))
-    assert await other.drain_once() == 1
-    assert states(services) == {"c": "sent"}
+    stop = asyncio.Event()
+    sender = OutboxSender(services, {"test": transport}, pacer=fast_pacer())
+    task = asyncio.create_task(sender.run(stop))
+    await wait_for(lambda: len(transport.sent) == 2)
+    stop.set()
+    await asyncio.wait_for(task, 5)
+    assert states(services) == {"c0": "sent", "c1": "sent"}  # no lease to wait out, nothing lost
+    with services.session_factory() as s:
+        assert {r.attempts for r in s.scalars(select(OutboxMessage))} == {1, 2}
 
 
 async def test_two_senders_never_send_a_row_twice(services: Services) -> None:
@@ -165,14 +172,19 @@ async def test_two_senders_never_send_a_row_twice(services: Services) -> None:
     assert sorted(c for c, _ in transport.sent) == sorted(str(i) for i in range(40))
 
 
-async def test_fresh_replies_are_left_to_the_channel(services: Services, clock) -> None:
-    (uid,) = add_users(services, 1)
-    queue(services, uid, "reply:x", kind="reply")
+async def test_replies_go_before_broadcasts_and_reminders(services: Services) -> None:
+    ids = add_users(services, 4)
+    queue(services, ids[0], "bc", kind="broadcast")
+    queue(services, ids[1], "rem", kind="reminder")
+    queue(services, ids[2], "reply", kind="reply")
+    queue(services, ids[3], "note", kind="notice")
     transport = FakeTransport()
-    sender = OutboxSender(services, {"test": transport}, pacer=fast_pacer())
-    assert await sender.drain_once() == 0
-    clock.jump(timedelta(seconds=31))  # left queued by a crash: the sender takes it
-    assert await sender.drain_once() == 1
+    sender = OutboxSender(services, {"test": transport}, pacer=Pacer(rate=10_000, per_chat_interval=0),
+                          worker_id="w")
+    sender.services.settings.outbox_max_in_flight = 1  # one at a time: the order is observable
+    sender.loops["test"].max_in_flight = 1
+    await sender.drain_once()
+    assert [chat for chat, _ in transport.sent] == ["2", "3", "1", "0"]
 
 
 async def test_other_channels_rows_stay_queued(services: Services) -> None:
@@ -217,3 +229,35 @@ async def test_run_stops_on_event(services: Services) -> None:
     stop.set()
     await asyncio.wait_for(task, 5)
     assert len(transport.sent) == 2
+
+
+async def wait_for(condition, timeout: float = 10.0) -> None:
+    """Poll a condition with a bound (the sender runs in this loop)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.01)
+
+
+async def test_metrics_count_sends_and_show_the_queue(services: Services, clock) -> None:
+    def sample(name: str, **labels: str) -> float:
+        return metrics.REGISTRY.get_sample_value(name, labels) or 0.0
+
+    ids = add_users(services, 2)
+    queue(services, ids[0], "m0", kind="reminder")
+    queue(services, ids[1], "m1", kind="reminder")
+    clock.jump(timedelta(seconds=90))
+    text = metrics.scrape(services).decode()
+    assert 'bot_outbox_depth{channel="test"} 2.0' in text
+    assert sample("bot_outbox_oldest_age_seconds", channel="test") == 90.0
+    sent_before = sample("bot_messages_total", channel="test", kind="reminder", outcome="sent")
+    transport = FakeTransport({"1": [SendResult(ok=False, retry_after=0.01)]})
+    limited_before = sample("bot_rate_limited_total", channel="test")
+    sender = OutboxSender(services, {"test": transport}, pacer=fast_pacer())
+    await sender.drain_once()
+    await sender.drain_once()
+    assert sample("bot_messages_total", channel="test", kind="reminder", outcome="sent") == sent_before + 2
+    assert sample("bot_rate_limited_total", channel="test") == limited_before + 1
+    metrics.scrape(services)
+    assert sample("bot_outbox_depth", channel="test") == 0.0

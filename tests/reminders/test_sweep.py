@@ -10,7 +10,8 @@ from sqlalchemy import select
 from bot.services import build_services
 from core.settings import Settings
 from core.context import Services
-from reminders.outbox import OutboxSender, Pacer
+from reminders.outbox import OutboxSender
+from reminders.pacer import Pacer
 from reminders.sweep import plan_schedule, run_sweep
 from store.clock import local
 from store.models import OutboxMessage, ReminderLog
