@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 import re
 from typing import Any, AsyncIterator, Optional
 
@@ -37,11 +38,11 @@ SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,256}")
 def settings_problem(settings: Settings) -> Optional[str]:
     """What keeps webhook mode from starting, in one line for the operator (or None)."""
     if not settings.webhook_url:
-        return "WEBHOOK_URL is not set"
+        return "chưa đặt WEBHOOK_URL"
     if not settings.webhook_secret or not SECRET_PATTERN.fullmatch(settings.webhook_secret):
-        return "WEBHOOK_SECRET must be 8-256 characters of A-Z, a-z, 0-9, _ or -"
+        return "WEBHOOK_SECRET phải dài 8–256 ký tự, chỉ gồm A-Z, a-z, 0-9, _ hoặc -"
     if not settings.bot_token and not settings.zalo_bot_token:
-        return "no channel token set (BOT_TOKEN or ZALO_BOT_TOKEN)"
+        return "chưa đặt token kênh nào (BOT_TOKEN hoặc ZALO_BOT_TOKEN)"
     if not settings.webhook_url.startswith("https://"):
         log.warning("WEBHOOK_URL is not https: Telegram and Zalo accept only HTTPS webhooks")
     return None
@@ -120,6 +121,6 @@ def run_webhook(settings: Settings) -> int:
     """Entry point used by ``python -m bot`` when WEBHOOK_URL is set."""
     problem = settings_problem(settings)
     if problem:
-        log.error("webhook mode cannot start: %s", problem)
+        print(f"LỖI: không chạy được chế độ webhook: {problem}", file=sys.stderr)
         return 2
     return asyncio.run(serve_webhook(settings))

@@ -145,8 +145,8 @@ async def run_outbox_worker(settings: Settings, *, until_empty: bool = False, sw
         await task
         await bot.shutdown()
     s = background.sender.stats
-    print(f"outbox worker: sent {s.sent}, blocked {s.blocked}, failed {s.failed}, retried {s.retried}, "
-          f"429 {s.rate_limited}", flush=True)
+    print(f"Bộ gửi: đã gửi {s.sent}, bị chặn {s.blocked}, lỗi {s.failed}, gửi lại {s.retried}, "
+          f"bị giới hạn tốc độ (429) {s.rate_limited}", flush=True)
     return 0
 
 

@@ -47,7 +47,7 @@ async def test_webhook_mode_refuses_a_weak_secret_and_polling_refuses_a_set_webh
         port = free_port()
         weak = BotProcess(api, tmp_path / "weak", env={**webhook_env(port), "WEBHOOK_SECRET": "short"})
         code = await _exit_code(weak, [])
-        assert code == 2 and "WEBHOOK_SECRET must be 8-256 characters" in weak.log()
+        assert code == 2 and "WEBHOOK_SECRET phải dài 8–256 ký tự" in weak.log()
         polling = BotProcess(api, tmp_path / "polling", env=webhook_env(port))
         assert await _exit_code(polling, ["serve", "--polling"]) == 2
         assert "LỖI: đã đặt WEBHOOK_URL" in polling.log()
