@@ -25,7 +25,7 @@ from bot.services import build_services  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from store.clock import FakeClock  # noqa: E402
 from store.db import transaction  # noqa: E402
-from store.models import Commune, Period, PeriodUnit, Report, ReportRevision  # noqa: E402
+from store.models import Commune, Period, PeriodUnit, Report  # noqa: E402
 
 TARGET_S = 10.0
 

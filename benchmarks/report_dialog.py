@@ -42,7 +42,7 @@ from core.types import Incoming, UserRef  # noqa: E402
 from store.clock import FakeClock  # noqa: E402
 from store.db import transaction  # noqa: E402
 from store.forms import load_form  # noqa: E402
-from store.models import Commune, Officer, Period, Province, Report, User  # noqa: E402
+from store.models import Commune, Officer, Province, Report, User  # noqa: E402
 
 FORM = """
 id: bench-12

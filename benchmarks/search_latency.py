@@ -86,8 +86,10 @@ def generate(services, count: int, seed: int = 7) -> int:
             for _ in range(min(200, count - made)):
                 doc, sections = templates[made % len(templates)]
                 place = rng.choice(places)
-                swap = lambda t: _shuffle(
-                    functools.reduce(lambda acc, old: acc.replace(old, place), ORIGINAL_PLACES, t), rng)
+
+                def swap(t: str, place: str = place) -> str:  # bound now, not at call time (B023)
+                    return _shuffle(functools.reduce(lambda acc, old: acc.replace(old, place), ORIGINAL_PLACES, t), rng)
+
                 kind_code = (doc.number or doc.number_suffix or "/CT-UBND").split("/", 1)[-1]
                 copy = Document(
                     source_key=f"gen_{made:05d}", content_hash=f"gen{made}-{rng.random()}", kind=doc.kind,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable, Optional
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from core.outbox import Outgoing, enqueue, enqueue_many
@@ -62,7 +62,7 @@ def _reachable_users(session: Session, officer_filter: Any) -> list[Target]:
     return out
 
 
-def _commune_filter(session: Session, codes: Iterable[int], provinces: Optional[set[int]]) -> Any:
+def _commune_filter(session: Session, codes: Iterable[int], provinces: Optional[set[int]]) -> ColumnElement[bool]:
     codes = set(codes)
     if provinces is not None:
         allowed = set(session.scalars(select(Commune.code).where(Commune.province_code.in_(provinces))))
@@ -104,6 +104,7 @@ def audience_filter(session: Session, audience: dict[str, Any]) -> Any:
     """The officers an audience names (reachable or not), as a SQL condition."""
     kind = audience.get("kind")
     provinces = set(audience["province_codes"]) if audience.get("province_codes") is not None else None
+    cond: ColumnElement[bool]
     if kind == "province":
         if not provinces:
             raise AudienceError("Chưa chọn tỉnh nhận thông báo.")

@@ -39,5 +39,7 @@ def count_message(user: User, now: datetime, settings: Settings) -> Verdict:
 
 def slow_down_text(user: User, now: datetime, settings: Settings) -> str:
     """The polite notice, with the seconds left in the window."""
-    end = user.rate_window_start + timedelta(seconds=settings.rate_limit_window_seconds)
+    # count_message has opened the window by now; a user never counted has all of it ahead.
+    start = user.rate_window_start if user.rate_window_start is not None else now
+    end = start + timedelta(seconds=settings.rate_limit_window_seconds)
     return SLOW_DOWN.format(seconds=max(1, math.ceil((end - now).total_seconds())))

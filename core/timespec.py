@@ -92,7 +92,7 @@ class QuietHours:
 
     def next_allowed(self, moment: datetime) -> datetime:
         """``moment`` itself outside quiet hours, else the end of the quiet window."""
-        if not self.contains(moment):
+        if not self.contains(moment) or self.end is None:  # contains() is False without an end
             return moment
         loc = local(moment)
         end = datetime.combine(loc.date(), self.end, VN_TZ)

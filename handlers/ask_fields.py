@@ -26,7 +26,7 @@ from store.search_query import DOC_WORDS, INTENT_PATTERNS, STOPWORDS, has_phrase
 _FIELD_WORDS = DOC_WORDS | STOPWORDS | {"phong", "trao", "cuoc", "van", "dong", "bao", "cao", "chu", "de",
                                         "ten", "nguoi", "ngay", "thang", "gi", "nao", "ai", "hien", "nay",
                                         # verbs that go with "which campaigns / reports" questions
-                                        "trien", "khai", "thuc", "to", "chuc", "de", "ra", "neu", "co"}
+                                        "trien", "khai", "thuc", "to", "chuc", "ra", "neu", "co"}
 SUMMARY_PHRASES = tuple(p.split() for p in (
     "noi ve gi", "noi ve van de gi", "noi ve viec gi", "noi dung chinh", "noi dung gi", "co noi dung gi",
     "tom tat", "noi gi", "ve viec gi", "gom nhung noi dung", "gom nhung gi", "yeu cau nhung gi",

@@ -20,10 +20,10 @@ from core.choices import NO_CONTACT_CHANNELS
 from core.callbacks import button_number
 from core.context import Context
 from handlers.help import GREETING, help_text
-from core.permissions import can, refuse, require, scope
+from core.permissions import refuse, require, scope
 from core.router import Router
 from core.types import Button, Reply
-from store.models import Commune, InviteCode, Officer, Province, RegistrationRequest, User
+from store.models import Commune, InviteCode, Officer, RegistrationRequest, User
 from store.officers import ROLE_LABELS, approvers, by_phone, by_telegram_id, unit_label
 from store.phones import mask_phone, normalize_phone
 from store.units import find_communes, find_provinces, unit_index

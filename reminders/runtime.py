@@ -6,8 +6,6 @@ import asyncio
 import logging
 from typing import Optional
 
-from typing import Any, Optional
-
 from core.context import Services
 from core.outbox import Transport
 from reminders.outbox import OutboxSender

@@ -24,7 +24,7 @@ from core.choices import remember_notices
 from core.outbox import Outgoing, enqueue_many
 from core.types import Reply
 from core.broadcasts import finish_completed
-from core.reminder_policy import Policy, policies_for, quiet_hours
+from core.reminder_policy import policies_for, quiet_hours
 from core.timespec import QuietHours, Step
 from store.clock import as_utc, local, vn_date, vn_datetime
 from store.db import transaction

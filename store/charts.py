@@ -13,6 +13,7 @@ from pathlib import Path
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from store.reports import Summary
 
@@ -75,7 +76,9 @@ def render_chart(data: ChartData, path: Path) -> Path:
     fig.legend(loc="outside lower center", ncol=3, fontsize=10, frameon=False, handlelength=1.2)
     ax.set_xlabel("Số xã, phường", fontsize=10)
     ax.tick_params(labelsize=10)
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    locator = ax.xaxis.get_major_locator()
+    if isinstance(locator, MaxNLocator):  # the default AutoLocator is one; the base Locator takes no "integer"
+        locator.set_params(integer=True)
     ax.set_xlim(0, widest)
     ax.margins(y=0.02)
     ax.invert_yaxis()

@@ -48,7 +48,7 @@ def local(moment: datetime) -> datetime:
     return moment.astimezone(VN_TZ)
 
 
-def today(clock: Clock):
+def today(clock: Clock) -> date:
     """Today's date in Vietnam."""
     return local(clock.now()).date()
 

@@ -24,7 +24,7 @@ NAMING_CONVENTION = {
 }
 
 
-class UtcDateTime(TypeDecorator):
+class UtcDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes on every backend (SQLite drops the zone otherwise)."""
 
     impl = DateTime(timezone=True)

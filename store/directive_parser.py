@@ -13,7 +13,7 @@ from typing import Optional
 from store.directive_campaigns import ParsedCampaign, ParsedDuty, find_campaigns, find_duties, find_launch
 from store.directive_sections import ParsedSection, build_tree, marker_of
 from store.directive_text import (
-    CAP_WORD, DirectiveParseError, blocks, decode, fold, is_md_heading, is_upper_line, nfc, plain,
+    CAP_WORD, DirectiveParseError, blocks, fold, is_md_heading, is_upper_line, nfc, plain,
     sentence_case, title_case,
 )
 from store.directive_issuer import derive_issuer, normalise_issuer

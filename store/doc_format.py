@@ -23,7 +23,8 @@ def format_issue_date(doc: Any) -> str:
 
 def _number_part(doc: Any) -> str:
     if doc.number:
-        return doc.number
+        number: str = doc.number  # a Document or a ParsedDocument: both keep the number as text
+        return number
     if doc.number_suffix:
         return f"(chưa ghi số, …{doc.number_suffix})"
     return "(không ghi số)"

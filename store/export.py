@@ -82,7 +82,9 @@ def _write_workbook(session: Session, period: Period, summary: Summary, columns:
                     now: Optional[datetime], progress: Optional[Callable[[int], None]]) -> None:
     province_names = dict(session.execute(select(Province.code, Province.name)).all())
     sender_ids = {r.report.submitted_by for r in summary.rows if r.report is not None and r.report.submitted_by}
-    senders = dict(session.execute(select(Officer.id, Officer.full_name).where(Officer.id.in_(sender_ids))).all()) \
+    # A report whose sender's record is gone (SET NULL) has no sender: an empty name.
+    senders: dict[Optional[int], str] = dict(
+        session.execute(select(Officer.id, Officer.full_name).where(Officer.id.in_(sender_ids))).all()) \
         if sender_ids else {}
     wb = xlsxwriter.Workbook(str(tmp), TEXT_ONLY)
     fmt = {"bold": wb.add_format({"bold": True}),
@@ -102,7 +104,7 @@ def _summary_sheet(wb: Any, fmt: dict[str, Any], session: Session, period: Perio
     sheet.set_column(0, 0, 34)
     sheet.set_column(1, 3, 16)
     total = len(summary.rows) or 1
-    info = [("Kỳ báo cáo", period.label), ("Biểu mẫu", session.get(Form, period.form_pk).title),
+    info = [("Kỳ báo cáo", period.label), ("Biểu mẫu", session.get_one(Form, period.form_pk).title),
             ("Mở", _naive_local(period.open_at)), ("Hạn nộp", _naive_local(period.due_at)),
             ("Đóng", _naive_local(period.close_at)), ("Xuất lúc", _naive_local(now) if now else None)]
     for i, (k, v) in enumerate(info):
@@ -133,8 +135,8 @@ def _summary_sheet(wb: Any, fmt: dict[str, Any], session: Session, period: Perio
 
 
 def _report_sheet(wb: Any, fmt: dict[str, Any], summary: Summary, columns: list[Field], versions: dict[int, Any],
-                  senders: dict[int, str], province_names: dict[int, str], files_dir: Optional[Path], path: Path,
-                  progress: Optional[Callable[[int], None]]) -> None:
+                  senders: dict[Optional[int], str], province_names: dict[int, str], files_dir: Optional[Path],
+                  path: Path, progress: Optional[Callable[[int], None]]) -> None:
     head, dt, d = fmt["head"], fmt["dt"], fmt["d"]
     data = wb.add_worksheet("Báo cáo")
     header = FIXED + [f.label for f in columns]
@@ -193,6 +195,6 @@ def write_period_export(session_factory: sessionmaker[Session], period_id: int, 
                         provinces: Optional[set[int]], files_dir: Path, now: datetime) -> tuple[int, int]:
     """``export_period`` in its own read transaction (for a worker thread); (communes, submitted)."""
     with transaction(session_factory) as session:
-        summary = export_period(session, session.get(Period, period_id), path, provinces=provinces,
+        summary = export_period(session, session.get_one(Period, period_id), path, provinces=provinces,
                                 files_dir=files_dir, now=now)
         return len(summary.rows), summary.count("on_time") + summary.count("late")

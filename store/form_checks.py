@@ -37,9 +37,12 @@ def check_field(raw: Any, index: int, seen: dict[str, Field], errors: list[str])
     _check_range(raw, where, kind, errors)
     choices = _check_choices(raw, where, kind, errors)
     node = _check_relevant(raw, where, name, seen, errors)
-    if len(errors) > before or kind is None:
-        return None
     label, hint, lo, hi = raw.get("label"), raw.get("hint", ""), raw.get("min"), raw.get("max")
+    # The checks above have put a problem in errors unless name, type and label are text; the
+    # isinstance tests repeat that for the type checker.
+    if (len(errors) > before or kind is None or not isinstance(name, str) or not isinstance(ftype, str)
+            or not isinstance(label, str)):
+        return None
     return Field(
         name=name, type=ftype, label=" ".join(label.split()), index=index, hint=(hint or "").strip(),
         required=raw.get("required", True), min=_num(lo), max=_num(hi), choices=choices,
@@ -83,7 +86,8 @@ def _check_range(raw: dict[str, Any], where: str, kind: Any, errors: list[str]) 
             errors.append(f"{where}: {key} phải là một số")
         elif raw.get("type") == "integer" and float(value) != int(value):
             errors.append(f"{where}: {key} của câu số nguyên phải là số nguyên")
-    if _num(lo) is not None and _num(hi) is not None and float(lo) > float(hi):
+    lo_num, hi_num = _num(lo), _num(hi)
+    if lo_num is not None and hi_num is not None and lo_num > hi_num:
         errors.append(f"{where}: min ({lo}) lớn hơn max ({hi})")
 
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from typing import Any, Optional, Union
 
 from store import relevant as rel
-from store.form_choices import SelectMultipleType
-from store.form_fields import AnswerError, Field
+from store.form_choices import SelectMultipleType, SelectOneType, YesNoType
+from store.form_fields import AnswerError, Field, LocationType
 from store.forms import FormSpec
 
 REVIEW = -1  # the position of the summary shown before sending
@@ -95,7 +95,10 @@ def missing_required(spec: FormSpec, answers: dict[str, Any]) -> list[Field]:
 def maybe_asked(spec: FormSpec, answers: dict[str, Any]) -> list[Field]:
     """Questions that are or may still become relevant (their condition waits on unanswered ones)."""
     relevant = {f.name for f in relevant_fields(spec, answers)}
-    pending = lambda f: f.condition is not None and any(c.name not in answers for c in rel.names(f.condition))  # noqa: E731
+
+    def pending(f: Field) -> bool:  # its condition waits on an unanswered question
+        return f.condition is not None and any(c.name not in answers for c in rel.names(f.condition))
+
     return [f for f in spec.fields if f.name in relevant or pending(f)]
 
 
@@ -216,17 +219,19 @@ class FormSession:
         self._advance(f.index)
 
     # -- internals ----------------------------------------------------------------------
-    def _parse(self, f: Field, value: Input) -> Any:
+    def _parse(self, f: Field, value: Union[str, Choice, Point]) -> Any:
+        kind = f.kind
         if isinstance(value, Choice):
-            options = f.kind.question(f).options
-            if f.kind.input != "choice" or not 0 <= value.option < len(options):
+            options = kind.question(f).options
+            # The two types whose input is "choice": one button, one answer.
+            if not isinstance(kind, (YesNoType, SelectOneType)) or not 0 <= value.option < len(options):
                 raise NotOffered(f"option {value.option} is not offered")
-            return f.kind.from_option(f, value.option)
+            return kind.from_option(f, value.option)
         if isinstance(value, Point):
-            if f.type != "location":
+            if not isinstance(kind, LocationType):  # the type of a "location" field
                 raise AnswerError("Câu này không cần vị trí.")
-            return f.kind.value(value.latitude, value.longitude)
-        return f.kind.parse(f, value)
+            return kind.value(value.latitude, value.longitude)
+        return kind.parse(f, value)
 
     def _review_input(self, value: Input) -> None:
         """On the review a typed number N edits question N (the number shown beside it)."""

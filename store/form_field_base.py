@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from store import relevant as rel
-from store.vntext import fold  # noqa: F401 - typed choices are matched folded (re-exported)
 
 MAX_TEXT_ANSWER = 2000
 

@@ -89,7 +89,8 @@ def validate_definition(data: Any) -> FormSpec:
             if f is not None:
                 seen[f.name] = f
                 fields.append(f)
-    if errors:
+    # With no error, id and title are text (checked above); the isinstance tests say so to the type checker.
+    if errors or not isinstance(form_id, str) or not isinstance(title, str):
         raise FormError(errors)
     return FormSpec(form_id, version, " ".join(title.split()), fields, data)
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
@@ -25,10 +25,10 @@ from store.units import (
     UnitIndex,
     accented_core,
     commune_key,
-    fold,
     resolve_province,
     unit_index,
 )
+from store.vntext import fold
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +91,8 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
         wb = load_workbook(path, read_only=True, data_only=True)
         try:
-            rows = wb.active.iter_rows(values_only=True)
-            yield from _rows_with_header(rows)
+            sheet = wb.active  # None only for a workbook without sheets: read as an empty file
+            yield from _rows_with_header(sheet.iter_rows(values_only=True) if sheet is not None else ())
         finally:
             wb.close()
         return
@@ -214,7 +214,7 @@ def parse_row(index: UnitIndex, number: int, raw: dict[str, Any]) -> tuple[Optio
     telegram_id = _text(raw.get("telegram_id")) or None
     if telegram_id is not None and not telegram_id.lstrip("-").isdigit():
         errors.append(f"telegram_id không hợp lệ: “{telegram_id}”")
-    if errors:
+    if errors or phone is None:  # a missing phone is one of the errors
         return None, errors, None
     if role == "officer":
         provinces = set()
@@ -232,7 +232,7 @@ def import_officers(session: Session, path: Path, *, now: datetime, dry_run: boo
     report = ImportReport(dry_run=dry_run)
     rows: dict[str, OfficerRow] = {}
     seen_tg: dict[str, int] = {}
-    source = read_rows(path)
+    source: Iterable[tuple[int, dict[str, Any]]] = read_rows(path)
     if progress:
         from tqdm import tqdm
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Optional
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.orm import Session
 
 from store.models import Commune, Form, Period, PeriodUnit, Report
@@ -57,7 +57,7 @@ def create_period(session: Session, *, form: Form, label: str, open_at: datetime
     return period
 
 
-def _owes_clause(commune: Commune):
+def _owes_clause(commune: Commune) -> ColumnElement[bool]:
     """SQL condition: ``Period`` requires ``commune`` to report."""
     listed = exists().where(PeriodUnit.period_id == Period.id)
     mine = exists().where(PeriodUnit.period_id == Period.id, PeriodUnit.commune_code == commune.code)

@@ -85,8 +85,9 @@ class _Parser:
         if not self.tokens:
             raise ExpressionError("biểu thức rỗng")
         node = self.expr()
-        if self.peek() is not None:
-            raise ExpressionError(f"thừa {self.peek()[1]!r} sau biểu thức")
+        extra = self.peek()
+        if extra is not None:
+            raise ExpressionError(f"thừa {extra[1]!r} sau biểu thức")
         return node
 
     def expr(self) -> Node:

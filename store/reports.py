@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -53,8 +52,8 @@ def start_draft(session: Session, period: Period, commune_code: int, officer_id:
     if amend is not None:
         form_pk, answers, base = amend.form_pk, dict(amend.answers), amend.revision
     else:
-        form_row = session.get(Form, period.form_pk)
-        latest = latest_form(session, form_row.form_id) if form_row is not None else None
+        form_row = session.get_one(Form, period.form_pk)
+        latest = latest_form(session, form_row.form_id)
         form_pk, answers, base = (latest or form_row).id, {}, None
     draft = Draft(period_id=period.id, commune_code=commune_code, form_pk=form_pk, answers=answers,
                   base_revision=base, started_by=officer_id, updated_by=officer_id, created_at=now, updated_at=now)
@@ -90,10 +89,10 @@ _SPECS: dict[tuple[str, int], FormSpec] = {}
 
 def spec_for(session: Session, form_pk: int) -> FormSpec:
     """The typed fields of a stored form version; cached per database (stored versions never change)."""
-    key = (str(session.get_bind().url), form_pk)
+    key = (str(session.get_bind().engine.url), form_pk)  # an Engine's .engine is itself
     spec = _SPECS.get(key)
     if spec is None:
-        spec = form_spec(session.get(Form, form_pk))
+        spec = form_spec(session.get_one(Form, form_pk))
         if len(_SPECS) > 512:
             _SPECS.clear()
         _SPECS[key] = spec
@@ -121,6 +120,7 @@ def submit(session: Session, draft: Draft, period: Period, officer_id: Optional[
     if missing:
         return SubmitResult("incomplete", missing=missing)
     answers = effective_answers(spec, draft.answers)
+    report: Optional[Report]  # a new report, or the one this revises
     if draft.base_revision is None:
         report = Report(period_id=period.id, commune_code=draft.commune_code, form_pk=draft.form_pk, revision=1,
                         answers=answers, submitted_at=now, submitted_by=officer_id, updated_at=now)
@@ -140,10 +140,11 @@ def submit(session: Session, draft: Draft, period: Period, officer_id: Optional[
     if report is None or report.revision != draft.base_revision:
         return SubmitResult("conflict", report)
     new_rev = report.revision + 1
-    done = session.execute(update(Report).where(Report.id == report.id, Report.revision == draft.base_revision)
-                           .values(revision=new_rev, answers=answers, form_pk=draft.form_pk, updated_at=now,
-                                   submitted_by=officer_id)
-                           .execution_options(synchronize_session=False))
+    revise = (update(Report).where(Report.id == report.id, Report.revision == draft.base_revision)
+              .values(revision=new_rev, answers=answers, form_pk=draft.form_pk, updated_at=now, submitted_by=officer_id)
+              .execution_options(synchronize_session=False))
+    # A DML statement gives a CursorResult; Session.execute is typed for SELECTs only.
+    done = cast(CursorResult[Any], session.execute(revise))
     if done.rowcount != 1:
         return SubmitResult("conflict", report)
     session.add(ReportRevision(report_id=report.id, revision=new_rev, form_pk=draft.form_pk, answers=answers,
@@ -217,7 +218,8 @@ def period_summary(session: Session, period: Period, provinces: Optional[set[int
         for chunk in _chunks(list(missing), 900):
             for o in session.scalars(select(Officer).where(Officer.commune_code.in_(chunk), Officer.active.is_(True))
                                      .order_by(Officer.full_name)):
-                missing[o.commune_code].officers.append(o)
+                if o.commune_code is not None:  # always: officers of these communes were asked for
+                    missing[o.commune_code].officers.append(o)
     return Summary(period, rows)
 
 

@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Optional
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from store import search_persist
+from store.deps import StoreServices
 from store.doc_format import section_label
 from store.models import Document, Section
 from store.search_index import DocInfo, PassageIndex, SectionInput
@@ -32,7 +34,7 @@ INDEX_FILE = "passages.idx"  # JSON header + raw arrays, memory-mapped, no pickl
 
 
 # -- building, persisting, loading --------------------------------------------------
-def corpus_fingerprint(session) -> str:
+def corpus_fingerprint(session: Session) -> str:
     """A hash of what the index depends on: document ids and content hashes, section count."""
 
     rows = session.execute(select(Document.id, Document.content_hash, Document.updated_at).order_by(Document.id)).all()
@@ -45,7 +47,7 @@ def corpus_fingerprint(session) -> str:
     return h.hexdigest()
 
 
-def load_corpus(session) -> tuple[list[DocInfo], list[SectionInput]]:
+def load_corpus(session: Session) -> tuple[list[DocInfo], list[SectionInput]]:
     """Documents and sections from the database, as plain records."""
 
     docs = [DocInfo(d.id, d.kind or "", d.number, d.number_suffix, d.issuer or "", d.place or "",
@@ -53,7 +55,7 @@ def load_corpus(session) -> tuple[list[DocInfo], list[SectionInput]]:
                     d.signer, d.signer_title, d.content_hash or "", d.theme)
             for d in session.scalars(select(Document).order_by(Document.id))]
     rows = session.scalars(select(Section).order_by(Section.document_id, Section.ordinal)).all()
-    by_id = {s.id: s for s in rows}
+    by_id: dict[Optional[int], Section] = {s.id: s for s in rows}  # get(None): a top-level section
 
     def ref(s: Section) -> str:
         """Its number plus its parents' headings: "I.2.1, thứ hai; Nội dung thi đua; …"."""
@@ -69,7 +71,7 @@ def load_corpus(session) -> tuple[list[DocInfo], list[SectionInput]]:
     return docs, sections
 
 
-def build_index(session_factory) -> SearchIndex:
+def build_index(session_factory: sessionmaker[Session]) -> SearchIndex:
     """Build a fresh index from the database."""
     started = time.perf_counter()
     with session_factory() as session:
@@ -109,7 +111,7 @@ def load_index(directory: Path, fingerprint: str) -> Optional[SearchIndex]:
     return index
 
 
-def ensure_index(services) -> SearchIndex:
+def ensure_index(services: StoreServices) -> SearchIndex:
     """Start-up step: load the persisted index if the corpus is unchanged, else rebuild it."""
     directory = services.settings.index_dir
     with services.session_factory() as session:
@@ -132,6 +134,6 @@ def ensure_index(services) -> SearchIndex:
     return index
 
 
-def refresh(services) -> SearchIndex:
+def refresh(services: StoreServices) -> SearchIndex:
     """Call after an ingest: rebuilds (and persists) the index when the corpus changed."""
     return ensure_index(services)

@@ -138,7 +138,7 @@ class _Collector:
         self.n_sections += 1
         return self.n_sections - 1
 
-    def add_unit(self, doc_id: int, section_id: Optional[int], text: str, secpos: int, extra: tuple = (),
+    def add_unit(self, doc_id: int, section_id: Optional[int], text: str, secpos: int, extra: tuple[int, ...] = (),
                  flags: int = 0) -> np.ndarray:
         self.units.append(doc_id, section_id, text, flags)
         own = self.ids(tokenize(text))

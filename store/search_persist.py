@@ -38,14 +38,15 @@ def save(index: PassageIndex, fingerprint: str, path: Path) -> None:
     """Write ``index`` to ``path`` (the caller renames it into place)."""
     vocab = sorted(index.vocab, key=index.vocab.__getitem__)
     units = index.units
-    arrays = {
+    arrays: dict[str, np.ndarray] = {
         "blob": units.blob, "offsets": units.offsets, "unit_doc": units.doc, "unit_section": units.section,
         "unit_flags": units.flags, "unit_secpos": index.unit_secpos, "df": index.df,
         "section_starts": index._section_starts, "unit_section_rank": index._unit_section_rank,
         "bm25_data": index.post_data, "bm25_indices": index.post_indices, "bm25_indptr": index.post_indptr,
         "sec_tok_indptr": index.sec_tok_indptr, "sec_tok_ids": index.sec_tok_ids,
     }
-    layout, offset = {}, 0
+    layout: dict[str, dict[str, Any]] = {}
+    offset = 0
     for name, arr in arrays.items():
         arr = np.ascontiguousarray(arr)
         arrays[name] = arr

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
+import numpy as np
+
 from store import vntext
 
 # Question phrases (folded) removed before ranking; longest first.
@@ -67,8 +69,9 @@ class Query:
     intents: set[str] = field(default_factory=set)
     selectors: set[str] = field(default_factory=set)  # place words used to pick documents
     repaired: set[str] = field(default_factory=set)  # folded words made by typo / Telex repair (accents unsure)
-    weights: Optional[list] = field(default=None, repr=False)  # filled by the ranker, once
-    weight_ids: Optional[tuple] = field(default=None, repr=False)  # the same as vocabulary ids
+    # Filled by the ranker, once: (token, weight, accented token or ""), then the same as vocabulary-id arrays.
+    weights: Optional[list[tuple[str, float, str]]] = field(default=None, repr=False)
+    weight_ids: Optional[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = field(default=None, repr=False)
 
     def ranked_content(self) -> list[str]:
         return [t for t in self.content if t not in self.selectors]

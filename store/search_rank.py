@@ -13,9 +13,10 @@ from rapidfuzz.distance import OSA
 
 from store import vntext
 from store.province_scope import province_names
-from store.search_index import Hit, PassageIndex, tokenize
+from store.search_index import PassageIndex, tokenize
 from store.search_places import expand_abbreviations, place_words, unknown_place
 from store.search_query import DOC_WORDS, Query, analyze, has_phrase
+from store.search_units import Hit
 
 
 # Below this share of the question's (IDF-weighted) words found around a passage, the
@@ -284,4 +285,5 @@ def _member(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
     if not len(sorted_ids):
         return np.zeros(len(ids), dtype=bool)
     at = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
-    return sorted_ids[at] == ids
+    found: np.ndarray = sorted_ids[at] == ids
+    return found

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Iterator, Optional, overload
 
 import numpy as np
 
@@ -60,7 +60,13 @@ class UnitStore:
     def is_heading(self, i: int) -> bool:
         return bool(self.flags[i] & HEADING)
 
-    def __getitem__(self, i):
+    @overload
+    def __getitem__(self, i: int) -> Unit: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Unit]: ...
+
+    def __getitem__(self, i: int | slice) -> Unit | list[Unit]:
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
         if i < 0:
@@ -69,7 +75,7 @@ class UnitStore:
             raise IndexError(i)
         return Unit(int(self.doc[i]), self.section_id(i), self.text(i), self.is_heading(i))
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Unit]:
         return (self[i] for i in range(len(self)))
 
 

@@ -13,7 +13,7 @@ import logging
 import re
 from functools import lru_cache
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Optional, Union
+from typing import TYPE_CHECKING, Any, Iterable, Optional, Union
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -87,7 +87,7 @@ def commune_key(name: str) -> str:
 
 # -- seeding ------------------------------------------------------------------
 @lru_cache(maxsize=1)
-def package_units() -> tuple[list[dict], list[dict]]:
+def package_units() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Provinces and communes as rows, codes exactly as the package gives them (do not mutate)."""
     from vietnam_provinces import Province as VP, Ward as VW
 
@@ -165,7 +165,7 @@ class UnitIndex:
     by_key: dict[tuple[int, str], list[int]] = field(default_factory=dict)
 
     @classmethod
-    def from_rows(cls, provinces: Iterable[dict], communes: Iterable[dict]) -> "UnitIndex":
+    def from_rows(cls, provinces: Iterable[dict[str, Any]], communes: Iterable[dict[str, Any]]) -> "UnitIndex":
         provinces = sorted(provinces, key=lambda p: p["code"])
         communes = sorted(communes, key=lambda c: c["code"])
         prov = np.array([c["province_code"] for c in communes], dtype=np.int64)
@@ -276,7 +276,7 @@ def package_index() -> UnitIndex:
 
 
 def _engine_key(session: Session) -> str:
-    return session.get_bind().url.render_as_string(hide_password=True)
+    return session.get_bind().engine.url.render_as_string(hide_password=True)  # an Engine's .engine is itself
 
 
 def unit_index(source: Union[Session, UnitIndex, "StoreServices"]) -> UnitIndex:
@@ -284,7 +284,7 @@ def unit_index(source: Union[Session, UnitIndex, "StoreServices"]) -> UnitIndex:
     if isinstance(source, UnitIndex):
         return source
     if not isinstance(source, Session):
-        cached = source.units
+        cached: Optional[UnitIndex] = source.units
         if cached is None:
             with source.session_factory() as session:
                 cached = source.units = unit_index(session)

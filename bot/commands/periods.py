@@ -21,7 +21,8 @@ def parse_moment(text: str, *, end_of_day: bool) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"không đọc được ngày giờ “{text}” (dạng 30/6/2026 hoặc 2026-06-30T17:00)")
+        raise argparse.ArgumentTypeError(
+            f"không đọc được ngày giờ “{text}” (dạng 30/6/2026 hoặc 2026-06-30T17:00)") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)
 
 

@@ -57,7 +57,8 @@ def _paragraph(par: Paragraph) -> str:
 
 def _bold(text: str) -> str:
     """"**text**" with the spaces outside the marks, where markdown wants them."""
-    lead, core, trail = re.match(r"^(\s*)(.*?)(\s*)$", text, re.S).groups()
+    core = text.strip()
+    lead, trail = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
     return f"{lead}**{core}**{trail}" if core else text
 
 

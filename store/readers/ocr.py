@@ -58,7 +58,7 @@ def read_pdf(raw: bytes) -> str:
     return text
 
 
-def image_lines(image) -> list[Line]:
+def image_lines(image: object) -> list[Line]:  # a PIL image (Pillow comes with pytesseract)
     """Tesseract's words grouped into its own lines, with their boxes."""
     data = pytesseract.image_to_data(image, lang=LANGUAGE, output_type=pytesseract.Output.DICT)
     lines: dict[tuple[int, int, int], list[int]] = {}

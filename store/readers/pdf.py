@@ -10,7 +10,10 @@ import io
 import logging
 import re
 
+from typing import Any
+
 import pdfplumber
+from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import PdfminerException
 
 from store.directive_text import DirectiveParseError
@@ -41,9 +44,9 @@ def read(raw: bytes) -> tuple[str, str]:
     return ocr.read_pdf(raw), "pdf-ocr"
 
 
-def _lines(page) -> list[Line]:
+def _lines(page: Page) -> list[Line]:
     words = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, use_text_flow=False)
-    rows: list[list[dict]] = []
+    rows: list[list[dict[str, Any]]] = []
     for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
         if rows and abs(rows[-1][0]["top"] - word["top"]) <= 0.4 * word["size"]:
             rows[-1].append(word)
@@ -52,7 +55,7 @@ def _lines(page) -> list[Line]:
     return [_line(sorted(row, key=lambda w: w["x0"])) for row in rows]
 
 
-def _line(words: list[dict]) -> Line:
+def _line(words: list[dict[str, Any]]) -> Line:
     parts: list[str] = []
     bold_open = False
     for i, word in enumerate(words):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+import bot.cli
 import bot.commands
 from bot.cli import build_parser, main
 from bot.logsetup import configure_logging
@@ -47,8 +48,6 @@ def _services():
 
 
 def test_subcommands_are_one_explicit_list() -> None:
-    import bot.cli
-
     assert not hasattr(bot.cli, "SUBCOMMANDS") or bot.cli.SUBCOMMANDS is bot.commands.SUBCOMMANDS
     assert isinstance(bot.commands.SUBCOMMANDS, tuple)
     names = set(build_parser()._subparsers._group_actions[0].choices)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from store.db import transaction
 from store.forms import load_form
-from store.models import Officer, Period, User
+from store.models import User
 from store.periods import create_period
 from tests.e2e.fakebotapi import Call, FakeBotAPI, FakeUser
 from tests.handlers.report_setup import CLOSE, DUE, OPEN, PROVINCE, SAMPLE_FORMS, add_officer, seed_units

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Optional
 
-from sqlalchemy import select
 
 from bot.services import build_services
 from core.settings import Settings
@@ -16,7 +15,7 @@ from core.dispatch import BotCore
 from core.types import Incoming, UserRef
 from store.db import transaction
 from store.forms import load_form
-from store.models import Commune, Officer, OfficerProvince, Period, Province, User
+from store.models import Commune, Officer, OfficerProvince, Province, User
 from store.periods import create_period
 
 SAMPLE_FORMS = Path(__file__).resolve().parents[2] / "store" / "sample" / "forms"

@@ -13,7 +13,7 @@ from core.settings import Settings
 from handlers.app import build_router
 from core.dispatch import BotCore
 from core.types import FileRef, Incoming, Reply, UserRef
-from store.models import AuditLog, Broadcast, Document, Officer, OutboxMessage, User
+from store.models import AuditLog, Broadcast, Document, OutboxMessage
 from tests.reminders.world import build_world
 from tests.store.directive_formats import to_docx, to_pdf
 

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from bot.services import build_services
-from core.settings import Settings
-from handlers.app import build_router
 from core.dispatch import BotCore
 from core.messages import STALE_BUTTON
 from handlers.search_cmd import USAGE
 from core.types import Incoming, Reply, UserRef
-from store.clock import FakeClock
-from store.ingest import load_samples
 from store.models import AuditLog
 from tests.handlers.corpus import sample_core
-from store.search import ensure_index
 
 USER = UserRef("test", "7", "7", "Cán bộ")
 
