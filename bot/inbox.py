@@ -66,6 +66,20 @@ async def wait_or_stop(stop: asyncio.Event, seconds: float) -> None:
         await asyncio.wait_for(stop.wait(), seconds)
 
 
+async def until_stopped(call: Awaitable[Any], stop: asyncio.Event) -> Any:
+    """Await a long poll, abandoning it as soon as ``stop`` is set (then None)."""
+    task = asyncio.ensure_future(call)
+    stopper = asyncio.ensure_future(stop.wait())
+    try:
+        done, _ = await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        if task in done:
+            return task.result()
+        task.cancel()
+        return None
+    finally:
+        stopper.cancel()
+
+
 class Inbox:
     """The intake and the worker of one channel (``channel`` as in users.channel)."""
 

@@ -17,7 +17,7 @@ from typing import Any, Optional
 from telegram import Bot, Update
 from telegram.error import InvalidToken, TelegramError
 
-from bot.inbox import Backoff, Inbox, record_until_done, sender_key, wait_or_stop
+from bot.inbox import Backoff, Inbox, record_until_done, sender_key, until_stopped, wait_or_stop
 from store.inbox import Received
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ async def poll_into_inbox(bot: Bot, inbox: Inbox, stop: asyncio.Event, *, timeou
     backoff = Backoff(first=1.0, cap=30.0)
     while not stop.is_set():
         try:
-            updates = await _until_stopped(
+            updates = await until_stopped(
                 bot.get_updates(offset=offset, timeout=int(timeout), allowed_updates=Update.ALL_TYPES), stop)
         except InvalidToken:
             log.error("Telegram refused BOT_TOKEN while polling; retrying")
@@ -61,17 +61,3 @@ async def poll_into_inbox(bot: Bot, inbox: Inbox, stop: asyncio.Event, *, timeou
         items = [item for update in updates for item in received(update.to_dict())]
         if await record_until_done(inbox, items, stop):
             offset = updates[-1].update_id + 1
-
-
-async def _until_stopped(call: Any, stop: asyncio.Event) -> Any:
-    """Await a long poll, abandoning it as soon as ``stop`` is set (then None)."""
-    task = asyncio.ensure_future(call)
-    stopper = asyncio.ensure_future(stop.wait())
-    try:
-        done, _ = await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
-        if task in done:
-            return task.result()
-        task.cancel()
-        return None
-    finally:
-        stopper.cancel()

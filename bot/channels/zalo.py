@@ -24,7 +24,7 @@ from bot.channels.files import url_fetcher
 from bot.channels.zalo_api import ZaloClient, ZaloError
 from bot.channels.zalo_convert import CHANNEL, convert, received
 from bot.channels.zalo_send import FileLink, ZaloTransport, no_links
-from bot.inbox import Inbox, record_until_done
+from bot.inbox import Inbox, record_until_done, until_stopped, wait_or_stop
 from bot.webhook import WebhookEndpoint
 from core import messages
 from core.context import Services
@@ -116,14 +116,14 @@ class ZaloChannel:
         while not stop.is_set():
             try:
                 self.polls += 1
-                updates = await _until_stopped(self.client.get_updates(timeout), stop)
+                updates = await until_stopped(self.client.get_updates(timeout), stop)
                 delay = self.backoff_first
             except ZaloError as exc:
                 if exc.bad_token:
                     log.error("Zalo refused ZALO_BOT_TOKEN (401); retrying in %.0f s", delay)
                 else:
                     log.warning("Zalo getUpdates failed (%s); retrying in %.0f s", exc, delay)
-                await _sleep_or_stop(stop, delay)
+                await wait_or_stop(stop, delay)
                 delay = min(BACKOFF_MAX, delay * 2)
                 continue
             items = [item for raw in updates or [] for item in received(raw)]
@@ -161,24 +161,3 @@ class ZaloChannel:
 
     async def aclose(self) -> None:
         await self.client.aclose()
-
-
-async def _until_stopped(call: Any, stop: asyncio.Event) -> Optional[list[dict[str, Any]]]:
-    """Await a long poll, abandoning it as soon as ``stop`` is set."""
-    task = asyncio.ensure_future(call)
-    stopper = asyncio.ensure_future(stop.wait())
-    try:
-        done, _ = await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
-        if task in done:
-            return task.result()
-        task.cancel()
-        return None
-    finally:
-        stopper.cancel()
-
-
-async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
-    try:
-        await asyncio.wait_for(stop.wait(), seconds)
-    except asyncio.TimeoutError:
-        pass
