@@ -123,8 +123,23 @@ def decline(index: SearchIndex, result: SearchResult) -> Reply:
 
 
 # -- the answer -------------------------------------------------------------------------
+NOT_UNDERSTOOD = ("Xin lỗi, bot chưa hiểu câu này. Anh/chị hỏi rõ hơn, ví dụ: "
+                  "“Chỉ thị 02/CT-UBND ban hành ngày nào?”, hoặc gõ /tim TỪ_KHÓA.")
+
+
+def is_junk(text: str) -> bool:
+    """Nothing a directive could answer: no Vietnamese syllable, Telex-typed word, number or
+    document code (``abc``, ``xyz``): such text must never get a confident passage."""
+    if NUMBER_RE.search(text):
+        return False
+    return not any(t.isdigit() or vntext.is_syllable(t) or vntext.telex_decode(t)
+                   for t in vntext.search_key(text).split())
+
+
 def answer(services: Services, question: str, home_provinces: Iterable[int] = ()) -> Reply:
     """The reply to a question about the directives (used by the handler and the benchmarks)."""
+    if is_junk(question):
+        return Reply(text=NOT_UNDERSTOOD)
     index = get_index(services)
     result = index.search(question, home_provinces=home_provinces, limit=ANSWER_CANDIDATES)
     if result.unknown_place:

@@ -12,6 +12,8 @@ Methods block on the database: call them from a thread (``asyncio.to_thread``).
 
 from __future__ import annotations
 
+import contextlib
+
 import fcntl
 import hashlib
 import logging
@@ -51,10 +53,9 @@ class Leadership:
     def release(self) -> None:
         """Give the role up at once (a clean stop hands over without waiting)."""
         if self._conn is not None and self.held:
-            try:
+            # A failed unlock is harmless: closing the connection below releases the lock anyway.
+            with contextlib.suppress(Exception):
                 self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": lock_key(self.name)})
-            except Exception:  # closing the connection releases it anyway
-                pass
         self._drop()
 
     # -- backends --------------------------------------------------------------
@@ -110,11 +111,11 @@ class Leadership:
         self.held = False
         self._always = False
         if self._conn is not None:
-            try:  # invalidate: the DBAPI connection really closes (never back to the pool holding the lock)
+            # invalidate: the DBAPI connection really closes (never back to the pool holding the
+            # lock); a connection already broken may fail to, which is fine.
+            with contextlib.suppress(Exception):
                 self._conn.invalidate()
                 self._conn.close()
-            except Exception:
-                pass
             self._conn = None
         if self._file is not None:
             self._file.close()  # closing the descriptor releases the flock

@@ -8,7 +8,7 @@ import pytest
 
 from core.dispatch import BotCore
 from core.types import Incoming, Reply, UserRef
-from handlers.ask import NOT_FOUND, question_reply
+from handlers.ask import NOT_FOUND, NOT_UNDERSTOOD, is_junk, question_reply
 from handlers.smalltalk import INTRO, small_talk_kind
 from tests.handlers.corpus import sample_core
 
@@ -139,3 +139,13 @@ async def test_question_reply_for_dialogs(core: BotCore) -> None:
         assert replies and "Trần Tiến Dũng" in replies[0].text
         declined = question_reply(ctx, "Ai là chủ tịch nước hiện nay?")
         assert declined and declined[0].text.startswith(NOT_FOUND)
+
+
+@pytest.mark.parametrize("junk", ["abc", "xyz", "hjk zzz"])
+async def test_short_junk_is_declined_without_a_passage(core: BotCore, junk: str) -> None:
+    reply = await ask(core, junk)
+    assert reply.text == NOT_UNDERSTOOD and "Nguồn:" not in reply.text and not datas(reply)
+
+
+def test_words_telex_numbers_and_codes_are_not_junk() -> None:
+    assert not any(is_junk(t) for t in ("thi dua", "traof luu", "02/CT-UBND", "2021"))
