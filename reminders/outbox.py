@@ -146,6 +146,8 @@ class ChannelLoop:
                     await self._idle(stop)
         finally:
             await self._wait_in_flight()  # SIGTERM: sends in flight are finished and recorded
+            if self._finished_broadcasts:  # their last sends settled just now: report them
+                await asyncio.to_thread(self._report_finished_broadcasts)
             await asyncio.to_thread(role.release)
             metrics.LEADER.labels(f"outbox:{self.channel}").set(0)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,26 @@ async def test_queue_once_deliver_and_report(services: Services, clock) -> None:
     assert "Gửi được: 2/3" in report.text and "đã chặn bot: 1" in report.text
     with transaction(services.session_factory) as s:
         assert finish_completed(s, clock.now()) == []  # reported once
+
+
+async def test_a_sender_stopped_right_after_the_last_send_still_queues_the_report(services: Services, clock) -> None:
+    """The console quits as soon as input ends: the running sender is stopped the moment the
+    broadcast's last message settles, and the report must not depend on a later pass."""
+    w = build_world(services, officers=(("c1", "C", True, True),))
+    clock.set(vn(2026, 6, 2, 9))
+    with transaction(services.session_factory) as s:
+        bc_id = create_broadcast(s, officer_id=w.officers["s1"], sender_user_id=w.users["s1"], text="Họp",
+                                 audience={"kind": "province", "province_codes": [w.province]},
+                                 audience_label="Tỉnh", now=clock.now(), quiet=QuietHours.parse("21:00-07:00")).id
+    stop = asyncio.Event()
+
+    class StopAfterSend(RecordingTransport):
+        async def send(self, chat_id, reply):
+            stop.set()  # the loop ends with this send in flight; run() waits for it, then returns
+            await asyncio.sleep(0.05)  # (passes at any delay with the fix; fails without it)
+            return await super().send(chat_id, reply)
+
+    await OutboxSender(services, {"test": StopAfterSend(clock)}, pacer=Pacer(10_000, 0)).run(stop)
+    with services.session_factory() as s:
+        assert s.get(Broadcast, bc_id).state == "done"
+        assert s.scalars(select(OutboxMessage).where(OutboxMessage.dedup_key == f"bc-report:{bc_id}")).one()
