@@ -6,6 +6,12 @@ outbox sender at ZALO_RATE_PER_SECOND) against the fake Zalo API, SIGKILLed half
 The fake answers 429 past ``rate + 2`` sends per second overall or more than one send per
 second to a chat. Figures: lost (recipients that got nothing), duplicated (extra copies),
 rate-limit answers, and the delivery rate in msg/s with the restart gap left out.
+
+A duplicate can only be a send in flight at the kill: claimed (the attempt recorded), accepted
+by the platform, its outcome not yet recorded; the restarted sender puts the claim back and
+sends it again (Zalo has no idempotency key). So the benchmark reads the database right after
+the kill and prints those sends: claimed rows without an outcome, and how many of them the
+fake had already accepted — the duplicates to expect.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from core.settings import Settings  # noqa: E402
 from core.broadcasts import create_broadcast  # noqa: E402
 from core.timespec import QuietHours  # noqa: E402
 from store.db import transaction  # noqa: E402
-from store.models import Commune, Officer, User  # noqa: E402
+from store.models import Commune, OutboxMessage, Officer, User  # noqa: E402
 from store.units import sync_units  # noqa: E402
 from tests.e2e.fakezaloapi import FakeZaloAPI  # noqa: E402
 
@@ -71,6 +77,16 @@ def start_bot(api: FakeZaloAPI, settings: Settings, rate: float, log_path: Path)
     return subprocess.Popen([sys.executable, "-m", "bot"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
+def claimed_without_outcome(settings: Settings) -> list[str]:
+    """Chats of the rows a sender claimed and never finished (read after the kill)."""
+    services = build_services(settings, startup=False)
+    try:
+        with services.session_factory() as s:
+            return list(s.scalars(select(OutboxMessage.chat_id).where(OutboxMessage.state == "sending")))
+    finally:
+        services.session_factory.kw["bind"].dispose()
+
+
 def delivered(api: FakeZaloAPI) -> Counter[str]:
     return Counter(c.chat_id for c in api.calls if c.method == "sendMessage" and c.status == 200 and TEXT in c.text)
 
@@ -81,7 +97,7 @@ async def run(officers: int, rate: float, *, kill: bool, workdir: Path, timeout:
     chats = seed(settings, officers)
     async with FakeZaloAPI(enforce_limits=True, overall_rate=int(rate) + 2) as api:
         proc = start_bot(api, settings, rate, workdir / "bot.log")
-        killed_at, t0 = None, time.monotonic()
+        killed_at, in_flight, accepted, t0 = None, 0, 0, time.monotonic()
         try:
             while True:
                 await asyncio.sleep(0.2)
@@ -89,8 +105,14 @@ async def run(officers: int, rate: float, *, kill: bool, workdir: Path, timeout:
                 if kill and killed_at is None and len(got) >= officers // 2:
                     proc.send_signal(signal.SIGKILL)
                     proc.wait()
+                    await asyncio.sleep(0.2)  # the fake answers a request that reached it before the kill
+                    got = delivered(api)
                     killed_at = len(got)
-                    print(f"  SIGKILL after {killed_at:,} delivered; restarting", flush=True)
+                    claimed = await asyncio.to_thread(claimed_without_outcome, settings)
+                    in_flight, accepted = len(claimed), sum(1 for chat in claimed if got[chat] > 0)
+                    print(f"  SIGKILL after {killed_at:,} delivered; in flight at the kill: {in_flight} claimed "
+                          f"without a recorded outcome, {accepted} of them already accepted by the platform "
+                          f"(sent again after the restart); restarting", flush=True)
                     proc = start_bot(api, settings, rate, workdir / "bot.log")
                 if len(got) >= officers:
                     await asyncio.sleep(6.0)  # the lease of rows in flight at the kill runs out: any duplicate shows
@@ -110,7 +132,8 @@ async def run(officers: int, rate: float, *, kill: bool, workdir: Path, timeout:
     span = (times[-1] - times[0] - gaps) if len(times) > 1 else 0.0
     return {"officers": officers, "lost": sum(1 for c in chats if got[c] == 0),
             "duplicated": sum(max(0, n - 1) for n in got.values()), "rate_limited": limited,
-            "rate": (len(times) - 1) / span if span > 0 else 0.0, "killed_at": killed_at or 0, "downtime": gaps}
+            "rate": (len(times) - 1) / span if span > 0 else 0.0, "killed_at": killed_at or 0, "downtime": gaps,
+            "in_flight": in_flight, "accepted_in_flight": accepted}
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -126,6 +149,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         r = asyncio.run(run(args.officers, args.rate, kill=not args.no_kill, workdir=Path(tmp), timeout=args.timeout))
     print(f"lost: {r['lost']}   duplicated: {r['duplicated']}   (targets 0 / 0)")
+    if not args.no_kill:
+        print(f"in flight at the kill: {r['in_flight']} claimed, {r['accepted_in_flight']} accepted by the platform "
+              f"with no recorded outcome (the duplicates to expect: Zalo has no idempotency key)")
     print(f"delivery rate: {r['rate']:.2f} msg/s (configured {args.rate:g}; restart gap of {r['downtime']:.1f} s "
           f"left out); 429 answers: {r['rate_limited']}")
     ok = r["lost"] == 0 and r["duplicated"] == 0

@@ -75,6 +75,10 @@ class Settings(BaseSettings):
     # rate-limit answers pause sending (README "Zalo pacing").
     zalo_rate_per_second: float = 10.0
     zalo_per_chat_interval_seconds: float = 1.0
+    # One Zalo send in flight at a time: at Zalo's low pace this costs no throughput while the
+    # platform answers within 1/rate, and a kill can then repeat at most one message
+    # (README "Zalo pacing").
+    zalo_max_in_flight: int = 1
 
     # Webhook mode (production): WEBHOOK_URL is the public HTTPS base the platforms POST to
     # (<WEBHOOK_URL>/webhook/telegram, /webhook/zalo); without it the bot polls.

@@ -111,6 +111,13 @@ def _channel_pacer(services: Services, channel: str) -> Pacer:
     return Pacer(s.outbox_rate_per_second, s.outbox_per_chat_interval_seconds)
 
 
+def _max_in_flight(services: Services, channel: str) -> int:
+    """Concurrent sends: Telegram's latency needs several at 28/s; Zalo's low pace needs one,
+    and a kill can repeat only the sends in flight (no idempotency key on either platform)."""
+    s = services.settings
+    return max(1, s.zalo_max_in_flight if channel == "zalo" else s.outbox_max_in_flight)
+
+
 class ChannelLoop:
     """The sending loop of one channel in this process."""
 
@@ -120,7 +127,7 @@ class ChannelLoop:
         self.channel = channel
         self.transport = transport
         self.pacer = pacer
-        self.max_in_flight = max(1, self.services.settings.outbox_max_in_flight)
+        self.max_in_flight = _max_in_flight(self.services, channel)
         self.woken = asyncio.Event()
         self._in_flight: set[asyncio.Task[None]] = set()
         self._busy_chats: set[str] = set()
