@@ -44,6 +44,7 @@ class SendResult:
     retry_after: Optional[float] = None  # the platform asked us to wait (Telegram 429)
     blocked: bool = False  # the user blocked the bot (Telegram 403): never retried
     error: Optional[str] = None  # other failures: retried with backoff
+    permanent: bool = False  # the platform refused the request as such: failed at once, never retried
 
 
 class Transport(Protocol):
@@ -185,7 +186,7 @@ def finish(session: Session, msg: OutboxMessage, result: SendResult, *, worker: 
         # Not the message's fault: queued again without spending an attempt.
         outcome, values = "rate_limited", {"state": "queued", "not_before": now, "attempts": msg.attempts - 1,
                                            "last_error": f"429 retry_after={result.retry_after}"}
-    elif msg.attempts >= max_attempts:
+    elif result.permanent or msg.attempts >= max_attempts:
         outcome, values = "failed", {"state": "failed", "last_error": (result.error or "failed")[:500]}
     else:
         outcome, values = "retry", {"state": "queued", "not_before": now + backoff(msg.attempts),

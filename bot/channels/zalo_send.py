@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 FileLink = Callable[[str], Optional[str]]
 MID_REPLY_RETRIES = 3
 MID_REPLY_MAX_WAIT = 5.0
-DEFAULT_RETRY_AFTER = 1.0  # Zalo's rate-limit answer may carry no wait: pause a second
+DEFAULT_RETRY_AFTER = 1.0  # Zalo's rate-limit answer may carry no wait: pause a second…
+MAX_RETRY_AFTER = 30.0  # …doubling while the limits go on, up to this
 LOCATION_HINT = "(Zalo chưa gửi được vị trí: anh/chị gõ vĩ độ, kinh độ, ví dụ 21.03, 105.85.)"
 CONTACT_HINT = ("(Zalo không chia sẻ số điện thoại cho bot: anh/chị gõ mã mời nếu có, "
                 "hoặc gõ /dangky để khai báo và chờ cán bộ tỉnh duyệt.)")
@@ -67,24 +68,36 @@ class ZaloTransport:
         self.client = client
         # Looked up at send time: the webhook server installs its signer after start-up.
         self._file_link = file_link or (lambda: no_links)
+        self._limited_in_a_row = 0
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult:
-        """401 → error (bad token, retried later), 403 → blocked, 429 → retry_after."""
+        """The mapping of zalo_api.ZaloError (sources there): rate limit → retry_after (the
+        platform's, else 1 s doubling to 30 s while limits go on); 403 → blocked; 401/404 → bad
+        token (logged, retried with backoff); other 4xx → failed at once; 5xx, network → retried
+        with backoff, a bounded number of times."""
         try:
             await self._deliver(chat_id, reply)
-            return SendResult(ok=True)
         except ZaloError as exc:
-            if exc.rate_limited:
-                return SendResult(ok=False, retry_after=exc.retry_after or DEFAULT_RETRY_AFTER, error=str(exc))
-            if exc.blocked:
-                return SendResult(ok=False, blocked=True, error=str(exc))
-            if exc.bad_token:
-                log.error("Zalo refused ZALO_BOT_TOKEN (401): check the token in Zalo Bot Manager")
-                return SendResult(ok=False, error="bad token: 401")
-            kind = "network" if exc.network else "zalo"
-            return SendResult(ok=False, error=f"{kind}: {exc}")
+            return self._failed(exc)
         except (OSError, ValueError) as exc:
             return SendResult(ok=False, error=f"{type(exc).__name__}: {exc}")
+        self._limited_in_a_row = 0
+        return SendResult(ok=True)
+
+    def _failed(self, exc: ZaloError) -> SendResult:
+        if exc.rate_limited:
+            wait = exc.retry_after or min(MAX_RETRY_AFTER, DEFAULT_RETRY_AFTER * 2 ** self._limited_in_a_row)
+            self._limited_in_a_row += 1
+            return SendResult(ok=False, retry_after=wait, error=str(exc))
+        if exc.blocked:
+            return SendResult(ok=False, blocked=True, error=str(exc))
+        if exc.bad_token:
+            log.error("Zalo refused ZALO_BOT_TOKEN (%s): check the token in Zalo Bot Manager", exc.error_code)
+            return SendResult(ok=False, error=f"bad token: {exc.error_code}")
+        if exc.permanent:
+            return SendResult(ok=False, permanent=True, error=f"refused: {exc}")
+        kind = "network" if exc.network else "zalo"
+        return SendResult(ok=False, error=f"{kind}: {exc}")
 
     async def _deliver(self, chat_id: str, reply: Reply) -> None:
         """Send the pieces; once one is out, short rate-limit waits are waited out here so a

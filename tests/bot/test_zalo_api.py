@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot.channels.zalo import ZaloChannel
 from bot.serve import background_running
@@ -12,10 +13,15 @@ from bot.channels.zalo_api import ZaloClient, ZaloError
 from bot.channels.zalo_convert import convert
 from bot.channels.zalo_send import ZaloTransport
 from bot.services import build_services
+from core import outbox
 from core.dispatch import BotCore
+from core.outbox import SendResult
 from core.settings import Settings
 from core.types import Attachment, Button, Reply
 from handlers.app import build_router
+from reminders.outbox import OutboxSender
+from store.db import transaction
+from store.models import OutboxMessage, User
 from tests.e2e.fakezaloapi import FakeZaloAPI, FakeZaloUser
 
 USER = FakeZaloUser("123", "An")
@@ -119,3 +125,59 @@ async def test_polling_backs_off_on_errors_and_goes_on(tmp_path: Path) -> None:
             calls = await api.wait_for(USER.id)
         await channel.aclose()
     assert "/lienket" in calls[0].text and channel.polls >= 4  # three failed polls, then the update
+
+
+async def test_error_codes_map_to_rate_limit_blocked_bad_token_refused_or_transient() -> None:
+    """The mapping documented in bot/channels/zalo_api.py, through the real client and transport."""
+    async with FakeZaloAPI() as api:
+        client = ZaloClient(api.token, api.url)
+        transport = ZaloTransport(client)
+        fail = api.fail_next["sendMessage"]
+
+        async def send() -> SendResult:
+            return await transport.send("7", Reply(text="x"))
+
+        fail += [(429, "Too Many Requests"), (429, "Too Many Requests"), (400, "Too many requests, slow down")]
+        assert [(await send()).retry_after for _ in range(3)] == [1.0, 2.0, 4.0]  # no wait given: doubling
+        assert (await send()).ok  # a success ends the streak
+        fail += [(429, "Too Many Requests", {"retry_after": 3}), (429, "Too Many Requests")]
+        assert [(await send()).retry_after for _ in range(2)] == [3.0, 2.0]  # the platform's wait wins; the streak goes on
+        fail.append((403, "Forbidden"))
+        assert (await send()).blocked
+        for code in (401, 404):
+            fail.append((code, "Unauthorized"))
+            result = await send()
+            assert not result.permanent and result.retry_after is None and result.error == f"bad token: {code}"
+        fail.append((400, "Bad Request: text must be 1 to 2000 characters"))
+        refused = await send()
+        assert refused.permanent and not refused.blocked and refused.retry_after is None
+        for code, description in ((500, "Internal"), (502, "Bad Gateway"), (408, "Request timeout")):
+            fail.append((code, description))
+            transient = await send()
+            assert not transient.ok and not transient.permanent and transient.retry_after is None, code
+        await client.aclose()
+
+
+async def test_a_refused_send_fails_at_once_and_a_transient_one_is_retried(tmp_path: Path) -> None:
+    async with FakeZaloAPI() as api:
+        settings = Settings(_env_file=None, zalo_bot_token=api.token, zalo_api_base_url=api.url,
+                            database_url=f"sqlite:///{tmp_path / 'b.sqlite3'}", data_dir=tmp_path / "d",
+                            load_samples=False)
+        services = build_services(settings, startup=False)
+        client = ZaloClient(api.token, api.url)
+        sender = OutboxSender(services, {"zalo": ZaloTransport(client)})
+        now = services.clock.now()
+        with transaction(services.session_factory) as s:
+            for chat in ("refused", "flaky"):
+                user = User(channel="zalo", external_id=chat, chat_id=chat, display_name="", created_at=now,
+                            last_seen_at=now)
+                s.add(user)
+                s.flush()
+                outbox.enqueue(s, user, Reply(text="Thông báo"), key=f"k-{chat}", kind="notice", not_before=now,
+                               now=now)
+        api.fail_next["sendMessage"] += [(400, "Bad Request: chat_id is invalid"), (500, "Internal")]
+        await sender.drain_once()
+        with services.session_factory() as s:
+            rows = {m.chat_id: (m.state, m.attempts) for m in s.scalars(select(OutboxMessage))}
+        assert rows == {"refused": ("failed", 1), "flaky": ("queued", 1)}  # the 500 waits for its backoff
+        await client.aclose()

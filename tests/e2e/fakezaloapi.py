@@ -7,7 +7,8 @@ the ``X-Bot-Api-Secret-Token`` header (getUpdates refused meanwhile); sendMessag
 characters), sendPhoto (a photo URL and a caption), sendSticker and sendChatAction, all
 recorded. Users' photos are served from ``/photos/<name>`` on the same server.
 
-Failures on demand: ``blocked_chats`` answer 403, ``fail_next[method]`` pops forced errors,
+Failures on demand: ``blocked_chats`` answer 403, ``fail_next[method]`` pops forced errors
+(``(code, description)``, or ``(code, description, parameters)`` e.g. ``{"retry_after": 3}``),
 ``enforce_limits`` answers 429 past ``overall_rate`` sends per second or more than one send
 per ``per_chat_interval`` to a chat (sliding windows over real time).
 """
@@ -84,7 +85,7 @@ class FakeZaloAPI:
         self.single_object = single_object  # getUpdates answers one object, not a list
         self.wrap_webhook = wrap_webhook  # webhook body {"ok": true, "result": update}
         self.blocked_chats: set[str] = set()
-        self.fail_next: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        self.fail_next: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
         self.calls: list[Call] = []
         self.deliveries: list[Delivery] = []
         self.totals: Counter[int] = Counter()
@@ -226,8 +227,11 @@ class FakeZaloAPI:
         return web.json_response({"ok": True, "result": result})
 
     @staticmethod
-    def _error(code: int, description: str) -> web.Response:
-        return web.json_response({"ok": False, "error_code": code, "description": description}, status=code)
+    def _error(code: int, description: str, parameters: Optional[dict[str, Any]] = None) -> web.Response:
+        body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+        if parameters:
+            body["parameters"] = parameters
+        return web.json_response(body, status=code)
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
@@ -241,15 +245,15 @@ class FakeZaloAPI:
             forced_poll = self.fail_next.get(method)
             if forced_poll:
                 self.get_updates_calls += 1
-                code, description = forced_poll.pop(0)
-                return self._error(code, description)
+                code, description, *parameters = forced_poll.pop(0)
+                return self._error(code, description, *parameters)
             return await self._get_updates(request, params or {})
         call = Call(method, params or {}, time.monotonic())
         self.calls.append(call)
         forced = self.fail_next.get(method)
         if forced:
-            code, description = forced.pop(0)
-            status, response = code, self._error(code, description)
+            code, description, *parameters = forced.pop(0)
+            status, response = code, self._error(code, description, *parameters)
         else:
             status, response = self._answer(method, params or {})
         call.status = status
