@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
+from core.settings import Settings
 from store.clock import Clock
 
 SALT = "thidua-file-link"
@@ -101,3 +102,12 @@ class FileLinks:
             return resolved.relative_to(self.root)
         except ValueError:
             return None
+
+
+def links_for(settings: Settings, clock: Clock) -> Optional[FileLinks]:
+    """The signer of a deployment with a webhook server (WEBHOOK_URL and WEBHOOK_SECRET set):
+    any of its processes may make links, which the web process serves. None without one."""
+    if not settings.webhook_url or not settings.webhook_secret:
+        return None
+    return FileLinks(settings.webhook_secret, settings.webhook_url, settings.data_dir, clock,
+                     settings.file_link_ttl_seconds)

@@ -2,6 +2,8 @@
 
 ``python -m bot`` comes here when ZALO_BOT_TOKEN is set (with or without BOT_TOKEN);
 Telegram alone keeps python-telegram-bot's own ``run_polling`` (bot.channels.telegram).
+``sender_transports`` is the sending side of the configured channels alone, for
+``python -m bot outbox``: the same channels, each at its own pace (reminders.outbox).
 """
 
 from __future__ import annotations
@@ -15,10 +17,14 @@ from typing import Any, AsyncIterator, Optional
 from telegram.error import InvalidToken, NetworkError
 
 from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram_send import TelegramTransport, sender_bot
 from bot.channels.zalo import ZaloChannel
-from bot.channels.zalo_api import ZaloError
+from bot.channels.zalo_api import ZaloClient, ZaloError
+from bot.channels.zalo_send import ZaloTransport, no_links
+from bot.file_links import links_for
 from bot.services import build_services
 from core.context import Services
+from core.outbox import Transport
 from core.settings import Settings
 from handlers.app import build_router
 from core.dispatch import BotCore
@@ -46,6 +52,28 @@ async def background_running(services: Services, transports: dict[str, Any],
             task.cancel()
         elif not task.cancelled() and task.exception() is not None:
             log.error("background work ended with an error", exc_info=task.exception())
+
+
+@contextlib.asynccontextmanager
+async def sender_transports(settings: Settings, services: Services) -> AsyncIterator[dict[str, Transport]]:
+    """The sending side of every configured channel, without taking updates: Telegram with
+    BOT_TOKEN, Zalo with ZALO_BOT_TOKEN (empty with neither). Zalo's files go out as signed
+    links when the deployment has a webhook server to serve them (WEBHOOK_URL)."""
+    links = links_for(settings, services.clock)
+    if links is not None and services.file_link is None:
+        services.file_link = links.link
+    transports: dict[str, Transport] = {}
+    async with contextlib.AsyncExitStack() as stack:
+        if settings.bot_token:
+            bot = sender_bot(settings)
+            await bot.initialize()
+            stack.push_async_callback(bot.shutdown)
+            transports["telegram"] = TelegramTransport(bot)
+        if settings.zalo_bot_token:
+            client = ZaloClient(settings.zalo_bot_token, settings.zalo_api_base_url)
+            stack.push_async_callback(client.aclose)
+            transports["zalo"] = ZaloTransport(client, lambda: services.file_link or no_links)
+        yield transports
 
 
 @contextlib.asynccontextmanager

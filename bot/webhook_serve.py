@@ -20,7 +20,7 @@ from telegram.error import InvalidToken, NetworkError
 from bot.channels.telegram import TelegramChannel, stop_on_signals
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloError
-from bot.file_links import FileLinks
+from bot.file_links import links_for
 from bot.serve import background_running
 from bot.services import build_services
 from bot.webhook import WebhookEndpoint, WebServer, build_app
@@ -59,8 +59,9 @@ async def webhook_running(settings: Settings, services: Optional[Services] = Non
     secret = settings.webhook_secret or ""
     services = services or build_services(settings)
     core = core or BotCore(services, build_router())
-    links = FileLinks(secret, settings.webhook_url or "", settings.data_dir, services.clock,
-                      settings.file_link_ttl_seconds)
+    links = links_for(settings, services.clock)
+    if links is None:  # settings_problem() refuses webhook mode without them
+        raise ValueError("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET")
     services.file_link = links.link
     async with contextlib.AsyncExitStack() as stack:
         endpoints: list[WebhookEndpoint] = []

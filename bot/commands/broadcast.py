@@ -2,8 +2,9 @@
 
 - ``broadcast``: queue a notice to an audience (the serving process delivers it), or show
   the progress of broadcasts with ``--status``; an audience that reaches nobody says why;
-- ``outbox``: a sender-only worker (Telegram transport): a second process may drain the
-  outbox next to the one serving updates; ``--until-empty`` exits when nothing is left.
+- ``outbox``: a sender-only worker for every configured channel (Telegram, Zalo): a second
+  process may drain the outbox next to the one serving updates; ``--until-empty`` exits when
+  nothing is left.
 """
 
 from __future__ import annotations
@@ -109,44 +110,43 @@ def _broadcast(args: argparse.Namespace, settings: Settings) -> int:
 
 async def run_outbox_worker(settings: Settings, *, until_empty: bool = False, sweep: bool = True,
                             max_seconds: Optional[float] = None) -> int:
-    """Sender (and sweep) with the Telegram transport, without polling updates. SIGTERM or
-    SIGINT: sends in flight finish and are recorded, the roles are handed over, exit 0."""
-    from bot.channels.telegram_send import TelegramTransport, sender_bot
+    """Sender (and sweep) for every configured channel — Telegram with BOT_TOKEN, Zalo with
+    ZALO_BOT_TOKEN, each at its own pace as in ``python -m bot`` — without taking updates.
+    SIGTERM or SIGINT: sends in flight finish and are recorded, the roles are handed over, exit 0."""
     from bot.connect import connect_services
+    from bot.serve import sender_transports
     from core import outbox
     from reminders.runtime import Background
 
-    if not settings.bot_token:
-        print("BOT_TOKEN chưa đặt: không có kênh nào để gửi.", file=sys.stderr)
+    if not settings.bot_token and not settings.zalo_bot_token:
+        print("BOT_TOKEN và ZALO_BOT_TOKEN đều chưa đặt: không có kênh nào để gửi.", file=sys.stderr)
         return 2
     services = connect_services(settings)
-    bot = sender_bot(settings)
-    await bot.initialize()
-    background = Background(services, {"telegram": TelegramTransport(bot)}, sweep=sweep)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    task = asyncio.create_task(background.run(stop))
-    started = loop.time()
-    try:
-        while not task.done() and not stop.is_set():
-            await asyncio.wait([task, asyncio.ensure_future(stop.wait())], timeout=0.5,
-                               return_when=asyncio.FIRST_COMPLETED)
-            if max_seconds is not None and loop.time() - started > max_seconds:
-                break
-            if until_empty:
-                with services.session_factory() as session:
-                    left = outbox.pending_by_channel(session).get("telegram", (0, None))[0]
-                if not left:
+    async with sender_transports(settings, services) as transports:
+        background = Background(services, transports, sweep=sweep)
+        task = asyncio.create_task(background.run(stop))
+        started = loop.time()
+        try:
+            while not task.done() and not stop.is_set():
+                await asyncio.wait([task, asyncio.ensure_future(stop.wait())], timeout=0.5,
+                                   return_when=asyncio.FIRST_COMPLETED)
+                if max_seconds is not None and loop.time() - started > max_seconds:
                     break
-    finally:
-        stop.set()
-        await task
-        await bot.shutdown()
+                if until_empty:
+                    with services.session_factory() as session:
+                        pending = outbox.pending_by_channel(session)
+                    if not any(pending.get(name, (0, None))[0] for name in transports):
+                        break
+        finally:
+            stop.set()
+            await task
     s = background.sender.stats
-    print(f"Bộ gửi: đã gửi {s.sent}, bị chặn {s.blocked}, lỗi {s.failed}, gửi lại {s.retried}, "
-          f"bị giới hạn tốc độ (429) {s.rate_limited}", flush=True)
+    print(f"Bộ gửi ({', '.join(transports)}): đã gửi {s.sent}, bị chặn {s.blocked}, lỗi {s.failed}, "
+          f"gửi lại {s.retried}, bị giới hạn tốc độ (429) {s.rate_limited}", flush=True)
     return 0
 
 
@@ -173,7 +173,8 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_broadcast)
 
     o = sub.add_parser("outbox", help="chạy riêng bộ gửi tin (và lượt nhắc hạn), không nhận tin",
-                       description="Bộ gửi tin qua Telegram chạy cạnh tiến trình bot (cần BOT_TOKEN).")
+                       description="Bộ gửi tin chạy cạnh tiến trình bot: Telegram (BOT_TOKEN) và/hoặc Zalo "
+                                   "(ZALO_BOT_TOKEN), mỗi kênh theo nhịp gửi riêng.")
     o.add_argument("--until-empty", action="store_true", help="dừng khi không còn tin chờ gửi")
     o.add_argument("--no-sweep", action="store_true", help="không chạy lượt nhắc hạn mỗi phút")
     o.set_defaults(func=_outbox)
