@@ -14,6 +14,7 @@ from typing import Any, Optional
 
 from core import messages
 from core.callbacks import Forged
+from core.choices import BUTTONLESS_CHANNELS
 from core.context import Context
 from core.dialogs import Dialog, DialogData, NotAnAnswer, Step
 from core.permissions import Refused
@@ -72,7 +73,8 @@ class Turn:
         REPORT.save(ctx, st)
         if f is None:
             return [view.review(form, self.draft, self.period, note=note)]
-        return view.question(form, self.draft, note=note, previous=previous)
+        return view.question(form, self.draft, note=note, previous=previous,
+                             buttonless=ctx.user.channel in BUTTONLESS_CHANNELS)
 
 
 def _previous_numbers(ctx: Context, draft: Draft, period: Period) -> dict[str, Any]:

@@ -20,6 +20,9 @@ from store.vn_numbers import format_number
 
 BACK, SKIP, DONE = "« Quay lại", "Bỏ qua »", "✔ Xong"
 SEND, CANCEL = "📤 Gửi", "Hủy"
+# A location on channels without location sharing (Zalo, console): typed, in one message.
+TYPE_COORDINATES = "Anh/chị gõ tọa độ (vĩ độ, kinh độ), ví dụ 21.03, 105.85."
+SKIP_BY_NUMBER = ", hoặc gõ {n} để bỏ qua."
 
 
 def when(moment: Optional[datetime]) -> str:
@@ -36,15 +39,21 @@ def value_text(f: Field, value: Any) -> str:
     return f.kind.format(f, value) or "(trống)"
 
 
-def question(session: FormSession, draft: Draft, *, note: str = "", previous: Any = None) -> list[Reply]:
-    """The current question: its number, text, current answer, and the buttons its type needs."""
+def question(session: FormSession, draft: Draft, *, note: str = "", previous: Any = None,
+             buttonless: bool = False) -> list[Reply]:
+    """The current question: its number, text, current answer, and the buttons its type needs.
+    ``buttonless``: the channel numbers buttons and cannot share a location (Zalo, console)."""
     f = session.current()
     if f is None:  # callers show the review instead; not an assert, which python -O removes
         raise ValueError("question() on a finished form")
     number, total = session.number()
     q = f.kind.question(f)
     lines = [note] if note else []
-    lines.append(f"Câu {number}/{total}: {q.text}")
+    text = q.text
+    if q.input == "location" and buttonless:  # no "share location" button to press there
+        text = text.replace(f.kind.instruction(f), TYPE_COORDINATES)
+    lines.append(f"Câu {number}/{total}: {text}")
+    asked = len(lines) - 1
     buttons: list[list[Button]] = []
     current = session.answers.get(f.name)
     if f.name in session.answers and q.input not in ("multi", "photo"):
@@ -60,13 +69,17 @@ def question(session: FormSession, draft: Draft, *, note: str = "", previous: An
         nav.append(Skip(draft.id, f.index).button(SKIP))
     if nav:
         buttons.append(nav)
-    if q.input == "location":
+    if q.input == "location" and not buttonless:
         # Telegram shows either inline buttons or a reply keyboard on one message: the
         # "share location" keyboard goes with the question, the navigation follows it.
         out = [Reply(text="\n".join(lines), request_location="📍 Gửi vị trí")]
         if buttons:
             out.append(Reply(text="Hoặc:", buttons=buttons))
         return out
+    if q.input == "location" and not f.required:  # one message: how to answer, and how to skip
+        skip = Skip(draft.id, f.index).button(SKIP).data
+        position = [b.data for row in buttons for b in row].index(skip) + 1
+        lines[asked] = lines[asked].removesuffix(".") + SKIP_BY_NUMBER.format(n=position)
     return [Reply(text="\n".join(lines), buttons=buttons, numbers_answer=f.kind.numeric)]
 
 

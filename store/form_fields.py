@@ -159,7 +159,8 @@ class LocationType(FieldType):
         try:
             lat, lon = (float(p) for p in parts)
         except ValueError:
-            raise AnswerError("Vui lòng bấm “Gửi vị trí” hoặc gõ vĩ độ, kinh độ, ví dụ 21.39, 103.42.") from None
+            # Neutral: Zalo and the console have no "Gửi vị trí" button; Telegram's question says so.
+            raise AnswerError("Chưa đọc được vị trí. Anh/chị gõ vĩ độ, kinh độ, ví dụ 21.03, 105.85.") from None
         return self.value(lat, lon)
 
     def value(self, lat: float, lon: float) -> Any:

@@ -22,14 +22,14 @@ def world(database_url: str, tmp_path: Path, clock) -> World:
     return build_world(database_url, tmp_path / "data", clock)
 
 
-def zalo_chat(world: World, officer_user: int) -> Chat:
-    """A Zalo account linked to the officer of test user ``officer_user``."""
+def zalo_chat(world: World, officer_user: int, channel: str = "zalo") -> Chat:
+    """A Zalo (or console) account linked to the officer of test user ``officer_user``."""
     chat = Chat(world.core, officer_user)
-    chat.ref = UserRef("zalo", f"z{officer_user}", f"z{officer_user}", "Cán bộ Zalo")
+    chat.ref = UserRef(channel, f"z{officer_user}", f"z{officer_user}", "Cán bộ Zalo")
     with transaction(world.core.services.session_factory) as s:
         officer_id = s.scalar(select(User.officer_id).where(User.external_id == str(officer_user)))
         now = world.core.services.clock.now()
-        s.add(User(channel="zalo", external_id=chat.ref.external_id, chat_id=chat.ref.chat_id,
+        s.add(User(channel=channel, external_id=chat.ref.external_id, chat_id=chat.ref.chat_id,
                    officer_id=officer_id, reachable=True, created_at=now, last_seen_at=now))
     return chat
 
@@ -49,8 +49,9 @@ def test_numbered_text() -> None:
                                        "Để chọn, gõ chữ của lựa chọn, ví dụ “giữ nguyên”.")
 
 
-async def test_report_dialog_by_typed_numbers_and_words(world: World) -> None:
-    z = zalo_chat(world, 1)
+@pytest.mark.parametrize("channel", ["zalo", "console"])
+async def test_report_dialog_by_typed_numbers_and_words(world: World, channel: str) -> None:
+    z = zalo_chat(world, 1, channel)
     await z.cmd("baocao")
     await z.text("1")  # the first period
     assert "Câu 1/14" in z.said
@@ -79,7 +80,13 @@ async def test_report_dialog_by_typed_numbers_and_words(world: World) -> None:
     assert "Khó khăn" in z.said
     await z.text("bo qua")  # free text: the words of a button pick the button
     await z.text("2")  # free text: a bare number picks button 2 (Bỏ qua »)
-    assert "Vị trí" in z.said and "vĩ độ, kinh độ" in z.said
+    # The location question is one message there (no keyboard to carry): how to type it and
+    # which number skips it; no "Gửi vị trí" button to press.
+    assert len(z.last) == 1 and not z.last[0].request_location and "Vị trí" in z.said
+    assert "gõ tọa độ (vĩ độ, kinh độ), ví dụ 21.03, 105.85, hoặc gõ 2 để bỏ qua." in z.said
+    assert "Gửi vị trí" not in z.said and number(z, "Bỏ qua »") == "2"
+    await z.text("21,03 105")  # not two coordinates: the polite how-to, in one message again
+    assert len(z.last) == 1 and "Chưa đọc được vị trí" in z.said and "Gửi vị trí" not in z.said
     await z.text("21.03, 105.85")  # typed coordinates on a channel without location sharing
     await z.text("1")  # photo question: ✔ Xong
     assert "Kiểm tra báo cáo" in z.said and "21.03000, 105.85000" in z.said
