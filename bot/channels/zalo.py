@@ -126,11 +126,14 @@ class ZaloChannel:
                 await wait_or_stop(stop, delay)
                 delay = min(BACKOFF_MAX, delay * 2)
                 continue
-            items = [item for raw in updates or [] for item in received(raw)]
-            if items:
-                # Recorded before the next poll; while the database is down this waits (the
-                # platform cannot be asked again: it has no offsets).
-                await record_until_done(self.inbox, items, stop)
+            # Recorded before anything else and before the next poll: the platform has no
+            # offsets, so from here the inbox row is the update's only copy. While the database
+            # is down this waits; stopped meanwhile, the updates are lost — say so.
+            items = [item for raw in updates or [] if isinstance(raw, dict) for item in received(raw)]
+            if items and not await record_until_done(self.inbox, items, stop):
+                log.error("%d Zalo update(s) returned by getUpdates were lost: stopped before the database "
+                          "could record them (polling has no offsets; the webhook is the production path)",
+                          len(items))
 
     @contextlib.asynccontextmanager
     async def running(self, *, poll: bool = True) -> AsyncIterator["ZaloChannel"]:

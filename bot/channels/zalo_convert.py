@@ -44,6 +44,12 @@ def unwrap(raw: dict[str, Any]) -> dict[str, Any]:
     return raw
 
 
+def _part(message: dict[str, Any], key: str) -> dict[str, Any]:
+    """``from`` or ``chat`` when it is an object (a malformed update must not stop the poller)."""
+    value = message.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def update_key(message: dict[str, Any], chat_id: str) -> str:
     """The core's redelivery key: the message id (hashed when too long for the column)."""
     key = f"{chat_id}:{message.get('message_id') or ''}"
@@ -78,8 +84,7 @@ def convert(raw: dict[str, Any]) -> Optional[ZaloUpdate]:
     message = update.get("message")
     if not isinstance(message, dict):
         return None
-    sender = message.get("from") or {}
-    chat = message.get("chat") or {}
+    sender, chat = _part(message, "from"), _part(message, "chat")
     chat_id = str(chat.get("id") or sender.get("id") or "")
     if not chat_id:
         return None
@@ -100,8 +105,7 @@ def received(raw: dict[str, Any]) -> list[Received]:
     message = update.get("message")
     if not isinstance(message, dict):
         return []
-    chat = message.get("chat") or {}
-    sender = message.get("from") or {}
+    chat, sender = _part(message, "chat"), _part(message, "from")
     chat_id = str(chat.get("id") or sender.get("id") or "")
     if not chat_id or not message.get("message_id"):
         return []

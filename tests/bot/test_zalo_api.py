@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from core.settings import Settings
 from core.types import Attachment, Button, Reply
 from handlers.app import build_router
 from reminders.outbox import OutboxSender
+from store import inbox as store_inbox
 from store.db import transaction
 from store.models import OutboxMessage, User
 from tests.e2e.fakezaloapi import FakeZaloAPI, FakeZaloUser
@@ -181,3 +183,34 @@ async def test_a_refused_send_fails_at_once_and_a_transient_one_is_retried(tmp_p
             rows = {m.chat_id: (m.state, m.attempts) for m in s.scalars(select(OutboxMessage))}
         assert rows == {"refused": ("failed", 1), "flaky": ("queued", 1)}  # the 500 waits for its backoff
         await client.aclose()
+
+
+async def test_a_polled_update_is_recorded_before_anything_else_and_survives_a_kill(tmp_path: Path) -> None:
+    """getUpdates takes no offset: the poller's first act is the inbox record, so a process that
+    dies right after it loses nothing; the next one answers the update once."""
+    async with FakeZaloAPI() as api:
+        settings = Settings(_env_file=None, zalo_bot_token=api.token, zalo_api_base_url=api.url,
+                            zalo_poll_timeout_seconds=1, database_url=f"sqlite:///{tmp_path / 'b.sqlite3'}",
+                            data_dir=tmp_path / "d", load_samples=False)
+        services = build_services(settings, startup=False)
+        first = ZaloChannel(settings, services, BotCore(services, build_router()))
+        stop = asyncio.Event()
+        poller = asyncio.create_task(first.poll(stop))  # the poller alone: no inbox worker, no sender
+        malformed = api.push_text(FakeZaloUser("456"), "xin chào")
+        malformed["message"]["chat"] = "not an object"  # must not stop the poller
+        api.push_text(USER, "/help")
+        deadline = asyncio.get_running_loop().time() + 10
+        while store_inbox.pending_count(services.session_factory) < 2:
+            assert asyncio.get_running_loop().time() < deadline, "the polled updates were not recorded"
+            await asyncio.sleep(0.02)
+        stop.set()  # the process ends right after the record: nothing else has run
+        await asyncio.wait_for(poller, 10)
+        await first.aclose()
+        assert api.pending_updates == 0 and api.sent() == []  # gone from the platform, not answered yet
+        second = ZaloChannel(settings, services, BotCore(services, build_router()))
+        async with second.running(poll=False), background_running(services, {"zalo": second.transport}, (second,)):
+            await api.wait_for(USER.id, lambda c: "/lienket" in c.text)
+            await api.wait_for("456")
+            await api.wait_until(lambda: store_inbox.pending_count(services.session_factory) == 0)
+        await second.aclose()
+    assert len(api.sent(USER.id)) == 1 and len(api.sent("456")) == 1  # each answered once
