@@ -6,12 +6,11 @@ second when it dies, putting its claims back (``core.outbox.release_orphans``). 
 — ``rate`` a second overall, one message per chat per interval, a pause on 429 — holds
 for the deployment, not per process, and each channel is paced on its own.
 
-Each pass takes the due rows highest priority first (replies before notices before
-reminders before broadcasts); a reply that arrives mid-pass wakes the loop, which re-reads
-the queue before its next claim of lower-priority rows, so a running broadcast yields to
-replies within a quarter second and carries on after. A row is claimed (the attempt recorded) just before
-its slot and the platform call, and finished right after the call: after a kill, only the sends in flight at
-that instant can go out twice.
+Each pass takes the due rows highest priority first (replies, notices, reminders, broadcasts);
+a reply arriving mid-pass wakes the loop, which re-reads the queue before its next claim of
+lower-priority rows: a running broadcast yields to replies within a quarter second. A row is
+claimed (the attempt recorded) just before its slot and the call, finished right after it:
+after a kill, only the sends in flight then (at most ``max_in_flight``) can go out twice.
 """
 
 from __future__ import annotations
@@ -111,13 +110,6 @@ def _channel_pacer(services: Services, channel: str) -> Pacer:
     return Pacer(s.outbox_rate_per_second, s.outbox_per_chat_interval_seconds)
 
 
-def _max_in_flight(services: Services, channel: str) -> int:
-    """Concurrent sends: Telegram's latency needs several at 28/s; Zalo's low pace needs one,
-    and a kill can repeat only the sends in flight (no idempotency key on either platform)."""
-    s = services.settings
-    return max(1, s.zalo_max_in_flight if channel == "zalo" else s.outbox_max_in_flight)
-
-
 class ChannelLoop:
     """The sending loop of one channel in this process."""
 
@@ -127,7 +119,8 @@ class ChannelLoop:
         self.channel = channel
         self.transport = transport
         self.pacer = pacer
-        self.max_in_flight = _max_in_flight(self.services, channel)
+        s = self.services.settings  # Zalo's low pace needs one send in flight (README "Zalo pacing")
+        self.max_in_flight = max(1, s.zalo_max_in_flight if channel == "zalo" else s.outbox_max_in_flight)
         self.woken = asyncio.Event()
         self._in_flight: set[asyncio.Task[None]] = set()
         self._busy_chats: set[str] = set()
