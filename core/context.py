@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.outbox import enqueue
-from core.permissions import Refused
+from core.errors import Refused
 from core.settings import Settings
 from core.types import FileRef, Incoming, Reply
 from store.clock import Clock
