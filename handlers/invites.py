@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from core.callbacks import CallbackData
 from core.context import Context
-from core.permissions import Refused, can, scope
+from core.permissions import Refused, can, scope, supervised_provinces
 from core.router import Router
 from core.types import Reply
 from handlers.register_common import BAD_INVITE, Registration, activated, link_user
@@ -99,8 +99,9 @@ async def moi(ctx: Context) -> list[Reply]:
     query = ctx.msg.args.strip()
     if not query:
         return [Reply(text=USAGE)]
-    provinces = scope(ctx.officer).provinces
-    within = next(iter(provinces)) if provinces is not None and len(provinces) == 1 else None
+    own = sorted(supervised_provinces(ctx.officer))
+    within = own[0] if len(own) == 1 else None
+    provinces = scope(ctx.officer).provinces  # None: an admin, every province
     matches = find_communes(ctx.session, query, within, limit=12, within_province=within is not None)
     if provinces is not None:
         matches = [m for m in matches if m.province_code in provinces]
