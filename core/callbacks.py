@@ -209,6 +209,6 @@ class CampaignList(CallbackData, prefix="pt"):
 
 
 def button_number(text: str) -> Optional[int]:
-    """A number in button data a feature still splits itself (registration, /tim pages): ASCII
-    digits only, like ``CallbackData`` fields; None for "١٢", "²", " 12" or out of range."""
+    """A number in button data a feature still splits itself (the directive upload's ``dl:``):
+    ASCII digits only, like ``CallbackData`` fields; None for "١٢", "²", " 12" or out of range."""
     return int(text) if _DIGITS.fullmatch(text) and int(text) <= MAX_INT else None

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from core import messages
+from handlers.register import STOPPED
 from store.models import InviteCode
 from tests.handlers.regworld import World, register_supervisor
 
@@ -75,3 +77,39 @@ async def test_invite_expires_and_runs_out(world: World, clock) -> None:
     clock.jump(timedelta(days=8))
     out = await world.send(world.user(24), command="start", args=fresh)
     assert "Mã mời không hợp lệ" in out[0].reply.text
+
+
+async def test_forged_invite_buttons_are_refused_and_audited_once(world: World) -> None:
+    sup = await register_supervisor(world)
+    lan = world.user(1)
+    await world.contact(lan, "0912345678")
+    cases = [(sup, "inv:١٢", ("button.forged", "inv:١٢")),  # not ASCII digits
+             (sup, "inv:3253:1", ("button.forged", "inv:3253:1")),
+             (sup, "inv:99999", ("invite.create", "inv:99999")),  # no such commune
+             (sup, "inv:3463", ("invite.create", "commune:3463")),  # another province's commune
+             (lan, "inv:3253", ("invite.create", "inv:3253"))]  # a commune officer may not invite
+    for who, data, audit in cases:
+        before = len(world.audits())
+        out = await world.send(who, button=data)
+        assert out[0].reply.text == messages.NOT_ALLOWED, data
+        assert [(a.action, a.target, a.outcome) for a in world.audits()[before:]] == [(*audit, "refused")], data
+    with world.services.session_factory() as s:
+        assert s.scalar(select(InviteCode)) is None
+
+
+async def test_huy_in_an_invite_registration_keeps_the_code_unused(world: World) -> None:
+    sup = await register_supervisor(world)
+    await world.send(sup, button="inv:3253")
+    with world.services.session_factory() as s:
+        code = s.scalar(select(InviteCode.code))
+    newbie = world.user(8)
+    await world.send(newbie, command="start", args=code)
+    await world.text(newbie, "Vi Thị Hoa")
+    out = await world.send(newbie, command="huy")
+    assert out[0].reply.text == STOPPED
+    out = await world.send(newbie, button="reg:pos:1")  # the position buttons are stale now
+    assert out[0].reply.text == messages.STALE_BUTTON
+    with world.services.session_factory() as s:
+        assert s.scalar(select(InviteCode.uses)) == 0
+    out = await world.send(newbie, command="start", args=code)  # and the code still works
+    assert "Xã Tuần Giáo" in out[0].reply.text
