@@ -23,7 +23,7 @@ from core.callbacks import Rest, Stale
 from handlers.ask_buttons import MoreResults
 from handlers.ask_fields import (field_answer, field_question, office_answer, summary_question, summary_reply,
                                  year_matches)
-from handlers.ask_passages import (  # noqa: F401  (re-exported for /tim)
+from handlers.ask_passages import (
     b36, distinct, doc_buttons, index_key, more_button, passage_text, section_of,
 )
 from handlers.ask_reporting import is_own_reporting, own_reporting_reply

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from handlers.ask import distinct, get_index, index_key, passage_text, section_of
+from handlers.ask import get_index
+from handlers.ask_passages import distinct, index_key, passage_text, section_of
 from handlers.citation import citation
 from core.callbacks import CallbackData, OpenDocument, OpenSection, Rest, Stale
 from core.context import Context

@@ -59,7 +59,7 @@ async def contact(router: Router, ctx: Context) -> list[Reply]:
     if ctx.officer is not None:
         return [Reply(text=ALREADY, remove_keyboard=True)]
     phone = normalize_phone(shared.phone) if shared is not None else None
-    if phone is None:
+    if shared is None or phone is None:
         return [Reply(text=BAD_PHONE, request_contact=SHARE_LABEL)]
     if pending_request(ctx, ctx.user) is not None:
         return [Reply(text=PENDING, remove_keyboard=True)]
