@@ -206,9 +206,3 @@ class OpenSection(CallbackData, prefix="sec"):
 class CampaignList(CallbackData, prefix="pt"):
     page: int
     bad_data_audit: ClassVar[str] = "button.stale"
-
-
-def button_number(text: str) -> Optional[int]:
-    """A number in button data a feature still splits itself (the directive upload's ``dl:``):
-    ASCII digits only, like ``CallbackData`` fields; None for "١٢", "²", " 12" or out of range."""
-    return int(text) if _DIGITS.fullmatch(text) and int(text) <= MAX_INT else None

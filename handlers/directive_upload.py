@@ -2,10 +2,11 @@
 shows what it found, loads it on "Nạp" for the sender's province, and offers to tell the
 province's officers.
 
-Dialog "dirload": {"path", "file_name", "province"}; buttons "dl:ok" (load), "dl:x"
-(cancel), "dl:n:<doc>" (notice preview), "dl:s:<doc>" (send the notice). A re-sent file
-(same file name, the CLI's identity rule) updates its document. Officers and strangers get
-the usual polite refusal for files; every step re-checks permission.
+A declared dialog "dirload" (``PendingUpload``: the kept file, its name, the province) waits
+for the typed buttons of handlers/directive_preview.py: "dl:ok" (load), "dl:x" (cancel),
+"dl:n:<doc>" and "dl:s:<doc>" (the notice to the officers: handlers/directive_notice.py). A re-sent file (same file
+name, the CLI's identity rule) updates its document. Officers and strangers get the usual
+polite refusal for files; every step re-checks permission.
 """
 
 from __future__ import annotations
@@ -13,31 +14,27 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import re
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import Any, Optional
+from typing import Optional
 
 from sqlalchemy import select
 
 from core import messages
-from core.broadcasts import AudienceError, create_broadcast, resolve_audience
-from core.callbacks import button_number
+from core.callbacks import Stale
 from core.context import Context
-from core.permissions import can, supervised_provinces
-from core.reminder_policy import quiet_hours
+from core.dialogs import Dialog, DialogData, Step
+from core.permissions import Refused, can, supervised_provinces
 from core.router import Router
-from core.types import Button, FileRef, Reply
-from handlers.directive_preview import load_reply, notice_text, preview_text
+from core.types import FileRef, Reply
+from handlers.directive_preview import CONFIRM_BUTTONS, Dismiss, LoadFile, file_part, load_reply, preview_text
 from store.directive_parser import DirectiveParseError, ParsedDocument, parse_directive
 from store.ingest import ingest_one
-from store.models import AuditLog, Document
+from store.models import Document
 from store.readers import ReadResult, format_of, read_document
 
 log = logging.getLogger(__name__)
 
-DIALOG = "dirload"
-PREFIX = "dl"
 ACTION = "directives.load"
 MAX_NAME = 120
 CANCELLED = "Đã hủy, văn bản chưa được nạp."
@@ -48,10 +45,25 @@ def _allowed(ctx: Context, province: Optional[int] = None) -> bool:
     return can(ctx.officer, ACTION, province_code=province)
 
 
-def _refuse(ctx: Context, target: str) -> list[Reply]:
-    """The same polite answer anyone gets for a file sent outside a dialog."""
+def _refuse(target: str) -> Refused:
+    """The same polite answer anyone gets for a file sent outside a dialog (audited by the router)."""
+    return Refused(ACTION, target, messages.FILE_OUTSIDE_DIALOG)
+
+
+def _refused_after_commit(ctx: Context, target: str) -> list[Reply]:
+    """``_refuse`` for work finished after the update committed, where no router catches ``Refused``."""
     ctx.audit(ACTION, target[:200], "refused")
     return messages.text(messages.FILE_OUTSIDE_DIALOG)
+
+
+@dataclass
+class PendingUpload(DialogData):
+    """A read file waiting for "Nạp" (state stored before it was typed had no step: the default)."""
+
+    step: str = "confirm"
+    path: str = ""
+    file_name: str = ""
+    province: Optional[int] = None
 
 
 def _scope(ctx: Context, parsed: ParsedDocument) -> Optional[int]:
@@ -91,7 +103,7 @@ async def on_file(ctx: Context) -> list[Reply]:
     """A file outside any dialog: a directive upload from a supervisor or admin. The download,
     reading (OCR can take seconds a page) and keeping happen after this update commits."""
     if not _allowed(ctx):
-        return _refuse(ctx, "upload")
+        raise _refuse("upload")
     ref: FileRef = ctx.msg.files[0]
     name = _safe_name(ref.file_name)
     if ref.kind != "document":
@@ -128,38 +140,34 @@ def _preview(ctx: Context, name: str, upload: Upload) -> list[Reply]:
         return messages.text(upload.error)
     province = _scope(ctx, upload.parsed)
     if not _allowed(ctx, province):
-        return _refuse(ctx, f"province:{province}")
+        return _refused_after_commit(ctx, f"province:{province}")
     existing = ctx.session.scalar(select(Document).where(Document.source_key == name))
     if existing is not None and ctx.officer.role != "admin" and existing.province_code != province:
         ctx.audit(ACTION, name, "refused", reason="name taken by another province")
         return messages.text(f"Đã có văn bản khác mang tên tệp “{name}” (của tỉnh khác). "
                              "Anh/chị đổi tên tệp rồi gửi lại.")
-    ctx.set_dialog(DIALOG, {"path": str(upload.path), "file_name": name, "province": province})
+    UPLOAD.save(ctx, PendingUpload(path=str(upload.path), file_name=name, province=province))
     text = preview_text(ctx.session, name, upload.read, upload.parsed, province, existing)
-    return [Reply(text=text, buttons=[[Button("✅ Nạp văn bản", "dl:ok"), Button("Hủy", "dl:x")]])]
-
-
-def _file_part(name: str) -> str:
-    return re.sub(r"[^\w.\-]+", "_", name)[-80:]
+    return [Reply(text=text, buttons=CONFIRM_BUTTONS)]
 
 
 def _keep(folder: Path, name: str, raw: bytes) -> Path:
     """The uploaded bytes, kept for the confirmation and as the notice's attachment (blocking)."""
     folder.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256(raw).hexdigest()[:16]
-    path = folder / f"{digest}_{_file_part(name)}"
+    path = folder / f"{digest}_{file_part(name)}"
     if not path.exists():
         path.write_bytes(raw)
     return path.resolve()
 
 
-async def _load(ctx: Context, data: dict[str, Any]) -> list[Reply]:
+async def _load(ctx: Context, data: PendingUpload) -> list[Reply]:
     """"Nạp": the file is read again after this update commits, then loaded in a new transaction."""
-    name, province = data["file_name"], data.get("province")
+    name, province = data.file_name, data.province
     if not _allowed(ctx, province):
-        ctx.clear_dialog()
-        return _refuse(ctx, f"province:{province}")
-    path = Path(data["path"])
+        UPLOAD.end(ctx)
+        raise _refuse(f"province:{province}")
+    path = Path(data.path)
 
     async def parse() -> Optional[tuple[bytes, ParsedDocument]]:
         try:
@@ -174,14 +182,14 @@ async def _load(ctx: Context, data: dict[str, Any]) -> list[Reply]:
     return []
 
 
-def _ingest(ctx: Context, data: dict[str, Any], result: Optional[tuple[bytes, ParsedDocument]]) -> list[Reply]:
-    name, province = data["file_name"], data.get("province")
-    state = ctx.dialog()
-    if state is None or state.name != DIALOG or state.data.get("path") != data["path"]:
+def _ingest(ctx: Context, data: PendingUpload, result: Optional[tuple[bytes, ParsedDocument]]) -> list[Reply]:
+    name, province = data.file_name, data.province
+    state = UPLOAD.load(ctx)
+    if state is None or state.path != data.path:
         return messages.text(messages.STALE_BUTTON)  # loaded or cancelled meanwhile
-    ctx.clear_dialog()
+    UPLOAD.end(ctx)
     if not _allowed(ctx, province):
-        return _refuse(ctx, f"province:{province}")
+        return _refused_after_commit(ctx, f"province:{province}")
     if result is None:
         return messages.text(f"Không nạp được “{name}”. Anh/chị gửi lại tệp nhé.")
     raw, parsed = result
@@ -193,87 +201,46 @@ def _ingest(ctx: Context, data: dict[str, Any], result: Optional[tuple[bytes, Pa
     return [load_reply(doc, outcome, can_notify=province is not None)]
 
 
-def _notice_key(doc: Document) -> str:
-    return f"document:{doc.id}:{doc.content_hash[:12]}"
-
-
-def _notice_audience(doc: Document) -> dict[str, Any]:
-    return {"kind": "role", "role": "officer", "province_codes": [doc.province_code]}
-
-
-def _notice(ctx: Context, doc_id: str, send: bool) -> list[Reply]:
-    number = button_number(doc_id)
-    doc = ctx.session.get(Document, number) if number is not None else None
-    if doc is None or doc.province_code is None or not _allowed(ctx, doc.province_code):
-        return _refuse(ctx, f"notice:{doc_id}")
-    key = _notice_key(doc)
-    if ctx.session.scalar(select(AuditLog.id).where(AuditLog.action == "directive.notify", AuditLog.target == key,
-                                                    AuditLog.outcome == "done")) is not None:
-        return messages.text("Đã gửi thông báo về văn bản này rồi.")
-    try:
-        count = len(resolve_audience(ctx.session, _notice_audience(doc), exclude_officer=ctx.officer.id))
-    except AudienceError as exc:
-        return messages.text(str(exc))
-    if count == 0:
-        return messages.text("Tỉnh chưa có cán bộ xã/phường nào đăng ký nhận tin.")
-    text = notice_text(doc)
-    if not send:
-        return [Reply(text=f"Xem trước thông báo:\n────────\n{text}\n────────\nGửi tới {count} cán bộ xã/phường "
-                           "của tỉnh, kèm tệp văn bản?",
-                      buttons=[[Button(f"Gửi ({count})", f"dl:s:{doc.id}"), Button("Không gửi", "dl:x")]])]
-    attachment = _attachment(ctx, doc)
-    bc = create_broadcast(ctx.session, officer_id=ctx.officer.id, sender_user_id=ctx.user.id, text=text,
-                          audience=_notice_audience(doc), audience_label="cán bộ xã/phường của tỉnh", now=ctx.now,
-                          quiet=quiet_hours(ctx.services.settings), attachment=attachment)
-    ctx.audit("directive.notify", key, "done", broadcast=bc.id, recipients=bc.recipient_count)
-    return [Reply(text=f"✅ Đã xếp hàng thông báo #{bc.id} tới {bc.recipient_count} cán bộ. "
-                       "Bot sẽ báo kết quả khi gửi xong.")]
-
-
-def _attachment(ctx: Context, doc: Document) -> Optional[dict[str, Any]]:
-    folder = ctx.services.settings.files_dir / "directives"
-    matches = sorted(folder.glob(f"*_{_file_part(doc.source_key)}"),
-                     key=lambda p: p.stat().st_mtime) if folder.is_dir() else []
-    if not matches:
-        return None
-    return {"kind": "document", "path": str(matches[-1].resolve()), "file_name": doc.source_key,
-            "mime_type": "application/octet-stream"}
-
-
-async def on_button(ctx: Context) -> list[Reply]:
+async def on_load(ctx: Context, button: LoadFile) -> list[Reply]:
+    """"Nạp văn bản": only while the file waits in the dialog (else the button is stale)."""
     if not _allowed(ctx):
-        return _refuse(ctx, ctx.msg.button or "")
-    parts = (ctx.msg.button or "").split(":")[1:]
-    state = ctx.dialog()
-    data = dict(state.data) if state is not None and state.name == DIALOG else None
-    if parts == ["x"]:
-        if data is not None:
-            ctx.clear_dialog()
-        return messages.text(CANCELLED if data is not None else "Đã bỏ qua, không gửi thông báo.")
-    if parts == ["ok"] and data is not None:
-        return await _load(ctx, data)
-    if len(parts) == 2 and parts[0] in ("n", "s"):
-        return _notice(ctx, parts[1], send=parts[0] == "s")
-    ctx.audit("button.stale", (ctx.msg.button or "")[:200], "refused")
-    return messages.text(messages.STALE_BUTTON)
+        raise _refuse(ctx.msg.button or "")
+    data = UPLOAD.load(ctx)
+    if data is None:
+        raise Stale("no upload waiting")
+    return await _load(ctx, data)
 
 
-async def on_dialog(ctx: Context) -> list[Reply]:
-    """Anything typed while a loaded file waits for confirmation: a new file replaces it."""
-    if ctx.msg.files:
-        ctx.clear_dialog()
-        return await on_file(ctx)
-    return [Reply(text="Anh/chị bấm “Nạp văn bản” để nạp, hoặc “Hủy”.",
-                  buttons=[[Button("✅ Nạp văn bản", "dl:ok"), Button("Hủy", "dl:x")]])]
-
-
-async def on_cancel(ctx: Context) -> list[Reply]:
-    ctx.clear_dialog()
+async def on_dismiss(ctx: Context, button: Dismiss) -> list[Reply]:
+    """"Hủy" on the preview (the file is not loaded) or "Không gửi" on the notice preview."""
+    if not _allowed(ctx):
+        raise _refuse(ctx.msg.button or "")
+    if UPLOAD.load(ctx) is None:
+        return messages.text("Đã bỏ qua, không gửi thông báo.")
+    UPLOAD.end(ctx)
     return messages.text(CANCELLED)
 
 
+async def on_waiting(ctx: Context, data: PendingUpload) -> list[Reply]:
+    """Anything typed while a loaded file waits for confirmation: a new file replaces it."""
+    if ctx.msg.files:
+        UPLOAD.end(ctx)
+        return await on_file(ctx)
+    return [Reply(text="Anh/chị bấm “Nạp văn bản” để nạp, hoặc “Hủy”.", buttons=CONFIRM_BUTTONS)]
+
+
+async def on_cancel(ctx: Context, data: Optional[PendingUpload]) -> list[Reply]:
+    UPLOAD.end(ctx)
+    return messages.text(CANCELLED)
+
+
+UPLOAD: Dialog[PendingUpload] = Dialog("dirload", PendingUpload, steps={"confirm": Step(on_waiting)},
+                                       on_cancel=on_cancel)
+
+
 def register(router: Router) -> None:
-    """Adds the file hook, the "dl:" buttons and the confirmation dialog."""
+    """Adds the file hook, the "Nạp" / "Hủy" buttons and the confirmation dialog."""
     router.on_file = on_file
-    router.button(PREFIX)(on_button)
-    router.dialog(DIALOG, on_cancel=on_cancel)(on_dialog)
+    router.callback(LoadFile)(on_load)
+    router.callback(Dismiss)(on_dismiss)
+    router.add_dialog(UPLOAD)

@@ -13,7 +13,8 @@ from core.settings import Settings
 from handlers.app import build_router
 from core.dispatch import BotCore
 from core.types import FileRef, Incoming, Reply, UserRef
-from store.models import AuditLog, Broadcast, Document, OutboxMessage
+from store.db import transaction
+from store.models import AuditLog, Broadcast, DialogState, Document, OutboxMessage
 from tests.reminders.world import build_world
 from tests.store.directive_formats import to_docx, to_pdf
 
@@ -174,3 +175,19 @@ async def test_upload_is_read_after_the_update_commits(core: BotCore) -> None:
     out = await Chat(core, "s1").send_file("ct-lai-chau.txt", LAI_CHAU.encode())
     assert committed == [True]
     assert "dl:ok" in buttons(out[-1])
+
+
+async def test_a_waiting_upload_stored_before_the_state_was_typed_still_loads(core: BotCore) -> None:
+    """Dialog state saved by the previous version had no step: it resumes as the confirmation."""
+    s1 = Chat(core, "s1")
+    await s1.send_file("chi_thi_02.docx", to_docx(LAI_CHAU))
+    with transaction(core.services.session_factory) as s:
+        state = s.scalar(select(DialogState))
+        state.data = {k: v for k, v in state.data.items() if k != "step"}
+    out = await s1(text="nạp đi")
+    assert buttons(out[0]) == ["dl:ok", "dl:x"]
+    out = await s1(button="dl:ok")
+    assert out[0].text.startswith("✅ Đã nạp Chỉ thị 02/CT-UBND")
+    assert (await s1(button="dl:ok"))[0].text.startswith("Nút này đã cũ")
+    with core.services.session_factory() as s:
+        assert s.scalar(select(AuditLog.target).where(AuditLog.action == "button.stale")) == "dl:ok"
