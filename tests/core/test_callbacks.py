@@ -86,3 +86,19 @@ def test_a_rest_field_takes_the_rest_of_the_data() -> None:
             _Words("ab12", 2, Rest(value)).pack()
     with pytest.raises(ValueError):
         _Wide("a b", "c").pack()  # a plain text field stays a short ASCII token
+
+
+def test_a_base_without_prefix_shares_fields_and_is_never_parsed() -> None:
+    @dataclass(frozen=True)
+    class Pair(CallbackData):
+        a: int
+        b: int
+
+    @dataclass(frozen=True)
+    class Triple(Pair, prefix="zz", action="t"):
+        c: int
+
+    assert Triple(1, 2, 3).pack() == "zz:t:1:2:3"
+    assert parse("zz:t:1:2:3") == Triple(1, 2, 3)
+    with pytest.raises(BadCallback):
+        parse("zz:1:2")
