@@ -6,7 +6,6 @@ from handlers import approvals as approvals_feature
 from handlers import ask as ask_feature
 from handlers import broadcast as broadcast_feature
 from handlers import deadlines as deadlines_feature
-from handlers import directive_notice as directive_notice_feature
 from handlers import directive_upload as directive_upload_feature
 from handlers import documents as documents_feature
 from handlers import help as help_feature
@@ -23,7 +22,7 @@ from core.router import Router
 # Order matters only for /help listing.
 FEATURES = [help_feature, start_feature, register_feature, invites_feature, approvals_feature, link_feature,
             officers_feature, report_feature, supervise_feature, documents_feature, search_feature, ask_feature,
-            deadlines_feature, broadcast_feature, directive_upload_feature, directive_notice_feature]
+            deadlines_feature, broadcast_feature, directive_upload_feature]
 
 
 def build_router() -> Router:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 
 from core import messages
 from core.callbacks import CallbackData, Stale
@@ -37,16 +38,17 @@ class Reject(CallbackData, prefix="reg", action="no"):
 
 def file_request(ctx: Context, data: Registration) -> list[Reply]:
     """File the dialog's request and send it to the province's supervisors."""
-    if data.kind == "change_unit" and ctx.officer is None:
+    mover = ctx.officer
+    if data.kind == "change_unit" and mover is None:
         raise Refused("unit.change", "dialog")  # deactivated while the dialog was open
-    commune = ctx.session.get(Commune, data.commune)
+    commune = ctx.session.get(Commune, data.commune) if data.commune is not None else None
     if commune is None:
         raise Stale(f"commune {data.commune} gone")
     req = RegistrationRequest(
-        user_id=ctx.user.id, kind=data.kind, officer_id=ctx.officer.id if data.kind == "change_unit" else None,
+        user_id=ctx.user.id, kind=data.kind, officer_id=mover.id if mover and data.kind == "change_unit" else None,
         province_code=commune.province_code, commune_code=commune.code,
-        full_name=data.full_name or (ctx.officer.full_name if ctx.officer else ""),
-        position=data.position or (ctx.officer.position if ctx.officer else ""),
+        full_name=data.full_name or (mover.full_name if mover else ""),
+        position=data.position or (mover.position if mover else ""),
         phone=data.phone, state="pending", created_at=ctx.now,
         detail={"claimed_phone": data.claimed_phone} if data.claimed_phone else {})
     ctx.session.add(req)
@@ -92,18 +94,26 @@ async def decide(ctx: Context, data: Approve | Reject) -> list[Reply]:
         raise Refused(ACTION, f"request:{req.id}")
     # A conditional UPDATE: two supervisors pressing at once cannot both decide.
     approve = isinstance(data, Approve)
-    claimed = ctx.session.execute(
+    claim = ctx.session.execute(
         update(RegistrationRequest).where(RegistrationRequest.id == req.id, RegistrationRequest.state == "pending")
-        .values(state="approved" if approve else "rejected", decided_at=ctx.now, decided_by=ctx.officer.id)
-        .execution_options(synchronize_session=False)).rowcount
+        .values(state="approved" if approve else "rejected", decided_at=ctx.now, decided_by=ctx.me.id)
+        .execution_options(synchronize_session=False))
+    claimed = cast("CursorResult[Any]", claim).rowcount  # an UPDATE's result is a cursor result
     ctx.session.refresh(req)
     if claimed != 1:
         return messages.text(DECIDED)
     return _approved(ctx, req) if approve else _rejected(ctx, req)
 
 
+def _requester(ctx: Context, req: RegistrationRequest) -> User:
+    user = ctx.session.get(User, req.user_id)
+    if user is None:  # the account was erased (officer data retention) while the request waited
+        raise Stale(f"request {req.id}: its user is gone")
+    return user
+
+
 def _rejected(ctx: Context, req: RegistrationRequest) -> list[Reply]:
-    requester = ctx.session.get(User, req.user_id)
+    requester = _requester(ctx, req)
     ctx.audit("registration.reject", f"request:{req.id}", "done", kind=req.kind)
     what = "chuyển đơn vị" if req.kind == "change_unit" else "đăng ký"
     ctx.notify(requester, Reply(text=f"Yêu cầu {what} ({req.commune.name}) chưa được chấp nhận. Anh/chị có thể "
@@ -112,7 +122,7 @@ def _rejected(ctx: Context, req: RegistrationRequest) -> list[Reply]:
 
 
 def _approved(ctx: Context, req: RegistrationRequest) -> list[Reply]:
-    requester = ctx.session.get(User, req.user_id)
+    requester = _requester(ctx, req)
     commune = req.commune
     if req.kind == "change_unit":
         officer = req.officer

@@ -1,17 +1,13 @@
-"""Texts and buttons of a directive upload: what the bot found in the file, the loaded reply,
-the notice; the buttons are typed data (``dl:ok``, ``dl:x``, ``dl:n:<doc>``, ``dl:s:<doc>``)."""
+"""Texts of a directive upload: what the bot found in the file, the loaded reply, the notice."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.callbacks import CallbackData, OpenDocument
-from core.types import Reply
+from core.types import Button, Reply
 from store.doc_format import doc_label, format_issue_date, section_label
 from store.vntext import shorten
 from store.directive_parser import ParsedDocument
@@ -72,41 +68,12 @@ def preview_text(session: Session, name: str, read: ReadResult, parsed: ParsedDo
     return "\n".join(lines)
 
 
-# -- the upload's buttons (handled by handlers/directive_upload.py) -------------------------
-@dataclass(frozen=True)
-class LoadFile(CallbackData, prefix="dl", action="ok"):
-    """"Nạp văn bản": load the file waiting in the confirmation dialog."""
-
-
-@dataclass(frozen=True)
-class Dismiss(CallbackData, prefix="dl", action="x"):
-    """"Hủy" on the preview, or "Không gửi" on the notice preview."""
-
-
-@dataclass(frozen=True)
-class PreviewNotice(CallbackData, prefix="dl", action="n"):
-    document: int
-
-
-@dataclass(frozen=True)
-class SendNotice(CallbackData, prefix="dl", action="s"):
-    document: int
-
-
-CONFIRM_BUTTONS = [[LoadFile().button("✅ Nạp văn bản"), Dismiss().button("Hủy")]]
-
-
 def load_reply(doc: Document, outcome: str, *, can_notify: bool) -> Reply:
     said = {"loaded": "Đã nạp", "updated": "Đã cập nhật", "unchanged": "Không có gì thay đổi ở"}[outcome]
-    buttons = [[OpenDocument(doc.id).button("📄 Xem văn bản")]]
+    buttons = [[Button("📄 Xem văn bản", f"doc:{doc.id}")]]
     if can_notify:
-        buttons.insert(0, [PreviewNotice(doc.id).button("📣 Gửi thông báo cho cán bộ tỉnh")])
+        buttons.insert(0, [Button("📣 Gửi thông báo cho cán bộ tỉnh", f"dl:n:{doc.id}")])
     return Reply(text=f"✅ {said} {doc_label(doc)}. Cán bộ trong tỉnh xem được bằng /vanban.", buttons=buttons)
-
-
-def file_part(name: str) -> str:
-    """A file name made safe for the kept copy's path (and to find it again for the notice)."""
-    return re.sub(r"[^\w.\-]+", "_", name)[-80:]
 
 
 def notice_text(doc: Document) -> str:

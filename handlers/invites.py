@@ -6,9 +6,9 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import ClassVar, Optional
+from typing import Any, ClassVar, Optional, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from core.callbacks import CallbackData
 from core.context import Context
@@ -46,10 +46,11 @@ def valid_invite(ctx: Context, code: str) -> Optional[InviteCode]:
 
 def redeem(ctx: Context, data: Registration) -> list[Reply]:
     """The last answer of an invite registration: count the use (once, atomically) and activate."""
-    used = ctx.session.execute(
+    claim = ctx.session.execute(
         update(InviteCode).where(InviteCode.id == data.invite, InviteCode.uses < InviteCode.max_uses,
                                  InviteCode.expires_at > ctx.now)
-        .values(uses=InviteCode.uses + 1).execution_options(synchronize_session=False)).rowcount
+        .values(uses=InviteCode.uses + 1).execution_options(synchronize_session=False))
+    used = cast("CursorResult[Any]", claim).rowcount  # an UPDATE's result is a cursor result
     invite = ctx.session.get(InviteCode, data.invite)
     if invite is not None:
         ctx.session.refresh(invite)
@@ -99,7 +100,7 @@ async def moi(ctx: Context) -> list[Reply]:
     query = ctx.msg.args.strip()
     if not query:
         return [Reply(text=USAGE)]
-    own = sorted(supervised_provinces(ctx.officer))
+    own = sorted(supervised_provinces(ctx.me))
     within = own[0] if len(own) == 1 else None
     provinces = scope(ctx.officer).provinces  # None: an admin, every province
     matches = find_communes(ctx.session, query, within, limit=12, within_province=within is not None)

@@ -106,7 +106,7 @@ def _leaver(ctx: Context, target: Officer, *, confirmed: bool) -> list[Reply]:
         return [Reply(text=f"{target.full_name} đã nghỉ việc? Tài khoản ngừng ngay; họ tên, số điện thoại và "
                            f"tài khoản chat bị xóa sau {days} ngày. Báo cáo của xã vẫn giữ.",
                       buttons=[[ConfirmRemove(target.id).button("Xác nhận đã nghỉ")]])]
-    remove_officer(ctx.session, target, now=ctx.now, actor_user_id=ctx.user.id, actor_officer_id=ctx.officer.id,
+    remove_officer(ctx.session, target, now=ctx.now, actor_user_id=ctx.user.id, actor_officer_id=ctx.me.id,
                    reason="supervisor")
     for user in ctx.session.scalars(select(User).where(User.officer_id == target.id)):
         ctx.notify(user, Reply(text=LEFT_NOTICE), key=f"officer:{target.id}:rm:{user.id}")
@@ -160,8 +160,9 @@ def _find_commune(ctx: Context, query: str, provinces: frozenset[int] | None) ->
     matches = [m for m in matches if m.score >= 50 and (provinces is None or m.province_code in provinces)][:5]
     if not matches:
         return [Reply(text="Không tìm thấy xã/phường này trong tỉnh anh/chị phụ trách.")]
-    if matches[0].score >= 95 and (len(matches) < 2 or matches[0].score - matches[1].score >= 5):
-        return _commune_listing(ctx, ctx.session.get(Commune, matches[0].code))
+    best = ctx.session.get(Commune, matches[0].code)
+    if best is not None and matches[0].score >= 95 and (len(matches) < 2 or matches[0].score - matches[1].score >= 5):
+        return _commune_listing(ctx, best)
     return [Reply(text="Anh/chị chọn xã/phường:",
                   buttons=[[ListCommune(m.code).button(m.label)] for m in matches])]
 
@@ -203,7 +204,7 @@ async def officer_button(ctx: Context, data: Deactivate | Reactivate | Remove | 
         raise Refused("officer.deactivate", f"officer:{target.id}", reason="not a commune officer")
     if not can(ctx.officer, "officer.deactivate", commune=target.commune):
         raise Refused("officer.deactivate", f"officer:{target.id}")
-    if target.id == ctx.officer.id:
+    if target.id == ctx.me.id:
         return [Reply(text="Anh/chị không thể tự tạm ngừng tài khoản của mình.")]
     if isinstance(data, (Remove, ConfirmRemove)):
         return _leaver(ctx, target, confirmed=isinstance(data, ConfirmRemove))
@@ -214,7 +215,7 @@ async def officer_button(ctx: Context, data: Deactivate | Reactivate | Remove | 
 
 def _set_active(ctx: Context, target: Officer, *, active: bool) -> list[Reply]:
     changed = set_active(ctx.session, target, active, now=ctx.now, actor_user_id=ctx.user.id,
-                         actor_officer_id=ctx.officer.id)
+                         actor_officer_id=ctx.me.id)
     if not changed:
         return [Reply(text=f"{target.full_name} đã ở trạng thái này rồi.")]
     note = ("Tài khoản cán bộ của anh/chị đã được mở lại. Gõ /help để xem các lệnh." if active else SUSPENDED)
