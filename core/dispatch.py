@@ -259,8 +259,6 @@ class BotCore:
     async def _button(self, ctx: Context, data: str) -> list[Reply]:
         """Typed buttons are parsed and their action checked here; bad data is audited once."""
         prefix = data.split(":", 1)[0]
-        if prefix in self.router.buttons:
-            return await self.router.buttons[prefix](ctx)
         try:
             parsed = callbacks.parse(data)
         except callbacks.BadCallback as exc:
