@@ -90,6 +90,7 @@ _CLAUSE_END = re.compile(r"[;:\n]|\.(?=\s|$)")
 # document's own date ("Chỉ thị số 34-CT/TW ngày 07/4/2014"), the answer to nothing else.
 _DOC_DATE = re.compile(r"\b\d+(?:/\d{4})?[-/][A-ZĐ][0-9A-Za-zĐđ]*(?:[-/][0-9A-Za-zĐđ]+)*,?\s+(?:ngày\s+)?"
                        r"\d{1,2}(?:/\d{1,2}/\d{2,4}|\s+tháng\s+\d{1,2}\s+năm\s+\d{4})")
+_DAY_OR_MONTH = re.compile(r"\b(?:ngày|tháng)\s+$", re.I)  # "ngày 07 tháng 4": a date, not a quantity
 _CODE_YEAR = re.compile(r"(?<=/)(?:19|20)\d\d(?=/)")  # "91/2017/NĐ-CP"
 PAIR_WEIGHT = 0.6  # a word pair against a single word, as in the ranking (store/search_rank.py BIGRAM_WEIGHT)
 NEAR_CHARS = 160  # an answer is attached to what the question is about: same clause, this close
@@ -121,7 +122,8 @@ def kind_fits(needs: Needs, c: Cited, focus: set[str], asked: set[str]) -> bool:
         spots = [m.start() for m in _MEMBERS.finditer(text)]
     else:  # a quantity: not a year, a date or a document number
         spots = [m.start() for m in _NUMBER.finditer(text) if digits(m.group(0).split(",")[0]) not in needs.numbers
-                 and not _YEAR.fullmatch(m.group(0)) and not _in_date_or_code(text, m.start(), m.end())]
+                 and not _YEAR.fullmatch(m.group(0)) and not _in_date_or_code(text, m.start(), m.end())
+                 and not _DAY_OR_MONTH.search(text, max(0, m.start() - 6), m.start())]
     return _near(text, spots, _focus_spots(text, focus))
 
 

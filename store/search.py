@@ -29,7 +29,7 @@ from store.search_rank import (  # noqa: F401  (re-exported: the search API live
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = "passages-v8"
+INDEX_VERSION = "passages-v9"
 INDEX_FILE = "passages.idx"  # JSON header + raw arrays, memory-mapped, no pickle (store/search_persist.py)
 
 

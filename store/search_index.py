@@ -7,6 +7,7 @@ unigrams (``@đua``, queried only when the user typed diacritics).
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from functools import lru_cache
@@ -16,7 +17,7 @@ from typing import Iterable, Optional
 import bm25s
 import numpy as np
 
-from store import vntext
+from store import search_copies, vntext
 from store.search_places import place_names
 from store.search_units import HEADING, Hit, UnitStore  # noqa: F401  (Hit re-exported)
 
@@ -120,12 +121,17 @@ def _csr(rows: list[np.ndarray], n_ids: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 class _Collector:
-    """Rows gathered while building: token ids per passage, distinct ids per passage and section."""
+    """Rows gathered while building: token ids per passage (one row for all copies of a passage,
+    store/search_copies.py), distinct ids per section."""
 
     def __init__(self, units: UnitStore) -> None:
         self.units = units
         self.vocab: dict[str, int] = {}
         self.unit_ids: list[np.ndarray] = []  # int32 rows: a Python list of ints would cost ~8x the memory
+        self.row_units: list[int] = []  # the passage each row was first seen in
+        self.row_copies: list[int] = []  # how many passages share each row
+        self.row_of: dict[bytes, int] = {}  # a row's digest → its index
+        self.original: list[int] = []  # per passage: the first passage with the same row
         self.near_rows: list[np.ndarray] = []  # each section's distinct tokens, with its document's name
         self.unit_secpos: list[int] = []
         self.n_sections = 0
@@ -142,7 +148,14 @@ class _Collector:
                  flags: int = 0) -> np.ndarray:
         self.units.append(doc_id, section_id, text, flags)
         own = self.ids(tokenize(text))
-        self.unit_ids.append(np.asarray(own + list(extra), dtype=np.int32))
+        row = np.asarray(own + list(extra), dtype=np.int32)
+        r = self.row_of.setdefault(hashlib.blake2b(row.tobytes(), digest_size=16).digest(), len(self.unit_ids))
+        if r == len(self.unit_ids):
+            self.unit_ids.append(row)
+            self.row_units.append(len(self.original))
+            self.row_copies.append(0)
+        self.row_copies[r] += 1
+        self.original.append(self.row_units[r])
         self.unit_secpos.append(secpos)
         return np.unique(np.asarray(own, dtype=np.int32))
 
@@ -170,6 +183,9 @@ class PassageIndex:
         # what coverage is checked against, without re-tokenising whole sections per question.
         self.sec_tok_indptr = np.zeros(1, dtype=np.int64)
         self.sec_tok_ids = np.zeros(0, dtype=np.uint16)
+        # Copies of a passage (store/search_copies.py): every passage that has one, group by group.
+        self.copy_perm = np.zeros(0, dtype=np.int32)
+        self.copy_starts = np.zeros(0, dtype=np.int32)
         self._section_starts = np.zeros(0, dtype=np.int64)  # first unit of each section
         self._unit_section_rank = np.zeros(0, dtype=np.int64)  # unit → index into _section_starts
         self.vocab_by_df: list[str] = []
@@ -185,9 +201,11 @@ class PassageIndex:
             self._add_document(c, doc, by_doc.get(doc.id, []))
         self.units.freeze()
         self.sec_tok_indptr, self.sec_tok_ids = _csr(c.near_rows, len(c.vocab))
+        c.near_rows, c.row_of = [], {}  # not needed any more: free them before the postings' peak
         self.unit_doc = self.units.doc
         self.unit_secpos = np.asarray(c.unit_secpos, dtype=np.int64)
-        self._postings(c.unit_ids, c.vocab)
+        self.copy_perm, self.copy_starts = search_copies.groups(np.asarray(c.original, dtype=np.int64))
+        self._postings(c.unit_ids, c.row_copies, np.asarray(c.row_units, dtype=np.int32), c.vocab)
         change = np.r_[True, np.diff(self.unit_secpos) != 0] if len(self.unit_secpos) else np.zeros(0, bool)
         self._section_starts = np.flatnonzero(change)
         self._unit_section_rank = np.cumsum(change) - 1
@@ -216,11 +234,13 @@ class PassageIndex:
         if doc.number:
             self.numbers.setdefault(vntext.fold(doc.number), []).append(doc.id)
 
-    def _postings(self, unit_ids: list[np.ndarray], vocab: dict[str, int]) -> None:
-        """Document frequencies, then BM25 weights (bm25s) as postings."""
+    def _postings(self, unit_ids: list[np.ndarray], copies: list[int], row_units: np.ndarray,
+                  vocab: dict[str, int]) -> None:
+        """Document frequencies (every copy counts), then BM25 weights (bm25s) of each distinct
+        row as postings of the passage it was first seen in."""
         counts = np.zeros(len(vocab) + 1, dtype=np.int64)
-        for row in unit_ids:
-            counts[np.unique(row)] += 1
+        for row, n in zip(unit_ids, copies):
+            counts[np.unique(row)] += n
         self.vocab, self.df = vocab, counts.astype(np.int32)
         self.vocab_by_df = sorted((t for t in vocab if "_" not in t and not t.startswith("@") and t.isalpha()),
                                   key=lambda t: -counts[vocab[t]])
@@ -229,12 +249,15 @@ class PassageIndex:
         # left out of the postings, they cost a quarter less memory.
         accented = np.zeros(len(vocab), dtype=bool)
         accented[[i for t, i in vocab.items() if t.startswith("@")]] = True
-        rows = [row[~accented[row]] for row in unit_ids]
-        rows = [row if len(row) else np.asarray([empty], dtype=np.int32) for row in rows]
+        for i, row in enumerate(unit_ids):  # in place: a second list of rows would double the peak
+            kept = row[~accented[row]]
+            unit_ids[i] = kept if len(kept) else np.asarray([empty], dtype=np.int32)
         bm25 = bm25s.BM25()
-        bm25.index((rows or [np.asarray([empty], dtype=np.int32)], vocab), show_progress=False)
+        bm25.index((unit_ids or [np.asarray([empty], dtype=np.int32)], vocab), show_progress=False)
+        unit_ids.clear()
         self.post_data = bm25.scores["data"].astype(np.float16)
-        self.post_indices = bm25.scores["indices"].astype(np.int32)
+        rows = bm25.scores["indices"]
+        self.post_indices = (row_units[rows] if len(row_units) else rows).astype(np.int32)
         self.post_indptr = bm25.scores["indptr"].astype(np.int64)
 
     # -- query helpers --------------------------------------------------------------
@@ -267,6 +290,7 @@ class PassageIndex:
                 continue
             start, end = int(indptr[t]), int(indptr[t + 1])
             s[indices[start:end]] += data[start:end]  # a token's passages are distinct: no lost adds
+        search_copies.spread(s, self.copy_perm, self.copy_starts)
         # Units are stored section by section, so a section's total is one reduceat away.
         starts = self._section_starts
         totals = np.add.reduceat(s, starts) if len(starts) else np.zeros(0, dtype=s.dtype)

@@ -11,7 +11,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from store import vntext
+from store import search_copies, vntext
 from store.province_scope import province_names
 from store.search_index import PassageIndex, tokenize
 from store.search_places import expand_abbreviations, place_words, unknown_place
@@ -122,6 +122,8 @@ class SearchIndex:
             scores[start:end] *= 1.0 + boost
         named = self.named_docs(q)
         home_docs = {d for d, doc in idx.docs.items() if doc.province_code in set(home_provinces)} if not named else set()
+        preferred = np.isin(idx.unit_doc[idx.copy_perm], np.fromiter(named or home_docs, dtype=np.int64))
+        search_copies.keep_one(scores, idx.copy_perm, idx.copy_starts, preferred)  # copies: one offered
         seen_text: set[str] = set()
         for pos in self._top(scores, limit, named or home_docs) + self._top(scores, limit, None):
             unit = idx.units[int(pos)]

@@ -98,3 +98,9 @@ def test_syllables_of_other_words_do_not_cover_a_questions_word_pairs() -> None:
     assert words_covered(weights, wrong, rare_idf=4.5, share=0.6)  # the syllables alone were enough
     assert not words_covered(weights, wrong, rare_idf=4.5, share=0.6, pairs=pairs)
     assert words_covered(weights, right, rare_idf=4.5, share=0.6, pairs=pairs)
+
+
+def test_the_day_and_month_of_a_date_are_not_quantities() -> None:
+    assert not fits("Lương của cán bộ làm công tác thi đua là bao nhiêu?",
+                    "đổi mới công tác thi đua theo Chỉ thị số 34-CT/TW ngày 07 tháng 4 năm 2014", {"cong_tac"})
+    assert fits("Tỷ lệ giảm nghèo là bao nhiêu?", "tỷ lệ giảm nghèo 2,5 điểm, báo cáo trước ngày 07 tháng 4", {"ngheo"})
