@@ -8,6 +8,7 @@ unigrams (``@đua``, queried only when the user typed diacritics).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import re
 from functools import lru_cache
@@ -192,13 +193,18 @@ class PassageIndex:
 
     # -- build --------------------------------------------------------------------
     def build(self, docs: Iterable[DocInfo], sections: Iterable[SectionInput]) -> "PassageIndex":
+        """``docs`` by id, ``sections`` in the same document order (streamed: one document's at a time)."""
         self.docs = {d.id: d for d in docs}
-        by_doc: dict[int, list[SectionInput]] = {}
-        for s in sections:
-            by_doc.setdefault(s.document_id, []).append(s)
         c = _Collector(self.units)
+        stream = itertools.groupby(sections, key=lambda s: s.document_id)
+        pending = next(stream, None)
         for doc in self.docs.values():
-            self._add_document(c, doc, by_doc.get(doc.id, []))
+            own: list[SectionInput] = []
+            while pending is not None and pending[0] <= doc.id:  # sections of no known document are skipped
+                if pending[0] == doc.id:
+                    own = list(pending[1])
+                pending = next(stream, None)
+            self._add_document(c, doc, own)
         self.units.freeze()
         self.sec_tok_indptr, self.sec_tok_ids = _csr(c.near_rows, len(c.vocab))
         c.near_rows, c.row_of = [], {}  # not needed any more: free them before the postings' peak
