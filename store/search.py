@@ -67,18 +67,18 @@ def _sections(session: Session) -> Iterator[SectionInput]:
     for _, group in itertools.groupby(rows, key=lambda r: r.document_id):
         batch = list(group)
         by_id: dict[Optional[int], Any] = {r.id: r for r in batch}  # get(None): a top-level section
-
-        def ref(s: Any) -> str:
-            """Its number plus its parents' headings: "I.2.1, thứ hai; Nội dung thi đua; …"."""
-            parts, parent, seen = [s.path or s.label or ""], by_id.get(s.parent_id), set()
-            while parent is not None and parent.id not in seen:
-                seen.add(parent.id)
-                parts.append(parent.heading or "")
-                parent = by_id.get(parent.parent_id)
-            return "; ".join(p for p in parts if p)
-
         for r in batch:
-            yield SectionInput(r.id, r.document_id, section_label(r), r.heading or "", r.text or "", ref(r))
+            yield SectionInput(r.id, r.document_id, section_label(r), r.heading or "", r.text or "", _ref(r, by_id))
+
+
+def _ref(s: Any, by_id: dict[Optional[int], Any]) -> str:
+    """A section's number plus its parents' headings: "I.2.1, thứ hai; Nội dung thi đua; …"."""
+    parts, parent, seen = [s.path or s.label or ""], by_id.get(s.parent_id), set()
+    while parent is not None and parent.id not in seen:
+        seen.add(parent.id)
+        parts.append(parent.heading or "")
+        parent = by_id.get(parent.parent_id)
+    return "; ".join(p for p in parts if p)
 
 
 def build_index(session_factory: sessionmaker[Session]) -> SearchIndex:
