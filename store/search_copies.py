@@ -15,6 +15,8 @@ where each group begins in ``perm``.
 
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 
 TIE = 1e-6  # relative: scores this close are equal (float16 weights, summed in another order)
@@ -31,34 +33,36 @@ def groups(original: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return perm, np.flatnonzero(change).astype(np.int32)
 
 
-def _firsts(perm: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """For each entry of ``perm``, the original of its group."""
-    sizes = np.diff(np.r_[starts, len(perm)])
-    return np.repeat(perm[starts], sizes)
+class Copies:
+    """The groups of one index, with what every question needs of them computed once."""
 
+    def __init__(self, perm: np.ndarray, starts: np.ndarray) -> None:
+        self.perm, self.starts = perm, starts
+        sizes = np.diff(np.r_[starts, len(perm)]).astype(np.int64)
+        self.group = np.repeat(np.arange(len(starts)), sizes)  # each entry's group
+        self.firsts = perm[starts][self.group] if len(perm) else perm  # each entry's original
+        self.entries = np.arange(len(perm))
 
-def spread(scores: np.ndarray, perm: np.ndarray, starts: np.ndarray) -> None:
-    """Give every copy its original's score (postings exist for originals only)."""
-    if len(perm):
-        scores[perm] = scores[_firsts(perm, starts)]
+    def spread(self, scores: np.ndarray) -> None:
+        """Give every copy its original's score (postings exist for originals only)."""
+        if len(self.perm):
+            scores[self.perm] = scores[self.firsts]
 
-
-def keep_one(scores: np.ndarray, perm: np.ndarray, starts: np.ndarray, preferred: np.ndarray) -> None:
-    """Zero all copies but one per group: the best score, a ``preferred`` passage (a named
-    document's, the asker's province's; one flag per entry of ``perm``) before others, the first
-    loaded on a tie."""
-    if not len(perm):
-        return
-    g = scores[perm].astype(np.float64)
-    live = g > 0
-    if not live.any():
-        return
-    rank = g + np.where(preferred & live, np.abs(g).max() * 4 + 1.0, 0.0)  # preferred always wins
-    best = np.maximum.reduceat(rank, starts)
-    sizes = np.diff(np.r_[starts, len(perm)])
-    top = rank >= np.repeat(best, sizes) - TIE * np.abs(np.repeat(best, sizes))
-    # The first of the top ones in each group (perm is in loading order within a group).
-    seen = np.cumsum(top)
-    before = np.repeat(seen[starts] - top[starts], sizes)
-    winner = top & (seen - before == 1)
-    scores[perm[~winner & live]] = 0.0
+    def keep_one(self, scores: np.ndarray, preferred: Optional[np.ndarray] = None) -> None:
+        """Zero all copies but one per group: the best score, a ``preferred`` passage (a named
+        document's, the asker's province's; a flag per passage) before others, the first loaded
+        on a tie. A dozen vector operations over the copies: no Python loop per group."""
+        perm, starts = self.perm, self.starts
+        if not len(perm):
+            return
+        kept = scores[perm]
+        rank = kept
+        if preferred is not None:
+            flags = preferred[perm]
+            if flags.any():
+                rank = kept + flags * (float(kept.max()) * 4 + 1.0)  # a preferred one always wins
+        best = np.maximum.reduceat(rank, starts)
+        top = rank >= (best * (1 - TIE))[self.group]  # scores are never negative
+        winners = np.minimum.reduceat(np.where(top, self.entries, len(perm)), starts)
+        scores[perm] = 0.0
+        scores[perm[winners]] = kept[winners]

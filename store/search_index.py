@@ -187,6 +187,7 @@ class PassageIndex:
         # Copies of a passage (store/search_copies.py): every passage that has one, group by group.
         self.copy_perm = np.zeros(0, dtype=np.int32)
         self.copy_starts = np.zeros(0, dtype=np.int32)
+        self._copies: Optional[search_copies.Copies] = None
         self._section_starts = np.zeros(0, dtype=np.int64)  # first unit of each section
         self._unit_section_rank = np.zeros(0, dtype=np.int64)  # unit → index into _section_starts
         self.vocab_by_df: list[str] = []
@@ -266,6 +267,12 @@ class PassageIndex:
         self.post_indices = (row_units[rows] if len(row_units) else rows).astype(np.int32)
         self.post_indptr = bm25.scores["indptr"].astype(np.int64)
 
+    @property
+    def copies(self) -> search_copies.Copies:
+        if self._copies is None:
+            self._copies = search_copies.Copies(self.copy_perm, self.copy_starts)
+        return self._copies
+
     # -- query helpers --------------------------------------------------------------
     def idf(self, token: str) -> float:
         n = max(len(self.units), 1)
@@ -296,7 +303,7 @@ class PassageIndex:
                 continue
             start, end = int(indptr[t]), int(indptr[t + 1])
             s[indices[start:end]] += data[start:end]  # a token's passages are distinct: no lost adds
-        search_copies.spread(s, self.copy_perm, self.copy_starts)
+        self.copies.spread(s)
         # Units are stored section by section, so a section's total is one reduceat away.
         starts = self._section_starts
         totals = np.add.reduceat(s, starts) if len(starts) else np.zeros(0, dtype=s.dtype)

@@ -23,18 +23,19 @@ def test_groups_spread_and_keep_one() -> None:
     original = np.array([0, 1, 0, 3, 1, 0])  # passages 0, 2, 5 are one text; 1 and 4 another; 3 alone
     perm, starts = search_copies.groups(original)
     assert perm.tolist() == [0, 2, 5, 1, 4] and starts.tolist() == [0, 3]
-    scores = np.array([2.0, 1.0, 0.0, 5.0, 0.0, 0.0], dtype=np.float32)
-    search_copies.spread(scores, perm, starts)
+    copies = search_copies.Copies(perm, starts)
+    scores = np.array([2.0, 1.0, 0.0, 5.0, 0.0, 0.0], dtype=np.float64)
+    copies.spread(scores)
     assert scores.tolist() == [2.0, 1.0, 2.0, 5.0, 1.0, 2.0]
     tied = scores.copy()
-    search_copies.keep_one(tied, perm, starts, np.zeros(len(perm), dtype=bool))
+    copies.keep_one(tied)
     assert tied.tolist() == [2.0, 1.0, 0.0, 5.0, 0.0, 0.0]  # a tie: the first loaded
     boosted = scores.copy()
     boosted[5] *= 1.15  # e.g. the asker's province
-    search_copies.keep_one(boosted, perm, starts, np.zeros(len(perm), dtype=bool))
+    copies.keep_one(boosted)
     assert boosted[[0, 2, 5]].tolist() == [0.0, 0.0, pytest.approx(2.3)]
     preferred = scores.copy()
-    search_copies.keep_one(preferred, perm, starts, np.array([False, True, False, False, True]))
+    copies.keep_one(preferred, np.array([False, False, True, False, True, False]))
     assert preferred.tolist() == [0.0, 0.0, 2.0, 5.0, 1.0, 0.0]
 
 
