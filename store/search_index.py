@@ -1,17 +1,11 @@
-"""The passage index: sentences (long ones cut at clauses) ranked by BM25 with section context.
-
-Tokens are made here, never by bm25s's default pattern (it drops one-letter syllables and
-breaks NFD): folded unigrams, folded adjacent-syllable bigrams (``thi_dua``) and accented
-unigrams (``@đua``, queried only when the user typed diacritics).
-"""
+"""The passage index: sentences (long ones cut at clauses, store/search_text.py) ranked by BM25
+with section context."""
 
 from __future__ import annotations
 
 import hashlib
 import itertools
 import math
-import re
-from functools import lru_cache
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
@@ -20,13 +14,10 @@ import numpy as np
 
 from store import search_copies, vntext
 from store.search_places import place_names
+from store.search_text import clean, heading_repeats, split_units, tokenize  # noqa: F401  (tokenize re-exported)
 from store.search_units import HEADING, Hit, UnitStore  # noqa: F401  (Hit re-exported)
 
-MAX_UNIT = 420  # characters: a longer sentence is cut at "; " into clause groups
-MIN_CLAUSE = 140
 SECTION_WEIGHT = 0.3  # how much the whole section's match lends to each of its sentences
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZĐÀ-Ỹ“\"(])|(?<=\.)\s+(?=\d+\.)")
-_MARKUP = re.compile(r"\*+|^#+\s*|\s*/✓$|\./\.$", re.M)
 
 
 @dataclass
@@ -58,57 +49,6 @@ class SectionInput:
     heading: str
     text: str
     ref: str = ""  # how the document numbers it: "II.1", "I.2.1, thứ hai"
-
-
-def clean(text: str) -> str:
-    """Display text: normalised, markdown marks removed, whitespace tidied."""
-    text = _MARKUP.sub("", vntext.normalize(text))
-    lines = [" ".join(line.split()) for line in text.splitlines()]
-    return "\n".join(line for line in lines if line)
-
-
-def split_units(text: str) -> list[str]:
-    """Sentences of a section; a long sentence is cut at clause boundaries."""
-    out: list[str] = []
-    for para in clean(text).split("\n"):
-        for sent in _SENTENCE_END.split(para):
-            sent = sent.strip()
-            if not sent:
-                continue
-            if len(sent) <= MAX_UNIT:
-                out.append(sent)
-                continue
-            buf = ""
-            for clause in re.split(r"(?<=;)\s+|(?<=\.)\s+", sent):
-                buf = f"{buf} {clause}".strip()
-                if len(buf) >= MIN_CLAUSE:
-                    out.append(buf)
-                    buf = ""
-            if buf:
-                if out and len(buf) < 60:
-                    out[-1] = f"{out[-1]} {buf}"
-                else:
-                    out.append(buf)
-    return out
-
-
-def _repeats(heading: str, text: str) -> bool:
-    """A heading that is only the opening words of the text adds nothing."""
-    head = vntext.fold(heading.rstrip("…. "))
-    return not head or vntext.fold(text[:len(heading) + 40]).startswith(head)
-
-
-_key = lru_cache(maxsize=16384)(vntext.search_key)
-
-
-def tokenize(text: str) -> list[str]:
-    """Index tokens of a normalised text: folded unigrams, folded bigrams, accented unigrams."""
-    syl = vntext.syllables(text, normalized=True)
-    folded = [_key(s) for s in syl]
-    toks = list(folded)
-    toks += [f"{a}_{b}" for a, b in zip(folded, folded[1:])]
-    toks += ["@" + s for s, f in zip(syl, folded) if s != f]
-    return toks
 
 
 def _csr(rows: list[np.ndarray], n_ids: int) -> tuple[np.ndarray, np.ndarray]:
@@ -231,7 +171,7 @@ class PassageIndex:
             ref_ids = tuple(c.ids(tokenize(clean(sec.ref)))) if sec.ref else ()
             secpos = c.new_section()
             rows = [naming, np.asarray(ref_ids, dtype=np.int32)]
-            if not _repeats(sec.heading, sec.text):
+            if not heading_repeats(sec.heading, sec.text):
                 rows += [c.add_unit(doc.id, sec.id, text, secpos, ref_ids, HEADING) for text in split_units(sec.heading)]
             rows += [c.add_unit(doc.id, sec.id, text, secpos, ref_ids) for text in split_units(sec.text)]
             c.near_rows.append(np.unique(np.concatenate(rows)))

@@ -13,7 +13,8 @@ from rapidfuzz.distance import OSA
 
 from store import vntext
 from store.province_scope import province_names
-from store.search_index import PassageIndex, tokenize
+from store.search_index import PassageIndex
+from store.search_text import tokenize
 from store.search_places import expand_abbreviations, place_words, unknown_place
 from store.search_query import DOC_WORDS, Query, analyze, has_phrase
 from store.search_units import Hit
