@@ -10,6 +10,7 @@ with look-alike directives loaded beside them (benchmarks/lookalikes.py).
   from is counted as "from another document".
 - Unanswerable, small-talk and off-topic rows (empty expectation): declined when the reply
   cites nothing (no "Nguồn:" line).
+- The fresh set mixes both kinds; its answerable and unanswerable rows are reported apart.
 - Baseline: plain BM25 (bm25s, default tokenizer) over blank-line paragraphs, top paragraph;
   raw and folded. It always shows a paragraph, so it declines nothing.
 """
