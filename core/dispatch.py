@@ -196,7 +196,7 @@ class BotCore:
             return messages.text(refused.text or refusal_text(ctx))
         except callbacks.Forged as exc:
             ctx.audit(exc.audit, (ctx.msg.button or "")[:200], "refused", reason=str(exc)[:200])
-            return messages.text(messages.STALE_BUTTON)
+            return messages.text(exc.text or messages.STALE_BUTTON)
 
     async def _route(self, ctx: Context) -> list[Reply]:
         msg, router = ctx.msg, self.router
@@ -272,7 +272,7 @@ class BotCore:
             ctx.audit("button.unknown", data[:200], "refused")
             return messages.text(messages.STALE_BUTTON)
         if route.action is not None and not scope(ctx.officer).may(route.action):
-            raise Refused(route.action, data)
+            raise Refused(route.action, data, route.refusal)
         return await route.handler(ctx, parsed)
 
     async def _command(self, ctx: Context) -> list[Reply]:
