@@ -70,7 +70,7 @@ def get_index(services: Services) -> SearchIndex:
     now = services.clock.now()
     checked = services.search_checked_at
     if not isinstance(services.search, SearchIndex) or checked is None or now - checked > RECHECK:
-        ensure_index(services)  # cheap when unchanged: one fingerprint query
+        services.search = ensure_index(services)  # cheap when unchanged: one fingerprint query
         services.search_checked_at = now
     return services.search
 

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from store import vntext
-from store.answer_needs import (  # noqa: F401  (re-exported: the answer-or-decline API lives here)
-    FRAME_WORDS, NUMBER_WORDS, ORDINAL_WORDS, ROMAN, Needs, digits, answer_weights, needs_of, share_needed,
-)
+from store.answer_needs import FRAME_WORDS, NUMBER_WORDS, ORDINAL_WORDS, ROMAN, digits
+# Re-exported: the answer-or-decline API lives here.
+from store.answer_needs import Needs as Needs, answer_weights as answer_weights
+from store.answer_needs import needs_of as needs_of, share_needed as share_needed
 
 # Abbreviations as typed in questions and as printed in documents (folded).
 ABBREVIATIONS = {

@@ -14,8 +14,10 @@ import numpy as np
 
 from store import search_copies, vntext
 from store.search_places import place_names
-from store.search_text import clean, heading_repeats, split_units, tokenize  # noqa: F401  (tokenize re-exported)
-from store.search_units import HEADING, Hit, UnitStore  # noqa: F401  (Hit re-exported)
+from store.search_text import clean, heading_repeats, split_units
+from store.search_text import tokenize as tokenize  # re-exported with the index
+from store.search_units import HEADING, UnitStore
+from store.search_units import Hit as Hit  # re-exported with the index
 
 SECTION_WEIGHT = 0.3  # how much the whole section's match lends to each of its sentences
 
