@@ -17,12 +17,13 @@ that instant can go out twice.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import socket
 import uuid
-from dataclasses import dataclass, field
-from typing import Optional
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Optional, TypeVar
 
 from core import metrics
 from core import outbox
@@ -31,44 +32,25 @@ from core.context import Services
 from core.outbox import Candidate, SendResult, Transport
 from core.types import Reply
 from reminders.pacer import Pacer
+from reminders.sender_stats import SenderStats
 from store.db import transaction
 from store.leader import Leadership
 from store.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 BATCH = 50
 CLAIM_BATCH = 8  # claimed in one transaction: about a quarter second of slots at 28/s
 PASS_SECONDS = 0.5  # re-read the queue (and check leadership) at least this often while busy
 IDLE_POLL_SECONDS = 0.25  # rows queued by another worker are seen within this
 LEADER_RETRY_SECONDS = 1.0  # a standby tries for the role this often: takeover within ~1 s
+DB_THREADS = 4  # the sender's own threads for its database work
 
 
 def new_worker_id() -> str:
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
-@dataclass
-class SenderStats:
-    sent: int = 0
-    blocked: int = 0
-    failed: int = 0
-    retried: int = 0
-    rate_limited: int = 0
-    by_kind: dict[str, int] = field(default_factory=dict)
-
-    def count(self, kind: str, outcome: str) -> None:
-        if outcome == "sent":
-            self.sent += 1
-            self.by_kind[kind] = self.by_kind.get(kind, 0) + 1
-        elif outcome == "blocked":
-            self.blocked += 1
-        elif outcome == "failed":
-            self.failed += 1
-        elif outcome == "retry":
-            self.retried += 1
-        elif outcome == "rate_limited":
-            self.rate_limited += 1
 
 
 class OutboxSender:
@@ -79,6 +61,9 @@ class OutboxSender:
         self.services = services
         self.worker = worker_id or new_worker_id()
         self.stats = SenderStats()
+        # Not the default pool: while a burst of updates is handled, their inbox writes queue
+        # there, and a claim waiting behind them would leave the sender's slots unused.
+        self.db = ThreadPoolExecutor(max_workers=DB_THREADS, thread_name_prefix="outbox-db")
         self.loops = {name: ChannelLoop(self, name, transport, pacer or _channel_pacer(services, name))
                       for name, transport in transports.items()}
 
@@ -127,6 +112,10 @@ class ChannelLoop:
         self._finished_broadcasts: set[int] = set()
         self._next_ready = IDLE_POLL_SECONDS
 
+    async def _off_loop(self, fn: Callable[..., T], *args: Any) -> T:
+        """Database work off the event loop, on the sender's own threads."""
+        return await asyncio.get_running_loop().run_in_executor(self.sender.db, functools.partial(fn, *args))
+
     # -- the loop --------------------------------------------------------------
     async def run(self, stop: asyncio.Event) -> None:
         engine = self.services.session_factory.kw["bind"]
@@ -134,7 +123,7 @@ class ChannelLoop:
         try:
             while not stop.is_set():
                 try:
-                    if not await asyncio.to_thread(self._lead, role):
+                    if not await self._off_loop(self._lead, role):
                         await _wait(stop, LEADER_RETRY_SECONDS)
                         continue
                     started = await self.pass_once(stop, wait=False)
@@ -147,8 +136,8 @@ class ChannelLoop:
         finally:
             await self._wait_in_flight()  # SIGTERM: sends in flight are finished and recorded
             if self._finished_broadcasts:  # their last sends settled just now: report them
-                await asyncio.to_thread(self._report_finished_broadcasts)
-            await asyncio.to_thread(role.release)
+                await self._off_loop(self._report_finished_broadcasts)
+            await self._off_loop(role.release)
             metrics.LEADER.labels(f"outbox:{self.channel}").set(0)
 
     def _lead(self, role: Leadership) -> bool:
@@ -181,7 +170,7 @@ class ChannelLoop:
         fewer writes competing with the updates being handled); between claims the pass stops
         for a reply that just came in, or after ``PASS_SECONDS``, to re-read the queue."""
         self.woken.clear()
-        rows = await asyncio.to_thread(self._candidates)
+        rows = await self._off_loop(self._candidates)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + PASS_SECONDS
         started, self._next_ready = 0, IDLE_POLL_SECONDS
@@ -192,7 +181,7 @@ class ChannelLoop:
             picked, pending = self._pick(pending)
             if not picked:
                 break
-            claimed = await asyncio.to_thread(self._claim, [row.id for row in picked])
+            claimed = await self._off_loop(self._claim, [row.id for row in picked])
             for row in picked:  # rows another worker took meanwhile
                 if all(msg.id != row.id for msg in claimed):
                     self._busy_chats.discard(row.chat_id)
@@ -208,7 +197,7 @@ class ChannelLoop:
         if wait:
             await self._wait_in_flight()
         if self._finished_broadcasts:
-            await asyncio.to_thread(self._report_finished_broadcasts)
+            await self._off_loop(self._report_finished_broadcasts)
         return started
 
     def _pick(self, rows: list[Candidate]) -> tuple[list[Candidate], list[Candidate]]:
@@ -237,7 +226,7 @@ class ChannelLoop:
             except Exception as exc:  # a payload no channel can render: never retry it
                 log.error("outbox %s: bad payload: %s", msg.id, exc)
                 msg.attempts = self.services.settings.outbox_max_attempts
-                await asyncio.to_thread(self._finish, msg, SendResult(ok=False, error=f"bad payload: {exc}"))
+                await self._off_loop(self._finish, msg, SendResult(ok=False, error=f"bad payload: {exc}"))
                 return
             try:
                 result = await self.transport.send(msg.chat_id, reply)
@@ -247,7 +236,7 @@ class ChannelLoop:
             if result.retry_after is not None:
                 self.pacer.pause(result.retry_after)
             try:
-                await asyncio.to_thread(self._finish, msg, result)
+                await self._off_loop(self._finish, msg, result)
             except Exception:  # the claim stays; the next sender for this channel puts it back
                 log.exception("outbox %s: could not record the outcome", msg.id)
         finally:
