@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Collection, Sequence
+from typing import Any, Collection, Optional, Sequence
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -85,7 +85,8 @@ def claim(factory: sessionmaker[Session], channel: str, worker: str, now: dateti
     blocked = (select(older.id).where(older.channel == row.channel, older.user_key == row.user_key,
                                       older.state == "pending", older.id < row.id, not_mine)
                .exists())
-    free = row.claimed_by.is_(None) | (row.claimed_until < now)
+    # Ours too: a lane that let its rows go (claims that seemed to run out) takes them again.
+    free = row.claimed_by.is_(None) | (row.claimed_until < now) | (row.claimed_by == worker)
     ids = (select(row.id).where(row.channel == channel, row.state == "pending", free, ~blocked)
            .order_by(row.id).limit(limit).with_for_update(skip_locked=True))
     if skip:
@@ -103,12 +104,15 @@ def claim(factory: sessionmaker[Session], channel: str, worker: str, now: dateti
     return sorted((Pending(*row) for row in rows), key=lambda p: p.id)
 
 
-def renew(factory: sessionmaker[Session], worker: str, until: datetime) -> int:
-    """Extend ``worker``'s claims on pending updates (its heartbeat); returns how many."""
+def renew(factory: sessionmaker[Session], worker: str, until: datetime, *,
+          ids: Optional[Collection[int]] = None) -> int:
+    """Extend ``worker``'s claims on pending updates (all, or those of ``ids``), its
+    heartbeat; returns how many it still held."""
+    stmt = update(InboxUpdate).where(InboxUpdate.claimed_by == worker, InboxUpdate.state == "pending")
+    if ids is not None:
+        stmt = stmt.where(InboxUpdate.id.in_(list(ids)))
     with transaction(factory) as session:
-        res = session.execute(update(InboxUpdate)
-                              .where(InboxUpdate.claimed_by == worker, InboxUpdate.state == "pending")
-                              .values(claimed_until=until).execution_options(synchronize_session=False))
+        res = session.execute(stmt.values(claimed_until=until).execution_options(synchronize_session=False))
         return int(res.rowcount or 0)  # type: ignore[attr-defined]
 
 

@@ -24,7 +24,8 @@ from bot.channels.files import url_fetcher
 from bot.channels.zalo_api import ZaloClient, ZaloError
 from bot.channels.zalo_convert import CHANNEL, convert, received
 from bot.channels.zalo_send import FileLink, ZaloTransport, no_links
-from bot.inbox import Inbox, record_until_done, until_stopped, wait_or_stop
+from bot.aio import until_stopped, wait_or_stop
+from bot.inbox import Inbox, record_until_done
 from bot.webhook import WebhookEndpoint
 from core import messages
 from core.context import Services
