@@ -31,7 +31,7 @@ from core.broadcasts import finish_completed
 from core.context import Services
 from core.outbox import Candidate, SendResult, Transport
 from core.types import Reply
-from reminders.pacer import Pacer
+from reminders.pacer import Pacer, channel_pacer
 from reminders.sender_stats import SenderStats
 from store.db import transaction
 from store.leader import Leadership
@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-BATCH = 50
+BATCH = 100  # due rows read per pass: past the replies whose chat must wait its second
 CLAIM_BATCH = 8  # claimed in one transaction: about a quarter second of slots at 28/s
 PASS_SECONDS = 0.5  # re-read the queue (and check leadership) at least this often while busy
 IDLE_POLL_SECONDS = 0.25  # rows queued by another worker are seen within this
@@ -64,7 +64,7 @@ class OutboxSender:
         # Not the default pool: while a burst of updates is handled, their inbox writes queue
         # there, and a claim waiting behind them would leave the sender's slots unused.
         self.db = ThreadPoolExecutor(max_workers=DB_THREADS, thread_name_prefix="outbox-db")
-        self.loops = {name: ChannelLoop(self, name, transport, pacer or _channel_pacer(services, name))
+        self.loops = {name: ChannelLoop(self, name, transport, pacer or channel_pacer(services.settings, name))
                       for name, transport in transports.items()}
 
     def wake(self) -> None:
@@ -87,13 +87,6 @@ class OutboxSender:
         for loop in self.loops.values():
             started += await loop.pass_once(stop, wait=wait, time_box=False)
         return started
-
-
-def _channel_pacer(services: Services, channel: str) -> Pacer:
-    s = services.settings
-    if channel == "zalo":
-        return Pacer(s.zalo_rate_per_second, s.zalo_per_chat_interval_seconds)
-    return Pacer(s.outbox_rate_per_second, s.outbox_per_chat_interval_seconds)
 
 
 class ChannelLoop:
@@ -167,25 +160,31 @@ class ChannelLoop:
         """Start the sends that are due now, highest priority first; return how many started.
 
         Rows are claimed a few at a time (one transaction for about a quarter second of slots:
-        fewer writes competing with the updates being handled); between claims the pass stops
-        for a reply that just came in, or after ``PASS_SECONDS``, to re-read the queue."""
+        fewer writes competing with the updates being handled); replies' next batch is
+        claimed while this one waits for its slots, so a claim slowed by the updates being
+        handled costs no slot. Between claims the pass stops for a reply that just came in,
+        or after ``PASS_SECONDS``, to re-read the queue."""
         self.woken.clear()
         rows = await self._off_loop(self._candidates)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + PASS_SECONDS
+        deadline = asyncio.get_running_loop().time() + PASS_SECONDS
         started, self._next_ready = 0, IDLE_POLL_SECONDS
         pending = list(rows)
-        while pending and not (stop is not None and stop.is_set()):
-            if started and pending[0].priority > 0 and (self.woken.is_set() or (time_box and loop.time() > deadline)):
-                break  # a reply came in (or time to re-read): re-read the queue first
-            picked, pending = self._pick(pending)
-            if not picked:
-                break
-            claimed = await self._off_loop(self._claim, [row.id for row in picked])
-            for row in picked:  # rows another worker took meanwhile
-                if all(msg.id != row.id for msg in claimed):
-                    self._busy_chats.discard(row.chat_id)
-            for msg in claimed:
+        ahead: Optional[asyncio.Future[list[OutboxMessage]]] = None
+        while True:
+            if ahead is not None:
+                batch, ahead = await ahead, None
+            else:
+                if not self._go_on(pending, started, stop, deadline, time_box):
+                    break
+                picked, pending = self._pick(pending)
+                if not picked:
+                    break
+                batch = await self._claimed(picked)
+            if pending and pending[0].priority == 0 and self._go_on(pending, started, stop, deadline, time_box):
+                picked, pending = self._pick(pending)
+                if picked:
+                    ahead = asyncio.ensure_future(self._claimed(picked))
+            for msg in batch:
                 while len(self._in_flight) >= self.max_in_flight:
                     await asyncio.wait(self._in_flight, return_when=asyncio.FIRST_COMPLETED)
                 # The attempt is recorded; the call leaves the instant the slot comes.
@@ -199,6 +198,22 @@ class ChannelLoop:
         if self._finished_broadcasts:
             await self._off_loop(self._report_finished_broadcasts)
         return started
+
+    def _go_on(self, pending: list[Candidate], started: int, stop: Optional[asyncio.Event], deadline: float,
+               time_box: bool) -> bool:
+        """More of this pass's rows may be claimed: not stopping, and no reply came in (nor is
+        it time to re-read the queue) while lower-priority rows are next."""
+        if not pending or (stop is not None and stop.is_set()):
+            return False
+        late = time_box and asyncio.get_running_loop().time() > deadline
+        return not (started and pending[0].priority > 0 and (self.woken.is_set() or late))
+
+    async def _claimed(self, picked: list[Candidate]) -> list[OutboxMessage]:
+        claimed = await self._off_loop(self._claim, [row.id for row in picked])
+        for row in picked:  # rows another worker took meanwhile
+            if all(msg.id != row.id for msg in claimed):
+                self._busy_chats.discard(row.chat_id)
+        return claimed
 
     def _pick(self, rows: list[Candidate]) -> tuple[list[Candidate], list[Candidate]]:
         """The next rows that may go now (one per chat, its interval passed), and the rest."""
@@ -256,14 +271,7 @@ class ChannelLoop:
             outcome = outbox.finish(session, msg, result, worker=self.sender.worker,
                                     now=self.services.clock.now(),
                                     max_attempts=self.services.settings.outbox_max_attempts)
-        self.sender.stats.count(msg.kind, outcome)
-        if outcome == "rate_limited":
-            metrics.RATE_LIMITED.labels(self.channel).inc()
-        else:
-            metrics.MESSAGES.labels(self.channel, msg.kind, outcome).inc()
-        level = logging.INFO if msg.kind == "reply" or outcome not in ("sent", "rate_limited") else logging.DEBUG
-        log.log(level, "outbox %s %s %s to %s: %s%s", self.channel, msg.kind, msg.dedup_key, msg.chat_id, outcome,
-                f" ({result.error})" if result.error and not result.ok else "")
+        self.sender.stats.record(self.channel, msg, outcome, result)
         if msg.broadcast_id is not None and outcome in ("sent", "blocked", "failed"):
             self._finished_broadcasts.add(msg.broadcast_id)
 

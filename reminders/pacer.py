@@ -12,6 +12,8 @@ import time
 from collections import deque
 from typing import Optional
 
+from core.settings import Settings
+
 CATCH_UP_SLOTS = 8
 TELEGRAM_MAX_PER_SECOND = 30  # Bot API: about 30 messages a second overall
 # Telegram's second plus the jitter between a slot and the request's arrival (up to 70 ms).
@@ -77,3 +79,10 @@ class Pacer:
         """Count the per-chat interval from the moment the send finished (latency jitter safe)."""
         self._chat_next[chat_key] = max(self._chat_next.get(chat_key, 0.0),
                                         time.monotonic() + self.per_chat_interval)
+
+
+def channel_pacer(settings: Settings, channel: str) -> Pacer:
+    """The pace of one channel's sends, from the settings."""
+    if channel == "zalo":
+        return Pacer(settings.zalo_rate_per_second, settings.zalo_per_chat_interval_seconds)
+    return Pacer(settings.outbox_rate_per_second, settings.outbox_per_chat_interval_seconds)
