@@ -48,8 +48,8 @@ class BotCore:
         """Handle one event; return the replies to send now (already in the outbox)."""
         key = msg.update_key or f"local-{uuid.uuid4().hex}"
         if not msg.user.private:
-            # Channels answer groups themselves (one notice, then leave); the core never
-            # records a group as anyone's chat nor queues anything for it.
+            # Channels answer groups with ``group_notice`` (once, for no user); the core never
+            # records a group as anyone's chat.
             log.info("update %s from a group chat ignored by the core", key)
             return []
         jobs: list[AfterCommit] = []

@@ -14,7 +14,11 @@ from typing import Optional
 
 from core.settings import Settings
 
-CATCH_UP_SLOTS = 8
+# Slots a late wake-up may still use (a timer's ordinary lateness). Not more: a stall of the
+# event loop (a burst of updates being handled) also delays the requests slotted before it,
+# and slots caught up right after would land in the same second as those at the platform —
+# one 429 there pauses every send for a second, far more than the stall itself cost.
+CATCH_UP_SLOTS = 2
 TELEGRAM_MAX_PER_SECOND = 30  # Bot API: about 30 messages a second overall
 # Telegram's second plus the jitter between a slot and the request's arrival (up to 70 ms).
 WINDOW_SECONDS = 1.07
@@ -54,8 +58,8 @@ class Pacer:
         """Reserve the next slot and wait for it; call right before sending (concurrent callers queue)."""
         while True:
             now = time.monotonic()
-            # A late wake-up may catch up a few slots; the sliding-second cap below keeps any
-            # second under the limit, so catching up never turns into a burst Telegram punishes.
+            # A late wake-up may catch up a slot or two; the sliding-second cap below keeps any
+            # second under the limit.
             slot = max(self._next_slot, now - CATCH_UP_SLOTS * self.interval, self._paused_until)
             self._next_slot = slot + self.interval
             if slot > now:
