@@ -22,7 +22,7 @@ import uuid
 from collections import deque
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any, Awaitable, Callable, Sequence
+from typing import Any, Awaitable, Callable, Optional, Sequence
 
 from prometheus_client import Counter
 
@@ -63,10 +63,11 @@ class Inbox:
     (``store.inbox.claim``), a user's updates by one process at a time and in order."""
 
     def __init__(self, services: Services, channel: str, handler: Handler, *, concurrency: int = 8,
-                 backoff_cap: float = 5.0) -> None:
+                 backoff_cap: float = 5.0, pace: Optional[Callable[[], Awaitable[None]]] = None) -> None:
         self.services = services
         self.channel = channel
         self.handler = handler
+        self.pace = pace  # awaited before each update: handling keeps pace with sending
         self.backoff_cap = backoff_cap
         self.worker = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._slots = asyncio.Semaphore(concurrency)
@@ -195,6 +196,8 @@ class Inbox:
                 if not self._claims_fresh() and not await self._renew_lane(lane):
                     log.warning("inbox: another worker took over %s's updates; leaving them", user_key)
                     break
+                if self.pace is not None:
+                    await self.pace()
                 async with self._slots:
                     await self._turns.take()
                     finished = await self._handle(lane[0])

@@ -31,6 +31,7 @@ from core.broadcasts import finish_completed
 from core.context import Services
 from core.outbox import Candidate, SendResult, Transport
 from core.types import Reply
+from reminders.backlog import ReplyBacklog
 from reminders.pacer import Pacer, channel_pacer
 from reminders.sender_stats import SenderStats
 from store.db import transaction
@@ -99,6 +100,7 @@ class ChannelLoop:
         self.transport = transport
         self.pacer = pacer
         self.max_in_flight = max(1, self.services.settings.outbox_max_in_flight)
+        self.backlog = ReplyBacklog(1.0 / pacer.interval if pacer.interval else 0.0)
         self.woken = asyncio.Event()
         self._in_flight: set[asyncio.Task[None]] = set()
         self._busy_chats: set[str] = set()
@@ -117,8 +119,10 @@ class ChannelLoop:
             while not stop.is_set():
                 try:
                     if not await self._off_loop(self._lead, role):
+                        self.backlog.stand_by()
                         await _wait(stop, LEADER_RETRY_SECONDS)
                         continue
+                    self.backlog.active = True
                     started = await self.pass_once(stop, wait=False)
                 except Exception:
                     log.exception("outbox %s pass failed; retrying shortly", self.channel)
@@ -166,6 +170,7 @@ class ChannelLoop:
         or after ``PASS_SECONDS``, to re-read the queue."""
         self.woken.clear()
         rows = await self._off_loop(self._candidates)
+        self.backlog.read(sum(1 for row in rows if row.priority == 0))
         deadline = asyncio.get_running_loop().time() + PASS_SECONDS
         started, self._next_ready = 0, IDLE_POLL_SECONDS
         pending = list(rows)
@@ -189,6 +194,8 @@ class ChannelLoop:
                     await asyncio.wait(self._in_flight, return_when=asyncio.FIRST_COMPLETED)
                 # The attempt is recorded; the call leaves the instant the slot comes.
                 await self.pacer.acquire(msg.chat_id)
+                if msg.kind == "reply":
+                    self.backlog.started()
                 task = asyncio.create_task(self._send(msg, msg.chat_id))
                 self._in_flight.add(task)
                 task.add_done_callback(self._in_flight.discard)
@@ -290,9 +297,3 @@ async def _wait(stop: asyncio.Event, seconds: float) -> None:
         await asyncio.wait_for(stop.wait(), seconds)
     except asyncio.TimeoutError:
         pass
-
-
-def outbox_counts(services: Services, *, broadcast_id: Optional[int] = None) -> dict[str, int]:
-    """How many outbox rows are in each state (optionally for one broadcast)."""
-    with services.session_factory() as session:
-        return outbox.counts(session, broadcast_id=broadcast_id)

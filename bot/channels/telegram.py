@@ -37,6 +37,7 @@ from core.context import Services
 from core.dispatch import BotCore
 from core.router import CANCEL_COMMAND
 from core.types import UserRef
+from reminders.backlog import ReplyBacklog
 from reminders.runtime import Background
 from store.db import is_unavailable
 
@@ -44,6 +45,7 @@ log = logging.getLogger(__name__)
 
 EDITED_MESSAGE = "Bot không đọc tin nhắn đã sửa. Anh/chị vui lòng gửi lại thành tin nhắn mới."
 CANCEL_DESCRIPTION = "Hủy thao tác đang làm"
+REPLY_ROOM_MAX_WAIT = 2.0  # an update waits at most this long for the sender to catch up
 
 
 def bot_commands(core: BotCore) -> list[BotCommand]:
@@ -75,7 +77,7 @@ class TelegramChannel:
         )
         self.transport = TelegramTransport(self.app.bot)
         self.inbox = Inbox(self.services, "telegram", self.handle_raw,
-                           backoff_cap=settings.database_retry_max_seconds)
+                           backoff_cap=settings.database_retry_max_seconds, pace=self._reply_room)
         self._tasks: list[asyncio.Task[None]] = []
         self._stop_background = asyncio.Event()
         self.background: Optional[Background] = None
@@ -119,7 +121,11 @@ class TelegramChannel:
         if incoming is None:
             log.debug("update %s not for the core; ignored", update.update_id)
             return
-        if await self.core.handle(incoming):
+        queued = await self.core.handle(incoming)
+        if queued:
+            backlog = self._backlog()
+            if backlog is not None:
+                backlog.queued(len(queued))
             self._wake_sender()
         # When the core never waits on I/O, back-to-back updates would not suspend: yield once,
         # so the sender on this loop sends between updates during a burst.
@@ -145,6 +151,16 @@ class TelegramChannel:
     def _wake_sender(self) -> None:
         if self.background is not None:
             self.background.wake()
+
+    def _backlog(self) -> Optional[ReplyBacklog]:
+        return self.background.reply_backlog("telegram") if self.background is not None else None
+
+    async def _reply_room(self) -> None:
+        """The inbox handles the next update once fewer than ~2 s of replies wait for the
+        sender here (see reminders/backlog.py): a burst's handling keeps pace with sending."""
+        backlog = self._backlog()
+        if backlog is not None:
+            await backlog.room(REPLY_ROOM_MAX_WAIT)
 
     async def _leave_group(self, update: Update, chat_id: int) -> None:
         """Private chats only: in a group, say so once (through the outbox, which leaves the

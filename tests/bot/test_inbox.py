@@ -122,3 +122,26 @@ async def test_two_workers_on_one_postgresql_keep_each_users_order(database_url:
         assert mine == [(n, what) for n in range(per_user) for what in ("start", "end")], (u, mine)
     assert workers[0].handled + workers[1].handled == users * per_user
     assert workers[0].handled and workers[1].handled  # both took part
+
+
+async def test_each_update_waits_for_the_pace_first(settings: Settings) -> None:
+    services = build_services(settings, startup=False)
+    handled: list[str] = []
+    changed, asked, go = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    async def handler(raw: dict[str, Any]) -> None:
+        handled.append(raw["key"])
+        changed.set()
+
+    async def pace() -> None:
+        asked.set()
+        await go.wait()  # the sender has replies enough to send: hold on
+
+    inbox = Inbox(services, "test", handler, pace=pace)
+    async with _working(inbox):
+        await inbox.accept([_item("a1", "A"), _item("b1", "B")])
+        async with asyncio.timeout(10):
+            await asked.wait()
+        assert handled == []
+        go.set()
+        await _until(changed, lambda: len(handled) == 2)
