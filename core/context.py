@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.outbox import enqueue
+from core.errors import Refused
 from core.settings import Settings
 from core.types import FileRef, Incoming, Reply
 from store.clock import Clock
@@ -87,6 +88,14 @@ class Context:
     @property
     def now(self) -> datetime:
         return self.services.clock.now()
+
+    @property
+    def me(self) -> Officer:
+        """The active officer sending this update. The router lets only officers reach a handler
+        that declares an officer's action, so this refuses only if a declaration is wrong."""
+        if self.officer is None:
+            raise Refused("officer.required", f"user:{self.user.id}", reason="not an active officer")
+        return self.officer
 
     # -- dialog state -------------------------------------------------------
     def dialog(self) -> Optional[DialogState]:

@@ -66,7 +66,7 @@ class SweepJob:
             return
         metrics.SWEEPS.labels("done").inc()
         metrics.SWEEP_LAG.set(max(0.0, loop.time() - due))
-        if result is not None and getattr(result, "total", 0):
+        if result is not None and getattr(result, "total", None):
             log.info("reminder sweep: %s", result)
 
     def _work(self) -> object:
