@@ -1,9 +1,10 @@
 """The channel-neutral core: one incoming event in, queued replies out, in one transaction.
 
 Each event is handled in a single database transaction that also records the update as
-processed and puts the replies in the outbox. A channel then sends the replies and marks
-them sent; replies left queued by a crash are sent by the outbox sender after restart, and
-a redelivered update is recognised and not handled again.
+processed and puts the replies in the outbox; the outbox sender sends them (replies left
+queued by a crash go out after restart), and a redelivered update is recognised and not
+handled again. Routing to the handler is ``core.routing``; the lines a channel owes outside
+a handled update (a group's notice, an apology, the edit notice) are queued here too.
 """
 
 from __future__ import annotations
