@@ -59,7 +59,8 @@ async def test_odd_messages_get_short_polite_replies(tmp_path: Path) -> None:
                 assert expected in call.text, (name, call.text)
         # Still serving normally afterwards.
         assert "/huy" in (await reply_to(api, lambda: api.push_message(USER, "/help"))).text
-        assert _said(services) == [(EDITED_MESSAGE, "sent")]  # the edit notice went through the outbox
+        # the edit notice went through the outbox (its outcome is recorded right after the call)
+        await api.wait_until(lambda: _said(services) == [(EDITED_MESSAGE, "sent")])
 
 
 async def test_stale_and_malformed_buttons(tmp_path: Path) -> None:
@@ -125,7 +126,8 @@ async def test_channel_layer_crash_is_logged_and_answered(tmp_path: Path, caplog
             assert call.text == messages.ERROR
             assert "conversion exploded" in caplog.text
             assert "/huy" in (await reply_to(api, lambda: api.push_message(USER, "/help"))).text
-            assert _said(services) == [(messages.ERROR, "sent")]  # through the outbox, like every message
+            # through the outbox, like every message (the outcome is recorded right after the call)
+            await api.wait_until(lambda: _said(services) == [(messages.ERROR, "sent")])
 
 
 def _said(services) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
@@ -165,7 +167,7 @@ async def test_apology_is_queued_after_the_failed_transaction_rolled_back(tmp_pa
             assert call.text == messages.ERROR
             assert "/huy" in (await reply_to(api, lambda: api.push_message(USER, "/help"))).text
             assert all(c.text != "nửa chừng" for c in api.sent(USER.id))
-            assert _said(services) == [(messages.ERROR, "sent")]
+            await api.wait_until(lambda: _said(services) == [(messages.ERROR, "sent")])
             with services.session_factory() as session:
                 assert session.scalar(select(OutboxMessage).where(OutboxMessage.dedup_key == "halfway")) is None
 
