@@ -36,10 +36,13 @@ async def until_stopped(call: Awaitable[Any], stop: asyncio.Event) -> Any:
         done, _ = await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
         if task in done:
             return task.result()
-        task.cancel()
         return None
     finally:
         stopper.cancel()
+        if not task.done():  # stopped, or the caller itself was cancelled: the poll goes too
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task  # retrieved here, so no "Task exception was never retrieved"
 
 
 class LoopTurns:

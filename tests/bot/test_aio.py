@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.aio import LoopTurns
+import pytest
+
+from bot.aio import LoopTurns, until_stopped
 
 
 async def test_one_start_per_loop_turn_so_timers_run_between_updates() -> None:
@@ -38,3 +40,21 @@ async def test_a_cancelled_waiter_passes_its_turn_on() -> None:
     first.cancel()
     async with asyncio.timeout(1):
         await second
+
+
+async def test_cancelling_the_caller_cancels_the_poll_too() -> None:
+    started, cancelled = asyncio.Event(), asyncio.Event()
+
+    async def poll() -> None:
+        started.set()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            cancelled.set()
+
+    caller = asyncio.ensure_future(until_stopped(poll(), asyncio.Event()))
+    await started.wait()
+    caller.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await caller
+    assert cancelled.is_set()  # the long poll did not outlive its caller
