@@ -20,6 +20,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
+from vietnam_provinces import Province as VP, Ward as VW
 
 from store.db import transaction
 from store.vntext import (COMMUNE_UNIT_PREFIXES, PROVINCE_UNIT_PREFIXES, TYPED_COMMUNE_ABBREVIATIONS,
@@ -89,8 +90,6 @@ def commune_key(name: str) -> str:
 @lru_cache(maxsize=1)
 def package_units() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Provinces and communes as rows, codes exactly as the package gives them (do not mutate)."""
-    from vietnam_provinces import Province as VP, Ward as VW
-
     provinces = [{"code": int(p.code), "name": p.name, "folded": province_key(p.name)} for p in VP.iter_all()]
     communes = [{"code": int(w.code), "name": w.name, "division_type": w.division_type.value,
                  "province_code": int(w.province_code), "folded": commune_key(w.name)} for w in VW.iter_all()]
