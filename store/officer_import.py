@@ -21,7 +21,8 @@ from store.models import AuditLog, Officer, OfficerProvince
 from store.officer_files import read_rows
 from store.phones import normalize_phone
 from store.roles import Role
-from store.units import UnitIndex, accented_core, commune_key, resolve_province, unit_index
+from store.unit_names import accented_core, commune_key
+from store.units import UnitIndex, resolve_province, unit_index
 from store.vntext import fold
 
 # How the role column may be written (folded); an empty cell means a commune officer.
