@@ -17,18 +17,20 @@ from typing import TYPE_CHECKING, Optional
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
+from core.broadcasts import finish_completed
 from core.callbacks import report_button
 from core.choices import remember_notices
 from core.outbox import Outgoing, enqueue_many
-from core.types import Reply
-from core.broadcasts import finish_completed
 from core.reminder_policy import policies_for, quiet_hours
 from core.timespec import QuietHours, Step
-from store.clock import as_utc, local, vn_date, vn_datetime
+from core.types import Reply
+from reminders.digest import plan_digests
+from reminders.recipients import Recipient, officer_recipients
+from store.clock import as_utc, local, vn_datetime
 from store.db import transaction
-from store.models import Commune, Officer, OutboxMessage, Period, ReminderLog, User
+from store.models import Commune, Period, ReminderLog
 from store.periods import open_periods, owing_communes
 
 if TYPE_CHECKING:
@@ -36,16 +38,6 @@ if TYPE_CHECKING:
     from core.context import Services
 
 log = logging.getLogger(__name__)
-
-MAX_DIGEST_NAMES = 40  # per period, so the digest fits one phone-sized message
-
-
-@dataclass(frozen=True)
-class Recipient:
-    officer_id: int
-    user_id: int
-    channel: str
-    chat_id: str
 
 
 @dataclass
@@ -76,26 +68,6 @@ class SweepResult:
     @property
     def total(self) -> int:
         return self.queued + self.skipped + self.digests
-
-
-# -- who owes what -------------------------------------------------------------
-def officer_recipients(session: Session) -> dict[int, list[Recipient]]:
-    """Active commune officers with a reachable chat, by commune (one chat per officer)."""
-    rows = session.execute(
-        select(Officer.id, Officer.commune_code, User.id, User.channel, User.chat_id)
-        .join(User, User.officer_id == Officer.id)
-        .where(Officer.active.is_(True), Officer.role == "officer", Officer.commune_code.is_not(None),
-               User.reachable.is_(True))
-        .order_by(Officer.id, User.last_seen_at.desc())
-    )
-    out: dict[int, list[Recipient]] = defaultdict(list)
-    seen: set[int] = set()
-    for officer_id, commune, user_id, channel, chat_id in rows:
-        if officer_id in seen:
-            continue  # the most recently used chat of an officer with several
-        seen.add(officer_id)
-        out[commune].append(Recipient(officer_id, user_id, channel, chat_id))
-    return out
 
 
 # -- planning --------------------------------------------------------------------
@@ -221,55 +193,6 @@ def write_plan(session: Session, planned: list[Planned], now: datetime) -> None:
     # The log's unique key guarantees these outbox keys are new: no per-row lookup needed.
     enqueue_many(session, outgoing, now=now, skip_existing=False)
     remember_notices(session, menus, now)  # Zalo shows the report button as "1." to type
-
-
-def plan_digests(session: Session, now: datetime, settings: "Settings", periods: list[Period],
-                 owing: dict[int, set[int]]) -> list[tuple[str, Recipient, Reply]]:
-    """Supervisors' daily overdue digest: one message each, once a day, after digest time."""
-    quiet = quiet_hours(settings)
-    if settings.digest_time is None or quiet.contains(now) or local(now).time() < settings.digest_time:
-        return []
-    day = local(now).date()
-    # The day's digest covers periods already overdue at digest time (a catch-up after a
-    # restart later that day sends the same content, not a second digest).
-    digest_at = datetime.combine(day, settings.digest_time, local(now).tzinfo)
-    overdue = [p for p in periods if as_utc(p.due_at) <= digest_at and owing.get(p.id)]
-    if not overdue:
-        return []
-    rows = session.execute(
-        select(Officer, User.id, User.channel, User.chat_id).join(User, User.officer_id == Officer.id)
-        .where(Officer.active.is_(True), Officer.role == "supervisor", User.reachable.is_(True))
-        .options(selectinload(Officer.provinces)).order_by(Officer.id, User.last_seen_at.desc())
-    ).all()
-    supervisors: dict[int, tuple[Officer, Recipient]] = {}
-    for officer, user_id, channel, chat_id in rows:
-        supervisors.setdefault(officer.id, (officer, Recipient(officer.id, user_id, channel, chat_id)))
-    keys = {oid: f"digest:{oid}:{day.isoformat()}" for oid in supervisors}
-    if not keys:
-        return []
-    have = set(session.scalars(select(OutboxMessage.dedup_key).where(OutboxMessage.dedup_key.in_(keys.values()))))
-    codes = set().union(*(owing[p.id] for p in overdue))
-    communes = {c.code: c for c in session.scalars(select(Commune).where(Commune.code.in_(codes)))}
-    out = []
-    for oid, (officer, rec) in supervisors.items():
-        if keys[oid] in have:
-            continue
-        provinces = {op.province_code for op in officer.provinces}
-        blocks = []
-        for p in overdue:
-            if p.province_code is not None and p.province_code not in provinces:
-                continue
-            late = sorted((communes[c].name for c in owing[p.id] if c in communes
-                           and communes[c].province_code in provinces))
-            if not late:
-                continue
-            shown = "\n".join(f"• {n}" for n in late[:MAX_DIGEST_NAMES])
-            more = f"\n… và {len(late) - MAX_DIGEST_NAMES} đơn vị khác" if len(late) > MAX_DIGEST_NAMES else ""
-            blocks.append(f"Kỳ “{p.label}” (hạn {_when(as_utc(p.due_at))}): {len(late)} đơn vị chưa nộp\n{shown}{more}")
-        if blocks:
-            text = f"📋 Tổng hợp quá hạn ngày {vn_date(day)}\n\n" + "\n\n".join(blocks)
-            out.append((keys[oid], rec, Reply(text=text[:4000])))
-    return out
 
 
 def run_sweep(services: "Services", now: Optional[datetime] = None) -> SweepResult:
