@@ -24,7 +24,7 @@ from core import messages
 from core.broadcasts import AudienceError, create_broadcast, resolve_audience
 from core.callbacks import button_number
 from core.context import Context
-from core.permissions import can, supervised_provinces
+from core.permissions import Role, can, supervised_provinces
 from core.reminder_policy import quiet_hours
 from core.router import Router
 from core.types import Button, FileRef, Reply
@@ -57,7 +57,7 @@ def _refuse(ctx: Context, target: str) -> list[Reply]:
 def _scope(ctx: Context, parsed: ParsedDocument) -> Optional[int]:
     """The province the document is loaded for: the supervisor's (the document's own when
     they oversee several and it names one of them); an admin's upload keeps its own."""
-    if ctx.officer.role == "admin":
+    if ctx.officer.role == Role.ADMIN:
         return parsed.province_code
     mine = sorted(supervised_provinces(ctx.officer))
     if parsed.province_code in mine:
@@ -130,7 +130,7 @@ def _preview(ctx: Context, name: str, upload: Upload) -> list[Reply]:
     if not _allowed(ctx, province):
         return _refuse(ctx, f"province:{province}")
     existing = ctx.session.scalar(select(Document).where(Document.source_key == name))
-    if existing is not None and ctx.officer.role != "admin" and existing.province_code != province:
+    if existing is not None and ctx.officer.role != Role.ADMIN and existing.province_code != province:
         ctx.audit(ACTION, name, "refused", reason="name taken by another province")
         return messages.text(f"Đã có văn bản khác mang tên tệp “{name}” (của tỉnh khác). "
                              "Anh/chị đổi tên tệp rồi gửi lại.")
@@ -198,7 +198,7 @@ def _notice_key(doc: Document) -> str:
 
 
 def _notice_audience(doc: Document) -> dict[str, Any]:
-    return {"kind": "role", "role": "officer", "province_codes": [doc.province_code]}
+    return {"kind": "role", "role": Role.OFFICER.value, "province_codes": [doc.province_code]}
 
 
 def _notice(ctx: Context, doc_id: str, send: bool) -> list[Reply]:
