@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.reminder_policy import quiet_hours
+from core.settings import Settings
 from core.types import Reply
 from reminders.recipients import Recipient, supervisor_recipients
 from store.clock import as_utc, local, vn_date, vn_datetime
 from store.models import Commune, OutboxMessage, Period
 
-if TYPE_CHECKING:
-    from core.settings import Settings
-
 MAX_DIGEST_NAMES = 40  # per period, so the digest fits one phone-sized message
 
 
-def plan_digests(session: Session, now: datetime, settings: "Settings", periods: list[Period],
+def plan_digests(session: Session, now: datetime, settings: Settings, periods: list[Period],
                  owing: dict[int, set[int]]) -> list[tuple[str, Recipient, Reply]]:
     """(outbox key, recipient, digest) for each supervisor not sent today's digest yet."""
     quiet = quiet_hours(settings)

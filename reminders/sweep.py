@@ -13,7 +13,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
@@ -22,8 +22,10 @@ from sqlalchemy.orm import Session
 from core.broadcasts import finish_completed
 from core.callbacks import report_button
 from core.choices import remember_notices
+from core.context import Services
 from core.outbox import Outgoing, enqueue_many
 from core.reminder_policy import policies_for, quiet_hours
+from core.settings import Settings
 from core.timespec import QuietHours, Step
 from core.types import Reply
 from reminders.digest import plan_digests
@@ -32,10 +34,6 @@ from store.clock import as_utc, local, vn_datetime
 from store.db import transaction
 from store.models import Commune, Period, ReminderLog
 from store.periods import open_periods, owing_communes
-
-if TYPE_CHECKING:
-    from core.settings import Settings
-    from core.context import Services
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +90,7 @@ def _decide(period: Period, commune: int, rec: Recipient, passed: list[tuple[Ste
     return out
 
 
-def plan_due(session: Session, now: datetime, settings: "Settings", *,
+def plan_due(session: Session, now: datetime, settings: Settings, *,
              periods: Optional[list[Period]] = None,
              owing: Optional[dict[int, set[int]]] = None) -> list[Planned]:
     """Every reminder decision due at ``now`` that is not in the log yet (no writes)."""
@@ -129,7 +127,7 @@ def plan_due(session: Session, now: datetime, settings: "Settings", *,
     return out
 
 
-def plan_schedule(session: Session, settings: "Settings", now: datetime) -> list[tuple[int, int, int, str, datetime]]:
+def plan_schedule(session: Session, settings: Settings, now: datetime) -> list[tuple[int, int, int, str, datetime]]:
     """The whole remaining reminder plan of open and future periods: (period, commune, officer, step, when)."""
     periods = list(session.scalars(select(Period).where(Period.close_at > now)))
     policies = policies_for(session, [p.id for p in periods], settings)
@@ -195,7 +193,7 @@ def write_plan(session: Session, planned: list[Planned], now: datetime) -> None:
     remember_notices(session, menus, now)  # Zalo shows the report button as "1." to type
 
 
-def run_sweep(services: "Services", now: Optional[datetime] = None) -> SweepResult:
+def run_sweep(services: Services, now: Optional[datetime] = None) -> SweepResult:
     """One sweep: plan what is due at the clock's now, log it and queue it, once."""
     now = now or services.clock.now()
     settings = services.settings
