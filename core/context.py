@@ -88,6 +88,14 @@ class Context:
     def now(self) -> datetime:
         return self.services.clock.now()
 
+    @property
+    def acting_officer(self) -> Officer:
+        """The officer behind this update, in handlers of a non-public action: the router runs
+        them only for an active officer, so None here is a bug (raised as one, not a refusal)."""
+        if self.officer is None:
+            raise RuntimeError("a handler of a non-public action ran without an officer")
+        return self.officer
+
     # -- dialog state -------------------------------------------------------
     def dialog(self) -> Optional[DialogState]:
         self._dialog_row = self.session.get(DialogState, self.user.id)

@@ -66,15 +66,15 @@ def campaign_entries(rows: Iterable[tuple[Campaign, Document]], mine: set[int]) 
 STATUS_RANK = {"current": 0, "upcoming": 1, "ended": 2, "unknown": 3}
 
 
-def campaign_order(entry: CampaignEntry, on: date) -> tuple:
+def campaign_order(entry: CampaignEntry, on: date) -> tuple[int, int, bool, str]:
     """Running campaigns ending soonest first, then upcoming by start, then the most recently ended.
 
     Ties fall to the user's province, then the folded name: the same list on every run.
     """
     status = entry.status(on)
-    if status == "current":
+    if status == "current" and entry.end is not None:  # (both dates are set when current or upcoming)
         when = entry.end.toordinal()
-    elif status == "upcoming":
+    elif status == "upcoming" and entry.start is not None:
         when = entry.start.toordinal()
     else:
         when = -(entry.end.toordinal() if entry.end else 0)

@@ -57,9 +57,9 @@ def _refuse(ctx: Context, target: str) -> list[Reply]:
 def _scope(ctx: Context, parsed: ParsedDocument) -> Optional[int]:
     """The province the document is loaded for: the supervisor's (the document's own when
     they oversee several and it names one of them); an admin's upload keeps its own."""
-    if ctx.officer.role == Role.ADMIN:
+    if ctx.acting_officer.role == Role.ADMIN:
         return parsed.province_code
-    mine = sorted(supervised_provinces(ctx.officer))
+    mine = sorted(supervised_provinces(ctx.acting_officer))
     if parsed.province_code in mine:
         return parsed.province_code
     return mine[0] if mine else None
@@ -124,13 +124,13 @@ def _preview(ctx: Context, name: str, upload: Upload) -> list[Reply]:
     if upload.unreadable:
         ctx.audit(ACTION, name, "unreadable", reason=upload.unreadable[:300])
         return messages.text(f"Không đọc được văn bản “{name}”: {upload.unreadable}.")
-    if upload.error:
-        return messages.text(upload.error)
+    if upload.error or upload.read is None or upload.parsed is None:  # (read and parsed unless an error)
+        return messages.text(upload.error or messages.STALE_BUTTON)
     province = _scope(ctx, upload.parsed)
     if not _allowed(ctx, province):
         return _refuse(ctx, f"province:{province}")
     existing = ctx.session.scalar(select(Document).where(Document.source_key == name))
-    if existing is not None and ctx.officer.role != Role.ADMIN and existing.province_code != province:
+    if existing is not None and ctx.acting_officer.role != Role.ADMIN and existing.province_code != province:
         ctx.audit(ACTION, name, "refused", reason="name taken by another province")
         return messages.text(f"Đã có văn bản khác mang tên tệp “{name}” (của tỉnh khác). "
                              "Anh/chị đổi tên tệp rồi gửi lại.")
@@ -188,6 +188,8 @@ def _ingest(ctx: Context, data: dict[str, Any], result: Optional[tuple[bytes, Pa
     with ctx.session.begin_nested():
         outcome = ingest_one(ctx.session, name, raw, ctx.services.clock, parsed=parsed, province_code=province)
     doc = ctx.session.scalar(select(Document).where(Document.source_key == name))
+    if doc is None:  # (ingest_one keeps or updates it: never, short of a broken database)
+        return messages.text(f"Không nạp được “{name}”. Anh/chị gửi lại tệp nhé.")
     ctx.audit(ACTION, f"document:{doc.id}", outcome, file=name, province=province)
     ctx.services.search_checked_at = None  # the next question re-checks the index against the database
     return [load_reply(doc, outcome, can_notify=province is not None)]
@@ -211,7 +213,7 @@ def _notice(ctx: Context, doc_id: str, send: bool) -> list[Reply]:
                                                     AuditLog.outcome == "done")) is not None:
         return messages.text("Đã gửi thông báo về văn bản này rồi.")
     try:
-        count = len(resolve_audience(ctx.session, _notice_audience(doc), exclude_officer=ctx.officer.id))
+        count = len(resolve_audience(ctx.session, _notice_audience(doc), exclude_officer=ctx.acting_officer.id))
     except AudienceError as exc:
         return messages.text(str(exc))
     if count == 0:
@@ -222,7 +224,7 @@ def _notice(ctx: Context, doc_id: str, send: bool) -> list[Reply]:
                            "của tỉnh, kèm tệp văn bản?",
                       buttons=[[Button(f"Gửi ({count})", f"dl:s:{doc.id}"), Button("Không gửi", "dl:x")]])]
     attachment = _attachment(ctx, doc)
-    bc = create_broadcast(ctx.session, officer_id=ctx.officer.id, sender_user_id=ctx.user.id, text=text,
+    bc = create_broadcast(ctx.session, officer_id=ctx.acting_officer.id, sender_user_id=ctx.user.id, text=text,
                           audience=_notice_audience(doc), audience_label="cán bộ xã/phường của tỉnh", now=ctx.now,
                           quiet=quiet_hours(ctx.services.settings), attachment=attachment)
     ctx.audit("directive.notify", key, "done", broadcast=bc.id, recipients=bc.recipient_count)

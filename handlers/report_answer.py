@@ -70,7 +70,7 @@ def _gone(ctx: Context, state: Optional[ReportState], commune_code: int) -> list
     period = ctx.session.get(Period, state.period) if state is not None and state.period else None
     ctx.clear_dialog()
     report = get_report(ctx.session, period.id, commune_code) if period is not None else None
-    if report is not None:  # another officer of the commune sent it meanwhile
+    if report is not None and period is not None:  # another officer of the commune sent it meanwhile
         return [Reply(text=already_text(ctx, report, period), buttons=report_buttons(report, period, ctx))]
     return messages.text(GONE)
 

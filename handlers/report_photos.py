@@ -103,7 +103,7 @@ def _record(ctx: Context, turn: Union[Turn, list[Reply]], index: int, results: F
     f = turn.form.current()
     if f is None or turn.form.index != index or f.type != "photo":
         return turn.reply(note=MOVED_ON)
-    items = []
+    items: list[dict[str, Any]] = []
     room = MAX_PHOTOS - len(turn.form.answers.get(f.name) or [])
     for ref, photo, note in results:
         if photo is None:

@@ -14,7 +14,7 @@ from typing import Optional
 from sqlalchemy import select
 
 from core import messages
-from core.callbacks import CallbackData
+from core.callbacks import CallbackData, Stale
 from core.context import Context
 from core.dialogs import Dialog, DialogData, NotAnAnswer, Step
 from core.permissions import Refused, can, scope
@@ -110,7 +110,7 @@ def _ask(ctx: Context, data: NewPeriod, note: str = "") -> list[Reply]:
 
 
 def _confirmation(ctx: Context, data: NewPeriod, note: str) -> tuple[str, list[list[Button]]]:
-    form = ctx.session.get(Form, data.form)
+    form = _picked_form(ctx, data)
     province = ctx.session.get(Province, data.province) if data.province else None
     units = province.name if province is not None else f"{len(data.communes)} xã"
     text = (f"{note + chr(10) if note else ''}Tạo kỳ báo cáo?\n- Tên: {data.label}\n"
@@ -221,12 +221,19 @@ async def on_button(ctx: Context, button: CallbackData) -> list[Reply]:
     return _create(ctx, data)
 
 
-def _create(ctx: Context, data: NewPeriod) -> list[Reply]:
+def _picked_form(ctx: Context, data: NewPeriod) -> Form:
     form = ctx.session.get(Form, data.form)
+    if form is None:  # (forms are never deleted; a forged or very old dialog state)
+        raise Stale(f"form {data.form} is gone")
+    return form
+
+
+def _create(ctx: Context, data: NewPeriod) -> list[Reply]:
+    form = _picked_form(ctx, data)
     try:
         period = create_period(ctx.session, form=form, label=data.label, province_code=data.province,
                                commune_codes=data.communes, open_at=_dt(data.open), due_at=_dt(data.due),
-                               close_at=_dt(data.close), now=ctx.now, created_by=ctx.officer.id)
+                               close_at=_dt(data.close), now=ctx.now, created_by=ctx.acting_officer.id)
     except PeriodError as exc:
         return _ask(ctx, data, str(exc))
     PERIOD.end(ctx)

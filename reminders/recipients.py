@@ -32,7 +32,7 @@ def officer_recipients(session: Session) -> dict[int, list[Recipient]]:
     out: dict[int, list[Recipient]] = defaultdict(list)
     seen: set[int] = set()
     for officer_id, commune, user_id, channel, chat_id in rows:
-        if officer_id in seen:
+        if officer_id in seen or commune is None:  # (the query has no officer without a commune)
             continue  # the most recently used chat of an officer with several
         seen.add(officer_id)
         out[commune].append(Recipient(officer_id, user_id, channel, chat_id))

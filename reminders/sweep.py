@@ -133,7 +133,7 @@ def plan_schedule(session: Session, settings: Settings, now: datetime) -> list[t
     policies = policies_for(session, [p.id for p in periods], settings)
     owing = owing_communes(session, periods)
     recipients = officer_recipients(session)
-    plan = []
+    plan: list[tuple[int, int, int, str, datetime]] = []
     for period in periods:
         schedule = [(s, at) for s, at in policies[period.id].schedule(period.due_at)
                     if at > now and at < as_utc(period.close_at)]
@@ -181,7 +181,7 @@ def write_plan(session: Session, planned: list[Planned], now: datetime) -> None:
         logs.append({"period_id": p.period.id, "commune_code": p.commune_code, "officer_id": p.recipient.officer_id,
                      "step": p.step.key, "planned_at": p.planned_at, "state": "queued" if p.send else "skipped",
                      "reason": p.reason, "outbox_key": key, "created_at": now})
-        if p.send and key is not None:
+        if p.send and key is not None and p.not_before is not None:  # (a send always has its moment)
             reply = reminder_reply(p.period, names.get(p.commune_code, f"Xã {p.commune_code}"), p.step, p.not_before)
             outgoing.append(Outgoing(key, p.recipient.channel, p.recipient.chat_id, p.recipient.user_id,
                                      "reminder", reply, p.not_before))

@@ -60,7 +60,7 @@ def _columns(session: Session, period: Period, summary: Summary) -> tuple[list[F
 
 def export_period(session: Session, period: Period, path: Path, *, provinces: Optional[set[int]] = None,
                   files_dir: Optional[Path] = None, now: Optional[datetime] = None,
-                  progress: Optional[Callable[[int], None]] = None) -> Summary:
+                  progress: Optional[Callable[[int], object]] = None) -> Summary:
     """Write the workbook to ``path``; ``progress(n)`` is called as rows are written."""
     summary = period_summary(session, period, provinces, with_officers=False)
     columns, versions = _columns(session, period, summary)
@@ -79,7 +79,7 @@ def export_period(session: Session, period: Period, path: Path, *, provinces: Op
 
 def _write_workbook(session: Session, period: Period, summary: Summary, columns: list[Field],
                     versions: dict[int, Any], tmp: Path, path: Path, files_dir: Optional[Path],
-                    now: Optional[datetime], progress: Optional[Callable[[int], None]]) -> None:
+                    now: Optional[datetime], progress: Optional[Callable[[int], object]]) -> None:
     province_names = dict(session.execute(select(Province.code, Province.name)).all())
     sender_ids = {r.report.submitted_by for r in summary.rows if r.report is not None and r.report.submitted_by}
     # A report whose sender's record is gone (SET NULL) has no sender: an empty name.
@@ -136,7 +136,7 @@ def _summary_sheet(wb: Any, fmt: dict[str, Any], session: Session, period: Perio
 
 def _report_sheet(wb: Any, fmt: dict[str, Any], summary: Summary, columns: list[Field], versions: dict[int, Any],
                   senders: dict[Optional[int], str], province_names: dict[int, str], files_dir: Optional[Path],
-                  path: Path, progress: Optional[Callable[[int], None]]) -> None:
+                  path: Path, progress: Optional[Callable[[int], object]]) -> None:
     head, dt, d = fmt["head"], fmt["dt"], fmt["d"]
     data = wb.add_worksheet("Báo cáo")
     header = FIXED + [f.label for f in columns]

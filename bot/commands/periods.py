@@ -53,7 +53,8 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
                                    now=services.clock.now())
         except PeriodError as exc:
             raise CliError(str(exc)) from None
-        where = session.get(Province, province).name if province else f"{len(communes)} xã"
+        named = session.get(Province, province) if province else None
+        where = named.name if named is not None else f"{len(communes)} xã"
         print(f"Đã tạo kỳ #{period.id} “{period.label}” ({form.form_id} v{form.version}, {where}), "
               f"hạn {vn_datetime(due_at)}.")
         if as_utc(close_at) <= services.clock.now():
@@ -83,7 +84,7 @@ def _form(session, form_id: str, version: Optional[int], settings: Settings):
 def _list(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import build_services
     from store.clock import vn_datetime
-    from store.models import Form, Period
+    from store.models import Period
     from store.periods import has_reported, must_report, status
     from sqlalchemy import select
 
@@ -92,7 +93,7 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
     with services.session_factory() as session:
         periods = list(session.scalars(select(Period).order_by(Period.due_at.desc())))
         for p in periods:
-            form = session.get(Form, p.form_pk)
+            form = p.form
             owing = must_report(session, p)
             done = len(has_reported(session, p.id) & set(owing))
             print(f"#{p.id}\t{p.label}\t{form.form_id} v{form.version}\thạn {vn_datetime(p.due_at)}\t"
