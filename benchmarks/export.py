@@ -70,7 +70,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     import logging
 
     logging.disable(logging.WARNING)
-    from benchmarks.report_dialog import FORM, START
+    from benchmarks.bench_form import FORM, START
     from store.forms import load_form
     from store.periods import create_period
     from store.units import sync_units

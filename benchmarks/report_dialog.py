@@ -25,7 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -41,64 +41,12 @@ from core.dispatch import BotCore  # noqa: E402
 from core.types import Incoming, UserRef  # noqa: E402
 from store.clock import FakeClock  # noqa: E402
 from store.db import transaction  # noqa: E402
+from benchmarks.bench_form import FORM, START  # noqa: E402
+from benchmarks.export import time_export  # noqa: E402
 from store.forms import load_form  # noqa: E402
 from store.models import Commune, Officer, Province, Report, User  # noqa: E402
 
-FORM = """
-id: bench-12
-title: Báo cáo nhanh 12 câu
-fields:
-  - name: da_phat_dong
-    type: yesno
-    label: Đã phát động thi đua chưa?
-  - name: so_hieu
-    type: text
-    label: Số hiệu kế hoạch
-    relevant: da_phat_dong == yes
-  - name: so_hoi_nghi
-    type: integer
-    label: Số hội nghị tuyên truyền
-    min: 0
-    max: 1000
-  - name: ky_giao_uoc
-    type: yesno
-    label: Đã ký giao ước thi đua chưa?
-  - name: tieu_chi_ntm
-    type: integer
-    label: Số tiêu chí nông thôn mới
-    min: 0
-    max: 19
-  - name: ty_le_ho_ngheo
-    type: decimal
-    label: Tỷ lệ hộ nghèo (%)
-    min: 0
-    max: 100
-  - name: muc_do
-    type: select_one
-    label: Tự đánh giá
-    choices: [Xuất sắc, Tốt, Hoàn thành, Chưa hoàn thành]
-  - name: linh_vuc
-    type: select_multiple
-    label: Lĩnh vực điển hình
-    choices: [Kinh tế, Văn hóa - xã hội, Quốc phòng - an ninh]
-  - name: so_dien_hinh
-    type: integer
-    label: Số điển hình tiên tiến
-    min: 0
-    max: 500
-  - name: ngay_tong_ket
-    type: date
-    label: Ngày sơ kết
-  - name: kho_khan
-    type: text
-    label: Khó khăn
-    required: false
-  - name: de_xuat
-    type: text
-    label: Đề xuất
-    required: false
-"""
-START = datetime(2026, 6, 20, 2, 0, tzinfo=timezone.utc)
+
 P95_TARGET_MS = 30.0
 EXPORT_TARGET_S = 10.0
 
@@ -291,7 +239,6 @@ def bench(backend: str, communes: int, workers: int) -> bool:
         for e in errors[:5]:
             print("  ", e)
         ok = p95 <= P95_TARGET_MS and reports == len(codes) and not errors and (workers > 1 or ok_counts)
-        from benchmarks.export import time_export
 
         seconds, rows = time_export(services, Path(tmp) / "export.xlsx")
         print(f"XLSX export: {rows:,} rows in {seconds:.2f} s (target ≤ {EXPORT_TARGET_S:.0f} s)")

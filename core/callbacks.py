@@ -59,9 +59,12 @@ class CallbackData:
     bad_data_refused: ClassVar[bool] = False  # answer bad data with "không có quyền" rather than "nút đã cũ"
     _registry: ClassVar[dict[tuple[str, str], type["CallbackData"]]] = {}
 
-    def __init_subclass__(cls, *, prefix: str, action: str = "", **kw: Any) -> None:
-        """``action=""``: data is ``prefix:values`` (buttons that predate actions, e.g. ``doc:5``)."""
+    def __init_subclass__(cls, *, prefix: str = "", action: str = "", **kw: Any) -> None:
+        """``action=""``: data is ``prefix:values`` (buttons that predate actions, e.g. ``doc:5``).
+        No ``prefix``: a base that only shares fields with its subclasses (never parsed)."""
         super().__init_subclass__(**kw)
+        if not prefix and not action:
+            return
         if SEP in prefix or SEP in action or not prefix:
             raise ValueError(f"bad callback prefix/action {prefix!r}/{action!r}")
         key = (prefix, action)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.outbox import enqueue
+from core.errors import Refused
 from core.settings import Settings
 from core.types import FileRef, Incoming, Reply
 from store.clock import Clock
@@ -89,11 +90,11 @@ class Context:
         return self.services.clock.now()
 
     @property
-    def acting_officer(self) -> Officer:
-        """The officer behind this update, in handlers of a non-public action: the router runs
-        them only for an active officer, so None here is a bug (raised as one, not a refusal)."""
+    def me(self) -> Officer:
+        """The active officer sending this update. The router lets only officers reach a handler
+        that declares an officer's action, so this refuses only if a declaration is wrong."""
         if self.officer is None:
-            raise RuntimeError("a handler of a non-public action ran without an officer")
+            raise Refused("officer.required", f"user:{self.user.id}", reason="not an active officer")
         return self.officer
 
     # -- dialog state -------------------------------------------------------

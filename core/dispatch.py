@@ -272,7 +272,7 @@ class BotCore:
             ctx.audit("button.unknown", data[:200], "refused")
             return messages.text(messages.STALE_BUTTON)
         if route.action is not None and not scope(ctx.officer).may(route.action):
-            raise Refused(route.action, data)
+            raise Refused(route.action, data, route.refusal)
         return await route.handler(ctx, parsed)
 
     async def _command(self, ctx: Context) -> list[Reply]:

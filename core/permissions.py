@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 from core import messages
+from core.errors import Refused as Refused  # handlers raise it with the permission checks
 from store.models import Commune, Officer
 from store.roles import Role, parse_role
 
@@ -33,14 +34,6 @@ ROLE_ACTIONS: dict[Role, frozenset[str]] = {
         "profile.view", "directives.load",
     }),
 }
-
-
-class Refused(Exception):
-    """Raised by a handler that refuses: the router audits it once and answers politely."""
-
-    def __init__(self, action: str, target: str = "", text: Optional[str] = None, **detail: object) -> None:
-        super().__init__(action, target)
-        self.action, self.target, self.text, self.detail = action, target, text, detail
 
 
 def role_of(officer: Optional[Officer]) -> Optional[Role]:

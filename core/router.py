@@ -47,6 +47,7 @@ class CommandInfo:
 class CallbackRoute:
     handler: CallbackHandler
     action: Optional[str] = None
+    refusal: Optional[str] = None  # the reply to anyone who may not (default NOT_ALLOWED)
 
 
 @dataclass
@@ -87,13 +88,13 @@ class Router:
             return fn
         return deco
 
-    def callback(self, data_type: type[CallbackData], *, action: Optional[str] = None
-                 ) -> Callable[[CallbackHandler], CallbackHandler]:
+    def callback(self, data_type: type[CallbackData], *, action: Optional[str] = None,
+                 refusal: Optional[str] = None) -> Callable[[CallbackHandler], CallbackHandler]:
         """A typed button: the handler gets ``(ctx, data)`` after parsing and the action check."""
         def deco(fn: CallbackHandler) -> CallbackHandler:
             if data_type in self.callbacks or data_type.prefix in self.buttons:
                 raise ValueError(f"button {data_type.prefix}:{data_type.action} registered twice")
-            self.callbacks[data_type] = CallbackRoute(fn, action)
+            self.callbacks[data_type] = CallbackRoute(fn, action, refusal)
             return fn
         return deco
 

@@ -71,7 +71,7 @@ def _go(ctx: Context, data: Notice, step: str, reply: Reply) -> list[Reply]:
 
 def _preview(ctx: Context, data: Notice, audience: dict[str, Any], label: str, note: str = "") -> list[Reply]:
     try:
-        count = len(resolve_audience(ctx.session, audience, exclude_officer=ctx.acting_officer.id))
+        count = len(resolve_audience(ctx.session, audience, exclude_officer=ctx.me.id))
     except AudienceError as exc:
         return _ask_audience(ctx, data, str(exc))
     if count == 0:
@@ -96,7 +96,7 @@ def _confirm_buttons(count: int) -> list[list[Button]]:
 # -- steps -------------------------------------------------------------------
 async def thongbao(ctx: Context) -> list[Reply]:
     """Starts a new notice; shows the progress of running ones first."""
-    running = running_broadcasts(ctx.session, None if _provinces(ctx) is None else ctx.acting_officer.id)
+    running = running_broadcasts(ctx.session, None if _provinces(ctx) is None else ctx.me.id)
     out: list[Reply] = []
     if running:
         lines = ["📣 Thông báo đang gửi:"] + [progress_line(bc, progress(ctx.session, bc.id)) for bc in running[:10]]
@@ -234,7 +234,7 @@ def _not_reported(ctx: Context, data: Notice, period_id: int) -> list[Reply]:
 
 def _send(ctx: Context, data: Notice) -> list[Reply]:
     try:
-        bc = create_broadcast(ctx.session, officer_id=ctx.acting_officer.id, sender_user_id=ctx.user.id, text=data.text,
+        bc = create_broadcast(ctx.session, officer_id=ctx.me.id, sender_user_id=ctx.user.id, text=data.text,
                               audience=data.audience or {}, audience_label=data.label, now=ctx.now,
                               quiet=quiet_hours(ctx.services.settings), attachment=data.attachment)
     except AudienceError as exc:

@@ -2,10 +2,10 @@
 shows what it found, loads it on "Nạp" for the sender's province, and offers to tell the
 province's officers.
 
-Dialog "dirload": {"path", "file_name", "province"}; buttons "dl:ok" (load), "dl:x"
-(cancel), "dl:n:<doc>" (notice preview), "dl:s:<doc>" (send the notice). A re-sent file
-(same file name, the CLI's identity rule) updates its document. Officers and strangers get
-the usual polite refusal for files; every step re-checks permission.
+Dialog "dirload" (``Pending``: the kept file, its name and province); typed buttons
+``dl:ok`` (load), ``dl:x`` (cancel), ``dl:n:<doc>`` (notice preview), ``dl:s:<doc>`` (send the
+notice). A re-sent file (same file name, the CLI's identity rule) updates its document.
+Officers and strangers get the usual polite refusal for files; every step re-checks permission.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from sqlalchemy import select
 
 from core import messages
 from core.broadcasts import AudienceError, create_broadcast, resolve_audience
-from core.callbacks import button_number
+from core.callbacks import CallbackData, Stale
 from core.context import Context
-from core.permissions import Role, can, supervised_provinces
+from core.dialogs import Dialog, DialogData, NotAnAnswer, Step
+from core.permissions import Role, can, scope, supervised_provinces
 from core.reminder_policy import quiet_hours
 from core.router import Router
 from core.types import Button, FileRef, Reply
@@ -36,12 +37,44 @@ from store.readers import ReadResult, format_of, read_document
 
 log = logging.getLogger(__name__)
 
-DIALOG = "dirload"
-PREFIX = "dl"
 ACTION = "directives.load"
 MAX_NAME = 120
 CANCELLED = "Đã hủy, văn bản chưa được nạp."
 NOT_A_DOCUMENT = "Để nạp văn bản chỉ đạo, anh/chị gửi tệp .docx, .pdf hoặc .txt (dạng tệp, không phải ảnh)."
+
+
+@dataclass
+class Pending(DialogData):
+    """A read file waiting for "Nạp" (old rows without a step are at this one step)."""
+
+    step: str = "confirm"
+    path: str = ""
+    file_name: str = ""
+    province: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class Load(CallbackData, prefix="dl", action="ok"):
+    pass
+
+
+@dataclass(frozen=True)
+class Cancel(CallbackData, prefix="dl", action="x"):
+    pass
+
+
+@dataclass(frozen=True)
+class NoticePreview(CallbackData, prefix="dl", action="n"):
+    document: int
+
+
+@dataclass(frozen=True)
+class NoticeSend(CallbackData, prefix="dl", action="s"):
+    document: int
+
+
+def _confirm_buttons() -> list[list[Button]]:
+    return [[Load().button("✅ Nạp văn bản"), Cancel().button("Hủy")]]
 
 
 def _allowed(ctx: Context, province: Optional[int] = None) -> bool:
@@ -57,9 +90,9 @@ def _refuse(ctx: Context, target: str) -> list[Reply]:
 def _scope(ctx: Context, parsed: ParsedDocument) -> Optional[int]:
     """The province the document is loaded for: the supervisor's (the document's own when
     they oversee several and it names one of them); an admin's upload keeps its own."""
-    if ctx.acting_officer.role == Role.ADMIN:
+    if scope(ctx.officer).everywhere:
         return parsed.province_code
-    mine = sorted(supervised_provinces(ctx.acting_officer))
+    mine = sorted(supervised_provinces(ctx.me))
     if parsed.province_code in mine:
         return parsed.province_code
     return mine[0] if mine else None
@@ -124,19 +157,21 @@ def _preview(ctx: Context, name: str, upload: Upload) -> list[Reply]:
     if upload.unreadable:
         ctx.audit(ACTION, name, "unreadable", reason=upload.unreadable[:300])
         return messages.text(f"Không đọc được văn bản “{name}”: {upload.unreadable}.")
-    if upload.error or upload.read is None or upload.parsed is None:  # (read and parsed unless an error)
-        return messages.text(upload.error or messages.STALE_BUTTON)
+    if upload.error:
+        return messages.text(upload.error)
+    if upload.parsed is None or upload.read is None or upload.path is None:
+        return messages.text(f"Không nạp được “{name}”. Anh/chị gửi lại tệp nhé.")
     province = _scope(ctx, upload.parsed)
     if not _allowed(ctx, province):
         return _refuse(ctx, f"province:{province}")
     existing = ctx.session.scalar(select(Document).where(Document.source_key == name))
-    if existing is not None and ctx.acting_officer.role != Role.ADMIN and existing.province_code != province:
+    if existing is not None and not scope(ctx.officer).everywhere and existing.province_code != province:
         ctx.audit(ACTION, name, "refused", reason="name taken by another province")
         return messages.text(f"Đã có văn bản khác mang tên tệp “{name}” (của tỉnh khác). "
                              "Anh/chị đổi tên tệp rồi gửi lại.")
-    ctx.set_dialog(DIALOG, {"path": str(upload.path), "file_name": name, "province": province})
+    PENDING.save(ctx, Pending(path=str(upload.path), file_name=name, province=province))
     text = preview_text(ctx.session, name, upload.read, upload.parsed, province, existing)
-    return [Reply(text=text, buttons=[[Button("✅ Nạp văn bản", "dl:ok"), Button("Hủy", "dl:x")]])]
+    return [Reply(text=text, buttons=_confirm_buttons())]
 
 
 def _file_part(name: str) -> str:
@@ -153,13 +188,16 @@ def _keep(folder: Path, name: str, raw: bytes) -> Path:
     return path.resolve()
 
 
-async def _load(ctx: Context, data: dict[str, Any]) -> list[Reply]:
+async def load(ctx: Context, _: Load) -> list[Reply]:
     """"Nạp": the file is read again after this update commits, then loaded in a new transaction."""
-    name, province = data["file_name"], data.get("province")
+    data = PENDING.load(ctx)
+    if data is None:
+        raise Stale("no file waits for loading")
+    name, province = data.file_name, data.province
     if not _allowed(ctx, province):
-        ctx.clear_dialog()
+        PENDING.end(ctx)
         return _refuse(ctx, f"province:{province}")
-    path = Path(data["path"])
+    path = Path(data.path)
 
     async def parse() -> Optional[tuple[bytes, ParsedDocument]]:
         try:
@@ -174,12 +212,12 @@ async def _load(ctx: Context, data: dict[str, Any]) -> list[Reply]:
     return []
 
 
-def _ingest(ctx: Context, data: dict[str, Any], result: Optional[tuple[bytes, ParsedDocument]]) -> list[Reply]:
-    name, province = data["file_name"], data.get("province")
-    state = ctx.dialog()
-    if state is None or state.name != DIALOG or state.data.get("path") != data["path"]:
+def _ingest(ctx: Context, data: Pending, result: Optional[tuple[bytes, ParsedDocument]]) -> list[Reply]:
+    name, province = data.file_name, data.province
+    now = PENDING.load(ctx)
+    if now is None or now.path != data.path:
         return messages.text(messages.STALE_BUTTON)  # loaded or cancelled meanwhile
-    ctx.clear_dialog()
+    PENDING.end(ctx)
     if not _allowed(ctx, province):
         return _refuse(ctx, f"province:{province}")
     if result is None:
@@ -187,9 +225,7 @@ def _ingest(ctx: Context, data: dict[str, Any], result: Optional[tuple[bytes, Pa
     raw, parsed = result
     with ctx.session.begin_nested():
         outcome = ingest_one(ctx.session, name, raw, ctx.services.clock, parsed=parsed, province_code=province)
-    doc = ctx.session.scalar(select(Document).where(Document.source_key == name))
-    if doc is None:  # (ingest_one keeps or updates it: never, short of a broken database)
-        return messages.text(f"Không nạp được “{name}”. Anh/chị gửi lại tệp nhé.")
+    doc = ctx.session.scalars(select(Document).where(Document.source_key == name)).one()
     ctx.audit(ACTION, f"document:{doc.id}", outcome, file=name, province=province)
     ctx.services.search_checked_at = None  # the next question re-checks the index against the database
     return [load_reply(doc, outcome, can_notify=province is not None)]
@@ -203,17 +239,18 @@ def _notice_audience(doc: Document) -> dict[str, Any]:
     return {"kind": "role", "role": Role.OFFICER.value, "province_codes": [doc.province_code]}
 
 
-def _notice(ctx: Context, doc_id: str, send: bool) -> list[Reply]:
-    number = button_number(doc_id)
-    doc = ctx.session.get(Document, number) if number is not None else None
+async def notice(ctx: Context, data: NoticePreview | NoticeSend) -> list[Reply]:
+    """The optional notice to the province's officers about a loaded document: preview, then send."""
+    send = isinstance(data, NoticeSend)
+    doc = ctx.session.get(Document, data.document)
     if doc is None or doc.province_code is None or not _allowed(ctx, doc.province_code):
-        return _refuse(ctx, f"notice:{doc_id}")
+        return _refuse(ctx, f"notice:{data.document}")
     key = _notice_key(doc)
     if ctx.session.scalar(select(AuditLog.id).where(AuditLog.action == "directive.notify", AuditLog.target == key,
                                                     AuditLog.outcome == "done")) is not None:
         return messages.text("Đã gửi thông báo về văn bản này rồi.")
     try:
-        count = len(resolve_audience(ctx.session, _notice_audience(doc), exclude_officer=ctx.acting_officer.id))
+        count = len(resolve_audience(ctx.session, _notice_audience(doc), exclude_officer=ctx.me.id))
     except AudienceError as exc:
         return messages.text(str(exc))
     if count == 0:
@@ -222,9 +259,9 @@ def _notice(ctx: Context, doc_id: str, send: bool) -> list[Reply]:
     if not send:
         return [Reply(text=f"Xem trước thông báo:\n────────\n{text}\n────────\nGửi tới {count} cán bộ xã/phường "
                            "của tỉnh, kèm tệp văn bản?",
-                      buttons=[[Button(f"Gửi ({count})", f"dl:s:{doc.id}"), Button("Không gửi", "dl:x")]])]
+                      buttons=[[NoticeSend(doc.id).button(f"Gửi ({count})"), Cancel().button("Không gửi")]])]
     attachment = _attachment(ctx, doc)
-    bc = create_broadcast(ctx.session, officer_id=ctx.acting_officer.id, sender_user_id=ctx.user.id, text=text,
+    bc = create_broadcast(ctx.session, officer_id=ctx.me.id, sender_user_id=ctx.user.id, text=text,
                           audience=_notice_audience(doc), audience_label="cán bộ xã/phường của tỉnh", now=ctx.now,
                           quiet=quiet_hours(ctx.services.settings), attachment=attachment)
     ctx.audit("directive.notify", key, "done", broadcast=bc.id, recipients=bc.recipient_count)
@@ -242,40 +279,38 @@ def _attachment(ctx: Context, doc: Document) -> Optional[dict[str, Any]]:
             "mime_type": "application/octet-stream"}
 
 
-async def on_button(ctx: Context) -> list[Reply]:
-    if not _allowed(ctx):
-        return _refuse(ctx, ctx.msg.button or "")
-    parts = (ctx.msg.button or "").split(":")[1:]
-    state = ctx.dialog()
-    data = dict(state.data) if state is not None and state.name == DIALOG else None
-    if parts == ["x"]:
-        if data is not None:
-            ctx.clear_dialog()
-        return messages.text(CANCELLED if data is not None else "Đã bỏ qua, không gửi thông báo.")
-    if parts == ["ok"] and data is not None:
-        return await _load(ctx, data)
-    if len(parts) == 2 and parts[0] in ("n", "s"):
-        return _notice(ctx, parts[1], send=parts[0] == "s")
-    ctx.audit("button.stale", (ctx.msg.button or "")[:200], "refused")
-    return messages.text(messages.STALE_BUTTON)
+async def cancel(ctx: Context, _: Cancel) -> list[Reply]:
+    """"Hủy" on the preview, or "Không gửi" on the notice."""
+    if PENDING.load(ctx) is not None:
+        PENDING.end(ctx)
+        return messages.text(CANCELLED)
+    return messages.text("Đã bỏ qua, không gửi thông báo.")
 
 
-async def on_dialog(ctx: Context) -> list[Reply]:
-    """Anything typed while a loaded file waits for confirmation: a new file replaces it."""
+async def on_confirm_step(ctx: Context, data: Pending) -> list[Reply]:
+    """Anything sent while a read file waits for confirmation: a new file replaces it; a
+    question is answered, then the buttons are shown again."""
     if ctx.msg.files:
-        ctx.clear_dialog()
+        PENDING.end(ctx)
         return await on_file(ctx)
-    return [Reply(text="Anh/chị bấm “Nạp văn bản” để nạp, hoặc “Hủy”.",
-                  buttons=[[Button("✅ Nạp văn bản", "dl:ok"), Button("Hủy", "dl:x")]])]
+    again = [Reply(text="Anh/chị bấm “Nạp văn bản” để nạp, hoặc “Hủy”.", buttons=_confirm_buttons())]
+    raise NotAnAnswer(again, again)
 
 
-async def on_cancel(ctx: Context) -> list[Reply]:
-    ctx.clear_dialog()
+async def on_cancel(ctx: Context, data: Optional[Pending]) -> list[Reply]:
+    PENDING.end(ctx)
     return messages.text(CANCELLED)
+
+
+PENDING: Dialog[Pending] = Dialog("dirload", Pending, action=ACTION, on_cancel=on_cancel,
+                                  steps={"confirm": Step(on_confirm_step, closed=True)})
 
 
 def register(router: Router) -> None:
     """Adds the file hook, the "dl:" buttons and the confirmation dialog."""
     router.on_file = on_file
-    router.button(PREFIX)(on_button)
-    router.dialog(DIALOG, on_cancel=on_cancel)(on_dialog)
+    router.callback(Load, action=ACTION, refusal=messages.FILE_OUTSIDE_DIALOG)(load)
+    router.callback(Cancel, action=ACTION, refusal=messages.FILE_OUTSIDE_DIALOG)(cancel)
+    for button in (NoticePreview, NoticeSend):
+        router.callback(button, action=ACTION, refusal=messages.FILE_OUTSIDE_DIALOG)(notice)
+    router.add_dialog(PENDING)

@@ -43,11 +43,11 @@ def _channel(name: str) -> str:
 
 def new_link_code(ctx: Context) -> LinkCode:
     code = "LK" + "".join(secrets.choice(LINK_ALPHABET) for _ in range(6))
-    row = LinkCode(code=code, officer_id=ctx.acting_officer.id, user_id=ctx.user.id, created_at=ctx.now,
+    row = LinkCode(code=code, officer_id=ctx.me.id, user_id=ctx.user.id, created_at=ctx.now,
                    expires_at=ctx.now + timedelta(minutes=LINK_MINUTES))
     ctx.session.add(row)
     ctx.session.flush()
-    ctx.audit("link.create", f"officer:{ctx.acting_officer.id}", "done")
+    ctx.audit("link.create", f"officer:{ctx.me.id}", "done")
     return row
 
 
@@ -64,10 +64,10 @@ def use_link_code(ctx: Context, typed: str) -> list[Reply]:
         ctx.audit("link.use", f"officer:{row.officer_id}", "refused", reason="other officer")
         return [Reply(text=OTHER_OFFICER)]
     officer = ctx.session.get(Officer, row.officer_id)
-    # A DML statement gives a CursorResult; Session.execute is typed for SELECTs only.
-    taken = cast(CursorResult[Any], ctx.session.execute(
+    claim = ctx.session.execute(
         update(LinkCode).where(LinkCode.id == row.id, LinkCode.used_at.is_(None))
-        .values(used_at=ctx.now, used_by=ctx.user.id).execution_options(synchronize_session=False))).rowcount
+        .values(used_at=ctx.now, used_by=ctx.user.id).execution_options(synchronize_session=False))
+    taken = cast("CursorResult[Any]", claim).rowcount  # an UPDATE's result is a cursor result
     if taken != 1 or officer is None or not officer.active:
         return [Reply(text=BAD_LINK)]
     ctx.user.officer_id = officer.id

@@ -9,13 +9,13 @@ away loses nothing.
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from core import messages
-from core.callbacks import CallbackData
 from core.context import Context
 from core.permissions import Refused, can
-from core.router import Router
+from core.callbacks import CallbackData
+from core.router import CallbackHandler, Router
 from core.types import Reply
 from handlers import report_view as view
 from handlers.report_answer import FIELD_BUTTONS, REPORT, Turn, begin, on_field_button, open_turn
@@ -85,7 +85,7 @@ async def open_period(ctx: Context, data: OpenPeriod) -> list[Reply]:
         return [Reply(text=text, buttons=[[Resume(draft.id, True).button("Tiếp tục"),
                                            Resume(draft.id, False).button("Làm lại từ đầu")]])]
     if draft is None:
-        draft = start_draft(ctx.session, period, commune.code, ctx.acting_officer.id, ctx.now)
+        draft = start_draft(ctx.session, period, commune.code, ctx.me.id, ctx.now)
     spec = draft_spec(ctx.session, draft)
     note = f"Bắt đầu “{spec.title}” – {period.label}, hạn {view.day(period.due_at)}. Gõ /huy để tạm dừng (bản nháp được giữ)."
     return begin(ctx, draft, period, note=note)
@@ -97,7 +97,7 @@ async def resume(ctx: Context, data: Resume) -> list[Reply]:
     if not isinstance(turn, Turn):
         return turn
     if not data.keep:
-        turn.draft.answers, turn.draft.updated_at, turn.draft.updated_by = {}, ctx.now, ctx.acting_officer.id
+        turn.draft.answers, turn.draft.updated_at, turn.draft.updated_by = {}, ctx.now, ctx.me.id
         return begin(ctx, turn.draft, turn.period, note="Đã xóa các câu trả lời cũ, làm lại từ đầu.")
     return begin(ctx, turn.draft, turn.period, note="Tiếp tục bản nháp.")
 
@@ -114,17 +114,18 @@ async def send(ctx: Context, data: Send) -> list[Reply]:
     """Submit; a double tap or a second officer gets one report and a polite "đã gửi"."""
     commune_code = fill_commune(ctx, f"draft:{data.draft}")
     draft = lock_draft(ctx.session, data.draft)
-    period = ctx.session.get(Period, data.period)
     if draft is None:
-        report = get_report(ctx.session, data.period, commune_code) if period is not None else None
-        if report is None or period is None:
+        gone = ctx.session.get(Period, data.period)
+        report = get_report(ctx.session, data.period, commune_code) if gone is not None else None
+        if gone is None or report is None:
             return messages.text(GONE)
         ctx.clear_dialog()
-        return [Reply(text=already_text(ctx, report, period), buttons=report_buttons(report, period, ctx))]
-    if draft.commune_code != commune_code or draft.period_id != data.period or period is None:
+        return [Reply(text=already_text(ctx, report, gone), buttons=report_buttons(report, gone, ctx))]
+    if draft.commune_code != commune_code or draft.period_id != data.period:
         raise Refused("report.submit", f"draft:{data.draft}", reason="other commune or period",
                       commune=draft.commune_code)
-    result = submit(ctx.session, draft, period, ctx.acting_officer.id, ctx.now)
+    period = ctx.session.get_one(Period, draft.period_id)  # the draft's own period (a foreign key)
+    result = submit(ctx.session, draft, period, ctx.me.id, ctx.now)
     if result.status == "incomplete":
         f = result.missing[0]
         return begin(ctx, draft, period, index=f.index, edit=True, note=f"Còn câu bắt buộc chưa trả lời: {f.label}")
@@ -159,11 +160,8 @@ async def show_report(ctx: Context, data: ViewReport) -> list[Reply]:
     commune = ctx.session.get(Commune, report.commune_code) if report else None
     if report is None or commune is None or not can(ctx.officer, "report.view", commune=commune):
         raise Refused("report.view", f"report:{data.report}")
-    period = ctx.session.get(Period, report.period_id)
-    form = ctx.session.get(Form, report.form_pk)
-    if period is None or form is None:  # (foreign keys: never, short of a broken database)
-        raise Refused("report.view", f"report:{data.report}")
-    spec = form_spec(form)
+    period = ctx.session.get_one(Period, report.period_id)
+    spec = form_spec(ctx.session.get_one(Form, report.form_pk))
     text = view.report_text(spec, report, period, sender_name(ctx, report.submitted_by))
     buttons = []
     if ctx.now < period.close_at and can(ctx.officer, "report.fill", commune=commune):
@@ -177,8 +175,8 @@ async def amend(ctx: Context, data: Amend) -> list[Reply]:
     commune = officer_commune(ctx)
     if report is None or commune is None or report.commune_code != commune.code:
         raise Refused("report.amend", f"report:{data.report}")
-    period = ctx.session.get(Period, report.period_id)
-    if period is None or ctx.now >= period.close_at:
+    period = ctx.session.get_one(Period, report.period_id)
+    if ctx.now >= period.close_at:
         ctx.audit("report.amend", f"report:{data.report}", "refused", reason="closed")
         return messages.text(closed_text(period))
     draft = get_draft(ctx.session, period.id, commune.code, lock=True)
@@ -187,7 +185,7 @@ async def amend(ctx: Context, data: Amend) -> list[Reply]:
         ctx.session.flush()
         draft = None
     if draft is None:
-        draft = start_draft(ctx.session, period, commune.code, ctx.acting_officer.id, ctx.now, amend=report)
+        draft = start_draft(ctx.session, period, commune.code, ctx.me.id, ctx.now, amend=report)
     return begin(ctx, draft, period, index=-1,
                  note="Sửa báo cáo đã gửi: bấm “Sửa câu N”, rồi “Gửi” để lưu bản sửa.")
 
@@ -211,9 +209,8 @@ def register(router: Router) -> None:
     """Adds /baocao, its typed buttons and its declared dialog."""
     router.command("baocao", "Làm báo cáo định kỳ của xã", public=False, action="report.fill",
                    refusal=NOT_COMMUNE)(baocao)
-    fill: dict[type[CallbackData], Callable[[Context, Any], Awaitable[list[Reply]]]] = {
-        OpenPeriod: open_period, Resume: resume, Send: send, Discard: discard, DiscardConfirmed: discard,
-        BackToReview: back_to_review, Amend: amend}
+    fill: dict[type[CallbackData], CallbackHandler] = {OpenPeriod: open_period, Resume: resume, Send: send, Discard: discard, DiscardConfirmed: discard,
+            BackToReview: back_to_review, Amend: amend}
     for data_type, handler in fill.items():
         router.callback(data_type, action="report.fill")(handler)
     for data_type in FIELD_BUTTONS:

@@ -21,23 +21,26 @@ class Resume(CallbackData, prefix="rp", action="r"):
 
 
 @dataclass(frozen=True)
-class Send(CallbackData, prefix="rp", action="g"):
+class ReviewButton(CallbackData):
+    """Fields shared by the review's buttons that settle the draft (not a button itself)."""
+
     draft: int
     period: int
 
 
 @dataclass(frozen=True)
-class Discard(CallbackData, prefix="rp", action="x"):
+class Send(ReviewButton, prefix="rp", action="g"):
+    pass
+
+
+@dataclass(frozen=True)
+class Discard(ReviewButton, prefix="rp", action="x"):
     """"Hủy" on the review: asks to confirm."""
 
-    draft: int
-    period: int
-
 
 @dataclass(frozen=True)
-class DiscardConfirmed(CallbackData, prefix="rp", action="z"):
-    draft: int
-    period: int
+class DiscardConfirmed(ReviewButton, prefix="rp", action="z"):
+    pass
 
 
 @dataclass(frozen=True)
@@ -57,55 +60,51 @@ class Amend(CallbackData, prefix="rp", action="a"):
 
 # -- buttons of one question: they name the draft and the question they were shown with ------
 @dataclass(frozen=True)
-class Choose(CallbackData, prefix="rp", action="c"):
+class FieldButton(CallbackData):
+    """Fields shared by the buttons shown with one question (not a button itself)."""
+
     draft: int
     field: int
+
+
+@dataclass(frozen=True)
+class Choose(FieldButton, prefix="rp", action="c"):
     option: int
 
 
 @dataclass(frozen=True)
-class Toggle(CallbackData, prefix="rp", action="t"):
-    draft: int
-    field: int
+class Toggle(FieldButton, prefix="rp", action="t"):
     option: int
 
 
 @dataclass(frozen=True)
-class Done(CallbackData, prefix="rp", action="m"):
-    draft: int
-    field: int
+class Done(FieldButton, prefix="rp", action="m"):
+    """"Xong" after a multiple choice."""
 
 
 @dataclass(frozen=True)
-class Keep(CallbackData, prefix="rp", action="k"):
-    draft: int
-    field: int
+class Keep(FieldButton, prefix="rp", action="k"):
+    """"Giữ nguyên" when editing an answer."""
 
 
 @dataclass(frozen=True)
-class LastValue(CallbackData, prefix="rp", action="l"):
-    draft: int
-    field: int
+class LastValue(FieldButton, prefix="rp", action="l"):
+    """Take the value reported last period."""
 
 
 @dataclass(frozen=True)
-class Back(CallbackData, prefix="rp", action="b"):
-    draft: int
-    field: int
+class Back(FieldButton, prefix="rp", action="b"):
+    pass
 
 
 @dataclass(frozen=True)
-class Skip(CallbackData, prefix="rp", action="s"):
-    draft: int
-    field: int
+class Skip(FieldButton, prefix="rp", action="s"):
+    pass
 
 
 @dataclass(frozen=True)
-class Edit(CallbackData, prefix="rp", action="e"):
+class Edit(FieldButton, prefix="rp", action="e"):
     """"Sửa câu N" on the review."""
-
-    draft: int
-    field: int
 
 
 FIELD_BUTTONS = (Choose, Toggle, Done, Keep, LastValue, Back, Skip, Edit)

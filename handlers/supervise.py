@@ -112,7 +112,7 @@ def _summary(ctx: Context, period: Period) -> list[Reply]:
             lines.append(f"… và {missing - MAX_MISSING_LISTED} xã khác (xem tệp Excel: /xuat).")
     names = dict(ctx.session.execute(select(Province.code, Province.name)).all())
     stamp = local(ctx.now).strftime("%Y%m%d-%H%M%S")
-    path = ctx.services.settings.files_dir / "charts" / f"tonghop-{period.id}-{ctx.acting_officer.id}-{stamp}.png"
+    path = ctx.services.settings.files_dir / "charts" / f"tonghop-{period.id}-{ctx.me.id}-{stamp}.png"
     data = chart_data(summary, names)
     ctx.audit("report.summary", f"period:{period.id}", "done", total=total, submitted=done)
 
@@ -132,7 +132,7 @@ def _export(ctx: Context, period: Period) -> list[Reply]:
     stamp = local(ctx.now).strftime("%Y%m%d-%H%M%S")
     name = f"baocao-ky{period.id}-{stamp}.xlsx"
     settings = ctx.services.settings
-    path = settings.files_dir / "exports" / f"{ctx.acting_officer.id}-{name}"
+    path = settings.files_dir / "exports" / f"{ctx.me.id}-{name}"
     label, period_id, provinces, now = period.label, period.id, _provinces(ctx), ctx.now
 
     async def write() -> tuple[int, int]:

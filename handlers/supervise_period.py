@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Optional
 
 from sqlalchemy import select
 
 from core import messages
-from core.callbacks import CallbackData, Stale
+from core.callbacks import CallbackData
 from core.context import Context
 from core.dialogs import Dialog, DialogData, NotAnAnswer, Step
 from core.permissions import Refused, can, scope
@@ -110,7 +110,7 @@ def _ask(ctx: Context, data: NewPeriod, note: str = "") -> list[Reply]:
 
 
 def _confirmation(ctx: Context, data: NewPeriod, note: str) -> tuple[str, list[list[Button]]]:
-    form = _picked_form(ctx, data)
+    form = ctx.session.get_one(Form, data.form)  # chosen from the list; forms are versioned, never deleted
     province = ctx.session.get(Province, data.province) if data.province else None
     units = province.name if province is not None else f"{len(data.communes)} xã"
     text = (f"{note + chr(10) if note else ''}Tạo kỳ báo cáo?\n- Tên: {data.label}\n"
@@ -124,7 +124,7 @@ def _retry(ctx: Context, data: NewPeriod, note: str) -> NotAnAnswer:
     return NotAnAnswer(_ask(ctx, data, note), _ask(ctx, data))
 
 
-def _local_moment(d, end: bool) -> datetime:
+def _local_moment(d: date, end: bool) -> datetime:
     return datetime.combine(d, time(23, 59) if end else time(0, 0), tzinfo=VN_TZ).astimezone(VN_TZ)
 
 
@@ -221,19 +221,12 @@ async def on_button(ctx: Context, button: CallbackData) -> list[Reply]:
     return _create(ctx, data)
 
 
-def _picked_form(ctx: Context, data: NewPeriod) -> Form:
-    form = ctx.session.get(Form, data.form)
-    if form is None:  # (forms are never deleted; a forged or very old dialog state)
-        raise Stale(f"form {data.form} is gone")
-    return form
-
-
 def _create(ctx: Context, data: NewPeriod) -> list[Reply]:
-    form = _picked_form(ctx, data)
+    form = ctx.session.get_one(Form, data.form)  # chosen from the list; forms are versioned, never deleted
     try:
         period = create_period(ctx.session, form=form, label=data.label, province_code=data.province,
                                commune_codes=data.communes, open_at=_dt(data.open), due_at=_dt(data.due),
-                               close_at=_dt(data.close), now=ctx.now, created_by=ctx.acting_officer.id)
+                               close_at=_dt(data.close), now=ctx.now, created_by=ctx.me.id)
     except PeriodError as exc:
         return _ask(ctx, data, str(exc))
     PERIOD.end(ctx)

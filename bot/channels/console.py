@@ -108,7 +108,7 @@ async def chat(core: BotCore, stdin: TextIO, stdout: TextIO, user: UserRef = CON
     """
     if echo is None:
         echo = not _isatty(stdin)
-    session = uuid.uuid4().hex[:12]  # keys stay unique across console sessions
+    session_id = uuid.uuid4().hex[:12]  # keys stay unique across console sessions
     seq = 0
     print(INTRO, file=stdout, flush=True)
     while True:
@@ -131,7 +131,7 @@ async def chat(core: BotCore, stdin: TextIO, stdout: TextIO, user: UserRef = CON
         if demo:
             print(setup_demo(core.services, user, demo.group(1) or ""), file=stdout, flush=True)
             continue
-        queued = await core.handle(parse_line(line, f"console-{session}-{seq}", user))
+        queued = await core.handle(parse_line(line, f"console-{session_id}-{seq}", user))
         for item in queued:
             print(render(item.reply), file=stdout, flush=True)
         # A terminal has no rate limit and the prompt waits for the answer: the console

@@ -7,12 +7,12 @@ themselves on import) keeps the order of ``--help`` and the set of commands in o
 
 from __future__ import annotations
 
-import argparse
 from typing import Callable
 
+from bot.commands.common import Subparsers
 from bot.commands import admin, broadcast, export, forms, ingest, officers, periods, reminders, retention, units
 
-SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
+SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
     ingest.add,
     units.add,
     officers.add,

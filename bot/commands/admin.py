@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, Optional
 
-from bot.commands.common import CliError, commune_code, province_codes, units_of
+from bot.commands.common import CliError, Subparsers, commune_code, province_codes, units_of
 from core.settings import Settings
 from store.roles import ROLE_LABELS, Role  # the enum alone: no database layer loaded at CLI start
 
@@ -67,7 +67,7 @@ def _grant(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def add(sub: argparse._SubParsersAction) -> None:
+def add(sub: Subparsers) -> None:
     admin = sub.add_parser("admin", help="quản trị: cấp vai trò", description="Quản trị.")
     asub = admin.add_subparsers(dest="admin_command", required=True, metavar="LỆNH")
     grant = asub.add_parser("grant", help="cấp vai trò cho một số điện thoại hoặc Telegram id",

@@ -12,10 +12,14 @@ import argparse
 import errno
 import re
 import sys
-from typing import Any, NoReturn, Optional, Sequence
+from typing import Any, NoReturn, Optional, Sequence, TypeAlias
 
 from core.broadcasts import NO_OFFICERS
 from store.units import UnitIndex, find_communes, resolve_province, unit_index
+
+
+# What each command module's ``add(sub)`` receives: ``parser.add_subparsers()``.
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 class CliError(Exception):

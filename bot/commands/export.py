@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from bot.commands.common import CliError, os_reason, province_code, units_of
+from bot.commands.common import CliError, Subparsers, os_reason, province_code, units_of
 from core.settings import Settings
 
 REFUSED_FORMATS = {
@@ -56,7 +56,8 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
         try:
             with tqdm(total=total, unit="xã", desc="Xuất Excel", disable=args.no_progress or not sys.stderr.isatty()) as bar:
                 summary = export_period(session, period, path, provinces=provinces,
-                                        files_dir=settings.files_dir, now=services.clock.now(), progress=bar.update)
+                                        files_dir=settings.files_dir, now=services.clock.now(),
+                                        progress=bar.update)
         except OSError as exc:
             raise CliError(f"không ghi được {path}: {os_reason(exc)}") from None
     done = summary.count("on_time") + summary.count("late")
@@ -64,7 +65,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def add(sub: argparse._SubParsersAction) -> None:
+def add(sub: Subparsers) -> None:
     p = sub.add_parser("export", help="xuất báo cáo của một kỳ ra tệp Excel (.xlsx)",
                        description="Xuất báo cáo của một kỳ ra Excel: trang tổng hợp và mỗi xã một dòng.")
     p.add_argument("period", type=int, metavar="MÃ_KỲ", help="mã kỳ báo cáo (xem: python -m bot periods list)")

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-from bot.commands.common import CliError
+from bot.commands.common import CliError, Subparsers
 from core.settings import Settings
 
 
@@ -72,7 +72,7 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def add(sub: argparse._SubParsersAction) -> None:
+def add(sub: Subparsers) -> None:
     forms = sub.add_parser("forms", help="biểu mẫu báo cáo (YAML)", description="Biểu mẫu báo cáo (tệp YAML).")
     fsub = forms.add_subparsers(dest="forms_command", required=True, metavar="LỆNH")
     load = fsub.add_parser("load", help="kiểm tra và lưu biểu mẫu; mẫu đổi nội dung thành phiên bản mới",

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from core.settings import Settings
+from bot.commands.common import Subparsers
 
 
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
@@ -23,7 +24,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if result.errors else 0
 
 
-def add(sub: argparse._SubParsersAction) -> None:
+def add(sub: Subparsers) -> None:
     parser = sub.add_parser("ingest", help="nạp văn bản chỉ đạo (.txt, .md, .docx, .pdf) hoặc thư mục chứa chúng",
                             description="Nạp hoặc cập nhật văn bản chỉ đạo (khớp theo tên tệp), rồi làm mới "
                                         "chỉ mục tìm kiếm.")

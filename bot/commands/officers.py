@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.commands.common import CliError, units_of
+from bot.commands.common import CliError, Subparsers, units_of
 from core.settings import Settings
 
 
@@ -77,7 +77,7 @@ def _remove(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def add(sub: argparse._SubParsersAction) -> None:
+def add(sub: Subparsers) -> None:
     officers = sub.add_parser("officers", help="danh sách cán bộ", description="Danh sách cán bộ.")
     osub = officers.add_subparsers(dest="officers_command", required=True, metavar="LỆNH")
     imp = osub.add_parser("import", help="nạp danh sách cán bộ từ tệp CSV hoặc XLSX (cập nhật theo số điện thoại)",

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime, time
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from bot.commands.common import CliError, commune_code, province_code, units_of, warn
+from bot.commands.common import CliError, Subparsers, commune_code, province_code, units_of, warn
 from core.settings import Settings
+
+if TYPE_CHECKING:  # the CLI loads these lazily, when the command runs
+    from sqlalchemy.orm import Session
+
+    from store.models import Form
 
 
 def parse_moment(text: str, *, end_of_day: bool) -> datetime:
@@ -53,8 +58,7 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
                                    now=services.clock.now())
         except PeriodError as exc:
             raise CliError(str(exc)) from None
-        named = session.get(Province, province) if province else None
-        where = named.name if named is not None else f"{len(communes)} xã"
+        where = session.get_one(Province, province).name if province else f"{len(communes)} xã"
         print(f"Đã tạo kỳ #{period.id} “{period.label}” ({form.form_id} v{form.version}, {where}), "
               f"hạn {vn_datetime(due_at)}.")
         if as_utc(close_at) <= services.clock.now():
@@ -63,7 +67,7 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _form(session, form_id: str, version: Optional[int], settings: Settings):
+def _form(session: Session, form_id: str, version: Optional[int], settings: Settings) -> Form:
     """The form to use; a missing one names the forms there are, or where the samples are."""
     from sqlalchemy import select
 
@@ -84,7 +88,7 @@ def _form(session, form_id: str, version: Optional[int], settings: Settings):
 def _list(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import build_services
     from store.clock import vn_datetime
-    from store.models import Period
+    from store.models import Form, Period
     from store.periods import has_reported, must_report, status
     from sqlalchemy import select
 
@@ -93,7 +97,7 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
     with services.session_factory() as session:
         periods = list(session.scalars(select(Period).order_by(Period.due_at.desc())))
         for p in periods:
-            form = p.form
+            form = session.get_one(Form, p.form_pk)
             owing = must_report(session, p)
             done = len(has_reported(session, p.id) & set(owing))
             print(f"#{p.id}\t{p.label}\t{form.form_id} v{form.version}\thạn {vn_datetime(p.due_at)}\t"
@@ -103,7 +107,7 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def add(sub: argparse._SubParsersAction) -> None:
+def add(sub: Subparsers) -> None:
     periods = sub.add_parser("periods", help="kỳ báo cáo", description="Kỳ báo cáo.")
     psub = periods.add_subparsers(dest="periods_command", required=True, metavar="LỆNH")
     p = psub.add_parser("add", help="tạo kỳ báo cáo: biểu mẫu, tên kỳ, ai báo cáo, ngày mở/hạn/đóng",

@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from bot.commands.common import CliError, warn, with_import_hint
+from bot.commands.common import CliError, Subparsers, warn, with_import_hint
 from core.settings import Settings
 from store.roles import Role  # the enum alone: no database layer loaded at CLI start
 
@@ -130,7 +130,7 @@ def _print_policy(period: Any, policy: Any, settings: Settings) -> None:
             warn(f"mốc {step.key} ({vn_datetime(step.moment(due))}) rơi sau hạn nộp nên sẽ không gửi")
 
 
-def add(sub: argparse._SubParsersAction) -> None:
+def add(sub: Subparsers) -> None:
     r = sub.add_parser("reminders", help="lịch nhắc hạn, chạy một lượt nhắc, chính sách nhắc của một kỳ",
                        description="plan: các lời nhắc sắp gửi theo thứ tự thời gian; sweep: chạy một lượt "
                                    "nhắc ngay; policy: xem hoặc đặt lịch nhắc của một kỳ.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from core.settings import Settings
+from bot.commands.common import Subparsers
 
 
 def _retention(args: argparse.Namespace, settings: Settings) -> int:
@@ -22,7 +23,7 @@ def _retention(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def add(sub: argparse._SubParsersAction) -> None:
+def add(sub: Subparsers) -> None:
     cmd = sub.add_parser("retention", help="dọn dữ liệu cũ hơn RETENTION_DAYS, xóa thông tin cán bộ đã nghỉ đến hạn",
                          description="Dọn tin đã gửi, khóa cập nhật, tệp xuất và biểu đồ cũ; xóa thông tin cá "
                                      "nhân của cán bộ đã nghỉ đến hạn (việc chạy hằng ngày cũng làm vậy).")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.commands.common import province_code, units_of
+from bot.commands.common import Subparsers, province_code, units_of
 from core.settings import Settings
 
 
@@ -32,7 +32,7 @@ def _communes(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def add(sub: argparse._SubParsersAction) -> None:
+def add(sub: Subparsers) -> None:
     units = sub.add_parser("units", help="đơn vị hành chính: mã và tên tỉnh, xã",
                            description="Liệt kê mã và tên tỉnh, xã (dùng cho --province, --commune).")
     usub = units.add_subparsers(dest="units_command", required=True, metavar="LỆNH")

@@ -65,3 +65,19 @@ def test_no_action_and_optional_trailing_values() -> None:
     for bad in ("zp", "zp:5:2:1", "zp:x", "zp::5", "zp:5:"):
         with pytest.raises(BadCallback):
             parse(bad)
+
+
+def test_a_base_without_prefix_shares_fields_and_is_never_parsed() -> None:
+    @dataclass(frozen=True)
+    class Pair(CallbackData):
+        a: int
+        b: int
+
+    @dataclass(frozen=True)
+    class Triple(Pair, prefix="zz", action="t"):
+        c: int
+
+    assert Triple(1, 2, 3).pack() == "zz:t:1:2:3"
+    assert parse("zz:t:1:2:3") == Triple(1, 2, 3)
+    with pytest.raises(BadCallback):
+        parse("zz:1:2")

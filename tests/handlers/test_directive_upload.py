@@ -13,7 +13,7 @@ from core.settings import Settings
 from handlers.app import build_router
 from core.dispatch import BotCore
 from core.types import FileRef, Incoming, Reply, UserRef
-from store.models import AuditLog, Broadcast, Document, OutboxMessage
+from store.models import AuditLog, Broadcast, DialogState, Document, OutboxMessage
 from tests.reminders.world import build_world
 from tests.store.directive_formats import to_docx, to_pdf
 
@@ -174,3 +174,22 @@ async def test_upload_is_read_after_the_update_commits(core: BotCore) -> None:
     out = await Chat(core, "s1").send_file("ct-lai-chau.txt", LAI_CHAU.encode())
     assert committed == [True]
     assert "dl:ok" in buttons(out[-1])
+
+
+async def test_a_confirmation_saved_before_the_typed_dialog_still_loads(core: BotCore) -> None:
+    """Dialog rows written by the previous version had no step: "Nạp" still works after a deploy."""
+    s1 = Chat(core, "s1")
+    await s1.send_file("chi_thi_02.docx", to_docx(LAI_CHAU))
+    with core.services.session_factory.begin() as s:
+        row = s.scalars(select(DialogState)).one()
+        row.data = {k: v for k, v in row.data.items() if k != "step"}
+    out = await s1(button="dl:ok")
+    assert out[0].text.startswith("✅ Đã nạp Chỉ thị 02/CT-UBND")
+
+
+async def test_a_question_while_the_file_waits_is_answered_then_the_buttons_come_back(core: BotCore) -> None:
+    s1 = Chat(core, "s1")
+    await s1.send_file("chi_thi_02.docx", to_docx(LAI_CHAU))
+    out = await s1(text="xin chào")
+    assert buttons(out[-1]) == ["dl:ok", "dl:x"]
+    assert documents(core) == []
