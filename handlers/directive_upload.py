@@ -11,11 +11,9 @@ Officers and strangers get the usual polite refusal for files; every step re-che
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
-import re
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any, Optional
 
 from sqlalchemy import select
@@ -29,16 +27,16 @@ from core.permissions import Role, can, scope, supervised_provinces
 from core.reminder_policy import quiet_hours
 from core.router import Router
 from core.types import Button, FileRef, Reply
+from handlers.directive_files import keep_file, kept_file, read_and_parse, safe_name
 from handlers.directive_preview import load_reply, notice_text, preview_text
-from store.directive_parser import DirectiveParseError, ParsedDocument, parse_directive
+from store.directive_parser import DirectiveParseError, ParsedDocument
 from store.ingest import ingest_one
 from store.models import AuditLog, Document
-from store.readers import ReadResult, format_of, read_document
+from store.readers import ReadResult, format_of
 
 log = logging.getLogger(__name__)
 
 ACTION = "directives.load"
-MAX_NAME = 120
 CANCELLED = "Đã hủy, văn bản chưa được nạp."
 NOT_A_DOCUMENT = "Để nạp văn bản chỉ đạo, anh/chị gửi tệp .docx, .pdf hoặc .txt (dạng tệp, không phải ảnh)."
 
@@ -98,17 +96,6 @@ def _scope(ctx: Context, parsed: ParsedDocument) -> Optional[int]:
     return mine[0] if mine else None
 
 
-def _safe_name(name: Optional[str]) -> str:
-    base = PurePath(name or "van_ban").name.strip() or "van_ban"
-    return base[-MAX_NAME:]
-
-
-def read_and_parse(name: str, raw: bytes) -> tuple[ReadResult, ParsedDocument]:
-    """Blocking (OCR can take seconds a page): run in a worker thread."""
-    read = read_document(name, raw)
-    return read, parse_directive(read.text, normalized=True)
-
-
 @dataclass
 class Upload:
     """What the slow part of an upload found (read off the event loop, after the update commits)."""
@@ -126,7 +113,7 @@ async def on_file(ctx: Context) -> list[Reply]:
     if not _allowed(ctx):
         return _refuse(ctx, "upload")
     ref: FileRef = ctx.msg.files[0]
-    name = _safe_name(ref.file_name)
+    name = safe_name(ref.file_name)
     if ref.kind != "document":
         return messages.text(NOT_A_DOCUMENT)
     fetch = ctx.services.fetchers.get(ctx.user.channel)
@@ -146,7 +133,7 @@ async def on_file(ctx: Context) -> list[Reply]:
             found, parsed = await asyncio.to_thread(read_and_parse, name, raw)
         except DirectiveParseError as exc:
             return Upload(unreadable=str(exc))
-        return Upload(read=found, parsed=parsed, path=await asyncio.to_thread(_keep, folder, name, raw))
+        return Upload(read=found, parsed=parsed, path=await asyncio.to_thread(keep_file, folder, name, raw))
 
     ctx.after_commit(read, lambda done, upload: _preview(done, name, upload))
     return []
@@ -172,20 +159,6 @@ def _preview(ctx: Context, name: str, upload: Upload) -> list[Reply]:
     PENDING.save(ctx, Pending(path=str(upload.path), file_name=name, province=province))
     text = preview_text(ctx.session, name, upload.read, upload.parsed, province, existing)
     return [Reply(text=text, buttons=_confirm_buttons())]
-
-
-def _file_part(name: str) -> str:
-    return re.sub(r"[^\w.\-]+", "_", name)[-80:]
-
-
-def _keep(folder: Path, name: str, raw: bytes) -> Path:
-    """The uploaded bytes, kept for the confirmation and as the notice's attachment (blocking)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256(raw).hexdigest()[:16]
-    path = folder / f"{digest}_{_file_part(name)}"
-    if not path.exists():
-        path.write_bytes(raw)
-    return path.resolve()
 
 
 async def load(ctx: Context, _: Load) -> list[Reply]:
@@ -270,12 +243,10 @@ async def notice(ctx: Context, data: NoticePreview | NoticeSend) -> list[Reply]:
 
 
 def _attachment(ctx: Context, doc: Document) -> Optional[dict[str, Any]]:
-    folder = ctx.services.settings.files_dir / "directives"
-    matches = sorted(folder.glob(f"*_{_file_part(doc.source_key)}"),
-                     key=lambda p: p.stat().st_mtime) if folder.is_dir() else []
-    if not matches:
+    path = kept_file(ctx.services.settings.files_dir / "directives", doc.source_key)
+    if path is None:
         return None
-    return {"kind": "document", "path": str(matches[-1].resolve()), "file_name": doc.source_key,
+    return {"kind": "document", "path": str(path), "file_name": doc.source_key,
             "mime_type": "application/octet-stream"}
 
 
