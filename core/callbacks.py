@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any, ClassVar, Optional, Union, get_args, get_origin, get_type_hints
+from typing import Any, ClassVar, NewType, Optional, Union, get_args, get_origin, get_type_hints
 
 from core.types import MAX_BUTTON_DATA, Button
 
@@ -31,6 +31,11 @@ SEP = ":"
 MAX_INT = 2**31 - 1
 _DIGITS = re.compile(r"(0|[1-9][0-9]{0,9})")  # ASCII only: "١٢" or "１" is forged, never a number
 _TOKEN = re.compile(r"[A-Za-z0-9_\-.]{1,40}")
+_REST = re.compile(r"[^\x00-\x1f\x7f]+")  # printable text, ":" included (it is the last field)
+
+# The type of a last field that takes the rest of the data: free text such as folded search
+# keywords ("thi dua khen thuong") that may hold spaces or ":"; the 64-byte limit still holds.
+Rest = NewType("Rest", str)
 
 
 class BadCallback(ValueError):
@@ -39,9 +44,14 @@ class BadCallback(ValueError):
 
 class Forged(Exception):
     """Raised by a handler for parsed data that names something its button never offered
-    (an option index past the end, a question that is not asked): audited once by the router."""
+    (an option index past the end, a question that is not asked): audited once by the router,
+    which answers ``text`` (default: "this button is old or invalid")."""
 
     audit = "button.forged"
+
+    def __init__(self, reason: str = "", text: Optional[str] = None) -> None:
+        super().__init__(reason)
+        self.text = text
 
 
 class Stale(Forged):
@@ -76,10 +86,12 @@ class CallbackData:
     def pack(self) -> str:
         """``prefix[:action]:values``; trailing ``None`` values (optional ones) are omitted."""
         parts = [self.prefix] + ([self.action] if self.action else [])
-        values = [getattr(self, f.name) for f in dataclasses.fields(self)]  # type: ignore[arg-type]
-        while values and values[-1] is None:
+        hints = get_type_hints(type(self))
+        fields = dataclasses.fields(self)  # type: ignore[arg-type]
+        values = [(getattr(self, f.name), hints[f.name] is Rest and f is fields[-1]) for f in fields]
+        while values and values[-1][0] is None:
             values.pop()
-        parts += [_pack_value(value) for value in values]
+        parts += [_pack_value(value, rest) for value, rest in values]
         data = SEP.join(parts)
         if len(data.encode()) > MAX_BUTTON_DATA:
             raise ValueError(f"button data over {MAX_BUTTON_DATA} bytes: {data!r}")
@@ -93,12 +105,14 @@ class CallbackData:
         hints = get_type_hints(cls)
         fields = dataclasses.fields(cls)  # type: ignore[arg-type]
         required = sum(1 for f in fields if f.default is dataclasses.MISSING)
+        if fields and hints[fields[-1].name] is Rest and len(values) > len(fields):
+            values = values[:len(fields) - 1] + [SEP.join(values[len(fields) - 1:])]
         if not required <= len(values) <= len(fields):
             raise BadCallback(f"{cls.__name__} takes {required}-{len(fields)} values, got {len(values)}")
         return cls(**{f.name: _parse_value(hints[f.name], v) for f, v in zip(fields, values)})
 
 
-def _pack_value(value: Any) -> str:
+def _pack_value(value: Any, rest: bool = False) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, int):
@@ -106,8 +120,8 @@ def _pack_value(value: Any) -> str:
             raise ValueError(f"callback number out of range: {value}")
         return str(value)
     text = str(value)
-    if not _TOKEN.fullmatch(text):
-        raise ValueError(f"callback text must be a short ASCII token: {text!r}")
+    if not (_REST if rest else _TOKEN).fullmatch(text):
+        raise ValueError(f"callback text must be {'printable' if rest else 'a short ASCII token'}: {text!r}")
     return text
 
 
@@ -122,6 +136,10 @@ def _parse_value(kind: Any, raw: str) -> Any:
         if not _DIGITS.fullmatch(raw) or int(raw) > MAX_INT:
             raise BadCallback(f"not a number: {raw!r}")
         return int(raw)
+    if kind is Rest:
+        if not _REST.fullmatch(raw):
+            raise BadCallback(f"not printable text: {raw!r}")
+        return Rest(raw)
     if not _TOKEN.fullmatch(raw):
         raise BadCallback(f"not a token: {raw!r}")
     return raw
@@ -191,9 +209,3 @@ class OpenSection(CallbackData, prefix="sec"):
 class CampaignList(CallbackData, prefix="pt"):
     page: int
     bad_data_audit: ClassVar[str] = "button.stale"
-
-
-def button_number(text: str) -> Optional[int]:
-    """A number in button data a feature still splits itself (registration, /tim pages): ASCII
-    digits only, like ``CallbackData`` fields; None for "١٢", "²", " 12" or out of range."""
-    return int(text) if _DIGITS.fullmatch(text) and int(text) <= MAX_INT else None

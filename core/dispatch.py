@@ -196,7 +196,7 @@ class BotCore:
             return messages.text(refused.text or refusal_text(ctx))
         except callbacks.Forged as exc:
             ctx.audit(exc.audit, (ctx.msg.button or "")[:200], "refused", reason=str(exc)[:200])
-            return messages.text(messages.STALE_BUTTON)
+            return messages.text(exc.text or messages.STALE_BUTTON)
 
     async def _route(self, ctx: Context) -> list[Reply]:
         msg, router = ctx.msg, self.router

@@ -7,9 +7,9 @@ passage is cited only when it really answers (store/answer_fit.py); otherwise th
 so, names the documents that mention the topic as buttons and suggests /tim.
 
 Buttons: "sec:<id>" (whole section), "doc:<id>" (the document) — both handled by
-handlers/documents.py — and "more:<key>:<units>" (further results). The "more" data
-carries the next passages' index positions, tagged with a key derived from the index
-fingerprint, so a button from an older index (or a forged one) is recognised as stale.
+handlers/documents.py — and "more:<key>:<units>" (further results, handlers/ask_buttons.py).
+The "more" data carries the next passages' index positions, tagged with a key derived from
+the index fingerprint, so a button from an older index (or a forged one) is refused as stale.
 """
 
 from __future__ import annotations
@@ -19,9 +19,11 @@ from datetime import timedelta
 from typing import Iterable, Optional
 
 from core import messages
+from core.callbacks import Rest, Stale
+from handlers.ask_buttons import MoreResults
 from handlers.ask_fields import (field_answer, field_question, office_answer, summary_question, summary_reply,
                                  year_matches)
-from handlers.ask_passages import (  # noqa: F401  (re-exported for /tim)
+from handlers.ask_passages import (
     b36, distinct, doc_buttons, index_key, more_button, passage_text, section_of,
 )
 from handlers.ask_reporting import is_own_reporting, own_reporting_reply
@@ -207,20 +209,15 @@ def question_reply(ctx: Context, text: str) -> Optional[list[Reply]]:
     return reply_to_text(ctx, text)
 
 
-def more_results(ctx: Context) -> list[Reply]:
+async def more_results(ctx: Context, data: MoreResults) -> list[Reply]:
     """The "Kết quả khác" button: the next passages of an earlier answer."""
     index = get_index(ctx.services)
-    data = ctx.msg.button or ""
-    parts = data.split(":")
-    units: list[int] = []
-    if len(parts) == 3 and index_key(index, parts[2]) == parts[1]:
-        try:
-            units = [int(u, 36) for u in parts[2].split(".")]
-        except ValueError:
-            units = []
+    try:
+        units = [int(u, 36) for u in data.units.split(".")] if index_key(index, data.units) == data.key else []
+    except ValueError:
+        units = []
     if not units or any(u < 0 or u >= len(index.index.units) for u in units):
-        ctx.audit("ask.more", data[:64], "stale")
-        return messages.text(messages.STALE_BUTTON)
+        raise Stale("an older index build or forged units")
     shown, rest = units[:MORE_PAGE], units[MORE_PAGE:]
     lines = ["Các đoạn liên quan khác:"]
     buttons: list[list[Button]] = []
@@ -235,8 +232,8 @@ def more_results(ctx: Context) -> list[Reply]:
             buttons.append([Button(f"{n}. Xem văn bản", f"doc:{unit.doc_id}")])
     if rest:
         payload = ".".join(b36(u) for u in rest)
-        buttons.append([Button("Kết quả khác", f"more:{index_key(index, payload)}:{payload}")])
-    ctx.audit("ask.more", data[:64], "ok")
+        buttons.append([MoreResults(index_key(index, payload), Rest(payload)).button("Kết quả khác")])
+    ctx.audit("ask.more", (ctx.msg.button or "")[:64], "ok")
     return [Reply(text="\n".join(lines), buttons=buttons)]
 
 
@@ -251,11 +248,4 @@ def register(router: Router) -> None:
         return reply_to_text(ctx, ctx.msg.text or "")
 
     router.on_text = on_text
-
-    @router.button("more")
-    async def more(ctx: Context) -> list[Reply]:
-        """Further results of an answer."""
-        if not can(ctx.officer, "ask"):
-            ctx.audit("ask.more", ctx.msg.button or "", "refused")
-            return messages.text(messages.NOT_ALLOWED)
-        return more_results(ctx)
+    router.callback(MoreResults, action="ask")(more_results)

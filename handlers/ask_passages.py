@@ -13,7 +13,9 @@ import hashlib
 from typing import Iterable, Optional
 
 from store.vntext import shorten
+from core.callbacks import Rest
 from core.types import Button
+from handlers.ask_buttons import MoreResults
 from store import vntext
 from store.search import SearchIndex
 from store.search_index import Hit
@@ -116,7 +118,7 @@ def more_button(index: SearchIndex, hits: Iterable[Hit]) -> Optional[Button]:
     if not units:
         return None
     payload = ".".join(b36(u) for u in units)
-    return Button("Kết quả khác", f"more:{index_key(index, payload)}:{payload}")
+    return MoreResults(index_key(index, payload), Rest(payload)).button("Kết quả khác")
 
 
 def distinct(hits: list[Hit], skip: set[Optional[int]] = frozenset()) -> list[Hit]:

@@ -1,18 +1,21 @@
 """/tim <từ khóa>: matching passages, 5 a page, each with a snippet, its citation and a button.
 
-Paging data: "tim:<key>:<page>:<folded keywords>", the keywords folded and cut to fit in
-64 bytes; <key> binds the data to the index build, so older or forged buttons are refused.
+Paging data: "tim:<key>:<page>:<folded keywords>" (``SearchPage``), the keywords folded and
+cut to fit in 64 bytes; <key> binds the data to the index build, so older or forged buttons
+are refused as stale, by the router.
 """
 
 from __future__ import annotations
 
-from core import messages
-from handlers.ask import distinct, get_index, index_key, passage_text, section_of
+from dataclasses import dataclass
+from typing import ClassVar
+
+from handlers.ask import get_index
+from handlers.ask_passages import distinct, index_key, passage_text, section_of
 from handlers.citation import citation
-from core.callbacks import button_number
+from core.callbacks import CallbackData, OpenDocument, OpenSection, Rest, Stale
 from core.context import Context
 from handlers.documents import user_provinces
-from core.permissions import can
 from core.router import Router
 from core.types import MAX_BUTTON_DATA, Button, Reply
 from store import vntext
@@ -24,6 +27,16 @@ MIN_MATCH = 0.30  # keyword search shows looser matches than a question answer, 
 USAGE = ("Cách dùng: /tim <từ khóa>, ví dụ: /tim thi đua khen thưởng\n"
          "Có thể gõ không dấu: /tim bao cao dinh ky")
 NOTHING = "Không tìm thấy đoạn nào khớp với “{q}”. Anh/chị thử từ khóa khác, hoặc xem /vanban."
+
+
+@dataclass(frozen=True)
+class SearchPage(CallbackData, prefix="tim"):
+    """``tim:<key>:<page>:<folded keywords>``: ``key`` binds page and keywords to the index build."""
+
+    key: str
+    page: int
+    keywords: Rest
+    bad_data_audit: ClassVar[str] = "button.stale"  # result pages live long in a chat: old, not forged
 
 
 def _keywords_fit(folded: str, page: int) -> str:
@@ -60,44 +73,35 @@ def results_page(ctx: Context, keywords: str, page: int) -> list[Reply]:
         doc = index.index.docs[hit.doc_id]
         passage = passage_text(index, hit, 160)
         lines.append(f"\n{n}. {passage}\n{citation(doc, section_of(index, hit))}")
-        target = f"sec:{hit.section_id}" if hit.section_id is not None else f"doc:{hit.doc_id}"
-        buttons.append([Button(result_label(n, section_of(index, hit), passage), target)])
+        opens = OpenSection(hit.section_id) if hit.section_id is not None else OpenDocument(hit.doc_id)
+        buttons.append([opens.button(result_label(n, section_of(index, hit), passage))])
     folded = vntext.fold(keywords)
     nav = []
     for label, target in (("◀ Trang trước", page - 1), ("Trang sau ▶", page + 1)):
-        if 0 <= target < pages:
-            kw = _keywords_fit(folded, target)
-            nav.append(Button(label, f"tim:{index_key(index, f'{target}:{kw}')}:{target}:{kw}"))
+        kw = _keywords_fit(folded, target)
+        if 0 <= target < pages and kw:  # one word longer than the data allows: no paging
+            nav.append(SearchPage(index_key(index, f"{target}:{kw}"), target, Rest(kw)).button(label))
     if nav:
         buttons.append(nav)
     return [Reply(text="\n".join(lines), buttons=buttons)]
 
 
+async def tim(ctx: Context) -> list[Reply]:
+    """Keyword search over the directives."""
+    keywords = " ".join((ctx.msg.args or "").split())
+    if not keywords:
+        return [Reply(text=USAGE)]
+    return results_page(ctx, keywords[:300], 0)
+
+
+async def tim_page(ctx: Context, data: SearchPage) -> list[Reply]:
+    """Another page of /tim results (a page of an older index build, or forged, is stale)."""
+    if index_key(get_index(ctx.services), f"{data.page}:{data.keywords}") != data.key:
+        raise Stale("an older index build or forged keywords")
+    return results_page(ctx, data.keywords, data.page)
+
+
 def register(router: Router) -> None:
     """/tim and its paging buttons."""
-
-    @router.command("tim", "Tìm theo từ khóa trong các văn bản")
-    async def tim(ctx: Context) -> list[Reply]:
-        """Keyword search over the directives."""
-        if not can(ctx.officer, "ask"):
-            ctx.audit("search", "", "refused")
-            return messages.text(messages.NOT_ALLOWED)
-        keywords = " ".join((ctx.msg.args or "").split())
-        if not keywords:
-            return [Reply(text=USAGE)]
-        return results_page(ctx, keywords[:300], 0)
-
-    @router.button("tim")
-    async def tim_page(ctx: Context) -> list[Reply]:
-        """Another page of /tim results."""
-        if not can(ctx.officer, "ask"):
-            ctx.audit("search", ctx.msg.button or "", "refused")
-            return messages.text(messages.NOT_ALLOWED)
-        data = ctx.msg.button or ""
-        parts = data.split(":", 3)
-        index = get_index(ctx.services)
-        if len(parts) != 4 or button_number(parts[2]) is None or not parts[3] \
-                or index_key(index, f"{parts[2]}:{parts[3]}") != parts[1]:
-            ctx.audit("search.page", data[:64], "stale")
-            return messages.text(messages.STALE_BUTTON)
-        return results_page(ctx, parts[3], int(parts[2]))
+    router.command("tim", "Tìm theo từ khóa trong các văn bản", action="ask")(tim)
+    router.callback(SearchPage, action="ask")(tim_page)

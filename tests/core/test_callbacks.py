@@ -7,7 +7,7 @@ from typing import Optional
 
 import pytest
 
-from core.callbacks import BadCallback, CallbackData, OpenPeriod, parse, report_button
+from core.callbacks import BadCallback, CallbackData, OpenPeriod, Rest, parse, report_button
 from core.types import MAX_BUTTON_DATA
 
 
@@ -65,6 +65,27 @@ def test_no_action_and_optional_trailing_values() -> None:
     for bad in ("zp", "zp:5:2:1", "zp:x", "zp::5", "zp:5:"):
         with pytest.raises(BadCallback):
             parse(bad)
+
+
+@dataclass(frozen=True)
+class _Words(CallbackData, prefix="zw"):
+    key: str
+    page: int
+    words: Rest
+
+
+def test_a_rest_field_takes_the_rest_of_the_data() -> None:
+    """Free text (folded search keywords) as the last field: spaces and ":" kept, 64 bytes still."""
+    assert _Words("ab12", 2, Rest("thi dua khen thuong")).pack() == "zw:ab12:2:thi dua khen thuong"
+    assert parse("zw:ab12:2:thi dua: 2026") == _Words("ab12", 2, Rest("thi dua: 2026"))
+    for bad in ("zw:ab12:2", "zw:ab12:2:", "zw:ab12:x:thi", "zw:ab 12:2:thi", "zw:ab12:2:a\nb", "zw:ab12:2:" + "a" * 60):
+        with pytest.raises(BadCallback):
+            parse(bad)
+    for value in ("", "a\tb", "a" * 60):
+        with pytest.raises(ValueError):
+            _Words("ab12", 2, Rest(value)).pack()
+    with pytest.raises(ValueError):
+        _Wide("a b", "c").pack()  # a plain text field stays a short ASCII token
 
 
 def test_a_base_without_prefix_shares_fields_and_is_never_parsed() -> None:

@@ -70,3 +70,12 @@ class World:
     def db_user(self, who: UserRef) -> User:
         with self.services.session_factory() as s:
             return s.scalar(select(User).where(User.external_id == who.external_id))
+
+
+async def register_supervisor(world: World, uid: int = 2, phone: str = "0987654321") -> UserRef:
+    """A listed supervisor (Điện Biên by default) who registers by sharing their own number."""
+    sup = world.user(uid, "Bình")
+    await world.send(sup, command="start")
+    out = await world.contact(sup, phone)
+    assert "Đăng ký thành công" in out[0].reply.text
+    return sup

@@ -81,5 +81,7 @@ async def test_more_results_and_stale_buttons(core: BotCore) -> None:
     forged = more[:-1] + ("0" if more[-1] != "0" else "1")
     assert (await ask(core, button=forged)).text == STALE_BUTTON
     assert (await ask(core, button="more:zz")).text == STALE_BUTTON
+    assert (await ask(core, button="more:abcd:1.2.٣")).text == STALE_BUTTON  # key and units do not match
     with core.services.session_factory() as s:
-        assert s.scalar(select(AuditLog).where(AuditLog.action == "ask.more", AuditLog.outcome == "stale"))
+        stale = list(s.scalars(select(AuditLog.target).where(AuditLog.action == "button.stale")))
+    assert stale == [forged, "more:zz", "more:abcd:1.2.٣"]  # each refused and audited once, by the router

@@ -10,18 +10,19 @@ import pytest
 from sqlalchemy import select
 
 from core import messages
-from core.callbacks import button_number
+from core.callbacks import BadCallback, OpenDocument, parse
 from store.models import AuditLog
 from tests.handlers.report_setup import OPEN, Chat, build_world
 
 FORGED = ["rp:o:١٢", "rp:o:²", "rp:c:1:0:١", "sv:x:١٢", "sv:s:99999999999999999999", "cb:off:١٢", "cb:c:²",
-          "reg:ok:١٢", "inv:١٢", "vb:١", "doc:1:²", "tim:x:١:abc", "bc:l:١٢"]
+          "reg:ok:١٢", "inv:١٢", "vb:١", "doc:1:²", "tim:x:١:abc", "bc:l:١٢", "dl:n:١٢", "dl:s:²", "more:ab:١"]
 
 
 def test_button_numbers_are_ascii_digits_only() -> None:
-    assert button_number("12") == 12 and button_number("0") == 0
+    assert parse("doc:12") == OpenDocument(12) and parse("doc:0") == OpenDocument(0)
     for bad in ("١٢", "²", "12\n", " 12", "+12", "1_2", "", "99999999999", "-1"):
-        assert button_number(bad) is None, bad
+        with pytest.raises(BadCallback):
+            parse(f"doc:{bad}")
 
 
 @pytest.mark.parametrize("who", [1, 9])  # a commune officer and a supervisor

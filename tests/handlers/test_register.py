@@ -1,14 +1,21 @@
-"""Registration through the core: contact sharing, the request dialog, approvals, invites, blocking."""
+"""The registration dialog (handlers/register.py) through the core: steps, buttons, /huy, old state."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+from typing import Optional
 
 import pytest
 from sqlalchemy import select
 
-from store.models import InviteCode, Officer, RegistrationRequest
-from tests.handlers.regworld import World
+from bot.channels.console import chat
+from core import messages
+from core.types import UserRef
+from handlers.register import NOT_OFFERED, OUTDATED, STOPPED
+from store.db import transaction
+from store.models import DialogState, Officer, RegistrationRequest, User
+from tests.handlers.regworld import World, register_supervisor
 
 
 @pytest.fixture
@@ -16,44 +23,9 @@ def world(database_url: str, tmp_path: Path, clock) -> World:
     return World(database_url, tmp_path, clock)
 
 
-async def _register_supervisor(world: World, uid: int = 2, phone: str = "0987654321"):
-    sup = world.user(uid, "Bình")
-    await world.send(sup, command="start")
-    out = await world.contact(sup, phone)
-    assert "Đăng ký thành công" in out[0].reply.text
-    return sup
-
-
-async def test_start_offers_contact_button_to_strangers(world: World) -> None:
-    out = await world.send(world.user(9), command="start")
-    assert out[0].reply.request_contact and "Chia sẻ số điện thoại" in out[0].reply.text
-
-
-async def test_listed_officer_shares_own_contact_and_is_active(world: World) -> None:
-    lan = world.user(1)
-    out = await world.contact(lan, "+84 912 345 678")
-    text = out[0].reply.text
-    assert "Nguyễn Thị Lan" in text and "Xã Tuần Giáo" in text and out[0].reply.remove_keyboard
-    assert "/baocao" in text or "/toi" in text
-    assert world.db_user(lan).officer_id is not None
-    out = await world.send(lan, command="toi")
-    assert "Xã Tuần Giáo, Điện Biên" in out[0].reply.text
-
-
-async def test_listed_telegram_id_is_recognised_on_start(world: World, tmp_path: Path) -> None:
-    from store.db import transaction
-    from store.officers import grant_role
-
-    with transaction(world.services.session_factory) as s:
-        grant_role(s, role="officer", telegram_id="4242", commune_code=3253, full_name="Hà Thị Mai",
-                   now=world.services.clock.now())
-    out = await world.send(world.user(4242), command="start")
-    assert "Đăng ký thành công" in out[0].reply.text and "Hà Thị Mai" in out[0].reply.text
-
-
 async def test_unlisted_user_goes_through_supervisor_approval(world: World) -> None:
-    sup = await _register_supervisor(world)
-    other_sup = await _register_supervisor(world, 3, "0933111222")  # Lai Châu
+    sup = await register_supervisor(world)
+    other_sup = await register_supervisor(world, 3, "0933111222")  # Lai Châu
     em = world.user(5, "Em")
     await world.send(em, command="start")
     out = await world.contact(em, "0911 111 111")
@@ -98,27 +70,6 @@ async def test_unlisted_user_goes_through_supervisor_approval(world: World) -> N
     assert world.audits("registration.approve")[0].outcome == "done"
 
 
-async def test_someone_elses_contact_needs_approval_and_rejection_is_told(world: World) -> None:
-    sup = await _register_supervisor(world)
-    mallory = world.user(6)
-    out = await world.contact(mallory, "0912345678", own=False)  # Lan's number, not Mallory's
-    assert "không phải số điện thoại của chính tài khoản này" in out[0].reply.text
-    assert world.db_user(mallory).officer_id is None
-    assert world.audits("registration.contact")[-1].outcome == "foreign_contact"
-    await world.text(mallory, "Điện Biên")
-    out = await world.send(mallory, text="Tuần Giáo")
-    await world.send(mallory, button=out[0].reply.buttons[0][0].data)
-    await world.text(mallory, "Nguyễn Thị Lan")
-    await world.send(mallory, button="reg:pos:0")
-    notice = world.notices(sup)[-1]
-    assert "của người khác" in notice["text"] and "0912***678" in notice["text"]
-    out = await world.send(sup, button=notice["buttons"][0][1]["data"])
-    assert "Đã từ chối" in out[0].reply.text
-    assert "chưa được chấp nhận" in world.notices(mallory)[-1]["text"]
-    with world.services.session_factory() as s:
-        assert s.scalar(select(RegistrationRequest.state)) == "rejected"
-
-
 async def test_dialog_can_be_cancelled_and_stale_buttons_refused(world: World) -> None:
     em = world.user(5)
     await world.contact(em, "0911111111")
@@ -140,72 +91,120 @@ async def test_province_choice_by_buttons_when_unclear(world: World) -> None:
     assert "Lai Châu" in "\n".join(q.reply.text for q in await world.send(em, button="reg:prov:12"))
 
 
-async def test_invite_code_registers_for_the_supervisors_commune(world: World) -> None:
-    sup = await _register_supervisor(world)
-    out = await world.send(sup, command="moi", args="tuan giao")
-    assert out[0].reply.buttons[0][0].data == "inv:3253"
-    # a commune in another province (forged data) is refused and audited
-    out = await world.send(sup, button="inv:3463")  # Xã Tà Tổng, Lai Châu
-    assert "không có quyền" in out[0].reply.text
-    out = await world.send(sup, button="inv:3253")
+def _state(world: World, who: UserRef) -> Optional[DialogState]:
     with world.services.session_factory() as s:
-        code = s.scalar(select(InviteCode.code))
-    assert code in out[0].reply.text
-    newbie = world.user(8)
-    out = await world.send(newbie, command="start", args=code)
-    assert "Xã Tuần Giáo" in out[0].reply.text
-    await world.text(newbie, "Vi Thị Hoa")
-    out = await world.send(newbie, button="reg:pos:1")
-    assert "Đăng ký thành công" in out[0].reply.text
-    assert "Vi Thị Hoa" in world.notices(sup)[-1]["text"]
-    out = await world.send(world.user(10), command="start", args="WRONGCODE")
-    assert "Mã mời không hợp lệ" in out[0].reply.text
-    assert [a.outcome for a in world.audits("invite.use")] == ["done", "refused"]
+        return s.scalar(select(DialogState).join(User, User.id == DialogState.user_id)
+                        .where(User.external_id == who.external_id))
 
 
-async def test_stranger_gets_no_supervisor_command(world: World) -> None:
-    stranger = world.user(99)
-    out = await world.send(stranger, command="help")
-    assert "/canbo" not in out[0].reply.text and "/moi" not in out[0].reply.text
-    for command in ("canbo", "moi"):
-        out = await world.send(stranger, command=command)
-        assert "dành cho cán bộ đã đăng ký" in out[0].reply.text
-    lan = world.user(1)
-    await world.contact(lan, "0912345678")
-    out = await world.send(lan, command="canbo")
-    assert "không có quyền" in out[0].reply.text
-    refusals = [(a.action, a.outcome) for a in world.audits() if a.outcome == "refused"]
-    assert ("officer.list", "refused") in refusals and ("invite.create", "refused") in refusals
-    assert len(refusals) == 3
+def _once(world: World, action: str, target: str) -> bool:
+    return [a.target for a in world.audits(action) if a.target == target] == [target]
 
 
-async def test_blocking_marks_user_unreachable_and_return_restores(world: World) -> None:
-    lan = world.user(1)
-    await world.contact(lan, "0912345678")
-    assert await world.send(lan, membership="blocked") == []
-    assert world.db_user(lan).reachable is False
-    await world.send(lan, membership="unblocked")
-    assert world.db_user(lan).reachable is True
-    assert [a.action for a in world.audits() if a.action.startswith("user.")] == ["user.blocked", "user.unblocked"]
+async def _to_step(world: World, em: UserRef, step: str) -> list[str]:
+    """Walk a new user's registration to ``step``; the button data offered on the way."""
+    offered: list[str] = []
+    await world.contact(em, "0911111111")
+    if step == "province":
+        return offered
+    out = await world.send(em, text="Lai")  # more than one province: buttons
+    offered += [b.data for row in out[0].reply.buttons for b in row]
+    await world.send(em, button="reg:prov:12")  # Lai Châu
+    if step == "commune":
+        return offered
+    out = await world.send(em, text="ta tong")
+    offered += [b.data for row in out[0].reply.buttons for b in row]
+    await world.send(em, button=offered[-2])  # the last commune offered
+    if step == "name":
+        return offered
+    out = await world.send(em, text="Hoàng Văn Em")
+    return offered + [b.data for row in out[0].reply.buttons for b in row]
 
 
-async def test_invite_expires_and_runs_out(world: World, clock) -> None:
-    from datetime import timedelta
-
-    sup = await _register_supervisor(world)
-    await world.send(sup, button="inv:3253")
+@pytest.mark.parametrize("step", ["province", "commune", "name", "position"])
+async def test_huy_mid_registration_ends_it_and_its_buttons_go_stale(world: World, step: str) -> None:
+    em = world.user(5)
+    offered = await _to_step(world, em, step)
+    assert _state(world, em).data["step"] == step
+    out = await world.send(em, command="huy")
+    assert out[0].reply.text == STOPPED and out[0].reply.remove_keyboard
+    assert _state(world, em) is None
+    for data in offered[-1:]:
+        out = await world.send(em, button=data)
+        assert out[0].reply.text == messages.STALE_BUTTON and _once(world, "button.stale", data)
+    assert "Không tìm thấy" not in await world.text(em, "Lai Châu")  # plain text again, not an answer
     with world.services.session_factory() as s:
-        code = s.scalar(select(InviteCode.code))
-    for uid in (20, 21, 22):  # three uses allowed
-        await world.send(world.user(uid), command="start", args=code)
-        await world.text(world.user(uid), f"Người Số {chr(64 + uid - 19)}")
-        out = await world.send(world.user(uid), button="reg:pos:0")
-        assert "Đăng ký thành công" in out[0].reply.text
-    out = await world.send(world.user(23), command="start", args=code)
-    assert "Mã mời không hợp lệ" in out[0].reply.text
-    await world.send(sup, button="inv:3253")
+        assert s.scalar(select(RegistrationRequest)) is None
+    out = await world.send(em, command="huy")
+    assert out[0].reply.text == messages.NOTHING_TO_CANCEL
+
+
+async def test_forged_and_stale_registration_buttons_are_refused_and_audited_once(world: World) -> None:
+    em = world.user(5)
+    await _to_step(world, em, "commune")
+    out = await world.send(em, text="ta tong")  # Xã Tà Tổng and its neighbours offered
+    first = out[0].reply.buttons[0][0].data
+    cases = [("reg:com:3253", NOT_OFFERED, "button.forged"),  # a commune of another province, not offered
+             ("reg:pos:1", messages.STALE_BUTTON, "button.stale"),  # a button of another step
+             ("reg:prov:12", messages.STALE_BUTTON, "button.stale"),  # a step already passed
+             ("reg:com:١٢", messages.STALE_BUTTON, "button.forged"),  # not ASCII digits
+             ("reg:com:-3", messages.STALE_BUTTON, "button.forged"),
+             ("reg:zz:1", messages.STALE_BUTTON, "button.forged")]  # no such button
+    for data, text, action in cases:
+        before = len(world.audits())
+        out = await world.send(em, button=data)
+        assert out[0].reply.text == text, data
+        assert len(world.audits()) == before + 1 and _once(world, action, data), data
+    assert _state(world, em).data["step"] == "commune"  # refused presses change nothing
+    await world.send(em, button=first)
+    await world.text(em, "Hoàng Văn Em")
+    out = await world.send(em, button="reg:pos:9")  # past the end of the positions
+    assert out[0].reply.text == messages.STALE_BUTTON and _once(world, "button.forged", "reg:pos:9")
+    out = await world.send(em, button="reg:pos:2")
+    assert "Đã gửi yêu cầu" in out[0].reply.text
+
+
+async def test_old_dialog_state_and_buttons_are_still_understood(world: World) -> None:
+    """State stored before it was typed ("claimed" for the other person's number) resumes;
+    state that no longer fits ends with a polite word, not an error."""
+    sup = await register_supervisor(world)
+    mallory = world.user(6)
+    await world.send(mallory, command="start")
+    with transaction(world.services.session_factory) as s:
+        uid = s.scalar(select(User.id).where(User.external_id == mallory.external_id))
+        s.add(DialogState(user_id=uid, name="reg", updated_at=world.services.clock.now(), data={
+            "step": "name", "kind": "register", "phone": None, "claimed": "0912345678", "province": 11,
+            "candidates": [3253], "commune": 3253}))
+    out = await world.send(mallory, text="Nguyễn Thị Lan")
+    assert [b.data for row in out[0].reply.buttons for b in row] == ["reg:pos:0", "reg:pos:1", "reg:pos:2"]
+    out = await world.send(mallory, button="reg:pos:0")
+    assert "Đã gửi yêu cầu đăng ký cán bộ Xã Tuần Giáo" in out[0].reply.text
+    assert "0912***678" in world.notices(sup)[-1]["text"]
     with world.services.session_factory() as s:
-        fresh = s.scalars(select(InviteCode.code).order_by(InviteCode.id.desc())).first()
-    clock.jump(timedelta(days=8))
-    out = await world.send(world.user(24), command="start", args=fresh)
-    assert "Mã mời không hợp lệ" in out[0].reply.text
+        assert s.scalar(select(RegistrationRequest.detail)) == {"claimed_phone": "0912345678"}
+    with transaction(world.services.session_factory) as s:
+        s.add(DialogState(user_id=uid, name="reg", updated_at=world.services.clock.now(),
+                          data={"step": "email", "kind": "register"}))
+    assert await world.text(mallory, "abc@example.com") == OUTDATED
+    assert _state(world, mallory) is None
+
+
+async def test_registration_dialog_end_to_end_on_the_console(world: World) -> None:
+    """The console (no buttons: numbered choices) through bot.channels.console.chat: contact,
+    province, a commune by number, name, a position by number; the supervisor is asked."""
+    sup = await register_supervisor(world)
+    stdin = io.StringIO("/sdt 0911 111 111\ndien bien\ntuan giao\n1\nHoàng Văn Em\n2\n/toi\n")
+    stdout = io.StringIO()
+    await chat(world.core, stdin, stdout, echo=True)
+    out = stdout.getvalue()
+    assert "chưa có trong danh sách" in out and "Điện Biên: anh/chị công tác ở xã/phường nào" in out
+    assert "1. Xã Tuần Giáo" in out and "Đã chọn Xã Tuần Giáo. Họ và tên" in out
+    assert "2. Phụ trách thi đua - khen thưởng" in out
+    assert "Đã gửi yêu cầu đăng ký cán bộ Xã Tuần Giáo, Điện Biên" in out
+    assert "Yêu cầu đăng ký của anh/chị đang chờ duyệt." in out  # /toi
+    assert "Traceback" not in out and messages.ERROR not in out
+    with world.services.session_factory() as s:
+        req = s.scalar(select(RegistrationRequest))
+        assert (req.full_name, req.position, req.commune_code, req.phone) == (
+            "Hoàng Văn Em", "Phụ trách thi đua - khen thưởng", 3253, "0911111111")
+    assert "Hoàng Văn Em" in world.notices(sup)[-1]["text"]

@@ -61,5 +61,7 @@ async def test_nothing_found_and_stale_buttons(core: BotCore) -> None:
     assert "Không tìm thấy" in (await send(core, command="tim", args="xyzzy quux")).text
     assert (await send(core, button="tim:0000:1:thi dua")).text == STALE_BUTTON
     assert (await send(core, button="tim:garbage")).text == STALE_BUTTON
+    assert (await send(core, button="tim:x:١:abc")).text == STALE_BUTTON  # not ASCII digits
     with core.services.session_factory() as s:
-        assert s.scalar(select(AuditLog).where(AuditLog.action == "search.page", AuditLog.outcome == "stale"))
+        stale = list(s.scalars(select(AuditLog.target).where(AuditLog.action == "button.stale")))
+    assert stale == ["tim:0000:1:thi dua", "tim:garbage", "tim:x:١:abc"]  # each refused and audited once, by the router
