@@ -16,12 +16,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import socket
+import uuid
 from collections import deque
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any, Awaitable, Callable, Optional, Sequence
 
 from prometheus_client import Counter
 
+from bot.aio import Backoff, LoopTurns, wait_or_stop
 from core.context import Services
 from store import inbox as store_inbox
 from store.db import is_unavailable
@@ -35,6 +40,11 @@ BATCH = 200
 MAX_TAKEN = 2000  # rows held in memory at once; the rest wait in the table
 IDLE_RECHECK_SECONDS = 5.0  # also picks up rows another process recorded
 MAX_ATTEMPTS = 3  # a handler that fails for another reason than an outage is retried this often
+# A worker's claim on a user's updates lasts this long unless renewed (every HEARTBEAT): a
+# dead worker's users are taken over after it; a living one's are never split.
+LEASE = timedelta(seconds=30)
+HEARTBEAT_SECONDS = 5.0
+LEASE_MARGIN = timedelta(seconds=5)  # a lane stops before its claims could have run out
 
 RECORDED = Counter("bot_inbox_recorded_total", "Updates recorded in the inbox (duplicates excluded)", ["channel"])
 UNAVAILABLE = Counter("bot_inbox_record_refused_total",
@@ -46,55 +56,28 @@ class DatabaseUnavailable(RuntimeError):
     """The update could not be recorded: do not acknowledge it."""
 
 
-class Backoff:
-    """Exponential waits between retries: first, 2×first, … up to cap."""
-
-    def __init__(self, first: float = 0.2, cap: float = 5.0) -> None:
-        self.first, self.cap = first, cap
-        self._next = first
-
-    def next(self) -> float:
-        delay, self._next = self._next, min(self.cap, self._next * 2)
-        return delay
-
-    def reset(self) -> None:
-        self._next = self.first
-
-
-async def wait_or_stop(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(asyncio.TimeoutError):
-        await asyncio.wait_for(stop.wait(), seconds)
-
-
-async def until_stopped(call: Awaitable[Any], stop: asyncio.Event) -> Any:
-    """Await a long poll, abandoning it as soon as ``stop`` is set (then None)."""
-    task = asyncio.ensure_future(call)
-    stopper = asyncio.ensure_future(stop.wait())
-    try:
-        done, _ = await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
-        if task in done:
-            return task.result()
-        task.cancel()
-        return None
-    finally:
-        stopper.cancel()
-
-
 class Inbox:
-    """The intake and the worker of one channel (``channel`` as in users.channel)."""
+    """The intake and the worker of one channel (``channel`` as in users.channel).
+
+    Several processes may share the database: each claims the updates it handles
+    (``store.inbox.claim``), a user's updates by one process at a time and in order."""
 
     def __init__(self, services: Services, channel: str, handler: Handler, *, concurrency: int = 8,
-                 backoff_cap: float = 5.0) -> None:
+                 backoff_cap: float = 5.0, pace: Optional[Callable[[], Awaitable[None]]] = None) -> None:
         self.services = services
         self.channel = channel
         self.handler = handler
+        self.pace = pace  # awaited before each update: handling keeps pace with sending
         self.backoff_cap = backoff_cap
+        self.worker = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._slots = asyncio.Semaphore(concurrency)
+        self._turns = LoopTurns()
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
         self._lanes: dict[str, deque[Pending]] = {}
         self._lane_tasks: set[asyncio.Task[None]] = set()
         self._taken: set[int] = set()
+        self._renewed = services.clock.now()  # our claims hold at least until this + LEASE
         self.running = False
         self.handled = 0  # updates handled by this process (tests, benchmarks)
         self.record_failures = 0  # records refused because the database was unreachable
@@ -120,9 +103,11 @@ class Inbox:
 
     # -- worker -------------------------------------------------------------------------
     async def run(self, stop: asyncio.Event) -> None:
-        """Handle pending updates until ``stop``; lanes finish their current update."""
+        """Handle pending updates until ``stop``; lanes finish their current update and the
+        claims left are given back for another worker."""
         self._stop, self.running = stop, True
         backoff = Backoff(cap=self.backoff_cap)
+        heartbeat = asyncio.create_task(self._heartbeat(stop), name=f"inbox-{self.channel}-heartbeat")
         try:
             while not stop.is_set():
                 self._wake.clear()  # before looking, so a record landing meanwhile wakes us
@@ -130,22 +115,56 @@ class Inbox:
                     rows = await self._fetch()
                     backoff.reset()
                 except Exception as exc:
-                    _log_db_error(exc, "inbox: cannot read pending updates")
+                    _log_db_error(exc, "inbox: cannot claim pending updates")
                     await wait_or_stop(stop, backoff.next())
                     continue
                 for row in rows:
                     self._take(row)
-                if len(rows) < BATCH:
+                if not rows:  # else look again at once: users' next updates come a claim later
                     await self._idle(stop)
         finally:
             self.running = False
             await self._finish_lanes()
+            heartbeat.cancel()
+            with contextlib.suppress(Exception):  # unreleased claims run out after LEASE
+                await asyncio.to_thread(store_inbox.release, self.services.session_factory, self.worker)
 
     async def _fetch(self) -> list[Pending]:
         if len(self._taken) >= MAX_TAKEN:
             return []
-        return await asyncio.to_thread(store_inbox.pending, self.services.session_factory, self.channel,
-                                       skip=set(self._taken), limit=BATCH)
+        now = self.services.clock.now()
+        if not self._taken:
+            self._renewed = now  # nothing held: the claims start fresh
+        return await asyncio.to_thread(store_inbox.claim, self.services.session_factory, self.channel, self.worker,
+                                       now, lease=LEASE, skip=set(self._taken), limit=BATCH)
+
+    async def _heartbeat(self, stop: asyncio.Event) -> None:
+        """Renew this worker's claims while it lives."""
+        while not stop.is_set():
+            await wait_or_stop(stop, HEARTBEAT_SECONDS)
+            now = self.services.clock.now()
+            try:
+                await asyncio.to_thread(store_inbox.renew, self.services.session_factory, self.worker, now + LEASE)
+                self._renewed = now
+            except Exception as exc:
+                _log_db_error(exc, "inbox: cannot renew claims")
+
+    async def _renew_lane(self, lane: deque[Pending]) -> bool:
+        """Renew a lane's claims that may have run out: True when all were still ours (then no
+        other worker has touched this user's updates: it would have claimed the oldest)."""
+        ids = [row.id for row in lane]
+        try:
+            renewed = await asyncio.to_thread(store_inbox.renew, self.services.session_factory, self.worker,
+                                              self.services.clock.now() + LEASE, ids=ids)
+        except Exception as exc:
+            _log_db_error(exc, "inbox: cannot renew a lane's claims")
+            return False
+        return renewed == len(ids)
+
+    def _claims_fresh(self) -> bool:
+        """False when our claims may have run out (no renewal for a lease): another worker may
+        hold this user's updates now, so the lane must not go on."""
+        return self.services.clock.now() < self._renewed + LEASE - LEASE_MARGIN
 
     async def _idle(self, stop: asyncio.Event) -> None:
         waiter = asyncio.ensure_future(self._wake.wait())
@@ -174,7 +193,13 @@ class Inbox:
         backoff = Backoff(cap=self.backoff_cap)
         try:
             while lane and not self._stop.is_set():
+                if not self._claims_fresh() and not await self._renew_lane(lane):
+                    log.warning("inbox: another worker took over %s's updates; leaving them", user_key)
+                    break
+                if self.pace is not None:
+                    await self.pace()
                 async with self._slots:
+                    await self._turns.take()
                     finished = await self._handle(lane[0])
                 if finished:
                     self._taken.discard(lane.popleft().id)
@@ -185,6 +210,7 @@ class Inbox:
             for row in lane:  # stopping: left pending in the table for the next start
                 self._taken.discard(row.id)
             del self._lanes[user_key]
+            self._wake.set()  # this user may have more updates, recorded meanwhile or elsewhere
 
     async def _handle(self, row: Pending) -> bool:
         """Handle one row; True when it is finished (done, or failed for good)."""
@@ -268,16 +294,3 @@ def _log_db_error(exc: BaseException, what: str) -> None:
         log.warning("%s: database unavailable (%s)", what, type(exc).__name__)
     else:
         log.error("%s", what, exc_info=exc)
-
-
-def sender_key(raw: dict[str, Any], *keys: str) -> Optional[str]:
-    """The id of whoever sent a raw update: ``from.id`` (else ``chat.id``) of its first part
-    that has one, looking at ``keys`` in order (a channel's update kinds)."""
-    for key in keys:
-        part = raw.get(key)
-        if isinstance(part, dict):
-            for holder in ("from", "chat", "user"):
-                who = part.get(holder)
-                if isinstance(who, dict) and who.get("id") is not None:
-                    return str(who["id"])
-    return None

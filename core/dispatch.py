@@ -1,9 +1,10 @@
 """The channel-neutral core: one incoming event in, queued replies out, in one transaction.
 
 Each event is handled in a single database transaction that also records the update as
-processed and puts the replies in the outbox. A channel then sends the replies and marks
-them sent; replies left queued by a crash are sent by the outbox sender after restart, and
-a redelivered update is recognised and not handled again.
+processed and puts the replies in the outbox; the outbox sender sends them (replies left
+queued by a crash go out after restart), and a redelivered update is recognised and not
+handled again. Routing to the handler is ``core.routing``; the lines a channel owes outside
+a handled update (a group's notice, an apology, the edit notice) are queued here too.
 """
 
 from __future__ import annotations
@@ -17,19 +18,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core import callbacks, choices, messages, metrics, ratelimit
+from core import choices, messages, metrics, ratelimit
 from core.context import AfterCommit, Context, Services
-from core.outbox import enqueue
-from core.permissions import Refused, refusal_text, scope
-from core.router import CANCEL_COMMAND, Router
+from core.outbox import enqueue, enqueue_to_chat, state_of
+from core.router import Router
+from core.routing import Routing
 from core.text import split_message
-from core.types import Incoming, Reply
+from core.types import Incoming, Reply, UserRef
 from store.db import is_unavailable, transaction
 from store.models import Officer, OutboxMessage, ProcessedUpdate, User
 
 log = logging.getLogger(__name__)
-
-MAX_TEXT = 4000  # longer questions are refused politely
 
 
 @dataclass
@@ -44,13 +43,14 @@ class BotCore:
     def __init__(self, services: Services, router: Router) -> None:
         self.services = services
         self.router = router
+        self.routing = Routing(router)
 
     async def handle(self, msg: Incoming) -> list[QueuedReply]:
         """Handle one event; return the replies to send now (already in the outbox)."""
         key = msg.update_key or f"local-{uuid.uuid4().hex}"
         if not msg.user.private:
-            # Channels answer groups themselves (one notice, then leave); the core never
-            # records a group as anyone's chat nor queues anything for it.
+            # Channels answer groups with ``group_notice`` (once, for no user); the core never
+            # records a group as anyone's chat.
             log.info("update %s from a group chat ignored by the core", key)
             return []
         jobs: list[AfterCommit] = []
@@ -66,7 +66,7 @@ class BotCore:
                 if limited is not None:
                     return self._finish(session, user, key, limited)
                 ctx = Context(self.services, session, msg, user, self._officer(session, user))
-                replies = await self._dispatch(ctx)
+                replies = await self.routing.route(ctx)
                 queued = self._finish(session, user, key, replies)
                 jobs = ctx.pending
         except IntegrityError:
@@ -122,18 +122,43 @@ class BotCore:
             return messages.text(ratelimit.slow_down_text(user, now, settings))
         return []
 
-    def first_group_notice(self, channel: str, chat_id: str) -> bool:
-        """True the first time a group chat is seen: the channel then says once that the bot
-        works in private chats only (and leaves where the platform allows)."""
-        key = f"group-notice:{chat_id}"
+    # -- lines a channel owes outside a handled update (all through the outbox) ------------
+    def group_notice(self, channel: str, chat_id: str) -> bool:
+        """Queue, once per group, the line that the bot works in private chats only; it leaves
+        the group after sending it where the platform allows. No user row is touched: a group
+        never becomes anyone's chat. True while that notice is still to be sent (the channel
+        must not leave before it); False when it went out long ago."""
+        key = f"group-notice:{channel}:{chat_id}"
+        now = self.services.clock.now()
         try:
             with transaction(self.services.session_factory) as session:
-                if self._seen(session, channel, key):
-                    return False
-                session.add(ProcessedUpdate(channel=channel, update_key=key, processed_at=self.services.clock.now()))
+                state = state_of(session, key)
+                if state is None:
+                    enqueue_to_chat(session, channel=channel, chat_id=chat_id, user_id=None, key=key,
+                                    reply=Reply(text=messages.GROUP_ONLY_PRIVATE, leave_chat=True),
+                                    kind="notice", not_before=now, now=now)
+                    return True
+                return state in ("queued", "sending")
         except IntegrityError:
-            return False  # another worker said it
-        return True
+            return True  # another worker queued it just now
+
+    def say(self, ref: UserRef, text: str, key: str) -> bool:
+        """Queue one line to a private chat outside a handled update (an edited message, the
+        apology after an update whose handling failed and rolled back), in a transaction of
+        its own and once per ``key``. The user row is looked up, never changed."""
+        if not ref.private:
+            return False
+        now = self.services.clock.now()
+        try:
+            with transaction(self.services.session_factory) as session:
+                user_id = session.scalar(select(User.id).where(
+                    User.channel == ref.channel, User.external_id == ref.external_id))
+                row = enqueue_to_chat(session, channel=ref.channel, chat_id=ref.chat_id, user_id=user_id,
+                                      reply=Reply(text=text), key=f"say:{ref.channel}:{key}", kind="reply",
+                                      not_before=now, now=now)
+                return row is not None
+        except IntegrityError:
+            return False  # another worker queued it just now
 
     # -- internals ------------------------------------------------------------
     def _seen(self, session: Session, channel: str, key: str) -> bool:
@@ -186,116 +211,6 @@ class BotCore:
             return None
         officer = session.get(Officer, user.officer_id)
         return officer if officer is not None and officer.active else None
-
-    async def _dispatch(self, ctx: Context) -> list[Reply]:
-        """Route the event; a handler's ``Refused`` is audited here, once, and answered politely."""
-        try:
-            return await self._route(ctx)
-        except Refused as refused:
-            ctx.audit(refused.action, refused.target[:200], "refused", **refused.detail)
-            return messages.text(refused.text or refusal_text(ctx))
-        except callbacks.Forged as exc:
-            ctx.audit(exc.audit, (ctx.msg.button or "")[:200], "refused", reason=str(exc)[:200])
-            return messages.text(exc.text or messages.STALE_BUTTON)
-
-    async def _route(self, ctx: Context) -> list[Reply]:
-        msg, router = ctx.msg, self.router
-        if msg.membership is not None:
-            return await router.on_membership(ctx) if router.on_membership else []
-        if msg.command is not None:
-            return await self._command(ctx)
-        if msg.text is not None and msg.button is None and ctx.user.channel in choices.BUTTONLESS_CHANNELS:
-            problem = self._typed_choice(ctx)  # may turn the text into a button press
-            if problem is not None:
-                return problem
-            msg = ctx.msg
-        if msg.button is not None:
-            return await self._button(ctx, msg.button)
-        state = ctx.dialog()
-        if state is not None:
-            handler = router.dialog_handler(state.name)
-            if handler is not None:
-                return await handler(ctx)
-            log.warning("no handler for dialog state %s; clearing it", state.name)
-            ctx.clear_dialog()
-        if msg.contact is not None:
-            return await router.on_contact(ctx) if router.on_contact else messages.text(messages.CONTACT_OUTSIDE_DIALOG)
-        if msg.files:
-            return await router.on_file(ctx) if router.on_file else messages.text(messages.FILE_OUTSIDE_DIALOG)
-        if msg.location is not None:
-            return messages.text(messages.LOCATION_OUTSIDE_DIALOG)
-        text = (msg.text or "").strip()
-        if not text:
-            return messages.text(messages.EMPTY)
-        if len(text) > MAX_TEXT:
-            return messages.text(messages.TOO_LONG.format(n=f"{len(text):,}".replace(",", "."), limit=f"{MAX_TEXT:,}".replace(",", ".")))
-        for text_filter in router.text_filters:
-            claimed = await text_filter(ctx)
-            if claimed is not None:
-                return claimed
-        if router.on_text is None:
-            return messages.text(messages.EMPTY)
-        return await router.on_text(ctx)
-
-    def _typed_choice(self, ctx: Context) -> Optional[list[Reply]]:
-        """A typed number or button label on a buttonless channel: a valid answer to the
-        active dialog's question wins; else the numbered button; else say what is wrong."""
-        text = (ctx.msg.text or "").strip()
-        hit = choices.match(ctx.session, ctx.user, text)
-        if hit is None:
-            return None
-        state = ctx.dialog()
-        if state is not None:
-            if self.router.accepts(ctx, text):
-                return None
-            if hit.stale:
-                return None  # no menu is showing: the dialog reads the number itself
-        if hit.data is not None:
-            ctx.msg = replace(ctx.msg, button=hit.data, text=None)
-            return None
-        ctx.audit("choice.invalid", text[:40], "refused")
-        return messages.text(hit.problem or messages.STALE_BUTTON)
-
-    async def _button(self, ctx: Context, data: str) -> list[Reply]:
-        """Typed buttons are parsed and their action checked here; bad data is audited once."""
-        prefix = data.split(":", 1)[0]
-        if prefix in self.router.buttons:
-            return await self.router.buttons[prefix](ctx)
-        try:
-            parsed = callbacks.parse(data)
-        except callbacks.BadCallback as exc:
-            ctx.audit(callbacks.bad_data_audit(prefix), data[:200], "refused", reason=str(exc)[:200])
-            refused = callbacks.bad_data_refused(prefix)
-            return messages.text(refusal_text(ctx) if refused else messages.STALE_BUTTON)
-        route = self.router.callbacks.get(type(parsed))
-        if route is None:
-            ctx.audit("button.unknown", data[:200], "refused")
-            return messages.text(messages.STALE_BUTTON)
-        if route.action is not None and not scope(ctx.officer).may(route.action):
-            raise Refused(route.action, data, route.refusal)
-        return await route.handler(ctx, parsed)
-
-    async def _command(self, ctx: Context) -> list[Reply]:
-        name = (ctx.msg.command or "").lower()
-        if name == CANCEL_COMMAND:
-            state = ctx.dialog()
-            if state is None:
-                return messages.text(messages.NOTHING_TO_CANCEL)
-            hook = self.router.cancel_hooks.get(state.name.split(":", 1)[0])
-            if hook is not None:
-                return await hook(ctx)  # the hook clears the dialog and may keep a draft
-            ctx.clear_dialog()
-            return messages.text(messages.CANCELLED)
-        if name == "start" and self.router.on_start is not None:
-            return await self.router.on_start(ctx)
-        info = self.router.commands.get(name)
-        if info is None:
-            return messages.text(messages.UNKNOWN_COMMAND.format(name=name[:40]))
-        if info.action is not None and not scope(ctx.officer).may(info.action):
-            text = info.refusal if ctx.officer is not None else None
-            raise Refused(info.action, f"/{name}", text)
-        return await info.handler(ctx)
-
 
 def _split(replies: list[Reply]) -> list[Reply]:
     """Break long texts under Telegram's limit; buttons and files stay on the last piece."""

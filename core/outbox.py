@@ -93,17 +93,32 @@ def enqueue(session: Session, user: User, reply: Reply, *, key: str, kind: str,
     A notice with buttons for a buttonless channel (console, Zalo) becomes the user's
     numbered menu; replies set theirs in the core, per update.
     """
+    row = enqueue_to_chat(session, channel=user.channel, chat_id=user.chat_id, user_id=user.id, reply=reply,
+                          key=key, kind=kind, not_before=not_before, now=now, broadcast_id=broadcast_id)
+    if row is not None and kind != "reply":
+        remember(session, user, reply, now, interactive=False)
+    return row
+
+
+def enqueue_to_chat(session: Session, *, channel: str, chat_id: str, user_id: Optional[int], reply: Reply,
+                    key: str, kind: str, not_before: datetime, now: datetime,
+                    broadcast_id: Optional[int] = None) -> Optional[OutboxMessage]:
+    """``enqueue`` for a chat given by id: a group the bot answers once, or a private chat
+    whose user row must not change (a notice outside a handled update)."""
     if session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedup_key == key)) is not None:
         return None
     row = OutboxMessage(
-        dedup_key=key, channel=user.channel, chat_id=user.chat_id, user_id=user.id, kind=kind,
+        dedup_key=key, channel=channel, chat_id=chat_id, user_id=user_id, kind=kind,
         payload=reply.to_payload(), state="queued", attempts=0, not_before=not_before,
         created_at=now, broadcast_id=broadcast_id,
     )
     session.add(row)
-    if kind != "reply":
-        remember(session, user, reply, now, interactive=False)
     return row
+
+
+def state_of(session: Session, key: str) -> Optional[str]:
+    """The state of the outbox row with this key (None: never queued, or pruned)."""
+    return session.scalar(select(OutboxMessage.state).where(OutboxMessage.dedup_key == key))
 
 
 def enqueue_many(session: Session, items: Iterable[Outgoing], *, now: datetime, skip_existing: bool = True,

@@ -52,15 +52,13 @@ class CallbackRoute:
 
 @dataclass
 class Router:
-    """Commands by name, buttons by typed data or prefix, dialogs by state name, plus fallbacks."""
+    """Commands by name, buttons by typed data, declared dialogs by name, plus fallbacks."""
 
     commands: dict[str, CommandInfo] = field(default_factory=dict)
-    buttons: dict[str, Handler] = field(default_factory=dict)  # untyped, by prefix (older features)
     callbacks: dict[type[CallbackData], CallbackRoute] = field(default_factory=dict)
     dialogs: dict[str, Handler] = field(default_factory=dict)
     declared_dialogs: dict[str, Dialog[Any]] = field(default_factory=dict)
     cancel_hooks: dict[str, Handler] = field(default_factory=dict)
-    accepts_hooks: dict[str, Accepts] = field(default_factory=dict)  # dialogs declared the older way
     on_text: Optional[Handler] = None
     text_filters: list[TextFilter] = field(default_factory=list)  # typed codes (invite, link)
     on_question: Optional[QuestionHook] = None  # a question typed mid-dialog (the Q&A feature's entry)
@@ -79,34 +77,13 @@ class Router:
             return fn
         return deco
 
-    def button(self, prefix: str) -> Callable[[Handler], Handler]:
-        """Buttons whose data is ``prefix`` or starts with ``prefix:`` (parsed by the handler)."""
-        def deco(fn: Handler) -> Handler:
-            if prefix in self.buttons or ":" in prefix:
-                raise ValueError(f"bad or duplicate button prefix {prefix!r}")
-            self.buttons[prefix] = fn
-            return fn
-        return deco
-
     def callback(self, data_type: type[CallbackData], *, action: Optional[str] = None,
                  refusal: Optional[str] = None) -> Callable[[CallbackHandler], CallbackHandler]:
         """A typed button: the handler gets ``(ctx, data)`` after parsing and the action check."""
         def deco(fn: CallbackHandler) -> CallbackHandler:
-            if data_type in self.callbacks or data_type.prefix in self.buttons:
+            if data_type in self.callbacks:
                 raise ValueError(f"button {data_type.prefix}:{data_type.action} registered twice")
             self.callbacks[data_type] = CallbackRoute(fn, action, refusal)
-            return fn
-        return deco
-
-    def dialog(self, name: str, *, on_cancel: Optional[Handler] = None,
-               accepts: Optional[Accepts] = None) -> Callable[[Handler], Handler]:
-        """The handler for messages while a user's dialog state is ``name`` (or ``name:…``)."""
-        def deco(fn: Handler) -> Handler:
-            self.dialogs[name] = fn
-            if on_cancel is not None:
-                self.cancel_hooks[name] = on_cancel
-            if accepts is not None:
-                self.accepts_hooks[name] = accepts
             return fn
         return deco
 
@@ -125,7 +102,7 @@ class Router:
         """The dialog's "is this text an answer?" hook (None: the dialog has none)."""
         name = state_name.split(":", 1)[0]
         dialog = self.declared_dialogs.get(name)
-        return dialog.accepts if dialog is not None else self.accepts_hooks.get(name)
+        return dialog.accepts if dialog is not None else None
 
     def accepts(self, ctx: Context, text: str) -> bool:
         """Is ``text`` an answer for the user's current dialog step? (False outside dialogs.)"""
@@ -150,9 +127,6 @@ class Router:
 
     def dialog_handler(self, state_name: str) -> Optional[Handler]:
         return self.dialogs.get(state_name) or self.dialogs.get(state_name.split(":", 1)[0])
-
-    def button_handler(self, data: str) -> Optional[Handler]:
-        return self.buttons.get(data.split(":", 1)[0])
 
 
 def _role_may(role: Optional[str], info: CommandInfo) -> bool:

@@ -103,6 +103,9 @@ class Reply:
     # Channels without buttons: typed numbers answer the question (a number question), so the
     # choices are listed without numbers and picked by their words ("quay lại").
     numbers_answer: bool = False
+    # After this message the bot leaves the chat (a group it does not serve), on channels that
+    # can: leaving first would refuse the message.
+    leave_chat: bool = False
 
     def to_payload(self) -> dict[str, Any]:
         """A JSON-safe dict for the outbox (attachments must be on disk to be queued)."""

@@ -12,12 +12,12 @@ from sqlalchemy import CursorResult, update
 from core import messages
 from core.callbacks import CallbackData, Stale
 from core.context import Context
-from core.permissions import Refused, Role, can
+from core.permissions import Refused, can
 from core.router import Router
 from core.types import Reply
-from handlers.register_common import Registration, activated, link_user
-from store.models import Commune, Officer, RegistrationRequest, User
-from store.officers import approvers, by_phone, unit_label
+from handlers.register_common import Registration, activated, link_user, officer_for
+from store.models import Commune, RegistrationRequest, User
+from store.officers import approvers, unit_label
 from store.phones import mask_phone
 
 log = logging.getLogger(__name__)
@@ -134,12 +134,8 @@ def _approved(ctx: Context, req: RegistrationRequest) -> list[Reply]:
         ctx.audit("officer.unit_change", f"officer:{officer.id}", "done", old=old, new=commune.code, request=req.id)
         text = f"Yêu cầu chuyển đơn vị đã được duyệt. Đơn vị mới: {commune.name}, {commune.province.name}."
     else:
-        officer = by_phone(ctx.session, req.phone) if req.phone else None
-        if officer is None:
-            officer = Officer(full_name=req.full_name, phone=req.phone, role=Role.OFFICER.value, commune_code=commune.code,
-                              position=req.position, active=True, created_at=ctx.now)
-            ctx.session.add(officer)
-            ctx.session.flush()
+        officer = officer_for(ctx, full_name=req.full_name, phone=req.phone, commune_code=commune.code,
+                              position=req.position)
         link_user(ctx, requester, officer)
         req.officer_id = officer.id
         ctx.audit("registration.approve", f"request:{req.id}", "done", officer=officer.id, commune=commune.code)

@@ -36,7 +36,7 @@ from core.router import Router
 from handlers.smalltalk import small_talk_kind, small_talk_reply
 from core.types import Button, Reply
 from store import vntext
-from store.answer_fit import (Needs, answer_weights, cited, kind_fits, needs_of, share_needed,
+from store.answer_fit import (Needs, answer_weights, cited, kind_fits, needs_of, pair_weights, share_needed,
                               specific_terms_present, words_covered)
 from store.search import MIN_CONFIDENCE, SearchIndex, SearchResult, ensure_index
 from store.search_index import Hit, tokenize
@@ -70,7 +70,7 @@ def get_index(services: Services) -> SearchIndex:
     now = services.clock.now()
     checked = services.search_checked_at
     if not isinstance(services.search, SearchIndex) or checked is None or now - checked > RECHECK:
-        ensure_index(services)  # cheap when unchanged: one fingerprint query
+        services.search = ensure_index(services)  # cheap when unchanged: one fingerprint query
         services.search_checked_at = now
     return services.search
 
@@ -92,6 +92,7 @@ def fitting_passage(index: SearchIndex, result: SearchResult, needs: Needs) -> O
     q = result.query
     named = index.named_docs(q) if q.selectors else set()
     weights, focus = answer_weights(index.word_weights(q), q.content_bigrams(), needs)
+    pairs = pair_weights(q.content_bigrams(), needs, index.index.idf, index.index.known)
     asked = set(q.folded)
     share = share_needed(needs, WORD_SHARE, STRONG_SHARE)
     for hit in result.hits:
@@ -100,7 +101,7 @@ def fitting_passage(index: SearchIndex, result: SearchResult, needs: Needs) -> O
         text = passage_text(index, hit)
         c = cited(text, _context_text(index, hit), tokenize)
         if specific_terms_present(needs, c) and kind_fits(needs, c, focus, asked) \
-                and words_covered(weights, c, rare_idf=RARE_IDF, share=share):
+                and words_covered(weights, c, rare_idf=RARE_IDF, share=share, pairs=pairs):
             return hit, text
     return None
 

@@ -119,9 +119,9 @@ def _listing(services: Services, doc: DocInfo, intent: str) -> Optional[str]:
             items = [f"• {r}" for r in (row.recipients if row is not None else []) if str(r).strip()]
             head = "Văn bản gửi đến (nơi nhận):"
         else:
-            rows = session.scalars(select(ReportingDuty).where(ReportingDuty.document_id == doc.id)
-                                   .order_by(ReportingDuty.id)).all()
-            items = [f"• {shorten(d.text, 300)}" for d in rows]
+            duties = session.scalars(select(ReportingDuty).where(ReportingDuty.document_id == doc.id)
+                                     .order_by(ReportingDuty.id)).all()
+            items = [f"• {shorten(d.text, 300)}" for d in duties]
             head = "Chế độ báo cáo nêu trong văn bản:"
     if not items:
         return None
@@ -148,7 +148,7 @@ def office_answer(index: SearchIndex, result: SearchResult, needs: Needs) -> Opt
     matches = []
     for doc_id in named:
         doc = index.index.docs[doc_id]
-        if not doc.signer or not doc.signer_title:
+        if not doc.signer or not doc.signer_title or not doc.issuer:
             continue
         title = vntext.search_key(doc.signer_title).split()
         issuer = set(f"{vntext.search_key(doc.issuer)} {_expand(doc.issuer)}".split())
@@ -163,7 +163,7 @@ def office_answer(index: SearchIndex, result: SearchResult, needs: Needs) -> Opt
         return None
     doc = max(matches, key=lambda d: (d.issued_year or 0, d.issued_month or 0))
     year = f" (năm {doc.issued_year})" if doc.issued_year else ""
-    role = doc.signer_title.split(" - ")[-1]
+    role = (doc.signer_title or "").split(" - ")[-1]
     text = (f"Theo {doc_label(doc)}{year}, người ký với chức danh {role} là {doc.signer}.\n"
             "Tôi chỉ biết theo văn bản này, không có thông tin ai giữ chức vụ đó hiện nay.")
     return Reply(text=f"{text}\n\n{citation(doc)}", buttons=[[Button("Xem văn bản", f"doc:{doc.id}")]])

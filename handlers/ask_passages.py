@@ -19,6 +19,7 @@ from handlers.ask_buttons import MoreResults
 from store import vntext
 from store.search import SearchIndex
 from store.search_index import Hit
+from store.search_units import UnitStore
 
 PASSAGE_TARGET = 420  # characters of answer text to aim for (whole sentences)
 PASSAGE_MAX = 750
@@ -37,16 +38,16 @@ def starts_sentence(text: str) -> bool:
     return bool(first) and (first.isupper() or first.isdigit())
 
 
-def _is_label(units, pos: int) -> bool:
+def _is_label(units: UnitStore, pos: int) -> bool:
     return units.is_heading(pos) and vntext.search_key(units.text(pos)) in PARSER_LABELS
 
 
-def _same_section(units, a: int, b: int) -> bool:
+def _same_section(units: UnitStore, a: int, b: int) -> bool:
     return 0 <= a < len(units) and 0 <= b < len(units) and units.section_id(a) is not None \
         and units.section_id(a) == units.section_id(b) and int(units.doc[a]) == int(units.doc[b])
 
 
-def _start(units, pos: int) -> tuple[int, bool]:
+def _start(units: UnitStore, pos: int) -> tuple[int, bool]:
     """Where the passage starts, and whether that is a sentence start."""
     start = pos
     if units.is_heading(start):
@@ -121,7 +122,7 @@ def more_button(index: SearchIndex, hits: Iterable[Hit]) -> Optional[Button]:
     return MoreResults(index_key(index, payload), Rest(payload)).button("Kết quả khác")
 
 
-def distinct(hits: list[Hit], skip: set[Optional[int]] = frozenset()) -> list[Hit]:
+def distinct(hits: list[Hit], skip: Iterable[Optional[int]] = ()) -> list[Hit]:
     """One hit per section (the best), skipping sections already shown."""
     seen = set(skip)
     out = []

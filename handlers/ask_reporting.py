@@ -19,7 +19,7 @@ from core.types import Button, Reply
 from core.callbacks import report_button
 from store import vntext
 from store.clock import as_utc, local
-from store.models import Commune
+from store.models import Commune, Period, Report
 from store.periods import commune_calendar
 from store.search_query import has_phrase
 
@@ -53,7 +53,7 @@ def _when(moment: datetime) -> str:
     return f"{loc:%H:%M} {loc.day}/{loc.month}/{loc.year}"
 
 
-def _state(now: datetime, period, report) -> str:
+def _state(now: datetime, period: Period, report: Optional[Report]) -> str:
     if report is not None:
         on_time = "đúng hạn" if as_utc(report.submitted_at) <= as_utc(period.due_at) else "nộp muộn"
         return f"✅ đã nộp {_when(report.submitted_at)} ({on_time})"

@@ -1,12 +1,17 @@
-"""Texts of a directive upload: what the bot found in the file, the loaded reply, the notice."""
+"""Texts and buttons of a directive upload: what the bot found in the file, the loaded reply, the notice.
+
+Buttons: ``dl:ok`` (load), ``dl:x`` (cancel), ``dl:n:<doc>`` (notice preview), ``dl:s:<doc>`` (send it).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.callbacks import CallbackData, OpenDocument
 from core.types import Button, Reply
 from store.doc_format import doc_label, format_issue_date, section_label
 from store.vntext import shorten
@@ -18,6 +23,31 @@ MAX_SECTIONS = 8
 MAX_CAMPAIGNS = 5
 FORMAT_NAMES = {"txt": "văn bản thuần", "docx": "Word (DOCX)", "pdf": "PDF", "pdf-ocr": "PDF bản quét"}
 NOT_STATED = "(không ghi)"
+ACTION = "directives.load"  # load a directive for a province, and tell its officers
+
+
+@dataclass(frozen=True)
+class Load(CallbackData, prefix="dl", action="ok"):
+    pass
+
+
+@dataclass(frozen=True)
+class Cancel(CallbackData, prefix="dl", action="x"):
+    pass
+
+
+@dataclass(frozen=True)
+class NoticePreview(CallbackData, prefix="dl", action="n"):
+    document: int
+
+
+@dataclass(frozen=True)
+class NoticeSend(CallbackData, prefix="dl", action="s"):
+    document: int
+
+
+def confirm_buttons() -> list[list[Button]]:
+    return [[Load().button("✅ Nạp văn bản"), Cancel().button("Hủy")]]
 
 
 def province_name(session: Session, code: Optional[int]) -> str:
@@ -70,9 +100,9 @@ def preview_text(session: Session, name: str, read: ReadResult, parsed: ParsedDo
 
 def load_reply(doc: Document, outcome: str, *, can_notify: bool) -> Reply:
     said = {"loaded": "Đã nạp", "updated": "Đã cập nhật", "unchanged": "Không có gì thay đổi ở"}[outcome]
-    buttons = [[Button("📄 Xem văn bản", f"doc:{doc.id}")]]
+    buttons = [[OpenDocument(doc.id).button("📄 Xem văn bản")]]
     if can_notify:
-        buttons.insert(0, [Button("📣 Gửi thông báo cho cán bộ tỉnh", f"dl:n:{doc.id}")])
+        buttons.insert(0, [NoticePreview(doc.id).button("📣 Gửi thông báo cho cán bộ tỉnh")])
     return Reply(text=f"✅ {said} {doc_label(doc)}. Cán bộ trong tỉnh xem được bằng /vanban.", buttons=buttons)
 
 

@@ -13,30 +13,29 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Optional
+from pathlib import Path, PurePath
+from typing import Optional
 
 from sqlalchemy import select
 
 from core import messages
-from core.broadcasts import AudienceError, create_broadcast, resolve_audience
-from core.callbacks import CallbackData, Stale
+from core.callbacks import Stale
 from core.context import Context
 from core.dialogs import Dialog, DialogData, NotAnAnswer, Step
-from core.permissions import Role, can, scope, supervised_provinces
-from core.reminder_policy import quiet_hours
+from core.permissions import can, scope, supervised_provinces
 from core.router import Router
-from core.types import Button, FileRef, Reply
-from handlers.directive_files import keep_file, kept_file, read_and_parse, safe_name
-from handlers.directive_preview import load_reply, notice_text, preview_text
-from store.directive_parser import DirectiveParseError, ParsedDocument
+from core.types import FileRef, Reply
+from handlers.directive_notice import keep, notice
+from handlers.directive_preview import (ACTION, Cancel, Load, NoticePreview, NoticeSend, confirm_buttons, load_reply,
+                                        preview_text)
+from store.directive_parser import DirectiveParseError, ParsedDocument, parse_directive
 from store.ingest import ingest_one
-from store.models import AuditLog, Document
-from store.readers import ReadResult, format_of
+from store.models import Document
+from store.readers import ReadResult, format_of, read_document
 
 log = logging.getLogger(__name__)
 
-ACTION = "directives.load"
+MAX_NAME = 120
 CANCELLED = "Đã hủy, văn bản chưa được nạp."
 NOT_A_DOCUMENT = "Để nạp văn bản chỉ đạo, anh/chị gửi tệp .docx, .pdf hoặc .txt (dạng tệp, không phải ảnh)."
 
@@ -49,30 +48,6 @@ class Pending(DialogData):
     path: str = ""
     file_name: str = ""
     province: Optional[int] = None
-
-
-@dataclass(frozen=True)
-class Load(CallbackData, prefix="dl", action="ok"):
-    pass
-
-
-@dataclass(frozen=True)
-class Cancel(CallbackData, prefix="dl", action="x"):
-    pass
-
-
-@dataclass(frozen=True)
-class NoticePreview(CallbackData, prefix="dl", action="n"):
-    document: int
-
-
-@dataclass(frozen=True)
-class NoticeSend(CallbackData, prefix="dl", action="s"):
-    document: int
-
-
-def _confirm_buttons() -> list[list[Button]]:
-    return [[Load().button("✅ Nạp văn bản"), Cancel().button("Hủy")]]
 
 
 def _allowed(ctx: Context, province: Optional[int] = None) -> bool:
@@ -96,6 +71,17 @@ def _scope(ctx: Context, parsed: ParsedDocument) -> Optional[int]:
     return mine[0] if mine else None
 
 
+def _safe_name(name: Optional[str]) -> str:
+    base = PurePath(name or "van_ban").name.strip() or "van_ban"
+    return base[-MAX_NAME:]
+
+
+def read_and_parse(name: str, raw: bytes) -> tuple[ReadResult, ParsedDocument]:
+    """Blocking (OCR can take seconds a page): run in a worker thread."""
+    read = read_document(name, raw)
+    return read, parse_directive(read.text, normalized=True)
+
+
 @dataclass
 class Upload:
     """What the slow part of an upload found (read off the event loop, after the update commits)."""
@@ -113,7 +99,7 @@ async def on_file(ctx: Context) -> list[Reply]:
     if not _allowed(ctx):
         return _refuse(ctx, "upload")
     ref: FileRef = ctx.msg.files[0]
-    name = safe_name(ref.file_name)
+    name = _safe_name(ref.file_name)
     if ref.kind != "document":
         return messages.text(NOT_A_DOCUMENT)
     fetch = ctx.services.fetchers.get(ctx.user.channel)
@@ -133,7 +119,7 @@ async def on_file(ctx: Context) -> list[Reply]:
             found, parsed = await asyncio.to_thread(read_and_parse, name, raw)
         except DirectiveParseError as exc:
             return Upload(unreadable=str(exc))
-        return Upload(read=found, parsed=parsed, path=await asyncio.to_thread(keep_file, folder, name, raw))
+        return Upload(read=found, parsed=parsed, path=await asyncio.to_thread(keep, folder, name, raw))
 
     ctx.after_commit(read, lambda done, upload: _preview(done, name, upload))
     return []
@@ -158,7 +144,7 @@ def _preview(ctx: Context, name: str, upload: Upload) -> list[Reply]:
                              "Anh/chị đổi tên tệp rồi gửi lại.")
     PENDING.save(ctx, Pending(path=str(upload.path), file_name=name, province=province))
     text = preview_text(ctx.session, name, upload.read, upload.parsed, province, existing)
-    return [Reply(text=text, buttons=_confirm_buttons())]
+    return [Reply(text=text, buttons=confirm_buttons())]
 
 
 async def load(ctx: Context, _: Load) -> list[Reply]:
@@ -204,52 +190,6 @@ def _ingest(ctx: Context, data: Pending, result: Optional[tuple[bytes, ParsedDoc
     return [load_reply(doc, outcome, can_notify=province is not None)]
 
 
-def _notice_key(doc: Document) -> str:
-    return f"document:{doc.id}:{doc.content_hash[:12]}"
-
-
-def _notice_audience(doc: Document) -> dict[str, Any]:
-    return {"kind": "role", "role": Role.OFFICER.value, "province_codes": [doc.province_code]}
-
-
-async def notice(ctx: Context, data: NoticePreview | NoticeSend) -> list[Reply]:
-    """The optional notice to the province's officers about a loaded document: preview, then send."""
-    send = isinstance(data, NoticeSend)
-    doc = ctx.session.get(Document, data.document)
-    if doc is None or doc.province_code is None or not _allowed(ctx, doc.province_code):
-        return _refuse(ctx, f"notice:{data.document}")
-    key = _notice_key(doc)
-    if ctx.session.scalar(select(AuditLog.id).where(AuditLog.action == "directive.notify", AuditLog.target == key,
-                                                    AuditLog.outcome == "done")) is not None:
-        return messages.text("Đã gửi thông báo về văn bản này rồi.")
-    try:
-        count = len(resolve_audience(ctx.session, _notice_audience(doc), exclude_officer=ctx.me.id))
-    except AudienceError as exc:
-        return messages.text(str(exc))
-    if count == 0:
-        return messages.text("Tỉnh chưa có cán bộ xã/phường nào đăng ký nhận tin.")
-    text = notice_text(doc)
-    if not send:
-        return [Reply(text=f"Xem trước thông báo:\n────────\n{text}\n────────\nGửi tới {count} cán bộ xã/phường "
-                           "của tỉnh, kèm tệp văn bản?",
-                      buttons=[[NoticeSend(doc.id).button(f"Gửi ({count})"), Cancel().button("Không gửi")]])]
-    attachment = _attachment(ctx, doc)
-    bc = create_broadcast(ctx.session, officer_id=ctx.me.id, sender_user_id=ctx.user.id, text=text,
-                          audience=_notice_audience(doc), audience_label="cán bộ xã/phường của tỉnh", now=ctx.now,
-                          quiet=quiet_hours(ctx.services.settings), attachment=attachment)
-    ctx.audit("directive.notify", key, "done", broadcast=bc.id, recipients=bc.recipient_count)
-    return [Reply(text=f"✅ Đã xếp hàng thông báo #{bc.id} tới {bc.recipient_count} cán bộ. "
-                       "Bot sẽ báo kết quả khi gửi xong.")]
-
-
-def _attachment(ctx: Context, doc: Document) -> Optional[dict[str, Any]]:
-    path = kept_file(ctx.services.settings.files_dir / "directives", doc.source_key)
-    if path is None:
-        return None
-    return {"kind": "document", "path": str(path), "file_name": doc.source_key,
-            "mime_type": "application/octet-stream"}
-
-
 async def cancel(ctx: Context, _: Cancel) -> list[Reply]:
     """"Hủy" on the preview, or "Không gửi" on the notice."""
     if PENDING.load(ctx) is not None:
@@ -264,7 +204,7 @@ async def on_confirm_step(ctx: Context, data: Pending) -> list[Reply]:
     if ctx.msg.files:
         PENDING.end(ctx)
         return await on_file(ctx)
-    again = [Reply(text="Anh/chị bấm “Nạp văn bản” để nạp, hoặc “Hủy”.", buttons=_confirm_buttons())]
+    again = [Reply(text="Anh/chị bấm “Nạp văn bản” để nạp, hoặc “Hủy”.", buttons=confirm_buttons())]
     raise NotAnAnswer(again, again)
 
 

@@ -12,12 +12,11 @@ from sqlalchemy import CursorResult, select, update
 
 from core.callbacks import CallbackData
 from core.context import Context
-from core.permissions import Refused, Role, can, scope, supervised_provinces
+from core.permissions import Refused, can, scope, supervised_provinces
 from core.router import Router
 from core.types import Reply
-from handlers.register_common import BAD_INVITE, Registration, activated, link_user
-from store.models import Commune, InviteCode, Officer, User
-from store.officers import by_phone
+from handlers.register_common import BAD_INVITE, Registration, activated, link_user, officer_for
+from store.models import Commune, InviteCode, User
 from store.units import find_communes
 
 ACTION = "invite.create"
@@ -57,12 +56,8 @@ def redeem(ctx: Context, data: Registration) -> list[Reply]:
     if used != 1 or invite is None:
         ctx.audit("invite.use", f"invite:{data.invite}", "refused")
         return [Reply(text=BAD_INVITE)]
-    officer = by_phone(ctx.session, data.phone) if data.phone else None
-    if officer is None:
-        officer = Officer(full_name=data.full_name, phone=data.phone, role=Role.OFFICER.value, commune_code=invite.commune_code,
-                          position=data.position, active=True, created_at=ctx.now)
-        ctx.session.add(officer)
-        ctx.session.flush()
+    officer = officer_for(ctx, full_name=data.full_name, phone=data.phone, commune_code=invite.commune_code,
+                          position=data.position)
     link_user(ctx, ctx.user, officer)
     ctx.officer = officer
     ctx.audit("invite.use", f"invite:{invite.id}", "done", officer=officer.id, commune=invite.commune_code)

@@ -18,7 +18,8 @@ from core.context import Context
 from core.dialogs import DialogData
 from core.types import Reply
 from store.models import Officer, RegistrationRequest, User
-from store.officers import ROLE_LABELS, by_telegram_id, unit_label
+from core.permissions import Role
+from store.officers import ROLE_LABELS, by_phone, by_telegram_id, unit_label
 
 DIALOG = "reg"
 POSITIONS = ["Văn phòng - Thống kê", "Phụ trách thi đua - khen thưởng", "Lãnh đạo UBND xã/phường"]
@@ -67,6 +68,19 @@ def offer(ctx: Context) -> Reply:
 def activated(officer: Officer) -> str:
     return (f"Đăng ký thành công. Xin chào {officer.full_name} – {ROLE_LABELS.get(officer.role, officer.role)}, "
             f"{unit_label(officer)}.")
+
+
+def officer_for(ctx: Context, *, full_name: str, phone: Optional[str], commune_code: int,
+                position: Optional[str]) -> Officer:
+    """The officer a registration activates: the one on the list with this phone (an imported
+    officer keeps their record), else a new commune officer."""
+    officer = by_phone(ctx.session, phone) if phone else None
+    if officer is None:
+        officer = Officer(full_name=full_name, phone=phone, role=Role.OFFICER, commune_code=commune_code,
+                          position=position, active=True, created_at=ctx.now)
+        ctx.session.add(officer)
+        ctx.session.flush()
+    return officer
 
 
 def link_user(ctx: Context, user: User, officer: Officer) -> None:

@@ -12,7 +12,13 @@ import time
 from collections import deque
 from typing import Optional
 
-CATCH_UP_SLOTS = 8
+from core.settings import Settings
+
+# Slots a late wake-up may still use (a timer's ordinary lateness). Not more: a stall of the
+# event loop (a burst of updates being handled) also delays the requests slotted before it,
+# and slots caught up right after would land in the same second as those at the platform —
+# one 429 there pauses every send for a second, far more than the stall itself cost.
+CATCH_UP_SLOTS = 2
 TELEGRAM_MAX_PER_SECOND = 30  # Bot API: about 30 messages a second overall
 # Telegram's second plus the jitter between a slot and the request's arrival (up to 70 ms).
 WINDOW_SECONDS = 1.07
@@ -52,8 +58,8 @@ class Pacer:
         """Reserve the next slot and wait for it; call right before sending (concurrent callers queue)."""
         while True:
             now = time.monotonic()
-            # A late wake-up may catch up a few slots; the sliding-second cap below keeps any
-            # second under the limit, so catching up never turns into a burst Telegram punishes.
+            # A late wake-up may catch up a slot or two; the sliding-second cap below keeps any
+            # second under the limit.
             slot = max(self._next_slot, now - CATCH_UP_SLOTS * self.interval, self._paused_until)
             self._next_slot = slot + self.interval
             if slot > now:
@@ -77,3 +83,10 @@ class Pacer:
         """Count the per-chat interval from the moment the send finished (latency jitter safe)."""
         self._chat_next[chat_key] = max(self._chat_next.get(chat_key, 0.0),
                                         time.monotonic() + self.per_chat_interval)
+
+
+def channel_pacer(settings: Settings, channel: str) -> Pacer:
+    """The pace of one channel's sends, from the settings."""
+    if channel == "zalo":
+        return Pacer(settings.zalo_rate_per_second, settings.zalo_per_chat_interval_seconds)
+    return Pacer(settings.outbox_rate_per_second, settings.outbox_per_chat_interval_seconds)

@@ -8,6 +8,7 @@ from typing import Optional
 
 from core.context import Services
 from core.outbox import Transport
+from reminders.backlog import ReplyBacklog
 from reminders.outbox import OutboxSender
 from reminders.scheduler import start_scheduler, stop_scheduler
 
@@ -32,6 +33,11 @@ class Background:
     def wake(self) -> None:
         """A channel queued replies: the sender sends them ahead of everything else."""
         self.sender.wake()
+
+    def reply_backlog(self, channel: str) -> Optional[ReplyBacklog]:
+        """The count of ``channel``'s replies waiting for the sender (None: not sent here)."""
+        loop = self.sender.loops.get(channel)
+        return loop.backlog if loop is not None else None
 
     async def run(self, stop: asyncio.Event) -> None:
         """Run until ``stop`` is set (call it as a task); sends in flight finish first."""

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Sequence
 
 from store import vntext
-from store.answer_needs import (  # noqa: F401  (re-exported: the answer-or-decline API lives here)
-    NUMBER_WORDS, ORDINAL_WORDS, ROMAN, Needs, digits, answer_weights, needs_of, share_needed,
-)
+from store.answer_needs import FRAME_WORDS, NUMBER_WORDS, ORDINAL_WORDS, ROMAN, digits
+# Re-exported: the answer-or-decline API lives here.
+from store.answer_needs import Needs as Needs, answer_weights as answer_weights
+from store.answer_needs import needs_of as needs_of, share_needed as share_needed
 
 # Abbreviations as typed in questions and as printed in documents (folded).
 ABBREVIATIONS = {
@@ -86,6 +87,13 @@ _AGENT = re.compile(
     r"đoàn thể|lãnh đạo|chi bộ|đảng viên|người lao động|người dân|huyện|thành phố|tỉnh|xã|phường)\b", re.I)
 _MEMBERS = re.compile(r"\b(?:bao gồm|gồm có|gồm|gồm các|gồm những)\b", re.I)
 _CLAUSE_END = re.compile(r"[;:\n]|\.(?=\s|$)")
+# A document code ("34-CT/TW", "09/CT-UBND", "12/2019/TT-BNV") and the date right after it: that
+# document's own date ("Chỉ thị số 34-CT/TW ngày 07/4/2014"), the answer to nothing else.
+_DOC_DATE = re.compile(r"\b\d+(?:/\d{4})?[-/][A-ZĐ][0-9A-Za-zĐđ]*(?:[-/][0-9A-Za-zĐđ]+)*,?\s+(?:ngày\s+)?"
+                       r"\d{1,2}(?:/\d{1,2}/\d{2,4}|\s+tháng\s+\d{1,2}\s+năm\s+\d{4})")
+_DAY_OR_MONTH = re.compile(r"\b(?:ngày|tháng)\s+$", re.I)  # "ngày 07 tháng 4": a date, not a quantity
+_CODE_YEAR = re.compile(r"(?<=/)(?:19|20)\d\d(?=/)")  # "91/2017/NĐ-CP"
+PAIR_WEIGHT = 0.6  # a word pair against a single word, as in the ranking (store/search_rank.py BIGRAM_WEIGHT)
 NEAR_CHARS = 160  # an answer is attached to what the question is about: same clause, this close
 
 
@@ -103,19 +111,32 @@ def kind_fits(needs: Needs, c: Cited, focus: set[str], asked: set[str]) -> bool:
         spots = [m.start() for m in _AGENT.finditer(text) if vntext.search_key(m.group(0)) not in " ".join(asked)]
         spots += [text.find(n) for n in person_names(text)]
     elif kind == "day":
-        spots = [m.start() for m in _DATE.finditer(text)]
+        spots = _not_document_dates(needs, text, [m.start() for m in _DATE.finditer(text)])
     elif kind in ("year", "when"):
         spots = [m.start() for m in _YEAR.finditer(text) if digits(m.group(0)) not in needs.numbers]
         if kind == "when":
             spots += [m.start() for m in _DATE.finditer(text)] + [m.start() for m in _MONTH.finditer(text)]
+        spots = _not_document_dates(needs, text, spots)
     elif kind == "place":
-        spots = _locatives(text)
+        spots = _locatives(text, asked - needs.places)
     elif kind == "members":  # "gồm những đơn vị nào": the passage must list what it consists of
         spots = [m.start() for m in _MEMBERS.finditer(text)]
     else:  # a quantity: not a year, a date or a document number
         spots = [m.start() for m in _NUMBER.finditer(text) if digits(m.group(0).split(",")[0]) not in needs.numbers
-                 and not _YEAR.fullmatch(m.group(0)) and not _in_date_or_code(text, m.start(), m.end())]
+                 and not _YEAR.fullmatch(m.group(0)) and not _in_date_or_code(text, m.start(), m.end())
+                 and not _DAY_OR_MONTH.search(text, max(0, m.start() - 6), m.start())]
     return _near(text, spots, _focus_spots(text, focus))
+
+
+def _not_document_dates(needs: Needs, text: str, spots: list[int]) -> list[int]:
+    """Date and year spots, minus the dates of the documents a passage cites, unless the question
+    is about a document ("Thông tư 12/2019/TT-BNV ban hành ngày nào?"): "Ngày thi đua yêu nước là
+    ngày nào?" is not answered by "… và Chỉ thị số 34-CT/TW ngày 07/4/2014"."""
+    if needs.codes or needs.about_document:
+        return spots
+    taken = [(m.start(), m.end()) for m in _DOC_DATE.finditer(text)]
+    taken += [(m.start(), m.end()) for m in _CODE_YEAR.finditer(text)]
+    return [s for s in spots if not any(lo <= s < hi for lo, hi in taken)]
 
 
 def _doc_references(text: str, doc_type: str) -> list[int]:
@@ -161,12 +182,18 @@ def _near(text: str, spots: list[int], focus: list[int]) -> bool:
     return False
 
 
-def _locatives(text: str) -> list[int]:
-    """Where "tại tỉnh Lai Châu", "ở Hà Nội" start: tại / ở with a capitalised word within three."""
+def _locatives(text: str, topic: set[str]) -> list[int]:
+    """Where "tại tỉnh Lai Châu", "ở Hà Nội" start: tại / ở with a capitalised word within three.
+    A locative made of the question's own words (``topic``: its words other than place names) is
+    the topic itself, not where it happens: "phát động tại Đại hội Thi đua…" does not say where
+    the Đại hội Thi đua was held."""
     out = []
     words = list(re.finditer(r"[^\W_]+", text))
     for i, m in enumerate(words):
         if m.group(0).lower() in ("tại", "ở") and any(w.group(0)[:1].isupper() for w in words[i + 1:i + 4]):
+            after = [vntext.search_key(w.group(0)) for w in words[i + 1:i + 3]]
+            if len(after) == 2 and all(w in topic for w in after):
+                continue
             out.append(m.start())
     return out
 
@@ -204,8 +231,22 @@ def person_names(text: str) -> list[str]:
     return out
 
 
-def words_covered(weights: list[tuple[str, float, str]], c: Cited, *, rare_idf: float, share: float) -> bool:
-    """The question's informative words in what is cited: every rare one, and most by weight.
+def pair_weights(pairs: list[str], needs: Needs, idf: Callable[[str], float], known: Callable[[str], bool],
+                 weight: float = PAIR_WEIGHT) -> list[tuple[str, float]]:
+    """The question's word pairs the documents use ("quyết thắng"), weighted as the ranking weighs
+    them. Most Vietnamese words are two syllables: a passage holding "quyết" only in "Nghị quyết"
+    and "thắng" only in "thắng lợi" has the question's syllables but not its words."""
+    skip = {needs.counted, needs.counted_after} | needs.kind_words | FRAME_WORDS
+    return [(p, weight * idf(p)) for p in pairs if known(p) and not any(w in skip for w in p.split("_"))]
+
+
+def words_covered(weights: list[tuple[str, float, str]], c: Cited, *, rare_idf: float, share: float,
+                  pairs: Sequence[tuple[str, float]] = ()) -> bool:
+    """The question's informative words in what is cited: every rare one, and most by weight;
+    most of its words and word pairs (``pairs``) together too. Pairs only ever take away (no
+    single pair is a must-have: "khích lệ" may answer "khuyến khích"), so a passage cannot pass
+    on the pairs of a body's name ("Ban Thi đua - Khen thưởng") while the word asked about
+    ("điện thoại") is missing.
 
     ``weights``: (folded word, IDF, accented token "@lương" or ""); with diacritics typed,
     "lương" is not "lượng": the accented form must be there too."""
@@ -219,4 +260,6 @@ def words_covered(weights: list[tuple[str, float, str]], c: Cited, *, rare_idf: 
             got += w
         elif w >= rare_idf:
             return False
-    return got / total >= share
+    pair_total = sum(w for _, w in pairs)
+    pair_got = sum(w for p, w in pairs if p in tokens)
+    return got / total >= share and (got + pair_got) / (total + pair_total) >= share

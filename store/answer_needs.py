@@ -51,6 +51,8 @@ class Needs:
     counted_after: Optional[str] = None  # "loai" in "loại mấy": the numeral follows this word
     office: Optional[tuple[str, ...]] = None  # "chu tich ubnd tinh lai chau" in "ai là chủ tịch …"
     current: bool = False  # "hiện nay": only "theo văn bản … (năm …)"
+    places: set[str] = field(default_factory=set)  # folded words of the places the question names
+    about_document: bool = False  # names a kind of document ("chỉ thị", "luật"): documents' dates may answer
 
 
 def digits(token: str) -> str:
@@ -72,6 +74,8 @@ def needs_of(q: Query) -> Needs:
     if needs.kind == "when":
         needs.kind_words |= {w for p in PERIOD_WORDS if has_phrase(folded, p) for w in p.split()} | {"nao"}
     needs.office = _office(folded)
+    needs.places = set(q.selectors)
+    needs.about_document = any(has_phrase(folded, t) for t in DOC_TYPES + ("van ban", "cong van", "thong bao"))
     # Capitalised words as the corpus spells them: a typo ("Cíhnh") is checked in its repaired form.
     needs.names = (_capitalised_words(q.text) & set(folded)) - set(q.selectors) - {w for _, w in needs.ordinals}
     return needs

@@ -10,13 +10,13 @@ database is unreachable: the caller must then not acknowledge (503, offset kept)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Collection, Sequence
+from datetime import datetime, timedelta
+from typing import Any, Collection, Optional, Sequence
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from store.db import transaction
 from store.models import InboxUpdate
@@ -57,7 +57,7 @@ def record(factory: sessionmaker[Session], channel: str, items: Sequence[Receive
 
 def pending(factory: sessionmaker[Session], channel: str, *, skip: Collection[int] = (),
             limit: int = 200) -> list[Pending]:
-    """The oldest pending updates of ``channel`` not in ``skip`` (those already taken)."""
+    """The oldest pending updates of ``channel`` not in ``skip``, claimed or not (diagnostics)."""
     query = (select(InboxUpdate.id, InboxUpdate.user_key, InboxUpdate.payload, InboxUpdate.attempts)
              .where(InboxUpdate.channel == channel, InboxUpdate.state == "pending")
              .order_by(InboxUpdate.id).limit(limit))
@@ -65,6 +65,66 @@ def pending(factory: sessionmaker[Session], channel: str, *, skip: Collection[in
         query = query.where(InboxUpdate.id.not_in(list(skip)))
     with transaction(factory) as session:
         return [Pending(*row) for row in session.execute(query).all()]
+
+
+def claim(factory: sessionmaker[Session], channel: str, worker: str, now: datetime, *, lease: timedelta,
+          skip: Collection[int] = (), limit: int = 200) -> list[Pending]:
+    """Claim for ``worker`` the pending updates it may handle now, oldest first.
+
+    An update is free when nobody holds it (or its holder's lease ran out). It may be taken
+    only when every older pending update of the same user is held by this same worker: so a
+    user's updates are handled by one worker at a time and in the order received, however
+    many workers share the database. A user's next update therefore comes with the claim
+    after the one that took the previous (a claim sees the database as it was when it
+    started, so it never takes two updates of a user that another worker could split).
+    PostgreSQL skips rows another claim has locked; SQLite has one writer at a time."""
+    row, older = aliased(InboxUpdate), aliased(InboxUpdate)
+    # Spelled without NOT over NULLs: "not held by me" must be true for an unclaimed row.
+    not_mine = or_(older.claimed_by.is_(None), older.claimed_by != worker, older.claimed_until.is_(None),
+                   older.claimed_until < now)
+    blocked = (select(older.id).where(older.channel == row.channel, older.user_key == row.user_key,
+                                      older.state == "pending", older.id < row.id, not_mine)
+               .exists())
+    # Ours too: a lane that let its rows go (claims that seemed to run out) takes them again.
+    free = row.claimed_by.is_(None) | (row.claimed_until < now) | (row.claimed_by == worker)
+    ids = (select(row.id).where(row.channel == channel, row.state == "pending", free, ~blocked)
+           .order_by(row.id).limit(limit).with_for_update(skip_locked=True))
+    if skip:
+        ids = ids.where(row.id.not_in(list(skip)))
+    with transaction(factory) as session:
+        # Chosen rows are locked (PostgreSQL) or the database is ours (SQLite) until commit.
+        chosen = list(session.scalars(ids))
+        if not chosen:
+            return []
+        rows = session.execute(
+            update(InboxUpdate).where(InboxUpdate.id.in_(chosen))
+            .values(claimed_by=worker, claimed_until=now + lease)
+            .returning(InboxUpdate.id, InboxUpdate.user_key, InboxUpdate.payload, InboxUpdate.attempts)
+            .execution_options(synchronize_session=False)).all()
+    return sorted((Pending(*row) for row in rows), key=lambda p: p.id)
+
+
+def renew(factory: sessionmaker[Session], worker: str, until: datetime, *,
+          ids: Optional[Collection[int]] = None) -> int:
+    """Extend ``worker``'s claims on pending updates (all, or those of ``ids``), its
+    heartbeat; returns how many it still held."""
+    stmt = update(InboxUpdate).where(InboxUpdate.claimed_by == worker, InboxUpdate.state == "pending")
+    if ids is not None:
+        stmt = stmt.where(InboxUpdate.id.in_(list(ids)))
+    with transaction(factory) as session:
+        res = session.execute(stmt.values(claimed_until=until).execution_options(synchronize_session=False))
+        return int(res.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def release(factory: sessionmaker[Session], worker: str) -> int:
+    """Give back ``worker``'s claims on updates it did not finish (a clean stop): another
+    worker takes them at once instead of after the lease."""
+    with transaction(factory) as session:
+        res = session.execute(update(InboxUpdate)
+                              .where(InboxUpdate.claimed_by == worker, InboxUpdate.state == "pending")
+                              .values(claimed_by=None, claimed_until=None)
+                              .execution_options(synchronize_session=False))
+        return int(res.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def mark_done(factory: sessionmaker[Session], inbox_id: int, now: datetime) -> None:

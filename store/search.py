@@ -9,11 +9,12 @@ after an ingest. ``services.search`` is a :class:`SearchIndex` (ranking: store/s
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import os
 import time
 from pathlib import Path
-from typing import Optional
+from typing import Any, Iterator, Optional
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,13 +24,13 @@ from store.deps import StoreServices
 from store.doc_format import section_label
 from store.models import Document, Section
 from store.search_index import DocInfo, PassageIndex, SectionInput
-from store.search_rank import (  # noqa: F401  (re-exported: the search API lives here)
-    HOME_BOOST, MIN_CONFIDENCE, SearchIndex, SearchResult,
-)
+# Re-exported: the search API lives here.
+from store.search_rank import HOME_BOOST as HOME_BOOST, MIN_CONFIDENCE as MIN_CONFIDENCE
+from store.search_rank import SearchIndex as SearchIndex, SearchResult as SearchResult
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = "passages-v8"
+INDEX_VERSION = "passages-v9"
 INDEX_FILE = "passages.idx"  # JSON header + raw arrays, memory-mapped, no pickle (store/search_persist.py)
 
 
@@ -47,28 +48,37 @@ def corpus_fingerprint(session: Session) -> str:
     return h.hexdigest()
 
 
-def load_corpus(session: Session) -> tuple[list[DocInfo], list[SectionInput]]:
-    """Documents and sections from the database, as plain records."""
+def load_corpus(session: Session) -> tuple[list[DocInfo], Iterator[SectionInput]]:
+    """Documents, and their sections as plain records streamed in document order (the build
+    holds one document's sections at a time, not the whole corpus's text and ORM objects)."""
 
     docs = [DocInfo(d.id, d.kind or "", d.number, d.number_suffix, d.issuer or "", d.place or "",
                     d.province_code, d.issued_year, d.issued_month, d.issued_day, d.title or "",
                     d.signer, d.signer_title, d.content_hash or "", d.theme)
             for d in session.scalars(select(Document).order_by(Document.id))]
-    rows = session.scalars(select(Section).order_by(Section.document_id, Section.ordinal)).all()
-    by_id: dict[Optional[int], Section] = {s.id: s for s in rows}  # get(None): a top-level section
+    return docs, _sections(session)
 
-    def ref(s: Section) -> str:
-        """Its number plus its parents' headings: "I.2.1, thứ hai; Nội dung thi đua; …"."""
-        parts, parent, seen = [s.path or s.label or ""], by_id.get(s.parent_id), set()
-        while parent is not None and parent.id not in seen:
-            seen.add(parent.id)
-            parts.append(parent.heading or "")
-            parent = by_id.get(parent.parent_id)
-        return "; ".join(p for p in parts if p)
 
-    sections = [SectionInput(s.id, s.document_id, section_label(s), s.heading or "", s.text or "", ref(s))
-                for s in rows]
-    return docs, sections
+def _sections(session: Session) -> Iterator[SectionInput]:
+    columns = (Section.id, Section.document_id, Section.parent_id, Section.path, Section.label, Section.heading,
+               Section.text)
+    rows = session.execute(select(*columns).order_by(Section.document_id, Section.ordinal)
+                           .execution_options(yield_per=2000))
+    for _, group in itertools.groupby(rows, key=lambda r: r.document_id):
+        batch = list(group)
+        by_id: dict[Optional[int], Any] = {r.id: r for r in batch}  # get(None): a top-level section
+        for r in batch:
+            yield SectionInput(r.id, r.document_id, section_label(r), r.heading or "", r.text or "", _ref(r, by_id))
+
+
+def _ref(s: Any, by_id: dict[Optional[int], Any]) -> str:
+    """A section's number plus its parents' headings: "I.2.1, thứ hai; Nội dung thi đua; …"."""
+    parts, parent, seen = [s.path or s.label or ""], by_id.get(s.parent_id), set()
+    while parent is not None and parent.id not in seen:
+        seen.add(parent.id)
+        parts.append(parent.heading or "")
+        parent = by_id.get(parent.parent_id)
+    return "; ".join(p for p in parts if p)
 
 
 def build_index(session_factory: sessionmaker[Session]) -> SearchIndex:
@@ -77,7 +87,8 @@ def build_index(session_factory: sessionmaker[Session]) -> SearchIndex:
     with session_factory() as session:
         fingerprint = corpus_fingerprint(session)
         docs, sections = load_corpus(session)
-    index = SearchIndex(PassageIndex().build(docs, sections), fingerprint)
+        passages = PassageIndex().build(docs, sections)
+    index = SearchIndex(passages, fingerprint)
     index.seconds = time.perf_counter() - started
     return index
 

@@ -1,30 +1,25 @@
-"""The passage index: sentences (long ones cut at clauses) ranked by BM25 with section context.
-
-Tokens are made here, never by bm25s's default pattern (it drops one-letter syllables and
-breaks NFD): folded unigrams, folded adjacent-syllable bigrams (``thi_dua``) and accented
-unigrams (``@đua``, queried only when the user typed diacritics).
-"""
+"""The passage index: sentences (long ones cut at clauses, store/search_text.py) ranked by BM25
+with section context."""
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import math
-import re
-from functools import lru_cache
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
 import bm25s
 import numpy as np
 
-from store import vntext
+from store import search_copies, vntext
 from store.search_places import place_names
-from store.search_units import HEADING, Hit, UnitStore  # noqa: F401  (Hit re-exported)
+from store.search_text import clean, heading_repeats, split_units
+from store.search_text import tokenize as tokenize  # re-exported with the index
+from store.search_units import HEADING, UnitStore
+from store.search_units import Hit as Hit  # re-exported with the index
 
-MAX_UNIT = 420  # characters: a longer sentence is cut at "; " into clause groups
-MIN_CLAUSE = 140
 SECTION_WEIGHT = 0.3  # how much the whole section's match lends to each of its sentences
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZĐÀ-Ỹ“\"(])|(?<=\.)\s+(?=\d+\.)")
-_MARKUP = re.compile(r"\*+|^#+\s*|\s*/✓$|\./\.$", re.M)
 
 
 @dataclass
@@ -58,57 +53,6 @@ class SectionInput:
     ref: str = ""  # how the document numbers it: "II.1", "I.2.1, thứ hai"
 
 
-def clean(text: str) -> str:
-    """Display text: normalised, markdown marks removed, whitespace tidied."""
-    text = _MARKUP.sub("", vntext.normalize(text))
-    lines = [" ".join(line.split()) for line in text.splitlines()]
-    return "\n".join(line for line in lines if line)
-
-
-def split_units(text: str) -> list[str]:
-    """Sentences of a section; a long sentence is cut at clause boundaries."""
-    out: list[str] = []
-    for para in clean(text).split("\n"):
-        for sent in _SENTENCE_END.split(para):
-            sent = sent.strip()
-            if not sent:
-                continue
-            if len(sent) <= MAX_UNIT:
-                out.append(sent)
-                continue
-            buf = ""
-            for clause in re.split(r"(?<=;)\s+|(?<=\.)\s+", sent):
-                buf = f"{buf} {clause}".strip()
-                if len(buf) >= MIN_CLAUSE:
-                    out.append(buf)
-                    buf = ""
-            if buf:
-                if out and len(buf) < 60:
-                    out[-1] = f"{out[-1]} {buf}"
-                else:
-                    out.append(buf)
-    return out
-
-
-def _repeats(heading: str, text: str) -> bool:
-    """A heading that is only the opening words of the text adds nothing."""
-    head = vntext.fold(heading.rstrip("…. "))
-    return not head or vntext.fold(text[:len(heading) + 40]).startswith(head)
-
-
-_key = lru_cache(maxsize=16384)(vntext.search_key)
-
-
-def tokenize(text: str) -> list[str]:
-    """Index tokens of a normalised text: folded unigrams, folded bigrams, accented unigrams."""
-    syl = vntext.syllables(text, normalized=True)
-    folded = [_key(s) for s in syl]
-    toks = list(folded)
-    toks += [f"{a}_{b}" for a, b in zip(folded, folded[1:])]
-    toks += ["@" + s for s, f in zip(syl, folded) if s != f]
-    return toks
-
-
 def _csr(rows: list[np.ndarray], n_ids: int) -> tuple[np.ndarray, np.ndarray]:
     """Rows of ids as (indptr, data): row i is data[indptr[i]:indptr[i + 1]]; 2-byte ids when
     the vocabulary fits (half the pages to read)."""
@@ -120,12 +64,17 @@ def _csr(rows: list[np.ndarray], n_ids: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 class _Collector:
-    """Rows gathered while building: token ids per passage, distinct ids per passage and section."""
+    """Rows gathered while building: token ids per passage (one row for all copies of a passage,
+    store/search_copies.py), distinct ids per section."""
 
     def __init__(self, units: UnitStore) -> None:
         self.units = units
         self.vocab: dict[str, int] = {}
         self.unit_ids: list[np.ndarray] = []  # int32 rows: a Python list of ints would cost ~8x the memory
+        self.row_units: list[int] = []  # the passage each row was first seen in
+        self.row_copies: list[int] = []  # how many passages share each row
+        self.row_of: dict[bytes, int] = {}  # a row's digest → its index
+        self.original: list[int] = []  # per passage: the first passage with the same row
         self.near_rows: list[np.ndarray] = []  # each section's distinct tokens, with its document's name
         self.unit_secpos: list[int] = []
         self.n_sections = 0
@@ -142,7 +91,14 @@ class _Collector:
                  flags: int = 0) -> np.ndarray:
         self.units.append(doc_id, section_id, text, flags)
         own = self.ids(tokenize(text))
-        self.unit_ids.append(np.asarray(own + list(extra), dtype=np.int32))
+        row = np.asarray(own + list(extra), dtype=np.int32)
+        r = self.row_of.setdefault(hashlib.blake2b(row.tobytes(), digest_size=16).digest(), len(self.unit_ids))
+        if r == len(self.unit_ids):
+            self.unit_ids.append(row)
+            self.row_units.append(len(self.original))
+            self.row_copies.append(0)
+        self.row_copies[r] += 1
+        self.original.append(self.row_units[r])
         self.unit_secpos.append(secpos)
         return np.unique(np.asarray(own, dtype=np.int32))
 
@@ -170,24 +126,35 @@ class PassageIndex:
         # what coverage is checked against, without re-tokenising whole sections per question.
         self.sec_tok_indptr = np.zeros(1, dtype=np.int64)
         self.sec_tok_ids = np.zeros(0, dtype=np.uint16)
+        # Copies of a passage (store/search_copies.py): every passage that has one, group by group.
+        self.copy_perm = np.zeros(0, dtype=np.int32)
+        self.copy_starts = np.zeros(0, dtype=np.int32)
+        self._copies: Optional[search_copies.Copies] = None
         self._section_starts = np.zeros(0, dtype=np.int64)  # first unit of each section
         self._unit_section_rank = np.zeros(0, dtype=np.int64)  # unit → index into _section_starts
         self.vocab_by_df: list[str] = []
 
     # -- build --------------------------------------------------------------------
     def build(self, docs: Iterable[DocInfo], sections: Iterable[SectionInput]) -> "PassageIndex":
+        """``docs`` by id, ``sections`` in the same document order (streamed: one document's at a time)."""
         self.docs = {d.id: d for d in docs}
-        by_doc: dict[int, list[SectionInput]] = {}
-        for s in sections:
-            by_doc.setdefault(s.document_id, []).append(s)
         c = _Collector(self.units)
+        stream = itertools.groupby(sections, key=lambda s: s.document_id)
+        pending = next(stream, None)
         for doc in self.docs.values():
-            self._add_document(c, doc, by_doc.get(doc.id, []))
+            own: list[SectionInput] = []
+            while pending is not None and pending[0] <= doc.id:  # sections of no known document are skipped
+                if pending[0] == doc.id:
+                    own = list(pending[1])
+                pending = next(stream, None)
+            self._add_document(c, doc, own)
         self.units.freeze()
         self.sec_tok_indptr, self.sec_tok_ids = _csr(c.near_rows, len(c.vocab))
+        c.near_rows, c.row_of = [], {}  # not needed any more: free them before the postings' peak
         self.unit_doc = self.units.doc
         self.unit_secpos = np.asarray(c.unit_secpos, dtype=np.int64)
-        self._postings(c.unit_ids, c.vocab)
+        self.copy_perm, self.copy_starts = search_copies.groups(np.asarray(c.original, dtype=np.int64))
+        self._postings(c.unit_ids, c.row_copies, np.asarray(c.row_units, dtype=np.int32), c.vocab)
         change = np.r_[True, np.diff(self.unit_secpos) != 0] if len(self.unit_secpos) else np.zeros(0, bool)
         self._section_starts = np.flatnonzero(change)
         self._unit_section_rank = np.cumsum(change) - 1
@@ -206,7 +173,7 @@ class PassageIndex:
             ref_ids = tuple(c.ids(tokenize(clean(sec.ref)))) if sec.ref else ()
             secpos = c.new_section()
             rows = [naming, np.asarray(ref_ids, dtype=np.int32)]
-            if not _repeats(sec.heading, sec.text):
+            if not heading_repeats(sec.heading, sec.text):
                 rows += [c.add_unit(doc.id, sec.id, text, secpos, ref_ids, HEADING) for text in split_units(sec.heading)]
             rows += [c.add_unit(doc.id, sec.id, text, secpos, ref_ids) for text in split_units(sec.text)]
             c.near_rows.append(np.unique(np.concatenate(rows)))
@@ -216,11 +183,13 @@ class PassageIndex:
         if doc.number:
             self.numbers.setdefault(vntext.fold(doc.number), []).append(doc.id)
 
-    def _postings(self, unit_ids: list[np.ndarray], vocab: dict[str, int]) -> None:
-        """Document frequencies, then BM25 weights (bm25s) as postings."""
+    def _postings(self, unit_ids: list[np.ndarray], copies: list[int], row_units: np.ndarray,
+                  vocab: dict[str, int]) -> None:
+        """Document frequencies (every copy counts), then BM25 weights (bm25s) of each distinct
+        row as postings of the passage it was first seen in."""
         counts = np.zeros(len(vocab) + 1, dtype=np.int64)
-        for row in unit_ids:
-            counts[np.unique(row)] += 1
+        for row, n in zip(unit_ids, copies):
+            counts[np.unique(row)] += n
         self.vocab, self.df = vocab, counts.astype(np.int32)
         self.vocab_by_df = sorted((t for t in vocab if "_" not in t and not t.startswith("@") and t.isalpha()),
                                   key=lambda t: -counts[vocab[t]])
@@ -229,13 +198,22 @@ class PassageIndex:
         # left out of the postings, they cost a quarter less memory.
         accented = np.zeros(len(vocab), dtype=bool)
         accented[[i for t, i in vocab.items() if t.startswith("@")]] = True
-        rows = [row[~accented[row]] for row in unit_ids]
-        rows = [row if len(row) else np.asarray([empty], dtype=np.int32) for row in rows]
+        for i, row in enumerate(unit_ids):  # in place: a second list of rows would double the peak
+            kept = row[~accented[row]]
+            unit_ids[i] = kept if len(kept) else np.asarray([empty], dtype=np.int32)
         bm25 = bm25s.BM25()
-        bm25.index((rows or [np.asarray([empty], dtype=np.int32)], vocab), show_progress=False)
+        bm25.index((unit_ids or [np.asarray([empty], dtype=np.int32)], vocab), show_progress=False)
+        unit_ids.clear()
         self.post_data = bm25.scores["data"].astype(np.float16)
-        self.post_indices = bm25.scores["indices"].astype(np.int32)
+        rows = bm25.scores["indices"]
+        self.post_indices = (row_units[rows] if len(row_units) else rows).astype(np.int32)
         self.post_indptr = bm25.scores["indptr"].astype(np.int64)
+
+    @property
+    def copies(self) -> search_copies.Copies:
+        if self._copies is None:
+            self._copies = search_copies.Copies(self.copy_perm, self.copy_starts)
+        return self._copies
 
     # -- query helpers --------------------------------------------------------------
     def idf(self, token: str) -> float:
@@ -267,6 +245,7 @@ class PassageIndex:
                 continue
             start, end = int(indptr[t]), int(indptr[t + 1])
             s[indices[start:end]] += data[start:end]  # a token's passages are distinct: no lost adds
+        self.copies.spread(s)
         # Units are stored section by section, so a section's total is one reduceat away.
         starts = self._section_starts
         totals = np.add.reduceat(s, starts) if len(starts) else np.zeros(0, dtype=s.dtype)

@@ -27,7 +27,7 @@ ALIGN = 64
 ALLOWED_DTYPES = {"<u1", "<u2", "<i4", "<i8", "<f2", "<f4", "<f8", "|u1", "|b1"}
 _ARRAYS = ("blob", "offsets", "unit_doc", "unit_section", "unit_flags", "unit_secpos", "df",
            "section_starts", "unit_section_rank", "bm25_data", "bm25_indices", "bm25_indptr",
-           "sec_tok_indptr", "sec_tok_ids")
+           "sec_tok_indptr", "sec_tok_ids", "copy_perm", "copy_starts")
 
 
 class IndexFileError(ValueError):
@@ -44,6 +44,7 @@ def save(index: PassageIndex, fingerprint: str, path: Path) -> None:
         "section_starts": index._section_starts, "unit_section_rank": index._unit_section_rank,
         "bm25_data": index.post_data, "bm25_indices": index.post_indices, "bm25_indptr": index.post_indptr,
         "sec_tok_indptr": index.sec_tok_indptr, "sec_tok_ids": index.sec_tok_ids,
+        "copy_perm": index.copy_perm, "copy_starts": index.copy_starts,
     }
     layout: dict[str, dict[str, Any]] = {}
     offset = 0
@@ -144,6 +145,11 @@ def _rebuild(header: dict[str, Any], a: dict[str, np.ndarray]) -> PassageIndex:
                and bool(np.all(np.diff(indptr) >= 0)) and ids.dtype in (np.uint16, np.int32), name)
         setattr(idx, f"{name}_indptr", indptr)
         setattr(idx, f"{name}_ids", ids)
+    perm, starts = a["copy_perm"], a["copy_starts"]
+    _check(perm.dtype == starts.dtype == np.int32 and (not len(perm) or (int(perm.min()) >= 0 and int(perm.max()) < n))
+           and (len(starts) == 0) == (len(perm) == 0) and (not len(starts) or int(starts[0]) == 0)
+           and bool(np.all(np.diff(starts) > 0)) and (not len(starts) or int(starts[-1]) < len(perm)), "copies")
+    idx.copy_perm, idx.copy_starts = perm, starts
     idx.post_data = a["bm25_data"]
     idx.post_indices = a["bm25_indices"]
     idx.post_indptr = a["bm25_indptr"]

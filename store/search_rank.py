@@ -13,7 +13,8 @@ from rapidfuzz.distance import OSA
 
 from store import vntext
 from store.province_scope import province_names
-from store.search_index import PassageIndex, tokenize
+from store.search_index import PassageIndex
+from store.search_text import tokenize
 from store.search_places import expand_abbreviations, place_words, unknown_place
 from store.search_query import DOC_WORDS, Query, analyze, has_phrase
 from store.search_units import Hit
@@ -122,8 +123,11 @@ class SearchIndex:
             scores[start:end] *= 1.0 + boost
         named = self.named_docs(q)
         home_docs = {d for d, doc in idx.docs.items() if doc.province_code in set(home_provinces)} if not named else set()
+        first = self._mask(named or home_docs)
+        idx.copies.keep_one(scores, first)  # copies of a passage: one offered
         seen_text: set[str] = set()
-        for pos in self._top(scores, limit, named or home_docs) + self._top(scores, limit, None):
+        own = self._top(scores, limit, first) if first is not None else []
+        for pos in own + self._top(scores, limit, None):
             unit = idx.units[int(pos)]
             if unit.text in seen_text:  # the same sentence in look-alike directives: the best one only
                 continue
@@ -140,21 +144,22 @@ class SearchIndex:
             result.hits.sort(key=lambda h: h.doc_id not in named)
         return result
 
-    def _top(self, scores: np.ndarray, k: int, docs: Optional[set[int]]) -> list[int]:
-        """Positions of the ``k`` best-scoring units (of ``docs`` only, when given), best first.
+    def _mask(self, docs: set[int]) -> Optional[np.ndarray]:
+        """The passages of ``docs`` (None for none)."""
+        if not docs:
+            return None
+        mask = np.zeros(len(self.index.units), dtype=bool)
+        for doc_id in docs:
+            start, end = self._doc_ranges.get(doc_id, (0, 0))
+            mask[start:end] = True
+        return mask
+
+    def _top(self, scores: np.ndarray, k: int, mask: Optional[np.ndarray]) -> list[int]:
+        """Positions of the ``k`` best-scoring units (of ``mask`` only, when given), best first.
 
         Among hundreds of look-alike directives, the documents the question names (or the
         asker's province) would be crowded out of a global top-k: they get their own."""
-        if docs is not None:
-            if not docs:
-                return []
-            mask = np.zeros(len(scores), dtype=bool)
-            for doc_id in docs:
-                start, end = self._doc_ranges.get(doc_id, (0, 0))
-                mask[start:end] = True
-            positions = np.flatnonzero(mask & (scores > 0))
-        else:
-            positions = np.flatnonzero(scores > 0)
+        positions = np.flatnonzero(scores > 0 if mask is None else mask & (scores > 0))
         if not len(positions):
             return []
         k = min(k, len(positions))

@@ -41,10 +41,12 @@ class UnitStore:
         """Pack the appended units into arrays."""
         lengths = np.fromiter((len(b) for b in self._pending), dtype=np.int64, count=len(self._pending))
         self.offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        self.blob = np.frombuffer(b"".join(self._pending), dtype=np.uint8).copy()
+        joined = b"".join(self._pending)
+        self._pending = []
+        self.blob = np.frombuffer(joined, dtype=np.uint8)  # read-only, like the memory-mapped one a restart loads
         meta = np.asarray(self._meta, dtype=np.int64).reshape(-1, 3)
+        self._meta = []
         self.doc, self.section, self.flags = meta[:, 0].copy(), meta[:, 1].copy(), meta[:, 2].astype(np.uint8)
-        self._pending, self._meta = [], []
         return self
 
     def __len__(self) -> int:

@@ -36,6 +36,8 @@ from handlers.app import build_router
 from core.context import Services
 from core.dispatch import BotCore
 from core.router import CANCEL_COMMAND
+from core.types import UserRef
+from reminders.backlog import ReplyBacklog
 from reminders.runtime import Background
 from store.db import is_unavailable
 
@@ -43,6 +45,7 @@ log = logging.getLogger(__name__)
 
 EDITED_MESSAGE = "Bot không đọc tin nhắn đã sửa. Anh/chị vui lòng gửi lại thành tin nhắn mới."
 CANCEL_DESCRIPTION = "Hủy thao tác đang làm"
+REPLY_ROOM_MAX_WAIT = 2.0  # an update waits at most this long for the sender to catch up
 
 
 def bot_commands(core: BotCore) -> list[BotCommand]:
@@ -74,7 +77,7 @@ class TelegramChannel:
         )
         self.transport = TelegramTransport(self.app.bot)
         self.inbox = Inbox(self.services, "telegram", self.handle_raw,
-                           backoff_cap=settings.database_retry_max_seconds)
+                           backoff_cap=settings.database_retry_max_seconds, pace=self._reply_room)
         self._tasks: list[asyncio.Task[None]] = []
         self._stop_background = asyncio.Event()
         self.background: Optional[Background] = None
@@ -98,9 +101,7 @@ class TelegramChannel:
             if is_unavailable(exc):
                 raise
             log.error("error while handling update %s", update.update_id, exc_info=exc)
-            if update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE:
-                with contextlib.suppress(Exception):
-                    await self.app.bot.send_message(update.effective_chat.id, messages.ERROR)
+            self._say(update, messages.ERROR, f"error:{update.update_id}")
 
     async def handle_update(self, update: Update) -> None:
         """Converts an update, lets the core handle it, wakes the sender for its replies."""
@@ -110,9 +111,7 @@ class TelegramChannel:
             with contextlib.suppress(Exception):
                 await update.callback_query.answer()
         if update.edited_message is not None:
-            chat = update.effective_chat
-            if chat is not None and chat.type == "private":
-                await bot.send_message(chat.id, EDITED_MESSAGE)
+            self._say(update, EDITED_MESSAGE, f"edited:{update.update_id}")
             return
         chat = update.effective_chat
         if chat is not None and chat.type != ChatType.PRIVATE:
@@ -122,22 +121,58 @@ class TelegramChannel:
         if incoming is None:
             log.debug("update %s not for the core; ignored", update.update_id)
             return
-        if await self.core.handle(incoming) and self.background is not None:
-            self.background.wake()
+        queued = await self.core.handle(incoming)
+        if queued:
+            backlog = self._backlog()
+            if backlog is not None:
+                backlog.queued(len(queued))
+            self._wake_sender()
         # When the core never waits on I/O, back-to-back updates would not suspend: yield once,
         # so the sender on this loop sends between updates during a burst.
         await asyncio.sleep(0)
 
+    def _say(self, update: Update, text: str, key: str) -> None:
+        """One line to the sender's private chat, through the outbox like every message
+        (queued in a transaction of its own: after a failure, the failed one rolled back)."""
+        chat, sender = update.effective_chat, update.effective_user
+        if chat is None or sender is None or chat.type != ChatType.PRIVATE:
+            return
+        ref = UserRef(channel="telegram", external_id=str(sender.id), chat_id=str(chat.id))
+        try:
+            queued = self.core.say(ref, text, key)
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise  # the inbox keeps the update and retries it when the database is back
+            log.exception("could not queue a line for update %s", update.update_id)
+            return
+        if queued:
+            self._wake_sender()
+
+    def _wake_sender(self) -> None:
+        if self.background is not None:
+            self.background.wake()
+
+    def _backlog(self) -> Optional[ReplyBacklog]:
+        return self.background.reply_backlog("telegram") if self.background is not None else None
+
+    async def _reply_room(self) -> None:
+        """The inbox handles the next update once fewer than ~2 s of replies wait for the
+        sender here (see reminders/backlog.py): a burst's handling keeps pace with sending."""
+        backlog = self._backlog()
+        if backlog is not None:
+            await backlog.room(REPLY_ROOM_MAX_WAIT)
+
     async def _leave_group(self, update: Update, chat_id: int) -> None:
-        """Private chats only: in a group, say so once and leave; nothing reaches the core."""
+        """Private chats only: in a group, say so once (through the outbox, which leaves the
+        group after sending it) and leave; nothing reaches the core, no user row changes."""
         member = update.my_chat_member
         if member is not None and member.new_chat_member.status in GONE_STATUSES:
             return  # the bot was removed: nothing to say
-        bot = self.app.bot
-        try:
-            if self.core.first_group_notice("telegram", str(chat_id)):
-                await bot.send_message(chat_id, messages.GROUP_ONLY_PRIVATE)
-            await bot.leave_chat(chat_id)
+        if self.core.group_notice("telegram", str(chat_id)):
+            self._wake_sender()
+            return  # the sender leaves right after the notice
+        try:  # told long ago, yet here again (added back): just leave
+            await self.app.bot.leave_chat(chat_id)
         except Exception as exc:  # the group may already be gone; serving goes on
             log.info("could not leave group %s: %s", chat_id, exc)
 

@@ -17,7 +17,8 @@ from typing import Any, Optional
 from telegram import Bot, Update
 from telegram.error import InvalidToken, TelegramError
 
-from bot.inbox import Backoff, Inbox, record_until_done, sender_key, until_stopped, wait_or_stop
+from bot.aio import Backoff, until_stopped, wait_or_stop
+from bot.inbox import Inbox, record_until_done
 from store.inbox import Received
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,19 @@ UPDATE_PARTS = ("message", "edited_message", "callback_query", "my_chat_member",
                 "channel_post", "edited_channel_post", "inline_query", "chosen_inline_result",
                 "shipping_query", "pre_checkout_query", "poll_answer", "chat_join_request",
                 "message_reaction", "business_message")
+
+
+def sender_key(raw: dict[str, Any], *keys: str) -> Optional[str]:
+    """The id of whoever sent a raw update: ``from.id`` (else ``chat.id``) of its first part
+    that has one, looking at ``keys`` in order (a channel's update kinds)."""
+    for key in keys:
+        part = raw.get(key)
+        if isinstance(part, dict):
+            for holder in ("from", "chat", "user"):
+                who = part.get(holder)
+                if isinstance(who, dict) and who.get("id") is not None:
+                    return str(who["id"])
+    return None
 
 
 def received(raw: dict[str, Any]) -> list[Received]:

@@ -63,7 +63,6 @@ class TelegramTransport:
         """Send a reply; 429 → retry_after, 403 → blocked, other failures → error (retried)."""
         try:
             await self._deliver(int(chat_id), reply)
-            return SendResult(ok=True)
         except RetryAfter as exc:
             return SendResult(ok=False, retry_after=_seconds(exc.retry_after), error=str(exc))
         except Forbidden as exc:
@@ -75,6 +74,12 @@ class TelegramTransport:
             return SendResult(ok=False, error=f"telegram: {exc}")
         except (OSError, ValueError) as exc:  # a queued attachment vanished, a bad chat id
             return SendResult(ok=False, error=f"{type(exc).__name__}: {exc}")
+        if reply.leave_chat:  # a group's notice is out: leave it (sent, whatever leaving does)
+            try:
+                await self.bot.leave_chat(int(chat_id))
+            except TelegramError as exc:
+                log.info("could not leave chat %s: %s", chat_id, exc)
+        return SendResult(ok=True)
 
     async def _deliver(self, chat_id: int, reply: Reply) -> None:
         """Send the pieces; once one piece is out, short flood waits are waited out here so a

@@ -24,7 +24,8 @@ from bot.channels.files import url_fetcher
 from bot.channels.zalo_api import ZaloClient, ZaloError
 from bot.channels.zalo_convert import CHANNEL, convert, received
 from bot.channels.zalo_send import FileLink, ZaloTransport, no_links
-from bot.inbox import Inbox, record_until_done, until_stopped, wait_or_stop
+from bot.aio import until_stopped, wait_or_stop
+from bot.inbox import Inbox, record_until_done
 from bot.webhook import WebhookEndpoint
 from core import messages
 from core.context import Services
@@ -75,9 +76,11 @@ class ZaloChannel:
                 raise
             log.error("error while handling a Zalo update", exc_info=exc)
             update = convert(raw) if isinstance(raw, dict) else None
-            if update is not None and not update.group:
-                with contextlib.suppress(Exception):
-                    await self.client.send_message(update.chat_id, messages.ERROR)
+            if update is not None and update.incoming is not None:  # private: groups get nothing more
+                # Through the outbox, in a transaction of its own (the failed one rolled back).
+                msg = update.incoming
+                if self.core.say(msg.user, messages.ERROR, f"error:{msg.update_key}"):
+                    self._wake_sender()
 
     async def handle_update(self, raw: dict[str, Any]) -> None:
         """Handle one raw Zalo update, recorded or not (tests and tools may call it directly)."""
@@ -90,16 +93,17 @@ class ZaloChannel:
             return
         if update.incoming is None:
             return  # a message without a sender: nothing to answer
-        if await self.core.handle(update.incoming) and self.background is not None:
-            self.background.wake()  # the replies are queued: the sender sends them first
+        if await self.core.handle(update.incoming):
+            self._wake_sender()  # the replies are queued: the sender sends them first
 
     async def _group_notice(self, chat_id: str) -> None:
-        """Private chats only: say so once per group; nothing reaches the core."""
-        try:
-            if self.core.first_group_notice(CHANNEL, chat_id):
-                await self.client.send_message(chat_id, messages.GROUP_ONLY_PRIVATE)
-        except ZaloError as exc:
-            log.info("could not answer Zalo group %s: %s", chat_id, exc)
+        """Private chats only: say so once per group (through the outbox); nothing reaches the core."""
+        if self.core.group_notice(CHANNEL, chat_id):
+            self._wake_sender()
+
+    def _wake_sender(self) -> None:
+        if self.background is not None:
+            self.background.wake()
 
     # -- lifecycle ---------------------------------------------------------------------
     async def start(self) -> None:

@@ -20,6 +20,7 @@ class InboxUpdate(Base):
     __table_args__ = (
         UniqueConstraint("channel", "update_key"),
         Index("ix_inbox_channel_state_id", "channel", "state", "id"),
+        Index("ix_inbox_channel_user_id", "channel", "user_key", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,3 +35,7 @@ class InboxUpdate(Base):
     received_at: Mapped[datetime]
     handled_at: Mapped[Optional[datetime]]
     last_error: Mapped[Optional[str]] = mapped_column(Text)
+    # The worker handling this user's updates now, until when (renewed while it lives): no
+    # other worker takes this user's updates meanwhile, so they are handled in order.
+    claimed_by: Mapped[Optional[str]] = mapped_column(String(64))
+    claimed_until: Mapped[Optional[datetime]]

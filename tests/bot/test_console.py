@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import io
 import os
 import subprocess
@@ -14,8 +16,9 @@ from core.settings import Settings
 from core import messages
 from handlers.app import build_router
 from core.dispatch import BotCore
+from core.callbacks import CallbackData
 from core.router import Router
-from core.types import Attachment, Button, Reply
+from core.types import Attachment, Reply
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -57,16 +60,21 @@ def test_numbered_buttons_in_the_subprocess(tmp_path: Path) -> None:
     assert "Các lệnh" not in out.split("/thoat", 1)[1]  # nothing read after /thoat
 
 
+@dataclass(frozen=True)
+class Pick(CallbackData, prefix="ctest"):
+    number: int
+
+
 def _router() -> Router:
     router = build_router()
 
     @router.command("chon_test", "Thử chọn")
     async def offer(ctx):  # type: ignore[no-untyped-def]
         """Offers two buttons."""
-        return [Reply(text="Chọn:", buttons=[[Button("Một", "ctest:1"), Button("Hai", "ctest:2")]])]
+        return [Reply(text="Chọn:", buttons=[[Pick(1).button("Một"), Pick(2).button("Hai")]])]
 
-    @router.button("ctest")
-    async def picked(ctx):  # type: ignore[no-untyped-def]
+    @router.callback(Pick)
+    async def picked(ctx, data: Pick):  # type: ignore[no-untyped-def]
         """Says which button was chosen."""
         return [Reply(text=f"Đã chọn {ctx.msg.button}")]
 

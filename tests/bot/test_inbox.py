@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from pathlib import Path
 from typing import Any, AsyncIterator
+
+import pytest
 
 from sqlalchemy.exc import OperationalError
 
@@ -85,3 +88,60 @@ async def test_a_failing_update_is_retried_then_given_up_without_blocking_the_ne
     assert store_inbox.state_of(services.session_factory, "test", "bad") == "failed"
     assert store_inbox.state_of(services.session_factory, "test", "after") == "done"
     assert store_inbox.state_of(services.session_factory, "test", "outage") == "done"
+
+
+async def test_two_workers_on_one_postgresql_keep_each_users_order(database_url: str, tmp_path: Path) -> None:
+    """Webhook mode with two processes: both record, both handle; every update once, and
+    a user's updates one after the other, in the order received."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("two workers share a server database")
+    events: list[tuple[str, int, str]] = []
+    changed, all_recorded = asyncio.Event(), asyncio.Event()
+
+    async def handler(raw: dict[str, Any]) -> None:
+        events.append((raw["user"], raw["n"], "start"))
+        if raw["n"] == 0:
+            await all_recorded.wait()  # first updates still running while the next ones arrive
+        events.append((raw["user"], raw["n"], "end"))
+        changed.set()
+
+    workers = []
+    for name in ("a", "b"):
+        settings = Settings(_env_file=None, database_url=database_url, data_dir=tmp_path / name, load_samples=False)
+        workers.append(Inbox(build_services(settings, startup=False), "test", handler))
+    users, per_user = 30, 4
+    async with _working(workers[0]), _working(workers[1]):
+        for n in range(per_user):  # each update reaches one of the two, as a load balancer spreads them
+            for u in range(users):
+                key = f"u{u}:{n}"
+                await workers[(u + n) % 2].accept([Received(key, f"u{u}", {"user": f"u{u}", "n": n})])
+        all_recorded.set()
+        await _until(changed, lambda: len(events) == 2 * users * per_user)
+    for u in range(users):
+        mine = [(n, what) for user, n, what in events if user == f"u{u}"]
+        assert mine == [(n, what) for n in range(per_user) for what in ("start", "end")], (u, mine)
+    assert workers[0].handled + workers[1].handled == users * per_user
+    assert workers[0].handled and workers[1].handled  # both took part
+
+
+async def test_each_update_waits_for_the_pace_first(settings: Settings) -> None:
+    services = build_services(settings, startup=False)
+    handled: list[str] = []
+    changed, asked, go = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    async def handler(raw: dict[str, Any]) -> None:
+        handled.append(raw["key"])
+        changed.set()
+
+    async def pace() -> None:
+        asked.set()
+        await go.wait()  # the sender has replies enough to send: hold on
+
+    inbox = Inbox(services, "test", handler, pace=pace)
+    async with _working(inbox):
+        await inbox.accept([_item("a1", "A"), _item("b1", "B")])
+        async with asyncio.timeout(10):
+            await asked.wait()
+        assert handled == []
+        go.set()
+        await _until(changed, lambda: len(handled) == 2)

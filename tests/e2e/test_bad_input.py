@@ -38,7 +38,7 @@ def assert_polite(call: Call) -> None:
 
 
 async def test_odd_messages_get_short_polite_replies(tmp_path: Path) -> None:
-    async with running_bot(tmp_path) as (api, _services, _core):
+    async with running_bot(tmp_path) as (api, services, _core):
         cases: list[tuple[str, Callable[[], int], str | None]] = [
             ("whitespace", lambda: api.push_message(USER, "   \n  "), messages.EMPTY),
             ("10,000 chars", lambda: api.push_message(USER, "thi đua " * 1250), "quá dài"),
@@ -59,6 +59,8 @@ async def test_odd_messages_get_short_polite_replies(tmp_path: Path) -> None:
                 assert expected in call.text, (name, call.text)
         # Still serving normally afterwards.
         assert "/huy" in (await reply_to(api, lambda: api.push_message(USER, "/help"))).text
+        # the edit notice went through the outbox (its outcome is recorded right after the call)
+        await api.wait_until(lambda: _said(services) == [(EDITED_MESSAGE, "sent")])
 
 
 async def test_stale_and_malformed_buttons(tmp_path: Path) -> None:
@@ -119,11 +121,55 @@ async def test_channel_layer_crash_is_logged_and_answered(tmp_path: Path, caplog
 
     monkeypatch.setattr(tg, "to_incoming", flaky)
     with caplog.at_level(logging.ERROR):
-        async with running_bot(tmp_path) as (api, _services, _core):
+        async with running_bot(tmp_path) as (api, services, _core):
             call = await reply_to(api, lambda: api.push_message(USER, "xin chào"))
             assert call.text == messages.ERROR
             assert "conversion exploded" in caplog.text
             assert "/huy" in (await reply_to(api, lambda: api.push_message(USER, "/help"))).text
+            # through the outbox, like every message (the outcome is recorded right after the call)
+            await api.wait_until(lambda: _said(services) == [(messages.ERROR, "sent")])
+
+
+def _said(services) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """The lines a channel queued itself (``BotCore.say``): text and state."""
+    with services.session_factory() as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.dedup_key.like("say:%"))
+                               .order_by(OutboxMessage.id))
+        return [(Reply.from_payload(r.payload).text, r.state) for r in rows]
+
+
+async def test_apology_is_queued_after_the_failed_transaction_rolled_back(tmp_path: Path) -> None:
+    """A failure after replies were queued: those replies vanish with the rollback, and the
+    apology, queued in a transaction of its own, is all the user gets."""
+    from bot.services import build_services
+    from core.dispatch import BotCore
+    from core.outbox import enqueue
+    from handlers.app import build_router
+    from tests.e2e.harness import bot_settings
+
+    class HalfwayCore(BotCore):
+        async def handle(self, msg):  # type: ignore[no-untyped-def]
+            if msg.text != "hỏng":
+                return await super().handle(msg)
+            with transaction(self.services.session_factory) as session:
+                user = session.scalar(select(User))
+                assert user is not None
+                now = self.services.clock.now()
+                enqueue(session, user, Reply(text="nửa chừng"), key="halfway", kind="reply", not_before=now, now=now)
+                session.flush()
+                raise RuntimeError("failed after queueing")
+
+    async with FakeBotAPI() as api:
+        services = build_services(bot_settings(api, tmp_path))
+        async with running_bot(tmp_path, api=api, services=services, core=HalfwayCore(services, build_router())):
+            await reply_to(api, lambda: api.push_message(USER, "/help"))
+            call = await reply_to(api, lambda: api.push_message(USER, "hỏng"))
+            assert call.text == messages.ERROR
+            assert "/huy" in (await reply_to(api, lambda: api.push_message(USER, "/help"))).text
+            assert all(c.text != "nửa chừng" for c in api.sent(USER.id))
+            await api.wait_until(lambda: _said(services) == [(messages.ERROR, "sent")])
+            with services.session_factory() as session:
+                assert session.scalar(select(OutboxMessage).where(OutboxMessage.dedup_key == "halfway")) is None
 
 
 async def test_blocked_user_is_marked_unreachable_and_back(tmp_path: Path) -> None:

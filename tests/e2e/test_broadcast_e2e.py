@@ -59,6 +59,9 @@ async def test_limits_respected_nothing_lost_or_doubled(tmp_path: Path) -> None:
     assert result.states == {"sent": 114, "blocked": 6}
 
 
+IN_FLIGHT = 4  # the killed worker's concurrent sends
+
+
 async def test_sender_killed_mid_broadcast_resumes_exactly_once(tmp_path: Path) -> None:
     settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'b.sqlite3'}", data_dir=tmp_path / "d",
                         load_samples=False)
@@ -66,25 +69,29 @@ async def test_sender_killed_mid_broadcast_resumes_exactly_once(tmp_path: Path) 
     blocked = set(chats[::20])
     async with FakeBotAPI(bench.TOKEN, enforce_limits=True) as api:
         api.blocked_chats = set(blocked)
-        env = bench.worker_env(settings, api.url)
+        env = bench.worker_env(settings, api.url) | {"OUTBOX_MAX_IN_FLIGHT": str(IN_FLIGHT)}
         proc = bench.start_worker(env, tmp_path / "worker.log")
         try:
             await api.wait_until(lambda: api.status_totals()[200] >= 30, timeout=60)
             # Requests from now on never get an answer: the sender is killed with them in flight.
             api.hang_methods.add("sendMessage")
             await api.wait_until(lambda: any(c.status is None for c in api.calls), timeout=30)
-            # Kill only once every answered send is recorded, so the rows left 'sending' are exactly
-            # the hung ones (never delivered): a send answered in the instant before a kill may
-            # legitimately go out twice (at-least-once), which would make this test flaky.
+            # Kill only once every send the fake answered was also recorded: a send answered in
+            # the instant before a kill may legitimately go out twice (at-least-once), which would
+            # make this test flaky. Once all IN_FLIGHT slots hold hung calls, the worker has no
+            # other request outstanding, so no answer can arrive after the check.
             watcher = build_services(settings, startup=False)
 
-            def only_hung_in_flight() -> bool:
+            def every_answer_recorded() -> bool:
+                if sum(1 for c in api.calls if c.status is None) < IN_FLIGHT:
+                    return False
+                totals = api.status_totals()
                 with watcher.session_factory() as s:
-                    sending = s.scalar(select(func.count()).select_from(OutboxMessage)
-                                       .where(OutboxMessage.state == "sending"))
-                return sending == sum(1 for c in api.calls if c.status is None)
+                    settled = s.scalar(select(func.count()).select_from(OutboxMessage)
+                                       .where(OutboxMessage.state.in_(("sent", "blocked"))))
+                return settled == totals[200] + totals[403]
 
-            await api.wait_until(only_hung_in_flight, timeout=30)
+            await api.wait_until(every_answer_recorded, timeout=30)
             proc.send_signal(signal.SIGKILL)
             proc.wait()
             in_flight = sum(1 for c in api.calls if c.status is None)

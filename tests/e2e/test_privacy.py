@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.logsetup import RedactSecrets
-from store.models import User
+from store.models import OutboxMessage, User
 from tests.e2e.fakebotapi import FakeBotAPI
 from tests.e2e.harness import USER, BotProcess, running_bot
 
@@ -68,3 +68,12 @@ async def test_group_chat_gets_one_notice_and_the_bot_leaves(tmp_path: Path) -> 
             assert user is not None and user.chat_id == str(USER.id)
         group_sends = [c for c in api.calls if c.chat_id == GROUP_ID and c.method == "sendMessage"]
         assert len(group_sends) == 1, [c.text for c in group_sends]
+        assert api.calls.index(group_sends[0]) < api.calls.index(left[0])  # told, then left
+
+        def group_rows() -> list[tuple[str, object, str]]:  # the notice went through the outbox, for no user
+            with services.session_factory() as session:
+                rows = session.scalars(select(OutboxMessage).where(OutboxMessage.chat_id == str(GROUP_ID)))
+                return [(r.kind, r.user_id, r.state) for r in rows]
+
+        await api.wait_until(lambda: group_rows() != [("notice", None, "sending")])  # outcome recorded after the call
+        assert group_rows() == [("notice", None, "sent")]

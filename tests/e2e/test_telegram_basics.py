@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
+from core.callbacks import CallbackData
 from core.router import Router
 from core.text import TELEGRAM_LIMIT, split_message
 from core.types import Attachment, Button, Reply
@@ -46,6 +48,11 @@ async def test_free_text_question_gets_a_polite_answer(tmp_path: Path) -> None:
 LONG_TEXT = "\n\n".join(f"Đoạn {i}: " + "thi đua khen thưởng " * 40 for i in range(30))
 
 
+@dataclass(frozen=True)
+class Press(CallbackData, prefix="xtest"):
+    what: str
+
+
 def _router_with_extras() -> Router:
     """The app router plus a long answer and a button, so these tests need no other feature."""
     from handlers.app import build_router
@@ -60,10 +67,10 @@ def _router_with_extras() -> Router:
     @router.command("nut_test", "Thử nút")
     async def with_button(ctx):  # type: ignore[no-untyped-def]
         """Offers one button."""
-        return [Reply(text="Chọn một:", buttons=[[Button("Xem trợ giúp", "xtest:help")]])]
+        return [Reply(text="Chọn một:", buttons=[[Press("help").button("Xem trợ giúp")]])]
 
-    @router.button("xtest")
-    async def pressed(ctx):  # type: ignore[no-untyped-def]
+    @router.callback(Press)
+    async def pressed(ctx, data: Press):  # type: ignore[no-untyped-def]
         """Answers the button press."""
         return [Reply(text=f"Đã bấm {ctx.msg.button}")]
 

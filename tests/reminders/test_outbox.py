@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -211,7 +212,20 @@ async def test_pacer_grid_never_bursts() -> None:
     start = loop.time()
     for i in range(20):
         await pacer.acquire(str(i))
-    assert loop.time() - start >= 0.11  # 20 slots at 100/s: at most eight slots of catch-up
+    assert loop.time() - start >= 0.17  # 20 slots at 100/s: at most two slots of catch-up
+
+
+async def test_pacer_does_not_burst_after_a_stall() -> None:
+    """The event loop held up for 0.3 s (a burst being handled): the sends after it go on the
+    grid again instead of catching up ten slots at once."""
+    pacer = Pacer(rate=30, per_chat_interval=0)
+    await pacer.acquire("a")
+    time.sleep(0.3)  # the loop is blocked: nothing else can run
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    for i in range(5):
+        await pacer.acquire(str(i))
+    assert loop.time() - start >= 1.5 / 30  # two slots caught up (and the current one), the rest on the grid
 
 
 async def test_run_stops_on_event(services: Services) -> None:
@@ -261,3 +275,40 @@ async def test_metrics_count_sends_and_show_the_queue(services: Services, clock)
     assert sample("bot_rate_limited_total", channel="test") == limited_before + 1
     metrics.scrape(services)
     assert sample("bot_outbox_depth", channel="test") == 0.0
+
+
+async def test_replies_next_batch_is_claimed_while_this_one_is_paced(services: Services) -> None:
+    """A claim slowed by the updates being handled (SQLite's write lock) must not cost slots:
+    the next batch of replies is being claimed while the current one waits for its slots."""
+    from reminders.outbox import CLAIM_BATCH, ChannelLoop
+
+    ids = add_users(services, 2 * CLAIM_BATCH)
+    for i, uid in enumerate(ids):
+        queue(services, uid, f"r{i}", kind="reply")
+    events: list[str] = []
+    second_claim_started = asyncio.Event()
+
+    class SlowPacer(Pacer):
+        async def acquire(self, chat_key: str) -> None:
+            if len([e for e in events if e == "slot"]) == CLAIM_BATCH - 1:
+                await second_claim_started.wait()  # the first batch's last slot: the next claim is under way
+            events.append("slot")
+            await super().acquire(chat_key)
+
+    sender = OutboxSender(services, {"test": FakeTransport()}, pacer=SlowPacer(rate=10_000, per_chat_interval=0.0))
+    loop: ChannelLoop = sender.loops["test"]
+    real_claim = loop._claim
+
+    def claim(row_ids: list[int]) -> list[OutboxMessage]:
+        events.append("claim")
+        if events.count("claim") == 2:
+            main_loop.call_soon_threadsafe(second_claim_started.set)
+        return real_claim(row_ids)
+
+    main_loop = asyncio.get_running_loop()
+    loop._claim = claim  # type: ignore[method-assign]
+    async with asyncio.timeout(10):  # claiming only after the last slot would never get here
+        assert await sender.drain_once() == 2 * CLAIM_BATCH
+    slots = [i for i, e in enumerate(events) if e == "slot"]
+    assert events.index("claim", 1) < slots[CLAIM_BATCH - 1]
+    assert sender.stats.sent == 2 * CLAIM_BATCH

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from store import vntext
-from store.answer_fit import cited, kind_fits, needs_of, person_names, specific_terms_present
+from store.answer_fit import (cited, kind_fits, needs_of, pair_weights, person_names, specific_terms_present,
+                              words_covered)
 from store.search_index import tokenize
 from store.search_query import analyze
 
@@ -66,3 +67,40 @@ def test_may_is_only_a_question_word_when_typed_so() -> None:
     assert needs_of(q("sắp xếp bộ máy hành chính theo nghị quyết nào")).kind == "docref"
     assert needs_of(q("Đô thị loại mấy?")).counted_after == "loai"
     assert vntext.search_key("mấy") == "may"
+
+
+def test_a_documents_own_date_answers_only_questions_about_documents() -> None:
+    cites = "tư tưởng thi đua yêu nước của Chủ tịch Hồ Chí Minh và Chỉ thị số 34-CT/TW ngày 07/4/2014 của Bộ Chính trị"
+    assert not fits("Ngày thi đua yêu nước là ngày nào?", cites, {"yeu_nuoc"})
+    assert not fits("Thi đua yêu nước bắt đầu từ năm nào?", cites, {"yeu_nuoc"})
+    assert fits("Chỉ thị của Bộ Chính trị về thi đua yêu nước ban hành ngày nào?", cites, {"yeu_nuoc"})
+    assert not fits("Bộ Nội vụ quy định chi tiết từ năm nào?", "Nghị định 91/2017/NĐ-CP của Bộ Nội vụ quy định chi tiết",
+                    {"chi_tiet"})
+    assert fits("Thi đua yêu nước tổ chức ngày nào?", "Đại hội Thi đua yêu nước ngày 11/6/2020 tại tỉnh", {"yeu_nuoc"})
+
+
+def test_a_place_named_by_the_question_itself_is_not_where_it_happens() -> None:
+    passage = "chủ đề đã được phát động tại Đại hội Thi đua yêu nước tỉnh Lai Châu lần thứ V năm 2020."
+    assert not fits("Đại hội Thi đua yêu nước tỉnh Lai Châu lần thứ V tổ chức ở đâu?", passage, {"dai_hoi"})
+    assert fits("Hội nghị tổng kết Cụm thi đua tổ chức ở đâu?",
+                "Tổ chức tốt Hội nghị tổng kết Cụm thi đua 7 tỉnh tại tỉnh Lai Châu", {"cum"})
+
+
+def test_syllables_of_other_words_do_not_cover_a_questions_word_pairs() -> None:
+    """"quyết" in "Nghị quyết" and "thắng" in "thắng lợi" are not "quyết thắng"."""
+    query = q("Ai phát động phong trào Thi đua quyết thắng?")
+    needs = needs_of(query)
+    weights = [("phong", 0.7, ""), ("trao", 0.8, ""), ("quyet", 1.9, ""), ("thang", 2.3, "")]
+    pairs = pair_weights(query.content_bigrams(), needs, lambda p: 5.0, lambda p: True)
+    assert ("quyet_thang", 3.0) in pairs and not any("ai" in p.split("_") for p, _ in pairs)
+    wrong = cited("Tiếp tục thực hiện phong trào thi đua và Nghị quyết số 04-NQ/TW", "thắng lợi", tokenize)
+    right = cited("Đẩy mạnh phong trào “Thi đua quyết thắng” do Bộ Quốc phòng phát động", "", tokenize)
+    assert words_covered(weights, wrong, rare_idf=4.5, share=0.6)  # the syllables alone were enough
+    assert not words_covered(weights, wrong, rare_idf=4.5, share=0.6, pairs=pairs)
+    assert words_covered(weights, right, rare_idf=4.5, share=0.6, pairs=pairs)
+
+
+def test_the_day_and_month_of_a_date_are_not_quantities() -> None:
+    assert not fits("Lương của cán bộ làm công tác thi đua là bao nhiêu?",
+                    "đổi mới công tác thi đua theo Chỉ thị số 34-CT/TW ngày 07 tháng 4 năm 2014", {"cong_tac"})
+    assert fits("Tỷ lệ giảm nghèo là bao nhiêu?", "tỷ lệ giảm nghèo 2,5 điểm, báo cáo trước ngày 07 tháng 4", {"ngheo"})

@@ -68,7 +68,8 @@ def _rewrite_header(path: Path, change) -> None:
     path.write_bytes(raw[:n] + len(new).to_bytes(8, "little") + new + raw[n + 8 + len(new):])
 
 
-@pytest.mark.parametrize("kind", ["pickle", "garbage", "object_dtype", "outside", "inconsistent", "pickled_header"])
+@pytest.mark.parametrize("kind", ["pickle", "garbage", "object_dtype", "outside", "inconsistent", "pickled_header",
+                                  "copies"])
 def test_a_tampered_index_file_runs_no_code_and_is_rebuilt(settings: Settings, tmp_path: Path, kind: str) -> None:
     boot(settings)
     path = settings.index_dir / INDEX_FILE
@@ -84,6 +85,8 @@ def test_a_tampered_index_file_runs_no_code_and_is_rebuilt(settings: Settings, t
         _rewrite_header(path, lambda h: h["arrays"]["bm25_data"].update(shape=[10 ** 9]))
     elif kind == "inconsistent":  # offsets that point past the text
         _rewrite_header(path, lambda h: h["arrays"]["offsets"].update(shape=[3]))
+    elif kind == "copies":  # copy groups that do not match the passages
+        _rewrite_header(path, lambda h: h["arrays"]["copy_starts"].update(shape=[0]))
     else:  # a pickle where the JSON header should be
         raw = path.read_bytes()
         n = len(search_persist.MAGIC)
