@@ -37,6 +37,7 @@ class Pacer:
         # and never more than Telegram's 30.
         self.window_cap = (min(int(rate * WINDOW_SECONDS) + 1, TELEGRAM_MAX_PER_SECOND) if rate > 0 else 0)
         self.per_chat_interval = per_chat_interval
+        self.chat_jitter = WINDOW_SECONDS - 1.0 if per_chat_interval > 0 else 0.0
         self._next_slot = time.monotonic()  # no catch-up burst at start
         self._paused_until = 0.0
         self._window: deque[float] = deque()  # send times within the last second
@@ -74,7 +75,9 @@ class Pacer:
                 self._next_slot = max(self._next_slot, window[0] + WINDOW_SECONDS)
                 continue
             window.append(now)
-            self._chat_next[chat_key] = now + self.per_chat_interval
+            # The same jitter budget per chat: the next message to this chat may reach the
+            # platform up to that much earlier after its slot than this one does.
+            self._chat_next[chat_key] = now + self.per_chat_interval + self.chat_jitter
             if len(self._chat_next) > 50_000:
                 self._chat_next = {k: v for k, v in self._chat_next.items() if v > now}
             return

@@ -43,6 +43,9 @@ from store.db import is_unavailable
 
 log = logging.getLogger(__name__)
 
+# PTB's Application with its default context, bot data and job queue types.
+App = Application[Any, Any, Any, Any, Any, Any]
+
 EDITED_MESSAGE = "Bot không đọc tin nhắn đã sửa. Anh/chị vui lòng gửi lại thành tin nhắn mới."
 CANCEL_DESCRIPTION = "Hủy thao tác đang làm"
 REPLY_ROOM_MAX_WAIT = 2.0  # an update waits at most this long for the sender to catch up
@@ -69,7 +72,7 @@ class TelegramChannel:
         self.services = services or build_services(settings)
         self.core = core or BotCore(self.services, build_router())
         base = settings.telegram_api_base_url.rstrip("/")
-        self.app: Application = (
+        self.app: App = (
             ApplicationBuilder().token(settings.bot_token)
             .base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
             .post_init(self._post_init).post_shutdown(self._post_shutdown)
@@ -177,7 +180,7 @@ class TelegramChannel:
             log.info("could not leave group %s: %s", chat_id, exc)
 
     # -- lifecycle -----------------------------------------------------------
-    async def _post_init(self, app: Application) -> None:
+    async def _post_init(self, app: App) -> None:
         self.services.fetchers["telegram"] = telegram_fetcher(app.bot)
         self.services.telegram_username = app.bot.username
         try:
@@ -187,7 +190,7 @@ class TelegramChannel:
         if self._own_background:
             self._start_background()
 
-    async def _post_shutdown(self, app: Application) -> None:
+    async def _post_shutdown(self, app: App) -> None:
         await self._stop_background_task()
 
     def _start_background(self) -> None:
