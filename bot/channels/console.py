@@ -137,8 +137,8 @@ async def chat(core: BotCore, stdin: TextIO, stdout: TextIO, user: UserRef = CON
         # A terminal has no rate limit and the prompt waits for the answer: the console
         # prints its replies itself and records them, instead of handing them to the sender.
         if queued:
-            with transaction(core.services.session_factory) as db:  # not ``session``: the console's id
-                outbox.mark_shown(db, [item.outbox_id for item in queued], core.services.clock.now())
+            with transaction(core.services.session_factory) as session:
+                outbox.mark_shown(session, [item.outbox_id for item in queued], core.services.clock.now())
 
 
 def _isatty(stream: Any) -> bool:
