@@ -11,7 +11,9 @@ import random
 import string
 import time
 
-from store.units import UnitIndex, fold, package_units, strip_prefix
+from store.unit_names import strip_prefix
+from store.units import UnitIndex, package_units
+from store.vntext import fold
 
 PREFIXES = {"xã": ["xa ", "x. ", "X.", "Xa ", ""], "phường": ["phuong ", "P.", "p. ", "P ", ""],
             "đặc khu": ["dac khu ", ""]}

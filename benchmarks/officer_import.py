@@ -17,7 +17,7 @@ from pathlib import Path
 from bot.services import build_services
 from core.settings import Settings
 from store.db import transaction
-from store.officers import import_officers
+from store.officer_import import import_officers
 from store.units import package_units, seed_units
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Lò", "Vi"]

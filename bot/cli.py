@@ -49,6 +49,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if getattr(args, "polling", False) and settings.webhook_url:
         # Polling deletes the webhook: a poller beside the web process would silence it.
         raise CliError("đã đặt WEBHOOK_URL: chạy với --webhook (Procfile web:), hoặc bỏ WEBHOOK_URL để dùng polling", 2)
+    # Each serving mode is imported only when chosen: admin subcommands and the console chat
+    # start without loading python-telegram-bot, the Zalo client or the webhook web server.
     if getattr(args, "webhook", False) or (settings.webhook_url and not _is_console(args, settings)):
         from bot.webhook_serve import run_webhook
 

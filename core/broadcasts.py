@@ -29,7 +29,8 @@ from core.timespec import QuietHours
 from store.periods import owing_communes
 from store.models import Broadcast, Commune, Officer, OfficerProvince, OutboxMessage, Period, User
 
-ROLE_LABELS = {"officer": "cán bộ xã/phường", "supervisor": "cán bộ giám sát (cấp tỉnh)"}
+# Who a role-wide broadcast reaches, in words (supervisors named by what they do here).
+ROLE_LABELS: dict[str, str] = {Role.OFFICER: "cán bộ xã/phường", Role.SUPERVISOR: "cán bộ giám sát (cấp tỉnh)"}
 DONE_STATES = ("sent", "blocked", "failed", "skipped")
 NO_OFFICERS = "không có cán bộ nào trong danh sách thuộc nhóm này"
 

@@ -10,23 +10,20 @@ Hidden buttons are not permissions: every button's action is checked the same wa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import TYPE_CHECKING, Optional
 
 from core import messages
 from core.errors import Refused as Refused  # handlers raise it with the permission checks
 from store.models import Commune, Officer
+from store.roles import Role, parse_role
 
 if TYPE_CHECKING:
     from core.context import Context
     from core.types import Reply
 
 
-class Role(StrEnum):
-    OFFICER = "officer"  # a commune officer: their own commune
-    SUPERVISOR = "supervisor"  # a province officer: the communes of the provinces they oversee
-    ADMIN = "admin"  # everything
-
+__all__ = ["PUBLIC_ACTIONS", "ROLE_ACTIONS", "Refused", "Role", "Scope", "can", "home_provinces", "refuse",
+           "refusal_text", "require", "role_of", "scope", "supervised_provinces"]
 
 PUBLIC_ACTIONS = frozenset({"ask", "documents.read"})
 ROLE_ACTIONS: dict[Role, frozenset[str]] = {
@@ -42,10 +39,7 @@ ROLE_ACTIONS: dict[Role, frozenset[str]] = {
 def role_of(officer: Optional[Officer]) -> Optional[Role]:
     if officer is None or not officer.active:
         return None
-    try:
-        return Role(officer.role)
-    except ValueError:
-        return None  # an unknown role string in the database grants nothing
+    return parse_role(officer.role)  # an unknown role string in the database grants nothing
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers import approvals as approvals_feature
 from handlers import ask as ask_feature
 from handlers import broadcast as broadcast_feature
+from handlers import campaigns as campaigns_feature
 from handlers import deadlines as deadlines_feature
 from handlers import directive_upload as directive_upload_feature
 from handlers import documents as documents_feature
@@ -21,8 +22,8 @@ from core.router import Router
 
 # Order matters only for /help listing.
 FEATURES = [help_feature, start_feature, register_feature, invites_feature, approvals_feature, link_feature,
-            officers_feature, report_feature, supervise_feature, documents_feature, search_feature, ask_feature,
-            deadlines_feature, broadcast_feature, directive_upload_feature]
+            officers_feature, report_feature, supervise_feature, documents_feature, campaigns_feature, search_feature,
+            ask_feature, deadlines_feature, broadcast_feature, directive_upload_feature]
 
 
 def build_router() -> Router:

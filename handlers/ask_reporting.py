@@ -14,6 +14,7 @@ from typing import Optional
 
 from core import messages
 from core.context import Context
+from core.permissions import Role
 from core.types import Button, Reply
 from core.callbacks import report_button
 from store import vntext
@@ -69,7 +70,7 @@ def own_reporting_reply(ctx: Context, text: str) -> list[Reply]:
     officer = ctx.officer
     if officer is None:
         return [Reply(text=UNREGISTERED)]
-    if officer.role != "officer":
+    if officer.role != Role.OFFICER:
         return [Reply(text=SUPERVISOR)]
     commune: Optional[Commune] = ctx.session.get(Commune, officer.commune_code) if officer.commune_code else None
     if commune is None:

@@ -1,15 +1,15 @@
 """/thongbao: a supervisor or admin writes a notice, picks the audience, previews, confirms.
 
 A declared dialog (core/dialogs.py) with typed state ``Notice``: text -> attach -> audience ->
-(communes | role | period) -> confirm. Buttons are typed ``bc:…`` data; the router checks the
-"broadcast.send" action before every step and button.
+(communes | role | period) -> confirm. Buttons are typed ``bc:…`` data (both in
+handlers/broadcast_data.py); the router checks the "broadcast.send" action before every step
+and button.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
 from typing import Any, Optional
 
 from sqlalchemy import select
@@ -19,11 +19,12 @@ from core.broadcasts import (ROLE_LABELS, AudienceError, audience_filter, create
                              progress_line, resolve_audience, running_broadcasts, why_unreached)
 from core.callbacks import CallbackData, Stale
 from core.context import Context
-from core.dialogs import Dialog, DialogData, NotAnAnswer, Step
-from core.permissions import Refused, scope
+from core.dialogs import Dialog, NotAnAnswer, Step
+from core.permissions import Refused, Role, scope
 from core.reminder_policy import quiet_hours
 from core.router import Router
 from core.types import Button, Reply
+from handlers.broadcast_data import Audience, ByRole, Cancel, NoAttachment, Notice, NotReported, SendNow
 from handlers.broadcast_parts import (FETCH_FAILED, MAX_COMMUNES, attachment_refusal, fetch_attachment,
                                       match_communes)
 from store.clock import vn_datetime
@@ -41,46 +42,6 @@ ASK_ATTACH = "Anh/chị có muốn đính kèm ảnh hoặc tệp không? Gửi 
 ASK_AUDIENCE = "Gửi tới ai?"
 ASK_COMMUNES = "Gõ tên các xã/phường nhận thông báo, cách nhau bằng dấu phẩy hoặc xuống dòng."
 CANCELLED = "Đã hủy thông báo. Chưa gửi tin nào."
-
-
-@dataclass
-class Notice(DialogData):
-    step: str = "text"
-    text: str = ""
-    attachment: Optional[dict[str, Any]] = None
-    audience: Optional[dict[str, Any]] = None
-    label: str = ""
-    count: int = 0
-
-
-@dataclass(frozen=True)
-class NoAttachment(CallbackData, prefix="bc", action="na"):
-    pass
-
-
-@dataclass(frozen=True)
-class Audience(CallbackData, prefix="bc", action="a"):
-    kind: str  # p: my provinces (or the country), c: communes, r: by role, l: communes late for a period
-
-
-@dataclass(frozen=True)
-class ByRole(CallbackData, prefix="bc", action="r"):
-    role: str
-
-
-@dataclass(frozen=True)
-class NotReported(CallbackData, prefix="bc", action="l"):
-    period: int
-
-
-@dataclass(frozen=True)
-class SendNow(CallbackData, prefix="bc", action="ok"):
-    pass
-
-
-@dataclass(frozen=True)
-class Cancel(CallbackData, prefix="bc", action="x"):
-    pass
 
 
 def _provinces(ctx: Context) -> Optional[frozenset[int]]:
@@ -110,7 +71,7 @@ def _go(ctx: Context, data: Notice, step: str, reply: Reply) -> list[Reply]:
 
 def _preview(ctx: Context, data: Notice, audience: dict[str, Any], label: str, note: str = "") -> list[Reply]:
     try:
-        count = len(resolve_audience(ctx.session, audience, exclude_officer=ctx.officer.id))
+        count = len(resolve_audience(ctx.session, audience, exclude_officer=ctx.me.id))
     except AudienceError as exc:
         return _ask_audience(ctx, data, str(exc))
     if count == 0:
@@ -135,7 +96,7 @@ def _confirm_buttons(count: int) -> list[list[Button]]:
 # -- steps -------------------------------------------------------------------
 async def thongbao(ctx: Context) -> list[Reply]:
     """Starts a new notice; shows the progress of running ones first."""
-    running = running_broadcasts(ctx.session, None if _provinces(ctx) is None else ctx.officer.id)
+    running = running_broadcasts(ctx.session, None if _provinces(ctx) is None else ctx.me.id)
     out: list[Reply] = []
     if running:
         lines = ["📣 Thông báo đang gửi:"] + [progress_line(bc, progress(ctx.session, bc.id)) for bc in running[:10]]
@@ -250,7 +211,7 @@ def _audience(ctx: Context, data: Notice, kind: str) -> list[Reply]:
         return _go(ctx, data, "communes", Reply(text=ASK_COMMUNES))
     if kind == "r":
         return _go(ctx, data, "role", Reply(text="Gửi tới vai trò nào?", buttons=[
-            [ByRole("officer").button("Cán bộ xã/phường")], [ByRole("supervisor").button("Cán bộ giám sát")]]))
+            [ByRole(Role.OFFICER).button("Cán bộ xã/phường")], [ByRole(Role.SUPERVISOR).button("Cán bộ giám sát")]]))
     if kind == "l":
         periods = periods_for_provinces(ctx.session, None if provinces is None else set(provinces), limit=8)
         if not periods:
@@ -273,7 +234,7 @@ def _not_reported(ctx: Context, data: Notice, period_id: int) -> list[Reply]:
 
 def _send(ctx: Context, data: Notice) -> list[Reply]:
     try:
-        bc = create_broadcast(ctx.session, officer_id=ctx.officer.id, sender_user_id=ctx.user.id, text=data.text,
+        bc = create_broadcast(ctx.session, officer_id=ctx.me.id, sender_user_id=ctx.user.id, text=data.text,
                               audience=data.audience or {}, audience_label=data.label, now=ctx.now,
                               quiet=quiet_hours(ctx.services.settings), attachment=data.attachment)
     except AudienceError as exc:

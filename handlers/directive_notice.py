@@ -14,7 +14,7 @@ from sqlalchemy import select
 from core import messages
 from core.broadcasts import AudienceError, create_broadcast, resolve_audience
 from core.context import Context
-from core.permissions import can
+from core.permissions import Role, can
 from core.reminder_policy import quiet_hours
 from core.types import Reply
 from handlers.directive_preview import ACTION, Cancel, NoticePreview, NoticeSend, notice_text
@@ -40,7 +40,7 @@ def _notice_key(doc: Document) -> str:
 
 
 def _notice_audience(doc: Document) -> dict[str, Any]:
-    return {"kind": "role", "role": "officer", "province_codes": [doc.province_code]}
+    return {"kind": "role", "role": Role.OFFICER.value, "province_codes": [doc.province_code]}
 
 
 async def notice(ctx: Context, data: NoticePreview | NoticeSend) -> list[Reply]:

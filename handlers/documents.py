@@ -1,48 +1,43 @@
-"""/vanban (browse directives and their sections) and /phongtrao (campaigns, current first).
+"""/vanban: browse directives and their sections (campaigns: handlers/campaigns.py).
 
 Buttons (typed, core/callbacks.py): ``DocumentList`` "vb:<page>", ``OpenDocument``
 "doc:<id>[:<page>]" (a document and its top-level sections), ``OpenSection``
-"sec:<id>[:<page>]" (a section's text page and its subsections), ``CampaignList`` "pt:<page>".
-The Q&A answers and /tim results offer "doc:" and "sec:" too.
+"sec:<id>[:<page>]" (a section's text page and its subsections). The Q&A answers, /tim
+results and /phongtrao offer "doc:" and "sec:" too.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable, Optional
+from typing import Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
 from core import messages
-from core.callbacks import CallbackData, CampaignList, DocumentList, OpenDocument, OpenSection, Stale
+from core.callbacks import CallbackData, DocumentList, OpenDocument, OpenSection, Stale
 from core.context import Context
-from store.doc_format import doc_label, section_label
 from core.permissions import home_provinces
 from core.router import Router
 from core.text import split_message
-from store.vntext import shorten
 from core.types import Button, Reply
-from store.clock import today
-from store.directive_text import fold
+from store.doc_format import doc_label, section_label
 from store.models import Campaign, Document, Section
+from store.vntext import shorten
 
 DOCS_PER_PAGE = 6
 SECTIONS_PER_PAGE = 8
-CAMPAIGNS_PER_PAGE = 6
 SECTION_PAGE_CHARS = 2500  # well under Telegram's 4096, readable on a phone
 BUTTON_TEXT = 48
 
 READ = "documents.read"
 NO_DOCUMENTS = "Chưa có văn bản nào. Quản trị viên có thể nạp bằng lệnh: python -m bot ingest THƯ_MỤC"
-NO_CAMPAIGNS = "Chưa có phong trào nào trong các văn bản đã nạp."
-NONE_CURRENT = "Hiện không có phong trào nào còn trong thời hạn."
 
-_DOC_COLUMNS = (Document.id, Document.kind, Document.number, Document.number_suffix, Document.issuer,
-                Document.place, Document.province_code, Document.issued_year, Document.issued_month,
-                Document.issued_day, Document.title)
+# The columns a document list needs (not the full text): also for /phongtrao (handlers/campaigns.py).
+DOC_COLUMNS = (Document.id, Document.kind, Document.number, Document.number_suffix, Document.issuer,
+               Document.place, Document.province_code, Document.issued_year, Document.issued_month,
+               Document.issued_day, Document.title)
 
 
 def user_provinces(ctx: Context) -> set[int]:
@@ -50,25 +45,25 @@ def user_provinces(ctx: Context) -> set[int]:
     return home_provinces(ctx.officer)
 
 
-def _nav(prev: Optional[CallbackData], next_: Optional[CallbackData]) -> list[Button]:
+def nav_buttons(prev: Optional[CallbackData], next_: Optional[CallbackData]) -> list[Button]:
     return ([prev.button("◀ Trước")] if prev else []) + ([next_.button("Sau ▶")] if next_ else [])
 
 
-def _pages(count: int, size: int) -> int:
+def page_count(count: int, size: int) -> int:
     return max(1, math.ceil(count / size))
 
 
 # -- documents -------------------------------------------------------------------------------
 
 def _ordered_documents(ctx: Context) -> list[Document]:
-    docs = list(ctx.session.scalars(select(Document).options(load_only(*_DOC_COLUMNS))))
+    docs = list(ctx.session.scalars(select(Document).options(load_only(*DOC_COLUMNS))))
     mine = user_provinces(ctx)
     docs.sort(key=lambda d: (d.province_code not in mine, -(d.issued_year or 0), -(d.issued_month or 0),
                              -(d.issued_day or 0), d.id))
     return docs
 
 
-def _short_doc(doc: Document) -> str:
+def short_doc(doc: Document) -> str:
     number = doc.number or (f"…{doc.number_suffix}" if doc.number_suffix else "không số")
     year = f" ({doc.issued_year})" if doc.issued_year else ""
     return shorten(f"{doc.kind} {number}{year}", BUTTON_TEXT)
@@ -78,7 +73,7 @@ def document_list(ctx: Context, page: int) -> list[Reply]:
     docs = _ordered_documents(ctx)
     if not docs:
         return messages.text(NO_DOCUMENTS)
-    pages = _pages(len(docs), DOCS_PER_PAGE)
+    pages = page_count(len(docs), DOCS_PER_PAGE)
     if page >= pages:
         raise Stale("page or item out of range")
     chunk = docs[page * DOCS_PER_PAGE:(page + 1) * DOCS_PER_PAGE]
@@ -86,9 +81,9 @@ def document_list(ctx: Context, page: int) -> list[Reply]:
     for i, doc in enumerate(chunk, start=page * DOCS_PER_PAGE + 1):
         lines.append(f"{i}. {doc_label(doc)}\n   {shorten(doc.title, 110)}")
     lines.append("Chọn văn bản để xem:")
-    buttons = [[OpenDocument(d.id).button(f"{i}. {_short_doc(d)}")]
+    buttons = [[OpenDocument(d.id).button(f"{i}. {short_doc(d)}")]
                for i, d in enumerate(chunk, start=page * DOCS_PER_PAGE + 1)]
-    nav = _nav(DocumentList(page - 1) if page > 0 else None, DocumentList(page + 1) if page + 1 < pages else None)
+    nav = nav_buttons(DocumentList(page - 1) if page > 0 else None, DocumentList(page + 1) if page + 1 < pages else None)
     if nav:
         buttons.append(nav)
     return [Reply(text="\n".join(lines), buttons=buttons)]
@@ -106,7 +101,7 @@ def document_view(ctx: Context, doc_id: int, page: int) -> list[Reply]:
         raise Stale("page or item out of range")
     tops = list(ctx.session.scalars(
         select(Section).where(Section.document_id == doc.id, Section.parent_id.is_(None)).order_by(Section.ordinal)))
-    pages = _pages(len(tops), SECTIONS_PER_PAGE)
+    pages = page_count(len(tops), SECTIONS_PER_PAGE)
     if page >= pages:
         raise Stale("page or item out of range")
     lines = [doc_label(doc)]
@@ -131,7 +126,7 @@ def document_view(ctx: Context, doc_id: int, page: int) -> list[Reply]:
     lines.append(f"Các phần (trang {page + 1}/{pages}):" if pages > 1 else "Các phần:")
     chunk = tops[page * SECTIONS_PER_PAGE:(page + 1) * SECTIONS_PER_PAGE]
     buttons = [[OpenSection(s.id).button(shorten(section_label(s), BUTTON_TEXT))] for s in chunk]
-    nav = _nav(OpenDocument(doc.id, page - 1) if page > 0 else None,
+    nav = nav_buttons(OpenDocument(doc.id, page - 1) if page > 0 else None,
                OpenDocument(doc.id, page + 1) if page + 1 < pages else None)
     if nav:
         buttons.append(nav)
@@ -139,7 +134,7 @@ def document_view(ctx: Context, doc_id: int, page: int) -> list[Reply]:
     return [Reply(text="\n".join(lines), buttons=buttons)]
 
 
-def section_pages(section: Section) -> list[str]:
+def sectionpage_count(section: Section) -> list[str]:
     text = section.text.strip()
     return split_message(text, SECTION_PAGE_CHARS) if text else [""]
 
@@ -148,7 +143,7 @@ def section_view(ctx: Context, section_id: int, page: int) -> list[Reply]:
     sec = ctx.session.get(Section, section_id)
     if sec is None:
         raise Stale("page or item out of range")
-    pages = section_pages(sec)
+    pages = sectionpage_count(sec)
     if page >= len(pages):
         raise Stale("page or item out of range")
     doc = sec.document
@@ -161,107 +156,13 @@ def section_view(ctx: Context, section_id: int, page: int) -> list[Reply]:
     if len(pages) > 1:
         head += f" (trang {page + 1}/{len(pages)})"
     buttons = [[OpenSection(c.id).button(shorten(section_label(c), BUTTON_TEXT))] for c in children]
-    nav = _nav(OpenSection(sec.id, page - 1) if page > 0 else None,
+    nav = nav_buttons(OpenSection(sec.id, page - 1) if page > 0 else None,
                OpenSection(sec.id, page + 1) if page + 1 < len(pages) else None)
     if nav:
         buttons.append(nav)
     up = [OpenSection(sec.parent_id).button("⬆ Mục trên")] if sec.parent_id else []
     buttons.append(up + [OpenDocument(doc.id).button("📄 Văn bản")])
     return [Reply(text=f"{head}\n\n{body}", buttons=buttons)]
-
-
-# -- campaigns -------------------------------------------------------------------------------
-
-@dataclass
-class CampaignEntry:
-    """One campaign name, merged across the documents that mention it."""
-
-    name: str
-    start: Optional[date] = None
-    end: Optional[date] = None
-    period_text: Optional[str] = None
-    docs: list[Document] = field(default_factory=list)
-    mine: bool = False
-
-    def status(self, on: date) -> str:
-        if self.start and self.end:
-            if self.start <= on <= self.end:
-                return "current"
-            return "ended" if self.end < on else "upcoming"
-        return "unknown"
-
-
-def campaign_entries(rows: Iterable[tuple[Campaign, Document]], mine: set[int]) -> list[CampaignEntry]:
-    """Campaigns grouped by folded name; the latest-ending stated period wins."""
-    entries: dict[str, CampaignEntry] = {}
-    for camp, doc in rows:
-        entry = entries.setdefault(fold(camp.name), CampaignEntry(name=camp.name))
-        if doc not in entry.docs:
-            entry.docs.append(doc)
-        entry.mine = entry.mine or doc.province_code in mine
-        if camp.end_date and (entry.end is None or camp.end_date > entry.end):
-            entry.start, entry.end, entry.period_text = camp.start_date, camp.end_date, camp.period_text
-    return list(entries.values())
-
-
-STATUS_RANK = {"current": 0, "upcoming": 1, "ended": 2, "unknown": 3}
-
-
-def campaign_order(entry: CampaignEntry, on: date) -> tuple:
-    """Running campaigns ending soonest first, then upcoming by start, then the most recently ended.
-
-    Ties fall to the user's province, then the folded name: the same list on every run.
-    """
-    status = entry.status(on)
-    if status == "current":
-        when = entry.end.toordinal()
-    elif status == "upcoming":
-        when = entry.start.toordinal()
-    else:
-        when = -(entry.end.toordinal() if entry.end else 0)
-    return STATUS_RANK[status], when, not entry.mine, fold(entry.name)
-
-
-def campaign_list(ctx: Context, page: int) -> list[Reply]:
-    rows = ctx.session.execute(
-        select(Campaign, Document).join(Document, Campaign.document_id == Document.id)
-        .options(load_only(*_DOC_COLUMNS)).order_by(Campaign.id)).all()
-    if not rows:
-        return messages.text(NO_CAMPAIGNS)
-    on = today(ctx.services.clock)
-    entries = campaign_entries(rows, user_provinces(ctx))
-    entries.sort(key=lambda e: campaign_order(e, on))
-    pages = _pages(len(entries), CAMPAIGNS_PER_PAGE)
-    if page >= pages:
-        raise Stale("page or item out of range")
-    lines: list[str] = []
-    if page == 0 and not any(e.status(on) == "current" for e in entries):
-        lines.append(NONE_CURRENT)
-    titles = {"current": "Đang trong thời hạn:", "upcoming": "Sắp bắt đầu:", "ended": "Đã hết thời hạn:",
-              "unknown": "Văn bản không ghi thời hạn:"}
-    shown_status = None
-    chunk = entries[page * CAMPAIGNS_PER_PAGE:(page + 1) * CAMPAIGNS_PER_PAGE]
-    for entry in chunk:
-        status = entry.status(on)
-        if status != shown_status:
-            lines.append(titles[status])
-            shown_status = status
-        period = f" ({entry.period_text})" if entry.period_text and not entry.name.endswith(entry.period_text) else ""
-        source = doc_label(entry.docs[0]) + (f" và {len(entry.docs) - 1} văn bản khác" if len(entry.docs) > 1 else "")
-        name = shorten(entry.name, 120)
-        quoted = name if name.lower().startswith("phong trào") else f"“{name}”"  # quote slogans only
-        lines.append(f"• {quoted}{period}\n   Nguồn: {source}")
-    if pages > 1:
-        lines.append(f"Trang {page + 1}/{pages}")
-    docs: list[Document] = []
-    for entry in chunk:
-        if entry.docs[0] not in docs:
-            docs.append(entry.docs[0])
-    buttons = [[OpenDocument(d.id).button(f"📄 {_short_doc(d)}")] for d in docs[:4]]
-    nav = _nav(CampaignList(page - 1) if page > 0 else None, CampaignList(page + 1) if page + 1 < pages else None)
-    if nav:
-        buttons.append(nav)
-    return [Reply(text="\n".join(lines), buttons=buttons)]
 
 
 async def on_document_list(ctx: Context, data: DocumentList) -> list[Reply]:
@@ -276,25 +177,14 @@ async def on_section(ctx: Context, data: OpenSection) -> list[Reply]:
     return section_view(ctx, data.section, data.page or 0)
 
 
-async def on_campaign_list(ctx: Context, data: CampaignList) -> list[Reply]:
-    return campaign_list(ctx, data.page)
-
-
 async def vanban(ctx: Context) -> list[Reply]:
     """Lists the directives, the user's province first."""
     return document_list(ctx, 0)
 
 
-async def phongtrao(ctx: Context) -> list[Reply]:
-    """Lists campaigns: current ones first, then ended ones with their periods."""
-    return campaign_list(ctx, 0)
-
-
 def register(router: Router) -> None:
-    """Adds /vanban, /phongtrao and the vb:, doc:, sec:, pt: buttons (all "documents.read")."""
+    """Adds /vanban and the vb:, doc:, sec: buttons (all "documents.read")."""
     router.command("vanban", "Xem các văn bản chỉ đạo", action=READ)(vanban)
-    router.command("phongtrao", "Các phong trào thi đua", action=READ)(phongtrao)
     router.callback(DocumentList, action=READ)(on_document_list)
     router.callback(OpenDocument, action=READ)(on_document)
     router.callback(OpenSection, action=READ)(on_section)
-    router.callback(CampaignList, action=READ)(on_campaign_list)

@@ -1,85 +1,38 @@
 """The report dialog: each update loads the draft once, replays the input in the form engine
 (store/form_engine.py), then saves the answers and the position once (``Turn.reply``).
 
-The dialog's state is typed (``ReportState``): the draft and period, the question asked (or
-the review), whether the user came from the review to edit, the options ticked on a
-multiple-choice question, and last period's numbers (looked up once per dialog).
+The dialog's state is typed (``ReportState``, handlers/report_turn.py): the draft and period,
+the question asked (or the review), whether the user came from the review to edit, the
+options ticked on a multiple-choice question, and last period's numbers (looked up once per
+dialog).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any, Optional
 
 from core import messages
 from core.callbacks import Forged
-from core.choices import BUTTONLESS_CHANNELS
 from core.context import Context
-from core.dialogs import Dialog, DialogData, NotAnAnswer, Step
+from core.dialogs import Dialog, NotAnAnswer, Step
 from core.permissions import Refused
 from core.types import Reply
 from handlers import report_view as view
 from handlers.report_calls import Back, Choose, Done, Edit, Keep, LastValue, Skip, Toggle
 from handlers.report_common import GONE, already_text, closed_text, fill_commune, report_buttons
 from handlers.report_photos import receive_photos
-from store.form_engine import REVIEW, Choice, FormSession, NotOffered, Point
+from handlers.report_turn import ReportState, Turn
+from store.form_engine import Choice, FormSession, NotOffered, Point
 from store.form_fields import AnswerError
 from store.models import Draft, Period
-from store.reports import draft_spec, get_report, lock_draft, previous_values, save_answers
+from store.reports import draft_spec, get_report, lock_draft
 from store.vntext import fold
 
 log = logging.getLogger(__name__)
 
 DRAFT_KEPT = "Đã lưu bản nháp. Khi nào tiện, gõ /baocao để làm tiếp."
 STALE_QUESTION = "Câu này đã được trả lời hoặc nút đã cũ. Câu đang hỏi:"
-
-
-@dataclass
-class ReportState(DialogData):
-    step: str = "answer"
-    draft: int = 0
-    period: int = 0
-    field: int = REVIEW
-    edit: bool = False
-    selected: Optional[list[int]] = None
-    previous: Optional[dict[str, Any]] = None  # last period's numeric answers, by field name
-    legacy_keys = {"d": "draft", "p": "period", "f": "field", "sel": "selected", "prev": "previous"}
-
-
-@dataclass
-class Turn:
-    """One update's work on a draft: loaded once, changed in the engine, saved once by ``reply``."""
-
-    ctx: Context
-    state: ReportState
-    draft: Draft
-    period: Period
-    form: FormSession
-
-    def reply(self, note: str = "") -> list[Reply]:
-        ctx, form, st = self.ctx, self.form, self.state
-        if form.changed:
-            save_answers(self.draft, form.answers, ctx.officer.id if ctx.officer else None, ctx.now)
-            form.changed = False
-        st.draft, st.period, st.field, st.edit, st.selected = (
-            self.draft.id, self.period.id, form.index, form.edit, form.selected)
-        f = form.current()
-        previous = None
-        if f is not None and f.kind.numeric:
-            if st.previous is None:
-                st.previous = _previous_numbers(ctx, self.draft, self.period)
-            previous = st.previous.get(f.name)
-        REPORT.save(ctx, st)
-        if f is None:
-            return [view.review(form, self.draft, self.period, note=note)]
-        return view.question(form, self.draft, note=note, previous=previous,
-                             buttonless=ctx.user.channel in BUTTONLESS_CHANNELS)
-
-
-def _previous_numbers(ctx: Context, draft: Draft, period: Period) -> dict[str, Any]:
-    values = previous_values(ctx.session, period, draft.commune_code)
-    return {k: v for k, v in values.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
 
 
 def begin(ctx: Context, draft: Draft, period: Period, *, index: Optional[int] = None, edit: bool = False,
@@ -89,7 +42,7 @@ def begin(ctx: Context, draft: Draft, period: Period, *, index: Optional[int] = 
     if state is None or state.draft != draft.id:
         state = ReportState(draft=draft.id, period=period.id)
     form = FormSession(draft_spec(ctx.session, draft), draft.answers, index, edit=edit)
-    return Turn(ctx, state, draft, period, form).reply(note)
+    return Turn(ctx, REPORT, state, draft, period, form).reply(note)
 
 
 def open_turn(ctx: Context, draft_id: int, state: Optional[ReportState]) -> Turn | list[Reply]:
@@ -110,14 +63,14 @@ def open_turn(ctx: Context, draft_id: int, state: Optional[ReportState]) -> Turn
         state = ReportState(draft=draft.id, period=period.id)
     form = FormSession(draft_spec(ctx.session, draft), draft.answers, state.field if same else None,
                        edit=state.edit if same else False, selected=state.selected if same else None)
-    return Turn(ctx, state, draft, period, form)
+    return Turn(ctx, REPORT, state, draft, period, form)
 
 
 def _gone(ctx: Context, state: Optional[ReportState], commune_code: int) -> list[Reply]:
     period = ctx.session.get(Period, state.period) if state is not None and state.period else None
     ctx.clear_dialog()
     report = get_report(ctx.session, period.id, commune_code) if period is not None else None
-    if report is not None:  # another officer of the commune sent it meanwhile
+    if report is not None and period is not None:  # another officer of the commune sent it meanwhile
         return [Reply(text=already_text(ctx, report, period), buttons=report_buttons(report, period, ctx))]
     return messages.text(GONE)
 

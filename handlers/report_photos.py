@@ -11,16 +11,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Optional, Union
+from typing import Any, Callable, Optional, Union
 
 from core.context import Context
 from core.types import FileRef, FileUnavailable, Reply
 from handlers import report_view as view
+from handlers.report_turn import Turn
 from store.form_engine import Files
 from store.report_photos import NotAnImage, StoredPhoto, record_photo, write_photo
-
-if TYPE_CHECKING:
-    from handlers.report_answer import Turn
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +29,7 @@ NOT_A_PHOTO = "Chỉ nhận ảnh JPG, PNG hoặc WebP; tệp này không phải
 MOVED_ON = "Ảnh đến khi câu hỏi đã chuyển sang câu khác; anh/chị gửi lại ở câu cần ảnh."
 
 Fetched = list[tuple[FileRef, Optional[StoredPhoto], str]]  # (file, stored photo or None, note)
-Reopen = Callable[[Context], Union["Turn", list[Reply]]]  # the draft's turn again, in a new transaction
+Reopen = Callable[[Context], Union[Turn, list[Reply]]]  # the draft's turn again, in a new transaction
 
 
 def _refusal(ref: FileRef) -> str:
@@ -44,7 +42,7 @@ def _refusal(ref: FileRef) -> str:
     return ""
 
 
-async def receive_photos(turn: "Turn", reopen: Reopen) -> list[Reply]:
+async def receive_photos(turn: Turn, reopen: Reopen) -> list[Reply]:
     """Pick the files to fetch; they are fetched and recorded after this update commits."""
     ctx, f = turn.ctx, turn.form.current()
     fetch = ctx.services.fetchers.get(ctx.user.channel)
@@ -97,7 +95,7 @@ async def _fetch_one(fetch: Any, ref: FileRef, files_dir: Path, period_id: int, 
     return ref, photo, ""
 
 
-def _record(ctx: Context, turn: Union["Turn", list[Reply]], index: int, results: Fetched,
+def _record(ctx: Context, turn: Union[Turn, list[Reply]], index: int, results: Fetched,
             notes: list[str]) -> list[Reply]:
     """Record the stored photos if the dialog is still on that question."""
     if isinstance(turn, list):
@@ -105,7 +103,7 @@ def _record(ctx: Context, turn: Union["Turn", list[Reply]], index: int, results:
     f = turn.form.current()
     if f is None or turn.form.index != index or f.type != "photo":
         return turn.reply(note=MOVED_ON)
-    items = []
+    items: list[dict[str, Any]] = []
     room = MAX_PHOTOS - len(turn.form.answers.get(f.name) or [])
     for ref, photo, note in results:
         if photo is None:

@@ -18,7 +18,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from core import metrics
 from core.context import Services
 from reminders.retention_job import run_retention_if_due
-from reminders.sweep import run_sweep
+from reminders.sweep import SweepResult, run_sweep
 from store.db import transaction
 from store.leader import Leadership
 
@@ -36,7 +36,7 @@ class SweepJob:
     def __init__(self, services: Services, interval_seconds: float = 60.0) -> None:
         self.services = services
         self.interval = interval_seconds
-        self.in_flight: Optional[asyncio.Future[object]] = None
+        self.in_flight: Optional[asyncio.Future[SweepResult]] = None
         self.role = Leadership(services.session_factory.kw["bind"], "sweep")
         self._due: Optional[float] = None  # loop time the next sweep is due, for the lag gauge
 
@@ -66,10 +66,10 @@ class SweepJob:
             return
         metrics.SWEEPS.labels("done").inc()
         metrics.SWEEP_LAG.set(max(0.0, loop.time() - due))
-        if result is not None and getattr(result, "total", None):
+        if result.total:
             log.info("reminder sweep: %s", result)
 
-    def _work(self) -> object:
+    def _work(self) -> SweepResult:
         """The sweep, then the daily retention run (a no-op on every other minute of the day);
         the queue gauges are refreshed after."""
         result = run_sweep(self.services)

@@ -13,39 +13,29 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
+from core.broadcasts import finish_completed
 from core.callbacks import report_button
 from core.choices import remember_notices
+from core.context import Services
 from core.outbox import Outgoing, enqueue_many
-from core.types import Reply
-from core.broadcasts import finish_completed
 from core.reminder_policy import policies_for, quiet_hours
+from core.settings import Settings
 from core.timespec import QuietHours, Step
-from store.clock import as_utc, local, vn_date, vn_datetime
+from core.types import Reply
+from reminders.digest import plan_digests
+from reminders.recipients import Recipient, officer_recipients
+from store.clock import as_utc, local, vn_datetime
 from store.db import transaction
-from store.models import Commune, Officer, OutboxMessage, Period, ReminderLog, User
+from store.models import Commune, Period, ReminderLog
 from store.periods import open_periods, owing_communes
 
-if TYPE_CHECKING:
-    from core.settings import Settings
-    from core.context import Services
-
 log = logging.getLogger(__name__)
-
-MAX_DIGEST_NAMES = 40  # per period, so the digest fits one phone-sized message
-
-
-@dataclass(frozen=True)
-class Recipient:
-    officer_id: int
-    user_id: int
-    channel: str
-    chat_id: str
 
 
 @dataclass
@@ -78,26 +68,6 @@ class SweepResult:
         return self.queued + self.skipped + self.digests
 
 
-# -- who owes what -------------------------------------------------------------
-def officer_recipients(session: Session) -> dict[int, list[Recipient]]:
-    """Active commune officers with a reachable chat, by commune (one chat per officer)."""
-    rows = session.execute(
-        select(Officer.id, Officer.commune_code, User.id, User.channel, User.chat_id)
-        .join(User, User.officer_id == Officer.id)
-        .where(Officer.active.is_(True), Officer.role == "officer", Officer.commune_code.is_not(None),
-               User.reachable.is_(True))
-        .order_by(Officer.id, User.last_seen_at.desc())
-    )
-    out: dict[int, list[Recipient]] = defaultdict(list)
-    seen: set[int] = set()
-    for officer_id, commune, user_id, channel, chat_id in rows:
-        if officer_id in seen:
-            continue  # the most recently used chat of an officer with several
-        seen.add(officer_id)
-        out[commune].append(Recipient(officer_id, user_id, channel, chat_id))
-    return out
-
-
 # -- planning --------------------------------------------------------------------
 def _decide(period: Period, commune: int, rec: Recipient, passed: list[tuple[Step, datetime]],
             logged: set[str], now: datetime, quiet: QuietHours) -> list[Planned]:
@@ -120,7 +90,7 @@ def _decide(period: Period, commune: int, rec: Recipient, passed: list[tuple[Ste
     return out
 
 
-def plan_due(session: Session, now: datetime, settings: "Settings", *,
+def plan_due(session: Session, now: datetime, settings: Settings, *,
              periods: Optional[list[Period]] = None,
              owing: Optional[dict[int, set[int]]] = None) -> list[Planned]:
     """Every reminder decision due at ``now`` that is not in the log yet (no writes)."""
@@ -157,13 +127,13 @@ def plan_due(session: Session, now: datetime, settings: "Settings", *,
     return out
 
 
-def plan_schedule(session: Session, settings: "Settings", now: datetime) -> list[tuple[int, int, int, str, datetime]]:
+def plan_schedule(session: Session, settings: Settings, now: datetime) -> list[tuple[int, int, int, str, datetime]]:
     """The whole remaining reminder plan of open and future periods: (period, commune, officer, step, when)."""
     periods = list(session.scalars(select(Period).where(Period.close_at > now)))
     policies = policies_for(session, [p.id for p in periods], settings)
     owing = owing_communes(session, periods)
     recipients = officer_recipients(session)
-    plan = []
+    plan: list[tuple[int, int, int, str, datetime]] = []
     for period in periods:
         schedule = [(s, at) for s, at in policies[period.id].schedule(period.due_at)
                     if at > now and at < as_utc(period.close_at)]
@@ -211,7 +181,7 @@ def write_plan(session: Session, planned: list[Planned], now: datetime) -> None:
         logs.append({"period_id": p.period.id, "commune_code": p.commune_code, "officer_id": p.recipient.officer_id,
                      "step": p.step.key, "planned_at": p.planned_at, "state": "queued" if p.send else "skipped",
                      "reason": p.reason, "outbox_key": key, "created_at": now})
-        if p.send and key is not None:
+        if p.send and key is not None and p.not_before is not None:  # (a send always has its moment)
             reply = reminder_reply(p.period, names.get(p.commune_code, f"Xã {p.commune_code}"), p.step, p.not_before)
             outgoing.append(Outgoing(key, p.recipient.channel, p.recipient.chat_id, p.recipient.user_id,
                                      "reminder", reply, p.not_before))
@@ -223,56 +193,7 @@ def write_plan(session: Session, planned: list[Planned], now: datetime) -> None:
     remember_notices(session, menus, now)  # Zalo shows the report button as "1." to type
 
 
-def plan_digests(session: Session, now: datetime, settings: "Settings", periods: list[Period],
-                 owing: dict[int, set[int]]) -> list[tuple[str, Recipient, Reply]]:
-    """Supervisors' daily overdue digest: one message each, once a day, after digest time."""
-    quiet = quiet_hours(settings)
-    if settings.digest_time is None or quiet.contains(now) or local(now).time() < settings.digest_time:
-        return []
-    day = local(now).date()
-    # The day's digest covers periods already overdue at digest time (a catch-up after a
-    # restart later that day sends the same content, not a second digest).
-    digest_at = datetime.combine(day, settings.digest_time, local(now).tzinfo)
-    overdue = [p for p in periods if as_utc(p.due_at) <= digest_at and owing.get(p.id)]
-    if not overdue:
-        return []
-    rows = session.execute(
-        select(Officer, User.id, User.channel, User.chat_id).join(User, User.officer_id == Officer.id)
-        .where(Officer.active.is_(True), Officer.role == "supervisor", User.reachable.is_(True))
-        .options(selectinload(Officer.provinces)).order_by(Officer.id, User.last_seen_at.desc())
-    ).all()
-    supervisors: dict[int, tuple[Officer, Recipient]] = {}
-    for officer, user_id, channel, chat_id in rows:
-        supervisors.setdefault(officer.id, (officer, Recipient(officer.id, user_id, channel, chat_id)))
-    keys = {oid: f"digest:{oid}:{day.isoformat()}" for oid in supervisors}
-    if not keys:
-        return []
-    have = set(session.scalars(select(OutboxMessage.dedup_key).where(OutboxMessage.dedup_key.in_(keys.values()))))
-    codes = set().union(*(owing[p.id] for p in overdue))
-    communes = {c.code: c for c in session.scalars(select(Commune).where(Commune.code.in_(codes)))}
-    out = []
-    for oid, (officer, rec) in supervisors.items():
-        if keys[oid] in have:
-            continue
-        provinces = {op.province_code for op in officer.provinces}
-        blocks = []
-        for p in overdue:
-            if p.province_code is not None and p.province_code not in provinces:
-                continue
-            late = sorted((communes[c].name for c in owing[p.id] if c in communes
-                           and communes[c].province_code in provinces))
-            if not late:
-                continue
-            shown = "\n".join(f"• {n}" for n in late[:MAX_DIGEST_NAMES])
-            more = f"\n… và {len(late) - MAX_DIGEST_NAMES} đơn vị khác" if len(late) > MAX_DIGEST_NAMES else ""
-            blocks.append(f"Kỳ “{p.label}” (hạn {_when(as_utc(p.due_at))}): {len(late)} đơn vị chưa nộp\n{shown}{more}")
-        if blocks:
-            text = f"📋 Tổng hợp quá hạn ngày {vn_date(day)}\n\n" + "\n\n".join(blocks)
-            out.append((keys[oid], rec, Reply(text=text[:4000])))
-    return out
-
-
-def run_sweep(services: "Services", now: Optional[datetime] = None) -> SweepResult:
+def run_sweep(services: Services, now: Optional[datetime] = None) -> SweepResult:
     """One sweep: plan what is due at the clock's now, log it and queue it, once."""
     now = now or services.clock.now()
     settings = services.settings

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from store.models import AuditLog, DialogState, Officer, OutboxMessage, RegistrationRequest, User
 from store.phones import normalize_phone
+from store.roles import Role
 
 ERASED_NAME = "Đã xóa"
 
@@ -60,7 +61,7 @@ def missing_from_list(session: Session, listed_phones: Iterable[str]) -> list[Of
     """Active commune officers whose phone is not in an imported list (supervisors and admins
     are not in commune lists, so they are never deactivated this way)."""
     listed = set(listed_phones)
-    return [o for o in session.scalars(select(Officer).where(Officer.role == "officer", Officer.active.is_(True))
+    return [o for o in session.scalars(select(Officer).where(Officer.role == Role.OFFICER, Officer.active.is_(True))
                                        .order_by(Officer.commune_code, Officer.full_name))
             if o.phone not in listed]
 

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Iterable, Optional
 
 from rapidfuzz import fuzz, process
+from vietnam_provinces import Province, Ward
 
 from store.vntext import UNIT_PREFIXES, fold, former_province_keys, strip_unit_prefix
 
@@ -22,8 +23,6 @@ def strip_unit(folded: str) -> str:
 @lru_cache(maxsize=1)
 def province_names() -> dict[str, int]:
     """Folded province name (current and pre-2025) -> current province code."""
-    from vietnam_provinces import Province
-
     names: dict[str, int] = {}
     for p in Province.iter_all():
         names[strip_unit(fold(p.name))] = int(p.code)
@@ -36,8 +35,6 @@ def province_names() -> dict[str, int]:
 @lru_cache(maxsize=1)
 def ward_names() -> dict[str, int]:
     """Folded commune/ward name (prefix stripped) -> province code, when unambiguous."""
-    from vietnam_provinces import Ward
-
     seen: dict[str, set[int]] = {}
     for w in Ward.iter_all():
         seen.setdefault(strip_unit(fold(w.name)), set()).add(int(w.province_code))

@@ -7,6 +7,8 @@ import re
 from functools import lru_cache
 from typing import Callable, Optional
 
+import vietnam_provinces as vp
+
 from store import vntext
 
 ADMIN_PREFIXES = vntext.UNIT_PREFIXES
@@ -94,8 +96,6 @@ def unknown_place(folded: list[str], accented: list[str], known: Callable[[str],
 @lru_cache(maxsize=1)
 def _gazetteer() -> tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]]:
     """Folded names of Vietnam's communes and provinces, unit words stripped."""
-    import vietnam_provinces as vp
-
     def strip(name: str) -> tuple[str, ...]:
         f = vntext.search_key(name)
         for prefix in sorted(ADMIN_PREFIXES, key=len, reverse=True):

@@ -10,7 +10,6 @@ order ("Bình Hòa" is not "Hòa Bình"), but swapped order still finds the unit
 from __future__ import annotations
 
 import logging
-import re
 from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Optional, Union
@@ -20,77 +19,32 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
+from vietnam_provinces import Province as VP, Ward as VW
 
 from store.db import transaction
-from store.vntext import (COMMUNE_UNIT_PREFIXES, PROVINCE_UNIT_PREFIXES, TYPED_COMMUNE_ABBREVIATIONS,
-                          TYPED_PROVINCE_ABBREVIATIONS, fold, former_province_keys, strip_unit_prefix)
-from store.vntext import normalize as vn_normalize
 from store.models import Commune, Province
+from store.unit_names import (PROVINCE_PREFIXES, accented_core, commune_key, has_diacritics, province_key,
+                              strip_prefix, typed_division)
+from store.vntext import fold, former_province_keys
 
 if TYPE_CHECKING:
     from store.deps import StoreServices
 
 log = logging.getLogger(__name__)
 
-# Unit prefixes as typed, folded; longest first so "thi tran" is not read as "thi".
-COMMUNE_PREFIXES = COMMUNE_UNIT_PREFIXES + TYPED_COMMUNE_ABBREVIATIONS
-PROVINCE_PREFIXES = PROVINCE_UNIT_PREFIXES + TYPED_PROVINCE_ABBREVIATIONS
 # Common ways to type a few provinces that fuzzy matching alone would miss.
 PROVINCE_ALIASES = {
     "hcm": 79, "tphcm": 79, "sai gon": 79, "saigon": 79, "sg": 79, "ho chi minh": 79,
     "hn": 1, "ha noi": 1, "hanoi": 1, "hue": 46, "tt hue": 46, "thua thien hue": 46,
     "dn": 48, "da nang": 48, "hp": 31, "hai phong": 31, "ct": 92, "can tho": 92,
 }
-_NON_WORD = re.compile(r"[^0-9a-z]+")
 _FORMER_PROVINCES = former_province_keys()
-_FOLDED_MARKS = re.compile(r"[\u0300-\u036f]")
-
-
-def has_diacritics(text: str) -> bool:
-    """True when the user typed Vietnamese marks (then the accented form helps break ties)."""
-    return fold(text) != _NON_WORD.sub(" ", text.lower()).strip()
-
-
-def strip_prefix(folded: str, prefixes: tuple[str, ...] = COMMUNE_PREFIXES) -> str:
-    """Drop one leading unit prefix, typed abbreviations included ("x tam duong" → "tam duong")."""
-    return strip_unit_prefix(folded, prefixes)
-
-
-def _typed_prefix(folded: str) -> Optional[str]:
-    """The division type a typed prefix names, if any."""
-    head = folded.split(" ", 1)[0]
-    if folded.startswith("thi tran") or head in ("xa", "x", "tt"):
-        return "xã"
-    if head in ("phuong", "p", "f"):
-        return "phường"
-    if folded.startswith("dac khu") or head == "dk":
-        return "đặc khu"
-    return None
-
-
-def accented_core(name: str) -> str:
-    """Lowercase NFC name without the unit prefix, marks kept."""
-    words = vn_normalize(name).lower().split()  # one tone placement: "hoà" == "hòa"
-    for n in (2, 1):
-        if len(words) > n and fold(" ".join(words[:n])) in COMMUNE_PREFIXES + PROVINCE_PREFIXES:
-            return " ".join(words[n:])
-    return " ".join(words)
-
-
-def province_key(name: str) -> str:
-    return strip_prefix(fold(name), PROVINCE_PREFIXES)
-
-
-def commune_key(name: str) -> str:
-    return strip_prefix(fold(name))
 
 
 # -- seeding ------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def package_units() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Provinces and communes as rows, codes exactly as the package gives them (do not mutate)."""
-    from vietnam_provinces import Province as VP, Ward as VW
-
     provinces = [{"code": int(p.code), "name": p.name, "folded": province_key(p.name)} for p in VP.iter_all()]
     communes = [{"code": int(w.code), "name": w.name, "division_type": w.division_type.value,
                  "province_code": int(w.province_code), "folded": commune_key(w.name)} for w in VW.iter_all()]
@@ -226,7 +180,7 @@ class UnitIndex:
         # Swapped word order still matches, a little below the same words in order.
         swapped = process.cdist(variants, keys, scorer=fuzz.token_sort_ratio, dtype=np.float32) - 4.0
         scores = np.maximum(exact, swapped).max(axis=0)
-        typed = _typed_prefix(folded)
+        typed = typed_division(folded)
         if typed is not None:
             scores += np.array([1.5 if self.types[i] == typed else 0.0 for i in idx], dtype=np.float32)
         if province_code is not None and not within_province:

@@ -18,10 +18,11 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from core.context import Services
+from core.permissions import Role
 from core.types import UserRef
 from store.db import transaction
 from store.forms import latest_form
-from store.models import AuditLog, DialogState, Officer, OfficerProvince, Period, User
+from store.models import AuditLog, Commune, DialogState, Officer, OfficerProvince, Period, User
 from store.periods import create_period
 from store.units import find_communes, resolve_province
 
@@ -49,8 +50,6 @@ def demo_chat_label(chat_id: str) -> str | None:
 
 def _demo_colleagues(session, province: int, home_commune: int, channel: str, now) -> None:
     """A few demo officers of other communes, each with a console chat (created once)."""
-    from store.models import Commune
-
     codes = list(session.scalars(select(Commune.code).where(Commune.province_code == province,
                                                              Commune.code != home_commune)
                                  .order_by(Commune.code).limit(len(DEMO_COLLEAGUES))))
@@ -58,7 +57,7 @@ def _demo_colleagues(session, province: int, home_commune: int, channel: str, no
         chat = f"{DEMO_CHAT_PREFIX}{n}"
         if session.scalar(select(User.id).where(User.channel == channel, User.external_id == chat)) is not None:
             continue
-        officer = Officer(full_name=name, role="officer", position=DEMO_POSITION, commune_code=code,
+        officer = Officer(full_name=name, role=Role.OFFICER.value, position=DEMO_POSITION, commune_code=code,
                           active=True, created_at=now)
         session.add(officer)
         session.flush()
@@ -68,7 +67,7 @@ def _demo_colleagues(session, province: int, home_commune: int, channel: str, no
 
 def setup_demo(services: Services, ref: UserRef, arg: str) -> str:
     """Make the console user a demo officer or supervisor; return the Vietnamese answer."""
-    role = {"": "officer", "canbo": "officer", "giamsat": "supervisor"}.get(arg.strip().lower())
+    role = {"": Role.OFFICER, "canbo": Role.OFFICER, "giamsat": Role.SUPERVISOR}.get(arg.strip().lower())
     if role is None:
         return USAGE
     now = services.clock.now()
@@ -90,14 +89,14 @@ def setup_demo(services: Services, ref: UserRef, arg: str) -> str:
             session.add(user)
         officer = session.get(Officer, user.officer_id) if user.officer_id else None
         if officer is None:
-            officer = Officer(full_name=ref.display_name or "Cán bộ thử", role=role, position=DEMO_POSITION,
+            officer = Officer(full_name=ref.display_name or "Cán bộ thử", role=role.value, position=DEMO_POSITION,
                               active=True, created_at=now)
             session.add(officer)
-        officer.role, officer.active = role, True
-        officer.commune_code = commune.code if role == "officer" else None
+        officer.role, officer.active = role.value, True
+        officer.commune_code = commune.code if role is Role.OFFICER else None
         officer.provinces.clear()
         session.flush()
-        if role == "supervisor":
+        if role is Role.SUPERVISOR:
             officer.provinces.append(OfficerProvince(province_code=province))
         user.officer_id = officer.id
         state = session.get(DialogState, user.id)
@@ -109,8 +108,8 @@ def setup_demo(services: Services, ref: UserRef, arg: str) -> str:
                           due_at=now + timedelta(days=7), close_at=now + timedelta(days=14), now=now,
                           commune_codes=[commune.code], created_by=officer.id)
         session.add(AuditLog(at=now, user_id=user.id, officer_id=officer.id, action="demo.setup",
-                             target=f"officer:{officer.id}", outcome="done", detail={"role": role}))
-    if role == "officer":
+                             target=f"officer:{officer.id}", outcome="done", detail={"role": role.value}))
+    if role is Role.OFFICER:
         return (f"Anh/chị đang thử vai cán bộ {commune.label}. Đã mở “{DEMO_PERIOD_LABEL}”, hạn nộp sau 7 ngày.\n"
                 "Gõ /baocao để làm báo cáo, /hanbaocao để xem hạn, /toi để xem hồ sơ.")
     return (f"Anh/chị đang thử vai giám sát tỉnh {DEMO_PROVINCE}.\n"

@@ -122,7 +122,8 @@ class ZaloClient:
         if isinstance(body, dict) and body.get("ok"):
             return body.get("result")
         body = body if isinstance(body, dict) else {}
-        parameters = body.get("parameters") if isinstance(body.get("parameters"), dict) else {}
+        raw = body.get("parameters")
+        parameters: dict[str, Any] = raw if isinstance(raw, dict) else {}
         raise ZaloError(_code(body.get("error_code"), response.status_code), str(body.get("description") or "error"),
                         _seconds(parameters.get("retry_after")))
 

@@ -11,6 +11,7 @@ from typing import Any, Optional
 
 from bot.commands.common import CliError, Subparsers, commune_code, province_codes, units_of
 from core.settings import Settings
+from store.roles import ROLE_LABELS, Role  # the enum alone: no database layer loaded at CLI start
 
 
 def _existing(session: Any, phone: Optional[str], telegram_id: Optional[str]) -> Any:
@@ -27,8 +28,6 @@ def _existing(session: Any, phone: Optional[str], telegram_id: Optional[str]) ->
 
 def changes(officer: Any, args: argparse.Namespace) -> list[str]:
     """What granting would change on an existing officer, in words."""
-    from store.officers import ROLE_LABELS
-
     out = []
     if args.name and args.name.strip() != officer.full_name:
         out.append(f"tên: {officer.full_name} → {args.name.strip()}")
@@ -42,7 +41,7 @@ def changes(officer: Any, args: argparse.Namespace) -> list[str]:
 def _grant(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import build_services
     from store.db import transaction
-    from store.officers import ROLE_LABELS, GrantError, grant_role, unit_label
+    from store.officers import GrantError, grant_role, unit_label
 
     services = build_services(settings, startup=False)
     index = units_of(services)
@@ -77,7 +76,7 @@ def add(sub: Subparsers) -> None:
     who = grant.add_mutually_exclusive_group(required=True)
     who.add_argument("--phone", metavar="SĐT", help="số điện thoại di động, ví dụ 0912345678")
     who.add_argument("--telegram-id", metavar="ID", help="mã số tài khoản Telegram")
-    grant.add_argument("--role", required=True, choices=["officer", "supervisor", "admin"], metavar="VAI_TRÒ",
+    grant.add_argument("--role", required=True, choices=[r.value for r in Role], metavar="VAI_TRÒ",
                        help="officer: cán bộ xã; supervisor: giám sát tỉnh; admin: quản trị")
     grant.add_argument("--province", action="append", metavar="TỈNH",
                        help="tên hoặc mã tỉnh (lặp lại cho nhiều tỉnh)")

@@ -20,14 +20,13 @@ from typing import Any, Optional
 
 from bot.commands.common import CliError, commune_code, province_codes, units_of, with_import_hint
 from core.settings import Settings
+from store.roles import ROLE_LABELS, Role  # the enum alone: no database layer loaded at CLI start
 
 log = logging.getLogger(__name__)
 
 
 def _audience(args: argparse.Namespace, index: Any) -> tuple[dict[str, Any], str]:
     """The audience data and its label; provinces and communes by code or name."""
-    from store.officers import ROLE_LABELS
-
     provinces = province_codes(index, args.province) or None
     names = ", ".join(index.province_names[c] for c in provinces or ())
     if args.communes:
@@ -54,38 +53,50 @@ def _read_text(name: str) -> str:
         raise CliError(f"không đọc được {name} (cần tệp văn bản mã UTF-8)", 2) from None
 
 
+def _print_status(services: Any) -> None:
+    """The last ten broadcasts: progress, or the delivery report of finished ones."""
+    from sqlalchemy import select
+
+    from core.broadcasts import progress, progress_line, report_text
+    from store.models import Broadcast
+
+    with services.session_factory() as s:
+        rows = list(s.scalars(select(Broadcast).order_by(Broadcast.id.desc()).limit(10)))
+        for bc in rows:
+            counts = progress(s, bc.id)
+            print(report_text(bc, counts) if bc.state == "done" else progress_line(bc, counts))
+        if not rows:
+            print("Chưa có thông báo nào.")
+
+
+def _attachment(name: str) -> dict[str, str]:
+    """The attachment data of a local file (an image is sent as a photo)."""
+    path = Path(name).resolve()
+    if not path.is_file():
+        raise CliError(f"không thấy tệp {path}", 2)
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return {"kind": "image" if mime.startswith("image/") else "document", "path": str(path),
+            "file_name": path.name, "mime_type": mime}
+
+
 def _broadcast(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy import select
 
     from bot.services import build_services
-    from core.broadcasts import (AudienceError, audience_filter, create_broadcast, progress, progress_line,
-                                 report_text, resolve_audience, why_unreached)
+    from core.broadcasts import AudienceError, audience_filter, create_broadcast, resolve_audience, why_unreached
     from core.reminder_policy import quiet_hours
     from store.db import transaction
-    from store.models import Broadcast, User
+    from store.models import User
 
     services = build_services(settings, startup=False)
     if args.status:
-        with services.session_factory() as s:
-            rows = list(s.scalars(select(Broadcast).order_by(Broadcast.id.desc()).limit(10)))
-            for bc in rows:
-                counts = progress(s, bc.id)
-                print(report_text(bc, counts) if bc.state == "done" else progress_line(bc, counts))
-            if not rows:
-                print("Chưa có thông báo nào.")
+        _print_status(services)
         return 0
     text = args.text or (_read_text(args.text_file) if args.text_file else "")
     text = text.strip()
     if not text:
         raise CliError("thiếu nội dung: --text hoặc --text-file", 2)
-    attachment = None
-    if args.attach:
-        path = Path(args.attach).resolve()
-        if not path.is_file():
-            raise CliError(f"không thấy tệp {path}", 2)
-        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        attachment = {"kind": "image" if mime.startswith("image/") else "document", "path": str(path),
-                      "file_name": path.name, "mime_type": mime}
+    attachment = _attachment(args.attach) if args.attach else None
     audience, label = _audience(args, units_of(services))
     now = services.clock.now()
     with transaction(services.session_factory) as s:
@@ -164,7 +175,7 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--province", action="append", metavar="TỈNH",
                    help="tên hoặc mã tỉnh (lặp lại cho nhiều tỉnh); dùng một mình: mọi xã của tỉnh")
     p.add_argument("--communes", nargs="+", metavar="XÃ", help="mã hoặc tên các xã")
-    p.add_argument("--role", choices=("officer", "supervisor"), metavar="VAI_TRÒ",
+    p.add_argument("--role", choices=(Role.OFFICER.value, Role.SUPERVISOR.value), metavar="VAI_TRÒ",
                    help="mọi người có vai trò này (officer: cán bộ xã, supervisor: giám sát), trong --province")
     p.add_argument("--not-reported", type=int, metavar="MÃ_KỲ", help="các xã chưa nộp báo cáo kỳ này")
     p.add_argument("--sender-officer", type=int, metavar="ID", help="mã cán bộ nhận báo cáo kết quả gửi")

@@ -15,7 +15,8 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import build_services
     from store.db import transaction
     from store.leavers import missing_from_list, remove_officer
-    from store.officers import OfficerFileError, import_officers
+    from store.officer_files import OfficerFileError
+    from store.officer_import import import_officers
 
     path = Path(args.file)
     if not path.is_file():

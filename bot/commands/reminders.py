@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.commands.common import CliError, Subparsers, warn, with_import_hint
 from core.settings import Settings
+from store.roles import Role  # the enum alone: no database layer loaded at CLI start
 
 SKIP_REASONS = {"superseded": "có lời nhắc mới hơn thay thế", "stale": "đã quá muộn để gửi"}
 
@@ -81,7 +82,7 @@ def _why_no_plan(session: Any, now: datetime) -> list[str]:
     owing = set().union(*owing_communes(session, periods).values())
     if not owing:
         return ["mọi xã phải báo cáo đã nộp"]
-    owing_officers = (Officer.role == "officer") & Officer.commune_code.in_(sorted(owing))
+    owing_officers = (Officer.role == Role.OFFICER) & Officer.commune_code.in_(sorted(owing))
     return with_import_hint(why_unreached(session, owing_officers))
 
 

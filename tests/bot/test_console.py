@@ -130,3 +130,19 @@ async def test_local_fetcher_reads_console_photo(tmp_path: Path) -> None:
     fetch = local_fetcher(tmp_path)
     assert await fetch(FileRef(file_id="a.jpg", kind="photo")) == b"jpeg"
     assert await fetch(FileRef(file_id=str(tmp_path / "a.jpg"), kind="photo")) == b"jpeg"
+
+
+async def test_every_line_of_a_session_keeps_a_short_update_key(database_url: str, tmp_path: Path, clock) -> None:
+    """The keys stay "console-<session>-<n>" (64 characters at most: PostgreSQL enforces it)."""
+    from sqlalchemy import select
+
+    from store.models import ProcessedUpdate
+
+    settings = Settings(_env_file=None, database_url=database_url, data_dir=tmp_path / "d", load_samples=False)
+    core = BotCore(build_services(settings, clock, startup=False), _router())
+    await chat(core, io.StringIO("/chon_test\n2\n/huy\n"), io.StringIO())
+    with core.services.session_factory() as session:
+        keys = list(session.scalars(select(ProcessedUpdate.update_key).order_by(ProcessedUpdate.id)))
+    assert len(keys) == 3
+    session_ids = {key.split("-")[1] for key in keys}
+    assert len(session_ids) == 1 and all(len(key) <= 64 and key.startswith("console-") for key in keys)

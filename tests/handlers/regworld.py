@@ -14,7 +14,7 @@ from core.dispatch import BotCore, QueuedReply
 from core.types import Contact, Incoming, UserRef
 from store.db import transaction
 from store.models import AuditLog, OutboxMessage, User
-from store.officers import import_officers
+from store.officer_import import import_officers
 from store.units import seed_units
 
 LIST_CSV = (

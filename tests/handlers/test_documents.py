@@ -1,63 +1,18 @@
-"""/vanban, document and section buttons, /phongtrao, and stale or forged buttons."""
+"""/vanban, document and section buttons, and stale or forged buttons."""
 
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from bot.services import build_services
-from core.settings import Settings
 from core import messages
-from handlers.app import build_router
-from core.dispatch import BotCore
-from handlers.documents import NONE_CURRENT
-from core.types import Incoming, Reply, UserRef
 from store.db import transaction
-from store.ingest import ingest_paths
-from store.models import AuditLog, Commune, Document, Officer, Section, User
+from store.models import Commune, Officer, User
 from store.units import seed_units
-
-SAMPLES = Path(__file__).resolve().parents[2] / "store" / "sample" / "directives"
-ANON = UserRef("test", "1", "1", "Khách")
-OFFICER = UserRef("test", "2", "2", "Cán bộ Tuần Giáo")
-
-
-class Bot:
-    def __init__(self, database_url: str, tmp_path: Path, clock, folder: Path = SAMPLES) -> None:
-        settings = Settings(_env_file=None, database_url=database_url, data_dir=tmp_path / "d", load_samples=False)
-        self.services = build_services(settings, clock, startup=False)
-        result = ingest_paths(self.services.session_factory, [folder], clock)
-        assert not result.errors
-        self.core = BotCore(self.services, build_router())
-        self.seq = 0
-
-    async def send(self, who: UserRef = ANON, **kw) -> Reply:
-        self.seq += 1
-        out = await self.core.handle(Incoming(user=who, update_key=f"k{self.seq}", **kw))
-        assert len(out) == 1
-        return out[0].reply
-
-    def doc_id(self, source_key: str) -> int:
-        with self.services.session_factory() as s:
-            return s.scalar(select(Document.id).where(Document.source_key == source_key))
-
-    def section_id(self, source_key: str, path: str) -> int:
-        with self.services.session_factory() as s:
-            return s.scalar(select(Section.id).join(Document).where(Document.source_key == source_key,
-                                                                    Section.path == path))
-
-    def audits(self, action: str) -> list[AuditLog]:
-        with self.services.session_factory() as s:
-            return list(s.scalars(select(AuditLog).where(AuditLog.action == action).order_by(AuditLog.id)))
-
-
-def datas(reply: Reply) -> list[str]:
-    return [b.data for row in reply.buttons for b in row]
-
+from tests.handlers.docworld import OFFICER, SAMPLES, Bot, datas
 
 @pytest.fixture
 def bot(database_url: str, tmp_path: Path, clock) -> Bot:
@@ -150,35 +105,6 @@ async def test_stale_or_forged_buttons_are_refused_and_audited(bot: Bot, data: s
     assert [(a.target, a.outcome) for a in audits] == [(data, "refused")]
 
 
-async def test_phongtrao_after_every_period_ended(bot: Bot, clock) -> None:
-    clock.set(datetime(2026, 11, 22, 3, 0, tzinfo=timezone.utc))
-    reply = await bot.send(command="phongtrao")
-    lines = reply.text.splitlines()
-    assert lines[0] == NONE_CURRENT and lines[1] == "Đã hết thời hạn:"
-    # Latest-ending first: the 2021-2025 campaigns, then 2023, ... with their source documents.
-    assert "“Xây dựng nông thôn mới” (2021-2025)" in reply.text
-    assert "Nguồn: Chỉ thị 02/CT-UBND ngày 30/1/2020 của UBND tỉnh Lai Châu" in reply.text
-    assert reply.text.index("(2021-2025)") < reply.text.index("(năm 2023)") < reply.text.index("(2017-2020)")
-    assert "pt:1" in datas(reply) and any(d.startswith("doc:") for d in datas(reply))
-    later = await bot.send(button="pt:3")
-    assert "không ghi thời hạn" in later.text or "Đã hết thời hạn" in later.text
-
-
-async def test_phongtrao_current_first_at_other_dates(bot: Bot, clock) -> None:
-    clock.set(datetime(2020, 6, 1, 3, 0, tzinfo=timezone.utc))
-    reply = await bot.send(command="phongtrao")
-    assert reply.text.startswith("Đang trong thời hạn:")
-    current = reply.text.split("Đã hết thời hạn:")[0]
-    assert "Lai Châu chung tay vì người nghèo" in current and "(2016-2020)" in current
-    assert "Doanh nghiệp Lai Châu hội nhập và phát triển" in current
-    assert NONE_CURRENT not in reply.text
-    clock.set(datetime(2023, 5, 1, 3, 0, tzinfo=timezone.utc))
-    reply = await bot.send(command="phongtrao")
-    current = reply.text.split("Đã hết thời hạn:")[0]
-    assert "Đảng bộ, Chính quyền và Nhân dân các dân tộc thành phố Lai Châu" in current
-    assert "Lai Châu chung tay vì người nghèo" not in current
-
-
 async def test_empty_corpus_is_said_politely(database_url: str, tmp_path: Path, clock) -> None:
     empty = tmp_path / "none"
     empty.mkdir()
@@ -187,18 +113,3 @@ async def test_empty_corpus_is_said_politely(database_url: str, tmp_path: Path, 
     assert "Chưa có phong trào" in (await bot.send(command="phongtrao")).text
 
 
-def test_running_campaigns_ordered_by_end_date_and_stable() -> None:
-    from datetime import date
-
-    from handlers.documents import CampaignEntry, campaign_order
-
-    on = date(2026, 6, 1)
-    entries = [CampaignEntry("Đã xong", date(2020, 1, 1), date(2025, 12, 31)),
-               CampaignEntry("Hết năm sau", date(2026, 1, 1), date(2027, 12, 31), mine=True),
-               CampaignEntry("Hết năm nay", date(2026, 1, 1), date(2026, 12, 31)),
-               CampaignEntry("Sắp tới", date(2026, 9, 1), date(2027, 1, 1)),
-               CampaignEntry("Bằng hạn B", date(2025, 1, 1), date(2026, 12, 31)),
-               CampaignEntry("Không rõ")]
-    names = [e.name for e in sorted(entries, key=lambda e: campaign_order(e, on))]
-    assert names == ["Bằng hạn B", "Hết năm nay", "Hết năm sau", "Sắp tới", "Đã xong", "Không rõ"]
-    assert names == [e.name for e in sorted(reversed(entries), key=lambda e: campaign_order(e, on))]
