@@ -7,13 +7,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.services import build_services
-from core.settings import Settings
 from store.db import transaction
 from store.models import AuditLog, Officer
 from store.officer_import import import_officers
 from store.officers import user_provinces
-from store.units import seed_units
+from tests.store.unitworld import services_with_units
 
 GOOD = (
     "Họ tên;Số điện thoại;Mã xã;Xã;Tỉnh;Vai trò;Telegram ID;Chức vụ\n"
@@ -38,10 +36,7 @@ BAD = (
 
 @pytest.fixture
 def services(database_url: str, tmp_path: Path, clock):
-    settings = Settings(_env_file=None, database_url=database_url, data_dir=tmp_path / "d", load_samples=False)
-    services = build_services(settings, clock, startup=False)
-    seed_units(services)
-    return services
+    return services_with_units(database_url, tmp_path, clock)
 
 
 def _import(services, path: Path, **kw):

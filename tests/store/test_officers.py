@@ -7,20 +7,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.services import build_services
-from core.settings import Settings
 from store.db import transaction
 from store.models import AuditLog
 from store.officers import GrantError, grant_role, set_active, user_provinces
-from store.units import seed_units
+from tests.store.unitworld import services_with_units
 
 
 @pytest.fixture
 def services(database_url: str, tmp_path: Path, clock):
-    settings = Settings(_env_file=None, database_url=database_url, data_dir=tmp_path / "d", load_samples=False)
-    services = build_services(settings, clock, startup=False)
-    seed_units(services)
-    return services
+    return services_with_units(database_url, tmp_path, clock)
 
 
 def test_grant_first_admin_and_supervisor(services) -> None:
