@@ -11,6 +11,7 @@ from typing import Optional
 from sqlalchemy import select
 
 from handlers.citation import citation, long_date
+from core.callbacks import OpenDocument
 from core.context import Services
 from store.doc_format import doc_label, section_label
 from store.vntext import shorten
@@ -103,7 +104,7 @@ def field_answer(services: Services, doc: DocInfo, intent: str) -> Optional[Repl
         text = None
     if not text:
         return None
-    return Reply(text=f"{text}\n\n{citation(doc)}", buttons=[[Button("Xem văn bản", f"doc:{doc.id}")]])
+    return Reply(text=f"{text}\n\n{citation(doc)}", buttons=[[OpenDocument(doc.id).button("Xem văn bản")]])
 
 
 def _listing(services: Services, doc: DocInfo, intent: str) -> Optional[str]:
@@ -166,7 +167,7 @@ def office_answer(index: SearchIndex, result: SearchResult, needs: Needs) -> Opt
     role = (doc.signer_title or "").split(" - ")[-1]
     text = (f"Theo {doc_label(doc)}{year}, người ký với chức danh {role} là {doc.signer}.\n"
             "Tôi chỉ biết theo văn bản này, không có thông tin ai giữ chức vụ đó hiện nay.")
-    return Reply(text=f"{text}\n\n{citation(doc)}", buttons=[[Button("Xem văn bản", f"doc:{doc.id}")]])
+    return Reply(text=f"{text}\n\n{citation(doc)}", buttons=[[OpenDocument(doc.id).button("Xem văn bản")]])
 
 
 _OFFICE_HEADS = sorted((tuple(o.split()) for o in ("chu tich", "pho chu tich", "bi thu", "giam doc", "truong ban")),
@@ -217,5 +218,5 @@ def summary_reply(services: Services, doc: DocInfo) -> Reply:
     if doc.signer:
         lines.append(f"Người ký: {doc.signer}.")
     buttons = [[Button(shorten(label, 40), f"sec:{sid}")] for sid, label in labels[:SUMMARY_SECTIONS]]
-    buttons.append([Button("Xem văn bản", f"doc:{doc.id}")])
+    buttons.append([OpenDocument(doc.id).button("Xem văn bản")])
     return Reply(text="\n".join(lines), buttons=buttons)

@@ -13,7 +13,7 @@ import hashlib
 from typing import Iterable, Optional
 
 from store.vntext import shorten
-from core.callbacks import Rest
+from core.callbacks import OpenDocument, OpenSection, Rest
 from core.types import Button
 from handlers.ask_buttons import MoreResults
 from store import vntext
@@ -99,8 +99,8 @@ def section_of(index: SearchIndex, hit: Hit) -> Optional[str]:
 def doc_buttons(hit_doc: int, section_id: Optional[int]) -> list[Button]:
     row = []
     if section_id is not None:
-        row.append(Button("Xem cả mục", f"sec:{section_id}"))
-    row.append(Button("Xem văn bản", f"doc:{hit_doc}"))
+        row.append(OpenSection(section_id).button("Xem cả mục"))
+    row.append(OpenDocument(hit_doc).button("Xem văn bản"))
     return row
 
 
