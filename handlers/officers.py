@@ -38,28 +38,31 @@ class ListCommune(CallbackData, prefix="cb", action="c"):
 
 
 @dataclass(frozen=True)
-class Deactivate(CallbackData, prefix="cb", action="off"):
+class OfficerButton(CallbackData):
+    """A supervisor's button on one officer (not a button itself); garbled data is refused."""
+
     officer: int
     bad_data_refused: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
-class Reactivate(CallbackData, prefix="cb", action="on"):
-    officer: int
-    bad_data_refused: ClassVar[bool] = True
+class Deactivate(OfficerButton, prefix="cb", action="off"):
+    pass
 
 
 @dataclass(frozen=True)
-class Remove(CallbackData, prefix="cb", action="rm"):
+class Reactivate(OfficerButton, prefix="cb", action="on"):
+    pass
+
+
+@dataclass(frozen=True)
+class Remove(OfficerButton, prefix="cb", action="rm"):
     """The officer left: asks for confirmation."""
-    officer: int
-    bad_data_refused: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
-class ConfirmRemove(CallbackData, prefix="cb", action="rmy"):
-    officer: int
-    bad_data_refused: ClassVar[bool] = True
+class ConfirmRemove(OfficerButton, prefix="cb", action="rmy"):
+    pass
 
 
 def profile_text(officer: Officer) -> str:
