@@ -21,7 +21,6 @@ from core.settings import Settings
 from handlers.app import build_router
 from core.choices import numbered_text
 from core import outbox
-from core.broadcasts import finish_completed
 from core.dispatch import BotCore
 from core.types import Contact, FileRef, Incoming, Location, Reply, UserRef
 from reminders.outbox import OutboxSender
@@ -189,8 +188,6 @@ async def deliver_due(services: Any, transport: ConsoleTransport, rounds: int = 
     should see it arrive. A fixed few rounds, as each may queue more: a finished broadcast
     queues its delivery report for the sender.
     """
-    with transaction(services.session_factory) as session:  # whatever the stopped sender settled
-        finish_completed(session, services.clock.now())
     sender = OutboxSender(services, {"console": transport})
     for _ in range(rounds):
         await sender.drain_once()
