@@ -21,9 +21,9 @@ import logging
 from typing import Any, AsyncIterator, Optional
 
 from bot.channels.files import url_fetcher
-from bot.channels.zalo_api import ZaloClient, ZaloError
-from bot.channels.zalo_convert import CHANNEL, convert, received
-from bot.channels.zalo_send import FileLink, ZaloTransport, no_links
+from bot.channels.zalo.api import ZaloClient, ZaloError
+from bot.channels.zalo.convert import CHANNEL, convert, received
+from bot.channels.zalo.send import FileLink, ZaloTransport, no_links
 from bot.aio import until_stopped, wait_or_stop
 from bot.delivery.inbox_worker import Inbox, record_until_done
 from bot.webhook import WebhookEndpoint

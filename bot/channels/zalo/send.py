@@ -14,7 +14,7 @@ import logging
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Optional
 
-from bot.channels.zalo_api import TEXT_LIMIT, ZaloClient, ZaloError
+from bot.channels.zalo.api import TEXT_LIMIT, ZaloClient, ZaloError
 from core.choices import numbered_text
 from core.text import split_message
 from core.types import Attachment, Reply

@@ -14,7 +14,7 @@ import uuid
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Optional, TextIO
 
-from bot.channels.console_demo import demo_chat_label, setup_demo
+from bot.channels.console.demo import demo_chat_label, setup_demo
 from bot.channels.files import local_fetcher
 from bot.services import build_services
 from core.settings import Settings

@@ -1,6 +1,6 @@
 """The Telegram channel: python-telegram-bot's Bot in front of the neutral core.
 
-Updates arrive by long polling (bot.channels.telegram_poll) or by the webhook server
+Updates arrive by long polling (bot.channels.telegram.poll) or by the webhook server
 (bot.webhook); either way each is recorded in the inbox before Telegram is told it was
 received, and the inbox worker hands it here: converted to ``Incoming``, handled by the core
 (which records it and queues the replies in one transaction), then the outbox sender is
@@ -24,9 +24,9 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.channels.files import telegram_fetcher
-from bot.channels.telegram_convert import COMMAND_RE, GONE_STATUSES, to_incoming
-from bot.channels.telegram_poll import poll_into_inbox, received
-from bot.channels.telegram_send import TelegramTransport
+from bot.channels.telegram.convert import COMMAND_RE, GONE_STATUSES, to_incoming
+from bot.channels.telegram.poll import poll_into_inbox, received
+from bot.channels.telegram.send import TelegramTransport
 from bot.delivery.inbox_worker import Inbox
 from bot.services import build_services
 from bot.webhook import WebhookEndpoint
