@@ -61,6 +61,9 @@ class ViHelpFormatter(argparse.HelpFormatter):
         super().add_usage(usage, actions, groups, prefix="Cách dùng: " if prefix is None else prefix)
 
 
+_STARTS_WITH_MINUS_DIGIT = re.compile(r"^-\d")
+
+
 class ViArgumentParser(argparse.ArgumentParser):
     """An ArgumentParser whose help headings and errors are Vietnamese."""
 
@@ -71,6 +74,9 @@ class ViArgumentParser(argparse.ArgumentParser):
         self._positionals.title = "tham số"
         self._optionals.title = "tùy chọn"
         self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="hiện hướng dẫn này rồi thoát")
+        # No option of ours starts with a minus and a digit, so "-3d@08:00" is a value (reminder offsets
+        # before the due day), as argparse already treats "-3": `--offsets -3d@08:00` works without `=`.
+        self._negative_number_matcher = _STARTS_WITH_MINUS_DIGIT
 
     def add_subparsers(self, **kwargs: Any) -> Any:
         kwargs.setdefault("title", "lệnh con")

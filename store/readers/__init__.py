@@ -57,7 +57,7 @@ def read_document(name: str, raw: bytes) -> ReadResult:
     if fmt is None:
         suffix = PurePath(name).suffix.lower() or "(không có đuôi)"
         raise DirectiveParseError(
-            f"định dạng {suffix} chưa hỗ trợ; hãy gửi tệp .docx, .pdf hoặc .txt (unsupported format)")
+            f"định dạng {suffix} chưa hỗ trợ; hãy gửi tệp .docx, .pdf hoặc .txt")
     reader = next(r for f, _, _, r in _READERS if f == fmt)
     try:
         extracted, fmt = reader(raw)
