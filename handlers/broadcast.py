@@ -211,7 +211,7 @@ def _audience(ctx: Context, data: Notice, kind: str) -> list[Reply]:
         return _go(ctx, data, "communes", Reply(text=ASK_COMMUNES))
     if kind == "r":
         return _go(ctx, data, "role", Reply(text="Gửi tới vai trò nào?", buttons=[
-            [ByRole(Role.OFFICER).button("Cán bộ xã/phường")], [ByRole(Role.SUPERVISOR).button("Cán bộ giám sát")]]))
+            [ByRole(Role.OFFICER).button("Cán bộ xã/phường")], [ByRole(Role.SUPERVISOR).button("Cán bộ tỉnh")]]))
     if kind == "l":
         periods = periods_for_provinces(ctx.session, None if provinces is None else set(provinces), limit=8)
         if not periods:

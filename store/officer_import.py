@@ -167,7 +167,7 @@ def parse_row(index: UnitIndex, number: int, raw: dict[str, Any]) -> tuple[Optio
     if role is Role.OFFICER and commune_code is None and not unit_errors:
         errors.append("cán bộ xã cần mã xã hoặc tên xã và tỉnh")
     if role is Role.SUPERVISOR and found is not None and not provinces:
-        errors.append("cán bộ phụ trách tỉnh cần cột tỉnh")
+        errors.append("cán bộ tỉnh cần cột tỉnh")
     telegram_id = _text(raw.get("telegram_id")) or None
     if telegram_id is not None and not telegram_id.lstrip("-").isdigit():
         errors.append(f"telegram_id không hợp lệ: “{telegram_id}”")

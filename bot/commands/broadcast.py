@@ -176,7 +176,7 @@ def add(sub: argparse._SubParsersAction) -> None:
                    help="tên hoặc mã tỉnh (lặp lại cho nhiều tỉnh); dùng một mình: mọi xã của tỉnh")
     p.add_argument("--communes", nargs="+", metavar="XÃ", help="mã hoặc tên các xã")
     p.add_argument("--role", choices=(Role.OFFICER.value, Role.SUPERVISOR.value), metavar="VAI_TRÒ",
-                   help="mọi người có vai trò này (officer: cán bộ xã, supervisor: giám sát), trong --province")
+                   help="mọi người có vai trò này (officer: cán bộ xã, supervisor: cán bộ tỉnh), trong --province")
     p.add_argument("--not-reported", type=int, metavar="MÃ_KỲ", help="các xã chưa nộp báo cáo kỳ này")
     p.add_argument("--sender-officer", type=int, metavar="ID", help="mã cán bộ nhận báo cáo kết quả gửi")
     p.add_argument("--dry-run", action="store_true", help="chỉ đếm người nhận, không gửi")

@@ -73,16 +73,16 @@ def test_admin_grant_says_what_changes_and_asks_before_renaming(scratch: Path, c
     status, out, err = run(capfd, "admin", "grant", "--phone", "0912345678", "--role", "supervisor",
                            "--province", "Lai Châu", "--name", "Lò Văn Mình")
     assert status == 1
-    assert "tên: Lò Văn Minh → Lò Văn Mình; vai trò: cán bộ xã/phường → cán bộ phụ trách tỉnh" in out
+    assert "tên: Lò Văn Minh → Lò Văn Mình; vai trò: cán bộ xã/phường → cán bộ tỉnh" in out
     assert "thêm --yes" in err
     with _services().session_factory() as s:
         officer = s.scalar(select(Officer))
         assert (officer.full_name, officer.role) == ("Lò Văn Minh", "officer")  # nothing written
     status, out, _ = run(capfd, "admin", "grant", "--phone", "0912345678", "--role", "supervisor",
                          "--province", "Lai Châu", "--name", "Lò Văn Mình", "--yes")
-    assert status == 0 and "Đã cấp vai trò cán bộ phụ trách tỉnh cho Lò Văn Mình" in out
+    assert status == 0 and "Đã cấp vai trò cán bộ tỉnh cho Lò Văn Mình" in out
     status, out, _ = run(capfd, "admin", "grant", "--phone", "0912345678", "--role", "admin")
-    assert status == 0 and "vai trò: cán bộ phụ trách tỉnh → quản trị" in out  # a role change needs no --yes
+    assert status == 0 and "vai trò: cán bộ tỉnh → quản trị" in out  # a role change needs no --yes
 
 
 def _period_with_officers(capfd, *, chats: int) -> None:

@@ -123,7 +123,7 @@ async def test_role_audience_and_empty_audience(core: BotCore) -> None:
     await s1(button="bc:na")
     await s1(button="bc:a:r")
     out = await s1(button="bc:r:supervisor")
-    assert "cán bộ giám sát (cấp tỉnh) – 1 người." in out[0].text  # s2 (the sender is left out)
+    assert "cán bộ tỉnh – 1 người." in out[0].text  # s2 (the sender is left out)
     await s1(button="bc:a:r")
     out = await s1(button="bc:r:officer")
     assert "3 người" in out[0].text
