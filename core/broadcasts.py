@@ -33,6 +33,7 @@ from store.models import Broadcast, Commune, Officer, OfficerProvince, OutboxMes
 ROLE_LABELS: dict[str, str] = {Role.OFFICER: "cán bộ xã/phường", Role.SUPERVISOR: "cán bộ tỉnh"}
 DONE_STATES = ("sent", "blocked", "failed", "skipped")
 NO_OFFICERS = "không có cán bộ nào trong danh sách thuộc nhóm này"
+ALL_REPORTED = "tất cả các xã đã nộp báo cáo kỳ này"
 
 
 class AudienceError(ValueError):
@@ -99,6 +100,21 @@ def why_unreached(session: Session, officer_filter: Any) -> list[str]:
     if inactive:
         out.append(f"{inactive} cán bộ đang bị khóa")
     return out or [NO_OFFICERS]
+
+
+def empty_audience_reasons(session: Session, audience: dict[str, Any]) -> list[str]:
+    """Why an audience reaches nobody: [ALL_REPORTED] when it is "not reported" and every commune has
+    reported (good news, not a failure); else why its officers cannot be reached."""
+    if audience.get("kind") == "not_reported":
+        period = session.get(Period, audience.get("period_id") or 0)
+        owing = owing_communes(session, [period])[period.id] if period is not None else set()
+        provinces = audience.get("province_codes")
+        if provinces is not None and owing:
+            owing = set(session.scalars(select(Commune.code).where(Commune.code.in_(owing),
+                                                                   Commune.province_code.in_(provinces))))
+        if not owing:
+            return [ALL_REPORTED]
+    return why_unreached(session, audience_filter(session, audience))
 
 
 def audience_filter(session: Session, audience: dict[str, Any]) -> Any:

@@ -83,7 +83,7 @@ def _broadcast(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy import select
 
     from bot.services import build_services
-    from core.broadcasts import AudienceError, audience_filter, create_broadcast, resolve_audience, why_unreached
+    from core.broadcasts import AudienceError, create_broadcast, empty_audience_reasons, resolve_audience
     from core.reminder_policy import quiet_hours
     from store.db import transaction
     from store.models import User
@@ -105,7 +105,7 @@ def _broadcast(args: argparse.Namespace, settings: Settings) -> int:
         except AudienceError as exc:
             raise CliError(str(exc), 2) from None
         if args.dry_run or count == 0:
-            why = "; ".join(with_import_hint(why_unreached(s, audience_filter(s, audience)))) if count == 0 else ""
+            why = "; ".join(with_import_hint(empty_audience_reasons(s, audience))) if count == 0 else ""
             print(f"{count} người nhận ({label}); chưa gửi" + (" (--dry-run)" if args.dry_run else "")
                   + (f": {why}." if why else "."))
             return 0 if args.dry_run else 1
