@@ -109,4 +109,5 @@ def _supervisor_view(ctx: Context) -> list[Reply]:
 
 def register(router: Router) -> None:
     """Adds /hanbaocao."""
-    router.command("hanbaocao", "Hạn báo cáo của xã và tình trạng", listed_for="deadlines.view")(hanbaocao)
+    # Listed for commune officers: a province officer still gets an overview here, but /tonghop is theirs.
+    router.command("hanbaocao", "Hạn báo cáo của xã và tình trạng", listed_for="report.fill")(hanbaocao)

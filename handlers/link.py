@@ -122,7 +122,7 @@ async def typed_code(ctx: Context) -> Optional[list[Reply]]:
 
 
 def register(router: Router) -> None:
-    router.command("dangky", "Đăng ký cán bộ (chờ cán bộ tỉnh duyệt)")(request_cmd)
+    router.command("dangky", "Đăng ký cán bộ (chờ cán bộ tỉnh duyệt)", strangers_only=True)(request_cmd)
     router.command("lienket", "Liên kết tài khoản Zalo và Telegram")(link_cmd)
     router.text_filters.append(typed_code)
 
