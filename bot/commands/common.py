@@ -15,7 +15,7 @@ import sys
 from typing import Any, NoReturn, Optional, Sequence, TypeAlias
 
 from core.broadcasts import NO_OFFICERS
-from store.units import UnitIndex, find_communes, resolve_province, unit_index
+from store.units import UnitIndex, resolve_province, unit_index
 
 
 # What each command module's ``add(sub)`` receives: ``parser.add_subparsers()``.
@@ -103,17 +103,12 @@ def province_codes(index: UnitIndex, texts: Optional[Sequence[str]]) -> list[int
 
 def commune_code(index: UnitIndex, text: str, provinces: Sequence[int] = ()) -> int:
     """A commune from its code, or its name (within ``provinces`` when given)."""
-    text = str(text).strip()
-    if text.isdigit():
-        if index.commune(int(text)) is None:
-            raise CliError(f"không có xã mã {text} (xem: python -m bot units communes --province TỈNH)", 2)
-        return int(text)
-    within = provinces[0] if len(provinces) == 1 else None
-    matches = [m for m in find_communes(index, text, within, limit=5, within_province=within is not None)
-               if not provinces or m.province_code in provinces]
-    if not matches or matches[0].score < 90:
-        raise CliError(f"không tìm thấy xã “{text}” (ghi mã xã, hoặc thêm --province)", 2)
-    return matches[0].code
+    found = index.match(text, provinces)
+    if found is not None:
+        return found.code
+    if str(text).strip().isdigit():
+        raise CliError(f"không có xã mã {str(text).strip()} (xem: python -m bot units communes --province TỈNH)", 2)
+    raise CliError(f"không tìm thấy xã “{text}” (ghi mã xã, hoặc thêm --province)", 2)
 
 
 def units_of(services: Any) -> UnitIndex:
