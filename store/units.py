@@ -155,7 +155,7 @@ class UnitIndex:
                 self.by_key.setdefault((int(self.provinces[i]), key), []).append(i)
         return [self._match(i, 100.0) for i in self.by_key.get((province_code, commune_key(name)), [])]
 
-    def example_names(self, provinces: Optional[Sequence[int]], n: int = 2) -> list[str]:
+    def example_names(self, provinces: Optional[Iterable[int]], n: int = 2) -> list[str]:
         """Short names of a few communes of the user's first province, for examples a user can type."""
         for code in (sorted(provinces) if provinces else self.province_codes):
             items = self.by_province.get(code, ())
