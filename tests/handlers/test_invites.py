@@ -116,7 +116,7 @@ async def test_huy_in_an_invite_registration_keeps_the_code_unused(world: World)
 
 
 async def test_moi_examples_come_from_the_supervisors_province(world: World) -> None:
-    from store.units import unit_index
+    from store.people.units import unit_index
 
     sup = await register_supervisor(world)
     out = await world.send(sup, command="moi", args="")
