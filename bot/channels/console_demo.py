@@ -24,8 +24,8 @@ from core.types import UserRef
 from store.db import transaction
 from store.forms.spec import latest_form
 from store.models import AuditLog, Commune, DialogState, Officer, OfficerProvince, OutboxMessage, Period, User
-from store.periods import create_period
-from store.reports import save_answers, start_draft, submit
+from store.reporting.periods import create_period
+from store.reporting.reports import save_answers, start_draft, submit
 from store.people.units import find_communes, resolve_province
 
 DEMO_POSITION = "Tài khoản thử"

@@ -16,7 +16,7 @@ from core.dispatch import BotCore
 from core.types import Incoming
 from store.db import transaction
 from store.models import Draft, Officer, OutboxMessage, Period, User
-from store.reports import period_summary
+from store.reporting.reports import period_summary
 from core.types import Reply
 from tests.bot.test_console import run_bot
 
