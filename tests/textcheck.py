@@ -22,6 +22,8 @@ REPR_PATTERNS = (
     (re.compile(r"\b(None|True|False)\b"), "Python constant"),
     (re.compile(r"\b\w+\(\w+=[^)]*\)"), "dataclass repr"),
     (re.compile(r"datetime\.(datetime|date)\("), "datetime repr"),
+    # The README's "Words we use": the province role is "cán bộ tỉnh", one word everywhere.
+    (re.compile(r"giám sát tỉnh|cán bộ phụ trách tỉnh|cán bộ giám sát", re.I), "old word (see Words we use)"),
 )
 
 # Words frequent in English prose and absent from Vietnamese (diacritics-free words such as

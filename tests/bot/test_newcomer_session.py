@@ -53,7 +53,7 @@ Họp giao ban sáng thứ Hai.
 def test_detector_flags_what_a_newcomer_must_not_see() -> None:
     for bad in ("Traceback (most recent call last):", "bỏ qua 0 {}", "Không cấp được: an officer needs a commune",
                 "choose an audience: --province, --communes, --role or --not-reported",
-                "<store.models.Officer object at 0x7f00aa>", "usage: python -m bot [-h]",
+                "<store.models.Officer object at 0x7f00aa>", "Anh/chị đang thử vai giám sát tỉnh Lai Châu", "usage: python -m bot [-h]",
                 "error: argument --province: invalid int value: 'Lai'", "ValueError: bad", "lý do: None"):
         assert problems(bad), bad
     for good in ("Đã xếp 0 lời nhắc, bỏ qua 0, 0 bản tổng hợp.", "  [1] Không đính kèm",
@@ -77,12 +77,22 @@ def test_console_session_is_clean(tmp_path: Path) -> None:
     out = result.stdout
     assert "Tạm biệt!" in out
     for name in ("Lò Văn Minh", "Tao Thị Hoa", "Giàng A Páo"):  # /thongbao reached the demo colleagues
-        assert f"[Tin nhắn tới {name} (cán bộ thử)]\nHọp giao ban sáng thứ Hai." in out
+        assert f"[Tin nhắn tới {name} (cán bộ thử)]\n📣 Thông báo của cán bộ tỉnh Lai Châu:\nHọp giao ban sáng thứ Hai." in out
     assert "📣 Đã gửi xong thông báo #1" in out  # and the sender got the delivery report
     assert "/thongbao" in out.split("> /thu giamsat", 1)[1].split("> /tonghop", 1)[0]  # supervisor's /help
     assert "/thongbao" not in out.split("> /help", 1)[1].split(">", 1)[0]  # a stranger's /help
     stderr = "".join(line for line in result.stderr.splitlines(True) if "TEST-ONLY" not in line)
     assert problems(out) == [] and stderr == ""
+    # PENDING: assert too_long_replies(out) == []
+
+
+PHONE_SCREEN = 1000  # characters: about one screen of a phone
+
+
+def too_long_replies(out: str) -> list[str]:
+    """Each answer to a typed line (the text between two prompts) fits one phone screen."""
+    turns = out.split("\n> ")[1:]
+    return [turn[:120] for turn in turns if len(turn.split("\n", 1)[-1]) > PHONE_SCREEN]
 
 
 @pytest.fixture
