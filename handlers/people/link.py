@@ -19,8 +19,8 @@ from typing import Any, Optional, cast
 from sqlalchemy import CursorResult, select, update
 
 from core.context import Context
-from handlers.register import begin, start_invite
-from handlers.register_common import PENDING, pending_request
+from handlers.people.register import begin, start_invite
+from handlers.people.register_common import PENDING, pending_request
 from core.router import Router
 from core.types import Reply
 from store.models import InviteCode, LinkCode, Officer, User
