@@ -66,7 +66,7 @@ async def test_report_dialog_on_zalo_survives_sigkill_and_submits_once(tmp_path:
             said = await an.text("/baocao")
             said = await an.text(number_of(said, "6 tháng"))
             assert "Câu 1/" in said and "1. Có\n2. Không" in said
-            assert "Vui lòng bấm Có hoặc Không" in await an.text("có lẽ")  # a bad answer
+            assert "Vui lòng gõ Có hoặc Không" in await an.text("có lẽ")  # a bad answer, in typing words
             assert "Số hiệu văn bản" in await an.text("co")
             await an.text("15/KH-UBND")
             assert "Số hội nghị" in await an.text("30/6/2026")
