@@ -72,7 +72,7 @@ async def test_report_dialog_on_zalo_survives_sigkill_and_submits_once(tmp_path:
             assert "Số hội nghị" in await an.text("30/6/2026")
             assert "giao ước" in await an.text("12")
             said = await an.text("quay lại")  # back
-            assert "Số hội nghị" in said and "Đang trả lời: 12" in said and "• Giữ nguyên: 12" in said
+            assert "Số hội nghị" in said and "Câu trả lời đã lưu: 12" in said and "• Giữ nguyên: 12" in said
             # a number question lists "• Giữ nguyên: 12": typed numbers are answers, words choose
             assert "giao ước" in await an.text("giữ nguyên")
             # Kill mid-dialog, not mid-send: once the platform has the question, wait until its
