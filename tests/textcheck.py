@@ -16,6 +16,7 @@ REPR_PATTERNS = (
     (re.compile(r'^\s*File "[^"]+", line \d+', re.M), "traceback frame"),
     (re.compile(r"\b[A-Z]\w*(Error|Exception)\b(: |$)", re.M), "exception name"),
     (re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>"), "object repr"),
+    (re.compile(r"\((?:[A-Z][a-z]+){2,}\)"), "Python class name"),  # "(BadZipFile)"
     (re.compile(r"(?<![\w/])\{\}|\[\]|\(\)(?!\w)"), "empty container repr"),
     (re.compile(r"\{'[^']*': "), "dict repr"),
     (re.compile(r"\[('[^']*'(, )?)+\]"), "list repr"),

@@ -196,9 +196,9 @@ def _ingest_file(session: Session, path: Path, clock: Clock, result: IngestResul
     except DirectiveParseError as exc:
         log.info("cannot ingest %s: %s", path, exc)  # the caller reports result.errors to the user
         result.errors.append((str(path), str(exc)))
-    except Exception as exc:  # a parser bug on one file must not stop the others
+    except Exception:  # a parser bug on one file must not stop the others
         log.exception("failed to ingest %s", path)
-        result.errors.append((str(path), f"lỗi khi xử lý ({type(exc).__name__})"))
+        result.errors.append((str(path), "lỗi khi xử lý tệp này (chi tiết trong nhật ký)"))
     return None
 
 

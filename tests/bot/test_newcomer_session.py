@@ -31,6 +31,9 @@ Chỉ thị 02/CT-UBND ban hành ngày nào?
 abc
 /lenhla
 /thu giamsat
+/tep rong.txt
+/tep nhi_phan.txt
+/tep bang_tinh.ods
 /help
 /tonghop
 1
@@ -53,7 +56,7 @@ Họp giao ban sáng thứ Hai.
 def test_detector_flags_what_a_newcomer_must_not_see() -> None:
     for bad in ("Traceback (most recent call last):", "bỏ qua 0 {}", "Không cấp được: an officer needs a commune",
                 "choose an audience: --province, --communes, --role or --not-reported",
-                "<store.models.Officer object at 0x7f00aa>", "Anh/chị đang thử vai giám sát tỉnh Lai Châu", "usage: python -m bot [-h]",
+                "<store.models.Officer object at 0x7f00aa>", "tệp DOCX hỏng, không đọc được (BadZipFile)", "Anh/chị đang thử vai giám sát tỉnh Lai Châu", "usage: python -m bot [-h]",
                 "error: argument --province: invalid int value: 'Lai'", "ValueError: bad", "lý do: None"):
         assert problems(bad), bad
     for good in ("Đã xếp 0 lời nhắc, bỏ qua 0, 0 bản tổng hợp.", "  [1] Không đính kèm",
@@ -71,7 +74,16 @@ def run_console(tmp_path: Path, stdin: str) -> subprocess.CompletedProcess[str]:
                           cwd=tmp_path, env=env, timeout=180, encoding="utf-8")
 
 
+def _bad_files(folder: Path) -> None:
+    """Files a newcomer sends by mistake: empty, binary, a format the bot does not read."""
+    (folder / "rong.txt").write_bytes(b"")
+    (folder / "nhi_phan.txt").write_bytes(b"\x00\x01PK\x03\x04" * 50)
+    (folder / "bang_tinh.ods").write_bytes(b"PK\x03\x04 not really a spreadsheet")
+    (folder / "hong.yaml").write_text("id: hong\nfields: [\n  - name: x\n", encoding="utf-8")
+
+
 def test_console_session_is_clean(tmp_path: Path) -> None:
+    _bad_files(tmp_path)
     result = run_console(tmp_path, CONSOLE_SCRIPT)
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
@@ -119,6 +131,8 @@ def _officers_csv(folder: Path) -> Path:
 README_STEPS: list[tuple[list[str], int]] = [
     (["ingest", str(SAMPLES / "directives")], 0),
     (["ingest", "khong_co.txt", "can_bo.csv"], 1),  # a missing file; a CSV is no directive
+    (["ingest", "rong.txt", "nhi_phan.txt", "bang_tinh.ods"], 1),  # empty, binary, unsupported
+    (["forms", "load", "hong.yaml"], 1),  # broken YAML: the place and the usual causes, in Vietnamese
     (["units", "provinces"], 0),
     (["units", "communes", "--province", "Lai Châu"], 0),
     (["periods", "add", "--form", "thi-dua-6-thang", "--label", "6 tháng", "--province", "Lai Châu",
@@ -153,6 +167,7 @@ README_STEPS: list[tuple[list[str], int]] = [
 
 def test_readme_cli_steps_are_clean(scratch: Path, capfd) -> None:
     _officers_csv(scratch)
+    _bad_files(scratch)
     failures = []
     for argv, status in README_STEPS:
         try:
