@@ -97,8 +97,8 @@ class CallbackData:
             raise ValueError(f"button data over {MAX_BUTTON_DATA} bytes: {data!r}")
         return data
 
-    def button(self, text: str) -> Button:
-        return Button(text, self.pack())
+    def button(self, text: str, detail: str = "") -> Button:
+        return Button(text, self.pack(), detail)
 
     @classmethod
     def unpack(cls, values: list[str]) -> "CallbackData":
