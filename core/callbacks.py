@@ -180,8 +180,8 @@ class OpenPeriod(CallbackData, prefix="rp", action="o"):
     period: int
 
 
-def report_button(period_id: int, text: str = REPORT_BUTTON_TEXT) -> Button:
-    return OpenPeriod(period_id).button(text)
+def report_button(period_id: int, text: str = REPORT_BUTTON_TEXT, detail: str = "") -> Button:
+    return OpenPeriod(period_id).button(text, detail)
 
 
 # Directive browsing (handlers/directives/documents.py) — also offered by Q&A answers and /tim results.
