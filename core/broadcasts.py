@@ -27,12 +27,13 @@ from core.types import Attachment, Reply
 from core.permissions import Role
 from core.timespec import QuietHours
 from store.reporting.periods import owing_communes
-from store.models import Broadcast, Commune, Officer, OfficerProvince, OutboxMessage, Period, User
+from store.models import Broadcast, Commune, Officer, OfficerProvince, OutboxMessage, Period, Province, User
 
 # Who a role-wide broadcast reaches, in words (supervisors named by what they do here).
-ROLE_LABELS: dict[str, str] = {Role.OFFICER: "cán bộ xã/phường", Role.SUPERVISOR: "cán bộ giám sát (cấp tỉnh)"}
+ROLE_LABELS: dict[str, str] = {Role.OFFICER: "cán bộ xã/phường", Role.SUPERVISOR: "cán bộ tỉnh"}
 DONE_STATES = ("sent", "blocked", "failed", "skipped")
 NO_OFFICERS = "không có cán bộ nào trong danh sách thuộc nhóm này"
+ALL_REPORTED = "tất cả các xã đã nộp báo cáo kỳ này"
 
 
 class AudienceError(ValueError):
@@ -101,6 +102,21 @@ def why_unreached(session: Session, officer_filter: Any) -> list[str]:
     return out or [NO_OFFICERS]
 
 
+def empty_audience_reasons(session: Session, audience: dict[str, Any]) -> list[str]:
+    """Why an audience reaches nobody: [ALL_REPORTED] when it is "not reported" and every commune has
+    reported (good news, not a failure); else why its officers cannot be reached."""
+    if audience.get("kind") == "not_reported":
+        period = session.get(Period, audience.get("period_id") or 0)
+        owing = owing_communes(session, [period])[period.id] if period is not None else set()
+        provinces = audience.get("province_codes")
+        if provinces is not None and owing:
+            owing = set(session.scalars(select(Commune.code).where(Commune.code.in_(owing),
+                                                                   Commune.province_code.in_(provinces))))
+        if not owing:
+            return [ALL_REPORTED]
+    return why_unreached(session, audience_filter(session, audience))
+
+
 def audience_filter(session: Session, audience: dict[str, Any]) -> Any:
     """The officers an audience names (reachable or not), as a SQL condition."""
     kind = audience.get("kind")
@@ -137,8 +153,21 @@ def audience_filter(session: Session, audience: dict[str, Any]) -> Any:
     return cond
 
 
-def broadcast_reply(text: str, attachment: Optional[dict[str, Any]]) -> Reply:
-    reply = Reply(text=text)
+def sender_line(session: Session, officer_id: Optional[int]) -> str:
+    """Who a notice comes from: the sender's role and unit (never their name: it outlives an erasure)."""
+    officer = session.get(Officer, officer_id) if officer_id is not None else None
+    if officer is None or officer.role == Role.ADMIN:
+        return "📣 Thông báo của quản trị hệ thống:"
+    if officer.role == Role.OFFICER and officer.commune is not None:
+        return f"📣 Thông báo của cán bộ {officer.commune.name}:"
+    names = session.scalars(select(Province.name).join(OfficerProvince, OfficerProvince.province_code == Province.code)
+                            .where(OfficerProvince.officer_id == officer.id).order_by(Province.name))
+    units = ", ".join(n if n.startswith("Thành phố") else f"tỉnh {n}" for n in names)
+    return f"📣 Thông báo của cán bộ {units}:" if units else "📣 Thông báo của cán bộ tỉnh:"
+
+
+def broadcast_reply(text: str, attachment: Optional[dict[str, Any]], sender: str = "") -> Reply:
+    reply = Reply(text=f"{sender}\n{text}" if sender else text)
     if attachment:
         att = Attachment(file_name=attachment["file_name"], path=attachment["path"],
                          mime_type=attachment.get("mime_type") or "application/octet-stream")
@@ -159,7 +188,7 @@ def create_broadcast(session: Session, *, officer_id: Optional[int], sender_user
                    state="running" if targets else "done", created_at=now, finished_at=None if targets else now)
     session.add(bc)
     session.flush()
-    reply = broadcast_reply(text, attachment)
+    reply = broadcast_reply(text, attachment, sender_line(session, officer_id))
     not_before = quiet.next_allowed(now)  # a notice written at night goes out in the morning
     # A fresh broadcast id makes every key new: no lookup needed.
     enqueue_many(session, (Outgoing(f"bc:{bc.id}:{t.officer_id}", t.channel, t.chat_id, t.user_id, "broadcast",

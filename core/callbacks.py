@@ -97,8 +97,8 @@ class CallbackData:
             raise ValueError(f"button data over {MAX_BUTTON_DATA} bytes: {data!r}")
         return data
 
-    def button(self, text: str) -> Button:
-        return Button(text, self.pack())
+    def button(self, text: str, detail: str = "") -> Button:
+        return Button(text, self.pack(), detail)
 
     @classmethod
     def unpack(cls, values: list[str]) -> "CallbackData":
@@ -180,8 +180,8 @@ class OpenPeriod(CallbackData, prefix="rp", action="o"):
     period: int
 
 
-def report_button(period_id: int, text: str = REPORT_BUTTON_TEXT) -> Button:
-    return OpenPeriod(period_id).button(text)
+def report_button(period_id: int, text: str = REPORT_BUTTON_TEXT, detail: str = "") -> Button:
+    return OpenPeriod(period_id).button(text, detail)
 
 
 # Directive browsing (handlers/directives/documents.py) — also offered by Q&A answers and /tim results.

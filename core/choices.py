@@ -17,6 +17,7 @@ from typing import Optional
 from sqlalchemy.orm import Session
 
 from core.types import Button, Reply
+from core.typing_words import for_typing
 from store.forms.fields import fold
 from store.models import ChoiceMenu, User
 
@@ -47,15 +48,17 @@ def answer_hint(count: int) -> str:
 def numbered_text(reply: Reply) -> str:
     """The reply's text with its buttons as numbered lines (empty when neither is there)."""
     buttons = flat(reply)
-    lines = [reply.text] if reply.text else []
+    labels = list(enumerate((b.text for b in buttons), 1))
+    lines = [for_typing(reply.text, labels, numbers_answer=reply.numbers_answer)] if reply.text else []
     if buttons and reply.numbers_answer:
         # A number question: numbers are answers, so choices are named by their words.
-        lines.extend(f"• {b.text}" for b in buttons)
+        lines.extend(f"• {b.detail or b.text}" for b in buttons)
         example = buttons[0].text.split(":", 1)[0].strip(" «»")
         lines.append(f"Để chọn, gõ chữ của lựa chọn, ví dụ “{example.lower()}”.")
     elif buttons:
         # A label that already starts with its own number ("2. Kế hoạch…") is not numbered twice.
-        lines.extend(b.text if b.text.startswith(f"{i}. ") else f"{i}. {b.text}" for i, b in enumerate(buttons, 1))
+        lines.extend(b.text if not b.detail and b.text.startswith(f"{i}. ") else f"{i}. {b.detail or b.text}"
+                     for i, b in enumerate(buttons, 1))
         lines.append(answer_hint(len(buttons)))
     return "\n".join(lines)
 

@@ -41,6 +41,8 @@ class CommandInfo:
     # listed by /help only for users who may do this, though the handler answers everyone
     # (/toi tells a stranger how to register): visibility without the router's check
     listed_for: Optional[str] = None
+    # listed by /help only to users not yet registered (/dangky): a registered officer has nothing to do with it
+    strangers_only: bool = False
 
 
 @dataclass
@@ -69,11 +71,12 @@ class Router:
 
     def command(self, name: str, description: str, *, public: bool = True, roles: tuple[str, ...] = (),
                 action: Optional[str] = None, refusal: Optional[str] = None,
-                listed_for: Optional[str] = None) -> Callable[[Handler], Handler]:
+                listed_for: Optional[str] = None, strangers_only: bool = False) -> Callable[[Handler], Handler]:
         def deco(fn: Handler) -> Handler:
             if name in self.commands:
                 raise ValueError(f"command /{name} registered twice")
-            self.commands[name] = CommandInfo(name, description, fn, public, roles, action, refusal, listed_for)
+            self.commands[name] = CommandInfo(name, description, fn, public, roles, action, refusal, listed_for,
+                                              strangers_only)
             return fn
         return deco
 
@@ -115,6 +118,8 @@ class Router:
         role = officer.role if officer is not None and officer.active else None
         out = []
         for c in self.commands.values():
+            if c.strangers_only and role is not None:
+                continue
             needs = c.listed_for or c.action
             if (c.public or _role_may(role, c)) and (needs is None or can(officer, needs)):
                 out.append(c)

@@ -73,6 +73,10 @@ class Incoming:
 class Button:
     text: str
     data: str  # at most MAX_BUTTON_DATA bytes
+    # The list entry this button stands for ("Chỉ thị 02/CT-UBND … – its title"): channels list each
+    # entry once, numbered (Zalo, console: the entry is the choice; Telegram: under the text,
+    # its button labelled with the number), so a handler never writes the list in its text too.
+    detail: str = ""
 
     def __post_init__(self) -> None:
         if len(self.data.encode()) > MAX_BUTTON_DATA:

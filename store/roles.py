@@ -20,7 +20,7 @@ class Role(StrEnum):
 # How a role is named to officers (profile, registration, CLI output).
 ROLE_LABELS: dict[str, str] = {
     Role.OFFICER: "cán bộ xã/phường",
-    Role.SUPERVISOR: "cán bộ phụ trách tỉnh",
+    Role.SUPERVISOR: "cán bộ tỉnh",
     Role.ADMIN: "quản trị",
 }
 

@@ -16,12 +16,15 @@ REPR_PATTERNS = (
     (re.compile(r'^\s*File "[^"]+", line \d+', re.M), "traceback frame"),
     (re.compile(r"\b[A-Z]\w*(Error|Exception)\b(: |$)", re.M), "exception name"),
     (re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>"), "object repr"),
+    (re.compile(r"\((?:[A-Z][a-z]+){2,}\)"), "Python class name"),  # "(BadZipFile)"
     (re.compile(r"(?<![\w/])\{\}|\[\]|\(\)(?!\w)"), "empty container repr"),
     (re.compile(r"\{'[^']*': "), "dict repr"),
     (re.compile(r"\[('[^']*'(, )?)+\]"), "list repr"),
     (re.compile(r"\b(None|True|False)\b"), "Python constant"),
     (re.compile(r"\b\w+\(\w+=[^)]*\)"), "dataclass repr"),
     (re.compile(r"datetime\.(datetime|date)\("), "datetime repr"),
+    # The README's "Words we use": the province role is "cán bộ tỉnh", one word everywhere.
+    (re.compile(r"giám sát tỉnh|cán bộ phụ trách tỉnh|cán bộ giám sát", re.I), "old word (see Words we use)"),
 )
 
 # Words frequent in English prose and absent from Vietnamese (diacritics-free words such as

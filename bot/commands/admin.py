@@ -77,7 +77,7 @@ def add(sub: Subparsers) -> None:
     who.add_argument("--phone", metavar="SĐT", help="số điện thoại di động, ví dụ 0912345678")
     who.add_argument("--telegram-id", metavar="ID", help="mã số tài khoản Telegram")
     grant.add_argument("--role", required=True, choices=[r.value for r in Role], metavar="VAI_TRÒ",
-                       help="officer: cán bộ xã; supervisor: giám sát tỉnh; admin: quản trị")
+                       help="officer: cán bộ xã; supervisor: cán bộ tỉnh; admin: quản trị")
     grant.add_argument("--province", action="append", metavar="TỈNH",
                        help="tên hoặc mã tỉnh (lặp lại cho nhiều tỉnh)")
     grant.add_argument("--commune", metavar="XÃ", help="mã xã, hoặc tên xã kèm --province")

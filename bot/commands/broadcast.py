@@ -83,7 +83,7 @@ def _broadcast(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy import select
 
     from bot.services import build_services
-    from core.broadcasts import AudienceError, audience_filter, create_broadcast, resolve_audience, why_unreached
+    from core.broadcasts import AudienceError, create_broadcast, empty_audience_reasons, resolve_audience
     from core.reminder_policy import quiet_hours
     from store.db import transaction
     from store.models import User
@@ -105,7 +105,7 @@ def _broadcast(args: argparse.Namespace, settings: Settings) -> int:
         except AudienceError as exc:
             raise CliError(str(exc), 2) from None
         if args.dry_run or count == 0:
-            why = "; ".join(with_import_hint(why_unreached(s, audience_filter(s, audience)))) if count == 0 else ""
+            why = "; ".join(with_import_hint(empty_audience_reasons(s, audience))) if count == 0 else ""
             print(f"{count} người nhận ({label}); chưa gửi" + (" (--dry-run)" if args.dry_run else "")
                   + (f": {why}." if why else "."))
             return 0 if args.dry_run else 1
@@ -176,7 +176,7 @@ def add(sub: argparse._SubParsersAction) -> None:
                    help="tên hoặc mã tỉnh (lặp lại cho nhiều tỉnh); dùng một mình: mọi xã của tỉnh")
     p.add_argument("--communes", nargs="+", metavar="XÃ", help="mã hoặc tên các xã")
     p.add_argument("--role", choices=(Role.OFFICER.value, Role.SUPERVISOR.value), metavar="VAI_TRÒ",
-                   help="mọi người có vai trò này (officer: cán bộ xã, supervisor: giám sát), trong --province")
+                   help="mọi người có vai trò này (officer: cán bộ xã, supervisor: cán bộ tỉnh), trong --province")
     p.add_argument("--not-reported", type=int, metavar="MÃ_KỲ", help="các xã chưa nộp báo cáo kỳ này")
     p.add_argument("--sender-officer", type=int, metavar="ID", help="mã cán bộ nhận báo cáo kết quả gửi")
     p.add_argument("--dry-run", action="store_true", help="chỉ đếm người nhận, không gửi")

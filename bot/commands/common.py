@@ -15,7 +15,7 @@ import sys
 from typing import Any, NoReturn, Optional, Sequence, TypeAlias
 
 from core.broadcasts import NO_OFFICERS
-from store.people.units import UnitIndex, find_communes, resolve_province, unit_index
+from store.people.units import UnitIndex, resolve_province, unit_index
 
 
 # What each command module's ``add(sub)`` receives: ``parser.add_subparsers()``.
@@ -61,6 +61,9 @@ class ViHelpFormatter(argparse.HelpFormatter):
         super().add_usage(usage, actions, groups, prefix="Cách dùng: " if prefix is None else prefix)
 
 
+_STARTS_WITH_MINUS_DIGIT = re.compile(r"^-\d")
+
+
 class ViArgumentParser(argparse.ArgumentParser):
     """An ArgumentParser whose help headings and errors are Vietnamese."""
 
@@ -71,6 +74,9 @@ class ViArgumentParser(argparse.ArgumentParser):
         self._positionals.title = "tham số"
         self._optionals.title = "tùy chọn"
         self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="hiện hướng dẫn này rồi thoát")
+        # No option of ours starts with a minus and a digit, so "-3d@08:00" is a value (reminder offsets
+        # before the due day), as argparse already treats "-3": `--offsets -3d@08:00` works without `=`.
+        self._negative_number_matcher = _STARTS_WITH_MINUS_DIGIT
 
     def add_subparsers(self, **kwargs: Any) -> Any:
         kwargs.setdefault("title", "lệnh con")
@@ -97,17 +103,12 @@ def province_codes(index: UnitIndex, texts: Optional[Sequence[str]]) -> list[int
 
 def commune_code(index: UnitIndex, text: str, provinces: Sequence[int] = ()) -> int:
     """A commune from its code, or its name (within ``provinces`` when given)."""
-    text = str(text).strip()
-    if text.isdigit():
-        if index.commune(int(text)) is None:
-            raise CliError(f"không có xã mã {text} (xem: python -m bot units communes --province TỈNH)", 2)
-        return int(text)
-    within = provinces[0] if len(provinces) == 1 else None
-    matches = [m for m in find_communes(index, text, within, limit=5, within_province=within is not None)
-               if not provinces or m.province_code in provinces]
-    if not matches or matches[0].score < 90:
-        raise CliError(f"không tìm thấy xã “{text}” (ghi mã xã, hoặc thêm --province)", 2)
-    return matches[0].code
+    found = index.match(text, provinces)
+    if found is not None:
+        return found.code
+    if str(text).strip().isdigit():
+        raise CliError(f"không có xã mã {str(text).strip()} (xem: python -m bot units communes --province TỈNH)", 2)
+    raise CliError(f"không tìm thấy xã “{text}” (ghi mã xã, hoặc thêm --province)", 2)
 
 
 def units_of(services: Any) -> UnitIndex:

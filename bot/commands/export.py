@@ -21,19 +21,33 @@ REFUSED_FORMATS = {
 }
 
 
-def output_path(target: str, period_id: int) -> Path:
-    """Where to write: inside a folder (existing, or a name without an extension), else an .xlsx file."""
+def output_path(target: str, period_id: int, force: bool = False) -> Path:
+    """Where to write: inside a folder (existing, or one new folder in an existing one), else an .xlsx file.
+
+    A mistyped path must not grow a tree of folders, and an existing workbook is kept unless --force.
+    """
     path = Path(target)
     if path.is_dir() or target.endswith(("/", "\\")) or not path.suffix:
-        return path / f"bao-cao-ky-{period_id}.xlsx"
-    suffix = path.suffix.lower()
-    if suffix in REFUSED_FORMATS:
-        raise CliError(f"không ghi {path.name}: {REFUSED_FORMATS[suffix]}", 2)
-    if suffix != ".xlsx":
-        raise CliError(f"không ghi {path.name}: tên tệp cần đuôi .xlsx (hoặc ghi một thư mục)", 2)
-    if path.parent.exists() and not path.parent.is_dir():
-        raise CliError(f"{path.parent} không phải thư mục", 2)
+        _parent_must_exist(path)
+        path = path / f"bao-cao-ky-{period_id}.xlsx"
+    else:
+        suffix = path.suffix.lower()
+        if suffix in REFUSED_FORMATS:
+            raise CliError(f"không ghi {path.name}: {REFUSED_FORMATS[suffix]}", 2)
+        if suffix != ".xlsx":
+            raise CliError(f"không ghi {path.name}: tên tệp cần đuôi .xlsx (hoặc ghi một thư mục)", 2)
+        _parent_must_exist(path)
+    if path.exists() and not force:
+        raise CliError(f"{path} đã có; thêm --force để ghi đè", 2)
     return path
+
+
+def _parent_must_exist(path: Path) -> None:
+    parent = path.parent
+    if parent.exists() and not parent.is_dir():
+        raise CliError(f"{parent} không phải thư mục", 2)
+    if not parent.exists():
+        raise CliError(f"không có thư mục {parent}: kiểm tra lại đường dẫn", 2)
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
@@ -44,7 +58,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     from store.models import Period
     from store.reporting.periods import must_report
 
-    path = output_path(args.path, args.period)
+    path = output_path(args.path, args.period, args.force)
     services = build_services(settings, startup=False)
     provinces = {province_code(units_of(services), args.province)} if args.province else None
     with services.session_factory() as session:
@@ -71,5 +85,6 @@ def add(sub: Subparsers) -> None:
     p.add_argument("period", type=int, metavar="MÃ_KỲ", help="mã kỳ báo cáo (xem: python -m bot periods list)")
     p.add_argument("path", metavar="ĐƯỜNG_DẪN", help="tệp .xlsx, hoặc thư mục để ghi tệp vào")
     p.add_argument("--province", metavar="TỈNH", help="chỉ tỉnh này (tên hoặc mã)")
+    p.add_argument("--force", action="store_true", help="ghi đè tệp đã có")
     p.add_argument("--no-progress", action="store_true", help="không hiện thanh tiến độ")
     p.set_defaults(func=_export)

@@ -20,6 +20,9 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         refresh(services)  # rebuild the persisted index now rather than at the bot's next start
     for path, message in result.errors:
         print(f"LỖI {path}: {message}", file=sys.stderr)
+    for path, other in result.duplicates:
+        print(f"CẢNH BÁO {path}: cùng nội dung với văn bản đã nạp từ “{other}”; /vanban sẽ hiện cả hai",
+              file=sys.stderr)
     print(result.summary_vi)
     return 1 if result.errors else 0
 

@@ -42,6 +42,8 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
         print(f"dòng {issue.row}: {issue.message}")
     for issue in report.notes:
         print(f"dòng {issue.row}: (gần đúng) {issue.message}")
+    for issue in report.changes:
+        print(f"dòng {issue.row}: {'sẽ ' if args.dry_run else ''}{issue.message}")
     print(report.summary())
     if args.deactivate_missing:
         if report.errors:

@@ -27,7 +27,10 @@ def _communes(args: argparse.Namespace, settings: Settings) -> int:
 
     index = units_of(build_services(settings, startup=False))
     code = province_code(index, args.province)
-    for i in index.by_province.get(code, ()):
+    communes = index.by_province.get(code, ())
+    # Say which province a name matched ("Sài Gòn" is TP. Hồ Chí Minh), before the list scrolls by.
+    print(f"{index.province_names[code]} (mã {code}): {len(communes)} xã, phường")
+    for i in communes:
         print(f"{int(index.codes[i]):>6}  {index.names[i]}")
     return 0
 

@@ -12,15 +12,15 @@ from typing import ClassVar
 
 from handlers.ask.answer import get_index
 from handlers.ask.passages import distinct, index_key, passage_text, section_of
-from handlers.ask.citation import citation
 from core.callbacks import CallbackData, OpenDocument, OpenSection, Rest, Stale
 from core.context import Context
-from handlers.directives.documents import user_provinces
+from handlers.directives.documents import short_doc, user_provinces
 from core.router import Router
 from core.types import MAX_BUTTON_DATA, Button, Reply
 from store.vn import text as vntext
 
-PAGE = 5
+PAGE = 4  # four results with their sources fit one phone screen
+PASSAGE_CHARS = 110
 BUTTON_CHARS = 40  # a result button stays on one line of a phone screen
 MAX_RESULTS = 30
 MIN_MATCH = 0.30  # keyword search shows looser matches than a question answer, but not noise
@@ -51,10 +51,16 @@ def _keywords_fit(folded: str, page: int) -> str:
     return out
 
 
-def result_label(n: int, section: str | None, passage: str) -> str:
-    """A result's button: its number and what it is about (the section's title, else the passage)."""
+def result_label(section: str | None, passage: str) -> str:
+    """A result's button: what it is about (the section's title, else the passage)."""
     about = section.split(" – ", 1)[1] if section and " – " in section else passage
-    return f"{n}. {vntext.shorten(about, BUTTON_CHARS)}"
+    return vntext.shorten(about, BUTTON_CHARS)
+
+
+def _short_source(doc: object, section: str | None) -> str:
+    """"Nguồn: Kế hoạch …/KH-UBND (2021) – Mục II.4": enough to tell results apart; the section shows the rest."""
+    where = f" – {section.split(' – ', 1)[0]}" if section else ""
+    return f"Nguồn: {short_doc(doc)}{where}"  # type: ignore[arg-type]  # an index row has a Document's fields
 
 
 def results_page(ctx: Context, keywords: str, page: int) -> list[Reply]:
@@ -67,14 +73,15 @@ def results_page(ctx: Context, keywords: str, page: int) -> list[Reply]:
     pages = (len(hits) + PAGE - 1) // PAGE
     page = min(max(page, 0), pages - 1)
     chunk = hits[page * PAGE:(page + 1) * PAGE]
-    lines = [f"Kết quả cho “{keywords[:80]}” (trang {page + 1}/{pages}):"]
+    text = f"Kết quả cho “{keywords[:80]}” (trang {page + 1}/{pages}), chọn để xem cả mục:"
     buttons: list[list[Button]] = []
-    for n, hit in enumerate(chunk, page * PAGE + 1):
+    for hit in chunk:
         doc = index.index.docs[hit.doc_id]
-        passage = passage_text(index, hit, 160)
-        lines.append(f"\n{n}. {passage}\n{citation(doc, section_of(index, hit))}")
+        passage = vntext.shorten(passage_text(index, hit, PASSAGE_CHARS), PASSAGE_CHARS + 40)
         opens = OpenSection(hit.section_id) if hit.section_id is not None else OpenDocument(hit.doc_id)
-        buttons.append([opens.button(result_label(n, section_of(index, hit), passage))])
+        # One list: the passage and its source are the entry, the button opens it.
+        buttons.append([opens.button(result_label(section_of(index, hit), passage),
+                                     detail=f"{passage}\n   {_short_source(doc, section_of(index, hit))}")])
     folded = vntext.fold(keywords)
     nav = []
     for label, target in (("◀ Trang trước", page - 1), ("Trang sau ▶", page + 1)):
@@ -83,7 +90,7 @@ def results_page(ctx: Context, keywords: str, page: int) -> list[Reply]:
             nav.append(SearchPage(index_key(index, f"{target}:{kw}"), target, Rest(kw)).button(label))
     if nav:
         buttons.append(nav)
-    return [Reply(text="\n".join(lines), buttons=buttons)]
+    return [Reply(text=text, buttons=buttons)]
 
 
 async def tim(ctx: Context) -> list[Reply]:

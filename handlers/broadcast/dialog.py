@@ -15,8 +15,8 @@ from typing import Any, Optional
 from sqlalchemy import select
 
 from core import messages
-from core.broadcasts import (ROLE_LABELS, AudienceError, audience_filter, create_broadcast, progress,
-                             progress_line, resolve_audience, running_broadcasts, why_unreached)
+from core.broadcasts import (ALL_REPORTED, ROLE_LABELS, AudienceError, create_broadcast, empty_audience_reasons,
+                             progress, progress_line, resolve_audience, running_broadcasts)
 from core.callbacks import CallbackData, Stale
 from core.context import Context
 from core.dialogs import Dialog, NotAnAnswer, Step
@@ -75,8 +75,11 @@ def _preview(ctx: Context, data: Notice, audience: dict[str, Any], label: str, n
     except AudienceError as exc:
         return _ask_audience(ctx, data, str(exc))
     if count == 0:
-        why = "; ".join(why_unreached(ctx.session, audience_filter(ctx.session, audience)))
-        return _ask_audience(ctx, data, f"Không có người nhận nào trong nhóm “{label}”: {why}. "
+        reasons = empty_audience_reasons(ctx.session, audience)
+        if reasons == [ALL_REPORTED]:
+            return _ask_audience(ctx, data, "🎉 Tất cả các xã đã nộp báo cáo kỳ này, không còn ai cần nhắc. "
+                                            "Anh/chị chọn nhóm khác nếu vẫn muốn gửi.")
+        return _ask_audience(ctx, data, f"Không có người nhận nào trong nhóm “{label}”: {'; '.join(reasons)}. "
                                         "Anh/chị chọn nhóm khác nhé.")
     data.audience, data.label, data.count = audience, label, count
     quiet = quiet_hours(ctx.services.settings)
@@ -211,7 +214,7 @@ def _audience(ctx: Context, data: Notice, kind: str) -> list[Reply]:
         return _go(ctx, data, "communes", Reply(text=ASK_COMMUNES))
     if kind == "r":
         return _go(ctx, data, "role", Reply(text="Gửi tới vai trò nào?", buttons=[
-            [ByRole(Role.OFFICER).button("Cán bộ xã/phường")], [ByRole(Role.SUPERVISOR).button("Cán bộ giám sát")]]))
+            [ByRole(Role.OFFICER).button("Cán bộ xã/phường")], [ByRole(Role.SUPERVISOR).button("Cán bộ tỉnh")]]))
     if kind == "l":
         periods = periods_for_provinces(ctx.session, None if provinces is None else set(provinces), limit=8)
         if not periods:

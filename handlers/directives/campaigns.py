@@ -26,7 +26,7 @@ from store.directives.naming import doc_label
 from store.models import Campaign, Document
 from store.vn.text import shorten
 
-CAMPAIGNS_PER_PAGE = 6
+CAMPAIGNS_PER_PAGE = 4  # four campaigns with their sources fit one phone screen
 NO_CAMPAIGNS = "Chưa có phong trào nào trong các văn bản đã nạp."
 NONE_CURRENT = "Hiện không có phong trào nào còn trong thời hạn."
 

@@ -77,16 +77,13 @@ def document_list(ctx: Context, page: int) -> list[Reply]:
     if page >= pages:
         raise Stale("page or item out of range")
     chunk = docs[page * DOCS_PER_PAGE:(page + 1) * DOCS_PER_PAGE]
-    lines = [f"Văn bản ({len(docs)}), trang {page + 1}/{pages}:"]
-    for i, doc in enumerate(chunk, start=page * DOCS_PER_PAGE + 1):
-        lines.append(f"{i}. {doc_label(doc)}\n   {shorten(doc.title, 110)}")
-    lines.append("Chọn văn bản để xem:")
-    buttons = [[OpenDocument(d.id).button(f"{i}. {short_doc(d)}")]
-               for i, d in enumerate(chunk, start=page * DOCS_PER_PAGE + 1)]
+    text = f"Văn bản ({len(docs)}), trang {page + 1}/{pages}. Chọn văn bản để xem:"
+    buttons = [[OpenDocument(d.id).button(short_doc(d), detail=f"{doc_label(d)}\n   {shorten(d.title, 110)}")]
+               for d in chunk]
     nav = nav_buttons(DocumentList(page - 1) if page > 0 else None, DocumentList(page + 1) if page + 1 < pages else None)
     if nav:
         buttons.append(nav)
-    return [Reply(text="\n".join(lines), buttons=buttons)]
+    return [Reply(text=text, buttons=buttons)]
 
 
 def _period(c: Campaign) -> str:

@@ -182,12 +182,15 @@ def _ingest(ctx: Context, data: Pending, result: Optional[tuple[bytes, ParsedDoc
     if result is None:
         return messages.text(f"Không nạp được “{name}”. Anh/chị gửi lại tệp nhé.")
     raw, parsed = result
+    same: list[str] = []
     with ctx.session.begin_nested():
-        outcome = ingest_one(ctx.session, name, raw, ctx.services.clock, parsed=parsed, province_code=province)
+        outcome = ingest_one(ctx.session, name, raw, ctx.services.clock, parsed=parsed, province_code=province,
+                             duplicates=same)
     doc = ctx.session.scalars(select(Document).where(Document.source_key == name)).one()
     ctx.audit(ACTION, f"document:{doc.id}", outcome, file=name, province=province)
     ctx.services.search_checked_at = None  # the next question re-checks the index against the database
-    return [load_reply(doc, outcome, can_notify=province is not None)]
+    warning = [Reply(text=f"⚠️ Văn bản này trùng nội dung với “{same[0]}” đã nạp trước.")] if same else []
+    return [load_reply(doc, outcome, can_notify=province is not None), *warning]
 
 
 async def cancel(ctx: Context, _: Cancel) -> list[Reply]:

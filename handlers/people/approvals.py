@@ -117,7 +117,7 @@ def _rejected(ctx: Context, req: RegistrationRequest) -> list[Reply]:
     ctx.audit("registration.reject", f"request:{req.id}", "done", kind=req.kind)
     what = "chuyển đơn vị" if req.kind == "change_unit" else "đăng ký"
     ctx.notify(requester, Reply(text=f"Yêu cầu {what} ({req.commune.name}) chưa được chấp nhận. Anh/chị có thể "
-                                     "liên hệ cán bộ phụ trách tỉnh để biết thêm."), key=f"reg:{req.id}:decided")
+                                     "liên hệ cán bộ tỉnh để biết thêm."), key=f"reg:{req.id}:decided")
     return [Reply(text=f"Đã từ chối yêu cầu của {req.full_name}.")]
 
 

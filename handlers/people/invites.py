@@ -17,13 +17,13 @@ from core.router import Router
 from core.types import Reply
 from handlers.people.register_common import BAD_INVITE, Registration, activated, link_user, officer_for
 from store.models import Commune, InviteCode, User
-from store.people.units import find_communes
+from store.people.units import find_communes, unit_index
 
 ACTION = "invite.create"
 INVITE_DAYS = 7
 INVITE_USES = 3
 MAX_CHOICES = 5
-USAGE = "Gõ /moi kèm tên xã/phường, ví dụ: /moi Tuần Giáo"
+USAGE = "Gõ /moi kèm tên xã/phường, ví dụ: /moi {example}"
 NOT_FOUND = "Không tìm thấy xã/phường này trong tỉnh anh/chị phụ trách."
 
 
@@ -94,7 +94,8 @@ async def moi(ctx: Context) -> list[Reply]:
         raise Refused(ACTION, "invite")
     query = ctx.msg.args.strip()
     if not query:
-        return [Reply(text=USAGE)]
+        examples = unit_index(ctx.session).example_names(scope(ctx.officer).provinces, 1)
+        return [Reply(text=USAGE.format(example=examples[0] if examples else "Tam Đường"))]
     own = sorted(supervised_provinces(ctx.me))
     within = own[0] if len(own) == 1 else None
     provinces = scope(ctx.officer).provinces  # None: an admin, every province

@@ -35,7 +35,7 @@ ALREADY = "Anh/chị đã đăng ký rồi. Gõ /help để xem các lệnh."
 NEED_OFFICER = "Chỉ cán bộ đã đăng ký mới tạo được mã liên kết. Gõ /start để đăng ký."
 BAD_LINK = "Mã liên kết không đúng hoặc đã hết hạn. Anh/chị gõ /lienket ở tài khoản đã đăng ký để lấy mã mới."
 SAME_ACCOUNT = "Mã này phải gõ ở tài khoản còn lại (Zalo hoặc Telegram), không phải tài khoản vừa tạo mã."
-OTHER_OFFICER = "Tài khoản này đang thuộc một cán bộ khác nên không liên kết được. Vui lòng liên hệ cán bộ phụ trách tỉnh."
+OTHER_OFFICER = "Tài khoản này đang thuộc một cán bộ khác nên không liên kết được. Vui lòng liên hệ cán bộ tỉnh."
 
 
 def _channel(name: str) -> str:
@@ -105,7 +105,7 @@ async def request_cmd(ctx: Context) -> list[Reply]:
         return [Reply(text=ALREADY)]
     if pending_request(ctx, ctx.user) is not None:
         return [Reply(text=PENDING)]
-    return begin(ctx, lead="Anh/chị khai báo để cán bộ phụ trách tỉnh duyệt.")
+    return begin(ctx, lead="Anh/chị khai báo để cán bộ tỉnh duyệt.")
 
 
 async def typed_code(ctx: Context) -> Optional[list[Reply]]:
@@ -122,7 +122,7 @@ async def typed_code(ctx: Context) -> Optional[list[Reply]]:
 
 
 def register(router: Router) -> None:
-    router.command("dangky", "Đăng ký cán bộ (chờ cán bộ tỉnh duyệt)")(request_cmd)
+    router.command("dangky", "Đăng ký cán bộ (chờ cán bộ tỉnh duyệt)", strangers_only=True)(request_cmd)
     router.command("lienket", "Liên kết tài khoản Zalo và Telegram")(link_cmd)
     router.text_filters.append(typed_code)
 

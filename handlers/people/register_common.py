@@ -34,8 +34,8 @@ OFFER_TYPED = ("Để làm báo cáo và nhận nhắc hạn, anh/chị cần đ
                "Chưa đăng ký vẫn có thể hỏi về các văn bản, phong trào thi đua.")
 ASK_NAME = "Họ và tên đầy đủ của anh/chị?"
 PENDING = "Yêu cầu đăng ký của anh/chị đang chờ cán bộ phụ trách duyệt. Anh/chị sẽ được báo khi có kết quả."
-BAD_INVITE = "Mã mời không hợp lệ hoặc đã hết hạn. Anh/chị hãy xin mã mới từ cán bộ phụ trách tỉnh."
-SUSPENDED = "Tài khoản cán bộ của anh/chị đang tạm ngừng. Vui lòng liên hệ cán bộ phụ trách tỉnh."
+BAD_INVITE = "Mã mời không hợp lệ hoặc đã hết hạn. Anh/chị hãy xin mã mới từ cán bộ tỉnh."
+SUSPENDED = "Tài khoản cán bộ của anh/chị đang tạm ngừng. Vui lòng liên hệ cán bộ tỉnh."
 
 
 @dataclass

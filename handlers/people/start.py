@@ -22,7 +22,7 @@ from store.people.phones import mask_phone, normalize_phone
 ALREADY = "Anh/chị đã đăng ký rồi. Gõ /toi để xem thông tin."
 BAD_PHONE = "Số điện thoại này không hợp lệ. Anh/chị bấm lại nút chia sẻ số điện thoại."
 FOREIGN_CONTACT = "Đây không phải số điện thoại của chính tài khoản này, nên cần cán bộ phụ trách duyệt."
-UNLISTED = "Số điện thoại chưa có trong danh sách cán bộ. Anh/chị khai báo để cán bộ phụ trách tỉnh duyệt."
+UNLISTED = "Số điện thoại chưa có trong danh sách cán bộ. Anh/chị khai báo để cán bộ tỉnh duyệt."
 
 
 def welcome(router: Router, officer: Officer, first: str = "") -> list[Reply]:

@@ -71,7 +71,7 @@ async def hanbaocao(ctx: Context) -> list[Reply]:
         Report.commune_code == commune.code, Report.period_id.in_([p.id for p in periods])))}
     lines = [f"📅 Hạn báo cáo của {commune.name}:"]
     buttons: list[list[Button]] = []
-    for i, p in enumerate(periods, 1):
+    for p in periods:
         report = reports.get(p.id)
         if report is not None:
             on_time = "đúng hạn" if report.submitted_at <= p.due_at else "nộp muộn"
@@ -80,8 +80,11 @@ async def hanbaocao(ctx: Context) -> list[Reply]:
             state = f"chưa mở (mở từ {_day(p.open_at)})"
         else:
             state = f"⏳ chưa nộp – {_left(ctx.now, p.due_at)}{_next_reminder(ctx, p)}"
-            buttons.append([report_button(p.id, f"{REPORT_BUTTON_TEXT}: {p.label}"[:60])])
-        lines.append(f"{i}. {p.label}\n   Hạn: {_day(p.due_at)} – {state}")
+            # A period still owed is listed once: as the choice that opens its report.
+            detail = f"{p.label}\n   Hạn: {_day(p.due_at)} – {state}"
+            buttons.append([report_button(p.id, f"{REPORT_BUTTON_TEXT}: {p.label}"[:60], detail)])
+            continue
+        lines.append(f"• {p.label}\n   Hạn: {_day(p.due_at)} – {state}")
     return [Reply(text="\n".join(lines), buttons=buttons)]
 
 
@@ -109,4 +112,5 @@ def _supervisor_view(ctx: Context) -> list[Reply]:
 
 def register(router: Router) -> None:
     """Adds /hanbaocao."""
-    router.command("hanbaocao", "Hạn báo cáo của xã và tình trạng", listed_for="deadlines.view")(hanbaocao)
+    # Listed for commune officers: a province officer still gets an overview here, but /tonghop is theirs.
+    router.command("hanbaocao", "Hạn báo cáo của xã và tình trạng", listed_for="report.fill")(hanbaocao)

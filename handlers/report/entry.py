@@ -43,9 +43,8 @@ async def baocao(ctx: Context) -> list[Reply]:
     periods = periods_for_commune(ctx.session, commune, ctx.now)
     if not periods:
         return messages.text(NO_PERIODS)
-    lines = [f"Báo cáo của {commune.name} đang mở:"]
     buttons = []
-    for i, period in enumerate(periods, 1):
+    for period in periods:
         report = get_report(ctx.session, period.id, commune.code)
         draft = None if report else get_draft(ctx.session, period.id, commune.code)
         if report is not None:
@@ -55,10 +54,9 @@ async def baocao(ctx: Context) -> list[Reply]:
         else:
             state = "chưa làm"
         late = " – QUÁ HẠN" if report is None and ctx.now > period.due_at else ""
-        lines.append(f"{i}. {period.label}: hạn {view.day(period.due_at)}{late} – {state}")
-        buttons.append([OpenPeriod(period.id).button(f"{period.label} (hạn {view.day(period.due_at)})"[:60])])
-    lines.append("Bấm vào kỳ báo cáo để làm.")
-    return [Reply(text="\n".join(lines), buttons=buttons)]
+        detail = f"{period.label}: hạn {view.day(period.due_at)}{late} – {state}"
+        buttons.append([OpenPeriod(period.id).button(f"{period.label} (hạn {view.day(period.due_at)})"[:60], detail)])
+    return [Reply(text=f"Báo cáo của {commune.name} đang mở. Bấm vào kỳ báo cáo để làm:", buttons=buttons)]
 
 
 async def open_period(ctx: Context, data: OpenPeriod) -> list[Reply]:

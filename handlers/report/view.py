@@ -52,12 +52,13 @@ def question(session: FormSession, draft: Draft, *, note: str = "", previous: An
     text = q.text
     if q.input == "location" and buttonless:  # no "share location" button to press there
         text = text.replace(f.kind.instruction(f), TYPE_COORDINATES)
-    lines.append(f"Câu {number}/{total}: {text}")
+    dropped = len(session.spec.fields) - total  # skip logic: earlier answers made these not apply
+    lines.append(f"Câu {number}/{total}" + (f" (bớt {dropped} câu không áp dụng)" if dropped else "") + f": {text}")
     asked = len(lines) - 1
     buttons: list[list[Button]] = []
     current = session.answers.get(f.name)
     if f.name in session.answers and q.input not in ("multi", "photo"):
-        lines.append(f"Đang trả lời: {value_text(f, current)}")
+        lines.append(f"Câu trả lời đã lưu: {value_text(f, current)}")
         buttons.append([Keep(draft.id, f.index).button(f"Giữ nguyên: {value_text(f, current)}"[:60])])
     if q.input == "photo" and current:
         lines.append(f"Đã nhận {len(current)} ảnh.")
@@ -139,7 +140,10 @@ def review(session: FormSession, draft: Draft, period: Period, *, note: str = ""
 
 def report_text(spec: FormSpec, report: Report, period: Period, sender: str) -> str:
     state = "đúng hạn" if report.submitted_at <= period.due_at else "trễ hạn"
-    head = [f"Báo cáo “{spec.title}” – {period.label}",
-            f"Gửi lúc {when(report.submitted_at)} ({state}); lần sửa {report.revision}, cập nhật {when(report.updated_at)}"
-            + (f" bởi {sender}" if sender else "") + "."]
+    by = f" bởi {sender}" if sender else ""
+    # Revision 1 is the first submission: only later ones are edits.
+    sent = (f"Gửi lúc {when(report.submitted_at)} ({state}){by}." if report.revision == 1 else
+            f"Gửi lúc {when(report.submitted_at)} ({state}); đã sửa {report.revision - 1} lần, "
+            f"lần cuối {when(report.updated_at)}{by}.")
+    head = [f"Báo cáo “{spec.title}” – {period.label}", sent]
     return "\n".join(head + summary_lines(spec, report.answers))

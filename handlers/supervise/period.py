@@ -24,6 +24,7 @@ from store.clock import VN_TZ, local, vn_datetime
 from store.forms.versions import list_forms
 from store.models import Commune, Form, Province
 from store.reporting.periods import PeriodError, create_period
+from store.people.units import unit_index
 from store.vn.numbers import parse_date
 
 ACTION = "period.create"
@@ -31,7 +32,7 @@ CANCELLED = "Đã hủy, chưa tạo kỳ báo cáo."
 STEPS_HELP = {
     "form": "Anh/chị dùng các nút bên dưới.",
     "label": "Gõ tên kỳ báo cáo, ví dụ “6 tháng đầu năm 2026”.",
-    "unit": "Chọn tỉnh phải báo cáo, hoặc gõ mã các xã cách nhau dấu phẩy (ví dụ 3001, 3002).",
+    "unit": "Chọn tỉnh phải báo cáo, hoặc gõ tên (hoặc mã) các xã, cách nhau dấu phẩy (ví dụ {example}).",
     "open": "Gõ ngày mở (ví dụ 1/6/2026) hoặc bấm “Mở ngay”.",
     "due": "Gõ hạn nộp (ngày/tháng/năm, ví dụ 30/6/2026). Hạn là 23:59 ngày đó.",
     "close": "Gõ ngày đóng (không nhận, không sửa báo cáo sau ngày này), hoặc bấm “Sau hạn 7 ngày”.",
@@ -92,10 +93,13 @@ def _dt(iso: str) -> datetime:
 def _ask(ctx: Context, data: NewPeriod, note: str = "") -> list[Reply]:
     """Save the state and ask its step."""
     PERIOD.save(ctx, data)
-    text = (note + "\n" if note else "") + STEPS_HELP.get(data.step, "")
+    provinces = scope(ctx.officer).provinces
+    help_line = STEPS_HELP.get(data.step, "")
+    if data.step == "unit":
+        help_line = help_line.format(example=", ".join(unit_index(ctx.session).example_names(provinces)))
+    text = (note + "\n" if note else "") + help_line
     buttons: list[list[Button]] = []
     if data.step == "unit":
-        provinces = scope(ctx.officer).provinces
         stmt = select(Province).order_by(Province.name)
         if provinces is not None:
             stmt = stmt.where(Province.code.in_(provinces))
@@ -152,18 +156,21 @@ async def on_label(ctx: Context, data: NewPeriod) -> list[Reply]:
 
 
 async def on_unit(ctx: Context, data: NewPeriod) -> list[Reply]:
-    codes = [int(c) for c in re.findall(r"[0-9]+", ctx.msg.text or "")]
-    if not codes:
-        raise _retry(ctx, data, "Chưa đọc được mã xã.")
-    communes = list(ctx.session.scalars(select(Commune).where(Commune.code.in_(codes))))
-    known = {c.code for c in communes}
-    unknown = [c for c in codes if c not in known]
+    """Communes typed by name (with or without diacritics) or code, within the officer's provinces."""
+    parts = [p.strip() for p in re.split(r"[,;\n]+", ctx.msg.text or "") if p.strip()]
+    if not parts:
+        raise _retry(ctx, data, "Chưa đọc được tên hay mã xã nào.")
+    index = unit_index(ctx.session)
+    provinces = sorted(scope(ctx.officer).provinces or ())
+    found = {part: index.match(part, provinces) for part in parts}
+    unknown = [part for part, match in found.items() if match is None]
     if unknown:
-        return _ask(ctx, data, f"Không có xã mã {', '.join(map(str, unknown[:10]))}.")
+        return _ask(ctx, data, f"Không tìm thấy xã: {', '.join(unknown[:10])}.")
+    communes = list(ctx.session.scalars(select(Commune).where(Commune.code.in_({m.code for m in found.values() if m}))))
     if not all(can(ctx.officer, ACTION, commune=c) for c in communes):
-        ctx.audit(ACTION, "communes", "refused", codes=codes[:50])
+        ctx.audit(ACTION, "communes", "refused", codes=[c.code for c in communes][:50])
         return _ask(ctx, data, "Có xã ngoài tỉnh anh/chị phụ trách.")
-    data.province, data.communes, data.step = None, sorted(known), "open"
+    data.province, data.communes, data.step = None, sorted(c.code for c in communes), "open"
     return _ask(ctx, data)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional, Union
 
+from rapidfuzz import fuzz
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 from tqdm import tqdm
@@ -22,6 +23,7 @@ from store.db import transaction
 from store.directives.parser import DirectiveParseError, ParsedDocument, parse_bytes
 from store.models import Campaign, Document, ReportingDuty, Section
 from store.directives.readers import SUFFIXES
+from store.directives.text import fold
 
 if TYPE_CHECKING:
     from store.deps import StoreServices
@@ -40,6 +42,7 @@ class IngestResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, the loaded file with its content)
 
     @property
     def summary_vi(self) -> str:
@@ -62,6 +65,30 @@ def expand_paths(paths: Iterable[Union[str, Path]]) -> list[Path]:
 
 def content_hash(raw: bytes) -> str:
     return hashlib.sha256(PARSER_VERSION.encode() + b"\0" + raw).hexdigest()
+
+
+# Two files whose texts agree this closely (folded, spacing ignored) hold the same document,
+# e.g. one directive saved as .txt and as .md: markup and OCR spacing differ, the words do not.
+SAME_CONTENT_RATIO = 97.0
+
+
+def _content_key(body: str) -> str:
+    return " ".join(fold(body).split())
+
+
+def duplicate_of(session: Session, parsed: ParsedDocument, source_key: str) -> Optional[str]:
+    """The file name of an already loaded document with the same content as ``parsed``, if any."""
+    same = select(Document.source_key, Document.body).where(Document.source_key != source_key,
+                                                            Document.kind == parsed.kind)
+    if parsed.number:
+        same = same.where(Document.number == parsed.number)
+    else:
+        same = same.where(Document.title == parsed.title)
+    key = _content_key(parsed.body)
+    for other, body in session.execute(same.limit(20)):
+        if fuzz.ratio(key, _content_key(body)) >= SAME_CONTENT_RATIO:
+            return str(other)
+    return None
 
 
 def _apply(doc: Document, parsed: ParsedDocument) -> None:
@@ -87,12 +114,14 @@ def _store_children(session: Session, doc: Document, parsed: ParsedDocument) -> 
 
 
 def ingest_one(session: Session, source_key: str, raw: bytes, clock: Clock, *,
-               parsed: Optional[ParsedDocument] = None, province_code: Optional[int] = None) -> str:
+               parsed: Optional[ParsedDocument] = None, province_code: Optional[int] = None,
+               duplicates: Optional[list[str]] = None) -> str:
     """Insert or update one document; returns "loaded", "updated" or "unchanged".
 
     The file name (``source_key``) is the document's identity; its format is told from the
     bytes. ``parsed`` skips parsing again (a chat upload already parsed it for the preview);
-    ``province_code`` scopes the document to the uploader's province."""
+    ``province_code`` scopes the document to the uploader's province. A new file whose content
+    matches a loaded one is still loaded, and that one's name goes to ``duplicates`` for a warning."""
     digest = content_hash(raw)
     known = session.execute(select(Document.id, Document.content_hash)
                             .where(Document.source_key == source_key)).first()
@@ -105,6 +134,9 @@ def ingest_one(session: Session, source_key: str, raw: bytes, clock: Clock, *,
         parsed.province_code = province_code
     now = clock.now()
     if existing is None:
+        same = duplicate_of(session, parsed, source_key)
+        if same is not None and duplicates is not None:
+            duplicates.append(same)
         doc = Document(source_key=source_key, content_hash=digest, ingested_at=now, updated_at=now)
         _apply(doc, parsed)
         session.add(doc)
@@ -156,14 +188,17 @@ def ingest_paths(session_factory: sessionmaker[Session], paths: Iterable[Union[s
 def _ingest_file(session: Session, path: Path, clock: Clock, result: IngestResult) -> Optional[str]:
     try:
         raw = _read(path)
+        same: list[str] = []
         with session.begin_nested():
-            return ingest_one(session, path.name, raw, clock)
+            outcome = ingest_one(session, path.name, raw, clock, duplicates=same)
+        result.duplicates.extend((str(path), other) for other in same)
+        return outcome
     except DirectiveParseError as exc:
         log.info("cannot ingest %s: %s", path, exc)  # the caller reports result.errors to the user
         result.errors.append((str(path), str(exc)))
-    except Exception as exc:  # a parser bug on one file must not stop the others
+    except Exception:  # a parser bug on one file must not stop the others
         log.exception("failed to ingest %s", path)
-        result.errors.append((str(path), f"lỗi khi xử lý ({type(exc).__name__})"))
+        result.errors.append((str(path), "lỗi khi xử lý tệp này (chi tiết trong nhật ký)"))
     return None
 
 

@@ -86,8 +86,20 @@ def sentence_case(text: str) -> str:
     return " ".join(out)
 
 
+# A text with this many lines and (almost) no blank line between them writes one paragraph a line
+# (Word's "save as text"): its lines are the blocks, and wrapped lines rejoin as continuations.
+LINE_PER_PARAGRAPH_MIN_LINES = 15
+LINE_PER_PARAGRAPH_MAX_BLANK_SHARE = 0.05
+
+
 def blocks(text: str) -> list[list[str]]:
-    """Blank-line separated blocks of raw lines (right-stripped)."""
+    """Blank-line separated blocks of raw lines (right-stripped); one line a block in a text that
+    separates paragraphs by single line breaks, so headings never merge into the text under them."""
+    lines = text.strip("\n").split("\n")
+    filled = [line.rstrip() for line in lines if line.strip()]
+    blank_share = 1 - len(filled) / len(lines) if lines else 0.0
+    if len(filled) >= LINE_PER_PARAGRAPH_MIN_LINES and blank_share <= LINE_PER_PARAGRAPH_MAX_BLANK_SHARE:
+        return [[line] for line in filled]
     out: list[list[str]] = []
     current: list[str] = []
     for line in text.split("\n"):

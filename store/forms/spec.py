@@ -88,5 +88,6 @@ def parse_form(text: str) -> FormSpec:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" ở dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
-        raise FormError([f"YAML không đọc được{where}: {getattr(exc, 'problem', None) or exc}"]) from None
+        # PyYAML's own problem text is English: name the place and the usual causes instead.
+        raise FormError([f"YAML sai cú pháp{where}: kiểm tra thụt lề, dấu hai chấm, dấu ngoặc và dấu nháy"]) from None
     return validate_definition(data)

@@ -33,6 +33,10 @@ ROLE_WORDS = {
 }
 
 
+FIELD_LABELS = {"full_name": "họ tên", "role": "vai trò", "commune_code": "xã", "position": "chức vụ",
+                "telegram_id": "telegram_id"}
+
+
 @dataclass
 class RowIssue:
     row: int
@@ -45,15 +49,20 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    merged: int = 0  # a supervisor's second row (another province) folded into the first
     errors: list[RowIssue] = field(default_factory=list)
     notes: list[RowIssue] = field(default_factory=list)  # accepted with a near match
+    changes: list[RowIssue] = field(default_factory=list)  # which rows update an officer, and what
     dry_run: bool = False
     phones: set[str] = field(default_factory=set)  # every valid phone in the list (--deactivate-missing)
 
     def summary(self) -> str:
+        """Counts of rows that add up to the rows read (a row with several errors counts once)."""
         head = "Thử (không ghi)" if self.dry_run else "Đã nhập"
+        merged = f", gộp {self.merged} (cán bộ tỉnh ghi nhiều dòng)" if self.merged else ""
+        failed = len({issue.row for issue in self.errors})
         return (f"{head}: {self.rows} dòng; mới {self.created}, cập nhật {self.updated}, "
-                f"không đổi {self.unchanged}, lỗi {len(self.errors)}.")
+                f"không đổi {self.unchanged}{merged}, lỗi {failed}.")
 
 
 # -- resolving rows -------------------------------------------------------------
@@ -97,17 +106,20 @@ def resolve_commune(index: UnitIndex, name: str, province_code: int) -> tuple[Op
     return None, None
 
 
-def _provinces_of(index: UnitIndex, text: str, errors: list[str]) -> set[int]:
-    """The provinces of a cell ("Lai Châu; Lào Cai"), each unknown one noted in ``errors``."""
+def _provinces_of(index: UnitIndex, text: str, errors: list[str]) -> Optional[set[int]]:
+    """The provinces of a cell ("Lai Châu; Lào Cai"), each unknown one noted in ``errors``;
+    None when one is unknown, so that the rows' other unit checks do not report the same cause again."""
     provinces: set[int] = set()
+    unknown = False
     for part in re.split(r"[;|]", text):
         if part.strip():
             code = resolve_province(index, part)
             if code is None:
                 errors.append(f"không tìm thấy tỉnh “{part.strip()}”")
+                unknown = True
             else:
                 provinces.add(code)
-    return provinces
+    return None if unknown else provinces
 
 
 def _commune_of(index: UnitIndex, raw: dict[str, Any], provinces: set[int],
@@ -147,12 +159,15 @@ def parse_row(index: UnitIndex, number: int, raw: dict[str, Any]) -> tuple[Optio
     if role is None:
         errors.append(f"vai trò không rõ: “{_text(raw.get('role'))}”")
         role = Role.OFFICER
-    provinces = _provinces_of(index, _text(raw.get("province")), errors)
-    commune_code, note = _commune_of(index, raw, provinces, errors)
-    if role is Role.OFFICER and commune_code is None and not any("xã" in e for e in errors):
+    unit_errors: list[str] = []  # one cause, one error: an unknown province explains a missing commune
+    found = _provinces_of(index, _text(raw.get("province")), unit_errors)
+    provinces = found or set()
+    commune_code, note = (None, None) if found is None else _commune_of(index, raw, provinces, unit_errors)
+    errors += unit_errors
+    if role is Role.OFFICER and commune_code is None and not unit_errors:
         errors.append("cán bộ xã cần mã xã hoặc tên xã và tỉnh")
-    if role is Role.SUPERVISOR and not provinces:
-        errors.append("cán bộ phụ trách tỉnh cần cột tỉnh")
+    if role is Role.SUPERVISOR and found is not None and not provinces:
+        errors.append("cán bộ tỉnh cần cột tỉnh")
     telegram_id = _text(raw.get("telegram_id")) or None
     if telegram_id is not None and not telegram_id.lstrip("-").isdigit():
         errors.append(f"telegram_id không hợp lệ: “{telegram_id}”")
@@ -201,6 +216,7 @@ def _checked_rows(index: UnitIndex, source: Iterable[tuple[int, dict[str, Any]]]
         if previous is not None:
             if previous.role == row.role == Role.SUPERVISOR:
                 previous.provinces |= row.provinces  # one supervisor, several provinces
+                report.merged += 1
                 continue
             report.errors.append(RowIssue(number, f"trùng số điện thoại với dòng {previous.row}"))
             continue
@@ -268,6 +284,8 @@ def _compare(session: Session, rows: dict[str, OfficerRow], report: ImportReport
             changes.updates.append({"id": officer.id, **changed})
         if changed or want_provinces != old_provinces:
             report.updated += 1
+            fields = [FIELD_LABELS[k] for k in changed] + (["tỉnh phụ trách"] if want_provinces != old_provinces else [])
+            report.changes.append(RowIssue(row.row, f"{row.full_name} ({phone}): đổi {', '.join(fields)}"))
         else:
             report.unchanged += 1
     return changes

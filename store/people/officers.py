@@ -61,7 +61,7 @@ def _checked_grant(session: Session, role: str, phone: Optional[str], telegram_i
     if norm is None and not telegram_id:
         raise GrantError("cần số điện thoại (--phone) hoặc Telegram id (--telegram-id)")
     if granted is Role.SUPERVISOR and not province_codes:
-        raise GrantError("cán bộ giám sát cần ít nhất một tỉnh (--province)")
+        raise GrantError("cán bộ tỉnh cần ít nhất một tỉnh (--province)")
     if granted is Role.OFFICER and commune_code is None:
         raise GrantError("cán bộ xã cần một xã (--commune, có thể kèm --province)")
     if commune_code is not None and session.get(Commune, commune_code) is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Optional, Union
+from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence, Union
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -95,6 +95,12 @@ class CommuneMatch:
         return f"{self.name}, {self.province_name}"
 
 
+def _short_name(name: str, division_type: str) -> str:
+    """"Xã Tam Đường" → "Tam Đường": what people type."""
+    head = division_type.strip()
+    return name[len(head):].strip() if head and name.lower().startswith(head.lower() + " ") else name
+
+
 @dataclass(frozen=True)
 class ProvinceMatch:
     code: int
@@ -148,6 +154,26 @@ class UnitIndex:
             for i, key in enumerate(self.keys):
                 self.by_key.setdefault((int(self.provinces[i]), key), []).append(i)
         return [self._match(i, 100.0) for i in self.by_key.get((province_code, commune_key(name)), [])]
+
+    def example_names(self, provinces: Optional[Iterable[int]], n: int = 2) -> list[str]:
+        """Short names of a few communes of the user's first province, for examples a user can type."""
+        for code in (sorted(provinces) if provinces else self.province_codes):
+            items = self.by_province.get(code, ())
+            if len(items) >= n:
+                return [_short_name(self.names[i], self.types[i]) for i in items[:n]]
+        return []
+
+    def match(self, text: str, provinces: Sequence[int] = ()) -> Optional[CommuneMatch]:
+        """A commune from its code, or its typed name (within ``provinces`` when given); None if unknown.
+
+        The one place that turns what a user typed into a commune, for the CLI and the chat alike."""
+        text = str(text).strip()
+        if text.isdigit():
+            return self.commune(int(text))
+        within = provinces[0] if len(provinces) == 1 else None
+        matches = [m for m in self.find_communes(text, within, limit=5, within_province=within is not None)
+                   if not provinces or m.province_code in provinces]
+        return matches[0] if matches and matches[0].score >= 90 else None
 
     def commune(self, code: int) -> Optional[CommuneMatch]:
         pos = int(np.searchsorted(self.codes, code))

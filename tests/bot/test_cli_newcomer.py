@@ -59,7 +59,10 @@ def test_units_list_codes_and_names(scratch: Path, capfd) -> None:
     status, out, _ = run(capfd, "units", "provinces")
     assert status == 0 and " 12  Lai Châu (" in out and "Điện Biên" in out
     status, out, _ = run(capfd, "units", "communes", "--province", "lai chau")
-    assert status == 0 and "Phường Tân Phong" in out and out.splitlines()[0].split()[0].isdigit()
+    assert status == 0 and "Phường Tân Phong" in out and out.splitlines()[1].split()[0].isdigit()
+    assert out.splitlines()[0].startswith("Lai Châu (mã 12): ")
+    status, out, _ = run(capfd, "units", "communes", "--province", "Sài Gòn")
+    assert status == 0 and out.splitlines()[0].startswith("Thành phố Hồ Chí Minh (mã 79): ")
     status, _, err = run(capfd, "units", "communes", "--province", "Xứ Sở")
     assert status == 2 and err == "LỖI: không nhận ra tỉnh “Xứ Sở” (xem: python -m bot units provinces)\n"
 
@@ -70,16 +73,16 @@ def test_admin_grant_says_what_changes_and_asks_before_renaming(scratch: Path, c
     status, out, err = run(capfd, "admin", "grant", "--phone", "0912345678", "--role", "supervisor",
                            "--province", "Lai Châu", "--name", "Lò Văn Mình")
     assert status == 1
-    assert "tên: Lò Văn Minh → Lò Văn Mình; vai trò: cán bộ xã/phường → cán bộ phụ trách tỉnh" in out
+    assert "tên: Lò Văn Minh → Lò Văn Mình; vai trò: cán bộ xã/phường → cán bộ tỉnh" in out
     assert "thêm --yes" in err
     with _services().session_factory() as s:
         officer = s.scalar(select(Officer))
         assert (officer.full_name, officer.role) == ("Lò Văn Minh", "officer")  # nothing written
     status, out, _ = run(capfd, "admin", "grant", "--phone", "0912345678", "--role", "supervisor",
                          "--province", "Lai Châu", "--name", "Lò Văn Mình", "--yes")
-    assert status == 0 and "Đã cấp vai trò cán bộ phụ trách tỉnh cho Lò Văn Mình" in out
+    assert status == 0 and "Đã cấp vai trò cán bộ tỉnh cho Lò Văn Mình" in out
     status, out, _ = run(capfd, "admin", "grant", "--phone", "0912345678", "--role", "admin")
-    assert status == 0 and "vai trò: cán bộ phụ trách tỉnh → quản trị" in out  # a role change needs no --yes
+    assert status == 0 and "vai trò: cán bộ tỉnh → quản trị" in out  # a role change needs no --yes
 
 
 def _period_with_officers(capfd, *, chats: int) -> None:
@@ -174,6 +177,18 @@ def test_export_to_a_folder_refuses_csv_and_leaves_no_part_file(scratch: Path, c
     assert not list(scratch.rglob("*.part")) and not (scratch / "hong.xlsx").exists()
 
 
+def test_export_keeps_an_existing_file_and_refuses_a_mistyped_folder(scratch: Path, capfd) -> None:
+    _period_with_officers(capfd, chats=0)
+    assert run(capfd, "export", "1", "bc.xlsx")[0] == 0
+    status, _, err = run(capfd, "export", "1", "bc.xlsx")
+    assert status == 2 and "bc.xlsx đã có; thêm --force để ghi đè" in err
+    assert run(capfd, "export", "1", "bc.xlsx", "--force")[0] == 0
+    for typo in ("bao_coa/thang6/x.xlsx", "bao_coa/thang6"):
+        status, _, err = run(capfd, "export", "1", typo)
+        assert status == 2 and "không có thư mục bao_coa" in err, typo
+    assert not (scratch / "bao_coa").exists()
+
+
 def test_export_removes_its_part_file_on_any_error(tmp_path: Path, monkeypatch) -> None:
     import store.reporting.export
 
@@ -214,3 +229,13 @@ def test_unexpected_errors_are_one_line(scratch: Path, capfd, monkeypatch) -> No
     monkeypatch.setattr(units, "_provinces", boom)
     status, out, err = run(capfd, "units", "provinces")
     assert status == 1 and err == "LỖI: lệnh không chạy được (RuntimeError). Chạy lại với -v để xem chi tiết.\n"
+
+
+def test_readme_reminder_policy_example_works_as_written(scratch: Path, capfd) -> None:
+    _period_with_officers(capfd, chats=0)
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    line = next(ln for ln in readme.splitlines() if "-m bot reminders policy --period 1" in ln)
+    argv = line.split("-m bot ", 1)[1].split("#")[0].split()
+    assert "--offsets" in argv  # the example passes offsets with a space, not only with "="
+    status, out, err = run(capfd, *argv)
+    assert status == 0 and "không gửi" not in out + err and "14:30" in out

@@ -31,6 +31,9 @@ Chỉ thị 02/CT-UBND ban hành ngày nào?
 abc
 /lenhla
 /thu giamsat
+/tep rong.txt
+/tep nhi_phan.txt
+/tep bang_tinh.ods
 /help
 /tonghop
 1
@@ -53,7 +56,7 @@ Họp giao ban sáng thứ Hai.
 def test_detector_flags_what_a_newcomer_must_not_see() -> None:
     for bad in ("Traceback (most recent call last):", "bỏ qua 0 {}", "Không cấp được: an officer needs a commune",
                 "choose an audience: --province, --communes, --role or --not-reported",
-                "<store.models.Officer object at 0x7f00aa>", "usage: python -m bot [-h]",
+                "<store.models.Officer object at 0x7f00aa>", "tệp DOCX hỏng, không đọc được (BadZipFile)", "Anh/chị đang thử vai giám sát tỉnh Lai Châu", "usage: python -m bot [-h]",
                 "error: argument --province: invalid int value: 'Lai'", "ValueError: bad", "lý do: None"):
         assert problems(bad), bad
     for good in ("Đã xếp 0 lời nhắc, bỏ qua 0, 0 bản tổng hợp.", "  [1] Không đính kèm",
@@ -71,18 +74,43 @@ def run_console(tmp_path: Path, stdin: str) -> subprocess.CompletedProcess[str]:
                           cwd=tmp_path, env=env, timeout=180, encoding="utf-8")
 
 
+def _bad_files(folder: Path) -> None:
+    """Files a newcomer sends by mistake: empty, binary, a format the bot does not read."""
+    (folder / "rong.txt").write_bytes(b"")
+    (folder / "nhi_phan.txt").write_bytes(b"\x00\x01PK\x03\x04" * 50)
+    (folder / "bang_tinh.ods").write_bytes(b"PK\x03\x04 not really a spreadsheet")
+    (folder / "hong.yaml").write_text("id: hong\nfields: [\n  - name: x\n", encoding="utf-8")
+
+
 def test_console_session_is_clean(tmp_path: Path) -> None:
+    _bad_files(tmp_path)
     result = run_console(tmp_path, CONSOLE_SCRIPT)
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
     assert "Tạm biệt!" in out
     for name in ("Lò Văn Minh", "Tao Thị Hoa", "Giàng A Páo"):  # /thongbao reached the demo colleagues
-        assert f"[Tin nhắn tới {name} (cán bộ thử)]\nHọp giao ban sáng thứ Hai." in out
+        assert f"[Tin nhắn tới {name} (cán bộ thử)]\n📣 Thông báo của cán bộ tỉnh Lai Châu:\nHọp giao ban sáng thứ Hai." in out
     assert "📣 Đã gửi xong thông báo #1" in out  # and the sender got the delivery report
     assert "/thongbao" in out.split("> /thu giamsat", 1)[1].split("> /tonghop", 1)[0]  # supervisor's /help
     assert "/thongbao" not in out.split("> /help", 1)[1].split(">", 1)[0]  # a stranger's /help
     stderr = "".join(line for line in result.stderr.splitlines(True) if "TEST-ONLY" not in line)
     assert problems(out) == [] and stderr == ""
+    assert too_long_replies(out) == []
+
+
+PHONE_SCREEN = 1000  # characters: about one screen of a phone
+
+
+def too_long_replies(out: str) -> list[str]:
+    """Each answer to a typed line (the text between two prompts) fits one phone screen."""
+    turns = out.split("\n> ")[1:]
+    return [turn[:120] for turn in turns if len(turn.split("\n", 1)[-1]) > PHONE_SCREEN and not _whole_section(turn)]
+
+
+def _whole_section(turn: str) -> bool:
+    """A section the user opened: its text is as long as the document makes it."""
+    lines = turn.split("\n")
+    return len(lines) > 2 and lines[2].startswith(("Mục ", "Phần ", "Điều "))
 
 
 @pytest.fixture
@@ -109,6 +137,8 @@ def _officers_csv(folder: Path) -> Path:
 README_STEPS: list[tuple[list[str], int]] = [
     (["ingest", str(SAMPLES / "directives")], 0),
     (["ingest", "khong_co.txt", "can_bo.csv"], 1),  # a missing file; a CSV is no directive
+    (["ingest", "rong.txt", "nhi_phan.txt", "bang_tinh.ods"], 1),  # empty, binary, unsupported
+    (["forms", "load", "hong.yaml"], 1),  # broken YAML: the place and the usual causes, in Vietnamese
     (["units", "provinces"], 0),
     (["units", "communes", "--province", "Lai Châu"], 0),
     (["periods", "add", "--form", "thi-dua-6-thang", "--label", "6 tháng", "--province", "Lai Châu",
@@ -143,6 +173,7 @@ README_STEPS: list[tuple[list[str], int]] = [
 
 def test_readme_cli_steps_are_clean(scratch: Path, capfd) -> None:
     _officers_csv(scratch)
+    _bad_files(scratch)
     failures = []
     for argv, status in README_STEPS:
         try:

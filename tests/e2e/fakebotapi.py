@@ -100,8 +100,10 @@ class FakeBotAPI:
     """The server plus its test-side controls. Use as ``async with FakeBotAPI() as api``."""
 
     def __init__(self, token: str = "123456:TEST-TOKEN", *, enforce_limits: bool = False,
-                 overall_rate: int = 30, per_chat_interval: float = 1.0, retry_after: int = 1) -> None:
+                 overall_rate: int = 30, per_chat_interval: float = 1.0, retry_after: int = 1,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.token = token
+        self.clock = clock  # what the rate windows are measured on (a test may freeze it)
         self.enforce_limits = enforce_limits
         self.overall_rate = overall_rate
         self.per_chat_interval = per_chat_interval
@@ -501,7 +503,7 @@ class FakeBotAPI:
             self._count(chat_id, 403)
             return 403, self._error(403, "Forbidden: bot was blocked by the user"), None
         if self.enforce_limits:
-            now = time.monotonic()
+            now = self.clock()
             recent = self._recent_sends
             while recent and now - recent[0] >= 1.0:
                 recent.popleft()

@@ -164,7 +164,8 @@ async def test_overall_rate_limit_is_enforced() -> None:
 
     from tests.e2e.fakebotapi import FakeBotAPI
 
-    async with FakeBotAPI(enforce_limits=True, overall_rate=30) as api:
+    # The fake's clock stands still: all 40 sends fall in one second however slow the machine is.
+    async with FakeBotAPI(enforce_limits=True, overall_rate=30, clock=lambda: 1000.0) as api:
         async with httpx.AsyncClient() as client:
             codes = []
             for chat in range(2000, 2040):  # 40 different chats at once: 30 pass, 10 get 429

@@ -66,13 +66,13 @@ async def test_report_dialog_on_zalo_survives_sigkill_and_submits_once(tmp_path:
             said = await an.text("/baocao")
             said = await an.text(number_of(said, "6 tháng"))
             assert "Câu 1/" in said and "1. Có\n2. Không" in said
-            assert "Vui lòng bấm Có hoặc Không" in await an.text("có lẽ")  # a bad answer
+            assert "Vui lòng gõ Có hoặc Không" in await an.text("có lẽ")  # a bad answer, in typing words
             assert "Số hiệu văn bản" in await an.text("co")
             await an.text("15/KH-UBND")
             assert "Số hội nghị" in await an.text("30/6/2026")
             assert "giao ước" in await an.text("12")
             said = await an.text("quay lại")  # back
-            assert "Số hội nghị" in said and "Đang trả lời: 12" in said and "• Giữ nguyên: 12" in said
+            assert "Số hội nghị" in said and "Câu trả lời đã lưu: 12" in said and "• Giữ nguyên: 12" in said
             # a number question lists "• Giữ nguyên: 12": typed numbers are answers, words choose
             assert "giao ước" in await an.text("giữ nguyên")
             # Kill mid-dialog, not mid-send: once the platform has the question, wait until its

@@ -12,6 +12,7 @@ from bot.services import build_services
 from core.settings import Settings
 from handlers.app import build_router
 from core.dispatch import BotCore
+from core.listing import with_listed_details
 from core.types import Incoming, UserRef
 from store.db import transaction
 from store.forms.versions import load_form
@@ -117,4 +118,5 @@ class Chat:
 
     @property
     def said(self) -> str:
-        return "\n".join(r.text for r in self.last)
+        """What a channel with buttons shows: each reply's text with its list's entries."""
+        return "\n".join(with_listed_details(r).text for r in self.last)

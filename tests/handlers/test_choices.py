@@ -65,7 +65,7 @@ async def test_report_dialog_by_typed_numbers_and_words(world: World, channel: s
     await z.text("2")  # a valid number answer wins over button 2
     assert "giao ước" in z.said
     await z.text("quay lai")  # the "« Quay lại" button by its words
-    assert "Số hội nghị" in z.said and "Đang trả lời: 2" in z.said
+    assert "Số hội nghị" in z.said and "Câu trả lời đã lưu: 2" in z.said
     assert z.last[-1].numbers_answer and "• Giữ nguyên: 2" in numbered_text(z.last[-1])  # as the channel shows it
     await z.text("5000")  # a number question: an out-of-range number is a bad answer, not a bad choice
     assert "Vui lòng nhập số từ 0 đến 1.000" in z.said and "Không có lựa chọn" not in z.said

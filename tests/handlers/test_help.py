@@ -28,8 +28,11 @@ async def test_help_lists_only_what_the_user_may_do(tmp_path: Path, clock) -> No
     assert {"/start", "/help", "/vanban", "/phongtrao", "/tim", "/huy"} <= public
     restricted = {"/toi", "/hanbaocao", "/baocao", "/tonghop", "/xuat", "/kybaocao", "/thongbao", "/canbo", "/moi"}
     assert not public & restricted  # nothing a stranger would be refused
-    assert seen[1] == public | {"/toi", "/hanbaocao", "/baocao"}
-    assert seen[9] == public | {"/toi", "/hanbaocao", "/tonghop", "/xuat", "/kybaocao", "/thongbao", "/canbo", "/moi"}
+    assert "/dangky" in public  # registering is for strangers only
+    registered = public - {"/dangky"}
+    assert seen[1] == registered | {"/toi", "/hanbaocao", "/baocao"}
+    # /hanbaocao is the commune's deadlines: a province officer has /tonghop for that
+    assert seen[9] == registered | {"/toi", "/tonghop", "/xuat", "/kybaocao", "/thongbao", "/canbo", "/moi"}
     with transaction(world.core.services.session_factory) as s:
         s.execute(update(Officer).where(Officer.full_name == "Lò Văn An").values(active=False))
     suspended = Chat(world.core, 1)

@@ -35,9 +35,9 @@ INTRO = ("Xin chào! Đây là bản chat thử trên máy (không cần Telegra
          "• Gõ câu hỏi, ví dụ: Chỉ thị 02/CT-UBND ban hành ngày nào?\n"
          "• Gõ /help để xem các lệnh, /huy để hủy thao tác đang làm.\n"
          "• Nút bấm hiện thành số: gõ 1, 2, 3… để chọn.\n"
-         "• /thu để thử vai cán bộ xã (làm báo cáo), /thu giamsat để thử vai giám sát tỉnh.\n"
+         "• /thu để thử vai cán bộ xã (làm báo cáo), /thu giamsat để thử vai cán bộ tỉnh.\n"
          "• /sdt SỐ gửi số điện thoại, /vitri VĨ_ĐỘ,KINH_ĐỘ gửi vị trí, /anh ĐƯỜNG_DẪN gửi ảnh,\n"
-         "  /tep ĐƯỜNG_DẪN gửi tệp (giám sát gửi văn bản .docx/.pdf/.txt để nạp).\n"
+         "  /tep ĐƯỜNG_DẪN gửi tệp (cán bộ tỉnh gửi văn bản .docx/.pdf/.txt để nạp).\n"
          "• Ctrl+D (hoặc /thoat) để thoát.")
 LOADING = "Đang nạp dữ liệu mẫu…"
 GOODBYE = "Tạm biệt!"
@@ -99,6 +99,9 @@ class ConsoleTransport:
         return SendResult(ok=True)
 
 
+CONSOLE_RATE_LIMIT = 10 ** 9  # effectively none: see run_console
+
+
 async def chat(core: BotCore, stdin: TextIO, stdout: TextIO, user: UserRef = CONSOLE_USER,
                *, echo: Optional[bool] = None, on_quit: Optional[Callable[[], Awaitable[Any]]] = None) -> None:
     """Read lines, hand them to the core, print the replies (``echo``: repeat piped input).
@@ -151,6 +154,9 @@ async def run_console(settings: Settings, stdin: Optional[TextIO] = None, stdout
     """Serve the console chat until end of input, with the background work alongside."""
     stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
     print(LOADING, file=stdout, flush=True)
+    # Every user of this process is a console chat: piped input is a script, not a flood, and a
+    # count left on the user row by an earlier run must not hold this one back. No per-user limit here.
+    settings = settings.model_copy(update={"rate_limit_messages": CONSOLE_RATE_LIMIT})
     services = build_services(settings)
     services.fetchers["console"] = local_fetcher(Path.cwd())
     core = BotCore(services, build_router())

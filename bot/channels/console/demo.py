@@ -13,29 +13,37 @@ prints what each of them receives, so a newcomer can try a broadcast end to end.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from core.context import Services
 from core.permissions import Role
 from core.types import UserRef
 from store.db import transaction
 from store.forms.versions import latest_form
-from store.models import AuditLog, Commune, DialogState, Officer, OfficerProvince, Period, User
+from store.models import AuditLog, Commune, DialogState, Officer, OfficerProvince, OutboxMessage, Period, User
 from store.reporting.periods import create_period
+from store.reporting.reports import save_answers, start_draft, submit
 from store.people.units import find_communes, resolve_province
 
-DEMO_POSITION = "Tài khoản thử (console)"
-DEMO_PERIOD_LABEL = "Kỳ báo cáo thử (console)"
+DEMO_POSITION = "Tài khoản thử"
+DEMO_PERIOD_LABEL = "Kỳ báo cáo thử"
 DEMO_PROVINCE = "Lai Châu"  # the sample directives' province
 DEMO_COMMUNE = "Tân Phong"  # a ward of the former Lai Châu city
 DEMO_FORM = "thi-dua-6-thang"
 
-USAGE = "Gõ /thu để thử vai cán bộ xã, /thu giamsat để thử vai giám sát tỉnh."
+USAGE = "Gõ /thu để thử vai cán bộ xã, /thu giamsat để thử vai cán bộ tỉnh."
 # Colleagues in other communes of the demo province: /thongbao reaches them.
 DEMO_COLLEAGUES = ("Lò Văn Minh", "Tao Thị Hoa", "Giàng A Páo")
 DEMO_CHAT_PREFIX = "demo-"
+# Communes of the demo period besides the console user's: the colleagues' and a few more, so the
+# supervisor's views show a submitted report, a draft and communes that have not reported.
+DEMO_PERIOD_COMMUNES = 6
+DEMO_ANSWERS = {"da_phat_dong": True, "so_hieu": "15/KH-UBND", "ngay_ban_hanh": "2026-06-02", "so_hoi_nghi": 12,
+                "da_ky_giao_uoc": True, "tieu_chi_ntm": 15, "ty_le_ho_ngheo": 8.5, "muc_do": "Hoàn thành",
+                "linh_vuc": ["Kinh tế"], "so_dien_hinh": 2, "kho_khan": None, "de_xuat": None}
 
 
 def demo_chat_label(chat_id: str) -> str | None:
@@ -65,9 +73,24 @@ def _demo_colleagues(session, province: int, home_commune: int, channel: str, no
                          officer_id=officer.id, created_at=now, last_seen_at=now))
 
 
+def _demo_reports(session: Session, period: Period, communes: list[int], now: datetime) -> None:
+    """The first other commune has reported, the second has a draft, the rest have not begun."""
+    for code, answers in zip(communes, (DEMO_ANSWERS, {"da_phat_dong": True, "so_hieu": "20/KH-UBND"})):
+        draft = start_draft(session, period, code, None, now)
+        save_answers(draft, answers, None, now)
+        if answers is DEMO_ANSWERS:
+            submit(session, draft, period, None, now)
+
+
+def _skip_queued_reminders(session: Session, user_id: int) -> None:
+    session.execute(update(OutboxMessage).where(OutboxMessage.user_id == user_id, OutboxMessage.state == "queued",
+                                                OutboxMessage.kind.in_(("reminder", "digest")))
+                    .values(state="skipped", last_error="demo role changed"))
+
+
 def setup_demo(services: Services, ref: UserRef, arg: str) -> str:
     """Make the console user a demo officer or supervisor; return the Vietnamese answer."""
-    role = {"": Role.OFFICER, "canbo": Role.OFFICER, "giamsat": Role.SUPERVISOR}.get(arg.strip().lower())
+    role = {"": Role.OFFICER, "canbo": Role.OFFICER, "giamsat": Role.SUPERVISOR, "canbotinh": Role.SUPERVISOR}.get(arg.strip().lower())
     if role is None:
         return USAGE
     now = services.clock.now()
@@ -92,6 +115,8 @@ def setup_demo(services: Services, ref: UserRef, arg: str) -> str:
             officer = Officer(full_name=ref.display_name or "Cán bộ thử", role=role.value, position=DEMO_POSITION,
                               active=True, created_at=now)
             session.add(officer)
+        if officer.role != role.value:
+            _skip_queued_reminders(session, user.id)  # the previous role's reminders are not for this one
         officer.role, officer.active = role.value, True
         officer.commune_code = commune.code if role is Role.OFFICER else None
         officer.provinces.clear()
@@ -104,14 +129,18 @@ def setup_demo(services: Services, ref: UserRef, arg: str) -> str:
             session.delete(state)  # a dialog of the previous role must not continue under the new one
         _demo_colleagues(session, province, commune.code, ref.channel, now)
         if session.scalar(select(Period.id).where(Period.label == DEMO_PERIOD_LABEL)) is None:
-            create_period(session, form=form, label=DEMO_PERIOD_LABEL, open_at=now - timedelta(days=1),
-                          due_at=now + timedelta(days=7), close_at=now + timedelta(days=14), now=now,
-                          commune_codes=[commune.code], created_by=officer.id)
+            others = list(session.scalars(select(Commune.code).where(Commune.province_code == province,
+                                                                      Commune.code != commune.code)
+                                          .order_by(Commune.code).limit(DEMO_PERIOD_COMMUNES - 1)))
+            period = create_period(session, form=form, label=DEMO_PERIOD_LABEL, open_at=now - timedelta(days=1),
+                                   due_at=now + timedelta(days=7), close_at=now + timedelta(days=14), now=now,
+                                   commune_codes=[commune.code, *others], created_by=officer.id)
+            _demo_reports(session, period, others, now)
         session.add(AuditLog(at=now, user_id=user.id, officer_id=officer.id, action="demo.setup",
                              target=f"officer:{officer.id}", outcome="done", detail={"role": role.value}))
     if role is Role.OFFICER:
         return (f"Anh/chị đang thử vai cán bộ {commune.label}. Đã mở “{DEMO_PERIOD_LABEL}”, hạn nộp sau 7 ngày.\n"
                 "Gõ /baocao để làm báo cáo, /hanbaocao để xem hạn, /toi để xem hồ sơ.")
-    return (f"Anh/chị đang thử vai giám sát tỉnh {DEMO_PROVINCE}.\n"
+    return (f"Anh/chị đang thử vai cán bộ tỉnh {DEMO_PROVINCE}.\n"
             "Gõ /tonghop để xem tổng hợp, /xuat để xuất Excel, /thongbao để gửi thông báo "
             f"(tới {len(DEMO_COLLEAGUES)} cán bộ thử: {', '.join(DEMO_COLLEAGUES)}).")

@@ -15,6 +15,7 @@ from telegram.request import HTTPXRequest
 
 from core.settings import Settings
 from core.text import TELEGRAM_LIMIT, split_message
+from core.listing import with_listed_details
 from core.types import Attachment, Reply
 from core.outbox import SendResult
 
@@ -102,6 +103,7 @@ class TelegramTransport:
         await self._pieces(chat_id, reply, call)
 
     async def _pieces(self, chat_id: int, reply: Reply, call: Callable[..., Awaitable[None]]) -> None:
+        reply = with_listed_details(reply)  # a list's entries under the text, buttons labelled by number
         markup = markup_for(reply)
         attachment = reply.image or reply.document
         text = reply.text or ""

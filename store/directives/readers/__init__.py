@@ -8,6 +8,8 @@ from the file's first bytes (magic) before its extension: a PDF renamed .txt is 
 
 from __future__ import annotations
 
+import logging
+
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Callable, Optional
@@ -28,6 +30,8 @@ class ReadResult:
 
 Reader = Callable[[bytes], tuple[str, str]]  # raw -> (text, format)
 
+log = logging.getLogger(__name__)
+
 # (format, magic prefix or None, suffixes, reader)
 _READERS: list[tuple[str, Optional[bytes], tuple[str, ...], Reader]] = [
     ("pdf", b"%PDF-", (".pdf",), pdf.read),
@@ -37,8 +41,15 @@ _READERS: list[tuple[str, Optional[bytes], tuple[str, ...], Reader]] = [
 SUFFIXES = tuple(s for _, _, suffixes, _ in _READERS for s in suffixes)
 
 
+# Formats a user may send by mistake whose bytes look like ours (an .ods or .xlsx is a zip, like a .docx).
+UNSUPPORTED_SUFFIXES = frozenset({".doc", ".rtf", ".odt", ".ods", ".odp", ".xls", ".xlsx", ".ppt", ".pptx",
+                                  ".zip", ".rar", ".7z"})
+
+
 def format_of(name: str, raw: bytes) -> Optional[str]:
     """The reader's format for these bytes: magic bytes first, then the file name's suffix."""
+    if PurePath(name).suffix.lower() in UNSUPPORTED_SUFFIXES:
+        return None
     for fmt, magic, _, _ in _READERS:
         if magic is not None and raw.startswith(magic):
             return fmt
@@ -46,8 +57,6 @@ def format_of(name: str, raw: bytes) -> Optional[str]:
     for fmt, magic, suffixes, _ in _READERS:
         if suffix in suffixes and magic is None:
             return fmt
-    if suffix in (".doc", ".rtf", ".odt"):
-        return None
     return "txt" if suffix in ("", ".text") else None
 
 
@@ -57,14 +66,15 @@ def read_document(name: str, raw: bytes) -> ReadResult:
     if fmt is None:
         suffix = PurePath(name).suffix.lower() or "(không có đuôi)"
         raise DirectiveParseError(
-            f"định dạng {suffix} chưa hỗ trợ; hãy gửi tệp .docx, .pdf hoặc .txt (unsupported format)")
+            f"định dạng {suffix} chưa hỗ trợ; hãy gửi tệp .docx, .pdf hoặc .txt")
     reader = next(r for f, _, _, r in _READERS if f == fmt)
     try:
         extracted, fmt = reader(raw)
     except DirectiveParseError:
         raise
     except Exception as exc:  # a damaged file trips the format libraries in many ways
-        raise DirectiveParseError(f"tệp {fmt.upper()} hỏng, không đọc được ({type(exc).__name__})") from None
+        log.info("cannot read %s as %s: %s", name, fmt, type(exc).__name__)  # the class name is for the log only
+        raise DirectiveParseError(f"tệp {fmt.upper()} hỏng, không đọc được") from None
     converted = to_unicode(extracted)
     notes = []
     if converted.encoding:

@@ -24,8 +24,8 @@ _HEADING = re.compile(r"^(?:Heading|Title)\s*(\d?)$", re.I)
 def read(raw: bytes) -> tuple[str, str]:
     try:
         document = docx.Document(io.BytesIO(raw))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise DirectiveParseError(f"tệp DOCX hỏng, không đọc được ({type(exc).__name__})") from None
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
+        raise DirectiveParseError("tệp DOCX hỏng, không đọc được") from None
     blocks: list[str] = []
     for item in document.iter_inner_content():
         text = _table(item) if isinstance(item, Table) else _paragraph(item)

@@ -34,8 +34,8 @@ def read(raw: bytes) -> tuple[str, str]:
             if len(pdf.pages) > MAX_PAGES:
                 raise DirectiveParseError(f"tệp PDF có {len(pdf.pages)} trang, quá giới hạn {MAX_PAGES} trang")
             page_lines = [_lines(page) for page in pdf.pages]
-    except PdfminerException as exc:
-        raise DirectiveParseError(f"tệp PDF hỏng hoặc bị khóa, không đọc được ({type(exc).__name__})") from None
+    except PdfminerException:
+        raise DirectiveParseError("tệp PDF hỏng hoặc bị khóa, không đọc được") from None
     if sum(len(ln.text) for lines in page_lines for ln in lines) >= MIN_PAGE_CHARS * len(page_lines):
         text = join_pages([page_text(lines) for lines in page_lines])
         # A bold heading wrapped over lines is one bold span, as typed.

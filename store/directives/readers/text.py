@@ -10,11 +10,11 @@ from store.directives.legacy_text import MIN_VALID_SHARE, MIN_WORDS, is_legacy_v
 
 def read(raw: bytes) -> tuple[str, str]:
     if not raw.strip():
-        raise DirectiveParseError("tệp rỗng (empty file)")
+        raise DirectiveParseError("tệp rỗng, không có nội dung")
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return raw.decode("utf-16"), "txt"
     if b"\x00" in raw[:4096]:
-        raise DirectiveParseError("tệp nhị phân, không phải văn bản (binary file)")
+        raise DirectiveParseError("tệp nhị phân, không phải văn bản")
     try:
         return raw.decode("utf-8-sig"), "txt"
     except UnicodeDecodeError as exc:
@@ -22,8 +22,8 @@ def read(raw: bytes) -> tuple[str, str]:
         if legacy is not None:
             return legacy, "txt"
         raise DirectiveParseError(
-            f"không phải UTF-8 (not UTF-8: byte {raw[exc.start]:#04x} at offset {exc.start}) và không nhận ra "
-            "bảng mã cũ (TCVN3, VNI, Windows-1258)") from None
+            f"không đọc được chữ (byte {raw[exc.start]:#04x} ở vị trí {exc.start} không phải UTF-8) "
+            "và không nhận ra bảng mã cũ (TCVN3, VNI, Windows-1258)") from None
 
 
 def _legacy_single_byte(raw: bytes) -> str | None:
@@ -46,5 +46,5 @@ def normalise(text: str) -> str:
     """NFC, one tone-placement style, \\n line ends; refuses text with nothing in it."""
     text = nfc(text).replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n\n")
     if not text.strip():
-        raise DirectiveParseError("tệp rỗng (empty file)")
+        raise DirectiveParseError("tệp rỗng, không có nội dung")
     return text

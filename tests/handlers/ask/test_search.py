@@ -1,4 +1,4 @@
-"""/tim: usage hint, pages of 5 with section buttons, paging buttons, stale buttons."""
+"""/tim: usage hint, pages of 4 with section buttons, paging buttons, stale buttons."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy import select
 from core.dispatch import BotCore
 from core.messages import STALE_BUTTON
 from handlers.ask.search import USAGE
+from core.listing import with_listed_details
 from core.types import Incoming, Reply, UserRef
 from store.models import AuditLog
 from tests.handlers.ask.corpus import sample_core
@@ -28,26 +29,27 @@ async def send(core: BotCore, **kw) -> Reply:
     global _n
     _n += 1
     out = await core.handle(Incoming(user=USER, update_key=f"tim-{_n}", **kw))
-    return out[-1].reply
+    return with_listed_details(out[-1].reply)  # as a channel with buttons shows it
 
 
 async def test_usage_without_keywords(core: BotCore) -> None:
     assert (await send(core, command="tim", args="")).text == USAGE
 
 
-async def test_pages_of_five_with_section_buttons(core: BotCore) -> None:
+async def test_pages_of_four_listed_once_with_section_buttons(core: BotCore) -> None:
     first = await send(core, command="tim", args="thi dua khen thuong")
     assert "trang 1/" in first.text
     result_buttons = [b for row in first.buttons for b in row if not b.data.startswith("tim:")]
-    assert len(result_buttons) == 5 and all(b.data.startswith(("sec:", "doc:")) for b in result_buttons)
-    # labelled by what the passage is about, not "1" … "5"
-    assert all(b.text[0].isdigit() and len(b.text) > 4 and len(b.text) <= 44 for b in result_buttons)
-    assert first.text.count("Nguồn:") == 5
+    assert len(result_buttons) == 4 and all(b.data.startswith(("sec:", "doc:")) for b in result_buttons)
+    # numbered like the list above them and labelled by what the passage is about
+    assert [b.text.split(". ", 1)[0] for b in result_buttons] == ["1", "2", "3", "4"]
+    assert all(len(b.text) > 4 and len(b.text) <= 44 for b in result_buttons)
+    assert first.text.count("Nguồn:") == 4 and len(first.text) <= 1000  # one phone screen
     nxt = next(b.data for row in first.buttons for b in row if b.data.startswith("tim:"))
     assert len(nxt.encode()) <= 64
     second = await send(core, button=nxt)
-    assert "trang 2/" in second.text and second.buttons[0][0].text.startswith("6. ")
-    back = next(b.data for row in second.buttons for b in row if b.text.startswith("◀"))
+    assert "trang 2/" in second.text and second.buttons[0][0].text.startswith("1. ")
+    back = next(b.data for row in second.buttons for b in row if "Trang trước" in b.text)
     assert "trang 1/" in (await send(core, button=back)).text
 
 

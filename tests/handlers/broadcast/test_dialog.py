@@ -116,6 +116,21 @@ async def test_units_not_reported_for_a_period(built: tuple[BotCore, Any], clock
     assert "xã chưa nộp “6 tháng 2026” – 1 người." in out[0].text  # a1 only
 
 
+async def test_everyone_reported_is_good_news_not_a_failure(built: tuple[BotCore, Any], clock) -> None:
+    core, w = built
+    pid = add_period(core.services, w, label="6 tháng 2026", open_at=vn(2026, 5, 1), due_at=vn(2026, 6, 15, 17),
+                     close_at=vn(2026, 7, 15))
+    for commune in ("Tam Đường", "Bình Lư", "Nà Tăm"):
+        submit(core.services, w, pid, commune)
+    s1 = Chat(core, "s1")
+    await s1(command="thongbao")
+    await s1(text="Đề nghị các xã chưa nộp khẩn trương hoàn thành.")
+    await s1(button="bc:na")
+    await s1(button="bc:a:l")
+    out = await s1(button=f"bc:l:{pid}")
+    assert "Tất cả các xã đã nộp báo cáo kỳ này" in out[0].text and "Không có người nhận" not in out[0].text
+
+
 async def test_role_audience_and_empty_audience(core: BotCore) -> None:
     s1 = Chat(core, "s1")
     await s1(command="thongbao")
@@ -123,7 +138,7 @@ async def test_role_audience_and_empty_audience(core: BotCore) -> None:
     await s1(button="bc:na")
     await s1(button="bc:a:r")
     out = await s1(button="bc:r:supervisor")
-    assert "cán bộ giám sát (cấp tỉnh) – 1 người." in out[0].text  # s2 (the sender is left out)
+    assert "cán bộ tỉnh – 1 người." in out[0].text  # s2 (the sender is left out)
     await s1(button="bc:a:r")
     out = await s1(button="bc:r:officer")
     assert "3 người" in out[0].text

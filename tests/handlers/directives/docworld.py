@@ -6,6 +6,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from core.listing import with_listed_details
+
 from bot.services import build_services
 from core.dispatch import BotCore
 from core.settings import Settings
@@ -32,7 +34,7 @@ class Bot:
         self.seq += 1
         out = await self.core.handle(Incoming(user=who, update_key=f"k{self.seq}", **kw))
         assert len(out) == 1
-        return out[0].reply
+        return with_listed_details(out[0].reply)  # as a channel with buttons shows it
 
     def doc_id(self, source_key: str) -> int:
         with self.services.session_factory() as s:

@@ -12,6 +12,7 @@ from bot.services import build_services
 from core.settings import Settings
 from handlers.app import build_router
 from core.dispatch import BotCore
+from core.listing import with_listed_details
 from core.types import FileRef, Incoming, Reply, UserRef
 from store.models import AuditLog, Broadcast, DialogState, Document, OutboxMessage
 from tests.reminders.world import build_world
@@ -84,7 +85,7 @@ async def test_supervisor_loads_a_docx_for_their_province_and_notifies_officers(
 
     # Officers of the province see it in /vanban, their province first.
     vanban = await Chat(core, "a1")(command="vanban")
-    assert "Chỉ thị 02/CT-UBND" in vanban[0].text
+    assert "Chỉ thị 02/CT-UBND" in with_listed_details(vanban[0]).text
 
     out = await s1(button=f"dl:n:{doc.id}")
     assert "Gửi tới 2 cán bộ" in out[0].text  # c1 blocked the bot

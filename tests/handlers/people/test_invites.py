@@ -113,3 +113,17 @@ async def test_huy_in_an_invite_registration_keeps_the_code_unused(world: World)
         assert s.scalar(select(InviteCode.uses)) == 0
     out = await world.send(newbie, command="start", args=code)  # and the code still works
     assert "Xã Tuần Giáo" in out[0].reply.text
+
+
+async def test_moi_examples_come_from_the_supervisors_province(world: World) -> None:
+    from store.people.units import unit_index
+
+    sup = await register_supervisor(world)
+    out = await world.send(sup, command="moi", args="")
+    example = out[0].reply.text.rsplit("/moi ", 1)[1]
+    with world.services.session_factory() as s:
+        index = unit_index(s)
+        found = index.match(example)
+    assert found is not None and found.province_name.endswith("Điện Biên"), example
+    out = await world.send(sup, command="moi", args="Tam Đường")  # a commune of Lai Châu
+    assert all("Điện Biên" in b.text for row in out[0].reply.buttons for b in row)

@@ -37,7 +37,7 @@ async def test_toi_for_strangers_and_officers(world: World) -> None:
     assert out[0].reply.buttons[0][0].data == "me:move"
     sup = await _active(world, 2, "0987654321")
     out = await world.send(sup, command="toi")
-    assert "cán bộ phụ trách tỉnh" in out[0].reply.text and "Điện Biên" in out[0].reply.text
+    assert "cán bộ tỉnh" in out[0].reply.text and "Điện Biên" in out[0].reply.text
     assert out[0].reply.buttons == []
 
 

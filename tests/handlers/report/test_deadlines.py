@@ -11,6 +11,7 @@ from bot.services import build_services
 from core.settings import Settings
 from handlers.app import build_router
 from core.dispatch import BotCore
+from core.listing import with_listed_details
 from core.types import Incoming, UserRef
 from tests.reminders.world import add_period, build_world, submit, vn
 
@@ -27,7 +28,8 @@ def who(name: str) -> UserRef:
 
 async def say(core: BotCore, name: str, n: list[int], **kw):
     n[0] += 1
-    return [q.reply for q in await core.handle(Incoming(user=who(name), update_key=f"u{n[0]}", **kw))]
+    # as a channel with buttons shows it: the list's entries under the text
+    return [with_listed_details(q.reply) for q in await core.handle(Incoming(user=who(name), update_key=f"u{n[0]}", **kw))]
 
 
 async def test_officer_sees_deadlines_status_and_next_reminder(core: BotCore, clock) -> None:

@@ -80,7 +80,7 @@ async def test_review_numbers_agree_and_typed_lists(world: World) -> None:
     labels = [b.text for r in a.last[0].buttons for b in r]
     assert labels[:3] == ["Sửa câu 1", "Sửa câu 2", "Sửa câu 3"]  # the N-th button edits question N
     await a.text("2")  # typed number on the review: edits question 2
-    assert "Số hội nghị, buổi tuyên truyền" in a.said and "Đang trả lời: 5" in a.said
+    assert "Số hội nghị, buổi tuyên truyền" in a.said and "Câu trả lời đã lưu: 5" in a.said
     await a.text("6")
     assert "Kiểm tra báo cáo" in a.said and "tổ chức: 6" in a.said
     await a.text("xyz")
@@ -102,7 +102,7 @@ async def test_exclusive_choice_and_reasking_what_became_relevant(world: World) 
     await a.press("Sửa câu 7")
     await a.text("3")
     assert "Số tập thể, cá nhân điển hình tiên tiến" in a.said  # relevant again: asked again
-    assert "Đang trả lời" not in a.said
+    assert "Câu trả lời đã lưu" not in a.said
 
 
 async def test_a_question_typed_mid_dialog_is_answered_then_the_step_asked_again(world: World) -> None:

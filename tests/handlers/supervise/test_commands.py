@@ -83,11 +83,14 @@ async def test_create_period_in_chat(world: World, clock) -> None:
     await sup.press("Báo cáo tổng kết")
     await sup.text("Tổng kết năm 2026 (đợt 2)")
     assert "Chọn tỉnh" in sup.said and [b.text for r in sup.last[0].buttons for b in r] == ["Tỉnh Lai Châu"]
+    assert "ví dụ Tam Đường, Bình Lư" in sup.said  # examples from the officer's own province
     await sup.send(button="sv:p:11")  # forged: a province they do not oversee
     assert "không có quyền" in sup.said
     await sup.text("3001, 4001")
     assert "ngoài tỉnh" in sup.said
-    await sup.text("3001, 3002")
+    await sup.text("Tuần Giáo")  # a commune of another province is not found in theirs
+    assert "Không tìm thấy xã: Tuần Giáo" in sup.said
+    await sup.text("tam duong, Bình Lư")  # names, with or without diacritics, as the CLI takes them
     await sup.press("Mở ngay")
     await sup.text("1/6/2026")
     assert "Hạn nộp phải sau ngày mở" in sup.said

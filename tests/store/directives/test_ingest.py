@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -133,3 +134,15 @@ def test_campaign_is_current_within_its_period(factory, clock) -> None:
         assert not camp.is_current(date(2026, 11, 22))
         undated = s.scalar(select(Campaign).where(Campaign.name == "Dân vận khéo"))
         assert not undated.is_current(date(2020, 6, 1))
+
+
+def test_the_same_document_in_another_file_is_flagged_at_load(factory, clock, tmp_path: Path) -> None:
+    """One directive saved as .md and as a Word-style .txt (single line breaks): loaded, with a warning."""
+    text = (SAMPLES / "000_4d78cad3d2d0b3aa.txt").read_text(encoding="utf-8")
+    (tmp_path / "chi-thi-02.md").write_text(text, encoding="utf-8")
+    (tmp_path / "chi-thi-02-ban-word.txt").write_text(re.sub(r"\n\s*\n+", "\n", text.replace("**", "")),
+                                                      encoding="utf-8")
+    (tmp_path / "ke-hoach-khac.txt").write_text((SAMPLES / TUAN_GIAO).read_text(encoding="utf-8"), encoding="utf-8")
+    result = ingest_paths(factory, [tmp_path], clock)
+    assert result.loaded == 3 and result.errors == []
+    assert [(Path(p).name, other) for p, other in result.duplicates] == [("chi-thi-02.md", "chi-thi-02-ban-word.txt")]

@@ -69,7 +69,7 @@ fields:
 def test_form_level_errors() -> None:
     assert "Biểu mẫu: fields phải là danh sách câu hỏi, ít nhất một câu" in _errors("id: x\ntitle: T\nfields: []\n")
     assert any("id phải" in e for e in _errors("id: X Y\ntitle: T\nfields: [{name: a, type: text, label: A}]\n"))
-    assert any("YAML không đọc được ở dòng" in e for e in _errors("id: x\n  title: [\n"))
+    assert any("YAML sai cú pháp ở dòng" in e for e in _errors("id: x\n  title: [\n"))
     assert _errors("- just a list\n") == ["Biểu mẫu phải là một mục YAML có id, version, title, fields"]
 
 

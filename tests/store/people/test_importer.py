@@ -116,3 +116,29 @@ def test_missing_header_is_a_clear_error(services, tmp_path: Path) -> None:
     path.write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(ValueError, match="ho_ten"):
         _import(services, path)
+
+
+def test_summary_counts_add_up_and_each_cause_is_reported_once(services, tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text(GOOD, encoding="utf-8-sig")
+    first = _import(services, path)
+    assert first.summary() == "Đã nhập: 5 dòng; mới 4, cập nhật 0, không đổi 0, gộp 1 (cán bộ tỉnh ghi nhiều dòng), lỗi 0."
+    bad = tmp_path / "bad.csv"
+    bad.write_text("full_name,phone,commune,province,role\n"
+                   "X Một,0911000011,Tuần Giáo,Xứ Sở,officer\n"  # unknown province: one error, not three
+                   "Y Hai,123,,Xứ Sở,supervisor\n", encoding="utf-8")
+    report = _import(services, bad, dry_run=True)
+    assert [(e.row, e.message) for e in report.errors] == [
+        (2, "không tìm thấy tỉnh “Xứ Sở”"), (3, "số điện thoại không hợp lệ: “123”"), (3, "không tìm thấy tỉnh “Xứ Sở”")]
+    assert report.summary() == "Thử (không ghi): 2 dòng; mới 0, cập nhật 0, không đổi 0, lỗi 2."
+
+
+def test_a_dry_run_names_the_rows_it_would_update(services, tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text(GOOD, encoding="utf-8-sig")
+    _import(services, path)
+    path.write_text(GOOD.replace("Nguyễn Thị Lan;0912 345 678;;xa tuan giao", "Nguyễn Thị Lan Anh;0912 345 678;;xa tuan giao"),
+                    encoding="utf-8-sig")
+    report = _import(services, path, dry_run=True)
+    assert report.updated == 1 and [(c.row, c.message) for c in report.changes] == [
+        (2, "Nguyễn Thị Lan Anh (0912345678): đổi họ tên")]

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.channels.console.chat import CONSOLE_USER, GOODBYE, INTRO, ConsoleTransport, chat, parse_line, render
+from bot.channels.console.chat import CONSOLE_USER, GOODBYE, INTRO, ConsoleTransport, chat, parse_line, render, run_console
 from bot.services import build_services
 from core.settings import Settings
 from core import messages
@@ -146,3 +146,13 @@ async def test_every_line_of_a_session_keeps_a_short_update_key(database_url: st
     assert len(keys) == 3
     session_ids = {key.split("-")[1] for key in keys}
     assert len(session_ids) == 1 and all(len(key) <= 64 and key.startswith("console-") for key in keys)
+
+
+async def test_a_piped_script_is_not_a_flood_in_this_run_or_the_next(settings: Settings) -> None:
+    """The console chat is exempt from the per-user rate limit, whatever an earlier run counted."""
+    script = "/help\n" * (settings.rate_limit_messages + 10)
+    for _ in range(2):
+        stdout = io.StringIO()
+        assert await run_console(settings, io.StringIO(script), stdout) == 0
+        out = stdout.getvalue()
+        assert "nhanh quá" not in out and out.count("/huy – ") == settings.rate_limit_messages + 10

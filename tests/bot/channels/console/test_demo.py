@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.channels.console.demo import DEMO_PERIOD_LABEL, setup_demo
 from bot.channels.console.chat import CONSOLE_USER
@@ -15,7 +15,9 @@ from core import outbox
 from core.dispatch import BotCore
 from core.types import Incoming
 from store.db import transaction
-from store.models import Officer, Period
+from store.models import Draft, Officer, OutboxMessage, Period, User
+from store.reporting.reports import period_summary
+from core.types import Reply
 from tests.bot.channels.console.test_chat import run_bot
 
 
@@ -27,7 +29,7 @@ def test_demo_officer_can_open_the_report_dialog(tmp_path: Path) -> None:
     assert DEMO_PERIOD_LABEL in out.split("> /baocao", 1)[1]
     assert "Câu 1/" in out  # the dialog started
     assert "Đã lưu bản nháp" in out
-    assert "thử vai giám sát tỉnh Lai Châu" in out
+    assert "thử vai cán bộ tỉnh Lai Châu" in out
     assert "Chọn kỳ báo cáo" in out.split("> /tonghop", 1)[1]
     assert "Traceback" not in out + result.stderr
 
@@ -84,4 +86,29 @@ async def test_demo_broadcast_reaches_the_demo_colleagues(tmp_path: Path, clock)
     screen = io.StringIO()
     await OutboxSender(services, {"console": ConsoleTransport(screen)}).drain_once()
     for name in DEMO_COLLEAGUES:
-        assert f"[Tin nhắn tới {name} (cán bộ thử)]\nHọp giao ban sáng thứ Hai." in screen.getvalue()
+        assert f"[Tin nhắn tới {name} (cán bộ thử)]\n📣 Thông báo của cán bộ tỉnh Lai Châu:\nHọp giao ban sáng thứ Hai." in screen.getvalue()
+
+
+async def test_the_demo_period_has_communes_in_several_states(tmp_path: Path, clock) -> None:
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'b.sqlite3'}", data_dir=tmp_path / "d")
+    services = build_services(settings, clock)
+    assert "cán bộ tỉnh" in setup_demo(services, CONSOLE_USER, "giamsat")
+    with services.session_factory() as session:
+        period = session.scalar(select(Period).where(Period.label == DEMO_PERIOD_LABEL))
+        summary = period_summary(session, period)
+        assert "(console)" not in period.label and len(summary.rows) == 6
+        assert summary.count("on_time") == 1 and len(summary.missing) == 5
+        assert session.scalar(select(func.count()).select_from(Draft).where(Draft.period_id == period.id)) == 1
+
+
+async def test_a_role_change_drops_the_previous_roles_queued_reminders(tmp_path: Path, clock) -> None:
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'b.sqlite3'}", data_dir=tmp_path / "d")
+    services = build_services(settings, clock)
+    setup_demo(services, CONSOLE_USER, "")
+    with transaction(services.session_factory) as session:
+        user = session.scalar(select(User).where(User.external_id == CONSOLE_USER.external_id))
+        outbox.enqueue(session, user, Reply(text="Còn 7 ngày…"), key="rem:demo", kind="reminder",
+                       not_before=clock.now(), now=clock.now())
+    setup_demo(services, CONSOLE_USER, "giamsat")
+    with services.session_factory() as session:
+        assert session.scalar(select(OutboxMessage.state).where(OutboxMessage.dedup_key == "rem:demo")) == "skipped"
