@@ -22,7 +22,7 @@ from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTime
 from core.settings import Settings, reveal
 from core.context import Services
 from store.clock import Clock
-from store.officers import chat_is_active_officer
+from store.people.officers import chat_is_active_officer
 from store.retention import GENERATED_DIRS
 
 # (channel, chat id) -> whether that chat still belongs to an active officer (a database read).
