@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--console", action="store_true", help="chat thử trên máy kể cả khi đã đặt token")
     mode = serve.add_mutually_exclusive_group()
     mode.add_argument("--webhook", action="store_true",
-                      help="máy chủ webhook (cần WEBHOOK_URL, WEBHOOK_SECRET; mặc định khi đã đặt WEBHOOK_URL)")
+                      help="máy chủ webhook (cần WEBHOOK_URL và khóa của từng nền tảng; mặc định khi đã đặt WEBHOOK_URL)")
     mode.add_argument("--polling", action="store_true", help="long polling (bị từ chối khi đã đặt WEBHOOK_URL)")
     serve.set_defaults(func=_serve)
     for add in SUBCOMMANDS:

@@ -47,10 +47,10 @@ class OpsServer:
     """/metrics and /healthz in a daemon thread; ``channels`` maps a channel name to its is-up check."""
 
     def __init__(self, services: Services, channels: Mapping[str, Callable[[], bool]],
-                 refresh_seconds: float = REFRESH_SECONDS) -> None:
+                 refresh_seconds: Optional[float] = None) -> None:
         self.services = services
         self.channels = dict(channels)
-        self.refresh_seconds = refresh_seconds
+        self.refresh_seconds = refresh_seconds or REFRESH_SECONDS
         self.snapshot = Snapshot()
         self.port = 0
         self._thread: Optional[threading.Thread] = None

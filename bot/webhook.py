@@ -108,7 +108,8 @@ class WebServer:
         self.app = app
         self._runner: Optional[web.AppRunner] = None
         self.port = 0
-        self.ops_port = 0  # the /metrics and /healthz listener beside it (bot.ops), when started
+        self.ops: Any = None  # the /metrics and /healthz listener beside it (bot.ops), when started
+        self.ops_port = 0
 
     async def start(self, host: str, port: int) -> int:
         """Listen on ``host:port`` (0 = any free port); returns the port."""

@@ -97,7 +97,7 @@ async def webhook_running(settings: Settings, services: Optional[Services] = Non
             await stack.enter_async_context(background_running(services, transports, tuple(channels)))
         ops = OpsServer(services, {endpoint.name: endpoint.is_up for endpoint in endpoints})
         server = WebServer(build_app(endpoints, secrets, links))
-        server.ops_port = await ops.start(settings.metrics_host, settings.metrics_port)
+        server.ops, server.ops_port = ops, await ops.start(settings.metrics_host, settings.metrics_port)
         stack.push_async_callback(ops.stop)
         await server.start(settings.web_host, settings.port)
         stack.push_async_callback(server.stop)  # stops taking updates before the channels stop

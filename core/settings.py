@@ -187,6 +187,7 @@ def settings_error_line(error: ValidationError) -> str:
     for item in error.errors():
         name = ".".join(str(part) for part in item["loc"]).upper()
         template = MESSAGES.get(item["type"])
-        text = template.format(**(item.get("ctx") or {})) if template else item["msg"].removeprefix("Value error, ")
+        ctx = {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in (item.get("ctx") or {}).items()}
+        text = template.format(**ctx) if template else item["msg"].removeprefix("Value error, ")
         parts.append(f"{name} {text}" if template else (f"{name} không hợp lệ: {text}" if name else text))
     return "Cài đặt " + "; ".join(parts)
