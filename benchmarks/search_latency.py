@@ -26,6 +26,7 @@ from bot.services import build_services
 from core.settings import Settings
 from handlers.ask import answer
 from store.clock import FakeClock
+from store.gazetteer import catalogue
 from store.ingest import ingest_paths
 from store.search.service import ensure_index
 
@@ -44,9 +45,7 @@ def rss_mb(field: str = "VmRSS") -> float:
 
 
 def place_pool() -> list[str]:
-    import vietnam_provinces as vp
-
-    names = [w.name.split(" ", 1)[1] for w in vp.Ward.iter_all() if w.name.startswith(("Xã ", "Phường "))]
+    names = [w.name.split(" ", 1)[1] for w in catalogue.communes() if w.name.startswith(("Xã ", "Phường "))]
     return [n for n in names if len(n.split()) == 2]
 
 
