@@ -23,7 +23,7 @@ from core.settings import Settings, reveal
 from core.context import Services
 from store.clock import Clock
 from store.people.officers import chat_is_active_officer
-from store.retention import GENERATED_DIRS
+from store.runtime.retention import GENERATED_DIRS
 
 # (channel, chat id) -> whether that chat still belongs to an active officer (a database read).
 HolderCheck = Callable[[str, str], bool]

@@ -26,7 +26,7 @@ from prometheus_client import Counter
 
 from bot.file_links import FileLinks, LinkProblem
 from bot.inbox import DatabaseUnavailable, Inbox
-from store.inbox import Received
+from store.runtime.inbox import Received
 
 log = logging.getLogger(__name__)
 

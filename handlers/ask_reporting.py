@@ -20,7 +20,7 @@ from core.callbacks import report_button
 from store.vn import text as vntext
 from store.clock import as_utc, local
 from store.models import Commune, Period, Report
-from store.periods import commune_calendar
+from store.reporting.periods import commune_calendar
 from store.search.query import has_phrase
 
 REPORT_WORDS = ("bao cao", "nop")

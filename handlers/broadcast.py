@@ -29,7 +29,7 @@ from handlers.broadcast_parts import (FETCH_FAILED, MAX_COMMUNES, attachment_ref
                                       match_communes)
 from store.clock import vn_datetime
 from store.models import Period, Province
-from store.periods import periods_for_provinces
+from store.reporting.periods import periods_for_provinces
 
 log = logging.getLogger(__name__)
 

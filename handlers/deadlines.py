@@ -15,7 +15,7 @@ from core.router import Router
 from core.types import Button, Reply
 from store.clock import as_utc, local, vn_datetime
 from store.models import Commune, Period, Report
-from store.periods import owing_communes, periods_for_provinces
+from store.reporting.periods import owing_communes, periods_for_provinces
 
 MAX_PERIODS = 8
 NONE_YET = "Hiện {name} chưa có hạn báo cáo nào sắp tới. Bot sẽ nhắc khi đến kỳ."

@@ -2,7 +2,7 @@
 
 Entry points live here (the list, open a period, resume, send, view, amend, discard); the
 dialog itself (one draft load, the form engine, one save per update) is handlers/report_answer.py.
-Answers live in the commune's shared draft (store.reports), so a restart, /huy or a week
+Answers live in the commune's shared draft (store.reporting.reports), so a restart, /huy or a week
 away loses nothing.
 """
 
@@ -25,8 +25,8 @@ from handlers.report_common import (GONE, already_text, closed_text, fill_commun
                                     sender_name)
 from store.forms.spec import form_spec
 from store.models import Commune, Form, Period, Report
-from store.periods import commune_owes, periods_for_commune, status
-from store.reports import discard_draft, draft_spec, get_draft, get_report, lock_draft, start_draft, submit
+from store.reporting.periods import commune_owes, periods_for_commune, status
+from store.reporting.reports import discard_draft, draft_spec, get_draft, get_report, lock_draft, start_draft, submit
 
 log = logging.getLogger(__name__)
 

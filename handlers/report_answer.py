@@ -26,7 +26,7 @@ from handlers.report_turn import ReportState, Turn
 from store.forms.engine import Choice, FormSession, NotOffered, Point
 from store.forms.fields import AnswerError
 from store.models import Draft, Period
-from store.reports import draft_spec, get_report, lock_draft
+from store.reporting.reports import draft_spec, get_report, lock_draft
 from store.vn.text import fold
 
 log = logging.getLogger(__name__)

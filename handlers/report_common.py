@@ -11,7 +11,7 @@ from core.types import Button
 from handlers import report_view as view
 from handlers.report_calls import Amend, ViewReport
 from store.models import Commune, Officer, Period, Report
-from store.reports import revisions
+from store.reporting.reports import revisions
 
 GONE = "Bản nháp này không còn (có thể báo cáo đã được gửi hoặc đã hủy). Gõ /baocao để xem lại."
 

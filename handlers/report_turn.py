@@ -16,7 +16,7 @@ from core.types import Reply
 from handlers import report_view as view
 from store.forms.engine import REVIEW, FormSession
 from store.models import Draft, Period
-from store.reports import previous_values, save_answers
+from store.reporting.reports import previous_values, save_answers
 
 
 @dataclass

@@ -18,12 +18,12 @@ from core.permissions import Refused, scope
 from core.router import Router
 from core.types import Attachment, Reply
 from handlers import supervise_period
-from store.charts import chart_data, render_chart
+from store.reporting.charts import chart_data, render_chart
 from store.clock import local, vn_date, vn_datetime
-from store.export import write_period_export
+from store.reporting.export import write_period_export
 from store.models import Commune, Period, PeriodUnit, Province
-from store.periods import periods_for_provinces, status
-from store.reports import period_summary
+from store.reporting.periods import periods_for_provinces, status
+from store.reporting.reports import period_summary
 
 log = logging.getLogger(__name__)
 

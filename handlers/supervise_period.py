@@ -23,7 +23,7 @@ from core.types import Button, Reply
 from store.clock import VN_TZ, local, vn_datetime
 from store.forms.spec import list_forms
 from store.models import Commune, Form, Province
-from store.periods import PeriodError, create_period
+from store.reporting.periods import PeriodError, create_period
 from store.vn.numbers import parse_date
 
 ACTION = "period.create"

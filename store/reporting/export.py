@@ -20,7 +20,7 @@ from store.db import transaction
 from store.forms.fields import Field
 from store.forms.spec import form_spec
 from store.models import Form, Officer, Period, Province
-from store.reports import Summary, period_summary
+from store.reporting.reports import Summary, period_summary
 
 # Every string is written as a string: a title, label or answer typed as "=HYPERLINK(…)", "+1"
 # or "-2" must never become a formula, number or link in the supervisor's spreadsheet.

@@ -15,7 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from store.reports import Summary
+from store.reporting.reports import Summary
 
 COLORS = {"on_time": "#2e7d32", "late": "#f9a825", "missing": "#c62828"}
 LABELS = {"on_time": "Đúng hạn", "late": "Trễ hạn", "missing": "Chưa gửi"}

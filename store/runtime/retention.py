@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from store.inbox import prune_handled
+from store.runtime.inbox import prune_handled
 from store.people.leavers import erase_due
 from store.models import OutboxMessage, ProcessedUpdate
 

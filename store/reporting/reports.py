@@ -22,7 +22,7 @@ from store.forms.engine import effective_answers, missing_required, next_unanswe
 from store.forms.fields import Field
 from store.forms.spec import FormSpec, form_spec, latest_form
 from store.models import Commune, Draft, Form, Officer, Period, Report, ReportRevision
-from store.periods import must_report, previous_period
+from store.reporting.periods import must_report, previous_period
 
 
 # -- drafts ----------------------------------------------------------------------------
