@@ -15,7 +15,7 @@ from core.context import Context
 from core.permissions import Refused, can
 from core.router import Router
 from core.types import Reply
-from handlers.register_common import Registration, activated, link_user, officer_for
+from handlers.people.register_common import Registration, activated, link_user, officer_for
 from store.models import Commune, RegistrationRequest, User
 from store.people.officers import approvers, unit_label
 from store.people.phones import mask_phone

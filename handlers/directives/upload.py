@@ -25,8 +25,8 @@ from core.dialogs import Dialog, DialogData, NotAnAnswer, Step
 from core.permissions import can, scope, supervised_provinces
 from core.router import Router
 from core.types import FileRef, Reply
-from handlers.directive_notice import keep, notice
-from handlers.directive_preview import (ACTION, Cancel, Load, NoticePreview, NoticeSend, confirm_buttons, load_reply,
+from handlers.directives.notice import keep, notice
+from handlers.directives.preview import (ACTION, Cancel, Load, NoticePreview, NoticeSend, confirm_buttons, load_reply,
                                         preview_text)
 from store.directives.parser import DirectiveParseError, ParsedDocument, parse_directive
 from store.directives.ingest import ingest_one

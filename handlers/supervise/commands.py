@@ -17,7 +17,7 @@ from core.context import Context
 from core.permissions import Refused, scope
 from core.router import Router
 from core.types import Attachment, Reply
-from handlers import supervise_period
+from handlers.supervise import period as supervise_period
 from store.reporting.charts import chart_data, render_chart
 from store.clock import local, vn_date, vn_datetime
 from store.reporting.export import write_period_export

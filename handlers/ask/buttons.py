@@ -1,7 +1,7 @@
 """The "Kết quả khác" button of an answer: ``more:<key>:<units>`` as typed data.
 
 ``units`` are the next passages' index positions in base 36, dot-separated; ``key`` binds
-them to the index build (handlers/ask_passages.index_key), so a button from an older index
+them to the index build (handlers/ask/passages.index_key), so a button from an older index
 or a forged one is stale: the handler raises ``Stale`` and the router refuses and audits it.
 """
 

@@ -23,8 +23,8 @@ from sqlalchemy import select
 
 from core.callbacks import CallbackData, Forged, Stale
 from core.context import Context
-from handlers.register import begin, start_invite
-from handlers.register_common import PENDING, pending_request
+from handlers.people.register import begin, start_invite
+from handlers.people.register_common import PENDING, pending_request
 from core.router import Router
 from core.types import Reply
 from store.models import InviteCode, LinkCode, LinkState, Officer, User

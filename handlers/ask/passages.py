@@ -15,7 +15,7 @@ from typing import Iterable, Optional
 from store.vn.text import shorten
 from core.callbacks import OpenDocument, OpenSection, Rest
 from core.types import Button
-from handlers.ask_buttons import MoreResults
+from handlers.ask.buttons import MoreResults
 from store.vn import text as vntext
 from store.search.service import SearchIndex
 from store.search.index import Hit

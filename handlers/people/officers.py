@@ -13,9 +13,9 @@ from core.callbacks import CallbackData
 from core.context import Context
 from core.permissions import Refused, Role, can, role_of, scope
 from core.router import Router
-from handlers.approvals import request_notice
-from handlers.register import begin
-from handlers.register_common import SUSPENDED, pending_request
+from handlers.people.approvals import request_notice
+from handlers.people.register import begin
+from handlers.people.register_common import SUSPENDED, pending_request
 from core.types import Reply
 from store.models import Commune, Officer, RegistrationRequest, User
 from store.people.leavers import remove_officer

@@ -1,7 +1,7 @@
 """The report dialog: each update loads the draft once, replays the input in the form engine
 (store/forms/engine.py), then saves the answers and the position once (``Turn.reply``).
 
-The dialog's state is typed (``ReportState``, handlers/report_turn.py): the draft and period,
+The dialog's state is typed (``ReportState``, handlers/report/turn.py): the draft and period,
 the question asked (or the review), whether the user came from the review to edit, the
 options ticked on a multiple-choice question, and last period's numbers (looked up once per
 dialog).
@@ -18,11 +18,11 @@ from core.context import Context
 from core.dialogs import Dialog, NotAnAnswer, Step
 from core.permissions import Refused
 from core.types import Reply
-from handlers import report_view as view
-from handlers.report_calls import Back, Choose, Done, Edit, Keep, LastValue, Skip, Toggle
-from handlers.report_common import GONE, already_text, closed_text, fill_commune, report_buttons
-from handlers.report_photos import receive_photos
-from handlers.report_turn import ReportState, Turn
+from handlers.report import view
+from handlers.report.calls import Back, Choose, Done, Edit, Keep, LastValue, Skip, Toggle
+from handlers.report.common import GONE, already_text, closed_text, fill_commune, report_buttons
+from handlers.report.photos import receive_photos
+from handlers.report.turn import ReportState, Turn
 from store.forms.engine import Choice, FormSession, NotOffered, Point
 from store.forms.fields import AnswerError
 from store.models import Draft, Period

@@ -7,7 +7,7 @@ passage is cited only when it really answers (store/search/answer_fit.py); other
 so, names the documents that mention the topic as buttons and suggests /tim.
 
 Buttons: "sec:<id>" (whole section), "doc:<id>" (the document) — both handled by
-handlers/documents.py — and "more:<key>:<units>" (further results, handlers/ask_buttons.py).
+handlers/directives/documents.py — and "more:<key>:<units>" (further results, handlers/ask/buttons.py).
 The "more" data carries the next passages' index positions, tagged with a key derived from
 the index fingerprint, so a button from an older index (or a forged one) is refused as stale.
 """
@@ -20,20 +20,20 @@ from typing import Iterable, Optional
 
 from core import messages
 from core.callbacks import Rest, Stale
-from handlers.ask_buttons import MoreResults
-from handlers.ask_fields import (field_answer, field_question, office_answer, summary_question, summary_reply,
+from handlers.ask.buttons import MoreResults
+from handlers.ask.fields import (field_answer, field_question, office_answer, summary_question, summary_reply,
                                  year_matches)
-from handlers.ask_passages import (
+from handlers.ask.passages import (
     b36, distinct, doc_buttons, index_key, more_button, passage_text, section_of,
 )
-from handlers.ask_reporting import is_own_reporting, own_reporting_reply
-from handlers.citation import citation
+from handlers.ask.reporting import is_own_reporting, own_reporting_reply
+from handlers.ask.citation import citation
 from core.context import Context, Services
 from store.directives.naming import doc_label
-from handlers.documents import user_provinces
+from handlers.directives.documents import user_provinces
 from core.permissions import can
 from core.router import Router
-from handlers.smalltalk import small_talk_kind, small_talk_reply
+from handlers.ask.smalltalk import small_talk_kind, small_talk_reply
 from core.types import Button, Reply
 from store.vn import text as vntext
 from store.search.answer_fit import (Needs, answer_weights, cited, kind_fits, needs_of, pair_weights, share_needed,

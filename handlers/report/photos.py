@@ -15,8 +15,8 @@ from typing import Any, Callable, Optional, Union
 
 from core.context import Context
 from core.types import FileRef, FileUnavailable, Reply
-from handlers import report_view as view
-from handlers.report_turn import Turn
+from handlers.report import view
+from handlers.report.turn import Turn
 from store.forms.engine import Files
 from store.files.report_photos import NotAnImage, StoredPhoto, record_photo, write_photo
 

@@ -1,7 +1,7 @@
 """How the report dialog looks: questions with their buttons, the review, a submitted report.
 
 Everything shown comes from a ``FormSession`` (store/forms/engine.py); button data are the
-typed values of handlers/report_calls.py.
+typed values of handlers/report/calls.py.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any, Optional
 
 from core.types import Button, Reply
-from handlers.report_calls import Back, Choose, Discard, Done, Edit, Keep, LastValue, Send, Skip, Toggle
+from handlers.report.calls import Back, Choose, Discard, Done, Edit, Keep, LastValue, Send, Skip, Toggle
 from store.clock import vn_date, vn_datetime
 from store.forms.engine import FormSession, relevant_fields
 from store.forms.fields import Field

@@ -1,4 +1,4 @@
-"""/vanban: browse directives and their sections (campaigns: handlers/campaigns.py).
+"""/vanban: browse directives and their sections (campaigns: handlers/directives/campaigns.py).
 
 Buttons (typed, core/callbacks.py): ``DocumentList`` "vb:<page>", ``OpenDocument``
 "doc:<id>[:<page>]" (a document and its top-level sections), ``OpenSection``
@@ -34,7 +34,7 @@ BUTTON_TEXT = 48
 READ = "documents.read"
 NO_DOCUMENTS = "Chưa có văn bản nào. Quản trị viên có thể nạp bằng lệnh: python -m bot ingest THƯ_MỤC"
 
-# The columns a document list needs (not the full text): also for /phongtrao (handlers/campaigns.py).
+# The columns a document list needs (not the full text): also for /phongtrao (handlers/directives/campaigns.py).
 DOC_COLUMNS = (Document.id, Document.kind, Document.number, Document.number_suffix, Document.issuer,
                Document.place, Document.province_code, Document.issued_year, Document.issued_month,
                Document.issued_day, Document.title)

@@ -1,8 +1,8 @@
 """What registration, invites and approvals share: the texts, the typed dialog state, and
 attaching a chat account to an officer.
 
-The registration dialog (handlers/register.py) files a request (handlers/approvals.py) or
-redeems an invite code (handlers/invites.py); its state is ``Registration`` below, stored
+The registration dialog (handlers/people/register.py) files a request (handlers/people/approvals.py) or
+redeems an invite code (handlers/people/invites.py); its state is ``Registration`` below, stored
 under the dialog name "reg" as before, so a dialog left open across a deploy resumes.
 """
 

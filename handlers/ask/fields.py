@@ -10,7 +10,7 @@ from typing import Optional
 
 from sqlalchemy import select
 
-from handlers.citation import citation, long_date
+from handlers.ask.citation import citation, long_date
 from core.callbacks import OpenDocument
 from core.context import Services
 from store.directives.naming import doc_label, section_label

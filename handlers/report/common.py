@@ -1,4 +1,4 @@
-"""What the report entry points (handlers/report.py) and the dialog (handlers/report_answer.py)
+"""What the report entry points (handlers/report/entry.py) and the dialog (handlers/report/answer.py)
 share: whose commune it is, and the texts for a sent, closed or vanished report."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from typing import Optional
 from core.context import Context
 from core.permissions import Refused, can
 from core.types import Button
-from handlers import report_view as view
-from handlers.report_calls import Amend, ViewReport
+from handlers.report import view
+from handlers.report.calls import Amend, ViewReport
 from store.models import Commune, Officer, Period, Report
 from store.reporting.reports import revisions
 

@@ -1,7 +1,7 @@
 """One update's work on a report draft (``Turn``) and the report dialog's typed state.
 
-Shared by the answer handlers (handlers/report_answer.py) and the photo step
-(handlers/report_photos.py), so neither imports the other for the type.
+Shared by the answer handlers (handlers/report/answer.py) and the photo step
+(handlers/report/photos.py), so neither imports the other for the type.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from core.choices import BUTTONLESS_CHANNELS
 from core.context import Context
 from core.dialogs import Dialog, DialogData
 from core.types import Reply
-from handlers import report_view as view
+from handlers.report import view
 from store.forms.engine import REVIEW, FormSession
 from store.models import Draft, Period
 from store.reporting.reports import previous_values, save_answers
@@ -36,7 +36,7 @@ class Turn:
     """One update's work on a draft: loaded once, changed in the engine, saved once by ``reply``."""
 
     ctx: Context
-    dialog: Dialog[ReportState]  # the report dialog (handlers/report_answer.py), which saves ``state``
+    dialog: Dialog[ReportState]  # the report dialog (handlers/report/answer.py), which saves ``state``
     state: ReportState
     draft: Draft
     period: Period

@@ -1,7 +1,7 @@
 """/phongtrao: the campaigns named in the directives, running ones first, with their source.
 
 Button (typed, core/callbacks.py): ``CampaignList`` "pt:<page>"; each page offers its source
-documents as ``OpenDocument`` buttons (handlers/documents.py shows them).
+documents as ``OpenDocument`` buttons (handlers/directives/documents.py shows them).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from core.context import Context
 from core.permissions import home_provinces
 from core.router import Router
 from core.types import Reply
-from handlers.documents import DOC_COLUMNS, READ, nav_buttons, page_count, short_doc
+from handlers.directives.documents import DOC_COLUMNS, READ, nav_buttons, page_count, short_doc
 from store.clock import today
 from store.directives.text import fold
 from store.directives.naming import doc_label

@@ -2,7 +2,7 @@
 
 A user who shares their own number and is on an imported list becomes active at once; a
 listed Telegram id is recognised on /start; anyone else gets the registration dialog
-(handlers/register.py), or an invite code's (``/start CODE``).
+(handlers/people/register.py), or an invite code's (``/start CODE``).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from core.context import Context
 from core.router import Router
 from core.types import Reply
 from handlers.help import GREETING, help_text
-from handlers.register import begin, start_invite
-from handlers.register_common import PENDING, SHARE_LABEL, SUSPENDED, activated, link_user, offer, pending_request
+from handlers.people.register import begin, start_invite
+from handlers.people.register_common import PENDING, SHARE_LABEL, SUSPENDED, activated, link_user, offer, pending_request
 from store.models import Officer
 from store.people.officers import by_phone, by_telegram_id
 from store.people.phones import mask_phone, normalize_phone

@@ -17,7 +17,7 @@ from core.context import Context
 from core.permissions import Role, can
 from core.reminder_policy import quiet_hours
 from core.types import Reply
-from handlers.directive_preview import ACTION, Cancel, NoticePreview, NoticeSend, notice_text
+from handlers.directives.preview import ACTION, Cancel, NoticePreview, NoticeSend, notice_text
 from store.models import AuditLog, Document
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from handlers.ask import get_index
-from handlers.ask_passages import distinct, index_key, passage_text, section_of
-from handlers.citation import citation
+from handlers.ask.answer import get_index
+from handlers.ask.passages import distinct, index_key, passage_text, section_of
+from handlers.ask.citation import citation
 from core.callbacks import CallbackData, OpenDocument, OpenSection, Rest, Stale
 from core.context import Context
-from handlers.documents import user_provinces
+from handlers.directives.documents import user_provinces
 from core.router import Router
 from core.types import MAX_BUTTON_DATA, Button, Reply
 from store.vn import text as vntext

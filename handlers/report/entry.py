@@ -1,7 +1,7 @@
 """/baocao: the reports my commune owes, filled in one question at a time, saved as answered.
 
 Entry points live here (the list, open a period, resume, send, view, amend, discard); the
-dialog itself (one draft load, the form engine, one save per update) is handlers/report_answer.py.
+dialog itself (one draft load, the form engine, one save per update) is handlers/report/answer.py.
 Answers live in the commune's shared draft (store.reporting.reports), so a restart, /huy or a week
 away loses nothing.
 """
@@ -17,11 +17,11 @@ from core.permissions import Refused, can
 from core.callbacks import CallbackData
 from core.router import CallbackHandler, Router
 from core.types import Reply
-from handlers import report_view as view
-from handlers.report_answer import FIELD_BUTTONS, REPORT, Turn, begin, on_field_button, open_turn
-from handlers.report_calls import (Amend, BackToReview, Discard, DiscardConfirmed, OpenPeriod, Resume, Send,
+from handlers.report import view
+from handlers.report.answer import FIELD_BUTTONS, REPORT, Turn, begin, on_field_button, open_turn
+from handlers.report.calls import (Amend, BackToReview, Discard, DiscardConfirmed, OpenPeriod, Resume, Send,
                                    ViewReport)
-from handlers.report_common import (GONE, already_text, closed_text, fill_commune, officer_commune, report_buttons,
+from handlers.report.common import (GONE, already_text, closed_text, fill_commune, officer_commune, report_buttons,
                                     sender_name)
 from store.forms.spec import form_spec
 from store.models import Commune, Form, Period, Report

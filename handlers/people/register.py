@@ -1,8 +1,8 @@
 """The registration dialog, declared (core/dialogs.py): province → commune → full name → position.
 
-A new officer's answers become a request for the province's supervisors (handlers/approvals.py);
+A new officer's answers become a request for the province's supervisors (handlers/people/approvals.py);
 an officer moving answers province and commune only ("change_unit"); an invite code
-(handlers/invites.py) fixes the commune, so only name and position are asked. /huy, state
+(handlers/people/invites.py) fixes the commune, so only name and position are asked. /huy, state
 that no longer fits and questions typed mid-dialog come from the machinery. Buttons are
 typed (``reg:prov|com|pos:<n>``, the same data as before, so buttons already sent still work);
 a button of another step or of a finished dialog is stale, a code that was never offered
@@ -20,9 +20,9 @@ from core.context import Context
 from core.dialogs import Dialog, NotAnAnswer, Step
 from core.router import Router
 from core.types import Reply
-from handlers.approvals import file_request
-from handlers.invites import redeem, valid_invite
-from handlers.register_common import ASK_NAME, BAD_INVITE, DIALOG, POSITIONS, Registration, offer
+from handlers.people.approvals import file_request
+from handlers.people.invites import redeem, valid_invite
+from handlers.people.register_common import ASK_NAME, BAD_INVITE, DIALOG, POSITIONS, Registration, offer
 from store.models import Commune
 from store.people.units import find_communes, find_provinces, unit_index
 

@@ -2,7 +2,7 @@
 
 A declared dialog (core/dialogs.py) with typed state ``Notice``: text -> attach -> audience ->
 (communes | role | period) -> confirm. Buttons are typed ``bc:…`` data (both in
-handlers/broadcast_data.py); the router checks the "broadcast.send" action before every step
+handlers/broadcast/data.py); the router checks the "broadcast.send" action before every step
 and button.
 """
 
@@ -24,8 +24,8 @@ from core.permissions import Refused, Role, scope
 from core.reminder_policy import quiet_hours
 from core.router import Router
 from core.types import Button, Reply
-from handlers.broadcast_data import Audience, ByRole, Cancel, NoAttachment, Notice, NotReported, SendNow
-from handlers.broadcast_parts import (FETCH_FAILED, MAX_COMMUNES, attachment_refusal, fetch_attachment,
+from handlers.broadcast.data import Audience, ByRole, Cancel, NoAttachment, Notice, NotReported, SendNow
+from handlers.broadcast.parts import (FETCH_FAILED, MAX_COMMUNES, attachment_refusal, fetch_attachment,
                                       match_communes)
 from store.clock import vn_datetime
 from store.models import Period, Province
