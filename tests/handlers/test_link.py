@@ -11,7 +11,7 @@ from sqlalchemy import select
 from core.types import UserRef
 from core.broadcasts import resolve_audience
 from store.models import InviteCode, LinkCode, Officer, RegistrationRequest, User
-from handlers.link import FAILURE_WINDOW, FAILURES_OVERALL, FAILURES_PER_ACCOUNT, shown
+from handlers.people.link import FAILURE_WINDOW, FAILURES_OVERALL, FAILURES_PER_ACCOUNT, shown
 from tests.handlers.regworld import World
 
 
