@@ -44,3 +44,22 @@ def former_units(index: UnitIndex, text: str) -> list[FormerMatch]:
     return [FormerMatch(unit.name, unit.district, unit.province,
                         tuple(m for m in (index.commune(code) for code in unit.codes) if m is not None))
             for unit in found]
+
+
+def names_district(text: str) -> bool:
+    """Whether the typed text starts with a district's unit word ("huyện Tuần Giáo")."""
+    folded = fold(text)
+    return any(folded.startswith(word + " ") for word in DISTRICT_WORDS)
+
+
+def communes_covering(index: UnitIndex, text: str, province_code: int) -> tuple[list[str], list[CommuneMatch]]:
+    """The former units of that name in a province and, without repeats, the 2025 communes
+    that now cover them (what to offer someone who typed an old name)."""
+    names: list[str] = []
+    communes: dict[int, CommuneMatch] = {}
+    for unit in former_units(index, text):
+        inside = [c for c in unit.communes if c.province_code == province_code]
+        if inside:
+            names.append(unit.name)
+            communes.update((c.code, c) for c in inside)
+    return names, sorted(communes.values(), key=lambda c: c.name)

@@ -171,3 +171,16 @@ async def test_link_code_expires_and_needs_an_officer(world: World, clock) -> No
     assert "hết hạn" in out[0].reply.text
     with world.services.session_factory() as s:
         assert s.scalar(select(User.officer_id).where(User.external_id == "z1")) is None
+
+
+async def test_a_former_district_name_offers_the_communes_that_now_cover_it(world: World) -> None:
+    em = zalo("z8", "Em")
+    await world.send(em, command="dangky")
+    await world.text(em, "Điện Biên")
+    said = await world.text(em, "huyện Tuần Giáo")
+    assert "Huyện Tuần Giáo (trước 7/2025) nay thuộc các xã/phường dưới đây" in said
+    out = await world.send(em, text="huyen tuan giao")  # typed without marks: the same list
+    buttons = [b.text for row in out[0].reply.buttons for b in row]
+    assert "Xã Tuần Giáo" in buttons and "Xã Quài Tở" in buttons and len(buttons) == 9  # 8 communes, "gõ lại"
+    said = await world.text(em, str(buttons.index("Xã Tuần Giáo") + 1))
+    assert "Đã chọn Xã Tuần Giáo" in said
