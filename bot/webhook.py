@@ -25,7 +25,7 @@ from aiohttp import web
 from prometheus_client import Counter
 
 from bot.file_links import FileLinks, LinkProblem
-from bot.inbox import DatabaseUnavailable, Inbox
+from bot.delivery.inbox_worker import DatabaseUnavailable, Inbox
 from store.runtime.inbox import Received
 
 log = logging.getLogger(__name__)
