@@ -32,9 +32,9 @@ from handlers.app import build_router
 
 log = logging.getLogger(__name__)
 
-RENAMED_SECRET = ("WEBHOOK_SECRET không còn dùng: mỗi nền tảng có khóa riêng. Đặt TELEGRAM_WEBHOOK_SECRET, "
+RETIRED_ONE_KEY = ("WEBHOOK_SECRET không còn dùng: mỗi nền tảng có khóa riêng. Đặt TELEGRAM_WEBHOOK_SECRET, "
                   "ZALO_WEBHOOK_SECRET và FILE_LINK_KEY (mỗi khóa một giá trị khác nhau), rồi bỏ WEBHOOK_SECRET")
-SECRET_RULE = "8–256 ký tự A-Z, a-z, 0-9, _ hoặc -"
+KEY_FORMAT = "8–256 ký tự A-Z, a-z, 0-9, _ hoặc -"
 
 
 def settings_problem(settings: Settings) -> Optional[str]:
@@ -48,9 +48,9 @@ def settings_problem(settings: Settings) -> Optional[str]:
         ("ZALO_WEBHOOK_SECRET", settings.zalo_bot_token, settings.zalo_webhook_secret),
         ("FILE_LINK_KEY", settings.zalo_bot_token, settings.file_link_key)) if needed and not value]
     if missing and settings.webhook_secret:
-        return RENAMED_SECRET
+        return RETIRED_ONE_KEY
     if missing:
-        return f"chưa đặt {', '.join(missing)} ({SECRET_RULE}; FILE_LINK_KEY ít nhất 43 ký tự ngẫu nhiên)"
+        return f"chưa đặt {', '.join(missing)} ({KEY_FORMAT}; FILE_LINK_KEY ít nhất 43 ký tự ngẫu nhiên)"
     if settings.webhook_secret:
         log.warning("WEBHOOK_SECRET is ignored: each platform has its own secret now; remove it")
     if not settings.webhook_url.startswith("https://"):
