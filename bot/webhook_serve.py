@@ -125,7 +125,7 @@ async def serve_webhook(settings: Settings, stop: Optional[asyncio.Event] = None
         log.error("cannot reach the Bot API at %s: %s", settings.telegram_api_base_url, exc)
         return 1
     except OSError as exc:
-        log.error("cannot listen on port %d: %s", settings.port, exc)
+        log.error("cannot listen (PORT %d, METRICS_PORT %d): %s", settings.port, settings.metrics_port, exc)
         return 1
     return 0
 
