@@ -16,6 +16,7 @@ import random
 from sqlalchemy import select
 
 from store.db import transaction
+from store.gazetteer import catalogue
 from store.models import Document, Section
 
 # What each sample calls its own places, and which of them is the province (by source key prefix).
@@ -32,15 +33,11 @@ SIGNERS = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạ
 
 
 def provinces() -> list[tuple[int, str]]:
-    import vietnam_provinces as vp
-
-    return [(int(p.code), p.name.removeprefix("Thành phố ")) for p in vp.Province.iter_all()]
+    return [(p.code, p.name.removeprefix("Thành phố ")) for p in catalogue.provinces()]
 
 
 def district_pool() -> list[str]:
-    import vietnam_provinces as vp
-
-    names = [w.name.split(" ", 1)[1] for w in vp.Ward.iter_all() if w.name.startswith("Xã ")]
+    names = [w.name.split(" ", 1)[1] for w in catalogue.communes() if w.name.startswith("Xã ")]
     return sorted({n for n in names if len(n.split()) == 2})
 
 

@@ -1,6 +1,6 @@
 """Reminder planning at national scale: 3,321 communes × 4 periods.
 
-Seeds the real unit list (vietnam-provinces), N officers per commune with a chat, four
+Seeds the real unit list (store.gazetteer), N officers per commune with a chat, four
 nationwide periods, a few submissions; then times (a) the whole remaining reminder plan,
 (b) deciding what is due at a moment when every officer's reminder falls due at once, and
 (c) the full sweep that also writes the log and outbox rows.

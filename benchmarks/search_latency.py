@@ -27,6 +27,7 @@ from core.settings import Settings
 from handlers.ask.answer import answer
 from store.clock import FakeClock
 from store.directives.ingest import ingest_paths
+from store.gazetteer import catalogue
 from store.search.service import ensure_index
 
 REPO = Path(__file__).resolve().parent.parent
@@ -44,9 +45,7 @@ def rss_mb(field: str = "VmRSS") -> float:
 
 
 def place_pool() -> list[str]:
-    import vietnam_provinces as vp
-
-    names = [w.name.split(" ", 1)[1] for w in vp.Ward.iter_all() if w.name.startswith(("Xã ", "Phường "))]
+    names = [w.name.split(" ", 1)[1] for w in catalogue.communes() if w.name.startswith(("Xã ", "Phường "))]
     return [n for n in names if len(n.split()) == 2]
 
 

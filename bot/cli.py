@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from bot.commands import SUBCOMMANDS
 from bot.commands.common import CliError, ViArgumentParser
 from bot.logsetup import configure_logging
-from core.settings import Settings
+from core.settings import Settings, settings_error_line
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--console", action="store_true", help="chat thử trên máy kể cả khi đã đặt token")
     mode = serve.add_mutually_exclusive_group()
     mode.add_argument("--webhook", action="store_true",
-                      help="máy chủ webhook (cần WEBHOOK_URL, WEBHOOK_SECRET; mặc định khi đã đặt WEBHOOK_URL)")
+                      help="máy chủ webhook (cần WEBHOOK_URL và khóa của từng nền tảng; mặc định khi đã đặt WEBHOOK_URL)")
     mode.add_argument("--polling", action="store_true", help="long polling (bị từ chối khi đã đặt WEBHOOK_URL)")
     serve.set_defaults(func=_serve)
     for add in SUBCOMMANDS:
@@ -74,9 +74,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     try:
         settings = Settings()
     except ValidationError as exc:
-        for error in exc.errors():
-            name = ".".join(str(part) for part in error["loc"]).upper()
-            print(f"Cài đặt {name} không hợp lệ: {error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
+        print(settings_error_line(exc), file=sys.stderr)
         return 2
     if args.command is None:  # only main options were given: serve with them
         args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), "serve"])

@@ -25,7 +25,7 @@ from bot.file_links import links_for
 from bot.services import build_services
 from core.context import Services
 from core.outbox import Transport
-from core.settings import Settings
+from core.settings import Settings, reveal
 from handlers.app import build_router
 from core.dispatch import BotCore
 from bot.delivery.background import Background
@@ -59,7 +59,7 @@ async def sender_transports(settings: Settings, services: Services) -> AsyncIter
     """The sending side of every configured channel, without taking updates: Telegram with
     BOT_TOKEN, Zalo with ZALO_BOT_TOKEN (empty with neither). Zalo's files go out as signed
     links when the deployment has a webhook server to serve them (WEBHOOK_URL)."""
-    links = links_for(settings, services.clock)
+    links = links_for(settings, services)
     if links is not None and services.file_link is None:
         services.file_link = links.link
     transports: dict[str, Transport] = {}
@@ -70,7 +70,7 @@ async def sender_transports(settings: Settings, services: Services) -> AsyncIter
             stack.push_async_callback(bot.shutdown)
             transports["telegram"] = TelegramTransport(bot)
         if settings.zalo_bot_token:
-            client = ZaloClient(settings.zalo_bot_token, settings.zalo_api_base_url)
+            client = ZaloClient(reveal(settings.zalo_bot_token), settings.zalo_api_base_url)
             stack.push_async_callback(client.aclose)
             transports["zalo"] = ZaloTransport(client, lambda: services.file_link or no_links)
         yield transports

@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 # Start-up steps, run in this order after migrations.
 STARTUP_STEPS: tuple[Callable[[Services], object], ...] = (
-    seed_units,  # provinces and communes from vietnam-provinces
+    seed_units,  # provinces and communes from store/gazetteer/data
     load_samples,  # bundled directives on first start
     load_sample_forms,  # bundled report forms
     ensure_index,  # load the persisted index, rebuild only when the corpus changed

@@ -1,9 +1,10 @@
 """Webhook mode: ``python -m bot`` with WEBHOOK_URL set (the Procfile's ``web:``).
 
 The channels start without polling, the webhook server listens on PORT, and each channel's
-webhook is registered at ``<WEBHOOK_URL>/webhook/<channel>`` with WEBHOOK_SECRET; updates
-then flow platform → POST → inbox → worker → core. Signed /files links are on, so channels
-that cannot receive files (Zalo) get a link instead.
+webhook is registered at ``<WEBHOOK_URL>/webhook/<channel>`` with that channel's own secret
+(TELEGRAM_WEBHOOK_SECRET, ZALO_WEBHOOK_SECRET); updates then flow platform → POST → inbox →
+worker → core. With FILE_LINK_KEY, signed /files links are on, so channels that cannot
+receive files (Zalo) get a link instead. /metrics and /healthz listen on METRICS_PORT (bot.ops).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import asyncio
 import contextlib
 import logging
 import sys
-import re
 from typing import Any, AsyncIterator, Optional
 
 from telegram.error import InvalidToken, NetworkError
@@ -21,28 +21,38 @@ from bot.channels.telegram.channel import TelegramChannel, stop_on_signals
 from bot.channels.zalo.channel import ZaloChannel
 from bot.channels.zalo.api import ZaloError
 from bot.file_links import links_for
+from bot.ops import OpsServer
 from bot.serve import background_running
 from bot.services import build_services
 from bot.webhook import WebhookEndpoint, WebServer, build_app
 from core.context import Services
 from core.dispatch import BotCore
-from core.settings import Settings
+from core.settings import Settings, reveal
 from handlers.app import build_router
 
 log = logging.getLogger(__name__)
 
-# Telegram allows 1-256 of these in secret_token; Zalo asks for 8-256 characters.
-SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,256}")
+RETIRED_ONE_KEY = ("WEBHOOK_SECRET không còn dùng: mỗi nền tảng có khóa riêng. Đặt TELEGRAM_WEBHOOK_SECRET, "
+                  "ZALO_WEBHOOK_SECRET và FILE_LINK_KEY (mỗi khóa một giá trị khác nhau), rồi bỏ WEBHOOK_SECRET")
+KEY_FORMAT = "8–256 ký tự A-Z, a-z, 0-9, _ hoặc -"
 
 
 def settings_problem(settings: Settings) -> Optional[str]:
     """What keeps webhook mode from starting, in one line for the operator (or None)."""
     if not settings.webhook_url:
         return "chưa đặt WEBHOOK_URL"
-    if not settings.webhook_secret or not SECRET_PATTERN.fullmatch(settings.webhook_secret):
-        return "WEBHOOK_SECRET phải dài 8–256 ký tự, chỉ gồm A-Z, a-z, 0-9, _ hoặc -"
     if not settings.bot_token and not settings.zalo_bot_token:
         return "chưa đặt token kênh nào (BOT_TOKEN hoặc ZALO_BOT_TOKEN)"
+    missing = [name for name, needed, value in (
+        ("TELEGRAM_WEBHOOK_SECRET", settings.bot_token, settings.telegram_webhook_secret),
+        ("ZALO_WEBHOOK_SECRET", settings.zalo_bot_token, settings.zalo_webhook_secret),
+        ("FILE_LINK_KEY", settings.zalo_bot_token, settings.file_link_key)) if needed and not value]
+    if missing and settings.webhook_secret:
+        return RETIRED_ONE_KEY
+    if missing:
+        return f"chưa đặt {', '.join(missing)} ({KEY_FORMAT}; FILE_LINK_KEY ít nhất 43 ký tự ngẫu nhiên)"
+    if settings.webhook_secret:
+        log.warning("WEBHOOK_SECRET is ignored: each platform has its own secret now; remove it")
     if not settings.webhook_url.startswith("https://"):
         log.warning("WEBHOOK_URL is not https: Telegram and Zalo accept only HTTPS webhooks")
     return None
@@ -56,13 +66,12 @@ def webhook_url(settings: Settings, endpoint: WebhookEndpoint) -> str:
 async def webhook_running(settings: Settings, services: Optional[Services] = None,
                           core: Optional[BotCore] = None) -> AsyncIterator[WebServer]:
     """Channels (no polling), the server on PORT, webhooks registered; yields the server."""
-    secret = settings.webhook_secret or ""
+    secrets = {"telegram": reveal(settings.telegram_webhook_secret), "zalo": reveal(settings.zalo_webhook_secret)}
     services = services or build_services(settings)
     core = core or BotCore(services, build_router())
-    links = links_for(settings, services.clock)
-    if links is None:  # settings_problem() refuses webhook mode without them
-        raise ValueError("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET")
-    services.file_link = links.link
+    links = links_for(settings, services)
+    if links is not None:
+        services.file_link = links.link
     async with contextlib.AsyncExitStack() as stack:
         endpoints: list[WebhookEndpoint] = []
         transports: dict[str, Any] = {}
@@ -86,11 +95,14 @@ async def webhook_running(settings: Settings, services: Optional[Services] = Non
             channels.append(zalo)
         if settings.zalo_bot_token:
             await stack.enter_async_context(background_running(services, transports, tuple(channels)))
-        server = WebServer(build_app(endpoints, secret, services, links))
+        ops = OpsServer(services, {endpoint.name: endpoint.is_up for endpoint in endpoints})
+        server = WebServer(build_app(endpoints, secrets, links))
+        server.ops, server.ops_port = ops, await ops.start(settings.metrics_host, settings.metrics_port)
+        stack.push_async_callback(ops.stop)
         await server.start(settings.web_host, settings.port)
         stack.push_async_callback(server.stop)  # stops taking updates before the channels stop
         for endpoint in endpoints:
-            await endpoint.register(webhook_url(settings, endpoint), secret)
+            await endpoint.register(webhook_url(settings, endpoint), secrets[endpoint.name])
             log.info("webhook for %s registered", endpoint.name)
         yield server
 
@@ -113,7 +125,7 @@ async def serve_webhook(settings: Settings, stop: Optional[asyncio.Event] = None
         log.error("cannot reach the Bot API at %s: %s", settings.telegram_api_base_url, exc)
         return 1
     except OSError as exc:
-        log.error("cannot listen on port %d: %s", settings.port, exc)
+        log.error("cannot listen (PORT %d, METRICS_PORT %d): %s", settings.port, settings.metrics_port, exc)
         return 1
     return 0
 

@@ -20,9 +20,10 @@ if TYPE_CHECKING:  # types only: a sender-only worker starts without loading sea
     from store.search.rank import SearchIndex
     from store.people.units import UnitIndex
 
-# A public, short-lived URL for a stored file (the webhook server's signed /files links), or
-# None when nothing serves files (no WEBHOOK_URL); channels that cannot send files use it.
-FileLink = Callable[[str], Optional[str]]
+# A public, short-lived URL for a made file (the webhook server's signed /files links) for one
+# chat: (path, channel, chat id) -> URL, or None when nothing serves files (no WEBHOOK_URL) or
+# the file is not one that gets links; channels that cannot send files use it.
+FileLink = Callable[[str, str, str], Optional[str]]
 
 # A channel's way to download a file a user sent (Telegram by file_id, Zalo by URL, console by path).
 FetchFile = Callable[[FileRef], Awaitable[bytes]]

@@ -1,13 +1,14 @@
 """Prometheus metrics (prometheus-client): what an operator watches on ``GET /metrics``.
 
 Counters are incremented where things happen (the core's dispatch, the outbox sender, the
-sweep); the queue gauges are computed from the database by ``refresh_queue_gauges`` when
-scraped and after each sweep. Every process has its own registry; Prometheus sums workers.
+sweep); the queue gauges are computed from the database by ``refresh_queue_gauges`` on the
+metrics server's refresh tick (bot.ops) and after each sweep, never per request. Every process has its own registry; Prometheus sums workers.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Iterable
 
 import logging
 
@@ -34,13 +35,15 @@ LEADER = Gauge("bot_leader", "1 while this process holds the role (sender per ch
                ["role"])
 
 
-def refresh_queue_gauges(session: Session, now: datetime) -> None:
-    """Outbox depth and oldest age per channel, from the database (cheap: one grouped count)."""
+def refresh_queue_gauges(session: Session, now: datetime, channels: Iterable[str] = ()) -> None:
+    """Outbox depth and oldest age per channel, from the database (cheap: one grouped count).
+    ``channels`` (the configured ones) are exported as 0 while their queue is empty, so an
+    alert on them has a series from the first scrape."""
     pending = pending_by_channel(session)
-    for labels in list(OUTBOX_DEPTH._metrics):  # channels that emptied go to zero
-        if labels[0] not in pending:
-            OUTBOX_DEPTH.labels(labels[0]).set(0)
-            OUTBOX_OLDEST.labels(labels[0]).set(0)
+    known = {labels[0] for labels in list(OUTBOX_DEPTH._metrics)} | set(channels)
+    for channel in known - set(pending):  # channels that emptied (or never queued) are at zero
+        OUTBOX_DEPTH.labels(channel).set(0)
+        OUTBOX_OLDEST.labels(channel).set(0)
     for channel, (depth, oldest) in pending.items():
         OUTBOX_DEPTH.labels(channel).set(depth)
         OUTBOX_OLDEST.labels(channel).set(max(0.0, (now - oldest).total_seconds()) if oldest else 0.0)
@@ -51,12 +54,12 @@ def render() -> bytes:
     return generate_latest(REGISTRY)
 
 
-def scrape(services: Services) -> bytes:
-    """Refresh the queue gauges from the database and render: what ``GET /metrics`` serves.
+def scrape(services: Services, channels: Iterable[str] = ()) -> bytes:
+    """Refresh the queue gauges from the database and render (what the metrics server caches).
     Blocks on the database: call it from a thread."""
     try:
         with services.session_factory() as session:
-            refresh_queue_gauges(session, services.clock.now())
+            refresh_queue_gauges(session, services.clock.now(), channels)
     except Exception as exc:  # the database is down: serve the counters, the gauges keep their last value
         log.warning("metrics: queue gauges not refreshed (%s)", type(exc).__name__)
     return render()

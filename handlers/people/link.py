@@ -3,8 +3,10 @@
 - A typed invite code (from /moi) starts the invite registration, as ``/start CODE`` does.
 - ``/dangky`` files a request for the province's supervisors to approve (a typed phone
   number is never asked for nor trusted: only Telegram's shared contact verifies one).
-- ``/lienket`` gives a registered officer a one-time code; typed on the other channel (or
-  ``/lienket CODE``) it attaches that account to the same officer. Drafts are the commune's,
+- ``/lienket`` gives a registered officer a one-time code (10 random characters, 15 minutes);
+  typed on the other channel (or ``/lienket CODE``) it asks the first account to confirm, and
+  only that confirmation attaches the second account to the same officer. Wrong codes are
+  limited per account and overall (counted from the audit log). Drafts are the commune's,
   so both accounts see them; reminders and broadcasts pick one account per officer, the one
   used last (``User.last_seen_at``), so each arrives once.
 """
@@ -13,37 +15,66 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Optional, cast
+from typing import Optional
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import select
 
+from core.callbacks import CallbackData, Forged, Stale
 from core.context import Context
 from handlers.people.register import begin, start_invite
 from handlers.people.register_common import PENDING, pending_request
 from core.router import Router
 from core.types import Reply
-from store.models import InviteCode, LinkCode, Officer, User
+from store.models import InviteCode, LinkCode, LinkState, Officer, User
+from store.people import link_codes
 
-LINK_MINUTES = 15
+LINK_MINUTES = 15  # a code works this long; the first account then has as long again to confirm
+CODE_CHARS = 10  # 31 letters ** 10: ~8e14 codes
 LINK_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L to misread
-LINK_RE = re.compile(r"^\s*LK[-\s]?([A-Z0-9]{6})\s*$", re.I)
+# "LK-ABCDE-FGHJK" as shown, or typed without dashes, with spaces, in lower case.
+LINK_RE = re.compile(r"^\s*LK[-\s]?([A-Z0-9]{5})[-\s]?([A-Z0-9]{5})\s*$", re.I)
 INVITE_RE = re.compile(r"^\s*([A-Za-z0-9_-]{8,32})\s*$")
 CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "máy tính"}
+# Wrong or expired codes allowed per hour: per account, and for everyone together (many
+# accounts guessing at once pause linking for the hour; codes already made keep working after).
+FAILURE_WINDOW = timedelta(hours=1)
+FAILURES_PER_ACCOUNT = 5
+FAILURES_OVERALL = 50
 
 ALREADY = "Anh/chị đã đăng ký rồi. Gõ /help để xem các lệnh."
 NEED_OFFICER = "Chỉ cán bộ đã đăng ký mới tạo được mã liên kết. Gõ /start để đăng ký."
 BAD_LINK = "Mã liên kết không đúng hoặc đã hết hạn. Anh/chị gõ /lienket ở tài khoản đã đăng ký để lấy mã mới."
 SAME_ACCOUNT = "Mã này phải gõ ở tài khoản còn lại (Zalo hoặc Telegram), không phải tài khoản vừa tạo mã."
 OTHER_OFFICER = "Tài khoản này đang thuộc một cán bộ khác nên không liên kết được. Vui lòng liên hệ cán bộ tỉnh."
+TOO_MANY = "Anh/chị đã nhập sai mã liên kết nhiều lần. Vui lòng thử lại sau 1 giờ."
+PAUSED = "Việc liên kết tài khoản đang tạm dừng do có nhiều lần nhập sai mã. Vui lòng thử lại sau 1 giờ."
+DECIDED = "Yêu cầu liên kết này đã được xử lý."
+CONFIRM_LATE = "Yêu cầu liên kết đã quá hạn xác nhận. Gõ /lienket để tạo mã mới nếu cần."
+
+
+@dataclass(frozen=True)
+class ConfirmLink(CallbackData, prefix="lk", action="ok"):
+    code: int
+
+
+@dataclass(frozen=True)
+class DeclineLink(CallbackData, prefix="lk", action="no"):
+    code: int
 
 
 def _channel(name: str) -> str:
     return CHANNEL_NAMES.get(name, name)
 
 
+def shown(code: str) -> str:
+    """"LKABCDEFGHJK" → "LK-ABCDE-FGHJK" (easier to copy by eye)."""
+    return f"{code[:2]}-{code[2:7]}-{code[7:]}"
+
+
 def new_link_code(ctx: Context) -> LinkCode:
-    code = "LK" + "".join(secrets.choice(LINK_ALPHABET) for _ in range(6))
+    code = "LK" + "".join(secrets.choice(LINK_ALPHABET) for _ in range(CODE_CHARS))
     row = LinkCode(code=code, officer_id=ctx.me.id, user_id=ctx.user.id, created_at=ctx.now,
                    expires_at=ctx.now + timedelta(minutes=LINK_MINUTES))
     ctx.session.add(row)
@@ -52,51 +83,100 @@ def new_link_code(ctx: Context) -> LinkCode:
     return row
 
 
+def _limited(ctx: Context) -> Optional[str]:
+    """Why this attempt is not even looked at (too many failures), or None."""
+    since = ctx.now - FAILURE_WINDOW
+    if link_codes.recent_failures(ctx.session, since, ctx.user.id) >= FAILURES_PER_ACCOUNT:
+        return TOO_MANY
+    if link_codes.recent_failures(ctx.session, since) >= FAILURES_OVERALL:
+        return PAUSED
+    return None
+
+
 def use_link_code(ctx: Context, typed: str) -> list[Reply]:
-    """Attach this account to the officer who made the code (once, before it expires)."""
+    """The code typed on the second account: claimed, then confirmed on the first account."""
+    limited = _limited(ctx)
+    if limited:
+        ctx.audit("link.limited", f"user:{ctx.user.id}", "refused")
+        return [Reply(text=limited)]
     code = "LK" + typed.upper()
     row = ctx.session.scalar(select(LinkCode).where(LinkCode.code == code))
-    if row is None or row.used_at is not None or row.expires_at <= ctx.now:
-        ctx.audit("link.use", f"code:{code[:12]}", "refused")
+    if row is None or row.state != LinkState.OPEN.value or row.expires_at <= ctx.now:
+        ctx.audit(link_codes.USE_ACTION, f"code:{code[:4]}", "refused")  # a failure: counted
         return [Reply(text=BAD_LINK)]
     if row.user_id == ctx.user.id:
         return [Reply(text=SAME_ACCOUNT)]
     if ctx.user.officer_id is not None and ctx.user.officer_id != row.officer_id:
-        ctx.audit("link.use", f"officer:{row.officer_id}", "refused", reason="other officer")
+        ctx.audit("link.other_officer", f"officer:{row.officer_id}", "refused")
         return [Reply(text=OTHER_OFFICER)]
-    officer = ctx.session.get(Officer, row.officer_id)
-    claim = ctx.session.execute(
-        update(LinkCode).where(LinkCode.id == row.id, LinkCode.used_at.is_(None))
-        .values(used_at=ctx.now, used_by=ctx.user.id).execution_options(synchronize_session=False))
-    taken = cast("CursorResult[Any]", claim).rowcount  # an UPDATE's result is a cursor result
-    if taken != 1 or officer is None or not officer.active:
-        return [Reply(text=BAD_LINK)]
-    ctx.user.officer_id = officer.id
-    ctx.officer = officer
-    ctx.audit("link.use", f"officer:{officer.id}", "done", channel=ctx.user.channel)
     first = ctx.session.get(User, row.user_id)
-    if first is not None:
-        ctx.notify(first, Reply(text=f"Đã liên kết tài khoản {_channel(ctx.user.channel)} với tài khoản này. "
-                                     "Nhắc hạn sẽ gửi về nơi anh/chị dùng gần nhất."),
-                   key=f"link:{row.id}:done")
-    return [Reply(text=f"Đã liên kết với tài khoản {_channel(first.channel) if first else ''} của "
-                       f"{officer.full_name}. Bản nháp báo cáo và nhắc hạn dùng chung; nhắc hạn gửi về "
-                       "nơi anh/chị dùng gần nhất.")]
+    if first is None or not link_codes.claim(ctx.session, row.id, ctx.user.id, ctx.now):
+        return [Reply(text=BAD_LINK)]
+    ctx.audit("link.claim", f"officer:{row.officer_id}", "pending", code=row.id)
+    who = f"{_channel(ctx.user.channel)} «{ctx.user.display_name or ctx.user.external_id}»"
+    ctx.notify(first, Reply(
+        text=f"Tài khoản {who} vừa nhập mã liên kết {shown(row.code)} của anh/chị. Nếu đó là anh/chị, bấm "
+             "«Đồng ý liên kết» để dùng chung tài khoản cán bộ; nếu không, bấm «Không phải tôi» (mã bị hủy).",
+        buttons=[[ConfirmLink(row.id).button("Đồng ý liên kết"), DeclineLink(row.id).button("Không phải tôi")]]),
+        key=f"link:{row.id}:ask")
+    return [Reply(text=f"Đã gửi yêu cầu xác nhận tới tài khoản {_channel(first.channel)} đã tạo mã. Anh/chị mở "
+                       f"{_channel(first.channel)} và bấm «Đồng ý liên kết» trong {LINK_MINUTES} phút để hoàn tất.")]
+
+
+async def decide_link(ctx: Context, data: ConfirmLink | DeclineLink) -> list[Reply]:
+    """The first account's answer; only the account (and officer) that made the code decides."""
+    row = ctx.session.get(LinkCode, data.code)
+    if row is None:
+        raise Stale(f"no link code {data.code}")
+    if row.user_id != ctx.user.id or ctx.officer is None or ctx.officer.id != row.officer_id:
+        raise Forged(f"link code {row.id} is not this account's")
+    deadline = link_codes.confirm_deadline(row, LINK_MINUTES)
+    if row.state == LinkState.CLAIMED.value and deadline is not None and deadline <= ctx.now:
+        return [Reply(text=CONFIRM_LATE)]
+    confirm = isinstance(data, ConfirmLink)
+    if not link_codes.decide(ctx.session, row.id, confirm, ctx.now):
+        return [Reply(text=DECIDED)]
+    claimer = ctx.session.get(User, row.used_by) if row.used_by is not None else None
+    if claimer is None:
+        raise Stale(f"link code {row.id}: the account that typed it is gone")
+    return _linked(ctx, row, claimer) if confirm else _declined(ctx, row, claimer)
+
+
+def _declined(ctx: Context, row: LinkCode, claimer: User) -> list[Reply]:
+    ctx.audit("link.decline", f"officer:{row.officer_id}", "done", code=row.id)
+    ctx.notify(claimer, Reply(text="Tài khoản đã tạo mã không xác nhận nên chưa liên kết. Nếu đúng là anh/chị, "
+                                   "gõ /lienket ở tài khoản đã đăng ký để lấy mã mới."), key=f"link:{row.id}:done")
+    return [Reply(text=f"Đã hủy mã {shown(row.code)}; tài khoản {_channel(claimer.channel)} kia không được "
+                       "liên kết.")]
+
+
+def _linked(ctx: Context, row: LinkCode, claimer: User) -> list[Reply]:
+    officer = ctx.session.get(Officer, row.officer_id)
+    if officer is None or not officer.active or claimer.officer_id not in (None, officer.id):
+        ctx.audit("link.use", f"officer:{row.officer_id}", "failed", code=row.id)
+        return [Reply(text=OTHER_OFFICER)]
+    claimer.officer_id = officer.id
+    ctx.audit("link.use", f"officer:{officer.id}", "done", channel=claimer.channel, code=row.id)
+    ctx.notify(claimer, Reply(text=f"Đã liên kết với tài khoản {_channel(ctx.user.channel)} của "
+                                   f"{officer.full_name}. Bản nháp báo cáo và nhắc hạn dùng chung; nhắc hạn gửi về "
+                                   "nơi anh/chị dùng gần nhất."), key=f"link:{row.id}:done")
+    return [Reply(text=f"Đã liên kết tài khoản {_channel(claimer.channel)} với tài khoản này. "
+                       "Nhắc hạn sẽ gửi về nơi anh/chị dùng gần nhất.")]
 
 
 async def link_cmd(ctx: Context) -> list[Reply]:
     """/lienket: a code for the other account; /lienket CODE: use one."""
     typed = LINK_RE.match(ctx.msg.args or "")
     if typed:
-        return use_link_code(ctx, typed.group(1))
+        return use_link_code(ctx, typed.group(1) + typed.group(2))
     if ctx.msg.args.strip():
         return [Reply(text=BAD_LINK)]
     if ctx.officer is None:
         return [Reply(text=NEED_OFFICER)]
     row = new_link_code(ctx)
     other = "Zalo" if ctx.user.channel != "zalo" else "Telegram"
-    return [Reply(text=f"Mã liên kết: {row.code} (dùng một lần, trong {LINK_MINUTES} phút).\n"
-                       f"Mở bot trên {other} và gõ mã này để dùng chung tài khoản cán bộ.")]
+    return [Reply(text=f"Mã liên kết: {shown(row.code)} (dùng một lần, trong {LINK_MINUTES} phút).\n"
+                       f"Mở bot trên {other} và gõ mã này; sau đó bấm «Đồng ý liên kết» tại đây để hoàn tất.")]
 
 
 async def request_cmd(ctx: Context) -> list[Reply]:
@@ -113,7 +193,7 @@ async def typed_code(ctx: Context) -> Optional[list[Reply]]:
     text = (ctx.msg.text or "").strip()
     link = LINK_RE.match(text)
     if link:
-        return use_link_code(ctx, link.group(1))
+        return use_link_code(ctx, link.group(1) + link.group(2))
     if ctx.officer is not None or ctx.user.officer_id is not None or not INVITE_RE.match(text):
         return None
     if ctx.session.scalar(select(InviteCode.id).where(InviteCode.code == text)) is None:
@@ -124,5 +204,7 @@ async def typed_code(ctx: Context) -> Optional[list[Reply]]:
 def register(router: Router) -> None:
     router.command("dangky", "Đăng ký cán bộ (chờ cán bộ tỉnh duyệt)", strangers_only=True)(request_cmd)
     router.command("lienket", "Liên kết tài khoản Zalo và Telegram")(link_cmd)
+    router.callback(ConfirmLink)(decide_link)
+    router.callback(DeclineLink)(decide_link)
     router.text_filters.append(typed_code)
 

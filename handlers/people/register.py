@@ -24,6 +24,7 @@ from handlers.people.approvals import file_request
 from handlers.people.invites import redeem, valid_invite
 from handlers.people.register_common import ASK_NAME, BAD_INVITE, DIALOG, POSITIONS, Registration, offer
 from store.models import Commune
+from store.people.former_units import communes_covering, names_district
 from store.people.units import find_communes, find_provinces, unit_index
 
 ASK_PROVINCE = "Anh/chị công tác ở tỉnh/thành phố nào? Gõ tên, ví dụ: Điện Biên."
@@ -32,6 +33,7 @@ ASK_POSITION = "Chức vụ của anh/chị? Chọn bên dưới hoặc gõ."
 HOW_TO_STOP = "\n(Gõ /huy để dừng.)"
 TEXT_ONLY = "Anh/chị trả lời bằng chữ, hoặc gõ /huy để dừng."
 NO_PROVINCE = "Không tìm thấy tỉnh/thành phố này. Anh/chị gõ lại tên tỉnh, ví dụ: Lai Châu."
+MAX_COVERING = 12  # a former district became up to a dozen communes
 NO_COMMUNE = "Không tìm thấy xã/phường này trong tỉnh. Anh/chị gõ lại tên xã/phường."
 RETYPE_COMMUNE = "Anh/chị gõ lại tên xã/phường (có thể gõ không dấu)."
 BAD_NAME = "Anh/chị gõ đầy đủ họ và tên (chỉ chữ), ví dụ: Nguyễn Thị Lan."
@@ -113,13 +115,20 @@ async def on_commune(ctx: Context, data: Registration) -> list[Reply]:
     typed = _typed(ctx, _province_prompt(ctx, data))
     matches = find_communes(ctx.session, typed, data.province, limit=5, within_province=True)
     matches = [m for m in matches if m.score >= max(50.0, matches[0].score - 20)] if matches else []
+    lead = "Anh/chị chọn đúng xã/phường của mình:"
+    if data.province is not None and (names_district(typed) or not matches or matches[0].score < 90):
+        # A pre-2025 name ("huyện Tuần Giáo"): the communes that now cover it.
+        former, covering = communes_covering(unit_index(ctx.session), typed, data.province)
+        if covering:
+            matches = covering[:MAX_COVERING]
+            lead = f"{', '.join(former)} (trước 7/2025) nay thuộc các xã/phường dưới đây. {lead}"
     if not matches:
         raise NotAnAnswer(messages.text(NO_COMMUNE), messages.text(_province_prompt(ctx, data)))
     data.candidates = [m.code for m in matches]
     REGISTRATION.save(ctx, data)
     rows = [[ChooseCommune(m.code).button(m.name)] for m in matches]
     rows.append([ChooseCommune(0).button("Không có trong danh sách – gõ lại")])
-    return [Reply(text="Anh/chị chọn đúng xã/phường của mình:", buttons=rows)]
+    return [Reply(text=lead, buttons=rows)]
 
 
 def _after_commune(ctx: Context, data: Registration) -> list[Reply]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 from typing import Any, Optional
 
 from sqlalchemy import ForeignKey, String
@@ -25,8 +26,19 @@ class ChoiceMenu(Base):
     created_at: Mapped[datetime]
 
 
+class LinkState(str, Enum):
+    """open: made, not yet typed; claimed: typed on the second account, waiting for the first
+    account's confirmation; linked / declined: the first account decided."""
+
+    OPEN = "open"
+    CLAIMED = "claimed"
+    LINKED = "linked"
+    DECLINED = "declined"
+
+
 class LinkCode(Base):
-    """A one-time code (/lienket) that attaches a second channel account to an officer."""
+    """A one-time code (/lienket) that attaches a second channel account to an officer, once
+    the account that made it confirms."""
 
     __tablename__ = "link_codes"
 
@@ -37,4 +49,6 @@ class LinkCode(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     used_at: Mapped[Optional[datetime]]
-    used_by: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    used_by: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))  # who typed it
+    state: Mapped[str] = mapped_column(String(16), default=LinkState.OPEN.value, server_default="open")
+    decided_at: Mapped[Optional[datetime]]  # when the first account confirmed or declined

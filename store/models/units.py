@@ -15,7 +15,7 @@ from store.roles import Role
 class Province(Base):
     __tablename__ = "provinces"
 
-    code: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # as vietnam-provinces gives it
+    code: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # the official code (store/gazetteer/data keeps every code stable)
     name: Mapped[str] = mapped_column(String(100))
     folded: Mapped[str] = mapped_column(String(100), index=True)
 

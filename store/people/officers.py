@@ -159,3 +159,12 @@ def unit_label(officer: Officer) -> str:
             return ", ".join(session.scalars(select(Province.name).where(Province.code.in_(names)).order_by(Province.name)))
         return ""
     return "toàn quốc"
+
+
+def chat_is_active_officer(session: Session, channel: str, chat_id: str) -> bool:
+    """Whether a channel's chat still belongs to an active, not removed officer (who a signed
+    file link was made for)."""
+    found = session.scalar(select(Officer.id).join(User, User.officer_id == Officer.id)
+                           .where(User.channel == channel, User.chat_id == chat_id,
+                                  Officer.active.is_(True), Officer.removed_at.is_(None)).limit(1))
+    return found is not None

@@ -1,4 +1,4 @@
-"""Provinces and communes from ``vietnam-provinces``: seeding at start and fuzzy name search.
+"""Provinces and communes from our data file (``store.gazetteer``): seeding at start and fuzzy name search.
 
 Officers type commune names on phones, often without diacritics, with a unit prefix
 (``xã``, ``P.``, ``TT``), words swapped or a letter wrong. Names are folded (no marks,
@@ -19,9 +19,9 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
-from vietnam_provinces import Province as VP, Ward as VW
 
 from store.db import transaction
+from store.gazetteer import catalogue
 from store.models import Commune, Province
 from store.people.unit_names import (PROVINCE_PREFIXES, accented_core, commune_key, has_diacritics, province_key,
                               strip_prefix, typed_division)
@@ -45,9 +45,9 @@ _FORMER_PROVINCES = former_province_keys()
 @lru_cache(maxsize=1)
 def package_units() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Provinces and communes as rows, codes exactly as the package gives them (do not mutate)."""
-    provinces = [{"code": int(p.code), "name": p.name, "folded": province_key(p.name)} for p in VP.iter_all()]
-    communes = [{"code": int(w.code), "name": w.name, "division_type": w.division_type.value,
-                 "province_code": int(w.province_code), "folded": commune_key(w.name)} for w in VW.iter_all()]
+    provinces = [{"code": p.code, "name": p.name, "folded": province_key(p.name)} for p in catalogue.provinces()]
+    communes = [{"code": w.code, "name": w.name, "division_type": w.division_type,
+                 "province_code": w.province_code, "folded": commune_key(w.name)} for w in catalogue.communes()]
     return provinces, communes
 
 

@@ -7,8 +7,7 @@ import re
 from functools import lru_cache
 from typing import Callable, Optional
 
-import vietnam_provinces as vp
-
+from store.gazetteer import catalogue
 from store.vn import text as vntext
 
 ADMIN_PREFIXES = vntext.UNIT_PREFIXES
@@ -107,7 +106,7 @@ def _gazetteer() -> tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]
             words.pop()
         return tuple(words)
 
-    names = [p.name for p in vp.Province.iter_all()] + list(vntext.FORMER_PROVINCES)
+    names = [p.name for p in catalogue.provinces()] + list(vntext.FORMER_PROVINCES)
     provinces = frozenset(strip(n) for n in names)
-    wards = frozenset(strip(w.name) for w in vp.Ward.iter_all())
+    wards = frozenset(strip(w.name) for w in catalogue.communes())
     return wards | provinces, frozenset(p for p in provinces if len(p) >= 2)

@@ -8,8 +8,8 @@ from functools import lru_cache
 from typing import Iterable, Optional
 
 from rapidfuzz import fuzz, process
-from vietnam_provinces import Province, Ward
 
+from store.gazetteer import catalogue
 from store.vn.text import UNIT_PREFIXES, fold, former_province_keys, strip_unit_prefix
 
 MERGED_INTO = former_province_keys()  # folded former name -> folded current name
@@ -24,7 +24,7 @@ def strip_unit(folded: str) -> str:
 def province_names() -> dict[str, int]:
     """Folded province name (current and pre-2025) -> current province code."""
     names: dict[str, int] = {}
-    for p in Province.iter_all():
+    for p in catalogue.provinces():
         names[strip_unit(fold(p.name))] = int(p.code)
     for old, new in MERGED_INTO.items():
         if new in names:
@@ -36,7 +36,7 @@ def province_names() -> dict[str, int]:
 def ward_names() -> dict[str, int]:
     """Folded commune/ward name (prefix stripped) -> province code, when unambiguous."""
     seen: dict[str, set[int]] = {}
-    for w in Ward.iter_all():
+    for w in catalogue.communes():
         seen.setdefault(strip_unit(fold(w.name)), set()).add(int(w.province_code))
     return {name: next(iter(codes)) for name, codes in seen.items() if len(codes) == 1}
 

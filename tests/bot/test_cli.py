@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import bot.cli as cli
-from core.settings import Settings
+from core.settings import Settings, reveal
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -47,7 +47,7 @@ def test_token_serves_telegram_unless_console_forced(monkeypatch: pytest.MonkeyP
     seen: list[str] = []
 
     def fake_telegram(settings: Settings) -> int:
-        seen.append(f"telegram {settings.bot_token} {settings.telegram_api_base_url}")
+        seen.append(f"telegram {reveal(settings.bot_token)} {settings.telegram_api_base_url}")
         return 0
 
     async def fake_console(settings: Settings) -> int:

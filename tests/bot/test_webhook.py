@@ -18,9 +18,10 @@ from store.models import InboxUpdate
 from tests.e2e.fakebotapi import FakeBotAPI, FakeUser
 from tests.e2e.fakezaloapi import FakeZaloAPI
 from tests.e2e.harness import USER
-from tests.e2e.webhook_harness import (SECRET, TELEGRAM_HEADER, get, post, running_webhook_bot,
-                                       webhook_settings, zalo_webhook_bot)
-from tests.e2e.zalo_harness import ZUSER
+from bot.webhook_serve import webhook_running
+from tests.e2e.webhook_harness import (SECRET, SECRETS, TELEGRAM_HEADER, ZALO_SECRET, free_port, get, post,
+                                       running_webhook_bot, webhook_settings)
+from tests.e2e.zalo_harness import ZUSER, zalo_settings
 
 
 def _raw_message(update_id: int, user: FakeUser, text: str) -> dict[str, object]:
@@ -91,7 +92,7 @@ async def test_recorded_update_survives_a_crash_right_after_the_200(tmp_path: Pa
         settings = webhook_settings(api, tmp_path)
         services = build_services(settings)
         channel = TelegramChannel(settings, services)  # not running: nothing handles updates
-        server = WebServer(build_app([channel.webhook_endpoint()], SECRET, services))
+        server = WebServer(build_app([channel.webhook_endpoint()], {"telegram": SECRET}))
         port = await server.start("127.0.0.1", 0)
         status = await post(f"http://127.0.0.1:{port}/webhook/telegram", _raw_message(5, USER, "/help"),
                             {TELEGRAM_HEADER: SECRET})
@@ -105,19 +106,21 @@ async def test_recorded_update_survives_a_crash_right_after_the_200(tmp_path: Pa
         assert len(api.sent(USER.id)) == 1
 
 
-async def test_healthz_and_metrics(tmp_path: Path) -> None:
+async def test_healthz_and_metrics_on_their_own_port_only(tmp_path: Path) -> None:
     async with FakeBotAPI() as api:
         async with running_webhook_bot(tmp_path, api) as (_services, server):
-            base = f"http://127.0.0.1:{server.port}"
+            assert server.ops_port and server.ops_port != server.port
+            base = f"http://127.0.0.1:{server.ops_port}"
             status, body, _ = await get(f"{base}/healthz")
             assert status == 200
             assert b'"database": true' in body and b'"telegram": true' in body
-            api.push_command(USER, "help")
-            await api.wait_for(USER.id)
+            # The queue gauges exist from the first scrape, at 0 while nothing was ever queued.
             status, body, headers = await get(f"{base}/metrics")
             assert status == 200 and headers["Content-Type"].startswith("text/plain")
-            assert b'bot_webhook_requests_total{channel="telegram",status="200"}' in body
-            assert b"bot_inbox_recorded_total" in body
+            assert b'bot_outbox_depth{channel="telegram"} 0.0' in body
+            assert b'bot_outbox_oldest_age_seconds{channel="telegram"} 0.0' in body
+            for path in ("/metrics", "/healthz"):  # not on the public webhook port
+                assert (await get(f"http://127.0.0.1:{server.port}{path}"))[0] == 404
 
 
 async def test_an_error_in_the_channel_layer_is_answered_politely(tmp_path: Path, monkeypatch: object) -> None:
@@ -135,17 +138,24 @@ async def test_an_error_in_the_channel_layer_is_answered_politely(tmp_path: Path
             assert store_inbox.state_of(services.session_factory, "telegram", "1") == "done"
 
 
-async def test_telegram_and_zalo_share_one_webhook_server(tmp_path: Path) -> None:
+async def test_telegram_and_zalo_share_one_webhook_server_each_with_its_secret(tmp_path: Path) -> None:
     async with FakeZaloAPI() as zalo, FakeBotAPI() as telegram:
-        async with zalo_webhook_bot(tmp_path, zalo, bot_token=telegram.token,
-                                    telegram_api_base_url=telegram.url) as services:
-            assert zalo.webhook_url is not None and zalo.webhook_url.endswith("/webhook/zalo")
-            port = int(zalo.webhook_url.split(":")[2].split("/")[0])
-            assert telegram.calls_of("setWebhook")[-1].params["url"] == f"http://127.0.0.1:{port}/webhook/telegram"
+        port = free_port()
+        settings = zalo_settings(zalo, tmp_path, bot_token=telegram.token, telegram_api_base_url=telegram.url,
+                                 webhook_url=f"http://127.0.0.1:{port}", port=port, web_host="127.0.0.1", **SECRETS)
+        services = build_services(settings)
+        async with webhook_running(settings, services) as server:
+            assert zalo.webhook_url == f"http://127.0.0.1:{port}/webhook/zalo" and zalo.webhook_secret == ZALO_SECRET
+            registered = telegram.calls_of("setWebhook")[-1].params
+            assert registered["url"] == f"http://127.0.0.1:{port}/webhook/telegram"
+            assert registered["secret_token"] == SECRET != ZALO_SECRET
+            # Neither platform's secret opens the other's door.
+            assert await post(f"http://127.0.0.1:{port}/webhook/telegram", _raw_message(1000, USER, "/help"),
+                              {TELEGRAM_HEADER: ZALO_SECRET}) == 401
             zalo.push_text(ZUSER, "/help")
             telegram.push_command(USER, "help")
             await zalo.wait_for(ZUSER.id)
             await telegram.wait_for(USER.id)
             await telegram.wait_until(lambda: store_inbox.pending_count(services.session_factory) == 0)
-            status, body, _ = await get(f"http://127.0.0.1:{port}/healthz")
+            status, body, _ = await get(f"http://127.0.0.1:{server.ops_port}/healthz")
             assert status == 200 and b'"zalo": true' in body and b'"telegram": true' in body

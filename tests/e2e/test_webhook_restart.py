@@ -13,7 +13,7 @@ from store.runtime import inbox as store_inbox
 from store.db import make_engine, make_session_factory
 from tests.e2e.fakebotapi import FakeBotAPI
 from tests.e2e.harness import USER, BotProcess
-from tests.e2e.webhook_harness import SECRET, free_port, webhook_env
+from tests.e2e.webhook_harness import LINK_KEY, SECRET, free_port, webhook_env
 
 
 async def test_killed_after_the_200_the_update_is_answered_once_after_restart(tmp_path: Path) -> None:
@@ -39,15 +39,24 @@ async def test_killed_after_the_200_the_update_is_answered_once_after_restart(tm
         assert len(api.sent(USER.id)) == 2  # the killed update's reply once, then the next one
         log = proc.log()
         assert "webhook for telegram registered" in log
-        assert SECRET not in log and api.token not in log
+        assert SECRET not in log and LINK_KEY not in log and api.token not in log
 
 
 async def test_webhook_mode_refuses_a_weak_secret_and_polling_refuses_a_set_webhook_url(tmp_path: Path) -> None:
     async with FakeBotAPI() as api:
         port = free_port()
-        weak = BotProcess(api, tmp_path / "weak", env={**webhook_env(port), "WEBHOOK_SECRET": "short"})
+        weak = BotProcess(api, tmp_path / "weak", env={**webhook_env(port), "TELEGRAM_WEBHOOK_SECRET": "short"})
         code = await _exit_code(weak, [])
-        assert code == 2 and "WEBHOOK_SECRET phải dài 8–256 ký tự" in weak.log()
+        assert code == 2
+        assert weak.log().strip().splitlines()[-1] == ("Cài đặt TELEGRAM_WEBHOOK_SECRET không hợp lệ: phải dài "
+                                                       "8–256 ký tự, chỉ gồm A-Z, a-z, 0-9, _ hoặc -")
+        assert "short" not in weak.log()
+        # A deployment that still sets only the one secret of earlier versions is told what to set.
+        legacy = {**webhook_env(port), "WEBHOOK_SECRET": SECRET}
+        del legacy["TELEGRAM_WEBHOOK_SECRET"]
+        old = BotProcess(api, tmp_path / "old", env=legacy)
+        assert await _exit_code(old, []) == 2
+        assert "WEBHOOK_SECRET không còn dùng" in old.log() and SECRET not in old.log()
         polling = BotProcess(api, tmp_path / "polling", env=webhook_env(port))
         assert await _exit_code(polling, ["serve", "--polling"]) == 2
         assert "LỖI: đã đặt WEBHOOK_URL" in polling.log()

@@ -39,7 +39,7 @@ async def test_tonghop_on_zalo_chart_and_excel_by_link_or_ready_note(tmp_path: P
             assert "Đã gửi 0/3 xã" in said and "1. Xuất Excel" in said
             assert "Zalo chưa gửi được tệp" in said and ".png" in said  # no webhook server: no link
             links: list[str] = []
-            services.file_link = lambda path: links.append(path) or f"{api.url}/photos/signed-{len(links)}"
+            services.file_link = lambda path, channel, chat: links.append(path) or f"{api.url}/photos/signed-{len(links)}"
             said = await sup.text("/tonghop")
             await sup.text(number_of(said, "6 tháng đầu năm 2026"), replies=2)
             photo = api.sent(SUP.id, "sendPhoto")[-1]

@@ -21,7 +21,11 @@ from tests.e2e.fakezaloapi import FakeZaloAPI
 from tests.e2e.harness import bot_settings
 from tests.e2e.zalo_harness import zalo_settings
 
-SECRET = "test-webhook-secret_0123"
+SECRET = "test-webhook-secret_0123"  # Telegram's
+ZALO_SECRET = "test-zalo-secret_4567"
+LINK_KEY = "kT3v9Qx2LmZp7RsW4yHc8NdB1fGj6AeUoXi5KqVb0Mt"  # 43 characters: 32 random bytes
+SECRETS: dict[str, Any] = dict(telegram_webhook_secret=SECRET, zalo_webhook_secret=ZALO_SECRET,
+                               file_link_key=LINK_KEY, metrics_port=0, metrics_host="127.0.0.1")
 TELEGRAM_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
@@ -33,16 +37,16 @@ def free_port() -> int:
 
 def webhook_settings(api: FakeBotAPI, workdir: Path, port: Optional[int] = None, **overrides: Any) -> Settings:
     port = port or free_port()
-    values: dict[str, Any] = dict(webhook_url=f"http://127.0.0.1:{port}", webhook_secret=SECRET, port=port,
-                                  web_host="127.0.0.1")
+    values: dict[str, Any] = dict(webhook_url=f"http://127.0.0.1:{port}", port=port, web_host="127.0.0.1",
+                                  **SECRETS)
     values.update(overrides)
     return bot_settings(api, workdir, **values)
 
 
 def webhook_env(port: int) -> dict[str, str]:
     """Environment for ``python -m bot`` in webhook mode on ``port``."""
-    return {"WEBHOOK_URL": f"http://127.0.0.1:{port}", "WEBHOOK_SECRET": SECRET, "PORT": str(port),
-            "WEB_HOST": "127.0.0.1"}
+    return {"WEBHOOK_URL": f"http://127.0.0.1:{port}", "TELEGRAM_WEBHOOK_SECRET": SECRET, "PORT": str(port),
+            "WEB_HOST": "127.0.0.1", "FILE_LINK_KEY": LINK_KEY, "METRICS_PORT": "0"}
 
 
 @contextlib.asynccontextmanager
@@ -60,8 +64,8 @@ async def running_webhook_bot(workdir: Path, api: FakeBotAPI, *, clock: Optional
 async def zalo_webhook_bot(workdir: Path, api: FakeZaloAPI, **overrides: Any) -> AsyncIterator[Services]:
     """Zalo in webhook mode; the fake Zalo API delivers to it (retrying until 200)."""
     port = free_port()
-    settings = zalo_settings(api, workdir, webhook_url=f"http://127.0.0.1:{port}", webhook_secret=SECRET,
-                             port=port, web_host="127.0.0.1", **overrides)
+    settings = zalo_settings(api, workdir, webhook_url=f"http://127.0.0.1:{port}", port=port,
+                             web_host="127.0.0.1", **{**SECRETS, **overrides})
     services = build_services(settings)
     async with webhook_running(settings, services):
         yield services

@@ -30,7 +30,7 @@ from bot.channels.telegram.send import TelegramTransport
 from bot.delivery.inbox_worker import Inbox
 from bot.services import build_services
 from bot.webhook import WebhookEndpoint
-from core.settings import Settings
+from core.settings import Settings, reveal
 from core import messages
 from handlers.app import build_router
 from core.context import Services
@@ -73,7 +73,7 @@ class TelegramChannel:
         self.core = core or BotCore(self.services, build_router())
         base = settings.telegram_api_base_url.rstrip("/")
         self.app: App = (
-            ApplicationBuilder().token(settings.bot_token)
+            ApplicationBuilder().token(reveal(settings.bot_token))
             .base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
             .post_init(self._post_init).post_shutdown(self._post_shutdown)
             .build()

@@ -13,7 +13,7 @@ from telegram import (Bot, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardB
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.request import HTTPXRequest
 
-from core.settings import Settings
+from core.settings import Settings, reveal
 from core.text import TELEGRAM_LIMIT, split_message
 from core.listing import with_listed_details
 from core.types import Attachment, Reply
@@ -142,6 +142,6 @@ def sender_bot(settings: Settings) -> Bot:
     """A Bot for a sender-only worker: a connection pool sized for the outbox's concurrent sends."""
     base = settings.telegram_api_base_url.rstrip("/")
     pool = max(8, settings.outbox_max_in_flight * 2)
-    return Bot(settings.bot_token or "", base_url=f"{base}/bot", base_file_url=f"{base}/file/bot",
+    return Bot(reveal(settings.bot_token), base_url=f"{base}/bot", base_file_url=f"{base}/file/bot",
                request=HTTPXRequest(connection_pool_size=pool, read_timeout=30, write_timeout=30,
                                     connect_timeout=10, pool_timeout=10))

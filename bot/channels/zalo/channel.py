@@ -23,14 +23,14 @@ from typing import Any, AsyncIterator, Optional
 from bot.channels.files import url_fetcher
 from bot.channels.zalo.api import ZaloClient, ZaloError
 from bot.channels.zalo.convert import CHANNEL, convert, received
-from bot.channels.zalo.send import FileLink, ZaloTransport, no_links
+from bot.channels.zalo.send import ZaloTransport, no_links
 from bot.aio import until_stopped, wait_or_stop
 from bot.delivery.inbox_worker import Inbox, record_until_done
 from bot.webhook import WebhookEndpoint
 from core import messages
-from core.context import Services
+from core.context import FileLink, Services
 from core.dispatch import BotCore
-from core.settings import Settings
+from core.settings import Settings, reveal
 from bot.delivery.background import Background
 from store.db import is_unavailable
 
@@ -50,7 +50,7 @@ class ZaloChannel:
         self.settings = settings
         self.services = services
         self.core = core
-        self.client = client or ZaloClient(settings.zalo_bot_token, settings.zalo_api_base_url)
+        self.client = client or ZaloClient(reveal(settings.zalo_bot_token), settings.zalo_api_base_url)
         self.transport = ZaloTransport(self.client, self.file_link)
         services.fetchers[CHANNEL] = url_fetcher(self.client.download)
         self.inbox = Inbox(services, CHANNEL, self.handle_raw, backoff_cap=settings.database_retry_max_seconds)

@@ -16,6 +16,7 @@ from typing import Any, Awaitable, Callable, Optional
 
 from bot.channels.zalo.api import TEXT_LIMIT, ZaloClient, ZaloError
 from core.choices import numbered_text
+from core.context import FileLink
 from core.text import split_message
 from core.types import Attachment, Reply
 from core.outbox import SendResult
@@ -23,7 +24,6 @@ from core.outbox import SendResult
 log = logging.getLogger(__name__)
 
 # path of a stored file -> a public URL for it, or None (no webhook server to serve it)
-FileLink = Callable[[str], Optional[str]]
 MID_REPLY_RETRIES = 3
 MID_REPLY_MAX_WAIT = 5.0
 DEFAULT_RETRY_AFTER = 1.0  # Zalo's rate-limit answer may carry no wait: pause a second…
@@ -36,7 +36,7 @@ FILE_READY = ("Tệp “{name}” đã sẵn sàng nhưng Zalo chưa gửi đư�
 FILE_LINK = "Tải tệp “{name}” (liên kết dùng trong thời gian ngắn): {url}"
 
 
-def no_links(path: str) -> Optional[str]:
+def no_links(path: str, channel: str, chat_id: str) -> Optional[str]:
     """Without WEBHOOK_URL nothing serves files publicly."""
     return None
 
@@ -51,9 +51,9 @@ def render_text(reply: Reply) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _file_line(att: Attachment, link: FileLink) -> tuple[Optional[str], str]:
+def _file_line(att: Attachment, link: FileLink, chat_id: str) -> tuple[Optional[str], str]:
     """(public URL or None, the line that tells the user about the file)."""
-    url = link(att.path) if att.path else None
+    url = link(att.path, "zalo", chat_id) if att.path else None
     if url:
         return url, FILE_LINK.format(name=att.file_name, url=url)
     return None, FILE_READY.format(name=att.file_name)
@@ -125,7 +125,7 @@ class ZaloTransport:
                 continue
             if att.path and not Path(att.path).exists():
                 raise OSError(f"queued attachment {att.file_name!r} is gone")
-            url, line = _file_line(att, self._file_link())
+            url, line = _file_line(att, self._file_link(), chat_id)
             if att is reply.image and url:
                 photo_url = url  # Zalo shows an image by URL
             else:

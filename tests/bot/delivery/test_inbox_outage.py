@@ -15,6 +15,8 @@ from urllib.parse import quote
 
 import pytest
 
+import bot.ops as ops
+
 from tests.e2e.fakebotapi import FakeBotAPI
 from tests.e2e.outage import MODES, run_outage
 from tests.e2e.webhook_harness import get, running_webhook_bot
@@ -60,13 +62,25 @@ async def test_messages_sent_while_the_database_is_down_are_answered_once(
     _no_password_in(caplog.text)
 
 
-async def test_healthz_says_503_while_the_database_is_down(server: DedicatedServer, tmp_path: Path) -> None:
+async def _health_turns(url: str, status: int, timeout: float = 20.0) -> bytes:
+    """/healthz answers from the refresh tick's cache: wait for the tick that sees the change."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        got, body, _ = await get(url)
+        if got == status:
+            return body
+        assert asyncio.get_running_loop().time() < deadline, f"/healthz still {got}"
+        await asyncio.sleep(0.05)
+
+
+async def test_healthz_says_503_while_the_database_is_down(server: DedicatedServer, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ops, "REFRESH_SECONDS", 0.2)
     async with FakeBotAPI() as api:
         async with running_webhook_bot(tmp_path, api, database_url=server.url) as (_services, web):
-            health = f"http://127.0.0.1:{web.port}/healthz"
+            health = f"http://127.0.0.1:{web.ops_port}/healthz"
             assert (await get(health))[0] == 200
             await asyncio.to_thread(server.stop)
-            status, body, _ = await get(health)
-            assert status == 503 and b'"database": false' in body
+            assert b'"database": false' in await _health_turns(health, 503)
             await asyncio.to_thread(server.start)
-            assert (await get(health))[0] == 200
+            await _health_turns(health, 200)

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from vietnam_provinces import Province
+from store.gazetteer import catalogue
 
 from store.directives.parser import DirectiveParseError, normalise_issuer, parse_bytes, parse_directive
 from store.directives.text import fold
@@ -16,7 +16,7 @@ SAMPLES = Path(__file__).resolve().parents[3] / "store" / "sample" / "directives
 
 
 def province_code(name: str) -> int:
-    return next(int(p.code) for p in Province.iter_all() if p.name == name)
+    return next(p.code for p in catalogue.provinces() if p.name == name)
 
 
 # Every field of /work/shared/directives/README.md, plus the issuing province (scope).

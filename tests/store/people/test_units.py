@@ -1,4 +1,4 @@
-"""Units from vietnam-provinces in the database, and commune/province search by typed names."""
+"""Units from our data file (store.gazetteer) in the database, and commune/province search by typed names."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ import unicodedata
 
 import pytest
 
+from store.gazetteer import catalogue
 from store.vn import text as vntext
 
 
@@ -98,11 +99,9 @@ def test_query_tokens_are_capped_before_repair() -> None:
 
 def test_one_list_of_former_provinces_covers_every_merged_name() -> None:
     """The 29 names merged away on 1 July 2025 (63 - 34) plus Huế's rename, each to a current province."""
-    from vietnam_provinces import Province
-
     from store.vn.text import FORMER_PROVINCES, former_province_keys, strip_unit_prefix
 
-    current = {strip_unit_prefix(vntext.fold(p.name)) for p in Province.iter_all()}
+    current = {strip_unit_prefix(vntext.fold(p.name)) for p in catalogue.provinces()}
     assert len(FORMER_PROVINCES) == 63 - 34
     assert set(former_province_keys().values()) <= current
     assert not set(former_province_keys()) & current  # a former name is never a current one

@@ -64,7 +64,7 @@ async def test_transport_renders_for_zalo_and_maps_errors(tmp_path: Path) -> Non
     async with FakeZaloAPI() as api:
         client = ZaloClient(api.token, api.url)
         links = {}
-        transport = ZaloTransport(client, lambda: links.get)
+        transport = ZaloTransport(client, lambda: lambda path, channel, chat_id: links.get(path))
         long_text = " ".join(f"Câu {i} về phong trào thi đua." for i in range(300))
         reply = Reply(text=long_text, buttons=[[Button("Có", "a"), Button("Không", "b")]], request_location="Gửi")
         assert (await transport.send("1", reply)).ok
