@@ -31,7 +31,7 @@ from handlers.directive_preview import (ACTION, Cancel, Load, NoticePreview, Not
 from store.directive_parser import DirectiveParseError, ParsedDocument, parse_directive
 from store.ingest import ingest_one
 from store.models import Document
-from store.readers import ReadResult, format_of, read_document
+from store.readers import ReadResult, TooComplex, format_of, read_document
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +117,8 @@ async def on_file(ctx: Context) -> list[Reply]:
             return Upload(error=f"Tệp “{name}”: {NOT_A_DOCUMENT}")
         try:
             found, parsed = await asyncio.to_thread(read_and_parse, name, raw)
+        except TooComplex as exc:
+            return Upload(unreadable=str(exc), error=too_complex(name, exc))
         except DirectiveParseError as exc:
             return Upload(unreadable=str(exc))
         return Upload(read=found, parsed=parsed, path=await asyncio.to_thread(keep, folder, name, raw))
@@ -125,11 +127,16 @@ async def on_file(ctx: Context) -> list[Reply]:
     return []
 
 
+def too_complex(name: str, exc: TooComplex) -> str:
+    return (f"Tệp “{name}” quá lớn hoặc quá phức tạp ({exc.why}), bot không đọc được. "
+            "Anh/chị gửi bản nhẹ hơn (ít trang, khổ giấy thường) hoặc tệp .txt.")
+
+
 def _preview(ctx: Context, name: str, upload: Upload) -> list[Reply]:
     """After reading: the preview and the confirmation dialog, or why not."""
     if upload.unreadable:
         ctx.audit(ACTION, name, "unreadable", reason=upload.unreadable[:300])
-        return messages.text(f"Không đọc được văn bản “{name}”: {upload.unreadable}.")
+        return messages.text(upload.error or f"Không đọc được văn bản “{name}”: {upload.unreadable}.")
     if upload.error:
         return messages.text(upload.error)
     if upload.parsed is None or upload.read is None or upload.path is None:

@@ -15,8 +15,11 @@ from typing import Callable, Optional
 from store.directive_text import DirectiveParseError
 from store.legacy_text import ENCODING_NAMES, ensure_readable, to_unicode
 from store.readers import docx, pdf, text
+from store.readers.isolated import run_isolated
+from store.readers.limits import TooComplex, check_archive, check_size
 
-__all__ = ["ReadResult", "read_document", "SUFFIXES", "format_of", "DirectiveParseError"]
+__all__ = ["ReadResult", "read_document", "read_here", "SUFFIXES", "format_of", "DirectiveParseError", "TooComplex"]
+WORKER = "store.readers.worker"
 
 
 @dataclass
@@ -52,7 +55,22 @@ def format_of(name: str, raw: bytes) -> Optional[str]:
 
 
 def read_document(name: str, raw: bytes) -> ReadResult:
-    """Text of a directive file; DirectiveParseError (Vietnamese) when it cannot be read."""
+    """Text of a directive file; DirectiveParseError (Vietnamese) when it cannot be read,
+    TooComplex (one of them) when it is too large or complex. Blocking: call it off the event
+    loop. DOCX and PDF are parsed in a limited worker process (``store.readers.isolated``);
+    plain text, decoded in bounded time from at most MAX_FILE_BYTES, is read here."""
+    check_size(raw)
+    fmt = format_of(name, raw)
+    if fmt == "docx":
+        check_archive(raw)  # a zip bomb is refused before anything unpacks it
+    if fmt in ("docx", "pdf"):
+        answer = run_isolated(WORKER, [name], raw)
+        return ReadResult(str(answer["text"]), str(answer["format"]), [str(n) for n in answer["notes"]])
+    return read_here(name, raw)
+
+
+def read_here(name: str, raw: bytes) -> ReadResult:
+    """``read_document`` in this process, without its limits and checks: for the worker only."""
     fmt = format_of(name, raw)
     if fmt is None:
         suffix = PurePath(name).suffix.lower() or "(không có đuôi)"
@@ -63,6 +81,8 @@ def read_document(name: str, raw: bytes) -> ReadResult:
         extracted, fmt = reader(raw)
     except DirectiveParseError:
         raise
+    except MemoryError:
+        raise TooComplex("quá bộ nhớ cho phép") from None
     except Exception as exc:  # a damaged file trips the format libraries in many ways
         raise DirectiveParseError(f"tệp {fmt.upper()} hỏng, không đọc được ({type(exc).__name__})") from None
     converted = to_unicode(extracted)

@@ -1,0 +1,108 @@
+"""One file cannot take the service down: untrusted files are parsed in a worker subprocess
+with memory (RLIMIT_AS), CPU-time (RLIMIT_CPU) and wall-clock limits.
+
+A plain ``python -m <worker module>`` per file, not a process pool: each file gets a fresh
+process (CPU time is counted per process, and a pool worker that hit a limit is gone anyway),
+a wall-clock timeout kills the worker's whole process group (Tesseract included), and nothing
+is forked from the bot's threaded process. The worker applies the limits to itself before it
+reads a byte of the file (``worker_main``), so no ``preexec_fn`` runs in a threaded parent.
+Results come back as JSON, never pickle: a worker subverted by a file cannot run code here.
+The blocking ``run_isolated`` is for threads (``asyncio.to_thread``) and the command line.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import resource
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from store.directive_text import DirectiveParseError
+from store.readers.limits import TooComplex
+
+log = logging.getLogger(__name__)
+
+_LIMITS_ENV = "THIDUA_WORKER_LIMITS"
+DAMAGED = "không đọc được tệp (bộ đọc gặp lỗi)"
+
+
+@dataclass(frozen=True)
+class Limits:
+    memory_bytes: int = 1024 * 1024 * 1024  # address space; Python, the readers and a rendered page fit
+    cpu_seconds: int = 60  # the worker's own CPU; Tesseract runs in its own process, same limit
+    wall_seconds: float = 240.0  # the whole read, OCR of the largest scan allowed included
+
+
+DEFAULT_LIMITS = Limits()
+MAX_WORKERS = 2  # files read at once; more wait (a burst of uploads cannot fill the machine)
+_slots = threading.BoundedSemaphore(MAX_WORKERS)
+
+
+def run_isolated(module: str, args: list[str], payload: bytes, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
+    """Run ``python -m module *args`` with ``payload`` on stdin under ``limits``; its JSON answer.
+    Raises TooComplex when a limit stops it, DirectiveParseError with the worker's message."""
+    env = dict(os.environ, OMP_THREAD_LIMIT="1",
+               **{_LIMITS_ENV: f"{limits.memory_bytes},{limits.cpu_seconds}"})
+    with _slots:
+        started = time.monotonic()
+        proc = subprocess.Popen([sys.executable, "-m", module, *args], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True)
+        try:
+            out, err = proc.communicate(payload, timeout=limits.wall_seconds)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            raise TooComplex(f"đọc quá {limits.wall_seconds:.0f} giây") from None
+    log.info("isolated %s: exit %s after %.1f s", module, proc.returncode, time.monotonic() - started)
+    return _answer(module, proc.returncode, out, err, limits)
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.communicate()
+
+
+def _answer(module: str, code: int, out: bytes, err: bytes, limits: Limits) -> dict[str, Any]:
+    try:
+        answer = json.loads(out) if out else None
+    except ValueError:
+        answer = None
+    if isinstance(answer, dict):
+        if "too_complex" in answer:
+            raise TooComplex(str(answer["too_complex"]))
+        if "error" in answer:
+            raise DirectiveParseError(str(answer["error"]))
+        return answer
+    if code in (-signal.SIGXCPU, -signal.SIGKILL):  # the CPU limit (soft, then hard)
+        raise TooComplex(f"quá {limits.cpu_seconds} giây xử lý")
+    if code < 0 or b"MemoryError" in err or b"std::bad_alloc" in err:
+        raise TooComplex("quá bộ nhớ cho phép")
+    log.warning("isolated %s failed (exit %s): %s", module, code, err[-500:].decode(errors="replace"))
+    raise DirectiveParseError(DAMAGED)
+
+
+def worker_main(handle: Callable[[list[str], bytes], dict[str, Any]]) -> None:
+    """The worker's side: limit this process, read the file from stdin, print ``handle``'s JSON."""
+    memory, cpu = (int(v) for v in os.environ[_LIMITS_ENV].split(","))
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+    payload = sys.stdin.buffer.read()
+    try:
+        answer = handle(sys.argv[1:], payload)
+    except TooComplex as exc:
+        answer = {"too_complex": exc.why}
+    except DirectiveParseError as exc:
+        answer = {"error": str(exc)}
+    except MemoryError:
+        answer = {"too_complex": "quá bộ nhớ cho phép"}
+    sys.stdout.write(json.dumps(answer, ensure_ascii=False))
+    sys.stdout.flush()
