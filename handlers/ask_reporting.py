@@ -17,11 +17,11 @@ from core.context import Context
 from core.permissions import Role
 from core.types import Button, Reply
 from core.callbacks import report_button
-from store import vntext
+from store.vn import text as vntext
 from store.clock import as_utc, local
 from store.models import Commune, Period, Report
 from store.periods import commune_calendar
-from store.search_query import has_phrase
+from store.search.query import has_phrase
 
 REPORT_WORDS = ("bao cao", "nop")
 FIRST_PERSON = ("toi", "chung toi", "minh", "xa toi", "xa minh", "xa em", "phuong toi", "phuong minh",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from store.officer_files import OfficerFileError, read_rows
+from store.people.files import OfficerFileError, read_rows
 from tests.store.file_bombs import zip_bomb_docx
 
 

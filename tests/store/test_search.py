@@ -16,8 +16,8 @@ from store.clock import FakeClock
 from store.ingest import ingest_paths
 from store.models import Document
 from store.ingest import load_samples
-from store.search import HOME_BOOST, MIN_CONFIDENCE, SearchIndex, ensure_index, refresh
-from store.vntext import normalize
+from store.search.service import HOME_BOOST, MIN_CONFIDENCE, SearchIndex, ensure_index, refresh
+from store.vn.text import normalize
 
 
 def boot(settings: Settings) -> Services:

@@ -9,7 +9,7 @@ A passage that shares a question's words is not an answer. It answers when
    năm nào → a year; khi nào → a date or year; bao nhiêu / mấy → a number (next to the
    counted thing when the question names it: "bao nhiêu phường" needs "<n> phường");
    ở đâu → a place ("tại …", "ở …").
-Everything works on folded syllables (``store.vntext.search_key``) except the checks that
+Everything works on folded syllables (``store.vn.text.search_key``) except the checks that
 need the passage's own spelling (capitals, "%").
 """
 
@@ -19,11 +19,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from store import vntext
-from store.answer_needs import FRAME_WORDS, NUMBER_WORDS, ORDINAL_WORDS, ROMAN, digits
+from store.vn import text as vntext
+from store.search.answer_needs import FRAME_WORDS, NUMBER_WORDS, ORDINAL_WORDS, ROMAN, digits
 # Re-exported: the answer-or-decline API lives here.
-from store.answer_needs import Needs as Needs, answer_weights as answer_weights
-from store.answer_needs import needs_of as needs_of, share_needed as share_needed
+from store.search.answer_needs import Needs as Needs, answer_weights as answer_weights
+from store.search.answer_needs import needs_of as needs_of, share_needed as share_needed
 
 # Abbreviations as typed in questions and as printed in documents (folded).
 ABBREVIATIONS = {
@@ -93,7 +93,7 @@ _DOC_DATE = re.compile(r"\b\d+(?:/\d{4})?[-/][A-ZĐ][0-9A-Za-zĐđ]*(?:[-/][0-9A
                        r"\d{1,2}(?:/\d{1,2}/\d{2,4}|\s+tháng\s+\d{1,2}\s+năm\s+\d{4})")
 _DAY_OR_MONTH = re.compile(r"\b(?:ngày|tháng)\s+$", re.I)  # "ngày 07 tháng 4": a date, not a quantity
 _CODE_YEAR = re.compile(r"(?<=/)(?:19|20)\d\d(?=/)")  # "91/2017/NĐ-CP"
-PAIR_WEIGHT = 0.6  # a word pair against a single word, as in the ranking (store/search_rank.py BIGRAM_WEIGHT)
+PAIR_WEIGHT = 0.6  # a word pair against a single word, as in the ranking (store/search/rank.py BIGRAM_WEIGHT)
 NEAR_CHARS = 160  # an answer is attached to what the question is about: same clause, this close
 
 
