@@ -29,7 +29,7 @@ from handlers.ask_passages import (
 from handlers.ask_reporting import is_own_reporting, own_reporting_reply
 from handlers.citation import citation
 from core.context import Context, Services
-from store.doc_format import doc_label
+from store.directives.naming import doc_label
 from handlers.documents import user_provinces
 from core.permissions import can
 from core.router import Router

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from handlers.citation import citation, long_date
 from core.callbacks import OpenDocument
 from core.context import Services
-from store.doc_format import doc_label, section_label
+from store.directives.naming import doc_label, section_label
 from store.vn.text import shorten
 from core.types import Button, Reply
 from store.vn import text as vntext

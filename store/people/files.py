@@ -12,7 +12,7 @@ from typing import Any, Iterator, Optional
 
 from openpyxl import load_workbook
 
-from store.readers.limits import TooComplex, check_archive
+from store.directives.readers.limits import TooComplex, check_archive
 from store.vn.text import fold
 
 # Header spellings accepted in officer lists (folded, spaces as "_").

@@ -1,4 +1,4 @@
-"""A worker for ``store.readers.isolated`` tests that spends what its argument says:
+"""A worker for ``store.directives.readers.isolated`` tests that spends what its argument says:
 memory, CPU, wall-clock time, or nothing (answers, or crashes)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from store.readers.isolated import worker_main
+from store.directives.readers.isolated import worker_main
 
 
 def handle(args: list[str], payload: bytes) -> dict[str, Any]:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from store.directive_parser import DirectiveParseError
-from store.readers import read_document
-from store.readers.isolated import Limits, run_isolated
-from store.readers.limits import MAX_FILE_BYTES, MAX_RENDER_PIXELS, TooComplex, check_archive, render_scale
+from store.directives.parser import DirectiveParseError
+from store.directives.readers import read_document
+from store.directives.readers.isolated import Limits, run_isolated
+from store.directives.readers.limits import MAX_FILE_BYTES, MAX_RENDER_PIXELS, TooComplex, check_archive, render_scale
 from tests.store.directive_formats import to_docx
 from tests.store.file_bombs import page_bomb_pdf, zip_bomb_docx
 

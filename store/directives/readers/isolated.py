@@ -24,8 +24,8 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from store.directive_text import DirectiveParseError
-from store.readers.limits import TooComplex
+from store.directives.text import DirectiveParseError
+from store.directives.readers.limits import TooComplex
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """What one file may cost before the readers refuse it: checks done before a format library
 opens the file, so a zip bomb or a huge page is refused instead of exhausting the process.
 
-The worker subprocess (``store.readers.isolated``) is the backstop (memory, CPU and wall-clock
+The worker subprocess (``store.directives.readers.isolated``) is the backstop (memory, CPU and wall-clock
 limits); these checks give the common bombs a clear, fast answer without even spending it.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from store.directive_text import DirectiveParseError
+from store.directives.text import DirectiveParseError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # Telegram's download limit for bots; Zalo's is lower
 # Archives (DOCX, XLSX are zips): what the members unpack to, checked from the central directory.

@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Callable, Optional
 
-from store.directive_text import DirectiveParseError
-from store.legacy_text import ENCODING_NAMES, ensure_readable, to_unicode
-from store.readers import docx, pdf, text
-from store.readers.isolated import run_isolated
-from store.readers.limits import TooComplex, check_archive, check_size
+from store.directives.text import DirectiveParseError
+from store.directives.legacy_text import ENCODING_NAMES, ensure_readable, to_unicode
+from store.directives.readers import docx, pdf, text
+from store.directives.readers.isolated import run_isolated
+from store.directives.readers.limits import TooComplex, check_archive, check_size
 
 __all__ = ["ReadResult", "read_document", "read_here", "SUFFIXES", "format_of", "DirectiveParseError", "TooComplex"]
-WORKER = "store.readers.worker"
+WORKER = "store.directives.readers.worker"
 
 
 @dataclass
@@ -57,7 +57,7 @@ def format_of(name: str, raw: bytes) -> Optional[str]:
 def read_document(name: str, raw: bytes) -> ReadResult:
     """Text of a directive file; DirectiveParseError (Vietnamese) when it cannot be read,
     TooComplex (one of them) when it is too large or complex. Blocking: call it off the event
-    loop. DOCX and PDF are parsed in a limited worker process (``store.readers.isolated``);
+    loop. DOCX and PDF are parsed in a limited worker process (``store.directives.readers.isolated``);
     plain text, decoded in bounded time from at most MAX_FILE_BYTES, is read here."""
     check_size(raw)
     fmt = format_of(name, raw)

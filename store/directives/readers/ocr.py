@@ -13,9 +13,9 @@ from functools import lru_cache
 import pypdfium2
 import pytesseract
 
-from store.directive_text import DirectiveParseError
-from store.readers.layout import Line, join_pages, page_text
-from store.readers.limits import TooComplex, check_page, render_scale
+from store.directives.text import DirectiveParseError
+from store.directives.readers.layout import Line, join_pages, page_text
+from store.directives.readers.limits import TooComplex, check_page, render_scale
 
 log = logging.getLogger(__name__)
 
