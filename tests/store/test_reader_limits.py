@@ -18,7 +18,7 @@ from tests.store.file_bombs import page_bomb_pdf, zip_bomb_docx
 
 SAMPLE = Path(__file__).resolve().parents[2] / "store" / "sample" / "directives" / "003_7d443ee1d645a8ea.txt"
 WORKER = "tests.store.greedy_worker"
-TIGHT = Limits(memory_bytes=512 * 1024 * 1024, cpu_seconds=1, wall_seconds=20)
+TIGHT = Limits(memory_bytes=512 * 1024 * 1024, cpu_seconds=30, wall_seconds=60)
 
 
 def test_zip_bomb_docx_is_refused_before_unpacking() -> None:
@@ -61,11 +61,16 @@ def test_normal_docx_reads_through_the_worker() -> None:
     assert read.format == "docx" and "Đặng Xuân Phong" in read.text
 
 
-@pytest.mark.parametrize("mode, why", [("memory", "quá bộ nhớ cho phép"), ("cpu", "quá 1 giây xử lý")])
-def test_worker_is_stopped_by_its_resource_limits(mode: str, why: str) -> None:
+def test_worker_is_stopped_by_its_memory_limit() -> None:
     with pytest.raises(TooComplex) as refused:
-        run_isolated(WORKER, [mode], b"", TIGHT)
-    assert refused.value.why == why
+        run_isolated(WORKER, ["memory"], b"", TIGHT)
+    assert refused.value.why == "quá bộ nhớ cho phép"
+
+
+def test_worker_is_stopped_by_its_cpu_limit() -> None:
+    with pytest.raises(TooComplex) as refused:
+        run_isolated(WORKER, ["cpu"], b"", Limits(cpu_seconds=2, wall_seconds=60))
+    assert refused.value.why == "quá 2 giây xử lý"
 
 
 def test_worker_is_killed_at_the_wall_clock_limit() -> None:
