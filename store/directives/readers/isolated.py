@@ -7,11 +7,13 @@ a wall-clock timeout kills the worker's whole process group (Tesseract included)
 is forked from the bot's threaded process. The worker applies the limits to itself before it
 reads a byte of the file (``worker_main``), so no ``preexec_fn`` runs in a threaded parent.
 Results come back as JSON, never pickle: a worker subverted by a file cannot run code here.
-The blocking ``run_isolated`` is for threads (``asyncio.to_thread``) and the command line.
+``run_isolated`` blocks (the command line, worker threads); ``run_isolated_async`` is for the
+event loop, and cancelling it kills the worker (a stopping bot does not wait for a read).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -48,27 +50,56 @@ _slots = threading.BoundedSemaphore(MAX_WORKERS)
 def run_isolated(module: str, args: list[str], payload: bytes, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
     """Run ``python -m module *args`` with ``payload`` on stdin under ``limits``; its JSON answer.
     Raises TooComplex when a limit stops it, DirectiveParseError with the worker's message."""
-    env = dict(os.environ, OMP_THREAD_LIMIT="1",
-               **{_LIMITS_ENV: f"{limits.memory_bytes},{limits.cpu_seconds}"})
     with _slots:
         started = time.monotonic()
-        proc = subprocess.Popen([sys.executable, "-m", module, *args], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True)
+        proc = subprocess.Popen(_command(module, args), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=_env(limits), start_new_session=True)
         try:
             out, err = proc.communicate(payload, timeout=limits.wall_seconds)
         except subprocess.TimeoutExpired:
-            _kill_group(proc)
+            _kill_group(proc.pid)
+            proc.communicate()
             raise TooComplex(f"đọc quá {limits.wall_seconds:.0f} giây") from None
     log.info("isolated %s: exit %s after %.1f s", module, proc.returncode, time.monotonic() - started)
     return _answer(module, proc.returncode, out, err, limits)
 
 
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+async def run_isolated_async(module: str, args: list[str], payload: bytes,
+                             limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
+    """``run_isolated`` for the event loop: cancelling it (a stopping bot) kills the worker."""
+    while not _slots.acquire(blocking=False):  # polled, so a cancelled wait never holds a slot
+        await asyncio.sleep(0.1)
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
+        proc = await asyncio.create_subprocess_exec(*_command(module, args), stdin=asyncio.subprocess.PIPE,
+                                                    stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+                                                    env=_env(limits), start_new_session=True)
+        try:
+            out, err = await asyncio.wait_for(proc.communicate(payload), limits.wall_seconds)
+        except asyncio.TimeoutError:
+            raise TooComplex(f"đọc quá {limits.wall_seconds:.0f} giây") from None
+        finally:
+            if proc.returncode is None:  # timed out or cancelled
+                _kill_group(proc.pid)
+                await proc.wait()
+    finally:
+        _slots.release()
+    return _answer(module, proc.returncode or 0, out, err, limits)
+
+
+def _command(module: str, args: list[str]) -> list[str]:
+    return [sys.executable, "-m", module, *args]
+
+
+def _env(limits: Limits) -> dict[str, str]:
+    return dict(os.environ, OMP_THREAD_LIMIT="1", **{_LIMITS_ENV: f"{limits.memory_bytes},{limits.cpu_seconds}"})
+
+
+def _kill_group(pid: int) -> None:
+    """The worker and what it started (Tesseract): it leads its own process group."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
-    proc.communicate()
 
 
 def _answer(module: str, code: int, out: bytes, err: bytes, limits: Limits) -> dict[str, Any]:
