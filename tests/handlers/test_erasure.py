@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from store.db import Base, transaction
-from store.inbox import Received, record
+from store.runtime.inbox import Received, record
 from store.models import Officer
 from store.people.leavers import erase_due, find_officer, remove_officer
 from tests.handlers.regworld import World, register_supervisor
