@@ -43,6 +43,7 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+NICENESS = 10
 MAX_WORKERS = 2  # files read at once; more wait (a burst of uploads cannot fill the machine)
 _slots = threading.BoundedSemaphore(MAX_WORKERS)
 
@@ -126,6 +127,7 @@ def worker_main(handle: Callable[[list[str], bytes], dict[str, Any]]) -> None:
     memory, cpu = (int(v) for v in os.environ[_LIMITS_ENV].split(","))
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+    os.nice(NICENESS)  # reading a file yields the CPU to the bot answering people
     payload = sys.stdin.buffer.read()
     try:
         answer = handle(sys.argv[1:], payload)
