@@ -9,8 +9,9 @@ what was being done, never silence:
 
 - on SIGTERM the inbox lets handlers finish for ``STOP_GRACE_SECONDS``; work still running
   then is cancelled and apologised for at once (sent after the restart if the sender stopped);
-- after a SIGKILL or a crash, the row outlives its lease (no live process works longer than
-  ``MAX_SECONDS``) and the next sweep (every minute, and at start-up) apologises for it.
+- after a SIGKILL or a crash, the next sweep (at start-up, then every minute) apologises for
+  it: at once when its process, on this host, is gone; else once its lease ends (no live
+  process works longer than ``MAX_SECONDS``).
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ log = logging.getLogger(__name__)
 MAX_SECONDS = 300.0  # the longest after-commit work (reading a 30-page scan takes ~4 min at most)
 STOP_GRACE_SECONDS = 10.0  # how long a stopping process lets running work finish
 LEASE = timedelta(seconds=MAX_SECONDS + 60)
-OWNER = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+HOST = socket.gethostname()[:40]
+OWNER = f"{HOST}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 # What the bot was doing, and what the user should do again, by task code.
 TASKS: dict[str, tuple[str, str]] = {
@@ -89,7 +91,27 @@ def interrupt(session: Session, job_id: int, now: datetime) -> bool:
 
 
 def recover_expired(session: Session, now: datetime) -> int:
-    """Apologise for work whose process died (its lease ran out); the number of jobs."""
-    ids = list(session.scalars(select(AfterCommitJob.id).where(AfterCommitJob.state == JobState.RUNNING,
-                                                               AfterCommitJob.lease_until < now)))
-    return sum(interrupt(session, job_id, now) for job_id in ids)
+    """Apologise for work whose process died; the number of jobs. A row is dead when its
+    lease ran out, or at once when its owner ran on this host and is gone."""
+    rows = session.execute(select(AfterCommitJob.id, AfterCommitJob.owner, AfterCommitJob.lease_until)
+                           .where(AfterCommitJob.state == JobState.RUNNING)).all()
+    dead = [row.id for row in rows if row.lease_until < now or _gone(row.owner)]
+    return sum(interrupt(session, job_id, now) for job_id in dead)
+
+
+def _gone(owner: str) -> bool:
+    """The owning process ran on this host and no longer runs (a reused pid counts as alive:
+    the lease settles it)."""
+    host, _, pid_text = owner.rpartition(":")[0].rpartition(":")
+    if owner == OWNER or host != HOST or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return True  # this pid, another start: the process before us
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False

@@ -5,6 +5,7 @@ out) queues an apology naming the work, never silence, and never the result as w
 from __future__ import annotations
 
 import asyncio
+import subprocess
 from pathlib import Path
 from typing import Any, Callable
 
@@ -108,3 +109,29 @@ async def test_work_of_a_killed_process_is_apologised_for_once_its_lease_ends(da
         assert after_commit.recover_expired(s, clock.now()) == 0  # once
         assert not after_commit.close_job(s, job_id, JobState.DONE, clock.now())  # a late result is dropped
     assert "đang xuất tệp Excel" in _texts(core)[-1] and "Xuất Excel" in _texts(core)[-1]
+
+
+async def test_work_of_a_gone_process_on_this_host_is_apologised_for_at_once(database_url: str, tmp_path: Path,
+                                                                             clock) -> None:
+    async def read() -> str:
+        return "xong"
+
+    core = _core(database_url, tmp_path, clock, read)
+    await core.handle(Incoming(user=SUP, update_key="u0", text="tệp"))
+    alive = f"{after_commit.HOST}:1:x"  # init: alive, so only its lease can settle it
+    with transaction(core.services.session_factory) as s:
+        user = s.scalar(select(User).where(User.external_id == "7"))
+        ids = after_commit.open_jobs(s, user, "u1", ["photo", "chart"], clock.now())
+        s.get(AfterCommitJob, ids[0]).owner = f"{after_commit.HOST}:{_exited_pid()}:x"
+        s.get(AfterCommitJob, ids[1]).owner = alive
+    with transaction(core.services.session_factory) as s:
+        assert after_commit.recover_expired(s, clock.now()) == 1
+    assert _jobs(core)[-2:] == [("photo", JobState.INTERRUPTED), ("chart", JobState.RUNNING)]
+    assert "đang lưu ảnh anh/chị gửi" in _texts(core)[-1]
+
+
+def _exited_pid() -> int:
+    """A pid that has exited (and been reaped)."""
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
