@@ -80,7 +80,7 @@ def _scrub_column(session: Session, table: Table, name: str, needles: Needles, p
     changed = 0
     for row in rows:
         value = row[-1]
-        cleaned = _clean(value, pattern)
+        cleaned = scrub_value(value, pattern)
         if cleaned != value:
             length = column.type.length if isinstance(column.type, String) else None
             if isinstance(cleaned, str) and length:
@@ -91,11 +91,11 @@ def _scrub_column(session: Session, table: Table, name: str, needles: Needles, p
     return changed
 
 
-def _clean(value: Any, pattern: re.Pattern[str]) -> Any:
+def scrub_value(value: Any, pattern: re.Pattern[str]) -> Any:
     if isinstance(value, str):
         return pattern.sub(ERASED, value)
     if isinstance(value, list):
-        return [_clean(v, pattern) for v in value]
+        return [scrub_value(v, pattern) for v in value]
     if isinstance(value, dict):
-        return {k: _clean(v, pattern) for k, v in value.items()}
+        return {k: scrub_value(v, pattern) for k, v in value.items()}
     return value
