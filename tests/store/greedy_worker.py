@@ -3,6 +3,7 @@ memory, CPU, wall-clock time, or nothing (answers, or crashes)."""
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -19,6 +20,8 @@ def handle(args: list[str], payload: bytes) -> dict[str, Any]:
             pass
     if mode == "sleep":
         time.sleep(60)
+    if mode == "env":
+        return {"names": sorted(os.environ)}
     if mode == "crash":
         raise RuntimeError("a reader bug")
     return {"echo": payload.decode()}

@@ -83,3 +83,10 @@ def test_worker_answers_and_reader_bugs_are_a_polite_refusal() -> None:
     assert run_isolated(WORKER, ["echo"], "xã Tân Phong".encode(), TIGHT) == {"echo": "xã Tân Phong"}
     with pytest.raises(DirectiveParseError, match="bộ đọc gặp lỗi"):
         run_isolated(WORKER, ["crash"], b"", TIGHT)
+
+
+def test_worker_gets_no_secrets_from_the_environment(monkeypatch) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "123:secret")
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://bot:p%40ss@db/thidua")
+    names = run_isolated(WORKER, ["env"], b"", TIGHT)["names"]
+    assert "BOT_TOKEN" not in names and "DATABASE_URL" not in names and "THIDUA_WORKER_LIMITS" in names

@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 
 _LIMITS_ENV = "THIDUA_WORKER_LIMITS"
 DAMAGED = "không đọc được tệp (bộ đọc gặp lỗi)"
+_PASSED_ENV = ("PATH", "HOME", "TMPDIR", "LANG", "LC_ALL", "LC_CTYPE", "PYTHONPATH", "TESSDATA_PREFIX")
+MAX_MESSAGE = 300  # a worker's message goes to the user: bounded
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,9 @@ def _command(module: str, args: list[str]) -> list[str]:
 
 
 def _env(limits: Limits) -> dict[str, str]:
-    return dict(os.environ, OMP_THREAD_LIMIT="1", **{_LIMITS_ENV: f"{limits.memory_bytes},{limits.cpu_seconds}"})
+    """Only what reading needs: no token, no database password reaches a worker a file subverted."""
+    kept = {name: os.environ[name] for name in _PASSED_ENV if name in os.environ}
+    return dict(kept, OMP_THREAD_LIMIT="1", **{_LIMITS_ENV: f"{limits.memory_bytes},{limits.cpu_seconds}"})
 
 
 def _kill_group(pid: int) -> None:
@@ -110,9 +114,9 @@ def _answer(module: str, code: int, out: bytes, err: bytes, limits: Limits) -> d
         answer = None
     if isinstance(answer, dict):
         if "too_complex" in answer:
-            raise TooComplex(str(answer["too_complex"]))
+            raise TooComplex(str(answer["too_complex"])[:MAX_MESSAGE])
         if "error" in answer:
-            raise DirectiveParseError(str(answer["error"]))
+            raise DirectiveParseError(str(answer["error"])[:MAX_MESSAGE])
         return answer
     if code in (-signal.SIGXCPU, -signal.SIGKILL):  # the CPU limit (soft, then hard)
         raise TooComplex(f"quá {limits.cpu_seconds} giây xử lý")
