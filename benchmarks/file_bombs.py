@@ -1,6 +1,6 @@
 """File bombs: ``.venv/bin/python -m benchmarks.file_bombs [--before-cap SECONDS]``.
 
-The audit's two probes, as ``tests/store/file_bombs.py`` builds them: a DOCX of ~130 KiB
+The audit's two probes, as ``tests/store/directives/file_bombs.py`` builds them: a DOCX of ~130 KiB
 whose document part unpacks to 32 MiB, and a 463-byte PDF with one 14,400 pt page and no
 text layer. "Before": the DOCX read as the bot used to, in the reading process itself
 (``read_here``, no checks, no limits), measured in a child process stopped after the cap.
@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from store.directives.readers import DirectiveParseError, read_document, read_here
-from tests.store.file_bombs import page_bomb_pdf, zip_bomb_docx
+from tests.store.directives.file_bombs import page_bomb_pdf, zip_bomb_docx
 
 MIB = 1024 * 1024
 

@@ -15,7 +15,7 @@ from core.settings import Settings
 from tests.e2e.fakebotapi import FakeBotAPI, FakeUser
 from tests.e2e.harness import running_bot
 from tests.reminders.world import build_world
-from tests.store.file_bombs import page_bomb_pdf, zip_bomb_docx
+from tests.store.directives.file_bombs import page_bomb_pdf, zip_bomb_docx
 
 S1, A1 = FakeUser(id=505, first_name="Giám sát"), FakeUser(id=501, first_name="Cán bộ")
 OFFICERS = (("a1", "A", True, True),)
