@@ -40,12 +40,13 @@ class AfterCommit:
     ``prepare`` runs with no transaction open (downloads, XLSX, charts; blocking work goes
     through ``asyncio.to_thread`` inside it); ``finish`` then runs in a fresh, short transaction
     with its result and returns the replies, queued with keys derived from the update's.
-    A crash in between loses only this work (the user asks again), never the update's own
-    effects, which were committed first.
+    Each gets a row in the update's transaction (``core.after_commit``): a stop in between
+    is apologised for, never silent; the update's own effects were committed first.
     """
 
     prepare: Callable[[], Awaitable[Any]]
     finish: Callable[["Context", Any], list[Reply]]
+    task: str  # what it does, for the apology if the process stops first (core.after_commit.TASKS)
 
 log = logging.getLogger(__name__)
 
@@ -119,9 +120,10 @@ class Context:
 
     # -- side effects -------------------------------------------------------
     def after_commit(self, prepare: Callable[[], Awaitable[Any]],
-                     finish: Callable[["Context", Any], list[Reply]]) -> None:
-        """Run ``prepare`` outside this update's transaction, then ``finish`` in a new one."""
-        self.pending.append(AfterCommit(prepare, finish))
+                     finish: Callable[["Context", Any], list[Reply]], *, task: str) -> None:
+        """Run ``prepare`` outside this update's transaction, then ``finish`` in a new one;
+        ``task`` names the work for the apology if the process stops first."""
+        self.pending.append(AfterCommit(prepare, finish, task))
 
     def audit(self, action: str, target: str, outcome: str, **detail: Any) -> None:
         self.session.add(AuditLog(

@@ -9,6 +9,7 @@ a handled update (a group's notice, an apology, the edit notice) are queued here
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from dataclasses import dataclass, replace
@@ -18,7 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core import choices, messages, metrics, ratelimit
+from core import after_commit, choices, messages, metrics, ratelimit
+from core.after_commit import open_jobs
 from core.context import AfterCommit, Context, Services
 from core.outbox import enqueue, enqueue_to_chat, state_of
 from core.router import Router
@@ -26,7 +28,7 @@ from core.routing import Routing
 from core.text import split_message
 from core.types import Incoming, Reply, UserRef
 from store.db import is_unavailable, transaction
-from store.models import Officer, OutboxMessage, ProcessedUpdate, User
+from store.models import JobState, Officer, OutboxMessage, ProcessedUpdate, User
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,7 @@ class BotCore:
             log.info("update %s from a group chat ignored by the core", key)
             return []
         jobs: list[AfterCommit] = []
+        job_ids: list[int] = []
         channel = msg.user.channel
         try:
             with transaction(self.services.session_factory) as session:
@@ -69,6 +72,7 @@ class BotCore:
                 replies = await self.routing.route(ctx)
                 queued = self._finish(session, user, key, replies)
                 jobs = ctx.pending
+                job_ids = open_jobs(session, user, key, [j.task for j in jobs], ctx.now) if jobs else []
         except IntegrityError:
             # Another process handled the same update first; its replies are queued there.
             log.info("update %s raced with another worker", key)
@@ -80,26 +84,41 @@ class BotCore:
             log.exception("update %s handler failed (from %s)", key, msg.user)
             metrics.UPDATES.labels(channel, "error").inc()
             return self._fail(msg, key, key)
-        for n, job in enumerate(jobs):
-            queued += await self._after_commit(msg, key, n, job)
+        for n, (job, job_id) in enumerate(zip(jobs, job_ids)):
+            queued += await self._after_commit(msg, key, n, job, job_id)
         log.info("update %s handled, %d repl%s queued", key, len(queued), "y" if len(queued) == 1 else "ies")
         metrics.UPDATES.labels(channel, "handled").inc()
         return queued
 
-    async def _after_commit(self, msg: Incoming, key: str, n: int, job: AfterCommit) -> list[QueuedReply]:
-        """Slow work of a handler, outside the update's transaction (see ``AfterCommit``)."""
+    async def _after_commit(self, msg: Incoming, key: str, n: int, job: AfterCommit, job_id: int) -> list[QueuedReply]:
+        """Slow work of a handler, outside the update's transaction (see ``core.after_commit``):
+        its result, or the polite error, is queued with its row closed; if the process stops
+        first (cancelled), the apology is."""
         sub_key = f"{key}:after{n}"
         try:
-            value = await job.prepare()
+            value = await asyncio.wait_for(job.prepare(), after_commit.MAX_SECONDS)
             with transaction(self.services.session_factory) as session:
+                if not after_commit.close_job(session, job_id, JobState.DONE, self.services.clock.now()):
+                    return []  # apologised for meanwhile: the result is not sent as well
                 user = self._upsert_user(session, msg)
                 ctx = Context(self.services, session, msg, user, self._officer(session, user))
                 return self._enqueue(session, user, sub_key, job.finish(ctx, value))
+        except asyncio.CancelledError:
+            self._interrupted(job_id)
+            raise
         except Exception:
             log.exception("after-commit work %d failed for update %s from %s", n, key, msg.user)
-            return self._fail(msg, key, sub_key)
+            return self._fail(msg, key, sub_key, job_id)
 
-    def _fail(self, msg: Incoming, key: str, reply_key: str) -> list[QueuedReply]:
+    def _interrupted(self, job_id: int) -> None:
+        """The process stops during the work: queue the apology now (sent after the restart)."""
+        try:
+            with transaction(self.services.session_factory) as session:
+                after_commit.interrupt(session, job_id, self.services.clock.now())
+        except Exception:
+            log.exception("after-commit job %s: could not record the stop; the sweep apologises later", job_id)
+
+    def _fail(self, msg: Incoming, key: str, reply_key: str, job_id: Optional[int] = None) -> list[QueuedReply]:
         """The polite error reply, queued once even if the update is redelivered."""
         with transaction(self.services.session_factory) as session:
             user = self._upsert_user(session, msg)
@@ -107,6 +126,9 @@ class BotCore:
                 if self._seen(session, msg.user.channel, key):
                     return []
                 return self._finish(session, user, key, messages.text(messages.ERROR))
+            if job_id is not None and not after_commit.close_job(session, job_id, JobState.FAILED,
+                                                                 self.services.clock.now()):
+                return []
             return self._enqueue(session, user, reply_key, messages.text(messages.ERROR))
 
     def _rate_limited(self, user: User, msg: Incoming, key: str) -> Optional[list[Reply]]:

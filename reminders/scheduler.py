@@ -16,6 +16,7 @@ from typing import Optional
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from core import metrics
+from core.after_commit import recover_expired
 from core.context import Services
 from reminders.retention_job import run_retention_if_due
 from reminders.sweep import SweepResult, run_sweep
@@ -73,6 +74,8 @@ class SweepJob:
         """The sweep, then the daily retention run (a no-op on every other minute of the day);
         the queue gauges are refreshed after."""
         result = run_sweep(self.services)
+        with transaction(self.services.session_factory) as session:  # work of a process that died
+            recover_expired(session, self.services.clock.now())
         try:
             run_retention_if_due(self.services)
         except Exception:

@@ -27,6 +27,7 @@ from typing import Any, Awaitable, Callable, Optional, Sequence
 from prometheus_client import Counter
 
 from bot.aio import Backoff, LoopTurns, wait_or_stop
+from core.after_commit import STOP_GRACE_SECONDS
 from core.context import Services
 from store.runtime import inbox as store_inbox
 from store.db import is_unavailable
@@ -258,7 +259,7 @@ class Inbox:
                     return True  # still pending in the table: the next start skips it in the core
                 await wait_or_stop(self._stop, backoff.next())
 
-    async def _finish_lanes(self, timeout: float = 10.0) -> None:
+    async def _finish_lanes(self, timeout: float = STOP_GRACE_SECONDS) -> None:
         tasks = set(self._lane_tasks)
         if not tasks:
             return

@@ -131,7 +131,7 @@ async def on_attach(ctx: Context, data: Notice) -> list[Reply]:
         return _go(ctx, data, "attach", Reply(text=error, buttons=_no_attachment()))
     data.step = "attach"  # the text is kept; the file is fetched once this update has committed
     NOTICE.save(ctx, data)
-    ctx.after_commit(fetch_attachment(ctx), _attached)
+    ctx.after_commit(fetch_attachment(ctx), _attached, task="broadcast.file")
     return []
 
 

@@ -31,7 +31,7 @@ from handlers.directives.preview import (ACTION, Cancel, Load, NoticePreview, No
 from store.directives.parser import DirectiveParseError, ParsedDocument, parse_directive
 from store.directives.ingest import ingest_one
 from store.models import Document
-from store.directives.readers import ReadResult, format_of, read_document
+from store.directives.readers import ReadResult, TooComplex, format_of, read_document_async
 
 log = logging.getLogger(__name__)
 
@@ -76,10 +76,11 @@ def _safe_name(name: Optional[str]) -> str:
     return base[-MAX_NAME:]
 
 
-def read_and_parse(name: str, raw: bytes) -> tuple[ReadResult, ParsedDocument]:
-    """Blocking (OCR can take seconds a page): run in a worker thread."""
-    read = read_document(name, raw)
-    return read, parse_directive(read.text, normalized=True)
+async def read_and_parse(name: str, raw: bytes) -> tuple[ReadResult, ParsedDocument]:
+    """Off the event loop: the file in the limited reader process (OCR can take seconds a
+    page), the parse in a thread."""
+    read = await read_document_async(name, raw)
+    return read, await asyncio.to_thread(parse_directive, read.text, normalized=True)
 
 
 @dataclass
@@ -116,20 +117,27 @@ async def on_file(ctx: Context) -> list[Reply]:
         if format_of(name, raw) is None:
             return Upload(error=f"Tệp “{name}”: {NOT_A_DOCUMENT}")
         try:
-            found, parsed = await asyncio.to_thread(read_and_parse, name, raw)
+            found, parsed = await read_and_parse(name, raw)
+        except TooComplex as exc:
+            return Upload(unreadable=str(exc), error=too_complex(name, exc))
         except DirectiveParseError as exc:
             return Upload(unreadable=str(exc))
         return Upload(read=found, parsed=parsed, path=await asyncio.to_thread(keep, folder, name, raw))
 
-    ctx.after_commit(read, lambda done, upload: _preview(done, name, upload))
+    ctx.after_commit(read, lambda done, upload: _preview(done, name, upload), task="directive.read")
     return []
+
+
+def too_complex(name: str, exc: TooComplex) -> str:
+    return (f"Tệp “{name}” quá lớn hoặc quá phức tạp ({exc.why}), bot không đọc được. "
+            "Anh/chị gửi bản nhẹ hơn (ít trang, khổ giấy thường) hoặc tệp .txt.")
 
 
 def _preview(ctx: Context, name: str, upload: Upload) -> list[Reply]:
     """After reading: the preview and the confirmation dialog, or why not."""
     if upload.unreadable:
         ctx.audit(ACTION, name, "unreadable", reason=upload.unreadable[:300])
-        return messages.text(f"Không đọc được văn bản “{name}”: {upload.unreadable}.")
+        return messages.text(upload.error or f"Không đọc được văn bản “{name}”: {upload.unreadable}.")
     if upload.error:
         return messages.text(upload.error)
     if upload.parsed is None or upload.read is None or upload.path is None:
@@ -161,13 +169,13 @@ async def load(ctx: Context, _: Load) -> list[Reply]:
     async def parse() -> Optional[tuple[bytes, ParsedDocument]]:
         try:
             raw = await asyncio.to_thread(path.read_bytes)
-            _, parsed = await asyncio.to_thread(read_and_parse, name, raw)
+            _, parsed = await read_and_parse(name, raw)
         except (OSError, DirectiveParseError) as exc:
             log.warning("directive upload %s could not be loaded: %s", name, exc)
             return None
         return raw, parsed
 
-    ctx.after_commit(parse, lambda done, result: _ingest(done, data, result))
+    ctx.after_commit(parse, lambda done, result: _ingest(done, data, result), task="directive.load")
     return []
 
 

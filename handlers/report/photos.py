@@ -71,7 +71,7 @@ async def receive_photos(turn: Turn, reopen: Reopen) -> list[Reply]:
     def record(done: Context, results: Fetched) -> list[Reply]:
         return _record(done, reopen(done), index, results, notes)
 
-    ctx.after_commit(download, record)
+    ctx.after_commit(download, record, task="photo")
     return []
 
 

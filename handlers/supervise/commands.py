@@ -123,7 +123,7 @@ def _summary(ctx: Context, period: Period) -> list[Reply]:
         return [Reply(text="Biểu đồ mức độ hoàn thành",
                       image=Attachment(drawn.name, path=str(drawn), mime_type="image/png"))]
 
-    ctx.after_commit(draw, chart_reply)
+    ctx.after_commit(draw, chart_reply, task="chart")
     return [Reply(text="\n".join(lines), buttons=[[Export(period.id).button("Xuất Excel")]])]
 
 
@@ -144,7 +144,7 @@ def _export(ctx: Context, period: Period) -> list[Reply]:
         return [Reply(text=f"Tệp Excel “{label}”: {counts[0]} xã, {counts[1]} đã gửi.",
                       document=Attachment(name, path=str(path), mime_type=XLSX_MIME))]
 
-    ctx.after_commit(write, export_reply)
+    ctx.after_commit(write, export_reply, task="export")
     return []
 
 

@@ -9,11 +9,12 @@ from store.models.registration import InviteCode, RegistrationRequest
 from store.models.reports import Draft, Form, Period, PeriodUnit, Report, ReportFile, ReportRevision
 from store.models.reminders import Broadcast, ReminderLog, ReminderPolicy
 from store.models.channels import ChoiceMenu, LinkCode, LinkState
+from store.models.jobs import AfterCommitJob, JobState
 
 __all__ = [
     "Base", "User", "DialogState", "JobRun", "ProcessedUpdate", "OutboxMessage", "AuditLog", "InboxUpdate",
     "Document", "Section", "Campaign", "ReportingDuty",
     "Province", "Commune", "Officer", "OfficerProvince", "RegistrationRequest", "InviteCode",
     "Form", "Period", "PeriodUnit", "Report", "Draft", "ReportRevision", "ReportFile",
-    "ReminderPolicy", "ReminderLog", "Broadcast", "ChoiceMenu", "LinkCode", "LinkState",
+    "ReminderPolicy", "ReminderLog", "Broadcast", "ChoiceMenu", "LinkCode", "LinkState", "AfterCommitJob", "JobState",
 ]

@@ -12,6 +12,7 @@ from typing import Any, Iterator, Optional
 
 from openpyxl import load_workbook
 
+from store.directives.readers.limits import TooComplex, check_archive
 from store.vn.text import fold
 
 # Header spellings accepted in officer lists (folded, spaces as "_").
@@ -43,6 +44,10 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """(row number as the user sees it, {field: value}) for each non-empty data row."""
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            check_archive(path.read_bytes())  # an XLSX is a zip: no bomb reaches openpyxl
+        except TooComplex as exc:
+            raise OfficerFileError(str(exc)) from None
         wb = load_workbook(path, read_only=True, data_only=True)
         try:
             sheet = wb.active  # None only for a workbook without sheets: read as an empty file

@@ -17,8 +17,9 @@ from typing import Iterable, Optional
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from store.models import AuditLog, DialogState, Officer, OutboxMessage, RegistrationRequest, User
+from store.models import AuditLog, DialogState, InboxUpdate, Officer, OutboxMessage, RegistrationRequest, User
 from store.people.phones import normalize_phone
+from store.people.scrub import Needles, scrub
 from store.roles import Role
 
 ERASED_NAME = "Đã xóa"
@@ -88,11 +89,16 @@ def erase_due(session: Session, *, now: datetime, after_days: int, dry_run: bool
 
 
 def _erase(session: Session, officer: Officer, now: datetime) -> int:
-    officer.full_name, officer.phone, officer.telegram_id, officer.position = ERASED_NAME, None, None, ""
-    officer.active, officer.erased_at = False, now
     users = list(session.scalars(select(User).where(User.officer_id == officer.id)))
     ids = [u.id for u in users]
+    needles = _needles(session, officer, users)
+    officer.full_name, officer.phone, officer.telegram_id, officer.position = ERASED_NAME, None, None, ""
+    officer.active, officer.erased_at = False, now
     for user in users:
+        # Their raw updates go with them (the update key stays, so a redelivery is still known).
+        session.execute(update(InboxUpdate).where(InboxUpdate.channel == user.channel,
+                                                  InboxUpdate.user_key == user.external_id)
+                        .values(payload={}, last_error=None))
         # The account id becomes a tombstone: if the person writes again they are a stranger.
         user.external_id, user.chat_id = f"erased-{user.id}", ""
         user.display_name, user.username, user.phone, user.reachable = ERASED_NAME, None, None, False
@@ -103,7 +109,21 @@ def _erase(session: Session, officer: Officer, now: datetime) -> int:
         session.execute(update(OutboxMessage).where(OutboxMessage.user_id.in_(ids))
                         .values(chat_id="", payload={"text": ""}))
         session.execute(update(RegistrationRequest).where(RegistrationRequest.user_id.in_(ids))
-                        .values(full_name=ERASED_NAME, phone=None, position=""))
+                        .values(full_name=ERASED_NAME, phone=None, position="", detail={}))
+    session.flush()
+    scrubbed = scrub(session, needles)  # copies in other users' messages, updates, audit details
     session.add(AuditLog(at=now, action="officer.erase", target=f"officer:{officer.id}", outcome="done",
-                         detail={"users": len(ids)}))
+                         detail={"users": len(ids), "scrubbed": scrubbed}))
     return len(ids)
+
+
+def _needles(session: Session, officer: Officer, users: list[User]) -> Needles:
+    """The officer's name and phone as every copy may hold them: the list's, the accounts',
+    and their registration requests' (a phone sent along included)."""
+    requests = list(session.scalars(select(RegistrationRequest)
+                                    .where(RegistrationRequest.user_id.in_([u.id for u in users]))))
+    names = [officer.full_name, *(u.display_name for u in users), *(r.full_name for r in requests)]
+    phones = [officer.phone or "", *(u.phone or "" for u in users), *(r.phone or "" for r in requests)]
+    phones += [str(r.detail.get("claimed_phone") or "") for r in requests]
+    return Needles.of(names, [normalize_phone(p) or p for p in phones if p],
+                      handles=[f"@{u.username}" for u in users if u.username])

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from store.runtime.inbox import prune_handled
 from store.people.leavers import erase_due
-from store.models import OutboxMessage, ProcessedUpdate
+from store.models import AfterCommitJob, JobState, OutboxMessage, ProcessedUpdate
 
 DONE_STATES = ("sent", "failed", "blocked", "skipped")
 GENERATED_DIRS = ("exports", "charts")  # under files_dir; report photos are never pruned
@@ -45,6 +45,7 @@ def prune(session: Session, files_dir: Path, *, now: datetime, retention_days: i
     old_outbox = (OutboxMessage.state.in_(DONE_STATES),
                   func.coalesce(OutboxMessage.sent_at, OutboxMessage.created_at) < cutoff)
     old_keys = (ProcessedUpdate.processed_at < cutoff,)
+    old_jobs = (AfterCommitJob.state != JobState.RUNNING, AfterCommitJob.started_at < cutoff)
     report.outbox = session.scalar(select(func.count()).select_from(OutboxMessage).where(*old_outbox)) or 0
     report.processed_updates = session.scalar(select(func.count()).select_from(ProcessedUpdate).where(*old_keys)) or 0
     report.processed_updates += prune_handled(session, cutoff, dry_run=dry_run)  # the inbox's raw updates
@@ -54,6 +55,7 @@ def prune(session: Session, files_dir: Path, *, now: datetime, retention_days: i
         return report
     session.execute(delete(OutboxMessage).where(*old_outbox))
     session.execute(delete(ProcessedUpdate).where(*old_keys))
+    session.execute(delete(AfterCommitJob).where(*old_jobs))  # kept as long as their update's key
     for path in report.files:
         path.unlink(missing_ok=True)
     return report

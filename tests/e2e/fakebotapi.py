@@ -116,6 +116,8 @@ class FakeBotAPI:
         self._calls_by_chat: dict[int, list[Call]] = defaultdict(list)  # so per-chat lookups stay O(chat)
         self.hang_methods: set[str] = set()  # requests of these methods never get an answer
         self.delay: dict[str, float] = {}  # method -> seconds to wait before answering
+        # A slow network: file downloads arrive in this many (chunks, seconds between them).
+        self.file_trickle: Optional[tuple[int, float]] = None
         self._updates: deque[dict[str, Any]] = deque()
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
@@ -567,7 +569,21 @@ class FakeBotAPI:
         self._record("downloadFile", {"path": path}, {})
         if request.match_info["token"] != self.token or fid not in self._files:
             return web.Response(status=404)
-        return web.Response(body=self._files[fid], content_type="application/octet-stream")
+        if self.file_trickle is None:
+            return web.Response(body=self._files[fid], content_type="application/octet-stream")
+        return await self._trickle(request, self._files[fid], *self.file_trickle)
+
+    @staticmethod
+    async def _trickle(request: web.Request, body: bytes, chunks: int, interval: float) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "application/octet-stream"})
+        response.content_length = len(body)
+        await response.prepare(request)
+        size = -(-len(body) // chunks)
+        for start in range(0, len(body), size):
+            await asyncio.sleep(interval)
+            await response.write(body[start:start + size])
+        await response.write_eof()
+        return response
 
 
 def _sender(update: dict[str, Any]) -> Any:

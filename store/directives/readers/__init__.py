@@ -8,6 +8,7 @@ from the file's first bytes (magic) before its extension: a PDF renamed .txt is 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from dataclasses import dataclass, field
@@ -17,8 +18,11 @@ from typing import Callable, Optional
 from store.directives.text import DirectiveParseError
 from store.directives.legacy_text import ENCODING_NAMES, ensure_readable, to_unicode
 from store.directives.readers import docx, pdf, text
+from store.directives.readers.isolated import run_isolated, run_isolated_async
+from store.directives.readers.limits import TooComplex, check_archive, check_size
 
-__all__ = ["ReadResult", "read_document", "SUFFIXES", "format_of", "DirectiveParseError"]
+__all__ = ["ReadResult", "read_document", "read_document_async", "read_here", "SUFFIXES", "format_of", "DirectiveParseError", "TooComplex"]
+WORKER = "store.directives.readers.worker"
 
 
 @dataclass
@@ -61,7 +65,39 @@ def format_of(name: str, raw: bytes) -> Optional[str]:
 
 
 def read_document(name: str, raw: bytes) -> ReadResult:
-    """Text of a directive file; DirectiveParseError (Vietnamese) when it cannot be read."""
+    """Text of a directive file; DirectiveParseError (Vietnamese) when it cannot be read,
+    TooComplex (one of them) when it is too large or complex. Blocking: for the command line
+    and threads; the bot uses ``read_document_async``. DOCX and PDF are parsed in a limited
+    worker process (``isolated``); plain text, decoded in bounded time from at most
+    MAX_FILE_BYTES, is read here."""
+    if _isolate(name, raw):
+        return _result(run_isolated(WORKER, [name], raw))
+    return read_here(name, raw)
+
+
+async def read_document_async(name: str, raw: bytes) -> ReadResult:
+    """``read_document`` without blocking the event loop; cancelling it stops the worker."""
+    if _isolate(name, raw):
+        return _result(await run_isolated_async(WORKER, [name], raw))
+    return await asyncio.to_thread(read_here, name, raw)
+
+
+def _isolate(name: str, raw: bytes) -> bool:
+    """Checks before anything opens the file; True for the formats read in the worker."""
+    check_size(raw)
+    fmt = format_of(name, raw)
+    if fmt == "docx":
+        check_archive(raw)  # a zip bomb is refused before anything unpacks it
+    return fmt in ("docx", "pdf")
+
+
+def _result(answer: dict[str, object]) -> ReadResult:
+    notes = answer["notes"]
+    return ReadResult(str(answer["text"]), str(answer["format"]), [str(n) for n in notes] if isinstance(notes, list) else [])
+
+
+def read_here(name: str, raw: bytes) -> ReadResult:
+    """``read_document`` in this process, without its limits and checks: for the worker only."""
     fmt = format_of(name, raw)
     if fmt is None:
         suffix = PurePath(name).suffix.lower() or "(không có đuôi)"
@@ -72,6 +108,8 @@ def read_document(name: str, raw: bytes) -> ReadResult:
         extracted, fmt = reader(raw)
     except DirectiveParseError:
         raise
+    except MemoryError:
+        raise TooComplex("quá bộ nhớ cho phép") from None
     except Exception as exc:  # a damaged file trips the format libraries in many ways
         log.info("cannot read %s as %s: %s", name, fmt, type(exc).__name__)  # the class name is for the log only
         raise DirectiveParseError(f"tệp {fmt.upper()} hỏng, không đọc được") from None

@@ -15,6 +15,7 @@ import pytesseract
 
 from store.directives.text import DirectiveParseError
 from store.directives.readers.layout import Line, join_pages, page_text
+from store.directives.readers.limits import TooComplex, check_page, render_scale
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +23,7 @@ LANGUAGE = "vie"
 DPI = 300  # Tesseract's sweet spot for body text
 MAX_OCR_PAGES = 30
 MIN_CONFIDENCE = 30  # words Tesseract itself doubts are noise (stamps, signatures)
+PAGE_TIMEOUT_SECONDS = 60  # Tesseract on one page; a normal page takes a few seconds
 NO_TESSERACT = ("tệp PDF là bản quét (không có lớp chữ); máy chủ chưa cài Tesseract OCR tiếng Việt "
                 "(gói tesseract-ocr, tesseract-ocr-vie) nên không đọc được")
 
@@ -48,7 +50,9 @@ def read_pdf(raw: bytes) -> str:
             raise DirectiveParseError(f"bản quét có {len(pdf)} trang, quá giới hạn nhận dạng {MAX_OCR_PAGES} trang")
         pages = []
         for index in range(len(pdf)):
-            image = pdf[index].render(scale=DPI / 72).to_pil()
+            width, height = pdf[index].get_size()
+            check_page(width, height, index + 1)
+            image = pdf[index].render(scale=render_scale(width, height, DPI)).to_pil()
             pages.append(page_text(image_lines(image)))
     finally:
         pdf.close()
@@ -60,7 +64,11 @@ def read_pdf(raw: bytes) -> str:
 
 def image_lines(image: object) -> list[Line]:  # a PIL image (Pillow comes with pytesseract)
     """Tesseract's words grouped into its own lines, with their boxes."""
-    data = pytesseract.image_to_data(image, lang=LANGUAGE, output_type=pytesseract.Output.DICT)
+    try:
+        data = pytesseract.image_to_data(image, lang=LANGUAGE, output_type=pytesseract.Output.DICT,
+                                         timeout=PAGE_TIMEOUT_SECONDS)
+    except RuntimeError as exc:  # pytesseract's timeout (it kills Tesseract)
+        raise TooComplex(f"nhận dạng chữ một trang quá {PAGE_TIMEOUT_SECONDS} giây") from exc
     lines: dict[tuple[int, int, int], list[int]] = {}
     for i, word in enumerate(data["text"]):
         if word.strip() and float(data["conf"][i]) >= MIN_CONFIDENCE:

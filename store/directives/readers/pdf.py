@@ -19,6 +19,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from store.directives.text import DirectiveParseError
 from store.directives.readers import ocr
 from store.directives.readers.layout import Line, join_pages, page_text
+from store.directives.readers.limits import check_page
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,8 @@ def read(raw: bytes) -> tuple[str, str]:
         with pdfplumber.open(io.BytesIO(raw)) as pdf:
             if len(pdf.pages) > MAX_PAGES:
                 raise DirectiveParseError(f"tệp PDF có {len(pdf.pages)} trang, quá giới hạn {MAX_PAGES} trang")
+            for number, page in enumerate(pdf.pages, 1):
+                check_page(page.width, page.height, number)
             page_lines = [_lines(page) for page in pdf.pages]
     except PdfminerException:
         raise DirectiveParseError("tệp PDF hỏng hoặc bị khóa, không đọc được") from None

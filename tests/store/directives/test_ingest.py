@@ -17,6 +17,7 @@ from store.db import make_engine, make_session_factory
 from store.directives.ingest import ingest_paths, load_samples
 from store.migrate import upgrade
 from store.models import Campaign, Document, Section
+from tests.store.directives.file_bombs import page_bomb_pdf, zip_bomb_docx
 
 SAMPLES = Path(__file__).resolve().parents[3] / "store" / "sample" / "directives"
 TUAN_GIAO = "002_965b08332308fc76.txt"
@@ -109,6 +110,19 @@ def test_cli_ingest_reports_and_exits_1_on_failure(tmp_path: Path, monkeypatch, 
     with make_session_factory(engine)() as s:
         assert s.scalar(select(func.count()).select_from(Document)) == 5
     engine.dispose()
+
+
+def test_cli_ingest_names_file_bombs_in_one_vietnamese_line(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("LOAD_SAMPLES", "false")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "chi_thi.docx").write_bytes(zip_bomb_docx())
+    (tmp_path / "trang.pdf").write_bytes(page_bomb_pdf())
+    assert cli_main(["ingest", "--no-progress", "chi_thi.docx", "trang.pdf"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["LỖI chi_thi.docx: tệp quá lớn hoặc quá phức tạp (phần “word/document.xml” nén 341 lần)",
+                   "LỖI trang.pdf: tệp quá lớn hoặc quá phức tạp (trang 1 khổ 508 × 508 cm)"]
 
 
 def test_load_samples_start_up_step(database_url: str, tmp_path: Path, clock) -> None:

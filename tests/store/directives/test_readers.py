@@ -10,7 +10,7 @@ import pytest
 
 from store.directives.parser import DirectiveParseError, ParsedDocument, parse_bytes
 from store.directives.legacy_text import to_unicode, valid_syllable_share
-from store.directives.readers import format_of, ocr, read_document
+from store.directives.readers import format_of, ocr, read_document, read_here
 from tests.store.directives.formats import to_docx, to_pdf, to_scanned_pdf, to_tcvn3, to_vni
 
 SAMPLES = sorted((Path(__file__).resolve().parents[3] / "store" / "sample" / "directives").glob("*.txt"))
@@ -75,10 +75,10 @@ def test_scanned_pdf_is_read_by_ocr_and_finds_the_signer() -> None:
 
 
 def test_scanned_pdf_without_tesseract_names_the_reason(monkeypatch) -> None:
-    monkeypatch.setattr(ocr, "available", lambda: False)
+    monkeypatch.setattr(ocr, "available", lambda: False)  # in this process: read here, not in the worker
     page = to_scanned_pdf(["CHỈ THỊ", "Về việc thi đua"])
     with pytest.raises(DirectiveParseError, match="bản quét.*Tesseract"):
-        parse_bytes(page, "ban_quet.pdf")
+        read_here("ban_quet.pdf", page)
 
 
 # The classic lines of a TCVN3 (.VnTime) document and what they say, typed by hand.

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from store.people.files import OfficerFileError, read_rows
+from tests.store.directives.file_bombs import zip_bomb_docx
 
 
 def test_semicolon_csv_with_bom_and_vietnamese_headers(tmp_path: Path) -> None:
@@ -20,4 +21,11 @@ def test_a_list_without_name_and_phone_columns_is_refused(tmp_path: Path) -> Non
     path = tmp_path / "x.csv"
     path.write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(OfficerFileError, match="ho_ten"):
+        list(read_rows(path))
+
+
+def test_a_zip_bomb_xlsx_is_refused_before_openpyxl_opens_it(tmp_path: Path) -> None:
+    path = tmp_path / "ds.xlsx"
+    path.write_bytes(zip_bomb_docx())  # any zip whose part unpacks 300-fold
+    with pytest.raises(OfficerFileError, match="tệp quá lớn hoặc quá phức tạp"):
         list(read_rows(path))

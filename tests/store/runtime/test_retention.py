@@ -9,11 +9,12 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from core.after_commit import open_jobs
 from core.types import Reply
 from core.outbox import enqueue
 from store.db import transaction
 from store.people.leavers import ERASED_NAME, erase_due, find_officer, missing_from_list, remove_officer
-from store.models import DialogState, Officer, OutboxMessage, ProcessedUpdate, Report, User
+from store.models import AfterCommitJob, DialogState, JobState, Officer, OutboxMessage, ProcessedUpdate, Report, User
 from store.reporting.reports import start_draft, submit
 from store.runtime.retention import prune
 from tests.handlers.report_setup import OPEN, build_world
@@ -94,6 +95,8 @@ def test_prune_old_delivered_messages_keys_and_generated_files(database_url: str
         user = s.scalar(select(User))
         sent = enqueue(s, user, Reply(text="đã gửi"), key="sent", kind="reply", not_before=clock.now(), now=clock.now())
         sent.state, sent.sent_at = "sent", clock.now()
+        done, running = open_jobs(s, user, "old", ["chart", "export"], clock.now())
+        s.get(AfterCommitJob, done).state = JobState.DONE
     with transaction(factory) as s:
         dry = prune(s, files, now=now, retention_days=90, erase_after_days=30, dry_run=True)
     assert (dry.outbox, dry.processed_updates, dry.files) == (1, 1, [old_export])
@@ -103,4 +106,5 @@ def test_prune_old_delivered_messages_keys_and_generated_files(database_url: str
     with factory() as s:
         assert set(s.scalars(select(ProcessedUpdate.update_key))) == {"new"}
         assert set(s.scalars(select(OutboxMessage.dedup_key))) == {"k1"}  # still queued: kept
+        assert list(s.scalars(select(AfterCommitJob.id))) == [running]  # the sweep's to settle, not pruned
     assert not old_export.exists() and new_chart.exists() and photo.exists()  # photos are never pruned
