@@ -1,7 +1,7 @@
 """Officers who leave: removed at once (they can no longer act), their personal data erased
 later (OFFICER_ERASE_AFTER_DAYS), their commune's submitted reports kept.
 
-Removal is reversible until the erasure (a mistaken removal is undone by reactivating);
+Removal is reversible until the erasure (a mistaken removal is undone by ``admin grant``);
 erasure is not. What is erased: the officer's name (→ "Đã xóa"), phone, Telegram id and
 position; on every chat account linked to them, the chat id, account id, name, username and
 phone; their dialog states and the texts of messages queued or kept for them. Reports,
@@ -51,8 +51,8 @@ def remove_officer(session: Session, officer: Officer, *, now: datetime, actor_u
     return True
 
 
-def restore_officer(session: Session, officer: Officer) -> None:
-    """Undo a removal that has not been erased yet (reactivation by a supervisor)."""
+def restore_officer(officer: Officer) -> None:
+    """Undo a removal that has not been erased yet (``admin grant`` reactivating the officer)."""
     if officer.erased_at is None:
         officer.removed_at = None
 

@@ -8,6 +8,7 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store.leavers import restore_officer
 from store.models import AuditLog, Commune, Officer, OfficerProvince, Province, User
 from store.phones import normalize_phone
 from store.roles import ROLE_LABELS, Role, parse_role
@@ -91,6 +92,7 @@ def _officer_to_grant(session: Session, norm: Optional[str], telegram_id: Option
     if telegram_id and officer.telegram_id is None:
         officer.telegram_id = str(telegram_id)
     officer.active = True
+    restore_officer(officer)  # a grant undoes a removal: erase_due must not erase an active officer
     return officer, officer.role
 
 
