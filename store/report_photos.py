@@ -58,10 +58,3 @@ def record_photo(session: Session, draft: Draft, field_name: str, photo: StoredP
     session.flush()
     return {"file": row.id, "path": row.path}
 
-
-def store_photo(session: Session, files_dir: Path, draft: Draft, field_name: str, content: bytes, *,
-                channel_file_id: str, officer_id: Optional[int], now: datetime) -> dict[str, Any]:
-    """``write_photo`` then ``record_photo`` (for callers already off the event loop)."""
-    photo = write_photo(files_dir, draft.period_id, draft.commune_code, field_name, content)
-    return record_photo(session, draft, field_name, photo, channel_file_id=channel_file_id,
-                        officer_id=officer_id, now=now)

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 # Skip logic lives in the pure form engine; re-exported here for the queries and their callers.
-from store.form_engine import effective_answers, missing_required, next_unanswered, relevant_fields  # noqa: F401
+from store.form_engine import effective_answers, missing_required
 from store.form_fields import Field
 from store.forms import FormSpec, form_spec, latest_form
 from store.models import Commune, Draft, Form, Officer, Period, Report, ReportRevision
@@ -71,11 +71,6 @@ def start_draft(session: Session, period: Period, commune_code: int, officer_id:
 
 def discard_draft(session: Session, draft_id: int) -> None:
     session.execute(delete(Draft).where(Draft.id == draft_id))
-
-
-def save_answer(draft: Draft, name: str, value: Any, officer_id: Optional[int], now: datetime) -> None:
-    """Record one answer (``None``: skipped)."""
-    save_answers(draft, {**draft.answers, name: value}, officer_id, now)
 
 
 def save_answers(draft: Draft, answers: dict[str, Any], officer_id: Optional[int], now: datetime) -> None:

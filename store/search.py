@@ -25,7 +25,7 @@ from store.doc_format import section_label
 from store.models import Document, Section
 from store.search_index import DocInfo, PassageIndex, SectionInput
 # Re-exported: the search API lives here.
-from store.search_rank import HOME_BOOST as HOME_BOOST, MIN_CONFIDENCE as MIN_CONFIDENCE
+from store.search_rank import MIN_CONFIDENCE as MIN_CONFIDENCE
 from store.search_rank import SearchIndex as SearchIndex, SearchResult as SearchResult
 
 log = logging.getLogger(__name__)
