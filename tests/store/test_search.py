@@ -18,7 +18,7 @@ from store.models import Document
 from store.ingest import load_samples
 from store.search import MIN_CONFIDENCE, SearchIndex, ensure_index, refresh
 from store.search_rank import HOME_BOOST
-from store.vntext import normalize
+from store.vn.text import normalize
 
 
 def boot(settings: Settings) -> Services:
