@@ -119,7 +119,7 @@ class Routing:
             state = ctx.dialog()
             if state is None:
                 return messages.text(messages.NOTHING_TO_CANCEL)
-            hook = self.router.cancel_hooks.get(state.name.split(":", 1)[0])
+            hook = self.router.cancel_hook(state.name)
             if hook is not None:
                 return await hook(ctx)  # the hook clears the dialog and may keep a draft
             ctx.clear_dialog()

@@ -238,5 +238,6 @@ def register(router: Router) -> None:
             return messages.text(messages.NOT_ALLOWED)
         return reply_to_text(ctx, ctx.msg.text or "")
 
-    router.on_text = on_text
+    router.text_fallback(on_text)
+    router.question_hook(question_reply)  # questions typed in the middle of a dialog
     router.callback(MoreResults, action="ask")(more_results)
