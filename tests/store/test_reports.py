@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import func, select
 
 from store.db import make_engine, make_session_factory, transaction
-from store.forms import load_form
+from store.forms.spec import load_form
 from store.migrate import upgrade
 from store.models import Commune, Draft, Form, Period, Report, ReportRevision
 from store.periods import (PeriodError, commune_owes, must_report, create_period, periods_for_commune,
                            periods_for_provinces, has_reported)
-from store.form_engine import missing_required, next_unanswered
+from store.forms.engine import missing_required, next_unanswered
 from store.reports import (get_draft, get_report, period_summary, previous_values, revisions, save_answers,
                            start_draft, submit)
 from tests.handlers.report_setup import CLOSE, DUE, OPEN, PROVINCE, SAMPLE_FORMS, add_officer, seed_units
