@@ -1,7 +1,8 @@
 """Serving Zalo, or Telegram and Zalo together: one event loop, one core, one outbox sender.
 
 ``python -m bot`` comes here when ZALO_BOT_TOKEN is set (with or without BOT_TOKEN);
-Telegram alone keeps python-telegram-bot's own ``run_polling`` (bot.channels.telegram).
+Telegram alone is served by ``run_telegram`` (bot.channels.telegram: its own long-polling
+task feeding the durable inbox, not python-telegram-bot's ``run_polling``).
 ``sender_transports`` is the sending side of the configured channels alone, for
 ``python -m bot outbox``: the same channels, each at its own pace (reminders.outbox).
 """

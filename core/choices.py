@@ -4,7 +4,7 @@ Buttons are rendered there as numbered lines. The core remembers, per user, the 
 the last message with buttons queued for them (in the database, so a restart or a second
 worker knows them too) and turns a typed number or a typed button label back into that
 button's data. The decision whether a typed text is an answer or a choice lives in the core
-(``handlers.core``) because only the core knows the active dialog.
+(``core.routing``) because only the core knows the active dialog.
 """
 
 from __future__ import annotations

@@ -1,8 +1,11 @@
-"""Routes a neutral message to the feature handler that owns it; features register here.
+"""The registry of what each feature handles; features register here, at startup.
 
 Each command and button declares the action it performs (core/permissions.py); typed buttons
 declare their data class (core/callbacks.py); dialogs declare their steps (core/dialogs.py).
-The dispatcher (core/dispatch.py) parses, checks and audits before any handler runs.
+The hooks with one owner (plain text, questions mid-dialog, files, contacts, /start,
+blocking) are claimed once: a second claimant is a wiring error raised at startup.
+Routing one event (core/routing.py) parses, checks and audits before any handler runs; the
+dispatcher (core/dispatch.py) wraps that in the update's transaction and outbox.
 """
 
 from __future__ import annotations
