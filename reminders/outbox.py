@@ -279,7 +279,7 @@ class ChannelLoop:
                                     now=self.services.clock.now(),
                                     max_attempts=self.services.settings.outbox_max_attempts)
         self.sender.stats.record(self.channel, msg, outcome, result)
-        if msg.broadcast_id is not None and outcome in ("sent", "blocked", "failed"):
+        if msg.broadcast_id is not None and outcome.settled:
             self._finished_broadcasts.add(msg.broadcast_id)
 
     def _report_finished_broadcasts(self) -> None:

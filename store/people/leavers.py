@@ -17,7 +17,7 @@ from typing import Iterable, Optional
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from store.models import AuditLog, DialogState, Officer, OutboxMessage, RegistrationRequest, User
+from store.models import AuditLog, DialogState, Officer, OutboxMessage, OutboxState, RegistrationRequest, User
 from store.people.phones import normalize_phone
 from store.roles import Role
 
@@ -98,8 +98,8 @@ def _erase(session: Session, officer: Officer, now: datetime) -> int:
         user.display_name, user.username, user.phone, user.reachable = ERASED_NAME, None, None, False
     if ids:
         session.execute(delete(DialogState).where(DialogState.user_id.in_(ids)))
-        session.execute(update(OutboxMessage).where(OutboxMessage.user_id.in_(ids), OutboxMessage.state == "queued")
-                        .values(state="skipped", last_error="officer erased"))
+        session.execute(update(OutboxMessage).where(OutboxMessage.user_id.in_(ids), OutboxMessage.state == OutboxState.QUEUED)
+                        .values(state=OutboxState.SKIPPED, last_error="officer erased"))
         session.execute(update(OutboxMessage).where(OutboxMessage.user_id.in_(ids))
                         .values(chat_id="", payload={"text": ""}))
         session.execute(update(RegistrationRequest).where(RegistrationRequest.user_id.in_(ids))

@@ -14,7 +14,7 @@ from core.outbox import enqueue
 from store.db import transaction
 from store.people.leavers import ERASED_NAME, erase_due, find_officer, missing_from_list, remove_officer
 from store.models import DialogState, Officer, OutboxMessage, ProcessedUpdate, Report, User
-from store.officers import grant_role
+from store.people.officers import grant_role
 from store.reports import start_draft, submit
 from store.retention import prune
 from tests.handlers.report_setup import OPEN, build_world
