@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from vietnam_provinces import Province
 
-from store.directive_issuer import normalise_issuer
-from store.directive_parser import DirectiveParseError, parse_bytes, parse_directive
-from store.directive_text import fold
+from store.directives.issuer import normalise_issuer
+from store.directives.parser import DirectiveParseError, parse_bytes, parse_directive
+from store.directives.text import fold
 
 SAMPLES = Path(__file__).resolve().parents[2] / "store" / "sample" / "directives"
 
