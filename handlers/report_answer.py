@@ -10,7 +10,7 @@ dialog).
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import Optional
 
 from core import messages
 from core.callbacks import Forged
@@ -19,11 +19,12 @@ from core.dialogs import Dialog, NotAnAnswer, Step
 from core.permissions import Refused
 from core.types import Reply
 from handlers import report_view as view
-from handlers.report_calls import Back, Choose, Done, Edit, Keep, LastValue, Skip, Toggle
+from handlers.report_calls import Back, Choose, Done, Edit, FieldButton, Keep, LastValue, Skip, Toggle
 from handlers.report_common import GONE, already_text, closed_text, fill_commune, report_buttons
 from handlers.report_photos import receive_photos
 from handlers.report_turn import ReportState, Turn
 from store.forms.engine import Choice, FormSession, NotOffered, Point
+from store.forms.field_base import InputKind
 from store.forms.fields import AnswerError
 from store.models import Draft, Period
 from store.reports import draft_spec, get_report, lock_draft
@@ -114,7 +115,7 @@ def accepts(ctx: Context, state: ReportState, text: str) -> bool:
         return False
     form = FormSession(draft_spec(ctx.session, draft), draft.answers, state.field, edit=state.edit)
     f, bare_number = form.current(), text.strip().isdigit()
-    if f is not None and bare_number and (f.kind.input in ("choice", "multi") or f.type == "text"):
+    if f is not None and bare_number and (f.kind.input in (InputKind.CHOICE, InputKind.MULTI) or f.type == "text"):
         return False
     if f is not None and f.type == "text" and fold(text) in NAV_WORDS:
         return False
@@ -126,7 +127,7 @@ def accepts(ctx: Context, state: ReportState, text: str) -> bool:
 
 
 # -- buttons of the current question ----------------------------------------------------------
-async def on_field_button(ctx: Context, data: Any) -> list[Reply]:
+async def on_field_button(ctx: Context, data: FieldButton) -> list[Reply]:
     """Choose, toggle, done, keep, last value, back, skip, and "Sửa câu N" from the review."""
     state = REPORT.load(ctx)
     turn = open_turn(ctx, data.draft, state)
@@ -149,7 +150,7 @@ async def on_field_button(ctx: Context, data: Any) -> list[Reply]:
     return turn.reply()
 
 
-def _press(turn: Turn, data: Any) -> str:
+def _press(turn: Turn, data: FieldButton) -> str:
     """Apply one button to the engine; a note to show instead of moving on, or ""."""
     form = turn.form
     if isinstance(data, Choose):

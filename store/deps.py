@@ -6,11 +6,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Optional, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.clock import Clock
+
+if TYPE_CHECKING:  # types only: a sender-only worker starts without loading search (numpy, bm25s)
+    from store.people.units import UnitIndex
+    from store.search.rank import SearchIndex
 
 
 class StoreSettings(Protocol):
@@ -22,8 +26,10 @@ class StoreSettings(Protocol):
 
 
 class StoreServices(Protocol):
-    settings: Any  # a StoreSettings; Any so that the real Settings class fits without a cast
     session_factory: sessionmaker[Session]
     clock: Clock
-    search: Any
-    units: Any  # an Optional[store.people.units.UnitIndex], cached by seed_units / unit_index
+    search: Optional["SearchIndex"]  # loaded by store.search.service.ensure_index
+    units: Optional["UnitIndex"]  # cached by seed_units / unit_index
+
+    @property
+    def settings(self) -> StoreSettings: ...  # read-only, so the real Settings class fits
