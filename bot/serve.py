@@ -73,7 +73,8 @@ async def sender_transports(settings: Settings, services: Services) -> AsyncIter
         if settings.zalo_bot_token:
             client = ZaloClient(settings.zalo_bot_token, settings.zalo_api_base_url)
             stack.push_async_callback(client.aclose)
-            transports["zalo"] = ZaloTransport(client, lambda: services.file_link or no_links)
+            transports["zalo"] = ZaloTransport(client, lambda: services.file_link or no_links,
+                                               max_in_flight=settings.zalo_max_in_flight)
         yield transports
 
 

@@ -16,14 +16,10 @@ from typing import Optional
 
 from sqlalchemy.orm import Session
 
+from core.channels import is_buttonless
 from core.types import Button, Reply
 from store.forms.fields import fold
 from store.models import ChoiceMenu, User
-
-# Channels that show buttons as numbered lines and read typed numbers back.
-BUTTONLESS_CHANNELS = frozenset({"console", "zalo"})
-# Channels that cannot share a verified phone number (registration by invite code or request).
-NO_CONTACT_CHANNELS = frozenset({"zalo"})
 
 NO_SUCH_CHOICE = "Không có lựa chọn số {n}. Anh/chị chọn từ 1 đến {m}."
 STALE_CHOICE = ("Số {n} thuộc danh sách lựa chọn đã cũ. Anh/chị gõ lại lệnh (ví dụ /vanban, /baocao) "
@@ -66,7 +62,7 @@ def remember(session: Session, user: User, reply: Reply, now: datetime, *, inter
     A message with buttons becomes the menu; an interactive reply without buttons hides the
     previous menu (its numbers are then stale); a notice without buttons leaves it alone.
     """
-    if user.channel not in BUTTONLESS_CHANNELS or user.id is None:
+    if not is_buttonless(user.channel) or user.id is None:
         return
     buttons = flat(reply)
     if buttons or interactive:
@@ -77,7 +73,7 @@ def remember_notices(session: Session, notices: list[tuple[int, str, Reply]], no
     """The menus of notices queued in bulk (reminders): (user id, channel, reply) each."""
     for user_id, channel, reply in notices:
         buttons = flat(reply)
-        if channel in BUTTONLESS_CHANNELS and buttons:
+        if is_buttonless(channel) and buttons:
             _set_menu(session, user_id, buttons, now, numbers_answer=reply.numbers_answer)
 
 

@@ -24,6 +24,7 @@ from typing import Any, Iterable, Optional, Protocol
 from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from core.channels import ChannelCapabilities
 from core.choices import remember
 from core.types import Reply
 from store.clock import as_utc
@@ -67,6 +68,7 @@ class Transport(Protocol):
     """A channel's sending side (Telegram, Zalo, console, a test double)."""
 
     channel: str
+    capabilities: ChannelCapabilities  # what the channel can do: buttons, sends at once, text length
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult: ...
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Optional
 
 from core import callbacks, choices, messages
+from core.channels import is_buttonless
 from core.context import Context
 from core.permissions import Refused, refusal_text, scope
 from core.router import CANCEL_COMMAND, Router
@@ -44,7 +45,7 @@ class Routing:
             return await router.on_membership(ctx) if router.on_membership else []
         if msg.command is not None:
             return await self._command(ctx)
-        if msg.text is not None and msg.button is None and ctx.user.channel in choices.BUTTONLESS_CHANNELS:
+        if msg.text is not None and msg.button is None and is_buttonless(ctx.user.channel):
             problem = self._typed_choice(ctx)  # may turn the text into a button press
             if problem is not None:
                 return problem

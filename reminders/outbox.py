@@ -98,8 +98,7 @@ class ChannelLoop:
         self.channel = channel
         self.transport = transport
         self.pacer = pacer
-        s = self.services.settings  # Zalo's low pace needs one send in flight (README "Zalo pacing")
-        self.max_in_flight = max(1, s.zalo_max_in_flight if channel == "zalo" else s.outbox_max_in_flight)
+        self.max_in_flight = max(1, transport.capabilities.max_in_flight or self.services.settings.outbox_max_in_flight)
         self.backlog = ReplyBacklog(1.0 / pacer.interval if pacer.interval else 0.0)
         self.woken = asyncio.Event()
         self._in_flight: set[asyncio.Task[None]] = set()
