@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from core.callbacks import OpenDocument, OpenSection, parse
-from handlers.ask import NOT_FOUND
-from handlers.ask_buttons import MoreResults
+from handlers.ask.answer import NOT_FOUND
+from handlers.ask.buttons import MoreResults
 from core.dispatch import BotCore
 from core.messages import STALE_BUTTON
 from core.types import Incoming, Reply, UserRef

@@ -12,11 +12,11 @@ from store.db import make_engine, make_session_factory, transaction
 from store.forms.spec import load_form
 from store.migrate import upgrade
 from store.models import Commune, Draft, Form, Period, Report, ReportRevision
-from store.periods import (PeriodError, commune_owes, must_report, create_period, periods_for_commune,
+from store.reporting.periods import (PeriodError, commune_owes, must_report, create_period, periods_for_commune,
                            periods_for_provinces, has_reported)
 from store.forms.engine import missing_required, next_unanswered
-from store.reports import (SubmitStatus, get_draft, get_report, period_summary, previous_values, revisions,
-                           save_answers, start_draft, submit)
+from store.reporting.reports import (SubmitStatus, get_draft, get_report, period_summary, previous_values, revisions,
+                                     save_answers, start_draft, submit)
 from tests.handlers.report_setup import CLOSE, DUE, OPEN, PROVINCE, SAMPLE_FORMS, add_officer, seed_units
 
 FULL = {"da_phat_dong": False, "so_hoi_nghi": 4, "da_ky_giao_uoc": True, "tieu_chi_ntm": 15, "ty_le_ho_ngheo": 3.5,
@@ -122,7 +122,7 @@ def test_skip_logic_drops_irrelevant_answers(factory, clock) -> None:
         period = _period(s)
         draft = start_draft(s, period, 3002, None, now)
         _answer(draft, "da_phat_dong", True, now)
-        from store.reports import draft_spec
+        from store.reporting.reports import draft_spec
 
         spec = draft_spec(s, draft)
         assert next_unanswered(spec, draft.answers).name == "so_hieu"
