@@ -16,6 +16,7 @@ from typing import Callable, Optional, Union
 from core.context import Context, FetchFile
 from core.types import FileRef, FileUnavailable, Reply
 from handlers.report import view
+from handlers.report.outcome_text import outcome_text
 from handlers.report.turn import Turn
 from store.forms.engine import Files
 from store.files.report_photos import NotAnImage, PhotoItem, StoredPhoto, record_photo, write_photo
@@ -112,5 +113,7 @@ def _record(ctx: Context, turn: Union[Turn, list[Reply]], index: int, results: F
             items.append(record_photo(ctx.session, turn.draft, f.name, photo, channel_file_id=ref.file_id,
                                       officer_id=ctx.officer.id if ctx.officer else None, now=ctx.now))
     if items:
-        turn.form.answer(Files(tuple(items)))
+        taken = outcome_text(turn.form.answer(Files(tuple(items))))
+        if taken:
+            notes.append(taken)
     return turn.reply(note=" ".join(dict.fromkeys(notes)) or f"Đã lưu ảnh. Gửi thêm ảnh hoặc bấm “{view.DONE}”.")
