@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     # Outbox pacing (Telegram: 30 messages/s overall, 1/s per chat).
     outbox_rate_per_second: float = 28.0
     outbox_per_chat_interval_seconds: float = 1.0
+    # Live replies to one chat may go this many at once, then one per interval (a token bucket:
+    # Telegram allows short bursts); reminders and broadcasts keep one per interval.
+    outbox_per_chat_burst: int = 3
     outbox_max_attempts: int = 6  # network errors retried with backoff, then failed
     outbox_max_in_flight: int = 16  # concurrent sends (latency to Telegram is ~100-300 ms)
     # Every worker schedules the sweep; only the holder of the sweep role runs it (tests shorten it).

@@ -35,7 +35,7 @@ from reminders.pacer import Pacer, channel_pacer
 from reminders.sender_stats import SenderStats
 from store.db import transaction
 from store.runtime.leader import Leadership
-from store.models import OutboxMessage
+from store.models import MessageKind, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +193,7 @@ class ChannelLoop:
                     await asyncio.wait(self._in_flight, return_when=asyncio.FIRST_COMPLETED)
                 # The attempt is recorded; the call leaves the instant the slot comes.
                 await self.pacer.acquire(msg.chat_id)
-                if msg.kind == "reply":
+                if msg.kind == MessageKind.REPLY:
                     self.backlog.started()
                 task = asyncio.create_task(self._send(msg, msg.chat_id))
                 self._in_flight.add(task)
@@ -227,8 +227,9 @@ class ChannelLoop:
         for i, row in enumerate(rows):
             if len(picked) >= CLAIM_BATCH:
                 return picked, rows[i:]
-            if row.chat_id in self._busy_chats or not self.pacer.chat_ready(row.chat_id):
-                self._next_ready = min(self._next_ready, max(0.01, self.pacer.chat_wait(row.chat_id)))
+            live = row.kind == MessageKind.REPLY  # a reply draws on the chat's burst; the rest keep the strict pace
+            if row.chat_id in self._busy_chats or not self.pacer.chat_ready(row.chat_id, live=live):
+                self._next_ready = min(self._next_ready, max(0.01, self.pacer.chat_wait(row.chat_id, live=live)))
                 continue
             self._busy_chats.add(row.chat_id)
             picked.append(row)
