@@ -4,7 +4,7 @@
 Telegram alone is served by ``run_telegram`` (bot.channels.telegram: its own long-polling
 task feeding the durable inbox, not python-telegram-bot's ``run_polling``).
 ``sender_transports`` is the sending side of the configured channels alone, for
-``python -m bot outbox``: the same channels, each at its own pace (reminders.outbox).
+``python -m bot outbox``: the same channels, each at its own pace (bot.delivery.sender).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from core.outbox import Transport
 from core.settings import Settings
 from handlers.app import build_router
 from core.dispatch import BotCore
-from reminders.runtime import Background
+from bot.delivery.background import Background
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from core.settings import Settings
 from core.channels import TELEGRAM
 from core.text import split_message
 from core.types import Attachment, Reply
-from reminders.transport import SendResult
+from core.outbox import SendResult
 
 log = logging.getLogger(__name__)
 

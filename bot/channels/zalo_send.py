@@ -20,7 +20,7 @@ from core.channels import ZALO
 from core.choices import numbered_text
 from core.text import split_message
 from core.types import Attachment, Reply
-from reminders.transport import SendResult
+from core.outbox import SendResult
 
 log = logging.getLogger(__name__)
 
