@@ -1,8 +1,8 @@
 """Serving Zalo, or Telegram and Zalo together: one event loop, one core, one outbox sender.
 
 ``python -m bot`` comes here when ZALO_BOT_TOKEN is set (with or without BOT_TOKEN);
-Telegram alone is served by ``run_telegram`` (bot.channels.telegram: its own long-polling
-task feeding the durable inbox, not python-telegram-bot's ``run_polling``).
+Telegram alone is served by ``run_telegram`` (bot.channels.telegram.channel: its own
+long-polling task feeding the durable inbox, not python-telegram-bot's ``run_polling``).
 ``sender_transports`` is the sending side of the configured channels alone, for
 ``python -m bot outbox``: the same channels, each at its own pace (bot.delivery.sender).
 """
@@ -17,11 +17,11 @@ from typing import Any, AsyncIterator, Optional
 
 from telegram.error import InvalidToken, NetworkError
 
-from bot.channels.telegram import TelegramChannel
-from bot.channels.telegram_send import TelegramTransport, sender_bot
-from bot.channels.zalo import ZaloChannel
-from bot.channels.zalo_api import ZaloClient, ZaloError
-from bot.channels.zalo_send import ZaloTransport, no_links
+from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.telegram.send import TelegramTransport, sender_bot
+from bot.channels.zalo.channel import ZaloChannel
+from bot.channels.zalo.api import ZaloClient, ZaloError
+from bot.channels.zalo.send import ZaloTransport, no_links
 from bot.file_links import links_for
 from bot.services import build_services
 from core.context import Services

@@ -6,7 +6,7 @@ input here (``answer``, ``toggle``, ``done``, ``back``, ``skip``, ``keep``, ``go
 saves ``answers`` and the position once. Input that cannot be taken comes back as an
 ``Outcome`` (store/forms/outcome.py), never as words: the dialog says it in Vietnamese. A
 button the question never offered raises ``NotOffered`` (a forged or stale button).
-Invariants (tests/store/test_form_engine.py):
+Invariants (tests/store/forms/test_engine.py):
 
 - the current question is always relevant (``relevant`` skip logic, as in XLSForm);
 - navigation (``back``, ``goto``) never changes an answer;

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from io import StringIO
 
-from bot.channels.console import ConsoleTransport
-from bot.channels.telegram_send import TelegramTransport
-from bot.channels.zalo_api import ZaloClient
-from bot.channels.zalo_send import ZaloTransport
+from bot.channels.console.chat import ConsoleTransport
+from bot.channels.telegram.send import TelegramTransport
+from bot.channels.zalo.api import ZaloClient
+from bot.channels.zalo.send import ZaloTransport
 from core.channels import CONSOLE, TELEGRAM, ZALO, capabilities, is_buttonless
 from core.text import TELEGRAM_LIMIT, ZALO_LIMIT
 
