@@ -48,7 +48,8 @@ async def scenario(workdir: Path, officers: int, per_user: int, broadcast: int,
     settings = Settings(_env_file=None, database_url=url, data_dir=workdir / "data", load_samples=False)
     bc_chats = bench.seed(settings, broadcast) if broadcast else []
     asked = questions()
-    async with FakeBotAPI(bench.TOKEN, enforce_limits=True) as api:
+    # Telegram: "avoid more than one message per second in a chat; short bursts are allowed".
+    async with FakeBotAPI(bench.TOKEN, enforce_limits=True, per_chat_burst=3) as api:
         proc = BotProcess(api, workdir, env={"OUTBOX_PER_CHAT_INTERVAL_SECONDS": "1.0", "LOG_LEVEL": "WARNING",
                                              "QUIET_HOURS": "", "DATABASE_URL": url})
         await proc.start(timeout=300)

@@ -1,7 +1,8 @@
 """Serving Zalo, or Telegram and Zalo together: one event loop, one core, one outbox sender.
 
 ``python -m bot`` comes here when ZALO_BOT_TOKEN is set (with or without BOT_TOKEN);
-Telegram alone keeps python-telegram-bot's own ``run_polling`` (bot.channels.telegram.channel).
+Telegram alone is served by ``run_telegram`` (bot.channels.telegram.channel: its own
+long-polling task feeding the durable inbox, not python-telegram-bot's ``run_polling``).
 ``sender_transports`` is the sending side of the configured channels alone, for
 ``python -m bot outbox``: the same channels, each at its own pace (bot.delivery.sender).
 """
@@ -72,7 +73,8 @@ async def sender_transports(settings: Settings, services: Services) -> AsyncIter
         if settings.zalo_bot_token:
             client = ZaloClient(reveal(settings.zalo_bot_token), settings.zalo_api_base_url)
             stack.push_async_callback(client.aclose)
-            transports["zalo"] = ZaloTransport(client, lambda: services.file_link or no_links)
+            transports["zalo"] = ZaloTransport(client, lambda: services.file_link or no_links,
+                                               max_in_flight=settings.zalo_max_in_flight)
         yield transports
 
 

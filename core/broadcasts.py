@@ -27,11 +27,11 @@ from core.types import Attachment, Reply
 from core.permissions import Role
 from core.timespec import QuietHours
 from store.reporting.periods import owing_communes
-from store.models import Broadcast, Commune, Officer, OfficerProvince, OutboxMessage, Period, Province, User
+from store.models import (DONE_STATES, PENDING_STATES, Broadcast, Commune, MessageKind, Officer, OfficerProvince,
+                          OutboxMessage, OutboxState, Period, Province, User)
 
 # Who a role-wide broadcast reaches, in words (supervisors named by what they do here).
 ROLE_LABELS: dict[str, str] = {Role.OFFICER: "cán bộ xã/phường", Role.SUPERVISOR: "cán bộ tỉnh"}
-DONE_STATES = ("sent", "blocked", "failed", "skipped")
 NO_OFFICERS = "không có cán bộ nào trong danh sách thuộc nhóm này"
 ALL_REPORTED = "tất cả các xã đã nộp báo cáo kỳ này"
 
@@ -191,30 +191,31 @@ def create_broadcast(session: Session, *, officer_id: Optional[int], sender_user
     reply = broadcast_reply(text, attachment, sender_line(session, officer_id))
     not_before = quiet.next_allowed(now)  # a notice written at night goes out in the morning
     # A fresh broadcast id makes every key new: no lookup needed.
-    enqueue_many(session, (Outgoing(f"bc:{bc.id}:{t.officer_id}", t.channel, t.chat_id, t.user_id, "broadcast",
+    enqueue_many(session, (Outgoing(f"bc:{bc.id}:{t.officer_id}", t.channel, t.chat_id, t.user_id, MessageKind.BROADCAST,
                                     reply, not_before, broadcast_id=bc.id) for t in targets),
                  now=now, skip_existing=False)
     return bc
 
 
-def progress(session: Session, broadcast_id: int) -> Counter[str]:
+def progress(session: Session, broadcast_id: int) -> Counter[OutboxState]:
     """Recipients per outbox state for one broadcast."""
     return Counter({state: n for state, n in session.execute(
         select(OutboxMessage.state, func.count()).where(OutboxMessage.broadcast_id == broadcast_id)
         .group_by(OutboxMessage.state))})
 
 
-def progress_line(bc: Broadcast, counts: Counter[str]) -> str:
+def progress_line(bc: Broadcast, counts: Counter[OutboxState]) -> str:
     done = sum(counts[s] for s in DONE_STATES)
     return (f"#{bc.id} “{_short(bc.text)}” → {bc.audience_label}: đã xử lý {done}/{bc.recipient_count} "
-            f"(gửi được {counts['sent']}, bị chặn {counts['blocked']}, lỗi {counts['failed']})")
+            f"(gửi được {counts[OutboxState.SENT]}, bị chặn {counts[OutboxState.BLOCKED]}, "
+            f"lỗi {counts[OutboxState.FAILED]})")
 
 
-def report_text(bc: Broadcast, counts: Counter[str]) -> str:
+def report_text(bc: Broadcast, counts: Counter[OutboxState]) -> str:
     return (f"📣 Đã gửi xong thông báo #{bc.id} “{_short(bc.text)}” tới {bc.audience_label}.\n"
-            f"• Gửi được: {counts['sent']}/{bc.recipient_count}\n"
-            f"• Người nhận đã chặn bot: {counts['blocked']}\n"
-            f"• Lỗi không gửi được: {counts['failed']}")
+            f"• Gửi được: {counts[OutboxState.SENT]}/{bc.recipient_count}\n"
+            f"• Người nhận đã chặn bot: {counts[OutboxState.BLOCKED]}\n"
+            f"• Lỗi không gửi được: {counts[OutboxState.FAILED]}")
 
 
 def _short(text: str, n: int = 40) -> str:
@@ -230,13 +231,13 @@ def finish_completed(session: Session, now: datetime, *, only: Optional[Iterable
     finished = []
     for bc in session.scalars(stmt):
         counts = progress(session, bc.id)
-        if counts["queued"] or counts["sending"]:
+        if any(counts[state] for state in PENDING_STATES):
             continue
         bc.state, bc.finished_at = "done", now
         finished.append(bc.id)
         user = session.get(User, bc.sender_user_id) if bc.sender_user_id else None
         if user is not None:
-            enqueue(session, user, Reply(text=report_text(bc, counts)), key=f"bc-report:{bc.id}", kind="notice",
+            enqueue(session, user, Reply(text=report_text(bc, counts)), key=f"bc-report:{bc.id}", kind=MessageKind.NOTICE,
                     not_before=now, now=now)
     return finished
 

@@ -11,8 +11,8 @@ A feature declares what a button carries::
 ``Choose(7, 2, 1).pack()`` gives ``"rp:c:7:2:1"`` (well under Telegram's 64 bytes, checked by
 ``Button``); ``parse`` turns pressed data back into the dataclass or raises ``BadCallback``
 (unknown action, wrong number of parts, a number that is not plain ASCII digits, out of
-range). The router parses before any handler runs, and refuses and audits bad data once
-(core/dispatch.py); handlers get typed values and never split ``":"`` themselves.
+range). Routing parses before any handler runs, and refuses and audits bad data once
+(core/routing.py); handlers get typed values and never split ``":"`` themselves.
 
 Buttons made by one package and handled by another (reminders and the deadlines view offer
 "open the report for this period", the report feature handles it) are declared here, so

@@ -4,7 +4,7 @@ Buttons are rendered there as numbered lines. The core remembers, per user, the 
 the last message with buttons queued for them (in the database, so a restart or a second
 worker knows them too) and turns a typed number or a typed button label back into that
 button's data. The decision whether a typed text is an answer or a choice lives in the core
-(``handlers.core``) because only the core knows the active dialog.
+(``core.routing``) because only the core knows the active dialog.
 """
 
 from __future__ import annotations
@@ -16,15 +16,11 @@ from typing import Optional
 
 from sqlalchemy.orm import Session
 
+from core.channels import is_buttonless
 from core.types import Button, Reply
 from core.typing_words import for_typing
 from store.forms.fields import fold
 from store.models import ChoiceMenu, User
-
-# Channels that show buttons as numbered lines and read typed numbers back.
-BUTTONLESS_CHANNELS = frozenset({"console", "zalo"})
-# Channels that cannot share a verified phone number (registration by invite code or request).
-NO_CONTACT_CHANNELS = frozenset({"zalo"})
 
 NO_SUCH_CHOICE = "Không có lựa chọn số {n}. Anh/chị chọn từ 1 đến {m}."
 STALE_CHOICE = ("Số {n} thuộc danh sách lựa chọn đã cũ. Anh/chị gõ lại lệnh (ví dụ /vanban, /baocao) "
@@ -69,7 +65,7 @@ def remember(session: Session, user: User, reply: Reply, now: datetime, *, inter
     A message with buttons becomes the menu; an interactive reply without buttons hides the
     previous menu (its numbers are then stale); a notice without buttons leaves it alone.
     """
-    if user.channel not in BUTTONLESS_CHANNELS or user.id is None:
+    if not is_buttonless(user.channel) or user.id is None:
         return
     buttons = flat(reply)
     if buttons or interactive:
@@ -80,7 +76,7 @@ def remember_notices(session: Session, notices: list[tuple[int, str, Reply]], no
     """The menus of notices queued in bulk (reminders): (user id, channel, reply) each."""
     for user_id, channel, reply in notices:
         buttons = flat(reply)
-        if channel in BUTTONLESS_CHANNELS and buttons:
+        if is_buttonless(channel) and buttons:
             _set_menu(session, user_id, buttons, now, numbers_answer=reply.numbers_answer)
 
 

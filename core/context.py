@@ -14,7 +14,7 @@ from core.errors import Refused
 from core.settings import Settings
 from core.types import FileRef, Incoming, Reply
 from store.clock import Clock
-from store.models import AuditLog, DialogState, Officer, User
+from store.models import AuditLog, DialogState, MessageKind, Officer, User
 
 if TYPE_CHECKING:  # types only: a sender-only worker starts without loading search (numpy, bm25s)
     from store.search.rank import SearchIndex
@@ -131,7 +131,7 @@ class Context:
             action=action, target=target, outcome=outcome, detail=detail,
         ))
 
-    def notify(self, user: User, reply: Reply, *, key: str, kind: str = "notice",
+    def notify(self, user: User, reply: Reply, *, key: str, kind: MessageKind = MessageKind.NOTICE,
                delay: timedelta = timedelta(0)) -> None:
         """Queue a message to another user; ``key`` makes a retried update queue it once."""
         enqueue(self.session, user, reply, key=key, kind=kind, not_before=self.now + delay, now=self.now)

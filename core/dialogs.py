@@ -156,12 +156,15 @@ class Dialog(Generic[D]):
         return not step.closed
 
 
-QUESTION_WORDS = ("gi", "nao", "bao nhieu", "bao gio", "ai", "dau", "sao", "khong", "chua", "the nao", "hoi")
+# Folded (no diacritics) Vietnamese question words and phrases; the one list.
+QUESTION_WORDS = ("ai", "gi", "nao", "bao nhieu", "may", "dau", "bao gio", "the nao", "sao", "co phai", "khong",
+                  "chua", "hoi")
 
 
 def looks_like_question(text: str) -> bool:
     """A typed question rather than a (wrong) answer: a question mark, or three or more words
-    with a Vietnamese question word ("khi nào phải nộp báo cáo", "xã tôi nộp chưa")."""
+    with a Vietnamese question word ("khi nào phải nộp báo cáo", "xã tôi nộp chưa"). Asked only
+    of text a step refused, so a valid answer such as "Chưa phát hiện" never reaches it."""
     text = " ".join(text.split())
     if len(text) < 4:
         return False

@@ -28,7 +28,7 @@ from core.routing import Routing
 from core.text import split_message
 from core.types import Incoming, Reply, UserRef
 from store.db import is_unavailable, transaction
-from store.models import JobState, Officer, OutboxMessage, ProcessedUpdate, User
+from store.models import PENDING_STATES, JobState, MessageKind, Officer, OutboxMessage, ProcessedUpdate, User
 
 log = logging.getLogger(__name__)
 
@@ -158,9 +158,9 @@ class BotCore:
                 if state is None:
                     enqueue_to_chat(session, channel=channel, chat_id=chat_id, user_id=None, key=key,
                                     reply=Reply(text=messages.GROUP_ONLY_PRIVATE, leave_chat=True),
-                                    kind="notice", not_before=now, now=now)
+                                    kind=MessageKind.NOTICE, not_before=now, now=now)
                     return True
-                return state in ("queued", "sending")
+                return state in PENDING_STATES
         except IntegrityError:
             return True  # another worker queued it just now
 
@@ -176,7 +176,7 @@ class BotCore:
                 user_id = session.scalar(select(User.id).where(
                     User.channel == ref.channel, User.external_id == ref.external_id))
                 row = enqueue_to_chat(session, channel=ref.channel, chat_id=ref.chat_id, user_id=user_id,
-                                      reply=Reply(text=text), key=f"say:{ref.channel}:{key}", kind="reply",
+                                      reply=Reply(text=text), key=f"say:{ref.channel}:{key}", kind=MessageKind.REPLY,
                                       not_before=now, now=now)
                 return row is not None
         except IntegrityError:
@@ -200,7 +200,7 @@ class BotCore:
         rows: list[tuple[OutboxMessage, Reply]] = []
         for reply in _split(replies):
             row = enqueue(session, user, reply, key=f"reply:{user.channel}:{key}:{len(rows)}",
-                          kind="reply", not_before=now, now=now)
+                          kind=MessageKind.REPLY, not_before=now, now=now)
             if row is not None:
                 rows.append((row, reply))
         if replies:

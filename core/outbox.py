@@ -10,30 +10,47 @@ that takes the channel over from a dead one puts the dead one's claims back with
 ``release_orphans`` — so after a crash only the sends in flight at that instant can repeat,
 and nothing is lost.
 
-States: queued → sending → sent | blocked | failed, or back to queued (network error with
-backoff, 429, orphaned claim).
+States (``store.models.OutboxState``): queued → sending → sent | blocked | failed, or back to
+queued (network error with backoff, 429, orphaned claim); skipped for what is never sent.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from datetime import datetime, timedelta
 from typing import Any, Iterable, Optional, Protocol
 
 from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from core.channels import ChannelCapabilities
 from core.choices import remember
 from core.types import Reply
 from store.clock import as_utc
-from store.models import OutboxMessage, User
+from store.models import PENDING_STATES, MessageKind, OutboxMessage, OutboxState, User
 
 # Interactive replies go first, notices next, then reminders, then a 20,000-recipient broadcast.
-KIND_PRIORITY = {"reply": 0, "notice": 1, "report": 1, "reminder": 2, "digest": 2, "broadcast": 3}
+KIND_PRIORITY = {MessageKind.REPLY: 0, MessageKind.NOTICE: 1, MessageKind.REPORT: 1, MessageKind.REMINDER: 2,
+                 MessageKind.DIGEST: 2, MessageKind.BROADCAST: 3}
 DEFAULT_PRIORITY = 2
 BACKOFF_BASE_SECONDS = 5.0
 BACKOFF_MAX_SECONDS = 600.0
-PENDING_STATES = ("queued", "sending")
+
+
+class SendOutcome(StrEnum):
+    """What ``finish`` made of one send: a final state, or queued again (rate_limited, retry)."""
+
+    SENT = "sent"
+    BLOCKED = "blocked"
+    FAILED = "failed"
+    RATE_LIMITED = "rate_limited"  # queued again at once, the attempt not counted
+    RETRY = "retry"  # queued again after a backoff
+
+    @property
+    def settled(self) -> bool:
+        """The message reached a final state (it will not be sent again)."""
+        return self in (SendOutcome.SENT, SendOutcome.BLOCKED, SendOutcome.FAILED)
 
 
 @dataclass(frozen=True)
@@ -51,6 +68,7 @@ class Transport(Protocol):
     """A channel's sending side (Telegram, Zalo, console, a test double)."""
 
     channel: str
+    capabilities: ChannelCapabilities  # what the channel can do: buttons, sends at once, text length
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult: ...
 
@@ -63,7 +81,7 @@ class Outgoing:
     channel: str
     chat_id: str
     user_id: Optional[int]
-    kind: str
+    kind: MessageKind
     reply: Reply
     not_before: datetime
     broadcast_id: Optional[int] = None
@@ -74,7 +92,7 @@ class Candidate:
     id: int
     channel: str
     chat_id: str
-    kind: str
+    kind: MessageKind
 
     @property
     def priority(self) -> int:
@@ -87,7 +105,7 @@ def backoff(attempts: int) -> timedelta:
 
 
 # -- producers --------------------------------------------------------------------
-def enqueue(session: Session, user: User, reply: Reply, *, key: str, kind: str,
+def enqueue(session: Session, user: User, reply: Reply, *, key: str, kind: MessageKind,
             not_before: datetime, now: datetime, broadcast_id: Optional[int] = None) -> Optional[OutboxMessage]:
     """Add a message to the outbox unless one with the same key is already there.
 
@@ -96,13 +114,13 @@ def enqueue(session: Session, user: User, reply: Reply, *, key: str, kind: str,
     """
     row = enqueue_to_chat(session, channel=user.channel, chat_id=user.chat_id, user_id=user.id, reply=reply,
                           key=key, kind=kind, not_before=not_before, now=now, broadcast_id=broadcast_id)
-    if row is not None and kind != "reply":
+    if row is not None and kind != MessageKind.REPLY:
         remember(session, user, reply, now, interactive=False)
     return row
 
 
 def enqueue_to_chat(session: Session, *, channel: str, chat_id: str, user_id: Optional[int], reply: Reply,
-                    key: str, kind: str, not_before: datetime, now: datetime,
+                    key: str, kind: MessageKind, not_before: datetime, now: datetime,
                     broadcast_id: Optional[int] = None) -> Optional[OutboxMessage]:
     """``enqueue`` for a chat given by id: a group the bot answers once, or a private chat
     whose user row must not change (a notice outside a handled update)."""
@@ -110,14 +128,14 @@ def enqueue_to_chat(session: Session, *, channel: str, chat_id: str, user_id: Op
         return None
     row = OutboxMessage(
         dedup_key=key, channel=channel, chat_id=chat_id, user_id=user_id, kind=kind,
-        payload=reply.to_payload(), state="queued", attempts=0, not_before=not_before,
+        payload=reply.to_payload(), state=OutboxState.QUEUED, attempts=0, not_before=not_before,
         created_at=now, broadcast_id=broadcast_id,
     )
     session.add(row)
     return row
 
 
-def state_of(session: Session, key: str) -> Optional[str]:
+def state_of(session: Session, key: str) -> Optional[OutboxState]:
     """The state of the outbox row with this key (None: never queued, or pruned)."""
     return session.scalar(select(OutboxMessage.state).where(OutboxMessage.dedup_key == key))
 
@@ -154,7 +172,7 @@ def _insert(session: Session, batch: list[Outgoing], payloads: dict[int, dict[st
         if payload is None:
             payload = payloads[id(o.reply)] = o.reply.to_payload()
         rows.append({"dedup_key": o.key, "channel": o.channel, "chat_id": o.chat_id, "user_id": o.user_id,
-                     "kind": o.kind, "payload": payload, "state": "queued", "attempts": 0,
+                     "kind": o.kind, "payload": payload, "state": OutboxState.QUEUED, "attempts": 0,
                      "not_before": o.not_before, "created_at": now, "broadcast_id": o.broadcast_id})
     if rows:
         session.execute(insert(OutboxMessage), rows)
@@ -166,7 +184,7 @@ def candidates(session: Session, channel: str, now: datetime, *, limit: int) -> 
     """Queued rows of one channel that are due, highest priority first, oldest first."""
     priority = case(KIND_PRIORITY, value=OutboxMessage.kind, else_=DEFAULT_PRIORITY)
     stmt = (select(OutboxMessage.id, OutboxMessage.channel, OutboxMessage.chat_id, OutboxMessage.kind)
-            .where(OutboxMessage.state == "queued", OutboxMessage.channel == channel,
+            .where(OutboxMessage.state == OutboxState.QUEUED, OutboxMessage.channel == channel,
                    OutboxMessage.not_before <= now)
             .order_by(priority, OutboxMessage.not_before, OutboxMessage.id).limit(limit))
     return [Candidate(*row) for row in session.execute(stmt)]
@@ -178,11 +196,11 @@ def claim(session: Session, row_ids: list[int], worker: str) -> list[OutboxMessa
     if not row_ids:
         return []
     session.execute(
-        update(OutboxMessage).where(OutboxMessage.id.in_(row_ids), OutboxMessage.state == "queued")
-        .values(state="sending", claimed_by=worker, attempts=OutboxMessage.attempts + 1)
+        update(OutboxMessage).where(OutboxMessage.id.in_(row_ids), OutboxMessage.state == OutboxState.QUEUED)
+        .values(state=OutboxState.SENDING, claimed_by=worker, attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False))
     got = {m.id: m for m in session.scalars(
-        select(OutboxMessage).where(OutboxMessage.id.in_(row_ids), OutboxMessage.state == "sending",
+        select(OutboxMessage).where(OutboxMessage.id.in_(row_ids), OutboxMessage.state == OutboxState.SENDING,
                                     OutboxMessage.claimed_by == worker))}
     for msg in got.values():
         session.expunge(msg)
@@ -190,30 +208,36 @@ def claim(session: Session, row_ids: list[int], worker: str) -> list[OutboxMessa
 
 
 def finish(session: Session, msg: OutboxMessage, result: SendResult, *, worker: str, now: datetime,
-           max_attempts: int) -> str:
-    """Record a send's outcome for the row ``worker`` claimed; returns the new state
-    ('rate_limited' and 'retry' mean queued again)."""
-    if result.ok:
-        outcome, values = "sent", {"state": "sent", "sent_at": now, "last_error": None}
-    elif result.blocked:
-        outcome, values = "blocked", {"state": "blocked", "last_error": (result.error or "blocked by the user")[:500]}
-    elif result.retry_after is not None:
-        # Not the message's fault: queued again without spending an attempt.
-        outcome, values = "rate_limited", {"state": "queued", "not_before": now, "attempts": msg.attempts - 1,
-                                           "last_error": f"429 retry_after={result.retry_after}"}
-    elif result.permanent or msg.attempts >= max_attempts:
-        outcome, values = "failed", {"state": "failed", "last_error": (result.error or "failed")[:500]}
-    else:
-        outcome, values = "retry", {"state": "queued", "not_before": now + backoff(msg.attempts),
-                                    "last_error": (result.error or "error")[:500]}
+           max_attempts: int) -> SendOutcome:
+    """Record a send's outcome for the row ``worker`` claimed."""
+    outcome, values = _outcome(msg, result, now=now, max_attempts=max_attempts)
     session.execute(update(OutboxMessage)
-                    .where(OutboxMessage.id == msg.id, OutboxMessage.state == "sending",
+                    .where(OutboxMessage.id == msg.id, OutboxMessage.state == OutboxState.SENDING,
                            OutboxMessage.claimed_by == worker)
                     .values(claimed_by=None, **values).execution_options(synchronize_session=False))
-    if outcome == "blocked" and msg.user_id is not None:
+    if outcome is SendOutcome.BLOCKED and msg.user_id is not None:
         session.execute(update(User).where(User.id == msg.user_id).values(reachable=False)
                         .execution_options(synchronize_session=False))
     return outcome
+
+
+def _outcome(msg: OutboxMessage, result: SendResult, *, now: datetime,
+             max_attempts: int) -> tuple[SendOutcome, dict[str, Any]]:
+    """The outcome of one send and the row's new values."""
+    if result.ok:
+        return SendOutcome.SENT, {"state": OutboxState.SENT, "sent_at": now, "last_error": None}
+    if result.blocked:
+        return SendOutcome.BLOCKED, {"state": OutboxState.BLOCKED,
+                                     "last_error": (result.error or "blocked by the user")[:500]}
+    if result.retry_after is not None:
+        # Not the message's fault: queued again without spending an attempt.
+        return SendOutcome.RATE_LIMITED, {"state": OutboxState.QUEUED, "not_before": now,
+                                          "attempts": msg.attempts - 1,
+                                          "last_error": f"429 retry_after={result.retry_after}"}
+    if result.permanent or msg.attempts >= max_attempts:
+        return SendOutcome.FAILED, {"state": OutboxState.FAILED, "last_error": (result.error or "failed")[:500]}
+    return SendOutcome.RETRY, {"state": OutboxState.QUEUED, "not_before": now + backoff(msg.attempts),
+                               "last_error": (result.error or "error")[:500]}
 
 
 def release_orphans(session: Session, channel: str, worker: str) -> int:
@@ -221,29 +245,21 @@ def release_orphans(session: Session, channel: str, worker: str) -> int:
     became the channel's only sender, so those workers are gone. Returns how many."""
     res = session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.channel == channel, OutboxMessage.state == "sending",
+        .where(OutboxMessage.channel == channel, OutboxMessage.state == OutboxState.SENDING,
                (OutboxMessage.claimed_by != worker) | OutboxMessage.claimed_by.is_(None))
-        .values(state="queued", claimed_by=None).execution_options(synchronize_session=False))
+        .values(state=OutboxState.QUEUED, claimed_by=None).execution_options(synchronize_session=False))
     return int(res.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def mark_shown(session: Session, row_ids: Iterable[int], now: datetime) -> None:
     """A local channel (the console) printed these replies itself: record them sent."""
     session.execute(update(OutboxMessage)
-                    .where(OutboxMessage.id.in_(list(row_ids)), OutboxMessage.state == "queued")
-                    .values(state="sent", sent_at=now, attempts=OutboxMessage.attempts + 1)
+                    .where(OutboxMessage.id.in_(list(row_ids)), OutboxMessage.state == OutboxState.QUEUED)
+                    .values(state=OutboxState.SENT, sent_at=now, attempts=OutboxMessage.attempts + 1)
                     .execution_options(synchronize_session=False))
 
 
 # -- reading ----------------------------------------------------------------------
-def counts(session: Session, *, broadcast_id: Optional[int] = None) -> dict[str, int]:
-    """How many rows are in each state (optionally for one broadcast)."""
-    stmt = select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)
-    if broadcast_id is not None:
-        stmt = stmt.where(OutboxMessage.broadcast_id == broadcast_id)
-    return {state: n for state, n in session.execute(stmt)}
-
-
 def pending_by_channel(session: Session) -> dict[str, tuple[int, Optional[datetime]]]:
     """Per channel: rows still to send and when the oldest of them was queued."""
     stmt = (select(OutboxMessage.channel, func.count(), func.min(OutboxMessage.created_at))

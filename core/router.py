@@ -1,15 +1,18 @@
-"""Routes a neutral message to the feature handler that owns it; features register here.
+"""The registry of what each feature handles; features register here, at startup.
 
 Each command and button declares the action it performs (core/permissions.py); typed buttons
 declare their data class (core/callbacks.py); dialogs declare their steps (core/dialogs.py).
-The dispatcher (core/dispatch.py) parses, checks and audits before any handler runs.
+The hooks with one owner (plain text, questions mid-dialog, files, contacts, /start,
+blocking) are claimed once: a second claimant is a wiring error raised at startup.
+Routing one event (core/routing.py) parses, checks and audits before any handler runs; the
+dispatcher (core/dispatch.py) wraps that in the update's transaction and outbox.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any, Awaitable, Callable, Optional, TypeVar
 
 from core.callbacks import CallbackData
 from core.context import Context
@@ -58,16 +61,66 @@ class Router:
 
     commands: dict[str, CommandInfo] = field(default_factory=dict)
     callbacks: dict[type[CallbackData], CallbackRoute] = field(default_factory=dict)
-    dialogs: dict[str, Handler] = field(default_factory=dict)
     declared_dialogs: dict[str, Dialog[Any]] = field(default_factory=dict)
-    cancel_hooks: dict[str, Handler] = field(default_factory=dict)
-    on_text: Optional[Handler] = None
     text_filters: list[TextFilter] = field(default_factory=list)  # typed codes (invite, link)
-    on_question: Optional[QuestionHook] = None  # a question typed mid-dialog (the Q&A feature's entry)
-    on_contact: Optional[Handler] = None
-    on_file: Optional[Handler] = None  # a file sent outside any dialog (a directive upload)
-    on_membership: Optional[Handler] = None
-    on_start: Optional[Handler] = None  # replaces the plain /start greeting (registration)
+    # One owner each, claimed through the methods below (a second claimant is refused):
+    _on_text: Optional[Handler] = field(default=None, repr=False)  # plain text outside dialogs (Q&A)
+    _on_question: Optional[QuestionHook] = field(default=None, repr=False)  # a question typed mid-dialog
+    _on_contact: Optional[Handler] = field(default=None, repr=False)
+    _on_file: Optional[Handler] = field(default=None, repr=False)  # a file sent outside any dialog
+    _on_membership: Optional[Handler] = field(default=None, repr=False)
+    _on_start: Optional[Handler] = field(default=None, repr=False)  # replaces the plain /start greeting
+
+    # -- the one-owner hooks ------------------------------------------------------------
+    def text_fallback(self, fn: Handler) -> Handler:
+        """Plain text that no dialog, typed code or command took."""
+        self._on_text = _claim(self._on_text, fn, "plain text")
+        return fn
+
+    def question_hook(self, fn: QuestionHook) -> QuestionHook:
+        """A question typed where a dialog step wants a choice, a number, a date or a place."""
+        self._on_question = _claim(self._on_question, fn, "questions mid-dialog")
+        return fn
+
+    def contact_handler(self, fn: Handler) -> Handler:
+        self._on_contact = _claim(self._on_contact, fn, "a shared contact")
+        return fn
+
+    def file_handler(self, fn: Handler) -> Handler:
+        self._on_file = _claim(self._on_file, fn, "a file outside dialogs")
+        return fn
+
+    def membership_handler(self, fn: Handler) -> Handler:
+        self._on_membership = _claim(self._on_membership, fn, "blocked/unblocked")
+        return fn
+
+    def start_handler(self, fn: Handler) -> Handler:
+        self._on_start = _claim(self._on_start, fn, "/start")
+        return fn
+
+    @property
+    def on_text(self) -> Optional[Handler]:
+        return self._on_text
+
+    @property
+    def on_question(self) -> Optional[QuestionHook]:
+        return self._on_question
+
+    @property
+    def on_contact(self) -> Optional[Handler]:
+        return self._on_contact
+
+    @property
+    def on_file(self) -> Optional[Handler]:
+        return self._on_file
+
+    @property
+    def on_membership(self) -> Optional[Handler]:
+        return self._on_membership
+
+    @property
+    def on_start(self) -> Optional[Handler]:
+        return self._on_start
 
     def command(self, name: str, description: str, *, public: bool = True, roles: tuple[str, ...] = (),
                 action: Optional[str] = None, refusal: Optional[str] = None,
@@ -92,8 +145,8 @@ class Router:
 
     def add_dialog(self, dialog: Dialog[Any]) -> None:
         """A declared dialog: its steps, /huy, and questions typed mid-dialog (answered by on_text)."""
-        self.dialogs[dialog.name] = dialog.handle
-        self.cancel_hooks[dialog.name] = dialog.cancel
+        if dialog.name in self.declared_dialogs:
+            raise ValueError(f"dialog {dialog.name} registered twice")
         self.declared_dialogs[dialog.name] = dialog
 
     def finish(self) -> None:
@@ -101,10 +154,13 @@ class Router:
         for dialog in self.declared_dialogs.values():
             dialog.bind(self.on_text, self.on_question)
 
+    def dialog(self, state_name: str) -> Optional[Dialog[Any]]:
+        """The declared dialog a stored state belongs to ("report" for "report" and "report:…")."""
+        return self.declared_dialogs.get(state_name.split(":", 1)[0])
+
     def dialog_accepts(self, state_name: str) -> Optional[Accepts]:
         """The dialog's "is this text an answer?" hook (None: the dialog has none)."""
-        name = state_name.split(":", 1)[0]
-        dialog = self.declared_dialogs.get(name)
+        dialog = self.dialog(state_name)
         return dialog.accepts if dialog is not None else None
 
     def accepts(self, ctx: Context, text: str) -> bool:
@@ -131,7 +187,24 @@ class Router:
         return [c for c in self.commands.values() if c.public]
 
     def dialog_handler(self, state_name: str) -> Optional[Handler]:
-        return self.dialogs.get(state_name) or self.dialogs.get(state_name.split(":", 1)[0])
+        dialog = self.dialog(state_name)
+        return dialog.handle if dialog is not None else None
+
+    def cancel_hook(self, state_name: str) -> Optional[Handler]:
+        """What /huy runs in this dialog (it clears the state and may keep a draft)."""
+        dialog = self.dialog(state_name)
+        return dialog.cancel if dialog is not None else None
+
+
+H = TypeVar("H")
+
+
+def _claim(current: Optional[H], new: H, what: str) -> H:
+    """``new`` as the one owner of a hook; a second feature claiming it is a wiring error."""
+    if current is not None:
+        owner = getattr(current, "__qualname__", None) or repr(current)
+        raise ValueError(f"{what} is already handled by {owner}")
+    return new
 
 
 def _role_may(role: Optional[str], info: CommandInfo) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Optional
 
 from core import callbacks, choices, messages
+from core.channels import is_buttonless
 from core.context import Context
 from core.permissions import Refused, refusal_text, scope
 from core.router import CANCEL_COMMAND, Router
@@ -44,7 +45,7 @@ class Routing:
             return await router.on_membership(ctx) if router.on_membership else []
         if msg.command is not None:
             return await self._command(ctx)
-        if msg.text is not None and msg.button is None and ctx.user.channel in choices.BUTTONLESS_CHANNELS:
+        if msg.text is not None and msg.button is None and is_buttonless(ctx.user.channel):
             problem = self._typed_choice(ctx)  # may turn the text into a button press
             if problem is not None:
                 return problem
@@ -119,7 +120,7 @@ class Routing:
             state = ctx.dialog()
             if state is None:
                 return messages.text(messages.NOTHING_TO_CANCEL)
-            hook = self.router.cancel_hooks.get(state.name.split(":", 1)[0])
+            hook = self.router.cancel_hook(state.name)
             if hook is not None:
                 return await hook(ctx)  # the hook clears the dialog and may keep a draft
             ctx.clear_dialog()

@@ -94,6 +94,9 @@ class Settings(BaseSettings):
     # Outbox pacing (Telegram: 30 messages/s overall, 1/s per chat).
     outbox_rate_per_second: float = Field(default=28.0, gt=0, le=1000)
     outbox_per_chat_interval_seconds: float = Field(default=1.0, ge=0, le=3600)
+    # Live replies to one chat may go this many at once, then one per interval (a token bucket:
+    # Telegram allows short bursts); reminders and broadcasts keep one per interval.
+    outbox_per_chat_burst: int = Field(default=3, ge=1, le=100)
     outbox_max_attempts: int = Field(default=6, ge=1, le=100)  # network errors retried with backoff, then failed
     outbox_max_in_flight: int = Field(default=16, ge=1, le=1000)  # concurrent sends (latency to Telegram is ~100-300 ms)
     # Every worker schedules the sweep; only the holder of the sweep role runs it (tests shorten it).

@@ -30,6 +30,5 @@ def build_router() -> Router:
     router = Router()
     for feature in FEATURES:
         feature.register(router)
-    router.on_question = ask_feature.question_reply  # questions typed in the middle of a dialog
     router.finish()
     return router

@@ -32,7 +32,7 @@ from reminders.digest import plan_digests
 from reminders.recipients import Recipient, officer_recipients
 from store.clock import as_utc, local, vn_datetime
 from store.db import transaction
-from store.models import Commune, Period, ReminderLog
+from store.models import Commune, MessageKind, Period, ReminderLog
 from store.reporting.periods import open_periods, owing_communes
 
 log = logging.getLogger(__name__)
@@ -184,7 +184,7 @@ def write_plan(session: Session, planned: list[Planned], now: datetime) -> None:
         if p.send and key is not None and p.not_before is not None:  # (a send always has its moment)
             reply = reminder_reply(p.period, names.get(p.commune_code, f"Xã {p.commune_code}"), p.step, p.not_before)
             outgoing.append(Outgoing(key, p.recipient.channel, p.recipient.chat_id, p.recipient.user_id,
-                                     "reminder", reply, p.not_before))
+                                     MessageKind.REMINDER, reply, p.not_before))
             menus.append((p.recipient.user_id, p.recipient.channel, reply))
     for i in range(0, len(logs), 2000):
         session.execute(insert(ReminderLog), logs[i:i + 2000])
@@ -205,7 +205,7 @@ def run_sweep(services: Services, now: Optional[datetime] = None) -> SweepResult
             planned = plan_due(session, now, settings, periods=periods, owing=owing)
             write_plan(session, planned, now)
             digests = plan_digests(session, now, settings, periods, owing)
-            enqueue_many(session, [Outgoing(key, rec.channel, rec.chat_id, rec.user_id, "digest", reply, now)
+            enqueue_many(session, [Outgoing(key, rec.channel, rec.chat_id, rec.user_id, MessageKind.DIGEST, reply, now)
                                    for key, rec, reply in digests], now=now)
     except IntegrityError:
         # Another process swept the same moment first; its rows stand, ours are rolled back.

@@ -1,12 +1,15 @@
 """What store-level start-up steps need from the composition root, as a Protocol.
 
 ``core.context.Services`` satisfies it; ``store`` itself never imports anything above it.
+A subpackage that caches an index on the services extends it with that one attribute
+(``store.search.service.SearchServices``, ``store.people.units.UnitServices``), so the
+independent subpackages need not know each other's types.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,8 +25,8 @@ class StoreSettings(Protocol):
 
 
 class StoreServices(Protocol):
-    settings: Any  # a StoreSettings; Any so that the real Settings class fits without a cast
     session_factory: sessionmaker[Session]
     clock: Clock
-    search: Any
-    units: Any  # an Optional[store.people.units.UnitIndex], cached by seed_units / unit_index
+
+    @property
+    def settings(self) -> StoreSettings: ...  # read-only, so the real Settings class fits

@@ -1,6 +1,8 @@
 """Real-time pacing of one channel's sends: an even grid at ``rate`` per second, never more
-than ``rate`` sends in any sliding second (Telegram counts that way), one message per chat
-per interval, and a global pause when the platform answers 429.
+than ``rate`` sends in any sliding second (Telegram counts that way), a global pause when the
+platform answers 429, and per chat two paces: live replies draw on a token bucket (``burst``
+at once, then one per interval: a quick question or tap in a dialog is answered at once),
+reminders and broadcasts keep one message per interval.
 
 Pacing uses real (monotonic) time: it is about the platform's limits, not business time.
 """
@@ -28,8 +30,9 @@ class Pacer:
     """Real-time pacing: an even grid at ``rate`` per second, a sliding cap so no second at the
     platform sees more than Telegram's 30, one message per chat per interval."""
 
-    def __init__(self, rate: float, per_chat_interval: float) -> None:
+    def __init__(self, rate: float, per_chat_interval: float, burst: int = 1) -> None:
         self.interval = 1.0 / rate if rate > 0 else 0.0
+        self.burst = max(1, burst)
         # The grid sets the average; the sliding cap only stops catch-up bursts. It counts over
         # a second plus a jitter budget: a request reaches the platform a little after its slot,
         # so arrivals within any second come from slots within 1 s + jitter. The cap is what
@@ -41,15 +44,32 @@ class Pacer:
         self._next_slot = time.monotonic()  # no catch-up burst at start
         self._paused_until = 0.0
         self._window: deque[float] = deque()  # send times within the last second
-        self._chat_next: dict[str, float] = {}
+        self._chat_next: dict[str, float] = {}  # strict pace: when the chat's next message may go
+        self._buckets: dict[str, tuple[float, float]] = {}  # live pace: (tokens, when counted)
 
-    def chat_ready(self, chat_key: str, now: Optional[float] = None) -> bool:
-        now = time.monotonic() if now is None else now
-        return self._chat_next.get(chat_key, 0.0) <= now
+    def chat_ready(self, chat_key: str, now: Optional[float] = None, *, live: bool = False) -> bool:
+        """May this chat get a message now? ``live``: a reply, paced by the bucket."""
+        return self.chat_wait(chat_key, now, live=live) <= 0.0
 
-    def chat_wait(self, chat_key: str) -> float:
+    def chat_wait(self, chat_key: str, now: Optional[float] = None, *, live: bool = False) -> float:
         """Seconds until this chat may get its next message (0 if now)."""
-        return max(0.0, self._chat_next.get(chat_key, 0.0) - time.monotonic())
+        now = time.monotonic() if now is None else now
+        if live:
+            missing = 1.0 - self._tokens(chat_key, now)
+            return max(0.0, missing * self._refill) if missing > 0 else 0.0
+        return max(0.0, self._chat_next.get(chat_key, 0.0) - now)
+
+    @property
+    def _refill(self) -> float:
+        """Seconds per token: the interval plus the jitter budget a slot may arrive early by."""
+        return self.per_chat_interval + self.chat_jitter
+
+    def _tokens(self, chat_key: str, now: float) -> float:
+        counted = self._buckets.get(chat_key)
+        if counted is None or self._refill <= 0:
+            return float(self.burst)
+        tokens, at = counted
+        return min(float(self.burst), tokens + (now - at) / self._refill)
 
     def pause(self, seconds: float) -> None:
         """Telegram said 429: nobody sends until ``retry_after`` has passed."""
@@ -78,9 +98,15 @@ class Pacer:
             # The same jitter budget per chat: the next message to this chat may reach the
             # platform up to that much earlier after its slot than this one does.
             self._chat_next[chat_key] = now + self.per_chat_interval + self.chat_jitter
+            self._buckets[chat_key] = (self._tokens(chat_key, now) - 1.0, now)
             if len(self._chat_next) > 50_000:
-                self._chat_next = {k: v for k, v in self._chat_next.items() if v > now}
+                self._forget_idle_chats(now)
             return
+
+    def _forget_idle_chats(self, now: float) -> None:
+        """Drop chats whose strict pace has passed and whose bucket is full again."""
+        self._chat_next = {k: v for k, v in self._chat_next.items() if v > now}
+        self._buckets = {k: v for k, v in self._buckets.items() if self._tokens(k, now) < self.burst}
 
     def chat_sent(self, chat_key: str) -> None:
         """Count the per-chat interval from the moment the send finished (latency jitter safe)."""
@@ -92,4 +118,5 @@ def channel_pacer(settings: Settings, channel: str) -> Pacer:
     """The pace of one channel's sends, from the settings."""
     if channel == "zalo":
         return Pacer(settings.zalo_rate_per_second, settings.zalo_per_chat_interval_seconds)
-    return Pacer(settings.outbox_rate_per_second, settings.outbox_per_chat_interval_seconds)
+    return Pacer(settings.outbox_rate_per_second, settings.outbox_per_chat_interval_seconds,
+                 settings.outbox_per_chat_burst)

@@ -35,7 +35,7 @@ from bot.delivery.pacer import Pacer, channel_pacer
 from bot.delivery.stats import SenderStats
 from store.db import transaction
 from store.runtime.leader import Leadership
-from store.models import OutboxMessage
+from store.models import MessageKind, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +98,7 @@ class ChannelLoop:
         self.channel = channel
         self.transport = transport
         self.pacer = pacer
-        s = self.services.settings  # Zalo's low pace needs one send in flight (README "Zalo pacing")
-        self.max_in_flight = max(1, s.zalo_max_in_flight if channel == "zalo" else s.outbox_max_in_flight)
+        self.max_in_flight = max(1, transport.capabilities.max_in_flight or self.services.settings.outbox_max_in_flight)
         self.backlog = ReplyBacklog(1.0 / pacer.interval if pacer.interval else 0.0)
         self.woken = asyncio.Event()
         self._in_flight: set[asyncio.Task[None]] = set()
@@ -194,7 +193,7 @@ class ChannelLoop:
                     await asyncio.wait(self._in_flight, return_when=asyncio.FIRST_COMPLETED)
                 # The attempt is recorded; the call leaves the instant the slot comes.
                 await self.pacer.acquire(msg.chat_id)
-                if msg.kind == "reply":
+                if msg.kind == MessageKind.REPLY:
                     self.backlog.started()
                 task = asyncio.create_task(self._send(msg, msg.chat_id))
                 self._in_flight.add(task)
@@ -228,8 +227,9 @@ class ChannelLoop:
         for i, row in enumerate(rows):
             if len(picked) >= CLAIM_BATCH:
                 return picked, rows[i:]
-            if row.chat_id in self._busy_chats or not self.pacer.chat_ready(row.chat_id):
-                self._next_ready = min(self._next_ready, max(0.01, self.pacer.chat_wait(row.chat_id)))
+            live = row.kind == MessageKind.REPLY  # a reply draws on the chat's burst; the rest keep the strict pace
+            if row.chat_id in self._busy_chats or not self.pacer.chat_ready(row.chat_id, live=live):
+                self._next_ready = min(self._next_ready, max(0.01, self.pacer.chat_wait(row.chat_id, live=live)))
                 continue
             self._busy_chats.add(row.chat_id)
             picked.append(row)
@@ -279,7 +279,7 @@ class ChannelLoop:
                                     now=self.services.clock.now(),
                                     max_attempts=self.services.settings.outbox_max_attempts)
         self.sender.stats.record(self.channel, msg, outcome, result)
-        if msg.broadcast_id is not None and outcome in ("sent", "blocked", "failed"):
+        if msg.broadcast_id is not None and outcome.settled:
             self._finished_broadcasts.add(msg.broadcast_id)
 
     def _report_finished_broadcasts(self) -> None:

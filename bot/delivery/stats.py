@@ -7,8 +7,8 @@ import logging
 from dataclasses import dataclass, field
 
 from core import metrics
-from core.outbox import SendResult
-from store.models import OutboxMessage
+from core.outbox import SendOutcome, SendResult
+from store.models import MessageKind, OutboxMessage
 
 log = logging.getLogger("bot.delivery.sender")  # the sender's log lines, wherever counted
 
@@ -20,28 +20,29 @@ class SenderStats:
     failed: int = 0
     retried: int = 0
     rate_limited: int = 0
-    by_kind: dict[str, int] = field(default_factory=dict)
+    by_kind: dict[MessageKind, int] = field(default_factory=dict)
 
-    def count(self, kind: str, outcome: str) -> None:
-        if outcome == "sent":
+    def count(self, kind: MessageKind, outcome: SendOutcome) -> None:
+        if outcome == SendOutcome.SENT:
             self.sent += 1
             self.by_kind[kind] = self.by_kind.get(kind, 0) + 1
-        elif outcome == "blocked":
+        elif outcome == SendOutcome.BLOCKED:
             self.blocked += 1
-        elif outcome == "failed":
+        elif outcome == SendOutcome.FAILED:
             self.failed += 1
-        elif outcome == "retry":
+        elif outcome == SendOutcome.RETRY:
             self.retried += 1
-        elif outcome == "rate_limited":
+        elif outcome == SendOutcome.RATE_LIMITED:
             self.rate_limited += 1
 
-    def record(self, channel: str, msg: OutboxMessage, outcome: str, result: SendResult) -> None:
+    def record(self, channel: str, msg: OutboxMessage, outcome: SendOutcome, result: SendResult) -> None:
         """Count one recorded outcome, in these stats, the metrics and the log."""
         self.count(msg.kind, outcome)
-        if outcome == "rate_limited":
+        if outcome == SendOutcome.RATE_LIMITED:
             metrics.RATE_LIMITED.labels(channel).inc()
         else:
             metrics.MESSAGES.labels(channel, msg.kind, outcome).inc()
-        level = logging.INFO if msg.kind == "reply" or outcome not in ("sent", "rate_limited") else logging.DEBUG
+        quiet = outcome in (SendOutcome.SENT, SendOutcome.RATE_LIMITED)
+        level = logging.INFO if msg.kind == MessageKind.REPLY or not quiet else logging.DEBUG
         log.log(level, "outbox %s %s %s to %s: %s%s", channel, msg.kind, msg.dedup_key, msg.chat_id, outcome,
                 f" ({result.error})" if result.error and not result.ok else "")

@@ -6,8 +6,8 @@ document X about" (a summary), field questions (signer, date, number …), and p
 passage is cited only when it really answers (store/search/answer_fit.py); otherwise the reply says
 so, names the documents that mention the topic as buttons and suggests /tim.
 
-Buttons: "sec:<id>" (whole section), "doc:<id>" (the document) — both handled by
-handlers/directives/documents.py — and "more:<key>:<units>" (further results, handlers/ask/buttons.py).
+Buttons: typed ``OpenSection`` (whole section) and ``OpenDocument`` (the document) — both
+handled by handlers/directives/documents.py — and ``MoreResults`` (further results, handlers/ask/buttons.py).
 The "more" data carries the next passages' index positions, tagged with a key derived from
 the index fingerprint, so a button from an older index (or a forged one) is refused as stale.
 """
@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import Iterable, Optional
 
 from core import messages
-from core.callbacks import Rest, Stale
+from core.callbacks import OpenDocument, OpenSection, Rest, Stale
 from handlers.ask.buttons import MoreResults
 from handlers.ask.fields import (field_answer, field_question, office_answer, summary_question, summary_reply,
                                  year_matches)
@@ -29,6 +29,7 @@ from handlers.ask.passages import (
 from handlers.ask.reporting import is_own_reporting, own_reporting_reply
 from handlers.ask.citation import citation
 from core.context import Context, Services
+from core.dialogs import looks_like_question
 from store.directives.naming import doc_label
 from handlers.directives.documents import user_provinces
 from core.permissions import can
@@ -58,10 +59,6 @@ STRONG_SHARE = 0.4  # when the answer is pinned by structure ("loại II", "7 t�
 CANDIDATE_CONFIDENCE = 0.4  # a passage with less of the question's weighted words around it is no answer
 TOPIC_CONFIDENCE = 0.3
 MAX_TOPIC_DOCS = 3
-QUESTION_WORDS = tuple(p.split() for p in (
-    "ai", "gi", "nao", "bao nhieu", "may", "o dau", "dau", "khi nao", "bao gio", "the nao", "ra sao", "sao",
-    "la gi", "co phai", "chua", "khong",
-))
 
 
 def get_index(services: Services) -> SearchIndex:
@@ -122,7 +119,7 @@ def decline(index: SearchIndex, result: SearchResult) -> Reply:
             docs.append(hit.doc_id)
     docs = docs[:MAX_TOPIC_DOCS]
     lines = [NOT_FOUND, TRY_SEARCH] + ([TOPIC_DOCS] if docs else [])  # the buttons follow
-    return Reply(text="\n".join(lines), buttons=[[Button(_short_doc(index, d), f"doc:{d}")] for d in docs])
+    return Reply(text="\n".join(lines), buttons=[[OpenDocument(d).button(_short_doc(index, d))] for d in docs])
 
 
 # -- the answer -------------------------------------------------------------------------
@@ -193,13 +190,6 @@ def reply_to_text(ctx: Context, text: str) -> list[Reply]:
     return [answer(ctx.services, text, user_provinces(ctx))]
 
 
-def looks_like_question(text: str) -> bool:
-    folded = vntext.search_key(text).split()
-    if len(folded) < 2 and "?" not in text:
-        return False
-    return "?" in text or any(folded[i:i + len(w)] == w for w in QUESTION_WORDS[:-2] for i in range(len(folded)))
-
-
 def question_reply(ctx: Context, text: str) -> Optional[list[Reply]]:
     """For dialogs: the replies to a question typed mid-dialog, or None when the text is not a
     question worth answering (small talk, a value, a stray word) so the step handles it."""
@@ -228,9 +218,9 @@ async def more_results(ctx: Context, data: MoreResults) -> list[Reply]:
         doc = index.index.docs[unit.doc_id]
         lines.append(f"\n{n}. {passage_text(index, hit, 200)}\n{citation(doc, section_of(index, hit))}")
         if unit.section_id is not None:
-            buttons.append([Button(f"{n}. Xem cả mục", f"sec:{unit.section_id}")])
+            buttons.append([OpenSection(unit.section_id).button(f"{n}. Xem cả mục")])
         else:
-            buttons.append([Button(f"{n}. Xem văn bản", f"doc:{unit.doc_id}")])
+            buttons.append([OpenDocument(unit.doc_id).button(f"{n}. Xem văn bản")])
     if rest:
         payload = ".".join(b36(u) for u in rest)
         buttons.append([MoreResults(index_key(index, payload), Rest(payload)).button("Kết quả khác")])
@@ -248,5 +238,6 @@ def register(router: Router) -> None:
             return messages.text(messages.NOT_ALLOWED)
         return reply_to_text(ctx, ctx.msg.text or "")
 
-    router.on_text = on_text
+    router.text_fallback(on_text)
+    router.question_hook(question_reply)  # questions typed in the middle of a dialog
     router.callback(MoreResults, action="ask")(more_results)

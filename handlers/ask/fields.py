@@ -11,11 +11,11 @@ from typing import Optional
 from sqlalchemy import select
 
 from handlers.ask.citation import citation, long_date
-from core.callbacks import OpenDocument
+from core.callbacks import OpenDocument, OpenSection
 from core.context import Services
 from store.directives.naming import doc_label, section_label
 from store.vn.text import shorten
-from core.types import Button, Reply
+from core.types import Reply
 from store.vn import text as vntext
 from store.search.answer_fit import Needs
 from store.models import Campaign, Document, ReportingDuty, Section
@@ -217,6 +217,6 @@ def summary_reply(services: Services, doc: DocInfo) -> Reply:
             lines.append(f"• … và {len(labels) - SUMMARY_SECTIONS} phần khác")
     if doc.signer:
         lines.append(f"Người ký: {doc.signer}.")
-    buttons = [[Button(shorten(label, 40), f"sec:{sid}")] for sid, label in labels[:SUMMARY_SECTIONS]]
+    buttons = [[OpenSection(sid).button(shorten(label, 40))] for sid, label in labels[:SUMMARY_SECTIONS]]
     buttons.append([OpenDocument(doc.id).button("Xem văn bản")])
     return Reply(text="\n".join(lines), buttons=buttons)

@@ -230,7 +230,7 @@ PENDING: Dialog[Pending] = Dialog("dirload", Pending, action=ACTION, on_cancel=o
 
 def register(router: Router) -> None:
     """Adds the file hook, the "dl:" buttons and the confirmation dialog."""
-    router.on_file = on_file
+    router.file_handler(on_file)
     router.callback(Load, action=ACTION, refusal=messages.FILE_OUTSIDE_DIALOG)(load)
     router.callback(Cancel, action=ACTION, refusal=messages.FILE_OUTSIDE_DIALOG)(cancel)
     for button in (NoticePreview, NoticeSend):

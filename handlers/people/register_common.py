@@ -13,7 +13,7 @@ from typing import Optional
 
 from sqlalchemy import select
 
-from core.choices import NO_CONTACT_CHANNELS
+from core.channels import capabilities
 from core.context import Context
 from core.dialogs import DialogData
 from core.types import Reply
@@ -60,7 +60,7 @@ class Registration(DialogData):
 
 def offer(ctx: Context) -> Reply:
     """How to register on this channel: share the phone number, or type a code / request."""
-    if ctx.user.channel in NO_CONTACT_CHANNELS:
+    if not capabilities(ctx.user.channel).shares_contact:
         return Reply(text=OFFER_TYPED)
     return Reply(text=OFFER, request_contact=SHARE_LABEL)
 

@@ -90,6 +90,6 @@ async def membership(ctx: Context) -> list[Reply]:
 
 def register(router: Router) -> None:
     """/start (which replaces the plain greeting), contact sharing and blocking."""
-    router.on_start = partial(start, router)
-    router.on_contact = partial(contact, router)
-    router.on_membership = membership
+    router.start_handler(partial(start, router))
+    router.contact_handler(partial(contact, router))
+    router.membership_handler(membership)

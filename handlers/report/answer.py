@@ -10,7 +10,7 @@ dialog).
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import Optional
 
 from core import messages
 from core.callbacks import Forged
@@ -19,12 +19,14 @@ from core.dialogs import Dialog, NotAnAnswer, Step
 from core.permissions import Refused
 from core.types import Reply
 from handlers.report import view
-from handlers.report.calls import Back, Choose, Done, Edit, Keep, LastValue, Skip, Toggle
+from handlers.report.calls import Back, Choose, Done, Edit, FieldButton, Keep, LastValue, Skip, Toggle
 from handlers.report.common import GONE, already_text, closed_text, fill_commune, report_buttons
 from handlers.report.photos import receive_photos
+from handlers.report.outcome_text import NOT_A_PHONE_QUESTION, outcome_text
 from handlers.report.turn import ReportState, Turn
 from store.forms.engine import Choice, FormSession, NotOffered, Point
-from store.forms.fields import AnswerError
+from store.forms.field_base import InputKind
+from store.forms.outcome import OK, Outcome, Status
 from store.models import Draft, Period
 from store.reporting.reports import draft_spec, get_report, lock_draft
 from store.vn.text import fold
@@ -82,24 +84,23 @@ async def on_answer(ctx: Context, state: ReportState) -> list[Reply]:
     if not isinstance(turn, Turn):
         return turn
     msg, f = ctx.msg, turn.form.current()
-    try:
-        if msg.files:
-            if f is None or f.type != "photo":
-                raise AnswerError("Câu này không cần ảnh.")
-            draft_id = turn.draft.id
-            return await receive_photos(turn, lambda done: open_turn(done, draft_id, REPORT.load(done)))
-        if msg.location is not None:
-            turn.form.answer(Point(msg.location.latitude, msg.location.longitude))
-        elif msg.contact is not None:
-            raise AnswerError("Câu này không cần số điện thoại.")
-        else:
-            turn.form.answer(msg.text or "")
-    except AnswerError as exc:
-        error = turn.reply(note=str(exc))
-        if msg.text and (f is None or f.type != "text"):  # a closed step: a question gets answered first
-            raise NotAnAnswer(error, turn.reply()) from None
-        return error
-    return turn.reply()
+    if msg.files and f is not None and f.type == "photo":
+        draft_id = turn.draft.id
+        return await receive_photos(turn, lambda done: open_turn(done, draft_id, REPORT.load(done)))
+    if msg.files:
+        note = outcome_text(Outcome(Status.NOT_PHOTO_QUESTION))
+    elif msg.contact is not None:
+        note = NOT_A_PHONE_QUESTION
+    elif msg.location is not None:
+        note = outcome_text(turn.form.answer(Point(msg.location.latitude, msg.location.longitude)))
+    else:
+        note = outcome_text(turn.form.answer(msg.text or ""))
+    if not note:
+        return turn.reply()
+    error = turn.reply(note=note)
+    if msg.text and (f is None or f.type != "text"):  # a closed step: a question gets answered first
+        raise NotAnAnswer(error, turn.reply())
+    return error
 
 
 NAV_WORDS = {fold(view.BACK), fold(view.SKIP), fold(view.DONE), "giu nguyen"}
@@ -114,19 +115,18 @@ def accepts(ctx: Context, state: ReportState, text: str) -> bool:
         return False
     form = FormSession(draft_spec(ctx.session, draft), draft.answers, state.field, edit=state.edit)
     f, bare_number = form.current(), text.strip().isdigit()
-    if f is not None and bare_number and (f.kind.input in ("choice", "multi") or f.type == "text"):
+    if f is not None and bare_number and (f.kind.input in (InputKind.CHOICE, InputKind.MULTI) or f.type == "text"):
         return False
     if f is not None and f.type == "text" and fold(text) in NAV_WORDS:
         return False
     try:
-        form.answer(text)
-    except (AnswerError, NotOffered):
+        return form.answer(text).ok
+    except NotOffered:
         return False
-    return True
 
 
 # -- buttons of the current question ----------------------------------------------------------
-async def on_field_button(ctx: Context, data: Any) -> list[Reply]:
+async def on_field_button(ctx: Context, data: FieldButton) -> list[Reply]:
     """Choose, toggle, done, keep, last value, back, skip, and "Sửa câu N" from the review."""
     state = REPORT.load(ctx)
     turn = open_turn(ctx, data.draft, state)
@@ -142,35 +142,33 @@ async def on_field_button(ctx: Context, data: Any) -> list[Reply]:
             note = _press(turn, data)
             if note:
                 return turn.reply(note=note)
-    except AnswerError as exc:
-        return turn.reply(note=str(exc))
     except NotOffered as exc:
         raise Forged(str(exc)) from None
     return turn.reply()
 
 
-def _press(turn: Turn, data: Any) -> str:
+def _press(turn: Turn, data: FieldButton) -> str:
     """Apply one button to the engine; a note to show instead of moving on, or ""."""
-    form = turn.form
+    form, outcome = turn.form, OK
     if isinstance(data, Choose):
-        form.answer(Choice(data.option))
+        outcome = form.answer(Choice(data.option))
     elif isinstance(data, Toggle):
         form.toggle(data.option)
     elif isinstance(data, Done):
-        form.done()
+        outcome = form.done()
     elif isinstance(data, Keep):
         form.keep()
     elif isinstance(data, Back):
         form.back()
     elif isinstance(data, Skip):
-        form.skip()
+        outcome = form.skip()
     elif isinstance(data, LastValue):
         f = form.current()
         prev = (turn.state.previous or {}).get(f.name) if f is not None else None
         if f is None or not f.kind.numeric or prev is None:
             return "Không có số của kỳ trước."
-        form.answer(str(prev).replace(".", ","))
-    return ""
+        outcome = form.answer(str(prev).replace(".", ","))
+    return outcome_text(outcome)
 
 
 async def on_cancel(ctx: Context, state: Optional[ReportState]) -> list[Reply]:

@@ -9,7 +9,6 @@ away loses nothing.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from core import messages
 from core.context import Context
@@ -26,7 +25,8 @@ from handlers.report.common import (GONE, already_text, closed_text, fill_commun
 from store.forms.versions import form_spec
 from store.models import Commune, Form, Period, Report
 from store.reporting.periods import commune_owes, periods_for_commune, status
-from store.reporting.reports import discard_draft, draft_spec, get_draft, get_report, lock_draft, start_draft, submit
+from store.reporting.reports import (SubmitResult, SubmitStatus, discard_draft, draft_spec, get_draft, get_report,
+                                     lock_draft, start_draft, submit)
 
 log = logging.getLogger(__name__)
 
@@ -124,28 +124,30 @@ async def send(ctx: Context, data: Send) -> list[Reply]:
                       commune=draft.commune_code)
     period = ctx.session.get_one(Period, draft.period_id)  # the draft's own period (a foreign key)
     result = submit(ctx.session, draft, period, ctx.me.id, ctx.now)
-    if result.status == "incomplete":
+    if result.status is SubmitStatus.INCOMPLETE:
         f = result.missing[0]
         return begin(ctx, draft, period, index=f.index, edit=True, note=f"Còn câu bắt buộc chưa trả lời: {f.label}")
     ctx.clear_dialog()
     return _sent(ctx, result, draft.id, period)
 
 
-def _sent(ctx: Context, result: Any, draft_id: int, period: Period) -> list[Reply]:
-    if result.status == "closed":
+def _sent(ctx: Context, result: SubmitResult, draft_id: int, period: Period) -> list[Reply]:
+    if result.status is SubmitStatus.CLOSED:
         ctx.audit("report.submit", f"period:{period.id}", "refused", reason="closed")
         return messages.text(closed_text(period))
-    if result.status == "already":
-        return [Reply(text=already_text(ctx, result.report, period),
-                      buttons=report_buttons(result.report, period, ctx))]
-    if result.status == "conflict":
+    report = result.report
+    if report is None:  # only a conflict with a report that is gone gets here without one
+        discard_draft(ctx.session, draft_id)
+        return messages.text(GONE)
+    if result.status is SubmitStatus.ALREADY:
+        return [Reply(text=already_text(ctx, report, period), buttons=report_buttons(report, period, ctx))]
+    if result.status is SubmitStatus.CONFLICT:
         discard_draft(ctx.session, draft_id)
         return [Reply(text="Báo cáo vừa được sửa bởi người khác nên bản sửa này chưa gửi. Anh/chị xem bản mới rồi sửa lại.",
-                      buttons=report_buttons(result.report, period, ctx))]
-    report = result.report
+                      buttons=report_buttons(report, period, ctx))]
     ctx.audit("report.submit", f"report:{report.id}", "done", revision=report.revision, period=period.id)
     timing = "đúng hạn" if report.submitted_at <= period.due_at else "trễ hạn"
-    if result.status == "revised":
+    if result.status is SubmitStatus.REVISED:
         return messages.text(f"Đã lưu bản sửa lần {report.revision - 1} của báo cáo “{period.label}” lúc "
                              f"{view.when(report.updated_at)}. Các bản trước vẫn được giữ.")
     return messages.text(f"Đã gửi báo cáo “{period.label}” lúc {view.when(report.submitted_at)} ({timing}). "

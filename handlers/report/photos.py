@@ -11,14 +11,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import Any, Callable, Optional, Union
+from typing import Callable, Optional, Union
 
-from core.context import Context
+from core.context import Context, FetchFile
 from core.types import FileRef, FileUnavailable, Reply
 from handlers.report import view
+from handlers.report.outcome_text import outcome_text
 from handlers.report.turn import Turn
 from store.forms.engine import Files
-from store.files.report_photos import NotAnImage, StoredPhoto, record_photo, write_photo
+from store.files.report_photos import NotAnImage, PhotoItem, StoredPhoto, record_photo, write_photo
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ async def receive_photos(turn: Turn, reopen: Reopen) -> list[Reply]:
     return []
 
 
-async def _fetch_one(fetch: Any, ref: FileRef, files_dir: Path, period_id: int, commune: int,
+async def _fetch_one(fetch: FetchFile, ref: FileRef, files_dir: Path, period_id: int, commune: int,
                      field_name: str) -> tuple[FileRef, Optional[StoredPhoto], str]:
     """Download one file and keep it if its bytes are a JPEG, PNG or WebP photo."""
     try:
@@ -103,7 +104,7 @@ def _record(ctx: Context, turn: Union[Turn, list[Reply]], index: int, results: F
     f = turn.form.current()
     if f is None or turn.form.index != index or f.type != "photo":
         return turn.reply(note=MOVED_ON)
-    items: list[dict[str, Any]] = []
+    items: list[PhotoItem] = []
     room = MAX_PHOTOS - len(turn.form.answers.get(f.name) or [])
     for ref, photo, note in results:
         if photo is None:
@@ -112,5 +113,7 @@ def _record(ctx: Context, turn: Union[Turn, list[Reply]], index: int, results: F
             items.append(record_photo(ctx.session, turn.draft, f.name, photo, channel_file_id=ref.file_id,
                                       officer_id=ctx.officer.id if ctx.officer else None, now=ctx.now))
     if items:
-        turn.form.answer(Files(tuple(items)))
+        taken = outcome_text(turn.form.answer(Files(tuple(items))))
+        if taken:
+            notes.append(taken)
     return turn.reply(note=" ".join(dict.fromkeys(notes)) or f"Đã lưu ảnh. Gửi thêm ảnh hoặc bấm “{view.DONE}”.")

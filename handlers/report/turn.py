@@ -7,9 +7,9 @@ Shared by the answer handlers (handlers/report/answer.py) and the photo step
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Optional
 
-from core.choices import BUTTONLESS_CHANNELS
+from core.channels import is_buttonless
 from core.context import Context
 from core.dialogs import Dialog, DialogData
 from core.types import Reply
@@ -27,7 +27,7 @@ class ReportState(DialogData):
     field: int = REVIEW
     edit: bool = False
     selected: Optional[list[int]] = None
-    previous: Optional[dict[str, Any]] = None  # last period's numeric answers, by field name
+    previous: Optional[dict[str, float]] = None  # last period's numeric answers, by field name
     legacy_keys = {"d": "draft", "p": "period", "f": "field", "sel": "selected", "prev": "previous"}
 
 
@@ -59,9 +59,9 @@ class Turn:
         if f is None:
             return [view.review(form, self.draft, self.period, note=note)]
         return view.question(form, self.draft, note=note, previous=previous,
-                             buttonless=ctx.user.channel in BUTTONLESS_CHANNELS)
+                             buttonless=is_buttonless(ctx.user.channel))
 
 
-def _previous_numbers(ctx: Context, draft: Draft, period: Period) -> dict[str, Any]:
+def _previous_numbers(ctx: Context, draft: Draft, period: Period) -> dict[str, float]:
     values = previous_values(ctx.session, period, draft.commune_code)
     return {k: v for k, v in values.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}

@@ -7,12 +7,13 @@ typed values of handlers/report/calls.py.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import Optional
 
 from core.types import Button, Reply
 from handlers.report.calls import Back, Choose, Discard, Done, Edit, Keep, LastValue, Send, Skip, Toggle
 from store.clock import vn_date, vn_datetime
 from store.forms.engine import FormSession, relevant_fields
+from store.forms.field_base import InputKind
 from store.forms.fields import Field
 from store.forms.spec import FormSpec
 from store.models import Draft, Period, Report
@@ -33,13 +34,13 @@ def day(moment: datetime) -> str:
     return vn_date(moment)
 
 
-def value_text(f: Field, value: Any) -> str:
+def value_text(f: Field, value: object) -> str:
     if value is None:
         return "(bỏ qua)"
     return f.kind.format(f, value) or "(trống)"
 
 
-def question(session: FormSession, draft: Draft, *, note: str = "", previous: Any = None,
+def question(session: FormSession, draft: Draft, *, note: str = "", previous: Optional[float] = None,
              buttonless: bool = False) -> list[Reply]:
     """The current question: its number, text, current answer, and the buttons its type needs.
     ``buttonless``: the channel numbers buttons and cannot share a location (Zalo, console)."""
@@ -50,17 +51,17 @@ def question(session: FormSession, draft: Draft, *, note: str = "", previous: An
     q = f.kind.question(f)
     lines = [note] if note else []
     text = q.text
-    if q.input == "location" and buttonless:  # no "share location" button to press there
+    if q.input is InputKind.LOCATION and buttonless:  # no "share location" button to press there
         text = text.replace(f.kind.instruction(f), TYPE_COORDINATES)
     dropped = len(session.spec.fields) - total  # skip logic: earlier answers made these not apply
     lines.append(f"Câu {number}/{total}" + (f" (bớt {dropped} câu không áp dụng)" if dropped else "") + f": {text}")
     asked = len(lines) - 1
     buttons: list[list[Button]] = []
     current = session.answers.get(f.name)
-    if f.name in session.answers and q.input not in ("multi", "photo"):
+    if f.name in session.answers and q.input not in (InputKind.MULTI, InputKind.PHOTO):
         lines.append(f"Câu trả lời đã lưu: {value_text(f, current)}")
         buttons.append([Keep(draft.id, f.index).button(f"Giữ nguyên: {value_text(f, current)}"[:60])])
-    if q.input == "photo" and current:
+    if q.input is InputKind.PHOTO and current:
         lines.append(f"Đã nhận {len(current)} ảnh.")
     buttons += _input_buttons(session, draft, f, q.input, q.options, previous)
     nav: list[Button] = []
@@ -70,24 +71,24 @@ def question(session: FormSession, draft: Draft, *, note: str = "", previous: An
         nav.append(Skip(draft.id, f.index).button(SKIP))
     if nav:
         buttons.append(nav)
-    if q.input == "location" and not buttonless:
+    if q.input is InputKind.LOCATION and not buttonless:
         # Telegram shows either inline buttons or a reply keyboard on one message: the
         # "share location" keyboard goes with the question, the navigation follows it.
         out = [Reply(text="\n".join(lines), request_location="📍 Gửi vị trí")]
         if buttons:
             out.append(Reply(text="Hoặc:", buttons=buttons))
         return out
-    if q.input == "location" and not f.required:  # one message: how to answer, and how to skip
+    if q.input is InputKind.LOCATION and not f.required:  # one message: how to answer, and how to skip
         skip = Skip(draft.id, f.index).button(SKIP).data
         position = [b.data for row in buttons for b in row].index(skip) + 1
         lines[asked] = lines[asked].removesuffix(".") + SKIP_BY_NUMBER.format(n=position)
     return [Reply(text="\n".join(lines), buttons=buttons, numbers_answer=f.kind.numeric)]
 
 
-def _input_buttons(session: FormSession, draft: Draft, f: Field, kind: str, options: list[str],
-                   previous: Any) -> list[list[Button]]:
+def _input_buttons(session: FormSession, draft: Draft, f: Field, kind: InputKind, options: list[str],
+                   previous: Optional[float]) -> list[list[Button]]:
     buttons: list[list[Button]] = []
-    if kind == "choice":
+    if kind is InputKind.CHOICE:
         row: list[Button] = []
         for i, option in enumerate(options):
             row.append(Choose(draft.id, f.index, i).button(option))
@@ -96,20 +97,20 @@ def _input_buttons(session: FormSession, draft: Draft, f: Field, kind: str, opti
                 row = []
         if row:
             buttons.append(row)
-    elif kind == "multi":
+    elif kind is InputKind.MULTI:
         chosen = set(session.selected or [])
         for i, option in enumerate(options):
             mark = "☑" if i in chosen else "☐"
             buttons.append([Toggle(draft.id, f.index, i).button(f"{mark} {option}")])
         buttons.append([Done(draft.id, f.index).button(DONE)])
-    elif kind == "photo":
+    elif kind is InputKind.PHOTO:
         buttons.append([Done(draft.id, f.index).button(DONE)])
     elif f.kind.numeric and previous is not None:
         buttons.append([LastValue(draft.id, f.index).button(f"Dùng số kỳ trước: {format_number(previous)}")])
     return buttons
 
 
-def summary_lines(spec: FormSpec, answers: dict[str, Any]) -> list[str]:
+def summary_lines(spec: FormSpec, answers: dict[str, object]) -> list[str]:
     lines = []
     for n, f in enumerate(relevant_fields(spec, answers), 1):
         value = value_text(f, answers[f.name]) if f.name in answers else "(chưa trả lời)"

@@ -16,11 +16,11 @@ from store.directives.text import (
     CAP_WORD, DirectiveParseError, blocks, fold, is_md_heading, is_upper_line, nfc, plain,
     sentence_case, title_case,
 )
-from store.directives.issuer import derive_issuer, normalise_issuer
+from store.directives.issuer import derive_issuer
 from store.vn.provinces import issuing_province
 from store.directives.readers import read_document
 
-__all__ = ["ParsedDocument", "DirectiveParseError", "parse_directive", "parse_bytes", "normalise_issuer"]
+__all__ = ["ParsedDocument", "DirectiveParseError", "parse_directive", "parse_bytes"]
 
 KINDS = {
     "CHỈ THỊ": "Chỉ thị", "KẾ HOẠCH": "Kế hoạch", "PHÁT ĐỘNG THI ĐUA": "Phát động thi đua",

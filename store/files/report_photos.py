@@ -10,12 +10,15 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 from sqlalchemy.orm import Session
 
 from store.files.image_kind import sniff_image
 from store.models import Draft, ReportFile
+
+# One photo as a report answer stores it: the ReportFile id and its path under the files folder.
+PhotoItem = dict[str, int | str]
 
 
 class NotAnImage(ValueError):
@@ -49,7 +52,7 @@ def write_photo(files_dir: Path, period_id: int, commune_code: int, field_name: 
 
 
 def record_photo(session: Session, draft: Draft, field_name: str, photo: StoredPhoto, *, channel_file_id: str,
-                 officer_id: Optional[int], now: datetime) -> dict[str, Any]:
+                 officer_id: Optional[int], now: datetime) -> PhotoItem:
     """Record a written photo against the draft; return the answer item."""
     row = ReportFile(period_id=draft.period_id, commune_code=draft.commune_code, field_name=field_name,
                      path=photo.rel_path, channel_file_id=channel_file_id[:200], mime_type=photo.mime_type,
@@ -58,10 +61,3 @@ def record_photo(session: Session, draft: Draft, field_name: str, photo: StoredP
     session.flush()
     return {"file": row.id, "path": row.path}
 
-
-def store_photo(session: Session, files_dir: Path, draft: Draft, field_name: str, content: bytes, *,
-                channel_file_id: str, officer_id: Optional[int], now: datetime) -> dict[str, Any]:
-    """``write_photo`` then ``record_photo`` (for callers already off the event loop)."""
-    photo = write_photo(files_dir, draft.period_id, draft.commune_code, field_name, content)
-    return record_photo(session, draft, field_name, photo, channel_file_id=channel_file_id,
-                        officer_id=officer_id, now=now)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
-from store.forms.field_base import AnswerError, Field, FieldType, Question
+from store.forms.field_base import AnswerError, Field, FieldType, InputKind, Question
 from store.vn.text import fold
 
 YES_WORDS = {"co", "có", "yes", "y", "c", "rồi", "roi", "da", "đã", "dong y", "đồng ý", "1"}
@@ -21,7 +21,7 @@ _NUMBERS = re.compile(r"[0-9]+(?:\s*[,;\s]\s*[0-9]+)*")  # ASCII digits only: "1
 
 class YesNoType(FieldType):
     name = "yesno"
-    input = "choice"
+    input = InputKind.CHOICE
     OPTIONS = ["Có", "Không"]
 
     def instruction(self, f: Field) -> str:
@@ -61,7 +61,7 @@ def _choice_index(f: Field, typed: str) -> Optional[int]:
 
 class SelectOneType(FieldType):
     name = "select_one"
-    input = "choice"
+    input = InputKind.CHOICE
     needs_choices = True
 
     def instruction(self, f: Field) -> str:
@@ -82,7 +82,7 @@ class SelectOneType(FieldType):
 
 class SelectMultipleType(FieldType):
     name = "select_multiple"
-    input = "multi"
+    input = InputKind.MULTI
     needs_choices = True
 
     def instruction(self, f: Field) -> str:

@@ -1,9 +1,12 @@
 """A pure form engine (as ODK JavaRosa's FormEntryController): validation, skip logic, navigation.
 
 ``FormSession(spec, answers, index)`` walks a form one question at a time with no database and
-no channel: the report dialog (handlers/report/) loads a draft once, replays the user's
+no channel: the report dialog (handlers/report/answer.py) loads a draft once, replays the user's
 input here (``answer``, ``toggle``, ``done``, ``back``, ``skip``, ``keep``, ``goto``), then
-saves ``answers`` and the position once. Invariants (tests/store/forms/test_engine.py):
+saves ``answers`` and the position once. Input that cannot be taken comes back as an
+``Outcome`` (store/forms/outcome.py), never as words: the dialog says it in Vietnamese. A
+button the question never offered raises ``NotOffered`` (a forged or stale button).
+Invariants (tests/store/forms/test_engine.py):
 
 - the current question is always relevant (``relevant`` skip logic, as in XLSForm);
 - navigation (``back``, ``goto``) never changes an answer;
@@ -21,11 +24,10 @@ from typing import Any, Optional, Union
 from store.forms import relevant as rel
 from store.forms.choices import SelectMultipleType, SelectOneType, YesNoType
 from store.forms.fields import AnswerError, Field, LocationType
+from store.forms.outcome import OK, Outcome, Status
 from store.forms.spec import FormSpec
 
 REVIEW = -1  # the position of the summary shown before sending
-
-REVIEW_HINT = "Anh/chị bấm “Gửi” để nộp, “Sửa câu N” (hoặc gõ số N) để sửa, hoặc /huy để tạm dừng."
 
 
 class NotOffered(ValueError):
@@ -164,19 +166,23 @@ class FormSession:
             self._move(before.index)
 
     # -- input ------------------------------------------------------------------------
-    def answer(self, value: Input) -> None:
-        """Record an answer to the current question and move on; AnswerError keeps it asked."""
+    def answer(self, value: Input) -> Outcome:
+        """Record an answer to the current question and move on; any other outcome keeps it asked."""
         f = self.current()
         if f is None:
-            self._review_input(value)
-            return
+            return self._review_input(value)
         if isinstance(value, Files):
             if f.type != "photo":
-                raise AnswerError("Câu này không cần ảnh.")
-            self._record(f, list(self.answers.get(f.name) or []) + list(value.items))
-            return  # more photos may follow: the question stays until "Xong"
-        self._record(f, self._parse(f, value))
-        self._advance(f.index)
+                return Outcome(Status.NOT_PHOTO_QUESTION)
+            # More photos may follow: the question stays until "Xong".
+            return self._record(f, list(self.answers.get(f.name) or []) + list(value.items))
+        if isinstance(value, Point) and not isinstance(f.kind, LocationType):  # the type of a "location" field
+            return Outcome(Status.NOT_LOCATION_QUESTION)
+        try:
+            parsed = self._parse(f, value)
+        except AnswerError as exc:
+            return Outcome(Status.CONSTRAINT, str(exc))
+        return self._record_and_advance(f, parsed)
 
     def toggle(self, option: int) -> None:
         f = self.current()
@@ -184,24 +190,27 @@ class FormSession:
             raise NotOffered(f"option {option} is not offered")
         self.selected = f.kind.toggle(f, self.selected or [], option)
 
-    def done(self) -> None:
+    def done(self) -> Outcome:
         """"Xong" on a multiple-choice or photo question."""
         f = self.current()
         if f is None:
-            return
+            return OK
         if isinstance(f.kind, SelectMultipleType):
-            value = f.kind.selection(f, self.selected or [])
+            try:
+                value = f.kind.selection(f, self.selected or [])
+            except AnswerError as exc:
+                return Outcome(Status.CONSTRAINT, str(exc))
             if value is None and f.required:
-                raise AnswerError("Vui lòng chọn ít nhất một mục rồi bấm “Xong”.")
-            self._record(f, value)
-        elif f.type == "photo":
-            if not self.answers.get(f.name):
-                if f.required:
-                    raise AnswerError("Vui lòng gửi ít nhất một ảnh.")
-                self._record(f, None)
-        else:
-            return
-        self._advance(f.index)
+                return Outcome(Status.NONE_CHOSEN)
+            return self._record_and_advance(f, value)
+        if f.type == "photo":
+            if self.answers.get(f.name):
+                self._advance(f.index)
+                return OK
+            if f.required:
+                return Outcome(Status.NO_PHOTO)
+            return self._record_and_advance(f, None)
+        return OK
 
     def keep(self) -> None:
         """"Giữ nguyên": the answer stands; go on as after answering."""
@@ -209,17 +218,17 @@ class FormSession:
         if f is not None and f.name in self.answers:
             self._advance(f.index)
 
-    def skip(self) -> None:
+    def skip(self) -> Outcome:
         f = self.current()
         if f is None:
-            return
+            return OK
         if f.required:
-            raise AnswerError("Câu này bắt buộc, không bỏ qua được.")
-        self._record(f, None)
-        self._advance(f.index)
+            return Outcome(Status.REQUIRED)
+        return self._record_and_advance(f, None)
 
     # -- internals ----------------------------------------------------------------------
     def _parse(self, f: Field, value: Union[str, Choice, Point]) -> Any:
+        """The answer ``value`` gives; AnswerError (the field type's rule) when it gives none."""
         kind = f.kind
         if isinstance(value, Choice):
             options = kind.question(f).options
@@ -227,28 +236,33 @@ class FormSession:
             if not isinstance(kind, (YesNoType, SelectOneType)) or not 0 <= value.option < len(options):
                 raise NotOffered(f"option {value.option} is not offered")
             return kind.from_option(f, value.option)
-        if isinstance(value, Point):
-            if not isinstance(kind, LocationType):  # the type of a "location" field
-                raise AnswerError("Câu này không cần vị trí.")
+        if isinstance(value, Point) and isinstance(kind, LocationType):
             return kind.value(value.latitude, value.longitude)
-        return kind.parse(f, value)
+        return kind.parse(f, value if isinstance(value, str) else "")
 
-    def _review_input(self, value: Input) -> None:
+    def _review_input(self, value: Input) -> Outcome:
         """On the review a typed number N edits question N (the number shown beside it)."""
         text = value.strip() if isinstance(value, str) else ""
         fields = self.review()
         if re.fullmatch(r"[0-9]{1,3}", text) and 1 <= int(text) <= len(fields):
             self.goto(fields[int(text) - 1].index)
-            return
-        raise AnswerError(REVIEW_HINT)
+            return OK
+        return Outcome(Status.NOT_A_QUESTION_NUMBER)
 
-    def _record(self, f: Field, value: Any) -> None:
+    def _record_and_advance(self, f: Field, value: Any) -> Outcome:
+        outcome = self._record(f, value)
+        if outcome.ok:
+            self._advance(f.index)
+        return outcome
+
+    def _record(self, f: Field, value: Any) -> Outcome:
         if not f.kind.valid(f, value):
-            raise AnswerError("Câu trả lời không hợp lệ, anh/chị vui lòng trả lời lại.")
+            return Outcome(Status.INVALID)
         answers = {**self.answers, f.name: value}
         relevant = {x.name for x in relevant_fields(self.spec, answers)}
         self.answers = {k: v for k, v in answers.items() if k in relevant or self.spec.field(k) is None}
         self.changed = True
+        return OK
 
     def _advance(self, after: int) -> None:
         if not self.edit:

@@ -8,6 +8,7 @@ and the exports look types up in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Optional
 
 from store.forms import relevant as rel
@@ -41,12 +42,22 @@ class Field:
         return FIELD_TYPES[self.type]
 
 
+class InputKind(StrEnum):
+    """The input a question expects, which decides its buttons."""
+
+    TEXT = "text"  # typed text or a number
+    CHOICE = "choice"  # one option
+    MULTI = "multi"  # options ticked, then "Xong"
+    PHOTO = "photo"  # photos, then "Xong"
+    LOCATION = "location"  # a shared location or typed coordinates
+
+
 @dataclass
 class Question:
     """How a question is asked: its text and the input it expects."""
 
     text: str
-    input: str  # "text", "choice", "multi", "photo", "location"
+    input: InputKind
     options: list[str] = field(default_factory=list)
 
 
@@ -54,7 +65,7 @@ class FieldType:
     """Base: free text answers; subclasses override what differs."""
 
     name = "text"
-    input = "text"
+    input = InputKind.TEXT
     numeric = False
     ordered = False  # <, <= ... make sense in ``relevant``
     allows_range = False

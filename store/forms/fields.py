@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from store.forms.choices import SelectMultipleType, SelectOneType, YesNoType
-from store.forms.field_base import FIELD_TYPES, MAX_TEXT_ANSWER, AnswerError, Field, FieldType, Question, register
+from store.forms.field_base import (FIELD_TYPES, MAX_TEXT_ANSWER, AnswerError, Field, FieldType, InputKind, Question,
+                                    register)
 from store.vn.numbers import NumberFormatError, format_date, format_number, parse_date, parse_number
 from store.vn.text import fold
 
@@ -129,7 +130,7 @@ class DateType(FieldType):
 
 class PhotoType(FieldType):
     name = "photo"
-    input = "photo"
+    input = InputKind.PHOTO
 
     def instruction(self, f: Field) -> str:
         return "Gửi ảnh (có thể gửi nhiều ảnh), gửi xong bấm “Xong”."
@@ -149,7 +150,7 @@ class PhotoType(FieldType):
 
 class LocationType(FieldType):
     name = "location"
-    input = "location"
+    input = InputKind.LOCATION
 
     def instruction(self, f: Field) -> str:
         return "Bấm nút “Gửi vị trí” bên dưới (hoặc gõ vĩ độ, kinh độ, ví dụ 21.39, 103.42)."

@@ -1,7 +1,8 @@
 """All models, imported here so ``Base.metadata`` is complete for Alembic and tests."""
 
 from store.db import Base
-from store.models.core import AuditLog, DialogState, JobRun, OutboxMessage, ProcessedUpdate, User
+from store.models.core import (DONE_STATES, PENDING_STATES, AuditLog, DialogState, JobRun, MessageKind, OutboxMessage,
+                               OutboxState, ProcessedUpdate, User)
 from store.models.inbox import InboxUpdate
 from store.models.directives import Campaign, Document, ReportingDuty, Section
 from store.models.units import Commune, Officer, OfficerProvince, Province
@@ -12,7 +13,8 @@ from store.models.channels import ChoiceMenu, LinkCode, LinkState
 from store.models.jobs import AfterCommitJob, JobState
 
 __all__ = [
-    "Base", "User", "DialogState", "JobRun", "ProcessedUpdate", "OutboxMessage", "AuditLog", "InboxUpdate",
+    "Base", "User", "DialogState", "JobRun", "ProcessedUpdate", "OutboxMessage", "OutboxState", "MessageKind",
+    "PENDING_STATES", "DONE_STATES", "AuditLog", "InboxUpdate",
     "Document", "Section", "Campaign", "ReportingDuty",
     "Province", "Commune", "Officer", "OfficerProvince", "RegistrationRequest", "InviteCode",
     "Form", "Period", "PeriodUnit", "Report", "Draft", "ReportRevision", "ReportFile",

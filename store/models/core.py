@@ -3,12 +3,41 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Optional
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.db import Base
+from store.db import Base, StrEnumType
+
+
+class OutboxState(StrEnum):
+    """Where an outbox message is: queued -> sending (claimed by one worker, the attempt recorded
+    before the platform call) -> sent | blocked | failed | skipped, or back to queued (a retry,
+    a 429, a dead worker's claim)."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    BLOCKED = "blocked"  # the user blocked the bot
+    FAILED = "failed"  # the platform refused it for good
+    SKIPPED = "skipped"  # never sent on purpose (a reminder no longer due, an erased officer)
+
+
+PENDING_STATES = (OutboxState.QUEUED, OutboxState.SENDING)
+DONE_STATES = (OutboxState.SENT, OutboxState.BLOCKED, OutboxState.FAILED, OutboxState.SKIPPED)
+
+
+class MessageKind(StrEnum):
+    """Why a message is sent; replies go first (core.outbox.KIND_PRIORITY)."""
+
+    REPLY = "reply"  # an answer to the user's own update
+    NOTICE = "notice"  # a line about the user's own business (approved, a broadcast's report)
+    REPORT = "report"
+    REMINDER = "reminder"
+    DIGEST = "digest"
+    BROADCAST = "broadcast"
 
 
 class User(Base):
@@ -81,11 +110,9 @@ class OutboxMessage(Base):
     channel: Mapped[str] = mapped_column(String(16))
     chat_id: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))  # reply, notice, reminder, digest, broadcast
+    kind: Mapped[MessageKind] = mapped_column(StrEnumType(MessageKind, 16))
     payload: Mapped[dict[str, Any]]  # a serialized core.types.Reply
-    # queued -> sending (claimed by one worker, the attempt recorded before the platform call)
-    # -> sent | blocked | failed | skipped, or back to queued (retry, 429, a dead worker's claim)
-    state: Mapped[str] = mapped_column(String(16), default="queued")
+    state: Mapped[OutboxState] = mapped_column(StrEnumType(OutboxState, 16), default=OutboxState.QUEUED)
     claimed_by: Mapped[Optional[str]] = mapped_column(String(64))  # the worker sending it now
     attempts: Mapped[int] = mapped_column(default=0)
     not_before: Mapped[datetime]

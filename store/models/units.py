@@ -8,7 +8,7 @@ from typing import Optional
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from store.db import Base
+from store.db import Base, StrEnumType
 from store.roles import Role
 
 
@@ -41,7 +41,7 @@ class Officer(Base):
     full_name: Mapped[str] = mapped_column(String(200))
     phone: Mapped[Optional[str]] = mapped_column(String(20), unique=True)  # normalized 0xxxxxxxxx
     telegram_id: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
-    role: Mapped[str] = mapped_column(String(16), default=Role.OFFICER.value)  # a store.roles.Role value
+    role: Mapped[Role] = mapped_column(StrEnumType(Role, 16), default=Role.OFFICER)
     commune_code: Mapped[Optional[int]] = mapped_column(ForeignKey("communes.code"), index=True)
     position: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(default=True)

@@ -1,7 +1,7 @@
 """Officers who leave: removed at once (they can no longer act), their personal data erased
 later (OFFICER_ERASE_AFTER_DAYS), their commune's submitted reports kept.
 
-Removal is reversible until the erasure (a mistaken removal is undone by reactivating);
+Removal is reversible until the erasure (a mistaken removal is undone by ``admin grant``);
 erasure is not. What is erased: the officer's name (→ "Đã xóa"), phone, Telegram id and
 position; on every chat account linked to them, the chat id, account id, name, username and
 phone; their dialog states and the texts of messages queued or kept for them. Reports,
@@ -17,7 +17,7 @@ from typing import Iterable, Optional
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from store.models import AuditLog, DialogState, InboxUpdate, Officer, OutboxMessage, RegistrationRequest, User
+from store.models import AuditLog, DialogState, InboxUpdate, Officer, OutboxMessage, OutboxState, RegistrationRequest, User
 from store.people.phones import normalize_phone
 from store.people.scrub import Needles, scrub
 from store.roles import Role
@@ -52,8 +52,8 @@ def remove_officer(session: Session, officer: Officer, *, now: datetime, actor_u
     return True
 
 
-def restore_officer(session: Session, officer: Officer) -> None:
-    """Undo a removal that has not been erased yet (reactivation by a supervisor)."""
+def restore_officer(officer: Officer) -> None:
+    """Undo a removal that has not been erased yet (``admin grant`` reactivating the officer)."""
     if officer.erased_at is None:
         officer.removed_at = None
 
@@ -104,8 +104,8 @@ def _erase(session: Session, officer: Officer, now: datetime) -> int:
         user.display_name, user.username, user.phone, user.reachable = ERASED_NAME, None, None, False
     if ids:
         session.execute(delete(DialogState).where(DialogState.user_id.in_(ids)))
-        session.execute(update(OutboxMessage).where(OutboxMessage.user_id.in_(ids), OutboxMessage.state == "queued")
-                        .values(state="skipped", last_error="officer erased"))
+        session.execute(update(OutboxMessage).where(OutboxMessage.user_id.in_(ids), OutboxMessage.state == OutboxState.QUEUED)
+                        .values(state=OutboxState.SKIPPED, last_error="officer erased"))
         session.execute(update(OutboxMessage).where(OutboxMessage.user_id.in_(ids))
                         .values(chat_id="", payload={"text": ""}))
         session.execute(update(RegistrationRequest).where(RegistrationRequest.user_id.in_(ids))

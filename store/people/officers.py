@@ -8,6 +8,7 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store.people.leavers import restore_officer
 from store.models import AuditLog, Commune, Officer, OfficerProvince, Province, User
 from store.people.phones import normalize_phone
 from store.roles import ROLE_LABELS, Role, parse_role
@@ -28,7 +29,7 @@ def grant_role(session: Session, *, role: str, now: datetime, phone: Optional[st
     """Give ``role`` to the officer with this phone or Telegram id (created when missing)."""
     granted, norm = _checked_grant(session, role, phone, telegram_id, province_codes, commune_code)
     officer, old_role = _officer_to_grant(session, norm, telegram_id, full_name, granted, now)
-    officer.role = granted.value
+    officer.role = granted
     officer.commune_code = commune_code if granted is Role.OFFICER else None
     if granted is Role.SUPERVISOR:
         have = {p.province_code for p in officer.provinces}
@@ -80,7 +81,7 @@ def _officer_to_grant(session: Session, norm: Optional[str], telegram_id: Option
         officer = session.scalar(select(Officer).where(Officer.telegram_id == str(telegram_id)))
     if officer is None:
         officer = Officer(full_name=full_name or (norm or f"Telegram {telegram_id}"), phone=norm,
-                          telegram_id=str(telegram_id) if telegram_id else None, role=role.value,
+                          telegram_id=str(telegram_id) if telegram_id else None, role=role,
                           commune_code=None, position="", active=True, created_at=now)
         session.add(officer)
         return officer, None
@@ -91,6 +92,7 @@ def _officer_to_grant(session: Session, norm: Optional[str], telegram_id: Option
     if telegram_id and officer.telegram_id is None:
         officer.telegram_id = str(telegram_id)
     officer.active = True
+    restore_officer(officer)  # a grant undoes a removal: erase_due must not erase an active officer
     return officer, officer.role
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence, Union
+from typing import Any, Iterable, Optional, Protocol, Sequence, Union
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -21,16 +21,19 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from store.db import transaction
+from store.deps import StoreServices
 from store.gazetteer import catalogue
 from store.models import Commune, Province
 from store.people.unit_names import (PROVINCE_PREFIXES, accented_core, commune_key, has_diacritics, province_key,
                               strip_prefix, typed_division)
 from store.vn.text import fold, former_province_keys
 
-if TYPE_CHECKING:
-    from store.deps import StoreServices
-
 log = logging.getLogger(__name__)
+
+
+class UnitServices(StoreServices, Protocol):
+    units: Optional["UnitIndex"]  # cached by seed_units / unit_index
+
 
 # Common ways to type a few provinces that fuzzy matching alone would miss.
 PROVINCE_ALIASES = {
@@ -69,7 +72,7 @@ def sync_units(session: Session) -> tuple[int, int]:
     return added, updated
 
 
-def seed_units(services: "StoreServices") -> None:
+def seed_units(services: UnitServices) -> None:
     """Start-up step: load the 34 provinces and 3,321 communes (a quick no-op when present)."""
     with transaction(services.session_factory) as session:
         added, updated = sync_units(session)
@@ -259,7 +262,7 @@ def _engine_key(session: Session) -> str:
     return session.get_bind().engine.url.render_as_string(hide_password=True)  # an Engine's .engine is itself
 
 
-def unit_index(source: Union[Session, UnitIndex, "StoreServices"]) -> UnitIndex:
+def unit_index(source: Union[Session, UnitIndex, UnitServices]) -> UnitIndex:
     """The in-memory index for a session's database (built once), or the given index."""
     if isinstance(source, UnitIndex):
         return source

@@ -10,6 +10,7 @@ Amending (until the period closes) adds a revision and keeps the earlier ones.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from datetime import datetime
 from typing import Any, Optional, cast
 
@@ -18,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 # Skip logic lives in the pure form engine; re-exported here for the queries and their callers.
-from store.forms.engine import effective_answers, missing_required, next_unanswered, relevant_fields  # noqa: F401
+from store.forms.engine import effective_answers, missing_required
 from store.forms.fields import Field
 from store.forms.spec import FormSpec
 from store.forms.versions import form_spec, latest_form
@@ -74,11 +75,6 @@ def discard_draft(session: Session, draft_id: int) -> None:
     session.execute(delete(Draft).where(Draft.id == draft_id))
 
 
-def save_answer(draft: Draft, name: str, value: Any, officer_id: Optional[int], now: datetime) -> None:
-    """Record one answer (``None``: skipped)."""
-    save_answers(draft, {**draft.answers, name: value}, officer_id, now)
-
-
 def save_answers(draft: Draft, answers: dict[str, Any], officer_id: Optional[int], now: datetime) -> None:
     """Store the answers a form session produced (a new dict, so the JSON column sees the change)."""
     draft.answers = dict(answers)
@@ -105,9 +101,20 @@ def draft_spec(session: Session, draft: Draft) -> FormSpec:
 
 
 # -- submission ------------------------------------------------------------------------
+class SubmitStatus(StrEnum):
+    """How a submission ended."""
+
+    CREATED = "created"  # the commune's first report for the period
+    REVISED = "revised"  # a new revision of the report the draft was based on
+    ALREADY = "already"  # someone else submitted the first report meanwhile
+    CONFLICT = "conflict"  # the report changed since the draft was started
+    CLOSED = "closed"  # the period no longer takes reports
+    INCOMPLETE = "incomplete"  # required answers are missing
+
+
 @dataclass
 class SubmitResult:
-    status: str  # created, revised, already, conflict, closed, incomplete
+    status: SubmitStatus
     report: Optional[Report] = None
     missing: list[Field] = field(default_factory=list)
 
@@ -115,11 +122,11 @@ class SubmitResult:
 def submit(session: Session, draft: Draft, period: Period, officer_id: Optional[int], now: datetime) -> SubmitResult:
     """Turn a draft into the commune's report (or a new revision of it)."""
     if now >= period.close_at:
-        return SubmitResult("closed", get_report(session, period.id, draft.commune_code))
+        return SubmitResult(SubmitStatus.CLOSED, get_report(session, period.id, draft.commune_code))
     spec = draft_spec(session, draft)
     missing = missing_required(spec, draft.answers)
     if missing:
-        return SubmitResult("incomplete", missing=missing)
+        return SubmitResult(SubmitStatus.INCOMPLETE, missing=missing)
     answers = effective_answers(spec, draft.answers)
     report: Optional[Report]  # a new report, or the one this revises
     if draft.base_revision is None:
@@ -133,13 +140,13 @@ def submit(session: Session, draft: Draft, period: Period, officer_id: Optional[
                                            submitted_at=now, submitted_by=officer_id))
                 session.flush()
         except IntegrityError:
-            return SubmitResult("already", get_report(session, period.id, draft.commune_code))
+            return SubmitResult(SubmitStatus.ALREADY, get_report(session, period.id, draft.commune_code))
         discard_draft(session, draft.id)
-        return SubmitResult("created", report)
+        return SubmitResult(SubmitStatus.CREATED, report)
     report = session.scalar(select(Report).where(Report.period_id == period.id,
                                                  Report.commune_code == draft.commune_code).with_for_update())
     if report is None or report.revision != draft.base_revision:
-        return SubmitResult("conflict", report)
+        return SubmitResult(SubmitStatus.CONFLICT, report)
     new_rev = report.revision + 1
     revise = (update(Report).where(Report.id == report.id, Report.revision == draft.base_revision)
               .values(revision=new_rev, answers=answers, form_pk=draft.form_pk, updated_at=now, submitted_by=officer_id)
@@ -147,13 +154,13 @@ def submit(session: Session, draft: Draft, period: Period, officer_id: Optional[
     # A DML statement gives a CursorResult; Session.execute is typed for SELECTs only.
     done = cast(CursorResult[Any], session.execute(revise))
     if done.rowcount != 1:
-        return SubmitResult("conflict", report)
+        return SubmitResult(SubmitStatus.CONFLICT, report)
     session.add(ReportRevision(report_id=report.id, revision=new_rev, form_pk=draft.form_pk, answers=answers,
                                submitted_at=now, submitted_by=officer_id))
     discard_draft(session, draft.id)
     session.flush()
     session.refresh(report)
-    return SubmitResult("revised", report)
+    return SubmitResult(SubmitStatus.REVISED, report)
 
 
 def revisions(session: Session, report_id: int) -> list[ReportRevision]:

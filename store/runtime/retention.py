@@ -17,9 +17,8 @@ from sqlalchemy.orm import Session
 
 from store.runtime.inbox import prune_handled
 from store.people.leavers import erase_due
-from store.models import AfterCommitJob, JobState, OutboxMessage, ProcessedUpdate
+from store.models import DONE_STATES, AfterCommitJob, JobState, OutboxMessage, ProcessedUpdate
 
-DONE_STATES = ("sent", "failed", "blocked", "skipped")
 GENERATED_DIRS = ("exports", "charts")  # under files_dir; report photos are never pruned
 
 

@@ -14,7 +14,7 @@ import logging
 import os
 import time
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator, Optional, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,10 +25,16 @@ from store.directives.naming import section_label
 from store.models import Document, Section
 from store.search.index import DocInfo, PassageIndex, SectionInput
 # Re-exported: the search API lives here.
-from store.search.rank import HOME_BOOST as HOME_BOOST, MIN_CONFIDENCE as MIN_CONFIDENCE
+from store.search.rank import MIN_CONFIDENCE as MIN_CONFIDENCE
 from store.search.rank import SearchIndex as SearchIndex, SearchResult as SearchResult
 
 log = logging.getLogger(__name__)
+
+
+class SearchServices(StoreServices, Protocol):
+    search: Optional[SearchIndex]  # loaded here, kept on the services
+
+
 
 INDEX_VERSION = "passages-v9"
 INDEX_FILE = "passages.idx"  # JSON header + raw arrays, memory-mapped, no pickle (store/search/persist.py)
@@ -122,7 +128,7 @@ def load_index(directory: Path, fingerprint: str) -> Optional[SearchIndex]:
     return index
 
 
-def ensure_index(services: StoreServices) -> SearchIndex:
+def ensure_index(services: SearchServices) -> SearchIndex:
     """Start-up step: load the persisted index if the corpus is unchanged, else rebuild it."""
     directory = services.settings.index_dir
     with services.session_factory() as session:
@@ -145,6 +151,6 @@ def ensure_index(services: StoreServices) -> SearchIndex:
     return index
 
 
-def refresh(services: StoreServices) -> SearchIndex:
+def refresh(services: SearchServices) -> SearchIndex:
     """Call after an ingest: rebuilds (and persists) the index when the corpus changed."""
     return ensure_index(services)

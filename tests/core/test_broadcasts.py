@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.services import build_services
+from core.channels import ChannelCapabilities
 from core.settings import Settings
 from core.context import Services
 from core.broadcasts import AudienceError, create_broadcast, finish_completed, progress, resolve_audience
@@ -66,6 +67,8 @@ async def test_queue_once_deliver_and_report(services: Services, clock) -> None:
         assert len(rows) == 3 == s.get(Broadcast, bc_id).recipient_count
 
     class Mixed(RecordingTransport):
+        capabilities = ChannelCapabilities()
+
         async def send(self, chat_id, reply):
             if chat_id == "c2":
                 return SendResult(ok=False, blocked=True, error="Forbidden")
@@ -99,6 +102,8 @@ async def test_a_sender_stopped_right_after_the_last_send_still_queues_the_repor
     stop = asyncio.Event()
 
     class StopAfterSend(RecordingTransport):
+        capabilities = ChannelCapabilities()
+
         async def send(self, chat_id, reply):
             stop.set()  # the loop ends with this send in flight; run() waits for it, then returns
             await asyncio.sleep(0.05)  # (passes at any delay with the fix; fails without it)

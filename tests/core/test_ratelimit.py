@@ -30,7 +30,7 @@ def _core(database_url: str, tmp_path: Path, clock, handled: list[str]) -> BotCo
         clock.jump(SEARCH_COST)  # the pipeline is sequential: the next update waits this long
         return [Reply(text=f"trả lời {ctx.msg.text}")]
 
-    router.on_text = answer
+    router.text_fallback(answer)
     return BotCore(build_services(settings, clock, startup=False), router)
 
 

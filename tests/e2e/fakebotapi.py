@@ -6,8 +6,9 @@ files kept), callback answers, getFile plus file downloads, setMyCommands. Tests
 updates with ``push_*`` and wait for the bot's calls with ``wait_for``.
 
 Optional limit enforcement mimics Telegram: 429 with ``parameters.retry_after`` past
-``overall_rate`` sends per second or more than one send per second to a chat (sliding
-windows over real time), and 403 for chat ids that "blocked" the bot. Per-chat counts of
+``overall_rate`` sends per second or, per chat, more than ``per_chat_burst`` sends at once
+and then one per ``per_chat_interval`` (a token bucket; 1: one a second, strictly) over real
+time, and 403 for chat ids that "blocked" the bot. Per-chat counts of
 200/429/403 answers are kept for the broadcast benchmark; every check is O(1) amortized.
 """
 
@@ -101,12 +102,13 @@ class FakeBotAPI:
 
     def __init__(self, token: str = "123456:TEST-TOKEN", *, enforce_limits: bool = False,
                  overall_rate: int = 30, per_chat_interval: float = 1.0, retry_after: int = 1,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 per_chat_burst: int = 1, clock: Callable[[], float] = time.monotonic) -> None:
         self.token = token
         self.clock = clock  # what the rate windows are measured on (a test may freeze it)
         self.enforce_limits = enforce_limits
         self.overall_rate = overall_rate
         self.per_chat_interval = per_chat_interval
+        self.per_chat_burst = per_chat_burst
         self.retry_after = retry_after
         self.blocked_chats: set[int] = set()
         self.calls: list[Call] = []
@@ -127,7 +129,7 @@ class FakeBotAPI:
         self._new_call = asyncio.Event()
         self._release_hung = asyncio.Event()
         self._recent_sends: deque[float] = deque()  # send times within the last second
-        self._last_send_by_chat: dict[int, float] = {}
+        self._chat_tokens: dict[int, tuple[float, float]] = {}  # chat -> (tokens, when counted)
         self._runner: Optional[web.AppRunner] = None
         self.port = 0
         self.get_updates_calls = 0
@@ -499,6 +501,14 @@ class FakeBotAPI:
             return 200, self._ok(result), result
         return 404, self._error(404, "Not Found: method not found"), None
 
+    def _tokens(self, chat_id: int, now: float) -> float:
+        """The chat's sends allowed now (a bucket of ``per_chat_burst``, one back per interval)."""
+        counted = self._chat_tokens.get(chat_id)
+        if counted is None or self.per_chat_interval <= 0:
+            return float(self.per_chat_burst)
+        tokens, at = counted
+        return min(float(self.per_chat_burst), tokens + (now - at) / self.per_chat_interval)
+
     def _send(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> tuple[int, web.Response, Any]:
         chat_id = int(params["chat_id"])
         if chat_id in self.blocked_chats:
@@ -509,14 +519,14 @@ class FakeBotAPI:
             recent = self._recent_sends
             while recent and now - recent[0] >= 1.0:
                 recent.popleft()
-            last = self._last_send_by_chat.get(chat_id)
-            if len(recent) >= self.overall_rate or (last is not None and now - last < self.per_chat_interval):
+            tokens = self._tokens(chat_id, now)
+            if len(recent) >= self.overall_rate or tokens < 1.0:
                 self._count(chat_id, 429)
                 wait = self.retry_after if len(recent) >= self.overall_rate else max(
-                    1, math.ceil(self.per_chat_interval - (now - (last or now))))
+                    1, math.ceil((1.0 - tokens) * self.per_chat_interval))
                 return 429, self._error(429, f"Too Many Requests: retry after {wait}", retry_after=wait), None
             recent.append(now)
-            self._last_send_by_chat[chat_id] = now
+            self._chat_tokens[chat_id] = (tokens - 1.0, now)
         self._count(chat_id, 200)
         message: dict[str, Any] = {"message_id": next(self._message_ids[chat_id]), "date": int(time.time()),
                                    "chat": {"id": chat_id, "type": "private"}, "from": self._bot_json()}

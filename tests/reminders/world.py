@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Optional
 
+from core.channels import ChannelCapabilities
 from core.context import Services
 from core.types import Reply
 from core.outbox import SendResult
@@ -95,6 +96,8 @@ class RecordingTransport:
         self.clock = clock
         self.sent: list[tuple[datetime, str, Reply]] = []
         self._changed = asyncio.Condition()
+
+    capabilities = ChannelCapabilities()
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult:
         self.sent.append((self.clock.now(), chat_id, reply))

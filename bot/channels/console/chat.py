@@ -16,6 +16,7 @@ from typing import Any, Awaitable, Callable, Optional, TextIO
 
 from bot.channels.console.demo import demo_chat_label, setup_demo
 from bot.channels.files import local_fetcher
+from core.channels import CONSOLE
 from bot.services import build_services
 from core.settings import Settings
 from handlers.app import build_router
@@ -88,6 +89,7 @@ class ConsoleTransport:
     """Prints messages the outbox sender delivers to the console user (reminders, notices)."""
 
     channel = "console"
+    capabilities = CONSOLE
 
     def __init__(self, stdout: TextIO) -> None:
         self.stdout = stdout

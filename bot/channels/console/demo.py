@@ -65,7 +65,7 @@ def _demo_colleagues(session, province: int, home_commune: int, channel: str, no
         chat = f"{DEMO_CHAT_PREFIX}{n}"
         if session.scalar(select(User.id).where(User.channel == channel, User.external_id == chat)) is not None:
             continue
-        officer = Officer(full_name=name, role=Role.OFFICER.value, position=DEMO_POSITION, commune_code=code,
+        officer = Officer(full_name=name, role=Role.OFFICER, position=DEMO_POSITION, commune_code=code,
                           active=True, created_at=now)
         session.add(officer)
         session.flush()
@@ -112,12 +112,12 @@ def setup_demo(services: Services, ref: UserRef, arg: str) -> str:
             session.add(user)
         officer = session.get(Officer, user.officer_id) if user.officer_id else None
         if officer is None:
-            officer = Officer(full_name=ref.display_name or "Cán bộ thử", role=role.value, position=DEMO_POSITION,
+            officer = Officer(full_name=ref.display_name or "Cán bộ thử", role=role, position=DEMO_POSITION,
                               active=True, created_at=now)
             session.add(officer)
-        if officer.role != role.value:
+        if officer.role != role:
             _skip_queued_reminders(session, user.id)  # the previous role's reminders are not for this one
-        officer.role, officer.active = role.value, True
+        officer.role, officer.active = role, True
         officer.commune_code = commune.code if role is Role.OFFICER else None
         officer.provinces.clear()
         session.flush()

@@ -14,7 +14,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.request import HTTPXRequest
 
 from core.settings import Settings, reveal
-from core.text import TELEGRAM_LIMIT, split_message
+from core.channels import TELEGRAM
+from core.text import split_message
 from core.listing import with_listed_details
 from core.types import Attachment, Reply
 from core.outbox import SendResult
@@ -56,6 +57,7 @@ class TelegramTransport:
     """Sends one neutral Reply to a chat; Telegram errors come back as SendResult data."""
 
     channel = "telegram"
+    capabilities = TELEGRAM
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
@@ -108,7 +110,7 @@ class TelegramTransport:
         attachment = reply.image or reply.document
         text = reply.text or ""
         if attachment is None:
-            parts = split_message(text, TELEGRAM_LIMIT) if text.strip() else []
+            parts = split_message(text, self.capabilities.message_length) if text.strip() else []
             if not parts:
                 if markup is None:
                     return  # nothing to show
@@ -120,7 +122,7 @@ class TelegramTransport:
         data = _attachment_bytes(attachment)  # a vanished file fails before anything is sent
         caption: Optional[str] = text if text and len(text) <= CAPTION_LIMIT else None
         if text and caption is None:  # too long for a caption: text first, the file after
-            for part in split_message(text, TELEGRAM_LIMIT):
+            for part in split_message(text, self.capabilities.message_length):
                 await call(self.bot.send_message, chat_id, part)
         if reply.image is not None:
             await call(self.bot.send_photo, chat_id, photo=data, caption=caption, reply_markup=markup)

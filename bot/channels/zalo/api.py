@@ -16,7 +16,6 @@ import httpx
 log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://bot-api.zaloplatforms.com"
-TEXT_LIMIT = 2000  # sendMessage text and sendPhoto caption: 1 to 2,000 characters
 POLL_EMPTY = 408  # getUpdates found nothing before its timeout: not an error
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 

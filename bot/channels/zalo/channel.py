@@ -51,7 +51,7 @@ class ZaloChannel:
         self.services = services
         self.core = core
         self.client = client or ZaloClient(reveal(settings.zalo_bot_token), settings.zalo_api_base_url)
-        self.transport = ZaloTransport(self.client, self.file_link)
+        self.transport = ZaloTransport(self.client, self.file_link, max_in_flight=settings.zalo_max_in_flight)
         services.fetchers[CHANNEL] = url_fetcher(self.client.download)
         self.inbox = Inbox(services, CHANNEL, self.handle_raw, backoff_cap=settings.database_retry_max_seconds)
         self.polls = 0

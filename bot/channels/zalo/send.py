@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Optional
 
-from bot.channels.zalo.api import TEXT_LIMIT, ZaloClient, ZaloError
+from bot.channels.zalo.api import ZaloClient, ZaloError
+from core.channels import ZALO
 from core.choices import numbered_text
 from core.context import FileLink
 from core.text import split_message
@@ -64,7 +66,9 @@ class ZaloTransport:
 
     channel = "zalo"
 
-    def __init__(self, client: ZaloClient, file_link: Optional[Callable[[], FileLink]] = None) -> None:
+    def __init__(self, client: ZaloClient, file_link: Optional[Callable[[], FileLink]] = None, *,
+                 max_in_flight: Optional[int] = None) -> None:
+        self.capabilities = replace(ZALO, max_in_flight=max_in_flight or ZALO.max_in_flight)
         self.client = client
         # Looked up at send time: the webhook server installs its signer after start-up.
         self._file_link = file_link or (lambda: no_links)
@@ -130,9 +134,9 @@ class ZaloTransport:
                 photo_url = url  # Zalo shows an image by URL
             else:
                 text = f"{text}\n\n{line}" if text else line
-        parts = split_message(text, TEXT_LIMIT) if text.strip() else []
+        parts = split_message(text, self.capabilities.message_length) if text.strip() else []
         if photo_url is not None:
-            caption = parts.pop() if parts and len(parts[-1]) <= TEXT_LIMIT else None
+            caption = parts.pop() if parts and len(parts[-1]) <= self.capabilities.message_length else None
             for part in parts:
                 await call(self.client.send_message, part)
             await call(self.client.send_photo, photo_url, caption)

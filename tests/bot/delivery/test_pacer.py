@@ -23,3 +23,25 @@ async def test_no_per_chat_spacing_means_none_at_all() -> None:
     pacer = Pacer(10_000, 0)
     await pacer.acquire("chat")
     assert pacer.chat_ready("chat")
+
+
+async def test_live_replies_draw_on_a_burst_then_one_per_interval_strict_messages_keep_the_pace() -> None:
+    pacer = Pacer(28, 1.0, burst=3)
+    await pacer.acquire("chat")
+    now = time.monotonic()
+    # A quick question after the bot's last message: answered at once (two tokens left) ...
+    assert pacer.chat_ready("chat", now, live=True) and pacer.chat_wait("chat", now, live=True) == 0.0
+    # ... while a reminder or a broadcast to that chat still waits its interval.
+    assert not pacer.chat_ready("chat", now) and pacer.chat_wait("chat", now) > 1.0
+    await pacer.acquire("chat")
+    await pacer.acquire("chat")
+    now = time.monotonic()
+    assert not pacer.chat_ready("chat", now, live=True)  # the burst is spent: one per interval now
+    assert 0.9 < pacer.chat_wait("chat", now, live=True) <= WINDOW_SECONDS
+    assert pacer.chat_ready("chat", now + WINDOW_SECONDS, live=True)
+    assert pacer.chat_ready("other", now, live=True)  # buckets are per chat
+
+
+def test_a_burst_of_one_is_the_strict_pace() -> None:
+    pacer = Pacer(28, 1.0)
+    assert pacer.burst == 1 and pacer.chat_ready("chat", live=True)

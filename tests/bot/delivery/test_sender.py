@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.services import build_services
+from core.channels import ChannelCapabilities
 from core.settings import Settings
 from core.context import Services
 from core import metrics, outbox
@@ -32,6 +33,8 @@ class FakeTransport:
         self.script = script or {}
         self.sent: list[tuple[str, str]] = []
         self.calls = 0
+
+    capabilities = ChannelCapabilities()
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult:
         self.calls += 1
@@ -312,3 +315,26 @@ async def test_replies_next_batch_is_claimed_while_this_one_is_paced(services: S
     slots = [i for i, e in enumerate(events) if e == "slot"]
     assert events.index("claim", 1) < slots[CLAIM_BATCH - 1]
     assert sender.stats.sent == 2 * CLAIM_BATCH
+
+
+def test_sends_in_flight_come_from_the_transport(services: Services) -> None:
+    one_at_a_time = FakeTransport()
+    one_at_a_time.capabilities = ChannelCapabilities(max_in_flight=1)
+    sender = OutboxSender(services, {"test": FakeTransport(), "slow": one_at_a_time}, pacer=fast_pacer())
+    assert sender.loops["test"].max_in_flight == services.settings.outbox_max_in_flight
+    assert sender.loops["slow"].max_in_flight == 1
+
+
+async def test_replies_to_a_chat_go_in_a_burst_reminders_keep_one_per_interval(services: Services) -> None:
+    a, b = add_users(services, 2)
+    for n in range(3):
+        queue(services, a, f"reply{n}", kind="reply")
+        queue(services, b, f"rem{n}", kind="reminder")
+    transport = FakeTransport()
+    sender = OutboxSender(services, {"test": transport}, pacer=Pacer(rate=10_000, per_chat_interval=1.0, burst=3))
+    sent = 0
+    for _ in range(3):  # one pass per message a chat may get: its previous send has finished
+        sent += await sender.drain_once()
+    assert [t for c, t in transport.sent if c == "0"] == ["hi"] * 3  # three quick replies: all out
+    assert [t for c, t in transport.sent if c == "1"] == ["hi"]  # reminders: one, the rest a second later
+    assert sent == 4

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from core.callbacks import OpenDocument, OpenSection, parse
 from handlers.ask.answer import NOT_FOUND
+from handlers.ask.buttons import MoreResults
 from core.dispatch import BotCore
 from core.messages import STALE_BUTTON
 from core.types import Incoming, Reply, UserRef
@@ -78,6 +80,10 @@ async def test_more_results_and_stale_buttons(core: BotCore) -> None:
     page = await ask(core, button=more)
     assert page.text.startswith("Các đoạn liên quan khác") and "Nguồn:" in page.text
     assert all(len(d.encode()) <= 64 for d in datas(page))
+    typed = [parse(d) for d in datas(page)]  # every button is a declared typed one
+    assert {type(t) for t in typed} <= {OpenSection, OpenDocument, MoreResults} and OpenSection in map(type, typed)
+    opened = await ask(core, button=datas(page)[0])
+    assert opened.text != STALE_BUTTON and opened.text
     forged = more[:-1] + ("0" if more[-1] != "0" else "1")
     assert (await ask(core, button=forged)).text == STALE_BUTTON
     assert (await ask(core, button="more:zz")).text == STALE_BUTTON

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from store.gazetteer import catalogue
 
-from store.directives.parser import DirectiveParseError, normalise_issuer, parse_bytes, parse_directive
+from store.directives.issuer import normalise_issuer
+from store.directives.parser import DirectiveParseError, parse_bytes, parse_directive
 from store.directives.text import fold
 
 SAMPLES = Path(__file__).resolve().parents[3] / "store" / "sample" / "directives"

@@ -14,8 +14,9 @@ from store.migrate import upgrade
 from store.models import Commune, Draft, Form, Period, Report, ReportRevision
 from store.reporting.periods import (PeriodError, commune_owes, must_report, create_period, periods_for_commune,
                            periods_for_provinces, has_reported)
-from store.reporting.reports import (get_draft, get_report, missing_required, next_unanswered, period_summary,
-                           previous_values, revisions, save_answer, start_draft, submit)
+from store.forms.engine import missing_required, next_unanswered
+from store.reporting.reports import (SubmitStatus, get_draft, get_report, period_summary, previous_values, revisions,
+                                     save_answers, start_draft, submit)
 from tests.handlers.report_setup import CLOSE, DUE, OPEN, PROVINCE, SAMPLE_FORMS, add_officer, seed_units
 
 FULL = {"da_phat_dong": False, "so_hoi_nghi": 4, "da_ky_giao_uoc": True, "tieu_chi_ntm": 15, "ty_le_ho_ngheo": 3.5,
@@ -36,6 +37,10 @@ def factory(database_url: str, clock):
                       due_at=DUE, close_at=CLOSE, now=clock.now())
     yield factory
     engine.dispose()
+
+
+def _answer(draft: Draft, name: str, value, now) -> None:
+    save_answers(draft, {**draft.answers, name: value}, None, now)
 
 
 def _period(s) -> Period:
@@ -85,13 +90,13 @@ def test_draft_submit_amend_revisions(factory, clock) -> None:
         draft = start_draft(s, period, 3001, None, now)
         again = start_draft(s, period, 3001, None, now)  # a second officer: the same shared draft
         assert again.id == draft.id
-        save_answer(draft, "da_phat_dong", False, None, now)
+        _answer(draft, "da_phat_dong", False, now)
         spec_missing = submit(s, draft, period, None, now)
-        assert spec_missing.status == "incomplete" and spec_missing.missing[0].name == "so_hoi_nghi"
+        assert spec_missing.status is SubmitStatus.INCOMPLETE and spec_missing.missing[0].name == "so_hoi_nghi"
         for k, v in FULL.items():
-            save_answer(draft, k, v, None, now)
+            _answer(draft, k, v, now)
         result = submit(s, draft, period, None, now)
-        assert result.status == "created" and result.report.revision == 1
+        assert result.status is SubmitStatus.CREATED and result.report.revision == 1
         assert get_draft(s, period.id, 3001) is None
         assert has_reported(s, period.id) == {3001}
     with transaction(factory) as s:
@@ -99,16 +104,16 @@ def test_draft_submit_amend_revisions(factory, clock) -> None:
         report = get_report(s, period.id, 3001)
         amend = start_draft(s, period, 3001, None, now + timedelta(days=1), amend=report)
         assert amend.base_revision == 1 and amend.answers["so_hoi_nghi"] == 4
-        save_answer(amend, "so_hoi_nghi", 6, None, now)
+        _answer(amend, "so_hoi_nghi", 6, now)
         result = submit(s, amend, period, None, now + timedelta(days=1))
-        assert result.status == "revised" and result.report.revision == 2
+        assert result.status is SubmitStatus.REVISED and result.report.revision == 2
         assert result.report.submitted_at == now  # on time / late is judged on the first submission
         revs = revisions(s, report.id)
         assert [(r.revision, r.answers["so_hoi_nghi"]) for r in revs] == [(1, 4), (2, 6)]
     with transaction(factory) as s:
         period = _period(s)
         late = start_draft(s, period, 3001, None, CLOSE, amend=get_report(s, period.id, 3001))
-        assert submit(s, late, period, None, CLOSE).status == "closed"
+        assert submit(s, late, period, None, CLOSE).status is SubmitStatus.CLOSED
 
 
 def test_skip_logic_drops_irrelevant_answers(factory, clock) -> None:
@@ -116,17 +121,17 @@ def test_skip_logic_drops_irrelevant_answers(factory, clock) -> None:
     with transaction(factory) as s:
         period = _period(s)
         draft = start_draft(s, period, 3002, None, now)
-        save_answer(draft, "da_phat_dong", True, None, now)
+        _answer(draft, "da_phat_dong", True, now)
         from store.reporting.reports import draft_spec
 
         spec = draft_spec(s, draft)
         assert next_unanswered(spec, draft.answers).name == "so_hieu"
-        save_answer(draft, "so_hieu", "15/KH-UBND", None, now)
-        save_answer(draft, "da_phat_dong", False, None, now)  # changed its mind: so_hieu no longer asked
+        _answer(draft, "so_hieu", "15/KH-UBND", now)
+        _answer(draft, "da_phat_dong", False, now)  # changed its mind: so_hieu no longer asked
         assert next_unanswered(spec, draft.answers).name == "so_hoi_nghi"
         for k, v in FULL.items():
-            save_answer(draft, k, v, None, now)
-        save_answer(draft, "linh_vuc", ["Chưa phát hiện"], None, now)
+            _answer(draft, k, v, now)
+        _answer(draft, "linh_vuc", ["Chưa phát hiện"], now)
         assert "so_dien_hinh" not in {f.name for f in missing_required(spec, draft.answers)}
         result = submit(s, draft, period, None, now)
         assert "so_hieu" not in result.report.answers and "so_dien_hinh" not in result.report.answers
@@ -148,7 +153,7 @@ def test_double_submit_gives_one_report(factory, clock) -> None:
         s.add(stale)
         s.flush()
         second = submit(s, stale, period, None, now)
-        assert first.status == "created" and second.status == "already"
+        assert first.status is SubmitStatus.CREATED and second.status is SubmitStatus.ALREADY
         assert s.scalar(select(func.count()).select_from(Report)) == 1
         assert s.scalar(select(func.count()).select_from(ReportRevision)) == 1
 

@@ -15,6 +15,7 @@ from core.outbox import enqueue
 from store.db import transaction
 from store.people.leavers import ERASED_NAME, erase_due, find_officer, missing_from_list, remove_officer
 from store.models import AfterCommitJob, DialogState, JobState, Officer, OutboxMessage, ProcessedUpdate, Report, User
+from store.people.officers import grant_role
 from store.reporting.reports import start_draft, submit
 from store.runtime.retention import prune
 from tests.handlers.report_setup import OPEN, build_world
@@ -68,6 +69,23 @@ def test_removed_officer_is_erased_after_the_period_reports_stay(database_url: s
         assert (queued.state, queued.chat_id, queued.payload) == ("skipped", "", {"text": ""})
         report = s.scalar(select(Report).where(Report.commune_code == 3001))
         assert report is not None and report.submitted_by == officer_id  # the commune's report stays
+
+
+def test_a_grant_after_a_removal_keeps_the_officer(database_url: str, tmp_path: Path, clock) -> None:
+    """Remove → admin grant → erase_due: the officer is active again, so nothing is erased."""
+    world, factory = _world(database_url, tmp_path, clock)
+    with transaction(factory) as s:
+        officer = find_officer(s, "0900000001")
+        remove_officer(s, officer, now=clock.now())
+        officer_id = officer.id
+    with transaction(factory) as s:
+        again = grant_role(s, role="officer", phone="0900000001", commune_code=3001, now=clock.now())
+        assert again.id == officer_id and again.active and again.removed_at is None
+    with transaction(factory) as s:
+        assert erase_due(s, now=clock.now() + timedelta(days=400), after_days=30).officers == []
+    with factory() as s:
+        officer = s.get(Officer, officer_id)
+        assert (officer.full_name, officer.phone, officer.active) == ("Lò Văn An", "0900000001", True)
 
 
 def test_missing_from_list_spares_supervisors(database_url: str, tmp_path: Path, clock) -> None:

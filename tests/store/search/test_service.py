@@ -16,7 +16,8 @@ from store.clock import FakeClock
 from store.directives.ingest import ingest_paths
 from store.models import Document
 from store.directives.ingest import load_samples
-from store.search.service import HOME_BOOST, MIN_CONFIDENCE, SearchIndex, ensure_index, refresh
+from store.search.rank import HOME_BOOST
+from store.search.service import MIN_CONFIDENCE, SearchIndex, ensure_index, refresh
 from store.vn.text import normalize
 
 
