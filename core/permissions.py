@@ -27,11 +27,14 @@ __all__ = ["PUBLIC_ACTIONS", "ROLE_ACTIONS", "Refused", "Role", "Scope", "can", 
 
 PUBLIC_ACTIONS = frozenset({"ask", "documents.read"})
 ROLE_ACTIONS: dict[Role, frozenset[str]] = {
-    Role.OFFICER: frozenset({"report.fill", "report.view", "deadlines.view", "profile.view", "unit.change"}),
+    Role.OFFICER: frozenset({"report.fill", "report.view", "deadlines.view", "profile.view", "unit.change",
+                             # the emulation year: reviewing is narrowed to the leading commune's
+                             # officers by core.bloc_roles
+                             "emulation.score", "emulation.explain", "emulation.review", "emulation.rank"}),
     Role.SUPERVISOR: frozenset({
         "report.view", "report.summary", "report.export", "period.create", "broadcast.send",
         "officer.approve", "officer.deactivate", "invite.create", "officer.list", "deadlines.view",
-        "profile.view", "directives.load",
+        "profile.view", "directives.load", "emulation.rank", "emulation.publish",
     }),
 }
 
