@@ -19,7 +19,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from store.models import Bloc, BlocMember, Commune
-from store.vntext import fold
+from store.vn.text import fold
 
 
 class BlocError(ValueError):

@@ -19,9 +19,9 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.image_kind import ImageKind, sniff_image
+from store.files.image_kind import ImageKind, sniff_image
 from store.models import Evidence, Sheet
-from store.report_photos import StoredPhoto, write_checked
+from store.files.report_photos import StoredPhoto, write_checked
 
 PDF = ImageKind(".pdf", "application/pdf")
 DOCX = ImageKind(".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")

@@ -11,8 +11,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Optional
 
-from store.vn_numbers import NumberFormatError, parse_number
-from store.vntext import fold
+from store.vn.numbers import NumberFormatError, parse_number
+from store.vn.text import fold
 
 CRITERION_KEYS = {"code", "text", "max", "kind", "evidence", "basis", "hint", "limit", "target", "unit",
                   "formula", "per", "steps", "row"}

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any, Optional, Union
 
 from store.emulation.table_checks import Formula, Kind, Problems, check_criterion, code_of, number
-from store.vn_numbers import format_number
+from store.vn.numbers import format_number
 
 __all__ = ["Criterion", "Formula", "Group", "Kind", "TableError", "TableSpec", "parse_table"]
 
