@@ -9,6 +9,8 @@ from store.models.registration import InviteCode, RegistrationRequest
 from store.models.reports import Draft, Form, Period, PeriodUnit, Report, ReportFile, ReportRevision
 from store.models.reminders import Broadcast, ReminderLog, ReminderPolicy
 from store.models.channels import ChoiceMenu, LinkCode
+from store.models.emulation import (Bloc, BlocMember, CriteriaTable, Evidence, Explanation, Ranking, ScoreChange,
+                                    ScoringPeriod, Sheet)
 
 __all__ = [
     "Base", "User", "DialogState", "JobRun", "ProcessedUpdate", "OutboxMessage", "AuditLog", "InboxUpdate",
@@ -16,4 +18,6 @@ __all__ = [
     "Province", "Commune", "Officer", "OfficerProvince", "RegistrationRequest", "InviteCode",
     "Form", "Period", "PeriodUnit", "Report", "Draft", "ReportRevision", "ReportFile",
     "ReminderPolicy", "ReminderLog", "Broadcast", "ChoiceMenu", "LinkCode",
+    "Bloc", "BlocMember", "CriteriaTable", "ScoringPeriod", "Sheet", "Evidence", "ScoreChange", "Explanation",
+    "Ranking",
 ]
