@@ -17,9 +17,9 @@ from core.dialogs import QuestionHook
 from core.types import Reply
 from store.clock import local
 from store.emulation.bloc_history import memberships_of
-from store.units import find_communes
-from store.vn_numbers import format_date, parse_date
-from store.vntext import fold
+from store.people.units import find_communes
+from store.vn.numbers import format_date, parse_date
+from store.vn.text import fold
 
 _ASK = re.compile(r"^(?P<name>.+?)\s+(?:thuoc|o|nam trong|nam o|la thanh vien)\s+(?:cua\s+)?(?:khoi|cum)"
                   r"(?:\s+thi\s+dua)?\s+(?:nao|gi|so may)\b(?P<tail>.*)$")

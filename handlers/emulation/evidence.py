@@ -18,7 +18,7 @@ from core.types import FileRef, FileUnavailable, Reply
 from store.emulation.evidence import (MAX_EVIDENCE_BYTES, MAX_FILES_PER_CRITERION, NotEvidence, files_of,
                                       record_evidence, write_evidence)
 from store.models import Sheet
-from store.report_photos import StoredPhoto
+from store.files.report_photos import StoredPhoto
 
 log = logging.getLogger(__name__)
 

@@ -52,8 +52,8 @@ class ExplainTurn:
 def _own_sheet(ctx: Context, sheet_id: int, target: str) -> ExplainTurn:
     sheet = ctx.session.get(Sheet, sheet_id)
     commune = ctx.session.get(Commune, sheet.commune_code) if sheet is not None else None
-    if sheet is None or commune is None or not can(ctx.officer, "emulation.explain", commune=commune):
-        raise Refused("emulation.explain", target, reason="not the commune's officer")
+    if sheet is None or commune is None or not can(ctx.officer, "emulation.score", commune=commune):
+        raise Refused("emulation.score", target, reason="not the commune's officer")
     return ExplainTurn(ctx, sheet, ctx.session.get_one(ScoringPeriod, sheet.period_id))
 
 
@@ -169,12 +169,12 @@ async def on_cancel(ctx: Context, state: Optional[ExplainState]) -> list[Reply]:
     return messages.text("Đã thôi giải trình.")
 
 
-EXPLAIN: Dialog[ExplainState] = Dialog("giaitrinh", ExplainState, action="emulation.explain", on_cancel=on_cancel,
+EXPLAIN: Dialog[ExplainState] = Dialog("giaitrinh", ExplainState, action="emulation.score", on_cancel=on_cancel,
                                        steps={"text": Step(on_text), "files": Step(on_files, closed=True)})
 
 
 def register(router: Router) -> None:
-    router.callback(Explain, action="emulation.explain")(on_explain)
-    router.callback(ExplainDone, action="emulation.explain")(on_done)
+    router.callback(Explain, action="emulation.score")(on_explain)
+    router.callback(ExplainDone, action="emulation.score")(on_done)
     router.callback(Decide, action="emulation.review")(on_decide)
     router.add_dialog(EXPLAIN)

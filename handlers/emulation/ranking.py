@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from typing import Optional
 
 from core import messages
-from core.bloc_roles import oversees
 from core.context import Context
 from core.dialogs import Dialog, DialogData, Step
-from core.permissions import Refused, can, supervised_provinces
+from core.permissions import Refused, can, can_on_bloc, supervised_provinces
 from core.router import Router
 from core.types import Button, Reply
 from handlers.emulation.calls import ExportAll, Publish, Reopen, ShowRanking
@@ -66,13 +65,13 @@ def _commune_view(ctx: Context) -> list[Reply]:
 
 
 async def show_ranking(ctx: Context, data: ShowRanking) -> list[Reply]:
-    turn = bloc_turn(ctx, data.period, data.bloc, "emulation.rank")
+    turn = bloc_turn(ctx, data.period, data.bloc, "blocs.view")
     return [ranking_reply(ctx, turn.period, turn.bloc)]
 
 
 async def on_publish(ctx: Context, data: Publish) -> list[Reply]:
     turn = bloc_turn(ctx, data.period, data.bloc, "emulation.publish")
-    if not oversees(ctx.officer, turn.bloc):
+    if not can_on_bloc(ctx.officer, "emulation.publish", turn.bloc):
         raise Refused("emulation.publish", f"period:{data.period}:bloc:{data.bloc}", reason="not the province")
     status, ranking = publish_ranking(ctx.session, turn.period, turn.bloc, ctx.me.id, ctx.now)
     if status is RankingStatus.NOT_CLOSED:
@@ -91,18 +90,18 @@ class ReopenState(DialogData):
 
 
 async def on_reopen(ctx: Context, data: Reopen) -> list[Reply]:
-    turn = bloc_turn(ctx, data.period, data.bloc, "emulation.publish")
-    if not oversees(ctx.officer, turn.bloc):
-        raise Refused("emulation.publish", f"period:{data.period}:bloc:{data.bloc}", reason="not the province")
+    turn = bloc_turn(ctx, data.period, data.bloc, "emulation.reopen")
+    if not can_on_bloc(ctx.officer, "emulation.reopen", turn.bloc):
+        raise Refused("emulation.reopen", f"period:{data.period}:bloc:{data.bloc}", reason="not the province")
     REOPEN.save(ctx, ReopenState(period=data.period, bloc=data.bloc))
     return messages.text(f"Mở lại xếp hạng {turn.bloc.name}: khối sẽ chấm lại được và xếp hạng đã công bố "
                          "hết hiệu lực cho đến khi công bố lại. Gõ lý do mở lại (bắt buộc), hoặc /huy để thôi.")
 
 
 async def on_reopen_reason(ctx: Context, state: ReopenState) -> list[Reply]:
-    turn = bloc_turn(ctx, state.period, state.bloc, "emulation.publish")
-    if not oversees(ctx.officer, turn.bloc):
-        raise Refused("emulation.publish", f"period:{state.period}:bloc:{state.bloc}", reason="not the province")
+    turn = bloc_turn(ctx, state.period, state.bloc, "emulation.reopen")
+    if not can_on_bloc(ctx.officer, "emulation.reopen", turn.bloc):
+        raise Refused("emulation.reopen", f"period:{state.period}:bloc:{state.bloc}", reason="not the province")
     status, _ = reopen_ranking(ctx.session, turn.period, turn.bloc, ctx.me.id, ctx.msg.text or "", ctx.now)
     if status is RankingStatus.NO_REASON:
         return messages.text("Lý do cần rõ hơn (ít nhất 5 ký tự). Anh/chị gõ lại lý do.")
@@ -114,8 +113,8 @@ async def on_reopen_reason(ctx: Context, state: ReopenState) -> list[Reply]:
 
 async def on_export(ctx: Context, data: ExportAll) -> list[Reply]:
     period = ctx.session.get(ScoringPeriod, data.period)
-    if period is None or not can(ctx.officer, "emulation.publish", province_code=period.province_code):
-        raise Refused("emulation.publish", f"period:{data.period}", reason="not the province")
+    if period is None or not can(ctx.officer, "emulation.export", province_code=period.province_code):
+        raise Refused("emulation.export", f"period:{data.period}", reason="not the province")
     return export_all(ctx, period)
 
 
@@ -124,14 +123,14 @@ async def reopen_cancel(ctx: Context, state: Optional[ReopenState]) -> list[Repl
     return messages.text("Đã thôi, xếp hạng giữ nguyên.")
 
 
-REOPEN: Dialog[ReopenState] = Dialog("molaixephang", ReopenState, action="emulation.publish", on_cancel=reopen_cancel,
+REOPEN: Dialog[ReopenState] = Dialog("molaixephang", ReopenState, action="emulation.reopen", on_cancel=reopen_cancel,
                                      steps={"reason": Step(on_reopen_reason)})
 
 
 def register(router: Router) -> None:
-    router.command("xephang", "Xếp hạng thi đua của khối", public=False, action="emulation.rank")(xephang)
-    router.callback(ShowRanking, action="emulation.rank")(show_ranking)
+    router.command("xephang", "Xếp hạng thi đua của khối", public=False, action="blocs.view")(xephang)
+    router.callback(ShowRanking, action="blocs.view")(show_ranking)
     router.callback(Publish, action="emulation.publish")(on_publish)
-    router.callback(Reopen, action="emulation.publish")(on_reopen)
-    router.callback(ExportAll, action="emulation.publish")(on_export)
+    router.callback(Reopen, action="emulation.reopen")(on_reopen)
+    router.callback(ExportAll, action="emulation.export")(on_export)
     router.add_dialog(REOPEN)

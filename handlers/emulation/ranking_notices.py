@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from core.bloc_roles import oversees
 from core.context import Context
+from core.permissions import can, can_on_bloc
 from core.types import Button, Reply
 from handlers.emulation import review_view as view
 from handlers.emulation.calls import ExportAll, Publish, Reopen
@@ -15,8 +15,8 @@ from handlers.emulation.words import num, when
 from store.emulation.ranking import Standing, bloc_rows, standing
 from store.emulation.review import latest_ranking
 from store.models import Bloc, ScoringPeriod
-from store.officers import approvers
-from store.vntext import shorten
+from store.people.officers import approvers
+from store.vn.text import shorten
 
 MAX_GAPS = 8
 
@@ -35,12 +35,12 @@ def ranking_reply(ctx: Context, period: ScoringPeriod, bloc: Bloc, note: str = "
     lines.append(f"Xếp hạng {bloc.name} – {period.label} ({state}):")
     lines += view.ranking_lines(rows, period, ctx.now)
     buttons: list[list[Button]] = []
-    if oversees(ctx.officer, bloc) and closed and ranking is not None:
-        if ranking.published_at is None:
+    if closed and ranking is not None:
+        if ranking.published_at is None and can_on_bloc(ctx.officer, "emulation.publish", bloc):
             buttons.append([Publish(period.id, bloc.id).button("Công bố xếp hạng")])
-        else:
+        elif ranking.published_at is not None and can_on_bloc(ctx.officer, "emulation.reopen", bloc):
             buttons.append([Reopen(period.id, bloc.id).button("Mở lại (cần lý do)")])
-    if oversees(ctx.officer, bloc):
+    if can(ctx.officer, "emulation.export", province_code=bloc.province_code):
         buttons.append([ExportAll(period.id).button("Tải Excel và biểu đồ")])
     return Reply(text="\n".join(lines), buttons=buttons)
 

@@ -3,7 +3,7 @@
 The bloc's sheets (who submitted, who is late, the totals); one commune's sheet, its criteria
 as buttons; “Sửa điểm”: the new score, then a reason (required), saved as a new change (the
 self-score is kept), the commune notified with a “Giải trình” button; closing the review
-computes the ranking. Reviewers are the leading commune's officers that year (core.bloc_roles).
+computes the ranking. Reviewers are the leading commune's officers that year (core.permissions.can_on_bloc).
 """
 
 from __future__ import annotations

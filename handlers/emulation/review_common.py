@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from core.bloc_roles import reviews, sees
 from core.context import Context
-from core.permissions import Refused
+from core.permissions import Refused, can_on_bloc
 from core.types import Reply
 from store.emulation.chat_people import commune_users
 from store.emulation.review import sheet_bloc
@@ -41,7 +40,8 @@ def bloc_turn(ctx: Context, period_id: int, bloc_id: int, action: str, *, review
     target = f"period:{period_id}:bloc:{bloc_id}"
     if period is None or bloc is None or bloc.year != period.year or bloc.province_code != period.province_code:
         raise Refused(action, target, reason="no such bloc in the period")
-    allowed = reviews(ctx.officer, bloc) if review else sees(ctx.officer, bloc)
+    allowed = can_on_bloc(ctx.officer, "emulation.review", bloc) or (
+        not review and can_on_bloc(ctx.officer, "emulation.view", bloc))
     if not allowed:
         raise Refused(action, target, NOT_LEADER if review else None, reason="not the bloc's reviewer")
     return BlocTurn(period, bloc)

@@ -22,8 +22,8 @@ from handlers.emulation.score_dialog import refusal
 from handlers.emulation.words import num, when
 from store.emulation.engine import Status, check_score
 from store.emulation.review import ReviewStatus, change_score, criterion_scores, last_change, review_is_open
-from store.vn_numbers import NumberFormatError, parse_number
-from store.vntext import shorten
+from store.vn.numbers import NumberFormatError, parse_number
+from store.vn.text import shorten
 
 REVIEW_CLOSED = "Khối đã đóng chấm điểm; muốn sửa điểm cần tỉnh mở lại xếp hạng."
 

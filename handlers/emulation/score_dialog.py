@@ -24,8 +24,8 @@ from store.emulation.sheet_notes import set_note
 from store.emulation.sheets import save_score, sheet_spec
 from store.emulation.table_spec import Criterion, Kind
 from store.models import Sheet
-from store.vn_numbers import NumberFormatError, parse_number
-from store.vntext import fold
+from store.vn.numbers import NumberFormatError, parse_number
+from store.vn.text import fold
 
 DRAFT_KEPT = "Đã lưu bảng điểm đang chấm. Khi nào tiện, gõ /chamdiem để chấm tiếp."
 YES_WORDS = {"dat", "co", "yes", "x"}

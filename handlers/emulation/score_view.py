@@ -15,7 +15,7 @@ from handlers.emulation.calls import (BackItem, EditItem, KeepScore, NextItem, R
 from store.emulation.engine import ReviewRow, Totals
 from store.emulation.table_spec import Criterion, Kind, TableSpec
 from handlers.emulation.words import num, total_line
-from store.vntext import shorten
+from store.vn.text import shorten
 
 NEXT, BACK, REVIEW, RESCORE = "Tiếp »", "« Tiêu chí trước", "Xem lại bảng điểm", "« Sửa điểm"
 SUBMIT = "📤 Nộp bảng tự chấm"

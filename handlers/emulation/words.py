@@ -8,7 +8,7 @@ from typing import Optional
 
 from store.clock import vn_datetime
 from store.emulation.engine import Totals
-from store.vn_numbers import format_number
+from store.vn.numbers import format_number
 
 
 def num(value: Optional[Decimal | str | int]) -> str:
