@@ -61,7 +61,8 @@ def plan_scoring_reminders(session: Session, now: datetime, settings: Settings) 
         if not_before >= as_utc(period.close_at if step.overdue else period.due_at):
             continue  # it would arrive after its use
         owing = owing_communes(session, period)
-        names = dict(session.execute(select(Commune.code, Commune.name).where(Commune.code.in_(owing))).tuples())
+        names = {code: name for code, name in session.execute(
+            select(Commune.code, Commune.name).where(Commune.code.in_(owing)))}
         for code in owing:
             reply = Reply(text=reminder_text(period, names.get(code, str(code)), step, not_before),
                           buttons=[[OpenSheet(period.id).button("Chấm điểm ngay")]])

@@ -41,5 +41,6 @@ def sheet_ids(session: Session, period_id: int, commune_codes: list[int]) -> dic
     """Sheet id by commune for the period (submitted or not)."""
     if not commune_codes:
         return {}
-    return dict(session.execute(select(Sheet.commune_code, Sheet.id).where(
-        Sheet.period_id == period_id, Sheet.commune_code.in_(commune_codes))).tuples())
+    rows = session.execute(select(Sheet.commune_code, Sheet.id).where(
+        Sheet.period_id == period_id, Sheet.commune_code.in_(commune_codes)))
+    return {code: sheet_id for code, sheet_id in rows}
