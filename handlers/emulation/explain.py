@@ -124,7 +124,7 @@ async def on_done(ctx: Context, data: ExplainDone) -> list[Reply]:
         return messages.text(SENT)
     commune, leader = s
     text = f"{commune.name} giải trình tiêu chí {expl.code}: “{expl.text[:600]}”"
-    notify_commune(ctx, leader, lambda: Reply(text=text, buttons=[
+    notify_commune(ctx, leader, Reply(text=text, buttons=[
         [Decide(expl.id, True).button(f"Nhận giải trình {expl.code}"[:60]),
          Decide(expl.id, False).button(f"Giữ điểm khối {expl.code}"[:60])],
         [ViewSheet(turn.sheet.id).button("Xem bảng điểm của xã")]]), key=f"emu:explained:{expl.id}")
@@ -158,7 +158,7 @@ async def on_decide(ctx: Context, data: Decide) -> list[Reply]:
     else:
         text = (f"{s.bloc.name} giữ điểm khối chấm tiêu chí {expl.code} của {s.commune.name}: {to}. "
                 "Tiêu chí được ghi là còn ý kiến khác; tỉnh sẽ xem xét.")
-    notify_commune(ctx, s.commune.code, lambda: Reply(text=text), key=f"emu:decided:{expl.id}")
+    notify_commune(ctx, s.commune.code, Reply(text=text), key=f"emu:decided:{expl.id}")
     return [Reply(text=text, buttons=[[ViewSheet(s.sheet.id).button("« Quay lại bảng điểm")]])]
 
 

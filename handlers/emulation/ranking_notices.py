@@ -85,7 +85,7 @@ def tell_communes(ctx: Context, period: ScoringPeriod, bloc: Bloc, revision: int
     for row in ranking.rows if ranking is not None else []:
         s = standing(ctx.session, period, row["commune_code"])
         text = "Tỉnh đã công bố xếp hạng thi đua.\n" + standing_text(period, s, row["name"])
-        told += notify_commune(ctx, row["commune_code"], lambda: Reply(text=text),
+        told += notify_commune(ctx, row["commune_code"], Reply(text=text),
                                key=f"emu:published:{period.id}:{bloc.id}:{revision}")
     return told
 

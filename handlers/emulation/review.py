@@ -17,7 +17,7 @@ from core.types import Button, Reply
 from handlers.emulation import review_view as view
 from handlers.emulation.calls import (AdjustItem, BlocSheets, CloseReview, CloseReviewConfirmed, Decide,
                                       ShowRanking, ViewSheet)
-from handlers.emulation.review_common import NOT_LEADER, bloc_turn, notify_commune, sheet_of_bloc
+from handlers.emulation.review_common import NOT_LEADER, bloc_turn, sheet_of_bloc
 from handlers.emulation.review_dialog import ADJUST, on_adjust
 from handlers.emulation.ranking_notices import ranking_closed
 from handlers.emulation.words import when

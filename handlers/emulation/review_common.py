@@ -4,8 +4,6 @@ the officer may act on, a sheet with its bloc, and notifying a commune or a bloc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
-
 from core.context import Context
 from core.permissions import Refused, can_on_bloc
 from core.types import Reply
@@ -60,9 +58,9 @@ def sheet_of_bloc(ctx: Context, sheet_id: int, action: str, *, review: bool = Fa
                        ctx.session.get_one(Commune, sheet.commune_code))
 
 
-def notify_commune(ctx: Context, commune_code: int, reply_for: Callable[[], Reply], key: str) -> int:
+def notify_commune(ctx: Context, commune_code: int, reply: Reply, key: str) -> int:
     """Queue a notice to each officer of the commune (once per key and officer)."""
     users = commune_users(ctx.session, commune_code)
     for user in users:
-        ctx.notify(user, reply_for(), key=f"{key}:{user.id}")
+        ctx.notify(user, reply, key=f"{key}:{user.id}")
     return len(users)

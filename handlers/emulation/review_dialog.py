@@ -103,7 +103,7 @@ async def on_reason(ctx: Context, state: AdjustState) -> list[Reply]:
     text = (f"{s.bloc.name} đã sửa điểm tiêu chí {state.code} của {s.commune.name}: {num(change.from_score)} → "
             f"{num(change.to_score)}.\nLý do: {shorten(reason, 400)}\nNếu chưa đồng ý, anh/chị giải trình "
             f"trước {when(deadline)}.")
-    sent = notify_commune(ctx, s.commune.code, lambda: Reply(text=text, buttons=[[Explain(change.id).button(
+    sent = notify_commune(ctx, s.commune.code, Reply(text=text, buttons=[[Explain(change.id).button(
         "Giải trình")]]), key=f"emu:change:{change.id}")
     told = f" Đã báo {sent} cán bộ của xã." if sent else " Xã chưa có cán bộ dùng bot để nhận thông báo."
     return [Reply(text=f"Đã sửa tiêu chí {state.code} của {s.commune.name}: {num(change.from_score)} → "

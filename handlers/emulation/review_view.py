@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from core.types import Button
 from handlers.emulation.calls import AdjustItem
@@ -24,7 +24,7 @@ def marks(row: Mapping[str, Any]) -> str:
     return f" ({'; '.join(out)})" if out else ""
 
 
-def ranking_lines(rows: list[Mapping[str, Any]], period: ScoringPeriod, now: datetime) -> list[str]:
+def ranking_lines(rows: Sequence[Mapping[str, Any]], period: ScoringPeriod, now: datetime) -> list[str]:
     """Places with ties shown as ties; communes that did not submit last, without a place."""
     lines = []
     for r in rows:
@@ -37,7 +37,7 @@ def ranking_lines(rows: list[Mapping[str, Any]], period: ScoringPeriod, now: dat
     return lines
 
 
-def sheet_rows(rows: list[Mapping[str, Any]], period: ScoringPeriod, now: datetime) -> list[str]:
+def sheet_rows(rows: Sequence[Mapping[str, Any]], period: ScoringPeriod, now: datetime) -> list[str]:
     """The bloc's sheets for its reviewers: who submitted, who is late, self and bloc totals."""
     lines = []
     for r in rows:

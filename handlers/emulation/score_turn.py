@@ -16,7 +16,7 @@ from core.context import Context
 from core.dialogs import DialogData
 from core.permissions import Refused, can
 from core.types import Reply
-from handlers.emulation.words import num
+from handlers.emulation.words import num, when
 from store.clock import vn_datetime
 from store.emulation.bloc_history import leader_name
 from store.emulation.engine import Totals, scores, totals
@@ -99,5 +99,5 @@ def submitted_text(ctx: Context, sheet: Sheet, period: ScoringPeriod) -> str:
     spec = sheet_spec(ctx.session, sheet)
     t = totals(spec, scores(sheet.answers))
     late = f", trễ hạn {sheet.days_late} ngày" if sheet.days_late else ", đúng hạn"
-    return (f"Bảng tự chấm “{period.label}” của xã đã nộp lúc {vn_datetime(sheet.submitted_at)}{late}. "
+    return (f"Bảng tự chấm “{period.label}” của xã đã nộp lúc {when(sheet.submitted_at)}{late}. "
             f"Tổng tự chấm: {num(t.total)}/{num(t.maximum)}.")

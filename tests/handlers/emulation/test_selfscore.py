@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.types import FileRef
-from store.models import AuditLog, Evidence, Sheet
+from store.models import AuditLog, Sheet
 from tests.handlers.emulation.world import CLOSE, DUE, LEADER, MEMBER, OPEN, SUPERVISOR, EmuWorld, build
 from tests.handlers.report_setup import Chat
 
