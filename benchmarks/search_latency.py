@@ -27,7 +27,7 @@ from core.settings import Settings
 from handlers.ask import answer
 from store.clock import FakeClock
 from store.ingest import ingest_paths
-from store.search import ensure_index
+from store.search.service import ensure_index
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "store" / "sample" / "directives"

@@ -11,7 +11,7 @@ from core.settings import Settings
 from store.clock import Clock
 from store.forms.spec import load_sample_forms
 from store.ingest import load_samples
-from store.search import ensure_index
+from store.search.service import ensure_index
 from store.people.units import seed_units
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from bot.commands.common import Subparsers
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import build_services
     from store.ingest import ingest_paths
-    from store.search import refresh
+    from store.search.service import refresh
 
     services = build_services(settings, startup=False)
     result = ingest_paths(services.session_factory, args.paths, services.clock, progress=not args.no_progress)

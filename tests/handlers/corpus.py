@@ -10,7 +10,7 @@ from handlers.app import build_router
 from core.dispatch import BotCore
 from store.clock import FakeClock
 from store.ingest import load_samples
-from store.search import ensure_index
+from store.search.service import ensure_index
 
 
 def sample_core(tmp_path_factory: pytest.TempPathFactory, name: str) -> BotCore:

@@ -16,7 +16,7 @@ from store.clock import FakeClock
 from store.ingest import ingest_paths
 from store.models import Document
 from store.ingest import load_samples
-from store.search import HOME_BOOST, MIN_CONFIDENCE, SearchIndex, ensure_index, refresh
+from store.search.service import HOME_BOOST, MIN_CONFIDENCE, SearchIndex, ensure_index, refresh
 from store.vn.text import normalize
 
 
