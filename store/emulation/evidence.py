@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Optional
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from store.files.image_kind import ImageKind, sniff_image
@@ -32,6 +32,10 @@ MAX_FILES_PER_CRITERION = 10
 
 class NotEvidence(ValueError):
     """The bytes are not a photo, PDF, .docx or .xlsx (or the file is too large or empty)."""
+
+
+class EvidenceRefused(ValueError):
+    """A file that cannot be added: the sheet is submitted, or the criterion has enough files."""
 
 
 def sniff_evidence(content: bytes) -> Optional[ImageKind]:
@@ -66,13 +70,23 @@ def write_evidence(files_dir: Path, period_id: int, commune_code: int, code: str
 
 def record_evidence(session: Session, sheet: Sheet, code: str, stored: StoredPhoto, *, channel_file_id: str = "",
                     officer_id: Optional[int], now: datetime, explanation_id: Optional[int] = None) -> tuple[Evidence, bool]:
-    """Record a written file; (the row, whether it is new). The same bytes twice are one row."""
+    """Record a written file; (the row, whether it is new). The same bytes twice are one row.
+
+    Evidence goes on a draft sheet only (a submitted sheet is what the bloc reviews); files of
+    an explanation go with it. At most ``MAX_FILES_PER_CRITERION`` per criterion.
+    """
+    if explanation_id is None and sheet.submitted_at is not None:
+        raise EvidenceRefused("submitted")
     same = session.scalar(select(Evidence).where(Evidence.sheet_id == sheet.id, Evidence.code == code,
                                                  Evidence.sha256 == stored.sha256,
                                                  Evidence.explanation_id.is_(None) if explanation_id is None
                                                  else Evidence.explanation_id == explanation_id))
     if same is not None:
         return same, False
+    count = session.scalar(select(func.count()).select_from(Evidence).where(
+        Evidence.sheet_id == sheet.id, Evidence.code == code))
+    if (count or 0) >= MAX_FILES_PER_CRITERION:
+        raise EvidenceRefused("too many")
     row = Evidence(sheet_id=sheet.id, code=code, explanation_id=explanation_id, path=stored.rel_path,
                    channel_file_id=channel_file_id[:200], mime_type=stored.mime_type, size=stored.size,
                    sha256=stored.sha256, uploaded_by=officer_id, created_at=now)

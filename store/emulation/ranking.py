@@ -1,5 +1,6 @@
 """A bloc's ranking: computed when its review closes, published by the province, locked after.
 
+- ``load_round`` (everything a period's rankings read, in a few queries), ``rank_bloc``.
 - ``bloc_rows(session, period, bloc_ids)``: the live table per bloc (members on the period's
   bloc date; self, bloc and final totals; late days; disputed criteria; evidence files; places
   with ties; communes that did not submit listed last, without a place). Bulk: a province of
@@ -31,6 +32,7 @@ from store.emulation.sheets import evidence_counts
 from store.emulation.table_spec import TableSpec
 from store.emulation.tables import spec_by_pk
 from store.models import AuditLog, Bloc, Commune, Ranking, ScoringPeriod, Sheet
+from store.vn.text import fold
 
 
 class RankingStatus(StrEnum):
@@ -64,44 +66,61 @@ def _tie_values(spec: Optional[TableSpec], rule: tuple[str, ...], scores: dict[s
     return tuple(engine.subtotal(spec, final, code) for code in rule)
 
 
-def bloc_rows(session: Session, period: ScoringPeriod, bloc_ids: Optional[Iterable[int]] = None
-              ) -> dict[int, list[dict[str, Any]]]:
-    """The live ranking table of each bloc (all the period's blocs when ``bloc_ids`` is None)."""
+@dataclass
+class Round:
+    """Everything a period's rankings and exports read, loaded once in a few queries."""
+
+    members: dict[int, list[int]]  # bloc id → commune codes on the period's bloc date
+    sheets: dict[int, Sheet]  # commune code → its submitted sheet
+    names: dict[int, str]
+    scores: dict[int, dict[str, CriterionScore]]  # sheet id → criterion → scores
+    files: dict[int, dict[str, int]]  # sheet id → criterion → evidence files
+    specs: dict[int, TableSpec]  # table pk → table
+
+
+def load_round(session: Session, period: ScoringPeriod, bloc_ids: Optional[Iterable[int]] = None) -> Round:
     ids = list(bloc_ids) if bloc_ids is not None else [b.id for b in blocs_of_year(session, period.province_code,
                                                                                  period.year)]
     members = members_on(session, ids, period.as_of)
-    codes = sorted({c for cs in members.values() for c in cs})
+    codes = {c for cs in members.values() for c in cs}
     sheets = {s.commune_code: s for s in session.scalars(select(Sheet).where(
-        Sheet.period_id == period.id, Sheet.submitted_at.is_not(None)))} if codes else {}
+        Sheet.period_id == period.id, Sheet.submitted_at.is_not(None))) if s.commune_code in codes} if codes else {}
     names: dict[int, str] = {c: n for c, n in session.execute(
-        select(Commune.code, Commune.name).where(Commune.code.in_(codes)))} if codes else {}
-    submitted = [s for c, s in sheets.items() if c in set(codes)]
-    scores = sheet_scores(session, submitted)
-    files = evidence_counts(session, [s.id for s in submitted])
-    specs = {pk: spec_by_pk(session, pk) for pk in {s.table_pk for s in submitted}}
-    return {bloc_id: _rank_bloc(members[bloc_id], sheets, names, scores, files, specs) for bloc_id in ids}
+        select(Commune.code, Commune.name).where(Commune.code.in_(sorted(codes))))} if codes else {}
+    submitted = list(sheets.values())
+    return Round(members, sheets, names, sheet_scores(session, submitted),
+                 evidence_counts(session, [s.id for s in submitted]),
+                 {pk: spec_by_pk(session, pk) for pk in {s.table_pk for s in submitted}})
 
 
-def _rank_bloc(codes: list[int], sheets: dict[int, Sheet], names: dict[int, str],
-               scores: dict[int, dict[str, CriterionScore]], files: dict[int, dict[str, int]],
-               specs: dict[int, TableSpec]) -> list[dict[str, Any]]:
+def bloc_rows(session: Session, period: ScoringPeriod, bloc_ids: Optional[Iterable[int]] = None
+              ) -> dict[int, list[dict[str, Any]]]:
+    """The live ranking table of each bloc (all the period's blocs when ``bloc_ids`` is None)."""
+    data = load_round(session, period, bloc_ids)
+    return {bloc_id: rank_bloc(data, bloc_id) for bloc_id in data.members}
+
+
+def rank_bloc(data: Round, bloc_id: int) -> list[dict[str, Any]]:
+    """One bloc's rows: placed best first (ties share a place), communes without a sheet last."""
+    codes = data.members[bloc_id]
     rows, keys = [], []
-    in_bloc = [sheets[c] for c in codes if c in sheets]
+    in_bloc = [data.sheets[c] for c in codes if c in data.sheets]
     # The rule of the newest table version used in the bloc; no rule: ties stay ties.
-    newest = max((specs[s.table_pk] for s in in_bloc), key=lambda sp: sp.version, default=None)
+    newest = max((data.specs[s.table_pk] for s in in_bloc), key=lambda sp: sp.version, default=None)
     rule = newest.tie_break if newest is not None else ()
     for code in codes:
-        sheet = sheets.get(code)
-        spec = specs.get(sheet.table_pk) if sheet is not None else None
-        got = scores.get(sheet.id, {}) if sheet is not None else {}
-        row = _row(code, names.get(code, str(code)), sheet, spec, got, files.get(sheet.id, {}) if sheet else {})
+        sheet = data.sheets.get(code)
+        spec = data.specs.get(sheet.table_pk) if sheet is not None else None
+        got = data.scores.get(sheet.id, {}) if sheet is not None else {}
+        files = data.files.get(sheet.id, {}) if sheet is not None else {}
+        row = _row(code, data.names.get(code, str(code)), sheet, spec, got, files)
         rows.append(row)
         if row["submitted"]:
             keys.append((code, Decimal(row["final_total"]), _tie_values(spec, rule, got)))
     by_code = {r["commune_code"]: r for r in rows}
     for placed in places(keys):
         by_code[placed.key]["place"], by_code[placed.key]["tied"] = placed.place, placed.tied
-    return sorted(rows, key=lambda r: (r["place"] is None, r["place"] or 0, r["name"]))
+    return sorted(rows, key=lambda r: (r["place"] is None, r["place"] or 0, fold(r["name"])))
 
 
 def _audit(session: Session, action: str, period: ScoringPeriod, bloc: Bloc, officer_id: Optional[int],
