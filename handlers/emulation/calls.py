@@ -9,6 +9,7 @@ the ids against the officer in the store's permission rules.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
 
 from core.callbacks import CallbackData, OpenSheet
 
@@ -132,6 +133,7 @@ class Reopen(CallbackData, prefix="xh", action="r"):
 @dataclass(frozen=True)
 class ExportAll(CallbackData, prefix="xh", action="x"):
     period: int
+    bloc: Optional[int] = None  # the bloc whose chart comes with the workbook (None: the first few)
 
 
 @dataclass(frozen=True)

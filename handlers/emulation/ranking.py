@@ -115,7 +115,7 @@ async def on_export(ctx: Context, data: ExportAll) -> list[Reply]:
     period = ctx.session.get(ScoringPeriod, data.period)
     if period is None or not can(ctx.officer, "emulation.export", province_code=period.province_code):
         raise Refused("emulation.export", f"period:{data.period}", reason="not the province")
-    return export_all(ctx, period)
+    return export_all(ctx, period, data.bloc)
 
 
 async def reopen_cancel(ctx: Context, state: Optional[ReopenState]) -> list[Reply]:

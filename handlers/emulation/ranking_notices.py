@@ -41,7 +41,7 @@ def ranking_reply(ctx: Context, period: ScoringPeriod, bloc: Bloc, note: str = "
         elif ranking.published_at is not None and can_on_bloc(ctx.officer, "emulation.reopen", bloc):
             buttons.append([Reopen(period.id, bloc.id).button("Mở lại (cần lý do)")])
     if can(ctx.officer, "emulation.export", province_code=bloc.province_code):
-        buttons.append([ExportAll(period.id).button("Tải Excel và biểu đồ")])
+        buttons.append([ExportAll(period.id, bloc.id).button("Tải Excel và biểu đồ")])
     return Reply(text="\n".join(lines), buttons=buttons)
 
 

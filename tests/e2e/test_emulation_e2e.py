@@ -2,14 +2,17 @@
 on SQLite and PostgreSQL: three communes self-score (one on Zalo has a score above the maximum
 refused, is killed mid-scoring and resumes at the same criterion, and submits late; one sends
 evidence photos), the leader lowers a score with a reason, the commune explains, the leader
-keeps the change (disputed), the review closes into a ranking with a tie, the province publishes.
+keeps the change (disputed), the review closes into a ranking with a tie, the province publishes
+and gets the workbook (checked cell by cell) and the chart.
 """
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from pathlib import Path
 
+import openpyxl
 from sqlalchemy import func, select
 
 from bot.services import build_services
@@ -65,6 +68,29 @@ async def _zalo_until_kill(z: ZChat) -> None:
     said = await z.text("đạt")
     said = await z.text(number_of(said, "Tiếp »"))
     assert "Tiêu chí 3 (3/4)" in said
+
+
+def _check_workbook(content: bytes, names: dict[int, str]) -> None:
+    """The province's workbook, cell by cell: the summary, the ranking, the disputed criterion."""
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    assert book.sheetnames == ["Tổng hợp", "Khối thi đua số 1"]
+    summary = [[c.value for c in row] for row in book["Tổng hợp"].iter_rows()]
+    assert summary[0][:2] == ["Đợt chấm điểm", "Chấm điểm thi đua năm 2026"]
+    assert summary[1][:2] == ["Bảng tiêu chí", "thu-nghiem"]
+    assert summary[7] == ["Khối", "Trưởng khối", "Số xã", "Đã nộp", "Trễ hạn", "Khiếu nại", "Tình trạng"]
+    assert summary[8] == ["Khối thi đua số 1", names[3001], 4, 3, 1, 1, "đã công bố"]
+    bloc = [[c.value for c in row] for row in book["Khối thi đua số 1"].iter_rows()]
+    assert bloc[3] == ["Hạng", "Mã xã", "Xã, phường", "Tự chấm", "Khối chấm", "Điểm cuối cùng", "Số minh chứng",
+                       "Số ngày trễ", "Tiêu chí khiếu nại", "Ghi chú"]
+    ranked = {row[1]: row for row in bloc[4:8]}
+    assert ranked[3001] == [1, 3001, names[3001], 27, 27, 27, 1, 0, 0, "đồng hạng"]
+    assert ranked[3002] == [1, 3002, names[3002], 29, 27, 27, 2, 0, 1, "đồng hạng, có khiếu nại"]
+    assert ranked[3003] == [3, 3003, names[3003], 23, 23, 23, 1, 2, 0, "trễ 2 ngày"]
+    assert ranked[3004] == [None, 3004, names[3004], None, None, None, 0, 0, 0, "chưa nộp"]
+    details = [row for row in bloc[10:] if row[0] == 3002 and row[2] == "3"]
+    assert details == [[3002, names[3002], "3", "Chấp hành chế độ báo cáo", 10, 9, 7, 7, 0, "có"]]
+    penalty = [row for row in bloc[10:] if row[0] == 3003 and row[2] == "4"]
+    assert penalty == [[3003, names[3003], "4", "Vi phạm kỷ luật", -5, -1, -1, -1, 0, ""]]
 
 
 def _names(services) -> dict[int, str]:
@@ -137,6 +163,15 @@ async def test_emulation_year_end_to_end(database_url: str, tmp_path: Path) -> N
             placed = await zapi.wait_for(ZALO_MEMBER.id, predicate=lambda c: "xếp thứ 3" in c.text, timeout=30)
             assert "Tiêu chí chưa đạt điểm tối đa" in placed[-1].text
             await _notice(api, member, "xếp thứ 1 (đồng hạng)")
+            await sup.cmd("xephang")
+            await sup.press("Khối thi đua số 1")
+            assert "đã công bố" in sup.said
+            before = len(api.sent(SUPERVISOR.id))
+            await sup.press("Tải Excel và biểu đồ", replies=2)
+            sent = api.sent(SUPERVISOR.id)[before:]
+            assert [c.method for c in sent] == ["sendDocument", "sendPhoto"]
+            assert sent[1].files["photo"].startswith(b"\x89PNG")
+            _check_workbook(sent[0].files["document"], names)
             with services.session_factory() as s:
                 assert s.scalar(select(func.count()).select_from(Sheet).where(Sheet.submitted_at.is_not(None))) == 3
                 assert [c.kind for c in s.scalars(select(ScoreChange).order_by(ScoreChange.id))] == ["review", "kept"]
