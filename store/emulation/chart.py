@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from store.charts import TITLE_CHARS, bar_axes, save_bars
+from store.reporting.charts import TITLE_CHARS, bar_axes, save_bars
 from store.vn.numbers import format_number
 
 COLORS = {"ok": "#2e7d32", "late": "#f9a825", "disputed": "#c62828"}

@@ -24,7 +24,7 @@ from store.clock import local
 from store.emulation.ranking import Round, load_round, rank_bloc
 from store.emulation.review import latest_ranking
 from store.emulation.table_spec import Kind
-from store.export import TEXT_ONLY
+from store.reporting.export import TEXT_ONLY
 from store.models import Bloc, Ranking, ScoringPeriod
 
 RANK_HEAD = ["Hạng", "Mã xã", "Xã, phường", "Tự chấm", "Khối chấm", "Điểm cuối cùng", "Số minh chứng",

@@ -21,7 +21,7 @@ from store.clock import as_utc, local
 from store.emulation.blocs import blocs_of_year, members_on, membership_on
 from store.emulation.tables import latest_published
 from store.models import Province, ScoringPeriod, Sheet
-from store.periods import PeriodError, PeriodStatus, status
+from store.reporting.periods import PeriodError, PeriodStatus, status
 
 
 def create_scoring_period(session: Session, *, province_code: int, year: int, label: str, table_id: str,
