@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,7 @@ def write_export(session_factory: sessionmaker[Session], period_id: int, workboo
         blocs = export_round(session, period, workbook, now=now)
         out = ExportFiles(workbook, blocs)
         table = latest_published(session, period.table_id)
-        maximum = table_spec(table).total if table is not None else 100
+        maximum = table_spec(table).total if table is not None else Decimal(100)
         for bloc_id in chart_blocs:
             bloc = session.get(Bloc, bloc_id)
             if bloc is None or bloc.province_code != period.province_code or bloc.year != period.year:
