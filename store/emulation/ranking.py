@@ -84,7 +84,8 @@ def load_round(session: Session, period: ScoringPeriod, bloc_ids: Optional[Itera
     members = members_on(session, ids, period.as_of)
     codes = {c for cs in members.values() for c in cs}
     sheets = {s.commune_code: s for s in session.scalars(select(Sheet).where(
-        Sheet.period_id == period.id, Sheet.submitted_at.is_not(None))) if s.commune_code in codes} if codes else {}
+        Sheet.period_id == period.id, Sheet.submitted_at.is_not(None), Sheet.commune_code.in_(sorted(codes))))
+        } if codes else {}
     names: dict[int, str] = {c: n for c, n in session.execute(
         select(Commune.code, Commune.name).where(Commune.code.in_(sorted(codes))))} if codes else {}
     submitted = list(sheets.values())
