@@ -24,9 +24,9 @@ from pathlib import Path
 
 from bot.services import build_services
 from core.settings import Settings
-from handlers.ask import answer
+from handlers.ask.answer import answer
 from store.clock import FakeClock
-from store.ingest import ingest_paths
+from store.directives.ingest import ingest_paths
 from store.search.service import ensure_index
 
 REPO = Path(__file__).resolve().parent.parent

@@ -11,7 +11,7 @@ from bot.commands.common import Subparsers
 
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import build_services
-    from store.ingest import ingest_paths
+    from store.directives.ingest import ingest_paths
     from store.search.service import refresh
 
     services = build_services(settings, startup=False)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from store.search import persist as search_persist
 from store.deps import StoreServices
-from store.doc_format import section_label
+from store.directives.naming import section_label
 from store.models import Document, Section
 from store.search.index import DocInfo, PassageIndex, SectionInput
 # Re-exported: the search API lives here.

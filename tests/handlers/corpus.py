@@ -9,7 +9,7 @@ from core.settings import Settings
 from handlers.app import build_router
 from core.dispatch import BotCore
 from store.clock import FakeClock
-from store.ingest import load_samples
+from store.directives.ingest import load_samples
 from store.search.service import ensure_index
 
 

@@ -12,7 +12,7 @@ from core.context import Services
 from core.settings import REPO_SAMPLE_DIR, Settings
 from store.search import copies as search_copies
 from store.clock import FakeClock
-from store.ingest import ingest_paths, load_samples
+from store.directives.ingest import ingest_paths, load_samples
 from store.search.service import ensure_index
 
 TAM_DUONG = REPO_SAMPLE_DIR / "directives" / "004_48ad6208a5052471.txt"

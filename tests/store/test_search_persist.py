@@ -15,7 +15,7 @@ from core.settings import Settings
 from store.search import service as search
 from store.search import persist as search_persist
 from store.clock import FakeClock
-from store.ingest import load_samples
+from store.directives.ingest import load_samples
 from store.search.service import INDEX_FILE, ensure_index
 
 
