@@ -36,7 +36,7 @@ def _period(session: Any, period_id: int) -> Any:
 def _add(args: argparse.Namespace, settings: Settings) -> int:
     from store.db import transaction
     from store.emulation.periods import create_scoring_period
-    from store.periods import PeriodError
+    from store.reporting.periods import PeriodError
 
     services = _services(settings)
     province = province_code(units_of(services), args.province)

@@ -4,7 +4,7 @@ Each bloc sheet has its ranking (place, ties, self / bloc / final totals, eviden
 late, disputed criteria) and then every submitted sheet criterion by criterion (maximum,
 self, bloc and final score, evidence files, disputed). The stored ranking is used once the
 bloc's review is closed; before that the live one, marked so. Text cells are written as text,
-as in the reports export (``store.export.TEXT_ONLY``). A province's workbook is a few thousand
+as in the reports export (``store.reporting.export.TEXT_ONLY``). A province's workbook is a few thousand
 rows, so it is built in memory: XlsxWriter's constant-memory mode would write a temporary file
 per bloc sheet, which costs more than the rows (benchmarks/emulation_ranking.py).
 """
@@ -26,7 +26,7 @@ from store.clock import local
 from store.emulation.ranking import Round, load_round, rank_bloc
 from store.emulation.review import latest_ranking
 from store.emulation.table_spec import Kind
-from store.export import TEXT_ONLY
+from store.reporting.export import TEXT_ONLY
 from store.models import Bloc, Ranking, ScoringPeriod
 
 RANK_HEAD = ["Hạng", "Mã xã", "Xã, phường", "Tự chấm", "Khối chấm", "Điểm cuối cùng", "Số minh chứng",

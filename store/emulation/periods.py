@@ -3,7 +3,7 @@
 - ``create_scoring_period``: label, table (must have a published version), the bloc date
   (``as_of``), open / due / close, days allowed for explanations.
 - ``scoring_status(period, now)``: upcoming / open / overdue (still accepted) / closed, the
-  same statuses as reporting periods (``store.periods.status``).
+  same statuses as reporting periods (``store.reporting.periods.status``).
 - ``days_late(period, submitted_at)``: calendar days (Vietnam time) after the due day; 0 on time.
 - ``periods_for_commune``: open periods a commune scores in (it is in a bloc on ``as_of``).
 - ``scoring_communes`` / ``owing_communes``: who must score, who has not submitted yet.
@@ -21,7 +21,7 @@ from store.clock import as_utc, local
 from store.emulation.blocs import blocs_of_year, members_on, membership_on
 from store.emulation.tables import latest_published
 from store.models import Province, ScoringPeriod, Sheet
-from store.periods import PeriodError, PeriodStatus, status
+from store.reporting.periods import PeriodError, PeriodStatus, status
 
 
 def create_scoring_period(session: Session, *, province_code: int, year: int, label: str, table_id: str,
