@@ -95,6 +95,12 @@ def _formula(c: Criterion, value: Decimal) -> Decimal:
     return min(c.max, max(Decimal(0), raw)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def decimal_text(value: Decimal) -> str:
+    """Exact and plain, as answers and changes store scores: 6.00 → "6", 4.50 → "4.5", 600 → "600"."""
+    text = f"{value.normalize():f}"
+    return "0" if text in ("-0", "") else text
+
+
 def answer(table: TableSpec, answers: Answers, code: str, value: Union[Decimal, bool],
            note: str = "") -> tuple[Scored, dict[str, dict[str, Any]]]:
     """Score ``value`` on criterion ``code``; the new answers when accepted, else the old ones."""
@@ -105,8 +111,8 @@ def answer(table: TableSpec, answers: Answers, code: str, value: Union[Decimal, 
     scored = score_for(criterion, value)
     if scored.status is not Status.OK or scored.score is None:
         return scored, current
-    stored = value if isinstance(value, bool) else str(value)
-    current[code] = {"value": stored, "score": str(scored.score), "note": " ".join(note.split())[:500]}
+    stored = value if isinstance(value, bool) else decimal_text(value)
+    current[code] = {"value": stored, "score": decimal_text(scored.score), "note": " ".join(note.split())[:500]}
     return scored, current
 
 
