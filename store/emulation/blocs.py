@@ -150,7 +150,8 @@ def blocs_of_year(session: Session, province_code: Optional[int], year: int) -> 
 
 
 def find_bloc(session: Session, province_code: Optional[int], year: Optional[int], text: str) -> Optional[Bloc]:
-    """A bloc by its number (#id or id), or by its name typed with or without diacritics."""
+    """A bloc by its number (#id or id), or by its name typed with or without diacritics (the
+    newest year's when no year is given; None when two provinces have a bloc of that name)."""
     text = (text or "").strip().lstrip("#")
     if text.isdigit():
         bloc = session.get(Bloc, int(text))
@@ -161,8 +162,12 @@ def find_bloc(session: Session, province_code: Optional[int], year: Optional[int
         stmt = stmt.where(Bloc.province_code == province_code)
     if year is not None:
         stmt = stmt.where(Bloc.year == year)
-    found = list(session.scalars(stmt.order_by(Bloc.year.desc()).limit(2)))
-    return found[0] if len(found) == 1 or (found and year is not None) else None
+    found = list(session.scalars(stmt.order_by(Bloc.year.desc(), Bloc.id.desc()).limit(2)))
+    if len(found) == 2 and (found[0].year, found[0].province_code) == (found[1].year, found[1].province_code):
+        return None  # cannot happen within a province (unique name per year); across provinces: ambiguous
+    if len(found) == 2 and found[0].province_code != found[1].province_code:
+        return None
+    return found[0] if found else None  # the newest year's bloc of that name
 
 
 def led_blocs(session: Session, commune_code: Optional[int], year: Optional[int] = None) -> list[Bloc]:

@@ -1,6 +1,6 @@
 """A bloc's ranking as a phone-sized PNG: one bar per commune (final total), place and marks.
 
-Drawn with the report charts' figure and axes (``store.charts.bar_axes`` / ``save_bars``), so
+Drawn with the report charts' figure and axes (``store.reporting.charts.bar_axes`` / ``save_bars``), so
 both read alike on a phone. Ties carry "=" beside the place; late and disputed communes are
 coloured; communes that did not submit are listed with no bar.
 """

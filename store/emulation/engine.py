@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any, Mapping, Optional, Union
 
-from store.emulation.table_spec import Criterion, Formula, Group, Kind, TableSpec
+from store.emulation.table_spec import Bucket, Criterion, Formula, Kind, TableSpec
 
 CENT = Decimal("0.01")
 Answers = Mapping[str, Mapping[str, Any]]
@@ -95,6 +95,12 @@ def _formula(c: Criterion, value: Decimal) -> Decimal:
     return min(c.max, max(Decimal(0), raw)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def decimal_text(value: Decimal) -> str:
+    """Exact and plain, as answers and changes store scores: 6.00 → "6", 4.50 → "4.5", 600 → "600"."""
+    text = f"{value.normalize():f}"
+    return "0" if text in ("-0", "") else text
+
+
 def answer(table: TableSpec, answers: Answers, code: str, value: Union[Decimal, bool],
            note: str = "") -> tuple[Scored, dict[str, dict[str, Any]]]:
     """Score ``value`` on criterion ``code``; the new answers when accepted, else the old ones."""
@@ -105,8 +111,8 @@ def answer(table: TableSpec, answers: Answers, code: str, value: Union[Decimal, 
     scored = score_for(criterion, value)
     if scored.status is not Status.OK or scored.score is None:
         return scored, current
-    stored = value if isinstance(value, bool) else str(value)
-    current[code] = {"value": stored, "score": str(scored.score), "note": " ".join(note.split())[:500]}
+    stored = value if isinstance(value, bool) else decimal_text(value)
+    current[code] = {"value": stored, "score": decimal_text(scored.score), "note": " ".join(note.split())[:500]}
     return scored, current
 
 
@@ -147,28 +153,26 @@ class Totals:
 
 
 def totals(table: TableSpec, by_code: Mapping[str, Decimal]) -> Totals:
-    base = bonus = penalty = Decimal(0)
-    for group in table.groups:
-        b, bo, p = _group_totals(group, by_code)
-        base, bonus, penalty = base + b, bonus + bo, penalty + p
-    return Totals(base, bonus, penalty, table.total)
+    """Base, bonus (each capped group at most its max) and penalty (each limited group at least
+    minus its limit), from the table's flattened plan: one pass over the criteria."""
+    plan, zero = table.plan, Decimal(0)
+    base = sum((by_code.get(code, zero) for code in plan.base), zero)
+    return Totals(base, _terms(plan.bonus, by_code), _terms(plan.penalty, by_code), table.total)
 
 
-def _group_totals(item: Union[Group, Criterion], by_code: Mapping[str, Decimal]) -> tuple[Decimal, Decimal, Decimal]:
-    zero = Decimal(0)
-    if isinstance(item, Criterion):
-        score = by_code.get(item.code, zero)
-        return ((score, zero, zero) if item.in_base else (zero, score, zero) if item.kind is Kind.BONUS
-                else (zero, zero, score))
-    base = bonus = penalty = zero
-    for child in item.children:
-        b, bo, p = _group_totals(child, by_code)
-        base, bonus, penalty = base + b, bonus + bo, penalty + p
-    if item.kind is Kind.BONUS and item.max is not None:
-        bonus = min(bonus, item.max)
-    if item.limit is not None:
-        penalty = max(penalty, -item.limit)
-    return base, bonus, penalty
+def _terms(terms: tuple[Union[str, Bucket], ...], by_code: Mapping[str, Decimal]) -> Decimal:
+    total = Decimal(0)
+    for term in terms:
+        if isinstance(term, str):
+            total += by_code.get(term, Decimal(0))
+            continue
+        inner = _terms(term.terms, by_code)
+        if term.cap is not None:
+            inner = min(inner, term.cap)
+        if term.floor is not None:
+            inner = max(inner, term.floor)
+        total += inner
+    return total
 
 
 def subtotal(table: TableSpec, by_code: Mapping[str, Decimal], code: str) -> Decimal:

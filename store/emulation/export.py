@@ -4,7 +4,9 @@ Each bloc sheet has its ranking (place, ties, self / bloc / final totals, eviden
 late, disputed criteria) and then every submitted sheet criterion by criterion (maximum,
 self, bloc and final score, evidence files, disputed). The stored ranking is used once the
 bloc's review is closed; before that the live one, marked so. Text cells are written as text,
-as in the reports export (``store.export.TEXT_ONLY``).
+as in the reports export (``store.reporting.export.TEXT_ONLY``). A province's workbook is a few thousand
+rows, so it is built in memory: XlsxWriter's constant-memory mode would write a temporary file
+per bloc sheet, which costs more than the rows (benchmarks/emulation_ranking.py).
 """
 
 from __future__ import annotations
@@ -71,7 +73,7 @@ def export_round(session: Session, period: ScoringPeriod, path: Path, *, now: da
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".part")
     try:
-        wb = xlsxwriter.Workbook(str(tmp), TEXT_ONLY)
+        wb = xlsxwriter.Workbook(str(tmp), {**TEXT_ONLY, "constant_memory": False, "in_memory": True})
         fmt = {"bold": wb.add_format({"bold": True}),
                "head": wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7",
                                       "border": 1}),

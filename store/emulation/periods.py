@@ -3,7 +3,7 @@
 - ``create_scoring_period``: label, table (must have a published version), the bloc date
   (``as_of``), open / due / close, days allowed for explanations.
 - ``scoring_status(period, now)``: upcoming / open / overdue (still accepted) / closed, the
-  same statuses as reporting periods (``store.periods.status``).
+  same statuses as reporting periods (``store.reporting.periods.status``).
 - ``days_late(period, submitted_at)``: calendar days (Vietnam time) after the due day; 0 on time.
 - ``periods_for_commune``: open periods a commune scores in (it is in a bloc on ``as_of``).
 - ``scoring_communes`` / ``owing_communes``: who must score, who has not submitted yet.

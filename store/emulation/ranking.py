@@ -47,6 +47,10 @@ def _total(spec: TableSpec, scores: dict[str, CriterionScore], which: str) -> De
     return engine.totals(spec, {code: getattr(s, which) for code, s in scores.items()}).total
 
 
+def _text(spec: TableSpec, scores: dict[str, CriterionScore], which: str) -> str:
+    return engine.decimal_text(_total(spec, scores, which))
+
+
 def _row(code: int, name: str, sheet: Optional[Sheet], spec: Optional[TableSpec],
          scores: dict[str, CriterionScore], files: dict[str, int]) -> dict[str, Any]:
     if sheet is None or sheet.submitted_at is None or spec is None:
@@ -54,8 +58,8 @@ def _row(code: int, name: str, sheet: Optional[Sheet], spec: Optional[TableSpec]
                 "self_total": None, "bloc_total": None, "final_total": None, "late_days": 0, "disputed": 0,
                 "evidence": 0}
     return {"commune_code": code, "name": name, "submitted": True, "place": None, "tied": False,
-            "self_total": str(_total(spec, scores, "self_score")), "bloc_total": str(_total(spec, scores, "bloc")),
-            "final_total": str(_total(spec, scores, "final")), "late_days": sheet.days_late,
+            "self_total": _text(spec, scores, "self_score"), "bloc_total": _text(spec, scores, "bloc"),
+            "final_total": _text(spec, scores, "final"), "late_days": sheet.days_late,
             "disputed": sum(1 for s in scores.values() if s.disputed), "evidence": sum(files.values())}
 
 
@@ -84,7 +88,8 @@ def load_round(session: Session, period: ScoringPeriod, bloc_ids: Optional[Itera
     members = members_on(session, ids, period.as_of)
     codes = {c for cs in members.values() for c in cs}
     sheets = {s.commune_code: s for s in session.scalars(select(Sheet).where(
-        Sheet.period_id == period.id, Sheet.submitted_at.is_not(None))) if s.commune_code in codes} if codes else {}
+        Sheet.period_id == period.id, Sheet.submitted_at.is_not(None), Sheet.commune_code.in_(sorted(codes))))
+        } if codes else {}
     names: dict[int, str] = {c: n for c, n in session.execute(
         select(Commune.code, Commune.name).where(Commune.code.in_(sorted(codes))))} if codes else {}
     submitted = list(sheets.values())

@@ -134,8 +134,9 @@ def change_score(session: Session, sheet: Sheet, period: ScoringPeriod, code: st
     current = criterion_scores(session, sheet)[code].final
     if current == score:
         return ReviewStatus.SAME_SCORE
-    session.add(ScoreChange(sheet_id=sheet.id, code=code, kind=ChangeKind.REVIEW.value, from_score=str(current),
-                            to_score=str(score), reason=reason[:2000], by_officer=officer_id, at=now))
+    session.add(ScoreChange(sheet_id=sheet.id, code=code, kind=ChangeKind.REVIEW.value,
+                            from_score=engine.decimal_text(current), to_score=engine.decimal_text(score),
+                            reason=reason[:2000], by_officer=officer_id, at=now))
     _audit(session, "emulation.score_change", sheet, code, officer_id, now, from_score=current, to_score=score,
            reason=reason)
     session.flush()
@@ -196,8 +197,9 @@ def decide(session: Session, explanation: Explanation, period: ScoringPeriod, *,
             return ReviewStatus.OUT_OF_RANGE
     kind = ChangeKind.ACCEPTED if accept else ChangeKind.KEPT
     why = " ".join((reason or "").split()) or ("chấp nhận giải trình" if accept else "giữ điểm khối chấm")
-    session.add(ScoreChange(sheet_id=sheet.id, code=explanation.code, kind=kind.value, from_score=str(scores.final),
-                            to_score=str(to), reason=why[:2000], explanation_id=explanation.id,
+    session.add(ScoreChange(sheet_id=sheet.id, code=explanation.code, kind=kind.value,
+                            from_score=engine.decimal_text(scores.final), to_score=engine.decimal_text(to),
+                            reason=why[:2000], explanation_id=explanation.id,
                             by_officer=officer_id, at=now))
     _audit(session, f"emulation.explanation_{kind.value}", sheet, explanation.code, officer_id, now,
            from_score=scores.final, to_score=to, reason=why)

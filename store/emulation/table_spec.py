@@ -16,7 +16,7 @@ from typing import Any, Optional, Union
 from store.emulation.table_checks import Formula, Kind, Problems, check_criterion, code_of, number
 from store.vn.numbers import format_number
 
-__all__ = ["Criterion", "Formula", "Group", "Kind", "TableError", "TableSpec", "parse_table"]
+__all__ = ["Bucket", "Criterion", "Formula", "Group", "Kind", "Plan", "TableError", "TableSpec", "parse_table"]
 
 TABLE_KEYS = {"id", "version", "title", "legal_basis", "total", "tie_break", "groups", "description"}
 GROUP_KEYS = {"code", "title", "max", "kind", "limit", "criteria", "groups", "row"}
@@ -70,6 +70,40 @@ class Group:
 
 
 @dataclass(frozen=True)
+class Bucket:
+    """Bonus (at most ``cap``) or penalty (at least ``floor``) terms of a group with a cap or limit."""
+
+    terms: tuple[Union[str, "Bucket"], ...]
+    cap: Optional[Decimal] = None
+    floor: Optional[Decimal] = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How totals add up, flattened once per table: base codes, bonus and penalty terms."""
+
+    base: tuple[str, ...]
+    bonus: tuple[Union[str, Bucket], ...]
+    penalty: tuple[Union[str, Bucket], ...]
+
+
+def _plan(items: tuple[Union["Group", Criterion], ...], base: list[str], bonus: list[Union[str, Bucket]],
+          penalty: list[Union[str, Bucket]]) -> None:
+    for item in items:
+        if isinstance(item, Criterion):
+            (base if item.in_base else bonus if item.kind is Kind.BONUS else penalty).append(item.code)
+            continue
+        capped = item.kind is Kind.BONUS and item.max is not None
+        bonus_terms: list[Union[str, Bucket]] = [] if capped else bonus
+        penalty_terms: list[Union[str, Bucket]] = [] if item.limit is not None else penalty
+        _plan(item.children, base, bonus_terms, penalty_terms)
+        if capped:
+            bonus.append(Bucket(tuple(bonus_terms), cap=item.max))
+        if item.limit is not None:
+            penalty.append(Bucket(tuple(penalty_terms), floor=-item.limit))
+
+
+@dataclass(frozen=True)
 class TableSpec:
     table_id: str
     version: int
@@ -82,6 +116,7 @@ class TableSpec:
     criteria: tuple[Criterion, ...] = field(init=False, compare=False, repr=False)
     _by_code: dict[str, Criterion] = field(init=False, compare=False, repr=False)
     _groups: dict[str, Group] = field(init=False, compare=False, repr=False)
+    plan: Plan = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         leaves: list[Criterion] = []
@@ -89,6 +124,11 @@ class TableSpec:
         object.__setattr__(self, "criteria", tuple(leaves))
         object.__setattr__(self, "_by_code", {c.code: c for c in leaves})
         object.__setattr__(self, "_groups", _group_index(self.groups))
+        base: list[str] = []
+        bonus: list[Union[str, Bucket]] = []
+        penalty: list[Union[str, Bucket]] = []
+        _plan(self.groups, base, bonus, penalty)
+        object.__setattr__(self, "plan", Plan(tuple(base), tuple(bonus), tuple(penalty)))
 
     def criterion(self, code: str) -> Optional[Criterion]:
         return self._by_code.get(code)
