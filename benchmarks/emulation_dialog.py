@@ -61,8 +61,8 @@ def table_yaml() -> str:
     return "\n".join(lines) + "\n"
 
 
-def seed(settings: Settings) -> tuple[list[int], list[int]]:
-    """Officers of 130 communes of one province in 12 blocs; (scorer user ids by commune, leader user ids)."""
+def seed(settings: Settings) -> list[list[int]]:
+    """Officers of 130 communes of one province in 12 blocs; the blocs' commune codes, leader first."""
     services = build_services(settings, startup=False)
     now = datetime.now(timezone.utc)
     with transaction(services.session_factory) as s:
@@ -84,10 +84,10 @@ def seed(settings: Settings) -> tuple[list[int], list[int]]:
         load_table(s, parse_table_text(table_yaml()), now)
         publish_table(s, "bench-40", None, None, now)
         create_scoring_period(s, province_code=province, year=2026, label="Chấm điểm thi đua năm 2026",
-                              table_id="bench-40", as_of=date(2026, 12, 31), open_at=now - timedelta(days=400),
+                              table_id="bench-40", as_of=date(2026, 12, 31), open_at=now - timedelta(days=30),
                               due_at=now + timedelta(days=400), close_at=now + timedelta(days=500), now=now)
     services.session_factory.kw["bind"].dispose()
-    return codes, [b[0] for b in blocs]
+    return blocs
 
 
 class Phone:
@@ -144,8 +144,10 @@ async def review(phone: Phone) -> None:
 async def scenario(workdir: Path, scorers: int, think: float, database_url: Optional[str]) -> dict[str, list[float]]:
     url = database_url or f"sqlite:///{workdir / 'bot.sqlite3'}"
     settings = Settings(_env_file=None, database_url=url, data_dir=workdir / "data", load_samples=False)
-    codes, leaders = seed(settings)
-    active = [c for c in codes if c not in leaders][:scorers]
+    blocs = seed(settings)
+    members = [c for b in zip(*(b[1:] for b in blocs)) for c in b]  # one per bloc in turn
+    active = members[:scorers]
+    leaders = [b[0] for b in blocs if set(b[1:]) & set(active)]  # blocs with a sheet to review
     times: dict[str, list[float]] = defaultdict(list)
     async with FakeBotAPI() as api:
         # The real clock (the period spans it): the per-user rate limit counts real minutes.
