@@ -14,7 +14,7 @@ from store.emulation.export import RANK_HEAD, export_round, sheet_title
 from store.emulation.ranking import bloc_rows, close_review
 from store.emulation.review import change_score, decide, explain
 from store.models import Bloc
-from tests.store.emulation.conftest import DUE, EmuWorld, period_of
+from tests.store.emulation.conftest import DUE, EmuWorld
 from tests.store.emulation.test_review import submitted
 
 
