@@ -3,7 +3,7 @@
 ``python -m bot`` comes here when ZALO_BOT_TOKEN is set (with or without BOT_TOKEN);
 Telegram alone keeps python-telegram-bot's own ``run_polling`` (bot.channels.telegram).
 ``sender_transports`` is the sending side of the configured channels alone, for
-``python -m bot outbox``: the same channels, each at its own pace (reminders.outbox).
+``python -m bot outbox``: the same channels, each at its own pace (bot.delivery.sender).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from core.outbox import Transport
 from core.settings import Settings
 from handlers.app import build_router
 from core.dispatch import BotCore
-from reminders.runtime import Background
+from bot.delivery.background import Background
 
 log = logging.getLogger(__name__)
 

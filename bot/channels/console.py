@@ -23,9 +23,9 @@ from core.choices import numbered_text
 from core import outbox
 from core.dispatch import BotCore
 from core.types import Contact, FileRef, Incoming, Location, Reply, UserRef
-from reminders.outbox import OutboxSender
-from reminders.runtime import run_background
-from reminders.transport import SendResult
+from bot.delivery.sender import OutboxSender
+from bot.delivery.background import run_background
+from core.outbox import SendResult
 from store.db import transaction
 
 log = logging.getLogger(__name__)

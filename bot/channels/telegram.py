@@ -27,7 +27,7 @@ from bot.channels.files import telegram_fetcher
 from bot.channels.telegram_convert import COMMAND_RE, GONE_STATUSES, to_incoming
 from bot.channels.telegram_poll import poll_into_inbox, received
 from bot.channels.telegram_send import TelegramTransport
-from bot.inbox import Inbox
+from bot.delivery.inbox_worker import Inbox
 from bot.services import build_services
 from bot.webhook import WebhookEndpoint
 from core.settings import Settings
@@ -37,8 +37,8 @@ from core.context import Services
 from core.dispatch import BotCore
 from core.router import CANCEL_COMMAND
 from core.types import UserRef
-from reminders.backlog import ReplyBacklog
-from reminders.runtime import Background
+from bot.delivery.backlog import ReplyBacklog
+from bot.delivery.background import Background
 from store.db import is_unavailable
 
 log = logging.getLogger(__name__)
@@ -160,7 +160,7 @@ class TelegramChannel:
 
     async def _reply_room(self) -> None:
         """The inbox handles the next update once fewer than ~2 s of replies wait for the
-        sender here (see reminders/backlog.py): a burst's handling keeps pace with sending."""
+        sender here (see bot/delivery/backlog.py): a burst's handling keeps pace with sending."""
         backlog = self._backlog()
         if backlog is not None:
             await backlog.room(REPLY_ROOM_MAX_WAIT)

@@ -18,7 +18,7 @@ from telegram import Bot, Update
 from telegram.error import InvalidToken, TelegramError
 
 from bot.aio import Backoff, until_stopped, wait_or_stop
-from bot.inbox import Inbox, record_until_done
+from bot.delivery.inbox_worker import Inbox, record_until_done
 from store.runtime.inbox import Received
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from telegram.request import HTTPXRequest
 from core.settings import Settings
 from core.text import TELEGRAM_LIMIT, split_message
 from core.types import Attachment, Reply
-from reminders.transport import SendResult
+from core.outbox import SendResult
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 Updates arrive by the getUpdates long poll (development) or by the webhook server's
 ``POST /webhook/zalo`` (production); either way they are recorded in the inbox first
-(bot.inbox) and its worker calls ``handle_raw``, then ``handle_update``: a private message
+(bot.delivery.inbox_worker) and its worker calls ``handle_raw``, then ``handle_update``: a private message
 goes to the core, which records it and queues the replies in one transaction, and the
 outbox sender (woken at once) sends them at Zalo's pace; a group chat gets one polite line,
 once, and nothing else.
@@ -25,13 +25,13 @@ from bot.channels.zalo_api import ZaloClient, ZaloError
 from bot.channels.zalo_convert import CHANNEL, convert, received
 from bot.channels.zalo_send import FileLink, ZaloTransport, no_links
 from bot.aio import until_stopped, wait_or_stop
-from bot.inbox import Inbox, record_until_done
+from bot.delivery.inbox_worker import Inbox, record_until_done
 from bot.webhook import WebhookEndpoint
 from core import messages
 from core.context import Services
 from core.dispatch import BotCore
 from core.settings import Settings
-from reminders.runtime import Background
+from bot.delivery.background import Background
 from store.db import is_unavailable
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from bot.channels.zalo_api import TEXT_LIMIT, ZaloClient, ZaloError
 from core.choices import numbered_text
 from core.text import split_message
 from core.types import Attachment, Reply
-from reminders.transport import SendResult
+from core.outbox import SendResult
 
 log = logging.getLogger(__name__)
 

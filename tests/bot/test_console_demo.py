@@ -54,7 +54,7 @@ async def test_demo_broadcast_reaches_the_demo_colleagues(tmp_path: Path, clock)
 
     from bot.channels.console import ConsoleTransport
     from bot.channels.console_demo import DEMO_COLLEAGUES
-    from reminders.outbox import OutboxSender
+    from bot.delivery.sender import OutboxSender
     from store.clock import VN_TZ
     from datetime import datetime
 

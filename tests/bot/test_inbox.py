@@ -12,7 +12,7 @@ import pytest
 
 from sqlalchemy.exc import OperationalError
 
-from bot.inbox import Inbox
+from bot.delivery.inbox_worker import Inbox
 from bot.services import build_services
 from core.settings import Settings
 from store.runtime import inbox as store_inbox

@@ -20,7 +20,7 @@ from core.outbox import SendResult
 from core.settings import Settings
 from core.types import Attachment, Button, Reply
 from handlers.app import build_router
-from reminders.outbox import OutboxSender
+from bot.delivery.sender import OutboxSender
 from store.runtime import inbox as store_inbox
 from store.db import transaction
 from store.models import OutboxMessage, User

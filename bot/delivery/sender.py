@@ -30,9 +30,9 @@ from core.broadcasts import finish_completed
 from core.context import Services
 from core.outbox import Candidate, SendResult, Transport
 from core.types import Reply
-from reminders.backlog import ReplyBacklog
-from reminders.pacer import Pacer, channel_pacer
-from reminders.sender_stats import SenderStats
+from bot.delivery.backlog import ReplyBacklog
+from bot.delivery.pacer import Pacer, channel_pacer
+from bot.delivery.stats import SenderStats
 from store.db import transaction
 from store.runtime.leader import Leadership
 from store.models import OutboxMessage

@@ -10,7 +10,7 @@ from core import metrics
 from core.outbox import SendResult
 from store.models import OutboxMessage
 
-log = logging.getLogger("reminders.outbox")  # the sender's log lines, wherever counted
+log = logging.getLogger("bot.delivery.sender")  # the sender's log lines, wherever counted
 
 
 @dataclass

@@ -8,8 +8,8 @@ from typing import Optional
 
 from core.context import Services
 from core.outbox import Transport
-from reminders.backlog import ReplyBacklog
-from reminders.outbox import OutboxSender
+from bot.delivery.backlog import ReplyBacklog
+from bot.delivery.sender import OutboxSender
 from reminders.scheduler import start_scheduler, stop_scheduler
 
 log = logging.getLogger(__name__)
