@@ -137,7 +137,7 @@ def previous_code(table: TableSpec, code: str) -> Optional[str]:
 
 
 def scores(answers: Answers) -> dict[str, Decimal]:
-    return {code: Decimal(str(a["score"])) for code, a in answers.items() if a.get("score") is not None}
+    return {code: Decimal(a["score"]) for code, a in answers.items() if a.get("score") is not None}
 
 
 @dataclass(frozen=True)
