@@ -79,6 +79,10 @@ def test_blocs_and_scoring_commands(env: Settings, tmp_path: Path, capsys) -> No
     assert cli(["blocs", "add", "khoi thi dua so 2", "--province", "12", "--year", "2026", "--members", "Khun Há",
                 "--from", "1/3/2026"]) == 0
     assert "Đã thêm 1 xã vào “Khối thi đua số 2” từ 1/3/2026." in read().out
+    assert cli(["blocs", "leader", "2", "--province", "12", "--year", "2026", "--leader", "Bản Bo"]) == 0
+    assert "“Khối thi đua số 2”: trưởng khối Xã Bản Bo." in read().out
+    assert cli(["blocs", "leader", "2", "--province", "12", "--year", "2026", "--leader", "Mường Tè"]) == 1
+    assert "không ở “Khối thi đua số 2”" in read().err
     assert cli(["blocs", "move", "Tả Lèng", "--to", "2", "--on", "1/7/2026", "--province", "Lai Châu"]) == 0
     assert "Xã Tả Lèng vào “Khối thi đua số 2” từ 1/7/2026 (trước đó ở “Khối thi đua số 1”)." in \
         read().out
