@@ -132,8 +132,7 @@ def can_on_bloc(officer: Optional[Officer], action: str, bloc: Bloc) -> bool:
     if action in BLOC_REVIEW_ACTIONS:
         return s.role is Role.OFFICER and bloc.leader_code is not None and officer.commune_code == bloc.leader_code
     if action in BLOC_PROVINCE_ACTIONS:
-        return s.covers_province(bloc.province_code) or (
-            action in ("blocs.view", "emulation.view") and officer.commune_code == bloc.leader_code)
+        return s.covers_province(bloc.province_code)
     return False
 
 

@@ -1,6 +1,6 @@
 """``python -m bot blocs …``: a province's blocs (khối thi đua) for a year.
 
-create / add / move / list / which / import; communes by name (with or without diacritics)
+create / add / move / leader / list / which / import; communes by name (with or without diacritics)
 or code, dates as 30/6/2026. A commune moved on a date stays in its old bloc before it.
 """
 
@@ -110,6 +110,27 @@ def _move(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _leaders(args: argparse.Namespace, settings: Settings) -> int:
+    from store.db import transaction
+    from store.emulation.blocs import BlocError, set_leaders
+    from store.models import Commune
+
+    services, index = _services(settings)
+    province = province_code(index, args.province)
+    leader = commune_code(index, args.leader, [province])
+    deputy = commune_code(index, args.deputy, [province]) if args.deputy else None
+    with transaction(services.session_factory) as session:
+        bloc = _bloc(session, province, args.year, args.bloc)
+        try:
+            set_leaders(session, bloc, leader, deputy)
+        except BlocError as exc:
+            raise CliError(str(exc)) from None
+        who = session.get_one(Commune, leader).name
+        extra = f", phó khối {session.get_one(Commune, deputy).name}" if deputy else ""
+        print(f"“{bloc.name}”: trưởng khối {who}{extra}.")
+    return 0
+
+
 def _list(args: argparse.Namespace, settings: Settings) -> int:
     from store.emulation.blocs import blocs_of_year, members_on
     from store.models import Commune
@@ -201,6 +222,12 @@ def add(sub: Subparsers) -> None:
     p.add_argument("--on", required=True, metavar="NGÀY", help="ngày chuyển, ví dụ 1/7/2026")
     p.add_argument("--province", required=True, metavar="TỈNH", help="tên hoặc mã tỉnh")
     p.set_defaults(func=_move)
+    p = bsub.add_parser("leader", help="đổi trưởng khối, phó khối (xã đã ở trong khối)")
+    p.add_argument("bloc", metavar="KHỐI", help="mã (#3) hoặc tên khối")
+    _where(p)
+    p.add_argument("--leader", required=True, metavar="XÃ", help="xã trưởng khối (tên hoặc mã)")
+    p.add_argument("--deputy", metavar="XÃ", help="xã phó khối (bỏ trống: không có phó khối)")
+    p.set_defaults(func=_leaders)
     p = bsub.add_parser("list", help="các khối của năm và xã của từng khối vào một ngày")
     _where(p)
     p.add_argument("--on", metavar="NGÀY", help="xem thành viên vào ngày này (mặc định 31/12)")

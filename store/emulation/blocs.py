@@ -4,6 +4,7 @@
 - ``add_members``: communes join a bloc from a date (at most one bloc per commune per day).
 - ``move_commune``: a commune leaves its bloc on a date and joins another the same day, so a
   commune moved on 1/7 is in its old bloc on 30/6 and in its new one on 31/12.
+- ``set_leaders``: name the leading and deputy communes (members of the bloc).
 - ``bloc_of(session, commune, on)``: which bloc a commune is in on a date.
 - ``members_on(session, bloc_ids, on)``, ``blocs_of_year``, ``find_bloc`` (id or name, with or
   without diacritics), ``led_blocs`` (the blocs whose leading commune is the given one).
@@ -109,6 +110,19 @@ def move_commune(session: Session, commune_code: int, to_bloc: Bloc, on: date, n
     session.add(BlocMember(bloc_id=to_bloc.id, commune_code=commune_code, start=on, end=None, created_at=now))
     session.flush()
     return left
+
+
+def set_leaders(session: Session, bloc: Bloc, leader_code: Optional[int], deputy_code: Optional[int]) -> None:
+    """Name the leading and deputy communes (rotated at the year-end review); both must be members."""
+    if leader_code is not None and leader_code == deputy_code:
+        raise BlocError("trưởng khối và phó khối phải là hai xã khác nhau")
+    year_end = date(bloc.year, 12, 31)
+    members = set(members_on(session, [bloc.id], year_end)[bloc.id])
+    for code in (leader_code, deputy_code):
+        if code is not None and code not in members:
+            raise BlocError(f"xã mã {code} không ở “{bloc.name}” (thêm xã vào khối trước)")
+    bloc.leader_code, bloc.deputy_code = leader_code, deputy_code
+    session.flush()
 
 
 def membership_on(session: Session, commune_code: int, on: date, year: Optional[int] = None) -> Optional[BlocMember]:

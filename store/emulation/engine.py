@@ -1,7 +1,7 @@
 """The scoring engine: walks a sheet criterion by criterion; state in, status codes out. Pure.
 
 Like JavaRosa's FormEntryController, it holds no wording and no storage: the chat layer parses
-what the officer typed (Vietnamese numbers through ``store.vn_numbers``), asks the engine, and
+what the officer typed (Vietnamese numbers through ``store.vn.numbers``), asks the engine, and
 words the status. Answers are the JSON the sheet stores: ``{code: {"value", "score", "note"}}``
 with numbers as exact decimal text.
 
@@ -137,7 +137,7 @@ def previous_code(table: TableSpec, code: str) -> Optional[str]:
 
 
 def scores(answers: Answers) -> dict[str, Decimal]:
-    return {code: Decimal(str(a["score"])) for code, a in answers.items() if a.get("score") is not None}
+    return {code: Decimal(a["score"]) for code, a in answers.items() if a.get("score") is not None}
 
 
 @dataclass(frozen=True)

@@ -172,9 +172,9 @@ def _details(sheet: Any, fmt: dict[str, Any], r0: int, rows: list[dict[str, Any]
         if sheet_row is None:
             continue
         spec = data.specs[sheet_row.table_pk]
-        got, files = data.scores.get(sheet_row.id, {}), data.files.get(sheet_row.id, {})
+        got, files = data.scores.get(sheet_row.id), data.files.get(sheet_row.id, {})
         for crit in spec.criteria:
-            got_one = got.get(crit.code)
+            got_one = got.get(crit.code) if got is not None else None
             sheet.write_number(r, 0, row["commune_code"])
             sheet.write_string(r, 1, row["name"])
             sheet.write_string(r, 2, crit.code)
@@ -183,5 +183,6 @@ def _details(sheet: Any, fmt: dict[str, Any], r0: int, rows: list[dict[str, Any]
             if got_one is not None:
                 sheet.write_row(r, 5, [float(got_one.self_score), float(got_one.bloc), float(got_one.final)])
             sheet.write_number(r, 8, files.get(crit.code, 0))
-            sheet.write_string(r, 9, "có" if got_one is not None and got_one.disputed else "")
+            if got_one is not None and got_one.disputed:
+                sheet.write_string(r, 9, "có")
             r += 1

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from store.emulation import engine
 from store.emulation.blocs import blocs_of_year, members_on, membership_on
 from store.emulation.rank import places
-from store.emulation.review import CriterionScore, latest_ranking, sheet_scores
+from store.emulation.review import SheetScores, latest_ranking, sheet_scores
 from store.emulation.sheets import evidence_counts
 from store.emulation.table_spec import TableSpec
 from store.emulation.tables import spec_by_pk
@@ -43,31 +43,27 @@ class RankingStatus(StrEnum):
     NO_REASON = "no_reason"
 
 
-def _total(spec: TableSpec, scores: dict[str, CriterionScore], which: str) -> Decimal:
-    return engine.totals(spec, {code: getattr(s, which) for code, s in scores.items()}).total
-
-
-def _text(spec: TableSpec, scores: dict[str, CriterionScore], which: str) -> str:
-    return engine.decimal_text(_total(spec, scores, which))
+def _text(spec: TableSpec, by_code: dict[str, Decimal]) -> str:
+    return engine.decimal_text(engine.totals(spec, by_code).total)
 
 
 def _row(code: int, name: str, sheet: Optional[Sheet], spec: Optional[TableSpec],
-         scores: dict[str, CriterionScore], files: dict[str, int]) -> dict[str, Any]:
-    if sheet is None or sheet.submitted_at is None or spec is None:
+         scores: Optional[SheetScores], files: dict[str, int]) -> dict[str, Any]:
+    if sheet is None or sheet.submitted_at is None or spec is None or scores is None:
         return {"commune_code": code, "name": name, "submitted": False, "place": None, "tied": False,
                 "self_total": None, "bloc_total": None, "final_total": None, "late_days": 0, "disputed": 0,
                 "evidence": 0}
     return {"commune_code": code, "name": name, "submitted": True, "place": None, "tied": False,
-            "self_total": _text(spec, scores, "self_score"), "bloc_total": _text(spec, scores, "bloc"),
-            "final_total": _text(spec, scores, "final"), "late_days": sheet.days_late,
-            "disputed": sum(1 for s in scores.values() if s.disputed), "evidence": sum(files.values())}
+            "self_total": _text(spec, scores.self_scores), "bloc_total": _text(spec, scores.bloc),
+            "final_total": _text(spec, scores.final), "late_days": sheet.days_late,
+            "disputed": len(scores.disputed), "evidence": sum(files.values())}
 
 
-def _tie_values(spec: Optional[TableSpec], rule: tuple[str, ...], scores: dict[str, CriterionScore]) -> tuple[Decimal, ...]:
-    if spec is None:
+def _tie_values(spec: Optional[TableSpec], rule: tuple[str, ...], scores: Optional[SheetScores]
+                ) -> tuple[Decimal, ...]:
+    if spec is None or scores is None:
         return ()
-    final = {code: s.final for code, s in scores.items()}
-    return tuple(engine.subtotal(spec, final, code) for code in rule)
+    return tuple(engine.subtotal(spec, scores.final, code) for code in rule)
 
 
 @dataclass
@@ -77,7 +73,7 @@ class Round:
     members: dict[int, list[int]]  # bloc id → commune codes on the period's bloc date
     sheets: dict[int, Sheet]  # commune code → its submitted sheet
     names: dict[int, str]
-    scores: dict[int, dict[str, CriterionScore]]  # sheet id → criterion → scores
+    scores: dict[int, SheetScores]  # sheet id → its scores
     files: dict[int, dict[str, int]]  # sheet id → criterion → evidence files
     specs: dict[int, TableSpec]  # table pk → table
 
@@ -116,7 +112,7 @@ def rank_bloc(data: Round, bloc_id: int) -> list[dict[str, Any]]:
     for code in codes:
         sheet = data.sheets.get(code)
         spec = data.specs.get(sheet.table_pk) if sheet is not None else None
-        got = data.scores.get(sheet.id, {}) if sheet is not None else {}
+        got = data.scores.get(sheet.id) if sheet is not None else None
         files = data.files.get(sheet.id, {}) if sheet is not None else {}
         row = _row(code, data.names.get(code, str(code)), sheet, spec, got, files)
         rows.append(row)
@@ -212,7 +208,7 @@ def standing(session: Session, period: ScoringPeriod, commune_code: int) -> Stan
     gaps: list[Gap] = []
     if sheet is not None and sheet.submitted_at is not None:
         spec = spec_by_pk(session, sheet.table_pk)
-        got = sheet_scores(session, [sheet])[sheet.id]
-        gaps = [Gap(c.code, c.text, c.max, got[c.code].final) for c in spec.criteria
-                if c.code in got and got[c.code].final < c.max]
+        final = sheet_scores(session, [sheet])[sheet.id].final
+        gaps = [Gap(c.code, c.text, c.max, final[c.code]) for c in spec.criteria
+                if c.code in final and final[c.code] < c.max]
     return Standing(bloc, ranking, row, len(ranking.rows) if ranking else 0, gaps)

@@ -86,27 +86,53 @@ def _changes(session: Session, sheet_ids: Iterable[int]) -> dict[int, list[Score
     return out
 
 
-def fold_history(self_scores: dict[str, Decimal], changes: list[ScoreChange]) -> dict[str, CriterionScore]:
-    """Per criterion: self, bloc and final scores from the submitted sheet and its change history."""
-    out = {code: CriterionScore(s, s, s, False, False) for code, s in self_scores.items()}
+@dataclass(frozen=True)
+class SheetScores:
+    """A submitted sheet's scores per criterion: self, bloc and final, and the disputed criteria.
+
+    Without changes the three maps are the same dict (most sheets: nothing is copied).
+    """
+
+    self_scores: dict[str, Decimal]
+    bloc: dict[str, Decimal]
+    final: dict[str, Decimal]
+    disputed: frozenset[str]
+    changed: frozenset[str]
+
+    def get(self, code: str) -> Optional[CriterionScore]:
+        if code not in self.final:
+            return None
+        return CriterionScore(self.self_scores.get(code, Decimal(0)), self.bloc[code], self.final[code],
+                              code in self.disputed, code in self.changed)
+
+    def by_code(self) -> dict[str, CriterionScore]:
+        return {code: got for code in self.final if (got := self.get(code)) is not None}
+
+
+def fold_history(self_scores: dict[str, Decimal], changes: list[ScoreChange]) -> SheetScores:
+    """Self, bloc and final scores from the submitted sheet and its change history, in order."""
+    if not changes:
+        return SheetScores(self_scores, self_scores, self_scores, frozenset(), frozenset())
+    bloc, final = dict(self_scores), dict(self_scores)
+    disputed: set[str] = set()
     for ch in changes:
-        prev = out.get(ch.code) or CriterionScore(Decimal(0), Decimal(0), Decimal(0), False, False)
         to = Decimal(ch.to_score)
+        final[ch.code] = to
         if ch.kind == ChangeKind.REVIEW:
-            out[ch.code] = CriterionScore(prev.self_score, to, to, False, True)
-        else:
-            out[ch.code] = CriterionScore(prev.self_score, prev.bloc, to, ch.kind == ChangeKind.KEPT, True)
-    return out
+            bloc[ch.code] = to
+        bloc.setdefault(ch.code, Decimal(0))
+        (disputed.add if ch.kind == ChangeKind.KEPT else disputed.discard)(ch.code)
+    return SheetScores(self_scores, bloc, final, frozenset(disputed), frozenset(ch.code for ch in changes))
 
 
-def sheet_scores(session: Session, sheets: list[Sheet]) -> dict[int, dict[str, CriterionScore]]:
+def sheet_scores(session: Session, sheets: list[Sheet]) -> dict[int, SheetScores]:
     """``fold_history`` for many submitted sheets in a few queries."""
     history = _changes(session, [s.id for s in sheets])
     return {s.id: fold_history(engine.scores(s.answers), history.get(s.id, [])) for s in sheets}
 
 
 def criterion_scores(session: Session, sheet: Sheet) -> dict[str, CriterionScore]:
-    return sheet_scores(session, [sheet])[sheet.id]
+    return sheet_scores(session, [sheet])[sheet.id].by_code()
 
 
 def _audit(session: Session, action: str, sheet: Sheet, code: str, officer_id: Optional[int], now: datetime,
@@ -131,7 +157,7 @@ def change_score(session: Session, sheet: Sheet, period: ScoringPeriod, code: st
         return ReviewStatus.OUT_OF_RANGE
     if len(reason) < MIN_REASON:
         return ReviewStatus.NO_REASON
-    current = criterion_scores(session, sheet)[code].final
+    current = sheet_scores(session, [sheet])[sheet.id].final.get(code, Decimal(0))
     if current == score:
         return ReviewStatus.SAME_SCORE
     session.add(ScoreChange(sheet_id=sheet.id, code=code, kind=ChangeKind.REVIEW.value,
@@ -188,7 +214,9 @@ def decide(session: Session, explanation: Explanation, period: ScoringPeriod, *,
     bloc_id = sheet_bloc(session, sheet, period)
     if bloc_id is None or not review_is_open(session, period.id, bloc_id):
         return ReviewStatus.REVIEW_CLOSED
-    scores = criterion_scores(session, sheet)[explanation.code]
+    scores = sheet_scores(session, [sheet])[sheet.id].get(explanation.code)
+    if scores is None:
+        return ReviewStatus.UNKNOWN_CRITERION
     to = scores.final
     if accept:
         to = scores.self_score if score is None else score

@@ -208,7 +208,7 @@ def _group(raw: Any, index: int, depth: int, parent: Optional[Group], seen: set[
         problems.add(f"Nhóm thứ {index + 1}", "phải là một mục có code, title, criteria")
         return None
     code = code_of(raw.get("code"))
-    where = _where("Nhóm", code or f"thứ {index + 1}", raw)
+    where = f"Nhóm {code or f'thứ {index + 1}'}" + (f" (dòng {raw['row']})" if raw.get("row") else "")
     for key in sorted(set(raw) - GROUP_KEYS):
         problems.add(where, f"khóa lạ “{key}”")
     if not code:
@@ -295,7 +295,3 @@ def _tie_break(value: Any, groups: tuple[Group, ...], problems: Problems) -> tup
             problems.add("Bảng", f"tie_break nêu mã “{code}” không có trong bảng")
     return tuple(codes)
 
-
-def _where(kind_word: str, code: str, raw: dict[str, Any]) -> str:
-    row = raw.get("row")
-    return f"{kind_word} {code}" + (f" (dòng {row})" if row else "")

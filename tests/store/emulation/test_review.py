@@ -16,7 +16,6 @@ from store.emulation.review import (ReviewStatus, change_score, criterion_scores
 from store.emulation.sheets import open_sheet, submit_sheet
 from store.models import AuditLog, Bloc, ScoreChange
 from tests.store.emulation.conftest import DUE, EmuWorld, period_of
-from tests.store.emulation.test_flow import PNG
 from tests.store.emulation.test_sheets import fill_zero
 
 
