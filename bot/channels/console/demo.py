@@ -17,14 +17,14 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot.channels.console_demo_bloc import setup_leader_demo
-from bot.channels.demo_officer import DEMO_POSITION, demo_officer
+from bot.channels.console.demo_bloc import setup_leader_demo
+from bot.channels.console.demo_officer import DEMO_POSITION, demo_officer
 
 from core.context import Services
 from core.permissions import Role
 from core.types import UserRef
 from store.db import transaction
-from store.forms.spec import latest_form
+from store.forms.versions import latest_form
 from store.models import AuditLog, Commune, Officer, Period, User
 from store.reporting.periods import create_period
 from store.people.units import find_communes, resolve_province

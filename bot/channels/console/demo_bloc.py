@@ -17,7 +17,7 @@ from typing import Optional, Union
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.channels.demo_officer import DEMO_POSITION, demo_officer
+from bot.channels.console.demo_officer import DEMO_POSITION, demo_officer
 from core.context import Services
 from core.permissions import Role
 from core.types import UserRef
