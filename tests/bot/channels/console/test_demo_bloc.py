@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.bot.test_console import run_bot
+from tests.bot.channels.console.test_chat import run_bot
 
 
 def test_leader_demo_reviews_and_decides(tmp_path: Path) -> None:
