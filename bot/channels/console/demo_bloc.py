@@ -33,7 +33,7 @@ from store.emulation.tables import latest, load_table, parse_table_text, publish
 from store.models import Commune, Officer, ScoringPeriod
 from store.people.units import find_communes, resolve_province
 
-SAMPLE_TABLE = Path(__file__).resolve().parents[2] / "store" / "sample" / "emulation" / "khoi-xa-2026.yaml"
+SAMPLE_TABLE = Path(__file__).resolve().parents[3] / "store" / "sample" / "emulation" / "khoi-xa-2026.yaml"
 DEMO_BLOC = "Khối thi đua thử (console)"
 DEMO_SCORING_LABEL = "Chấm điểm thi đua thử (console)"
 DEMO_PROVINCE, DEMO_COMMUNE = "Lai Châu", "Tân Phong"
