@@ -90,7 +90,7 @@ def _check_workbook(content: bytes, names: dict[int, str]) -> None:
     details = [row for row in bloc[10:] if row[0] == 3002 and row[2] == "3"]
     assert details == [[3002, names[3002], "3", "Chấp hành chế độ báo cáo", 10, 9, 7, 7, 0, "có"]]
     penalty = [row for row in bloc[10:] if row[0] == 3003 and row[2] == "4"]
-    assert penalty == [[3003, names[3003], "4", "Vi phạm kỷ luật", -5, -1, -1, -1, 0, ""]]
+    assert penalty == [[3003, names[3003], "4", "Vi phạm kỷ luật", -5, -1, -1, -1, 0, None]]
 
 
 def _names(services) -> dict[int, str]:
