@@ -132,6 +132,8 @@ def _leaders(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _list(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy import select
+
     from store.emulation.blocs import blocs_of_year, members_on
     from store.models import Commune
 
@@ -142,8 +144,8 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
         blocs = blocs_of_year(session, province, args.year)
         members = members_on(session, [b.id for b in blocs], on)
         for bloc in blocs:
-            names = {c: n for c, n in session.query(Commune.code, Commune.name).filter(
-                Commune.code.in_(members[bloc.id]))}
+            names = {c: n for c, n in session.execute(select(Commune.code, Commune.name).where(
+                Commune.code.in_(members[bloc.id])))}
             print(f"#{bloc.id}\t{bloc.name}\t{len(members[bloc.id])} xã ngày {on.day}/{on.month}/{on.year}")
             for code in members[bloc.id]:
                 role = " (trưởng khối)" if code == bloc.leader_code else " (phó khối)" if code == bloc.deputy_code else ""
