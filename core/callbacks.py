@@ -209,3 +209,11 @@ class OpenSection(CallbackData, prefix="sec"):
 class CampaignList(CallbackData, prefix="pt"):
     page: int
     bad_data_audit: ClassVar[str] = "button.stale"
+
+
+# The emulation year: reminders offer "open the commune's score sheet" (handlers/emulation).
+@dataclasses.dataclass(frozen=True)
+class OpenSheet(CallbackData, prefix="cd", action="o"):
+    """Open (or resume) the commune's sheet of a scoring period."""
+
+    period: int

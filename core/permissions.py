@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Optional
 
 from core import messages
 from core.errors import Refused as Refused  # handlers raise it with the permission checks
-from store.models import Commune, Officer
+from store.models import Bloc, Commune, Officer
 from store.roles import Role, parse_role
 
 if TYPE_CHECKING:
@@ -22,16 +22,18 @@ if TYPE_CHECKING:
     from core.types import Reply
 
 
-__all__ = ["PUBLIC_ACTIONS", "ROLE_ACTIONS", "Refused", "Role", "Scope", "can", "home_provinces", "refuse",
+__all__ = ["BLOC_REVIEW_ACTIONS", "PUBLIC_ACTIONS", "ROLE_ACTIONS", "can_on_bloc", "Refused", "Role", "Scope", "can", "home_provinces", "refuse",
            "refusal_text", "require", "role_of", "scope", "supervised_provinces"]
 
 PUBLIC_ACTIONS = frozenset({"ask", "documents.read"})
 ROLE_ACTIONS: dict[Role, frozenset[str]] = {
-    Role.OFFICER: frozenset({"report.fill", "report.view", "deadlines.view", "profile.view", "unit.change"}),
+    Role.OFFICER: frozenset({"report.fill", "report.view", "deadlines.view", "profile.view", "unit.change",
+                             "emulation.score", "emulation.standing", "emulation.review", "blocs.view"}),
     Role.SUPERVISOR: frozenset({
         "report.view", "report.summary", "report.export", "period.create", "broadcast.send",
         "officer.approve", "officer.deactivate", "invite.create", "officer.list", "deadlines.view",
-        "profile.view", "directives.load",
+        "profile.view", "directives.load", "blocs.view", "emulation.view", "emulation.publish",
+        "emulation.reopen", "emulation.export",
     }),
 }
 
@@ -109,6 +111,29 @@ def can(officer: Optional[Officer], action: str, *, commune: Optional[Commune] =
     if province_code is not None:
         return s.covers_province(province_code)
     return s.everywhere or bool(s.communes) or bool(s.provinces) or s.role is Role.OFFICER
+
+
+# What the officers of a bloc's leading commune may do on that bloc (and only on it): the
+# reviewer role is data (Bloc.leader_code for the bloc's year), not a role on the officer row.
+BLOC_REVIEW_ACTIONS = frozenset({"emulation.review"})
+# What a province officer may do on the blocs of the provinces they oversee.
+BLOC_PROVINCE_ACTIONS = frozenset({"blocs.view", "emulation.view", "emulation.publish", "emulation.reopen",
+                                   "emulation.export"})
+
+
+def can_on_bloc(officer: Optional[Officer], action: str, bloc: Bloc) -> bool:
+    """True when ``officer`` may do ``action`` on ``bloc``: review actions for the officers of its
+    leading commune; province actions for the supervisors of its province; admins everything."""
+    s = scope(officer)
+    if not s.may(action) or officer is None:
+        return False
+    if s.role is Role.ADMIN:
+        return True
+    if action in BLOC_REVIEW_ACTIONS:
+        return s.role is Role.OFFICER and bloc.leader_code is not None and officer.commune_code == bloc.leader_code
+    if action in BLOC_PROVINCE_ACTIONS:
+        return s.covers_province(bloc.province_code)
+    return False
 
 
 def refusal_text(ctx: "Context") -> str:

@@ -29,6 +29,7 @@ from core.settings import Settings
 from core.timespec import QuietHours, Step
 from core.types import Reply
 from reminders.digest import plan_digests
+from reminders.emulation import queue_scoring_reminders
 from reminders.recipients import Recipient, officer_recipients
 from store.clock import as_utc, local, vn_datetime
 from store.db import transaction
@@ -61,6 +62,7 @@ class SweepResult:
     queued: int = 0
     skipped: int = 0
     digests: int = 0
+    scoring: int = 0  # scoring-period reminders queued (reminders/emulation.py)
     reasons: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -205,6 +207,7 @@ def run_sweep(services: Services, now: Optional[datetime] = None) -> SweepResult
             planned = plan_due(session, now, settings, periods=periods, owing=owing)
             write_plan(session, planned, now)
             digests = plan_digests(session, now, settings, periods, owing)
+            result.scoring = queue_scoring_reminders(session, now, settings)
             enqueue_many(session, [Outgoing(key, rec.channel, rec.chat_id, rec.user_id, MessageKind.DIGEST, reply, now)
                                    for key, rec, reply in digests], now=now)
     except IntegrityError:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Callable
 
 from bot.commands.common import Subparsers
-from bot.commands import admin, broadcast, export, forms, ingest, officers, periods, reminders, retention, units
+from bot.commands import (admin, blocs, broadcast, criteria, export, forms, ingest, officers, periods, reminders,
+                          retention, scoring, units)
 
 SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
     ingest.add,
@@ -19,6 +20,9 @@ SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
     admin.add,
     forms.add,
     periods.add,
+    blocs.add,
+    criteria.add,
+    scoring.add,
     export.add,
     broadcast.add,
     reminders.add,

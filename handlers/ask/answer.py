@@ -239,5 +239,5 @@ def register(router: Router) -> None:
         return reply_to_text(ctx, ctx.msg.text or "")
 
     router.text_fallback(on_text)
-    router.question_hook(question_reply)  # questions typed in the middle of a dialog
+    # question_reply answers questions typed mid-dialog: handlers/app.py claims that hook for it
     router.callback(MoreResults, action="ask")(more_results)

@@ -14,7 +14,7 @@ from typing import Optional
 
 from sqlalchemy.orm import Session
 
-from store.files.image_kind import sniff_image
+from store.files.image_kind import ImageKind, sniff_image
 from store.models import Draft, ReportFile
 
 # One photo as a report answer stores it: the ReportFile id and its path under the files folder.
@@ -40,14 +40,20 @@ def write_photo(files_dir: Path, period_id: int, commune_code: int, field_name: 
     kind = sniff_image(content)
     if kind is None:
         raise NotAnImage(f"{len(content)} bytes starting {content[:8]!r}")
+    return write_checked(files_dir, Path("reports") / str(period_id) / str(commune_code), field_name, content, kind)
+
+
+def write_checked(files_dir: Path, folder: Path, stem: str, content: bytes, kind: ImageKind) -> StoredPhoto:
+    """Write bytes already identified as ``kind`` under files_dir/folder, named by their hash
+    (the same content twice is one file); atomic, so a crash never leaves half a file."""
     digest = hashlib.sha256(content).hexdigest()
-    rel_path = Path("reports") / str(period_id) / str(commune_code) / f"{field_name}-{digest[:16]}{kind.extension}"
+    rel_path = folder / f"{stem}-{digest[:16]}{kind.extension}"
     target = files_dir / rel_path
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists():
         tmp = target.with_suffix(target.suffix + ".part")
         tmp.write_bytes(content)
-        tmp.replace(target)  # atomic: a crash never leaves half a photo under the final name
+        tmp.replace(target)
     return StoredPhoto(rel_path.as_posix(), digest, len(content), kind.mime_type)
 
 

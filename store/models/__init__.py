@@ -10,6 +10,8 @@ from store.models.registration import InviteCode, RegistrationRequest
 from store.models.reports import Draft, Form, Period, PeriodUnit, Report, ReportFile, ReportRevision
 from store.models.reminders import Broadcast, ReminderLog, ReminderPolicy
 from store.models.channels import ChoiceMenu, LinkCode, LinkState
+from store.models.emulation import (Bloc, BlocMember, CriteriaTable, Evidence, Explanation, Ranking, ScoreChange,
+                                    ScoringPeriod, Sheet)
 from store.models.jobs import AfterCommitJob, JobState
 
 __all__ = [
@@ -19,4 +21,6 @@ __all__ = [
     "Province", "Commune", "Officer", "OfficerProvince", "RegistrationRequest", "InviteCode",
     "Form", "Period", "PeriodUnit", "Report", "Draft", "ReportRevision", "ReportFile",
     "ReminderPolicy", "ReminderLog", "Broadcast", "ChoiceMenu", "LinkCode", "LinkState", "AfterCommitJob", "JobState",
+    "Bloc", "BlocMember", "CriteriaTable", "ScoringPeriod", "Sheet", "Evidence", "ScoreChange", "Explanation",
+    "Ranking",
 ]

@@ -7,6 +7,7 @@ decided in ``store.people.importer``.
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
@@ -32,15 +33,29 @@ class OfficerFileError(ValueError):
     """An officer list that cannot be read as such (message in Vietnamese)."""
 
 
-def _header_key(name: Any) -> Optional[str]:
+@dataclass(frozen=True)
+class Columns:
+    """The columns a list may have (folded spellings, spaces as "_"), those it must have, and the
+    error naming them; officer lists by default, bloc lists (store.emulation.bloc_import) too."""
+
+    spellings: dict[str, set[str]]
+    required: tuple[str, ...]
+    missing: str
+
+
+OFFICER_COLUMNS = Columns(HEADERS, ("full_name", "phone"), "dòng tiêu đề phải có ít nhất cột họ tên và số điện "
+                          "thoại (ho_ten, so_dien_thoai)")
+
+
+def _header_key(name: Any, columns: Columns) -> Optional[str]:
     key = fold(str(name or "")).replace(" ", "_")
-    for field_name, spellings in HEADERS.items():
+    for field_name, spellings in columns.spellings.items():
         if key in spellings:
             return field_name
     return None
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def read_rows(path: Path, columns: Columns = OFFICER_COLUMNS) -> Iterator[tuple[int, dict[str, Any]]]:
     """(row number as the user sees it, {field: value}) for each non-empty data row."""
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -51,7 +66,7 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         wb = load_workbook(path, read_only=True, data_only=True)
         try:
             sheet = wb.active  # None only for a workbook without sheets: read as an empty file
-            yield from _rows_with_header(sheet.iter_rows(values_only=True) if sheet is not None else ())
+            yield from _rows_with_header(sheet.iter_rows(values_only=True) if sheet is not None else (), columns)
         finally:
             wb.close()
         return
@@ -62,19 +77,18 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
         except csv.Error:
             dialect = csv.excel
-        yield from _rows_with_header(csv.reader(fh, dialect))
+        yield from _rows_with_header(csv.reader(fh, dialect), columns)
 
 
-def _rows_with_header(rows: Any) -> Iterator[tuple[int, dict[str, Any]]]:
+def _rows_with_header(rows: Any, columns: Columns) -> Iterator[tuple[int, dict[str, Any]]]:
     header: Optional[list[Optional[str]]] = None
     for number, values in enumerate(rows, 1):
         if values is None or all(v is None or str(v).strip() == "" for v in values):
             continue
         if header is None:
-            header = [_header_key(v) for v in values]
-            if "full_name" not in header or "phone" not in header:
-                raise OfficerFileError("dòng tiêu đề phải có ít nhất cột họ tên và số điện thoại "
-                                       "(ho_ten, so_dien_thoai)")
+            header = [_header_key(v, columns) for v in values]
+            if any(name not in header for name in columns.required):
+                raise OfficerFileError(columns.missing)
             continue
         row = {key: value for key, value in zip(header, values) if key is not None}
         yield number, row

@@ -10,6 +10,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -56,12 +57,35 @@ def completeness_chart(summary: Summary, province_names: dict[int, str], path: P
     return render_chart(chart_data(summary, province_names), path)
 
 
+def bar_axes(bars: int) -> tuple[Figure, Any]:
+    """A phone-sized figure with one horizontal-bar axes, tall enough for ``bars`` bars."""
+    fig = Figure(figsize=(WIDTH_IN, 1.9 + BAR_IN * max(1, bars)), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig, fig.add_subplot()
+
+
+def save_bars(fig: Figure, ax: Any, path: Path, *, title: str, xlabel: str, xmax: float, integer: bool) -> Path:
+    """Title, axis, best bar on top, no top/right frame; write the PNG."""
+    fig.suptitle(title, fontsize=12)
+    ax.set_xlabel(xlabel, fontsize=10)
+    ax.tick_params(labelsize=10)
+    locator = ax.xaxis.get_major_locator()
+    if integer and isinstance(locator, MaxNLocator):  # the default AutoLocator is one; the base Locator has no "integer"
+        locator.set_params(integer=True)
+    ax.set_xlim(0, xmax)
+    ax.margins(y=0.02)
+    ax.invert_yaxis()
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format="png")
+    return path
+
+
 def render_chart(data: ChartData, path: Path) -> Path:
     """Draw ``data`` to a PNG at ``path`` (no database, no pyplot: safe in a worker thread)."""
     names, counts = data.names, data.counts
-    fig = Figure(figsize=(WIDTH_IN, 1.9 + BAR_IN * max(1, len(names))), dpi=DPI, layout="constrained")
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
+    fig, ax = bar_axes(len(names))
     widest = max((sum(c.values()) for c in counts), default=1) or 1
     left = [0] * len(names)
     for key in ("on_time", "late", "missing"):
@@ -72,18 +96,5 @@ def render_chart(data: ChartData, path: Path) -> Path:
                 ax.text(left[i] + v / 2, i, str(v), ha="center", va="center", color="white", fontsize=10,
                         fontweight="bold")
         left = [a + b for a, b in zip(left, values)]
-    fig.suptitle(data.title, fontsize=12)
     fig.legend(loc="outside lower center", ncol=3, fontsize=10, frameon=False, handlelength=1.2)
-    ax.set_xlabel("Số xã, phường", fontsize=10)
-    ax.tick_params(labelsize=10)
-    locator = ax.xaxis.get_major_locator()
-    if isinstance(locator, MaxNLocator):  # the default AutoLocator is one; the base Locator takes no "integer"
-        locator.set_params(integer=True)
-    ax.set_xlim(0, widest)
-    ax.margins(y=0.02)
-    ax.invert_yaxis()
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format="png")
-    return path
+    return save_bars(fig, ax, path, title=data.title, xlabel="Số xã, phường", xmax=widest, integer=True)

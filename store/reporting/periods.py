@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Protocol
 
 from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.orm import Session
@@ -157,7 +157,18 @@ class PeriodStatus:
     label: str
 
 
-def status(period: Period, now: datetime) -> PeriodStatus:
+class Windowed(Protocol):
+    """Anything with open / due / close times: a reporting period, a scoring period."""
+
+    @property
+    def open_at(self) -> datetime: ...
+    @property
+    def due_at(self) -> datetime: ...
+    @property
+    def close_at(self) -> datetime: ...
+
+
+def status(period: Windowed, now: datetime) -> PeriodStatus:
     if now < period.open_at:
         return PeriodStatus("upcoming", "chưa mở")
     if now >= period.close_at:

@@ -15,26 +15,29 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+
+from bot.channels.console.demo_bloc import setup_leader_demo
+from bot.channels.console.demo_officer import DEMO_POSITION, demo_officer
 
 from core.context import Services
 from core.permissions import Role
 from core.types import UserRef
 from store.db import transaction
 from store.forms.versions import latest_form
-from store.models import AuditLog, Commune, DialogState, Officer, OfficerProvince, OutboxMessage, Period, User
+from store.models import AuditLog, Commune, Officer, Period, User
 from store.reporting.periods import create_period
 from store.reporting.reports import save_answers, start_draft, submit
 from store.people.units import find_communes, resolve_province
 
-DEMO_POSITION = "Tài khoản thử"
 DEMO_PERIOD_LABEL = "Kỳ báo cáo thử"
 DEMO_PROVINCE = "Lai Châu"  # the sample directives' province
 DEMO_COMMUNE = "Tân Phong"  # a ward of the former Lai Châu city
 DEMO_FORM = "thi-dua-6-thang"
 
-USAGE = "Gõ /thu để thử vai cán bộ xã, /thu giamsat để thử vai cán bộ tỉnh."
+USAGE = ("Gõ /thu để thử vai cán bộ xã, /thu giamsat để thử vai cán bộ tỉnh, "
+         "/thu truongkhoi để thử vai trưởng khối thi đua.")
 # Colleagues in other communes of the demo province: /thongbao reaches them.
 DEMO_COLLEAGUES = ("Lò Văn Minh", "Tao Thị Hoa", "Giàng A Páo")
 DEMO_CHAT_PREFIX = "demo-"
@@ -82,15 +85,13 @@ def _demo_reports(session: Session, period: Period, communes: list[int], now: da
             submit(session, draft, period, None, now)
 
 
-def _skip_queued_reminders(session: Session, user_id: int) -> None:
-    session.execute(update(OutboxMessage).where(OutboxMessage.user_id == user_id, OutboxMessage.state == "queued",
-                                                OutboxMessage.kind.in_(("reminder", "digest")))
-                    .values(state="skipped", last_error="demo role changed"))
-
 
 def setup_demo(services: Services, ref: UserRef, arg: str) -> str:
     """Make the console user a demo officer or supervisor; return the Vietnamese answer."""
-    role = {"": Role.OFFICER, "canbo": Role.OFFICER, "giamsat": Role.SUPERVISOR, "canbotinh": Role.SUPERVISOR}.get(arg.strip().lower())
+    if arg.strip().lower() == "truongkhoi":
+        return setup_leader_demo(services, ref)
+    role = {"": Role.OFFICER, "canbo": Role.OFFICER, "giamsat": Role.SUPERVISOR,
+            "canbotinh": Role.SUPERVISOR}.get(arg.strip().lower())
     if role is None:
         return USAGE
     now = services.clock.now()
@@ -105,28 +106,8 @@ def setup_demo(services: Services, ref: UserRef, arg: str) -> str:
         if province is None or not matches or form is None:
             return "Chưa có dữ liệu mẫu (đơn vị hành chính hoặc mẫu báo cáo) để tạo tài khoản thử."
         commune = matches[0]
-        user = session.scalar(select(User).where(User.channel == ref.channel, User.external_id == ref.external_id))
-        if user is None:
-            user = User(channel=ref.channel, external_id=ref.external_id, chat_id=ref.chat_id,
-                        display_name=ref.display_name, reachable=True, created_at=now, last_seen_at=now)
-            session.add(user)
-        officer = session.get(Officer, user.officer_id) if user.officer_id else None
-        if officer is None:
-            officer = Officer(full_name=ref.display_name or "Cán bộ thử", role=role, position=DEMO_POSITION,
-                              active=True, created_at=now)
-            session.add(officer)
-        if officer.role != role:
-            _skip_queued_reminders(session, user.id)  # the previous role's reminders are not for this one
-        officer.role, officer.active = role, True
-        officer.commune_code = commune.code if role is Role.OFFICER else None
-        officer.provinces.clear()
-        session.flush()
-        if role is Role.SUPERVISOR:
-            officer.provinces.append(OfficerProvince(province_code=province))
-        user.officer_id = officer.id
-        state = session.get(DialogState, user.id)
-        if state is not None:
-            session.delete(state)  # a dialog of the previous role must not continue under the new one
+        user, officer = demo_officer(session, ref, role, commune.code if role is Role.OFFICER else None,
+                                     province if role is Role.SUPERVISOR else None, now)
         _demo_colleagues(session, province, commune.code, ref.channel, now)
         if session.scalar(select(Period.id).where(Period.label == DEMO_PERIOD_LABEL)) is None:
             others = list(session.scalars(select(Commune.code).where(Commune.province_code == province,

@@ -1,7 +1,7 @@
 """after-commit jobs: slow work after an update's transaction gets its own row
 
 Revision ID: 0021
-Revises: 0011
+Revises: 0020
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from store.db import UtcDateTime
 
 revision = "0021"
-down_revision = "0011"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """link codes wait for the first account's confirmation: a state column
 
 Revision ID: 0022
-Revises: 0011
+Revises: 0021
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from store.db import UtcDateTime
 
 revision = "0022"
-down_revision = "0011"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
