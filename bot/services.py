@@ -12,7 +12,7 @@ from store.clock import Clock
 from store.forms import load_sample_forms
 from store.ingest import load_samples
 from store.search import ensure_index
-from store.units import seed_units
+from store.people.units import seed_units
 
 log = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ from store.form_engine import Choice, FormSession, NotOffered, Point
 from store.form_fields import AnswerError
 from store.models import Draft, Period
 from store.reports import draft_spec, get_report, lock_draft
-from store.vntext import fold
+from store.vn.text import fold
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from store.form_engine import FormSession, relevant_fields
 from store.form_fields import Field
 from store.forms import FormSpec
 from store.models import Draft, Period, Report
-from store.vn_numbers import format_number
+from store.vn.numbers import format_number
 
 BACK, SKIP, DONE = "« Quay lại", "Bỏ qua »", "✔ Xong"
 SEND, CANCEL = "📤 Gửi", "Hủy"

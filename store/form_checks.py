@@ -8,7 +8,7 @@ from typing import Any, Optional
 
 from store import relevant as rel
 from store.form_fields import FIELD_TYPES, Field, fold
-from store.vn_numbers import parse_number
+from store.vn.numbers import parse_number
 
 FIELD_KEYS = {"name", "type", "label", "hint", "required", "min", "max", "choices", "exclusive", "relevant"}
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")

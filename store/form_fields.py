@@ -16,8 +16,8 @@ from typing import Any
 
 from store.form_choices import SelectMultipleType, SelectOneType, YesNoType
 from store.form_field_base import FIELD_TYPES, MAX_TEXT_ANSWER, AnswerError, Field, FieldType, Question, register
-from store.vn_numbers import NumberFormatError, format_date, format_number, parse_date, parse_number
-from store.vntext import fold
+from store.vn.numbers import NumberFormatError, format_date, format_number, parse_date, parse_number
+from store.vn.text import fold
 
 __all__ = ["FIELD_TYPES", "MAX_TEXT_ANSWER", "AnswerError", "Field", "FieldType", "Question", "fold",
            "SelectMultipleType", "SelectOneType", "YesNoType"]
