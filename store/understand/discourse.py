@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from store import vntext
+from store.vn import text as vntext
 
 GREETINGS = frozenset("chao xin kinh gui hello hi alo hey thua da vang".split())
 ADDRESS = frozenset(
