@@ -33,7 +33,7 @@ from store.doc_format import doc_label
 from handlers.documents import user_provinces
 from core.permissions import can
 from core.router import Router
-from handlers.smalltalk import small_talk_kind, small_talk_reply
+from handlers.smalltalk import REPLIES, small_talk_kind, small_talk_reply
 from core.types import Button, Reply
 from store.vn import text as vntext
 from store.answer_fit import (Needs, answer_weights, cited, kind_fits, needs_of, pair_weights, share_needed,
@@ -41,12 +41,16 @@ from store.answer_fit import (Needs, answer_weights, cited, kind_fits, needs_of,
 from store.search import MIN_CONFIDENCE, SearchIndex, SearchResult, ensure_index
 from store.search_index import Hit, tokenize
 from store.search_query import NUMBER_RE
+from store.understand.discourse import Message, understand
+from store.understand.resolve import Understood, resolve
 
 log = logging.getLogger(__name__)
 
 NOT_FOUND = "Các văn bản hiện có không trả lời được câu hỏi này."
 TOPIC_DOCS = "Văn bản có nhắc đến chủ đề này:"
 TRY_SEARCH = "Anh/chị có thể thử /tim <từ khóa> để tìm theo từ khóa, hoặc xem /vanban."
+NOT_LOADED = ("Chưa có {ref} trong các văn bản đã nạp, nên tôi chưa trả lời được.\n"
+              "Anh/chị có thể xem các văn bản đang có bằng lệnh /vanban.")
 UNKNOWN_PLACE = ("Hiện chưa có văn bản nào của {place} trong hệ thống, nên tôi chưa trả lời được.\n"
                  "Anh/chị có thể xem các văn bản đang có bằng lệnh /vanban.")
 RECHECK = timedelta(seconds=60)
@@ -139,14 +143,25 @@ def is_junk(text: str) -> bool:
                    for t in vntext.search_key(text).split())
 
 
-def answer(services: Services, question: str, home_provinces: Iterable[int] = ()) -> Reply:
+def _mentioned(result: SearchResult, words: tuple[str, ...]) -> bool:
+    """Does a ranked passage mention the reference ("kế hoạch số 45", "kế hoạch 45")?"""
+    forms = (" ".join(words), " ".join(w for w in words if w != "so"))
+    return any(f in vntext.search_key(h.text) for h in result.hits for f in forms)
+
+
+def answer(services: Services, question: str | Message, home_provinces: Iterable[int] = ()) -> Reply:
     """The reply to a question about the directives (used by the handler and the benchmarks)."""
-    if is_junk(question):
+    msg = question if isinstance(question, Message) else Message(question=question)
+    if is_junk(msg.question):
         return Reply(text=NOT_UNDERSTOOD)
     index = get_index(services)
-    result = index.search(question, home_provinces=home_provinces, limit=ANSWER_CANDIDATES)
+    home = list(home_provinces)
+    understood: Understood = resolve(index, msg, home)
+    result = index.search(understood.question, home_provinces=home, limit=ANSWER_CANDIDATES)
     if result.unknown_place:
         return Reply(text=UNKNOWN_PLACE.format(place=result.unknown_place))
+    if understood.missing and not _mentioned(result, understood.missing_words):
+        return Reply(text=NOT_LOADED.format(ref=_ref_label(understood.missing)))
     q = result.query
     needs = needs_of(q)
     if needs.office:
@@ -183,14 +198,27 @@ def _names_place_or_document(services: Services, text: str) -> bool:
     return bool(NUMBER_RE.search(text)) or bool(index.index.place_hits(vntext.search_key(text).split())[1])
 
 
+def _ref_label(folded: str) -> str:
+    """"ke hoach so 45" → "Kế hoạch số 45" (the kinds' own spelling)."""
+    for key, kind in (("chi thi", "Chỉ thị"), ("ke hoach", "Kế hoạch"), ("quyet dinh", "Quyết định"),
+                      ("nghi quyet", "Nghị quyết"), ("thong bao", "Thông báo"), ("cong van", "Công văn")):
+        if folded.startswith(key):
+            return kind + folded[len(key):].replace(" so ", " số ")
+    return "văn bản " + folded.replace(" so ", " số ")
+
+
 def reply_to_text(ctx: Context, text: str) -> list[Reply]:
-    """Small talk, the officer's own reporting, or an answer from the directives."""
+    """Small talk, the officer's own reporting, or an answer from the directives; a question
+    wrapped in greetings and thanks is answered as the question."""
     chat = small_talk_reply(text)
     if chat is not None:
         return [Reply(text=chat)]
-    if is_own_reporting(text, _names_place_or_document(ctx.services, text)):
-        return own_reporting_reply(ctx, text)
-    return [answer(ctx.services, text, user_provinces(ctx))]
+    msg = understand(text)
+    if not msg.question:
+        return [Reply(text=REPLIES["thanks"] if msg.thanks else REPLIES["greet"])]
+    if is_own_reporting(msg.question, _names_place_or_document(ctx.services, msg.question)):
+        return own_reporting_reply(ctx, msg.question)
+    return [answer(ctx.services, msg, user_provinces(ctx))]
 
 
 def looks_like_question(text: str) -> bool:

@@ -21,6 +21,7 @@ from store.answer_fit import Needs
 from store.models import Campaign, Document, ReportingDuty, Section
 from store.search import MIN_CONFIDENCE, SearchIndex, SearchResult
 from store.search_index import DocInfo
+from store.understand.docref import issuer_level, typed_level
 from store.search_query import DOC_WORDS, INTENT_PATTERNS, STOPWORDS, has_phrase
 
 # Words a field question may carry besides its trigger: they do not make it a content question.
@@ -73,6 +74,9 @@ def target_doc(index: SearchIndex, result: SearchResult) -> Optional[DocInfo]:
     if result.doc_hints:
         top = max(result.doc_hints.values())
         named = {d for d, b in result.doc_hints.items() if b >= top - 1e-9}
+        level = typed_level(result.query.folded, set(result.query.selectors))
+        at_level = {d for d in result.doc_hints if level and issuer_level(docs[d].issuer) == level}
+        named = (named & at_level) or at_level or named if level else named
         for hit in result.hits:
             if hit.doc_id in named:
                 return docs[hit.doc_id]
@@ -160,6 +164,9 @@ def office_answer(index: SearchIndex, result: SearchResult, needs: Needs) -> Opt
         rest = [w for w in lead[len(head):] if w not in ("hien", "nay")]
         if all(w in issuer for w in rest):
             matches.append(doc)
+    level = typed_level(result.query.folded, place_words)
+    if level is not None:  # "UBND tỉnh Lai Châu" is not "UBND thành phố Lai Châu"
+        matches = [d for d in matches if issuer_level(d.issuer) == level]
     if not matches:
         return None
     doc = max(matches, key=lambda d: (d.issued_year or 0, d.issued_month or 0))

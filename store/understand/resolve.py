@@ -1,0 +1,43 @@
+"""From a message to the text the search reads: the question, short numbers spelt out, the
+place of a context sentence carried over, and a reference to a document that is not loaded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from store.search import SearchIndex
+from store.search_places import place_words
+from store.search_query import NUMBER_RE
+from store.understand.docref import short_refs, spell_out
+from store.understand.discourse import Message
+from store.vn import text as vntext
+
+
+@dataclass(frozen=True)
+class Understood:
+    question: str  # what the search reads
+    missing: Optional[str] = None  # "ke hoach so 45": a short reference no loaded document has
+    missing_words: tuple[str, ...] = ()  # its folded words, to tell a mention in a passage
+
+
+def _places(index: SearchIndex, text: str) -> list[tuple[str, ...]]:
+    return index.index.place_hits(place_words(vntext.search_key(text).split()))[1]
+
+
+def resolve(index: SearchIndex, msg: Message, home_provinces: Iterable[int] = ()) -> Understood:
+    """The searchable question of ``msg`` against the loaded documents."""
+    docs = index.index.docs
+    home = set(home_provinces)
+    home_docs = [d for d, doc in docs.items() if doc.province_code in home]
+    refs = short_refs(msg.question, index.index.numbers, home_docs)
+    display = {vntext.fold(doc.number): doc.number for doc in docs.values() if doc.number}
+    question = spell_out(msg.question, refs, display)
+    if msg.context and not NUMBER_RE.search(question) and not _places(index, question):
+        carried = _places(index, msg.context)  # "Xã em ở Tam Đường cũ. Kế hoạch của huyện …?"
+        if carried:
+            question = f"{question} ({', '.join(' '.join(p) for p in carried)})"
+    missing = next((r for r in refs if not r.docs), None)
+    if missing is None:
+        return Understood(question)
+    return Understood(question, missing.label, tuple(vntext.search_key(missing.label).split()))
