@@ -1,0 +1,71 @@
+"""Candidate passages of a question with their features, and the model's choice among them.
+
+The first ranked passage the answerability model (store/understand/answerability.py) accepts
+is the answer; none accepted is a decline. The same rows train the model
+(benchmarks/qa_train.py), so training and answering see exactly the same features.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from handlers.ask_passages import passage_text
+from store.answer_fit import Needs, answer_weights, cited, pair_weights
+from store.search import SearchIndex, SearchResult
+from store.search_index import Hit, tokenize
+from store.understand.answerability import model
+from store.understand.features import QuestionView, features
+
+CANDIDATES = 10  # ranked passages a question's answer is looked for in
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def context_text(index: SearchIndex, hit: Hit) -> str:
+    """What is cited besides the passage: section heading and number, the document's fields."""
+    idx = index.index
+    doc = idx.docs[hit.doc_id]
+    parts = [doc.kind, doc.number or "", doc.title, doc.issuer, doc.place, doc.signer_title or "", doc.signer or "",
+             f"năm {doc.issued_year}" if doc.issued_year else ""]
+    if hit.section_id is not None:
+        parts += [idx.section_labels.get(hit.section_id, ""), idx.section_refs.get(hit.section_id, "")]
+    return "\n".join(p for p in parts if p)
+
+
+def question_view(index: SearchIndex, result: SearchResult, needs: Needs) -> QuestionView:
+    q = result.query
+    idx = index.index
+    word_weights = index.word_weights(q)
+    weights, focus = answer_weights(word_weights, q.content_bigrams(), needs)
+    pairs = pair_weights(q.content_bigrams(), needs, idx.idf, idx.known)
+    total = sum(w for _, w, _ in word_weights) or 1.0
+    unknown = sum(w for t, w, _ in word_weights if not idx.known(t)) / total
+    named = index.named_docs(q) if q.selectors else set()
+    top = max((h.score for h in result.hits), default=0.0)
+    return QuestionView(weights, pairs, len(q.content_bigrams()), focus, set(q.folded), needs, named,
+                        list(q.years), unknown, top, set(result.doc_hints))
+
+
+def candidate_rows(index: SearchIndex, result: SearchResult, needs: Needs) -> list[tuple[Hit, str, list[float]]]:
+    """(hit, display text, features) for the ranked passages, best first."""
+    view = question_view(index, result, needs)
+    rows = []
+    for rank, hit in enumerate(result.hits[:CANDIDATES]):
+        if hit.section_id is None:
+            continue  # the title and fields answer field questions, not content ones
+        text = passage_text(index, hit)
+        c = cited(text, context_text(index, hit), tokenize)
+        doc_year = index.index.docs[hit.doc_id].issued_year
+        x = features(view, c, frozenset(tokenize(text)), hit, rank, doc_year,
+                     lambda t=text: {int(y) for y in _YEAR.findall(t)})
+        rows.append((hit, text, x))
+    return rows
+
+
+def fitting_passage(index: SearchIndex, result: SearchResult, needs: Needs) -> Optional[tuple[Hit, str]]:
+    """The best-ranked passage the model says answers, with its display text."""
+    m = model()
+    for hit, text, x in candidate_rows(index, result, needs):
+        if m.answers(x):
+            return hit, text
+    return None
