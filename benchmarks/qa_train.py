@@ -5,7 +5,7 @@ bot's own understanding and ranking, computes the features of its ranked passage
 (handlers/ask_model.py), fits a logistic regression (scikit-learn, dev extra) on the train
 split, picks the operating point on the validation split (best balanced rate of answered
 answerable questions and declined unanswerable ones), prints the precision/recall curve, the
-held-back test split's figures, and writes store/understand/answerability.txt (plain text,
+held-back test split's figures, and writes store/search/answerability.txt (plain text,
 applied with numpy at run time).
 """
 
@@ -27,15 +27,15 @@ from bot.services import build_services
 from core.settings import Settings
 from handlers.ask import fitting_passage as old_rules
 from handlers.ask_model import candidate_rows
-from store.answer_fit import needs_of
+from store.search.answer_fit import needs_of
 from store.clock import FakeClock
 from store.models import Document, Section
-from store.search import ensure_index
-from store.understand.answerability import WEIGHTS_FILE
-from store.understand.discourse import understand
-from store.understand.docref import issuer_level
-from store.understand.features import NAMES
-from store.understand.resolve import resolve
+from store.search.service import ensure_index
+from store.search.answerability import WEIGHTS_FILE
+from store.search.discourse import understand
+from store.search.docref import issuer_level
+from store.search.features import NAMES
+from store.search.resolve import resolve
 from store.vn import text as vntext
 
 LEVEL_WORDS = {"tinh": "tỉnh", "huyen": "huyện", "thanh pho": "thành phố", "xa": "xã", "thi xa": "thị xã"}

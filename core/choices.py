@@ -17,7 +17,7 @@ from typing import Optional
 from sqlalchemy.orm import Session
 
 from core.types import Button, Reply
-from store.form_fields import fold
+from store.forms.fields import fold
 from store.models import ChoiceMenu, User
 
 # Channels that show buttons as numbered lines and read typed numbers back.

@@ -1,6 +1,6 @@
 """Candidate passages of a question with their features, and the model's choice among them.
 
-The first ranked passage the answerability model (store/understand/answerability.py) accepts
+The first ranked passage the answerability model (store/search/answerability.py) accepts
 is the answer; none accepted is a decline. The same rows train the model
 (benchmarks/qa_train.py), so training and answering see exactly the same features.
 """
@@ -11,11 +11,11 @@ import re
 from typing import Optional
 
 from handlers.ask_passages import passage_text
-from store.answer_fit import Needs, answer_weights, cited, pair_weights
-from store.search import SearchIndex, SearchResult
-from store.search_index import Hit, tokenize
-from store.understand.answerability import model
-from store.understand.features import QuestionView, features
+from store.search.answer_fit import Needs, answer_weights, cited, pair_weights
+from store.search.service import SearchIndex, SearchResult
+from store.search.index import Hit, tokenize
+from store.search.answerability import model
+from store.search.features import QuestionView, features
 
 CANDIDATES = 10  # ranked passages a question's answer is looked for in
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")

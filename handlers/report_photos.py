@@ -17,7 +17,7 @@ from core.context import Context
 from core.types import FileRef, FileUnavailable, Reply
 from handlers import report_view as view
 from handlers.report_turn import Turn
-from store.form_engine import Files
+from store.forms.engine import Files
 from store.files.report_photos import NotAnImage, StoredPhoto, record_photo, write_photo
 
 log = logging.getLogger(__name__)

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from store.search import SearchIndex
-from store.search_places import place_words
-from store.search_query import NUMBER_RE
-from store.understand.docref import short_refs, spell_out
-from store.understand.discourse import Message
+from store.search.service import SearchIndex
+from store.search.places import place_words
+from store.search.query import NUMBER_RE
+from store.search.docref import short_refs, spell_out
+from store.search.discourse import Message
 from store.vn import text as vntext
 
 

@@ -5,7 +5,7 @@ text covers (passage alone, and with its section and document fields), how rare 
 missing word is, whether the question's specific terms (numbers, codes, ordinals, names) are
 there, whether the kind of answer asked for sits next to the topic, whether the place, year
 and number the question names agree with the document, how much of the question the corpus
-knows at all, and where the passage ranks. The model (store/understand/answerability.py)
+knows at all, and where the passage ranks. The model (store/search/answerability.py)
 weighs them; no threshold lives here.
 """
 
@@ -15,8 +15,8 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from store.answer_fit import Cited, Needs, _has_word, kind_fits, specific_terms_present
-from store.search_units import Hit
+from store.search.answer_fit import Cited, Needs, _has_word, kind_fits, specific_terms_present
+from store.search.units import Hit
 
 NAMES = (
     "bias_free_confidence", "own_share", "context_share", "pair_share", "rare_missing_idf", "missing_rare",

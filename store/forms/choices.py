@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
-from store.form_field_base import AnswerError, Field, FieldType, Question
+from store.forms.field_base import AnswerError, Field, FieldType, Question
 from store.vn.text import fold
 
 YES_WORDS = {"co", "có", "yes", "y", "c", "rồi", "roi", "da", "đã", "dong y", "đồng ý", "1"}

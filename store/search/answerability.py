@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from store.understand.features import NAMES
+from store.search.features import NAMES
 
 WEIGHTS_FILE = Path(__file__).with_name("answerability.txt")
 

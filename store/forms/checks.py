@@ -6,8 +6,8 @@ import difflib
 import re
 from typing import Any, Optional
 
-from store import relevant as rel
-from store.form_fields import FIELD_TYPES, Field, fold
+from store.forms import relevant as rel
+from store.forms.fields import FIELD_TYPES, Field, fold
 from store.vn.numbers import parse_number
 
 FIELD_KEYS = {"name", "type", "label", "hint", "required", "min", "max", "choices", "exclusive", "relevant"}
