@@ -27,7 +27,8 @@ from handlers.ask_passages import (
     b36, distinct, doc_buttons, index_key, more_button, passage_text, section_of,
 )
 from handlers.ask_reporting import is_own_reporting, own_reporting_reply
-from handlers.citation import citation
+from handlers.citation import citation, with_age
+from store.clock import today
 from core.context import Context, Services
 from store.directives.naming import doc_label
 from handlers.documents import user_provinces
@@ -165,7 +166,7 @@ def answer(services: Services, question: str | Message, home_provinces: Iterable
     q = result.query
     needs = needs_of(q)
     if needs.office:
-        return office_answer(index, result, needs) or decline(index, result)
+        return office_answer(index, result, needs, today(services.clock)) or decline(index, result)
     doc = summary_question(index, result)
     if doc is not None:
         return summary_reply(services, doc)
@@ -184,7 +185,8 @@ def answer(services: Services, question: str | Message, home_provinces: Iterable
     doc = index.index.docs[best.doc_id]
     if needs.current:  # "hiện nay": only as of the document
         body = f"Theo {doc_label(doc)}" + (f" (năm {doc.issued_year})" if doc.issued_year else "") + f":\n{body}"
-    text = f"{body}\n\n{citation(doc, section_of(index, best), with_title=True)}"
+    text = with_age(f"{body}\n\n{citation(doc, section_of(index, best), with_title=True)}", doc,
+                    today(services.clock))
     buttons = [doc_buttons(doc.id, best.section_id)]
     others = [h for h in distinct(result.hits, {best.section_id}) if h.confidence >= MIN_CONFIDENCE]
     more = more_button(index, others)

@@ -10,7 +10,9 @@ from typing import Optional
 
 from sqlalchemy import select
 
-from handlers.citation import citation, long_date
+from handlers.citation import age_note, citation, long_date, with_age
+from store.clock import today
+from datetime import date
 from core.callbacks import OpenDocument
 from core.context import Services
 from store.directives.naming import doc_label, section_label
@@ -108,7 +110,8 @@ def field_answer(services: Services, doc: DocInfo, intent: str) -> Optional[Repl
         text = None
     if not text:
         return None
-    return Reply(text=f"{text}\n\n{citation(doc)}", buttons=[[OpenDocument(doc.id).button("Xem văn bản")]])
+    return Reply(text=with_age(f"{text}\n\n{citation(doc)}", doc, today(services.clock)),
+                 buttons=[[OpenDocument(doc.id).button("Xem văn bản")]])
 
 
 def _listing(services: Services, doc: DocInfo, intent: str) -> Optional[str]:
@@ -143,7 +146,7 @@ def year_matches(doc: DocInfo, years: list[int]) -> bool:
 # -- who holds an office: only "according to document …" ---------------------------------
 
 
-def office_answer(index: SearchIndex, result: SearchResult, needs: Needs) -> Optional[Reply]:
+def office_answer(index: SearchIndex, result: SearchResult, needs: Needs, on: date) -> Optional[Reply]:
     """'Ai là Chủ tịch UBND huyện Tuần Giáo?': the signer of a document of that office, as of it."""
     office = needs.office or ()
     named = index.named_docs(result.query)
@@ -174,7 +177,8 @@ def office_answer(index: SearchIndex, result: SearchResult, needs: Needs) -> Opt
     role = (doc.signer_title or "").split(" - ")[-1]
     text = (f"Theo {doc_label(doc)}{year}, người ký với chức danh {role} là {doc.signer}.\n"
             "Tôi chỉ biết theo văn bản này, không có thông tin ai giữ chức vụ đó hiện nay.")
-    return Reply(text=f"{text}\n\n{citation(doc)}", buttons=[[OpenDocument(doc.id).button("Xem văn bản")]])
+    return Reply(text=with_age(f"{text}\n\n{citation(doc)}", doc, on),
+                 buttons=[[OpenDocument(doc.id).button("Xem văn bản")]])
 
 
 _OFFICE_HEADS = sorted((tuple(o.split()) for o in ("chu tich", "pho chu tich", "bi thu", "giam doc", "truong ban")),
@@ -224,6 +228,9 @@ def summary_reply(services: Services, doc: DocInfo) -> Reply:
             lines.append(f"• … và {len(labels) - SUMMARY_SECTIONS} phần khác")
     if doc.signer:
         lines.append(f"Người ký: {doc.signer}.")
+    note = age_note(doc, today(services.clock))
+    if note:
+        lines.append(note)
     buttons = [[Button(shorten(label, 40), f"sec:{sid}")] for sid, label in labels[:SUMMARY_SECTIONS]]
     buttons.append([OpenDocument(doc.id).button("Xem văn bản")])
     return Reply(text="\n".join(lines), buttons=buttons)

@@ -22,18 +22,31 @@ from dataclasses import dataclass
 
 from store.vn import text as vntext
 
-GREETINGS = frozenset("chao xin kinh gui hello hi alo hey thua da vang".split())
-ADDRESS = frozenset(
-    "anh chi em e ban bot ad admin dong moi nguoi ca nha thay co bac chu minh toi tui to oi a van phong so "
-    "ban quy".split())
-REQUEST = frozenset("cho xin phep muon nho giup hoi voi ti chut xiu duoc can".split())
-THANKS = frozenset("cam on cám thank thanks tks tran trong nhieu lam rat xin".split())
-PARTICLES = frozenset("a ak ah nhe nha nhi ha vay v voi nhen ne".split())
+# Discourse words as typed with marks; without marks, their folded forms count.
+GREETING_WORDS = "chào xin kính gửi hello hi alo hey thưa dạ vâng"
+ADDRESS_WORDS = ("anh chị em e bạn bot ad admin đồng chí mọi người cả nhà thầy cô bác chú mình tôi tui tớ ơi ạ "
+                 "văn phòng sở ban quý")
+REQUEST_WORDS = "cho xin phép muốn nhờ giúp hỏi với tí chút xíu được cần"
+THANKS_WORDS = "cảm cám ơn thank thanks tks trân trọng nhiều lắm rất xin"
+PARTICLE_WORDS = "ạ ak ah nhé nha nhỉ hả vậy v với nhen nè à"
+
+
+def _forms(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+def _folded(words: str) -> frozenset[str]:
+    return frozenset(vntext.search_key(w).replace(" ", "") for w in words.split())
+
+
+GREETINGS, ADDRESS, REQUEST = _folded(GREETING_WORDS), _folded(ADDRESS_WORDS), _folded(REQUEST_WORDS)
+THANKS, PARTICLES = _folded(THANKS_WORDS), _folded(PARTICLE_WORDS)
 LEAD_VOCAB = GREETINGS | ADDRESS | REQUEST
 TRAIL_VOCAB = ADDRESS | THANKS | PARTICLES
+_ACCENTED = _forms(" ".join((GREETING_WORDS, ADDRESS_WORDS, REQUEST_WORDS, THANKS_WORDS, PARTICLE_WORDS)))
 REQUEST_END = frozenset({"hoi"})  # "cho em hỏi", "xin hỏi", "em muốn hỏi"
 AFTER_REQUEST = frozenset("ti chut xiu voi a nhe".split())
-CLAUSE_END = re.compile(r"[,.!:;…]+$")
+CLAUSE_END = re.compile(r"[,.!:;…?]+$")
 MAX_LEAD = 9  # longer runs of such words are no opening formula
 
 # Chat abbreviations (lowercase token → words); "kh" and "v" depend on where they stand.
@@ -68,7 +81,11 @@ class Message:
 
 
 def _key(token: str) -> str:
-    return vntext.search_key(token.strip(",.!?:;…\"'“”()")).replace(" ", "")
+    """The folded discourse word a token is, or "" when typed marks make it another word ("Hội")."""
+    core = token.strip(",.!?:;…\"'“”()")
+    if vntext.has_diacritics(core) and vntext.normalize(core).lower() not in _ACCENTED:
+        return ""
+    return vntext.search_key(core).replace(" ", "")
 
 
 def _lead_cut(tokens: list[str]) -> int:

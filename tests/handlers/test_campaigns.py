@@ -24,7 +24,8 @@ async def test_phongtrao_after_every_period_ended(bot: Bot, clock) -> None:
     # Latest-ending first: the 2021-2025 campaigns, then 2023, ... with their source documents.
     assert "“Xây dựng nông thôn mới” (2021-2025)" in reply.text
     assert "Nguồn: Chỉ thị 02/CT-UBND ngày 30/1/2020 của UBND tỉnh Lai Châu" in reply.text
-    assert reply.text.index("(2021-2025)") < reply.text.index("(năm 2023)") < reply.text.index("(2017-2020)")
+    assert reply.text.index("(2021-2025)") < reply.text.index("(năm 2023)") < reply.text.index("(năm 2021)")
+    assert "(2017-2020)" in (await bot.send(button="pt:1")).text  # ended earlier: next page
     assert "pt:1" in datas(reply) and any(d.startswith("doc:") for d in datas(reply))
     later = await bot.send(button="pt:3")
     assert "không ghi thời hạn" in later.text or "Đã hết thời hạn" in later.text
@@ -56,3 +57,24 @@ def test_running_campaigns_ordered_by_end_date_and_stable() -> None:
     names = [e.name for e in sorted(entries, key=lambda e: campaign_order(e, on))]
     assert names == ["Bằng hạn B", "Hết năm nay", "Hết năm sau", "Sắp tới", "Đã xong", "Không rõ"]
     assert names == [e.name for e in sorted(reversed(entries), key=lambda e: campaign_order(e, on))]
+
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+async def test_campaigns_of_any_year_and_format_are_listed_when_running(database_url: str, tmp_path: Path,
+                                                                        clock) -> None:
+    """A 2026 plan quoting its campaign in the title, and one whose title is the campaign
+    ("Lai Châu chuyển đổi số" … "phát động thi đua"), are running campaigns in 2026."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for f in DATA.glob("kh_*_2026.txt"):
+        (folder / f.name).write_bytes(f.read_bytes())
+    bot = Bot(database_url, tmp_path, clock, folder=folder)
+    clock.set(datetime(2026, 12, 7, 3, 0, tzinfo=timezone.utc))
+    reply = await bot.send(command="phongtrao")
+    running = reply.text.split("Đã hết thời hạn:")[0]
+    assert reply.text.startswith("Đang trong thời hạn:") and NONE_CURRENT not in reply.text
+    assert "Điện Biên chung sức xây dựng nông thôn mới" in running and "Lai Châu chuyển đổi số" in running
+    clock.set(datetime(2027, 3, 1, 3, 0, tzinfo=timezone.utc))
+    assert (await bot.send(command="phongtrao")).text.startswith(NONE_CURRENT)
