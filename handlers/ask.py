@@ -43,7 +43,7 @@ from store.search.service import MIN_CONFIDENCE, SearchIndex, SearchResult, ensu
 from store.search.index import Hit, tokenize
 from store.search.query import NUMBER_RE
 from store.search.discourse import Message, understand
-from store.search.resolve import Understood, resolve
+from store.search.resolve import Understood, on_topic, resolve
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,8 @@ TOPIC_DOCS = "Văn bản có nhắc đến chủ đề này:"
 TRY_SEARCH = "Anh/chị có thể thử /tim <từ khóa> để tìm theo từ khóa, hoặc xem /vanban."
 NOT_LOADED = ("Chưa có {ref} trong các văn bản đã nạp, nên tôi chưa trả lời được.\n"
               "Anh/chị có thể xem các văn bản đang có bằng lệnh /vanban.")
+OFF_TOPIC = ("Xin lỗi, tôi chỉ trả lời câu hỏi về các văn bản thi đua – khen thưởng và báo cáo của xã.\n"
+             "Anh/chị gõ /help để xem các lệnh.")
 UNKNOWN_PLACE = ("Hiện chưa có văn bản nào của {place} trong hệ thống, nên tôi chưa trả lời được.\n"
                  "Anh/chị có thể xem các văn bản đang có bằng lệnh /vanban.")
 RECHECK = timedelta(seconds=60)
@@ -159,10 +161,12 @@ def answer(services: Services, question: str | Message, home_provinces: Iterable
     home = list(home_provinces)
     understood: Understood = resolve(index, msg, home)
     result = index.search(understood.question, home_provinces=home, limit=ANSWER_CANDIDATES)
-    if result.unknown_place:
-        return Reply(text=UNKNOWN_PLACE.format(place=result.unknown_place))
     if understood.missing and not _mentioned(result, understood.missing_words):
         return Reply(text=NOT_LOADED.format(ref=_ref_label(understood.missing)))
+    if not on_topic(index, result.query):
+        return Reply(text=OFF_TOPIC)
+    if result.unknown_place:
+        return Reply(text=UNKNOWN_PLACE.format(place=result.unknown_place))
     q = result.query
     needs = needs_of(q)
     if needs.office:

@@ -41,6 +41,7 @@ class ShortRef:
     token: int  # index (in the question's whitespace tokens) of the number token
     docs: list[int] = field(default_factory=list)
     full: Optional[str] = None  # the folded full number when the match is one number
+    bare: bool = False  # typed as "02/CT", without the kind's words
 
     @property
     def label(self) -> str:
@@ -57,7 +58,7 @@ def _find(tokens: list[str]) -> list[ShortRef]:
     for i, tok in enumerate(tokens):
         bare = _BARE.match(tok)
         if bare and vntext.fold(bare.group(2)) in CODE_KINDS:
-            found.append(ShortRef(CODE_KINDS[vntext.fold(bare.group(2))], bare.group(1), i))
+            found.append(ShortRef(CODE_KINDS[vntext.fold(bare.group(2))], bare.group(1), i, bare=True))
             continue
         m = _DIGITS.match(tok)
         if not m:
@@ -95,7 +96,8 @@ def spell_out(question: str, refs: list[ShortRef], display: Mapping[str, str]) -
     for ref in refs:
         if ref.full:
             tail = re.sub(r"^[\w/]+", "", tokens[ref.token])
-            tokens[ref.token] = display.get(ref.full, ref.full) + tail
+            kind = f"{ref.kind} " if ref.bare else ""  # "02/CT" → "chi thi 02/CT-UBND"
+            tokens[ref.token] = kind + display.get(ref.full, ref.full) + tail
     return " ".join(tokens)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
+from store.search.query import Query
 from store.search.service import SearchIndex
 from store.search.places import place_words
 from store.search.query import NUMBER_RE
@@ -41,3 +42,10 @@ def resolve(index: SearchIndex, msg: Message, home_provinces: Iterable[int] = ()
     if missing is None:
         return Understood(question)
     return Understood(question, missing.label, tuple(vntext.search_key(missing.label).split()))
+
+
+def on_topic(index: SearchIndex, q: Query) -> bool:
+    """Does the question touch what the documents are about: a word pair they use, a document
+    number, a field asked of a document? "Thời tiết Hà Nội hôm nay thế nào" does not."""
+    pairs = q.content_bigrams()
+    return bool(q.numbers or q.intents or not pairs or any(index.index.known(p) for p in pairs))
