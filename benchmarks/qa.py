@@ -31,6 +31,7 @@ import bm25s
 from sqlalchemy import select
 
 from benchmarks.lookalikes import add_lookalikes
+from benchmarks.qa_train import report_generated
 from bot.services import build_services
 from core.settings import Settings
 from handlers.app import build_router
@@ -182,6 +183,8 @@ def main() -> None:
     parser.add_argument("--lookalikes", type=int, default=200)
     parser.add_argument("--sets", nargs="*", default=list(SETS))
     parser.add_argument("--failures", action="store_true", help="list every failed question")
+    parser.add_argument("--generated", action="store_true",
+                        help="also the generated set's validation curve and held-back split (a few minutes)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -197,6 +200,8 @@ def main() -> None:
             sample_ids = {d.source_key[:3]: d.id for d in s.scalars(select(Document))}
         core = BotCore(services, build_router())
         run_sets(core, args.sets, sample_ids, "", args.failures)
+        if args.generated:
+            report_generated(services)
         if args.lookalikes:
             add_lookalikes(services.session_factory, args.lookalikes, services.clock.now())
             index = ensure_index(services)

@@ -37,10 +37,10 @@ from core.router import Router
 from handlers.smalltalk import REPLIES, small_talk_kind, small_talk_reply
 from core.types import Button, Reply
 from store.vn import text as vntext
-from store.search.answer_fit import (Needs, answer_weights, cited, kind_fits, needs_of, pair_weights, share_needed,
-                              specific_terms_present, words_covered)
+from store.search.answer_fit import needs_of
+from handlers.ask_model import fitting_passage
 from store.search.service import MIN_CONFIDENCE, SearchIndex, SearchResult, ensure_index
-from store.search.index import Hit, tokenize
+from store.search.index import Hit
 from store.search.query import NUMBER_RE
 from store.search.discourse import Message, understand
 from store.search.resolve import Understood, on_topic, resolve
@@ -59,10 +59,6 @@ UNKNOWN_PLACE = ("Hiện chưa có văn bản nào của {place} trong hệ th�
 RECHECK = timedelta(seconds=60)
 ANSWER_CANDIDATES = 30  # passages ranked (and checked) per question
 MORE_PAGE = 4
-RARE_IDF = 4.5  # a question word this rare (about 1% of passages or fewer) must be in what is cited
-WORD_SHARE = 0.6  # and most of the question's words by weight
-STRONG_SHARE = 0.4  # when the answer is pinned by structure ("loại II", "7 tỉnh")
-CANDIDATE_CONFIDENCE = 0.4  # a passage with less of the question's weighted words around it is no answer
 TOPIC_CONFIDENCE = 0.3
 MAX_TOPIC_DOCS = 3
 QUESTION_WORDS = tuple(p.split() for p in (
@@ -80,37 +76,6 @@ def get_index(services: Services) -> SearchIndex:
         services.search = ensure_index(services)  # cheap when unchanged: one fingerprint query
         services.search_checked_at = now
     return services.search
-
-
-# -- choosing the passage -----------------------------------------------------------
-def _context_text(index: SearchIndex, hit: Hit) -> str:
-    """What is cited besides the passage: section heading and number, the document's fields."""
-    idx = index.index
-    doc = idx.docs[hit.doc_id]
-    parts = [doc.kind, doc.number or "", doc.title, doc.issuer, doc.place, doc.signer_title or "", doc.signer or "",
-             f"năm {doc.issued_year}" if doc.issued_year else ""]
-    if hit.section_id is not None:
-        parts += [idx.section_labels.get(hit.section_id, ""), idx.section_refs.get(hit.section_id, "")]
-    return "\n".join(p for p in parts if p)
-
-
-def fitting_passage(index: SearchIndex, result: SearchResult, needs: Needs) -> Optional[tuple[Hit, str]]:
-    """The best-ranked passage that really answers, with its display text."""
-    q = result.query
-    named = index.named_docs(q) if q.selectors else set()
-    weights, focus = answer_weights(index.word_weights(q), q.content_bigrams(), needs)
-    pairs = pair_weights(q.content_bigrams(), needs, index.index.idf, index.index.known)
-    asked = set(q.folded)
-    share = share_needed(needs, WORD_SHARE, STRONG_SHARE)
-    for hit in result.hits:
-        if hit.confidence < CANDIDATE_CONFIDENCE or hit.section_id is None or (named and hit.doc_id not in named):
-            continue  # the title and fields answer field questions, not content ones
-        text = passage_text(index, hit)
-        c = cited(text, _context_text(index, hit), tokenize)
-        if specific_terms_present(needs, c) and kind_fits(needs, c, focus, asked) \
-                and words_covered(weights, c, rare_idf=RARE_IDF, share=share, pairs=pairs):
-            return hit, text
-    return None
 
 
 def _short_doc(index: SearchIndex, doc_id: int) -> str:

@@ -51,9 +51,9 @@ def age_note(doc: Any, on: date) -> str:
     district = bool(_DISTRICT.search(issuer)) and on >= DISTRICTS_ENDED
     year = getattr(doc, "issued_year", None)
     month = getattr(doc, "issued_month", None) or 12
-    old = bool(year) and (on.year - year) * 12 + on.month - month > OLD_AFTER_YEARS * 12
+    old = isinstance(year, int) and (on.year - year) * 12 + on.month - month > OLD_AFTER_YEARS * 12
     if district:
-        return (f"⚠️ Văn bản của cấp huyện (cấp này không còn từ 1/7/2025)"
+        return ("⚠️ Văn bản của cấp huyện (cấp này không còn từ 1/7/2025)"
                 + (f", ban hành năm {year}" if old else "") + ": chỉ để tham khảo.")
     if old:
         return f"⚠️ Văn bản ban hành năm {year}, đã hơn {OLD_AFTER_YEARS} năm: có thể đã được thay thế."

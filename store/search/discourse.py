@@ -54,7 +54,7 @@ ABBREVIATIONS = {
     "ntn": "như thế nào", "dc": "được", "đc": "được", "k": "không", "ko": "không", "hk": "không",
     "hok": "không", "khg": "không", "kg": "không", "bn": "bao nhiêu", "j": "gì", "vb": "văn bản",
     "ct": "chỉ thị", "tp": "thành phố", "ng": "người", "y/c": "yêu cầu", "nvu": "nhiệm vụ", "nv": "nhiệm vụ",
-    "nhg": "những", "nhữg": "những", "đ/c": "đồng chí", "đ/c": "đồng chí", "tđyn": "thi đua yêu nước",
+    "nhg": "những", "nhữg": "những", "đ/c": "đồng chí", "tđyn": "thi đua yêu nước",
     "tdyn": "thi đua yêu nước", "tđkt": "thi đua khen thưởng", "tdkt": "thi đua khen thưởng",
     "ptrao": "phong trào", "pt": "phong trào", "qđ": "quyết định", "qd": "quyết định",
     "nq": "nghị quyết", "cv": "công văn", "tb": "thông báo", "bc": "báo cáo", "ko?": "không?",

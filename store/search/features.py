@@ -15,7 +15,8 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from store.search.answer_fit import Cited, Needs, _has_word, kind_fits, specific_terms_present
+from store.search.answer_fit import (Cited, Needs, _has_word, kind_fits, share_needed, specific_terms_present,
+                                     words_covered)
 from store.search.units import Hit
 
 NAMES = (
@@ -23,8 +24,11 @@ NAMES = (
     "specific_terms", "kind_fits", "has_kind", "strong_structure", "place_agrees", "place_disagrees",
     "year_agrees", "year_disagrees", "number_agrees", "unknown_share", "known_pairs_share", "rank",
     "score_margin", "n_words", "doc_named", "doc_hinted", "hinted_other", "share_x_kind", "share_x_specific",
-    "share_x_pairs", "own_x_kind", "share_squared",
+    "share_x_pairs", "own_x_kind", "share_squared", "covered", "all_checks",
 )
+# The earlier hand checks, kept as two features the model weighs: most of the question's words
+# by weight (less when the answer is pinned by structure), every rare one, enough around the passage.
+RARE_IDF, WORD_SHARE, STRONG_SHARE, NEAR_CONFIDENCE = 4.5, 0.6, 0.4, 0.4
 
 
 @dataclass
@@ -73,6 +77,9 @@ def features(view: QuestionView, c: Cited, own_tokens: frozenset[str], hit: Hit,
     strong = bool(needs.counted_after or needs.ordinals)
     specific = specific_terms_present(needs, c)
     fits = kind_fits(needs, c, view.focus, view.asked)
+    covered = words_covered(view.weights, c, rare_idf=RARE_IDF, share=share_needed(needs, WORD_SHARE, STRONG_SHARE),
+                            pairs=view.pairs)
+    checks = specific and fits and covered and hit.confidence >= NEAR_CONFIDENCE and not (named and not in_named)
     return [
         hit.confidence, own_share, ctx_share, pair_share, rare_missing / 10.0, float(rare_missing >= 4.5),
         float(specific), float(fits), float(needs.kind is not None), float(strong),
@@ -84,4 +91,5 @@ def features(view: QuestionView, c: Cited, own_tokens: frozenset[str], hit: Hit,
         min(len(view.weights), 12) / 12.0, float(named),
         float(hit.doc_id in view.hinted), float(bool(view.hinted) and hit.doc_id not in view.hinted),
         ctx_share * fits, ctx_share * specific, ctx_share * pair_share, own_share * fits, ctx_share ** 2,
+        float(covered), float(checks),
     ]

@@ -46,6 +46,7 @@ def resolve(index: SearchIndex, msg: Message, home_provinces: Iterable[int] = ()
 
 def on_topic(index: SearchIndex, q: Query) -> bool:
     """Does the question touch what the documents are about: a word pair they use, a document
-    number, a field asked of a document? "Thời tiết Hà Nội hôm nay thế nào" does not."""
+    number, a field asked of a document, a place they cover? "Thời tiết Hà Nội hôm nay thế nào"
+    does not. (``q.selectors`` is filled by the search.)"""
     pairs = q.content_bigrams()
-    return bool(q.numbers or q.intents or not pairs or any(index.index.known(p) for p in pairs))
+    return bool(q.numbers or q.intents or q.selectors or not pairs or any(index.index.known(p) for p in pairs))
