@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core.dispatch import BotCore
-from core.types import Incoming, Reply, UserRef
+from core.types import Incoming, UserRef
 from handlers.ask import OFF_TOPIC
 from tests.handlers.corpus import sample_core
 
