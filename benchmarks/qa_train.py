@@ -2,7 +2,7 @@
 
 Generates questions from the five samples (benchmarks/qa_generate.py), runs each through the
 bot's own understanding and ranking, computes the features of its ranked passages
-(handlers/ask_model.py), fits a logistic regression (scikit-learn, dev extra) on the train
+(handlers/ask/model.py), fits a logistic regression (scikit-learn, dev extra) on the train
 split, picks the operating point on the validation split (best balanced rate of answered
 answerable questions and declined unanswerable ones), prints the precision/recall curve, the
 held-back test split's figures, and writes store/search/answerability.txt (plain text,
@@ -25,7 +25,7 @@ from sqlalchemy import select
 from benchmarks.qa_generate import DocView, Generated, generate
 from bot.services import build_services
 from core.settings import Settings
-from handlers.ask_model import candidate_rows
+from handlers.ask.model import candidate_rows
 from store.search.answer_fit import needs_of
 from store.clock import FakeClock
 from store.models import Document, Section

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.channels.console import CONSOLE_USER, GOODBYE, INTRO, ConsoleTransport, chat, parse_line, render
+from bot.channels.console.chat import CONSOLE_USER, GOODBYE, INTRO, ConsoleTransport, chat, parse_line, render
 from bot.services import build_services
 from core.settings import Settings
 from core import messages

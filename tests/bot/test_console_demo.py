@@ -6,8 +6,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.channels.console_demo import DEMO_PERIOD_LABEL, setup_demo
-from bot.channels.console import CONSOLE_USER
+from bot.channels.console.demo import DEMO_PERIOD_LABEL, setup_demo
+from bot.channels.console.chat import CONSOLE_USER
 from bot.services import build_services
 from core.settings import Settings
 from handlers.app import build_router
@@ -52,9 +52,9 @@ async def test_demo_broadcast_reaches_the_demo_colleagues(tmp_path: Path, clock)
     import io
     import itertools
 
-    from bot.channels.console import ConsoleTransport
-    from bot.channels.console_demo import DEMO_COLLEAGUES
-    from reminders.outbox import OutboxSender
+    from bot.channels.console.chat import ConsoleTransport
+    from bot.channels.console.demo import DEMO_COLLEAGUES
+    from bot.delivery.sender import OutboxSender
     from store.clock import VN_TZ
     from datetime import datetime
 

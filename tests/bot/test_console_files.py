@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.console import CONSOLE_USER, parse_line
+from bot.channels.console.chat import CONSOLE_USER, parse_line
 from bot.channels.files import local_fetcher
 from core.types import FileRef, FileUnavailable
 from tests.handlers.report_setup import OPEN, Chat, build_world

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.channels.zalo import ZaloChannel
+from bot.channels.zalo.channel import ZaloChannel
 from bot.serve import background_running
-from bot.channels.zalo_api import ZaloClient, ZaloError
-from bot.channels.zalo_convert import convert
-from bot.channels.zalo_send import ZaloTransport
+from bot.channels.zalo.api import ZaloClient, ZaloError
+from bot.channels.zalo.convert import convert
+from bot.channels.zalo.send import ZaloTransport
 from bot.services import build_services
 from core import outbox
 from core.dispatch import BotCore
@@ -20,8 +20,8 @@ from core.outbox import SendResult
 from core.settings import Settings
 from core.types import Attachment, Button, Reply
 from handlers.app import build_router
-from reminders.outbox import OutboxSender
-from store import inbox as store_inbox
+from bot.delivery.sender import OutboxSender
+from store.runtime import inbox as store_inbox
 from store.db import transaction
 from store.models import OutboxMessage, User
 from tests.e2e.fakezaloapi import FakeZaloAPI, FakeZaloUser
@@ -130,7 +130,7 @@ async def test_polling_backs_off_on_errors_and_goes_on(tmp_path: Path) -> None:
 
 
 async def test_error_codes_map_to_rate_limit_blocked_bad_token_refused_or_transient() -> None:
-    """The mapping documented in bot/channels/zalo_api.py, through the real client and transport."""
+    """The mapping documented in bot/channels/zalo/api.py, through the real client and transport."""
     async with FakeZaloAPI() as api:
         client = ZaloClient(api.token, api.url)
         transport = ZaloTransport(client)

@@ -7,7 +7,7 @@ import pytest
 
 from core.dispatch import BotCore
 from core.types import Incoming, UserRef
-from handlers.ask import OFF_TOPIC
+from handlers.ask.answer import OFF_TOPIC
 from tests.handlers.corpus import sample_core
 
 WRAPPERS = (

@@ -14,8 +14,8 @@ from handlers.app import build_router
 from core import outbox
 from core.dispatch import BotCore
 from core.types import FileRef, Incoming, Reply, UserRef
-from reminders.outbox import OutboxSender
-from reminders.pacer import Pacer
+from bot.delivery.sender import OutboxSender
+from bot.delivery.pacer import Pacer
 from store.db import transaction
 from store.models import AuditLog, Broadcast, OutboxMessage
 from tests.reminders.world import RecordingTransport, add_period, build_world, submit, vn

@@ -1,4 +1,4 @@
-"""The registration dialog (handlers/register.py) through the core: steps, buttons, /huy, old state."""
+"""The registration dialog (handlers/people/register.py) through the core: steps, buttons, /huy, old state."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from typing import Optional
 import pytest
 from sqlalchemy import select
 
-from bot.channels.console import chat
+from bot.channels.console.chat import chat
 from core import messages
 from core.types import UserRef
-from handlers.register import NOT_OFFERED, OUTDATED, STOPPED
+from handlers.people.register import NOT_OFFERED, OUTDATED, STOPPED
 from store.db import transaction
 from store.models import DialogState, Officer, RegistrationRequest, User
 from tests.handlers.regworld import World, register_supervisor
@@ -190,7 +190,7 @@ async def test_old_dialog_state_and_buttons_are_still_understood(world: World) -
 
 
 async def test_registration_dialog_end_to_end_on_the_console(world: World) -> None:
-    """The console (no buttons: numbered choices) through bot.channels.console.chat: contact,
+    """The console (no buttons: numbered choices) through bot.channels.console.chat.chat: contact,
     province, a commune by number, name, a position by number; the supervisor is asked."""
     sup = await register_supervisor(world)
     stdin = io.StringIO("/sdt 0911 111 111\ndien bien\ntuan giao\n1\nHoàng Văn Em\n2\n/toi\n")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from reminders.backlog import ReplyBacklog
+from bot.delivery.backlog import ReplyBacklog
 
 
 async def test_handling_waits_while_two_seconds_of_replies_are_due() -> None:

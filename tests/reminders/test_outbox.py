@@ -16,9 +16,9 @@ from core.context import Services
 from core import metrics, outbox
 from core.outbox import enqueue
 from core.types import Reply
-from reminders.outbox import OutboxSender
-from reminders.pacer import Pacer
-from reminders.transport import SendResult
+from bot.delivery.sender import OutboxSender
+from bot.delivery.pacer import Pacer
+from core.outbox import SendResult
 from store.db import transaction
 from store.models import OutboxMessage, User
 
@@ -280,7 +280,7 @@ async def test_metrics_count_sends_and_show_the_queue(services: Services, clock)
 async def test_replies_next_batch_is_claimed_while_this_one_is_paced(services: Services) -> None:
     """A claim slowed by the updates being handled (SQLite's write lock) must not cost slots:
     the next batch of replies is being claimed while the current one waits for its slots."""
-    from reminders.outbox import CLAIM_BATCH, ChannelLoop
+    from bot.delivery.sender import CLAIM_BATCH, ChannelLoop
 
     ids = add_users(services, 2 * CLAIM_BATCH)
     for i, uid in enumerate(ids):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from reminders.pacer import WINDOW_SECONDS, Pacer
+from bot.delivery.pacer import WINDOW_SECONDS, Pacer
 
 
 async def test_a_chats_next_message_waits_its_interval_plus_the_jitter_budget() -> None:
