@@ -1,6 +1,6 @@
 """PostgreSQL stopped while messages arrive, through Telegram polling, the Telegram webhook or
 the Zalo webhook; used by
-tests/bot/test_inbox_outage.py (50 messages, a short outage) and benchmarks/db_outage.py
+tests/bot/delivery/test_inbox_outage.py (50 messages, a short outage) and benchmarks/db_outage.py
 (200 messages, 20 s).
 
 Each of ``count`` officers sends ``/huy`` (one short reply, no search) while the server is
