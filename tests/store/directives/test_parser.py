@@ -285,7 +285,7 @@ def test_issuer_from_signature_and_place_when_nothing_else_names_it() -> None:
 
 def test_campaign_a_document_launches_is_read_from_its_title_whatever_its_year() -> None:
     """Issue 20: a 2026 plan quoting its campaign in the title, and one whose title is the campaign."""
-    data = Path(__file__).resolve().parents[1] / "handlers" / "data"
+    data = Path(__file__).resolve().parents[2] / "handlers" / "directives" / "data"
     quoted = parse_directive((data / "kh_dien_bien_2026.txt").read_text(encoding="utf-8"))
     assert [(c.name, c.period_text) for c in quoted.campaigns] == [
         ("Điện Biên chung sức xây dựng nông thôn mới", "năm 2026")]

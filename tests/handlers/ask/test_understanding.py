@@ -8,7 +8,7 @@ import pytest
 from core.dispatch import BotCore
 from core.types import Incoming, UserRef
 from handlers.ask.answer import OFF_TOPIC
-from tests.handlers.corpus import sample_core
+from tests.handlers.ask.corpus import sample_core
 
 WRAPPERS = (
     "Dạ cho em hỏi {q} ạ, em cảm ơn", "xin chào, {q}?", "{q} ạ? Cảm ơn bot",
