@@ -26,14 +26,26 @@ def _places(index: SearchIndex, text: str) -> list[tuple[str, ...]]:
     return index.index.place_hits(place_words(vntext.search_key(text).split()))[1]
 
 
+_DISPLAY: dict[str, dict[str, str]] = {}  # index fingerprint → folded number → number as printed
+
+
+def _display(index: SearchIndex) -> dict[str, str]:
+    found = _DISPLAY.get(index.fingerprint)
+    if found is None:
+        _DISPLAY.clear()  # one index at a time: the previous build's numbers are stale
+        found = _DISPLAY[index.fingerprint] = {vntext.fold(d.number): d.number
+                                               for d in index.index.docs.values() if d.number}
+    return found
+
+
 def resolve(index: SearchIndex, msg: Message, home_provinces: Iterable[int] = ()) -> Understood:
     """The searchable question of ``msg`` against the loaded documents."""
     docs = index.index.docs
-    home = set(home_provinces)
-    home_docs = [d for d, doc in docs.items() if doc.province_code in home]
-    refs = short_refs(msg.question, index.index.numbers, home_docs)
-    display = {vntext.fold(doc.number): doc.number for doc in docs.values() if doc.number}
-    question = spell_out(msg.question, refs, display)
+    refs = short_refs(msg.question, index.index.numbers)
+    if any(len(r.docs) > 1 for r in refs):  # several provinces share the number: the asker's first
+        home = set(home_provinces)
+        refs = short_refs(msg.question, index.index.numbers, [d for d, doc in docs.items() if doc.province_code in home])
+    question = spell_out(msg.question, refs, _display(index))
     if msg.context and not NUMBER_RE.search(question) and not _places(index, question):
         carried = _places(index, msg.context)  # "Xã em ở Tam Đường cũ. Kế hoạch của huyện …?"
         if carried:
