@@ -14,7 +14,7 @@ from handlers.app import build_router
 from core.dispatch import BotCore
 from core.types import Incoming, UserRef
 from store.db import transaction
-from store.forms.spec import load_form
+from store.forms.versions import load_form
 from store.models import Commune, Officer, OfficerProvince, Province, User
 from store.reporting.periods import create_period
 
