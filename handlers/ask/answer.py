@@ -27,36 +27,39 @@ from handlers.ask.passages import (
     b36, distinct, doc_buttons, index_key, more_button, passage_text, section_of,
 )
 from handlers.ask.reporting import is_own_reporting, own_reporting_reply
-from handlers.ask.citation import citation
+from handlers.ask.citation import citation, with_age
+from store.clock import today
 from core.context import Context, Services
 from core.dialogs import looks_like_question
 from store.directives.naming import doc_label
 from handlers.directives.documents import user_provinces
 from core.permissions import can
 from core.router import Router
-from handlers.ask.smalltalk import small_talk_kind, small_talk_reply
+from handlers.ask.smalltalk import REPLIES, small_talk_kind, small_talk_reply
 from core.types import Button, Reply
 from store.vn import text as vntext
-from store.search.answer_fit import (Needs, answer_weights, cited, kind_fits, needs_of, pair_weights, share_needed,
-                              specific_terms_present, words_covered)
+from store.search.answer_fit import needs_of
+from handlers.ask.model import fitting_passage
 from store.search.service import MIN_CONFIDENCE, SearchIndex, SearchResult, ensure_index
-from store.search.index import Hit, tokenize
+from store.search.index import Hit
 from store.search.query import NUMBER_RE
+from store.search.discourse import Message, understand
+from store.search.resolve import Understood, on_topic, resolve
 
 log = logging.getLogger(__name__)
 
 NOT_FOUND = "Các văn bản hiện có không trả lời được câu hỏi này."
 TOPIC_DOCS = "Văn bản có nhắc đến chủ đề này:"
 TRY_SEARCH = "Anh/chị có thể thử /tim <từ khóa> để tìm theo từ khóa, hoặc xem /vanban."
+NOT_LOADED = ("Chưa có {ref} trong các văn bản đã nạp, nên tôi chưa trả lời được.\n"
+              "Anh/chị có thể xem các văn bản đang có bằng lệnh /vanban.")
+OFF_TOPIC = ("Xin lỗi, tôi chỉ trả lời câu hỏi về các văn bản thi đua – khen thưởng và báo cáo của xã.\n"
+             "Anh/chị gõ /help để xem các lệnh.")
 UNKNOWN_PLACE = ("Hiện chưa có văn bản nào của {place} trong hệ thống, nên tôi chưa trả lời được.\n"
                  "Anh/chị có thể xem các văn bản đang có bằng lệnh /vanban.")
 RECHECK = timedelta(seconds=60)
 ANSWER_CANDIDATES = 30  # passages ranked (and checked) per question
 MORE_PAGE = 4
-RARE_IDF = 4.5  # a question word this rare (about 1% of passages or fewer) must be in what is cited
-WORD_SHARE = 0.6  # and most of the question's words by weight
-STRONG_SHARE = 0.4  # when the answer is pinned by structure ("loại II", "7 tỉnh")
-CANDIDATE_CONFIDENCE = 0.4  # a passage with less of the question's weighted words around it is no answer
 TOPIC_CONFIDENCE = 0.3
 MAX_TOPIC_DOCS = 3
 
@@ -70,37 +73,6 @@ def get_index(services: Services) -> SearchIndex:
         services.search = ensure_index(services)  # cheap when unchanged: one fingerprint query
         services.search_checked_at = now
     return services.search
-
-
-# -- choosing the passage -----------------------------------------------------------
-def _context_text(index: SearchIndex, hit: Hit) -> str:
-    """What is cited besides the passage: section heading and number, the document's fields."""
-    idx = index.index
-    doc = idx.docs[hit.doc_id]
-    parts = [doc.kind, doc.number or "", doc.title, doc.issuer, doc.place, doc.signer_title or "", doc.signer or "",
-             f"năm {doc.issued_year}" if doc.issued_year else ""]
-    if hit.section_id is not None:
-        parts += [idx.section_labels.get(hit.section_id, ""), idx.section_refs.get(hit.section_id, "")]
-    return "\n".join(p for p in parts if p)
-
-
-def fitting_passage(index: SearchIndex, result: SearchResult, needs: Needs) -> Optional[tuple[Hit, str]]:
-    """The best-ranked passage that really answers, with its display text."""
-    q = result.query
-    named = index.named_docs(q) if q.selectors else set()
-    weights, focus = answer_weights(index.word_weights(q), q.content_bigrams(), needs)
-    pairs = pair_weights(q.content_bigrams(), needs, index.index.idf, index.index.known)
-    asked = set(q.folded)
-    share = share_needed(needs, WORD_SHARE, STRONG_SHARE)
-    for hit in result.hits:
-        if hit.confidence < CANDIDATE_CONFIDENCE or hit.section_id is None or (named and hit.doc_id not in named):
-            continue  # the title and fields answer field questions, not content ones
-        text = passage_text(index, hit)
-        c = cited(text, _context_text(index, hit), tokenize)
-        if specific_terms_present(needs, c) and kind_fits(needs, c, focus, asked) \
-                and words_covered(weights, c, rare_idf=RARE_IDF, share=share, pairs=pairs):
-            return hit, text
-    return None
 
 
 def _short_doc(index: SearchIndex, doc_id: int) -> str:
@@ -136,18 +108,31 @@ def is_junk(text: str) -> bool:
                    for t in vntext.search_key(text).split())
 
 
-def answer(services: Services, question: str, home_provinces: Iterable[int] = ()) -> Reply:
+def _mentioned(result: SearchResult, words: tuple[str, ...]) -> bool:
+    """Does a ranked passage mention the reference ("kế hoạch số 45", "kế hoạch 45")?"""
+    forms = (" ".join(words), " ".join(w for w in words if w != "so"))
+    return any(f in vntext.search_key(h.text) for h in result.hits for f in forms)
+
+
+def answer(services: Services, question: str | Message, home_provinces: Iterable[int] = ()) -> Reply:
     """The reply to a question about the directives (used by the handler and the benchmarks)."""
-    if is_junk(question):
+    msg = question if isinstance(question, Message) else Message(question=question)
+    if is_junk(msg.question):
         return Reply(text=NOT_UNDERSTOOD)
     index = get_index(services)
-    result = index.search(question, home_provinces=home_provinces, limit=ANSWER_CANDIDATES)
+    home = list(home_provinces)
+    understood: Understood = resolve(index, msg, home)
+    result = index.search(understood.question, home_provinces=home, limit=ANSWER_CANDIDATES)
+    if understood.missing and not _mentioned(result, understood.missing_words):
+        return Reply(text=NOT_LOADED.format(ref=_ref_label(understood.missing)))
+    if not on_topic(index, result.query):
+        return Reply(text=OFF_TOPIC)
     if result.unknown_place:
         return Reply(text=UNKNOWN_PLACE.format(place=result.unknown_place))
     q = result.query
     needs = needs_of(q)
     if needs.office:
-        return office_answer(index, result, needs) or decline(index, result)
+        return office_answer(index, result, needs, today(services.clock)) or decline(index, result)
     doc = summary_question(index, result)
     if doc is not None:
         return summary_reply(services, doc)
@@ -166,7 +151,8 @@ def answer(services: Services, question: str, home_provinces: Iterable[int] = ()
     doc = index.index.docs[best.doc_id]
     if needs.current:  # "hiện nay": only as of the document
         body = f"Theo {doc_label(doc)}" + (f" (năm {doc.issued_year})" if doc.issued_year else "") + f":\n{body}"
-    text = f"{body}\n\n{citation(doc, section_of(index, best), with_title=True)}"
+    text = with_age(f"{body}\n\n{citation(doc, section_of(index, best), with_title=True)}", doc,
+                    today(services.clock))
     buttons = [doc_buttons(doc.id, best.section_id)]
     others = [h for h in distinct(result.hits, {best.section_id}) if h.confidence >= MIN_CONFIDENCE]
     more = more_button(index, others)
@@ -180,14 +166,27 @@ def _names_place_or_document(services: Services, text: str) -> bool:
     return bool(NUMBER_RE.search(text)) or bool(index.index.place_hits(vntext.search_key(text).split())[1])
 
 
+def _ref_label(folded: str) -> str:
+    """"ke hoach so 45" → "Kế hoạch số 45" (the kinds' own spelling)."""
+    for key, kind in (("chi thi", "Chỉ thị"), ("ke hoach", "Kế hoạch"), ("quyet dinh", "Quyết định"),
+                      ("nghi quyet", "Nghị quyết"), ("thong bao", "Thông báo"), ("cong van", "Công văn")):
+        if folded.startswith(key):
+            return kind + folded[len(key):].replace(" so ", " số ")
+    return "văn bản " + folded.replace(" so ", " số ")
+
+
 def reply_to_text(ctx: Context, text: str) -> list[Reply]:
-    """Small talk, the officer's own reporting, or an answer from the directives."""
+    """Small talk, the officer's own reporting, or an answer from the directives; a question
+    wrapped in greetings and thanks is answered as the question."""
     chat = small_talk_reply(text)
     if chat is not None:
         return [Reply(text=chat)]
-    if is_own_reporting(text, _names_place_or_document(ctx.services, text)):
-        return own_reporting_reply(ctx, text)
-    return [answer(ctx.services, text, user_provinces(ctx))]
+    msg = understand(text)
+    if not msg.question:
+        return [Reply(text=REPLIES["thanks"] if msg.thanks else REPLIES["greet"])]
+    if is_own_reporting(msg.question, _names_place_or_document(ctx.services, msg.question)):
+        return own_reporting_reply(ctx, msg.question)
+    return [answer(ctx.services, msg, user_provinces(ctx))]
 
 
 def question_reply(ctx: Context, text: str) -> Optional[list[Reply]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any, Optional
 
 from store.directives.naming import doc_label
@@ -35,3 +37,29 @@ def long_date(doc: Any) -> str:
     if month:
         return f"tháng {month_text} năm {year} (văn bản để trống ngày)"
     return f"năm {year}"
+
+
+OLD_AFTER_YEARS = 2
+DISTRICTS_ENDED = date(2025, 7, 1)  # district-level government abolished
+_DISTRICT = re.compile(r"\b(?:huyện|quận|thị xã)\b|\bUBND\s+(?:huyện|quận)\b", re.I)
+
+
+def age_note(doc: Any, on: date) -> str:
+    """One short line when the cited document is over two years old or its issuing level no
+    longer exists (districts, since 1/7/2025); "" otherwise. Added under the source line."""
+    issuer = re.sub(r"\([^)]*\)", " ", getattr(doc, "issuer", "") or "")
+    district = bool(_DISTRICT.search(issuer)) and on >= DISTRICTS_ENDED
+    year = getattr(doc, "issued_year", None)
+    month = getattr(doc, "issued_month", None) or 12
+    old = isinstance(year, int) and (on.year - year) * 12 + on.month - month > OLD_AFTER_YEARS * 12
+    if district:
+        return ("⚠️ Văn bản của cấp huyện (cấp này không còn từ 1/7/2025)"
+                + (f", ban hành năm {year}" if old else "") + ": chỉ để tham khảo.")
+    if old:
+        return f"⚠️ Văn bản ban hành năm {year}, đã hơn {OLD_AFTER_YEARS} năm: có thể đã được thay thế."
+    return ""
+
+
+def with_age(text: str, doc: Any, on: date) -> str:
+    note = age_note(doc, on)
+    return f"{text}\n{note}" if note else text

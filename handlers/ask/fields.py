@@ -10,7 +10,9 @@ from typing import Optional
 
 from sqlalchemy import select
 
-from handlers.ask.citation import citation, long_date
+from handlers.ask.citation import age_note, citation, long_date, with_age
+from store.clock import today
+from datetime import date
 from core.callbacks import OpenDocument, OpenSection
 from core.context import Services
 from store.directives.naming import doc_label, section_label
@@ -22,6 +24,7 @@ from store.models import Campaign, Document, ReportingDuty, Section
 from store.search.service import MIN_CONFIDENCE, SearchIndex, SearchResult
 from store.search.index import DocInfo
 from store.search.query import DOC_WORDS, INTENT_PATTERNS, STOPWORDS, has_phrase
+from store.search.docref import issuer_level, typed_level
 
 # Words a field question may carry besides its trigger: they do not make it a content question.
 _FIELD_WORDS = DOC_WORDS | STOPWORDS | {"phong", "trao", "cuoc", "van", "dong", "bao", "cao", "chu", "de",
@@ -73,6 +76,9 @@ def target_doc(index: SearchIndex, result: SearchResult) -> Optional[DocInfo]:
     if result.doc_hints:
         top = max(result.doc_hints.values())
         named = {d for d, b in result.doc_hints.items() if b >= top - 1e-9}
+        level = typed_level(result.query.folded, set(result.query.selectors))
+        at_level = {d for d in result.doc_hints if level and issuer_level(docs[d].issuer) == level}
+        named = (named & at_level) or at_level or named if level else named
         for hit in result.hits:
             if hit.doc_id in named:
                 return docs[hit.doc_id]
@@ -104,7 +110,8 @@ def field_answer(services: Services, doc: DocInfo, intent: str) -> Optional[Repl
         text = None
     if not text:
         return None
-    return Reply(text=f"{text}\n\n{citation(doc)}", buttons=[[OpenDocument(doc.id).button("Xem văn bản")]])
+    return Reply(text=with_age(f"{text}\n\n{citation(doc)}", doc, today(services.clock)),
+                 buttons=[[OpenDocument(doc.id).button("Xem văn bản")]])
 
 
 def _listing(services: Services, doc: DocInfo, intent: str) -> Optional[str]:
@@ -139,7 +146,7 @@ def year_matches(doc: DocInfo, years: list[int]) -> bool:
 # -- who holds an office: only "according to document …" ---------------------------------
 
 
-def office_answer(index: SearchIndex, result: SearchResult, needs: Needs) -> Optional[Reply]:
+def office_answer(index: SearchIndex, result: SearchResult, needs: Needs, on: date) -> Optional[Reply]:
     """'Ai là Chủ tịch UBND huyện Tuần Giáo?': the signer of a document of that office, as of it."""
     office = needs.office or ()
     named = index.named_docs(result.query)
@@ -160,6 +167,9 @@ def office_answer(index: SearchIndex, result: SearchResult, needs: Needs) -> Opt
         rest = [w for w in lead[len(head):] if w not in ("hien", "nay")]
         if all(w in issuer for w in rest):
             matches.append(doc)
+    level = typed_level(result.query.folded, place_words)
+    if level is not None:  # "UBND tỉnh Lai Châu" is not "UBND thành phố Lai Châu"
+        matches = [d for d in matches if issuer_level(d.issuer) == level]
     if not matches:
         return None
     doc = max(matches, key=lambda d: (d.issued_year or 0, d.issued_month or 0))
@@ -167,7 +177,8 @@ def office_answer(index: SearchIndex, result: SearchResult, needs: Needs) -> Opt
     role = (doc.signer_title or "").split(" - ")[-1]
     text = (f"Theo {doc_label(doc)}{year}, người ký với chức danh {role} là {doc.signer}.\n"
             "Tôi chỉ biết theo văn bản này, không có thông tin ai giữ chức vụ đó hiện nay.")
-    return Reply(text=f"{text}\n\n{citation(doc)}", buttons=[[OpenDocument(doc.id).button("Xem văn bản")]])
+    return Reply(text=with_age(f"{text}\n\n{citation(doc)}", doc, on),
+                 buttons=[[OpenDocument(doc.id).button("Xem văn bản")]])
 
 
 _OFFICE_HEADS = sorted((tuple(o.split()) for o in ("chu tich", "pho chu tich", "bi thu", "giam doc", "truong ban")),
@@ -217,6 +228,9 @@ def summary_reply(services: Services, doc: DocInfo) -> Reply:
             lines.append(f"• … và {len(labels) - SUMMARY_SECTIONS} phần khác")
     if doc.signer:
         lines.append(f"Người ký: {doc.signer}.")
+    note = age_note(doc, today(services.clock))
+    if note:
+        lines.append(note)
     buttons = [[OpenSection(sid).button(shorten(label, 40))] for sid, label in labels[:SUMMARY_SECTIONS]]
     buttons.append([OpenDocument(doc.id).button("Xem văn bản")])
     return Reply(text="\n".join(lines), buttons=buttons)

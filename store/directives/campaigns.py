@@ -133,6 +133,33 @@ def find_launch(title: str, preamble: str) -> Optional[ParsedCampaign]:
     return None
 
 
+_TITLE_QUOTE = re.compile(r"(?:phong trào|thi đua|cuộc vận động)[^“”\"]{0,40}[“\"](?P<name>[^“”\"]{4,200})[”\"]", re.I)
+_TITLE_PERIOD = re.compile(rf"(?:giai đoạn|nhiệm kỳ)\s*{_RANGE}|năm\s+(?P<year>(?:19|20)\d\d)", re.I)
+_LAUNCHES = re.compile(r"phát động\s+(?:phong trào\s+)?thi đua|phong trào thi đua|cuộc vận động", re.I)
+
+
+def find_title_campaign(title: str, preamble: str, doc_year: Optional[int]) -> Optional[ParsedCampaign]:
+    """The campaign a document launches, named by its title: quoted there ("Kế hoạch phát động
+    phong trào thi đua “X” năm 2026"), or the title itself when the document says it launches an
+    emulation ("Lai Châu chuyển đổi số" … "phát động thi đua"). The period is the title's
+    ("giai đoạn 2026-2030", "năm 2026"), else the document's year."""
+    quoted = _TITLE_QUOTE.search(title)
+    launches = _LAUNCHES.search(title) or (_LAUNCHES.search(preamble) and not _LAUNCHED_BY_OTHERS.search(preamble))
+    if quoted:
+        name = quoted.group("name")
+    elif launches and title and not _LAUNCHES.match(title.strip()):
+        name = re.split(r"\s+(?:giai đoạn|nhiệm kỳ|năm)\s+(?:19|20)\d\d", title.strip())[0]
+    else:
+        return None
+    name = re.sub(r"^(?:về việc|v/v)[:\s]+", "", " ".join(name.split()), flags=re.I).strip(" ,;.")
+    m = _TITLE_PERIOD.search(title)
+    period = _period_from(m) if m else (_period(doc_year) if doc_year else None)
+    campaign = ParsedCampaign(name=name[:1].upper() + name[1:])
+    if period:
+        campaign.period_text, campaign.start_date, campaign.end_date = period
+    return campaign
+
+
 _FREQUENCIES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(\d{1,2}|sáu|ba|chín)\s+tháng\b(?!\s*\d)", re.I), ""),
     (re.compile(r"\b(hằng|hàng|theo|từng)\s+quý\b", re.I), "quý"),

@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from store.directives.campaigns import ParsedCampaign, ParsedDuty, find_campaigns, find_duties, find_launch
+from store.directives.campaigns import (ParsedCampaign, ParsedDuty, find_campaigns, find_duties, find_launch,
+                                       find_title_campaign)
 from store.directives.sections import ParsedSection, build_tree, marker_of
 from store.directives.text import (
     CAP_WORD, DirectiveParseError, blocks, fold, is_md_heading, is_upper_line, nfc, plain,
@@ -248,6 +249,8 @@ def parse_directive(text: str, *, normalized: bool = False) -> ParsedDocument:
     preamble = doc.sections[0] if doc.sections and not doc.sections[0].kind else None
     doc.campaigns, doc.theme = find_campaigns(doc.body, doc.issued_year, len(preamble.text) if preamble else 0)
     launch = find_launch(doc.title, preamble.text if preamble else "")
+    if launch is None and not any(c.period_text for c in doc.campaigns):  # none launched here yet
+        launch = find_title_campaign(doc.title, preamble.text if preamble else "", doc.issued_year)
     if launch is not None and fold(launch.name) not in {fold(c.name) for c in doc.campaigns}:
         doc.campaigns.insert(0, launch)
     doc.duties = find_duties(doc.body)

@@ -34,7 +34,7 @@ STOPWORDS = frozenset(
 INTENT_PATTERNS: dict[str, tuple[str, ...]] = {
     "signer": ("ai ky", "nguoi ky", "ky boi", "do ai ky", "ai la nguoi ky", "nguoi ky ten", "ky ten"),
     "date": ("ban hanh ngay nao", "ngay ban hanh", "ban hanh khi nao", "ban hanh vao ngay",
-             "ngay nao", "khi nao ban hanh", "ngay thang nam nao", "ky ngay nao", "ky khi nao",
+             "ngay nao", "ngay bao nhieu", "ngay may", "khi nao ban hanh", "ngay thang nam nao", "ky ngay nao", "ky khi nao",
              "ban hanh thang may", "ban hanh vao thang", "ban hanh nam nao", "ban hanh thang nao"),
     "recipients": ("gui ai", "gui den", "gui cho", "gui toi", "noi nhan", "gui ubnd", "gui co quan", "gui ban",
                    "gui so", "gui nhung", "gui cac"),

@@ -58,3 +58,24 @@ def test_running_campaigns_ordered_by_end_date_and_stable() -> None:
     names = [e.name for e in sorted(entries, key=lambda e: campaign_order(e, on))]
     assert names == ["Bằng hạn B", "Hết năm nay", "Hết năm sau", "Sắp tới", "Đã xong", "Không rõ"]
     assert names == [e.name for e in sorted(reversed(entries), key=lambda e: campaign_order(e, on))]
+
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+async def test_campaigns_of_any_year_and_format_are_listed_when_running(database_url: str, tmp_path: Path,
+                                                                        clock) -> None:
+    """A 2026 plan quoting its campaign in the title, and one whose title is the campaign
+    ("Lai Châu chuyển đổi số" … "phát động thi đua"), are running campaigns in 2026."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for f in DATA.glob("kh_*_2026.txt"):
+        (folder / f.name).write_bytes(f.read_bytes())
+    bot = Bot(database_url, tmp_path, clock, folder=folder)
+    clock.set(datetime(2026, 12, 7, 3, 0, tzinfo=timezone.utc))
+    reply = await bot.send(command="phongtrao")
+    running = reply.text.split("Đã hết thời hạn:")[0]
+    assert reply.text.startswith("Đang trong thời hạn:") and NONE_CURRENT not in reply.text
+    assert "Điện Biên chung sức xây dựng nông thôn mới" in running and "Lai Châu chuyển đổi số" in running
+    clock.set(datetime(2027, 3, 1, 3, 0, tzinfo=timezone.utc))
+    assert (await bot.send(command="phongtrao")).text.startswith(NONE_CURRENT)

@@ -282,3 +282,13 @@ def test_issuer_from_signature_and_place_when_nothing_else_names_it() -> None:
     assert city.issuer == "UBND thành phố Điện Biên Phủ"
     province = parse_directive("Số: 3/CT-UBND\nĐiện Biên, ngày 02 tháng 01 năm 2024\n\nCHỈ THỊ\nThi đua\n\n1. Thi đua.\n")
     assert province.issuer == "UBND tỉnh Điện Biên" and province.province_code == province_code("Điện Biên")
+
+
+def test_campaign_a_document_launches_is_read_from_its_title_whatever_its_year() -> None:
+    """Issue 20: a 2026 plan quoting its campaign in the title, and one whose title is the campaign."""
+    data = Path(__file__).resolve().parents[2] / "handlers" / "directives" / "data"
+    quoted = parse_directive((data / "kh_dien_bien_2026.txt").read_text(encoding="utf-8"))
+    assert [(c.name, c.period_text) for c in quoted.campaigns] == [
+        ("Điện Biên chung sức xây dựng nông thôn mới", "năm 2026")]
+    titled = parse_directive((data / "kh_lai_chau_2026.txt").read_text(encoding="utf-8"))
+    assert [(c.name, c.period_text) for c in titled.campaigns] == [("Lai Châu chuyển đổi số", "năm 2026")]

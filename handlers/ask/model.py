@@ -1,0 +1,90 @@
+"""Candidate passages of a question with their features, and the choice among them.
+
+``candidate_rows`` gives the ranked passages' features, the ones the answerability model
+(store/search/answerability.py) is trained and measured on (benchmarks/qa_train.py, qa.py
+--generated). ``fitting_passage`` picks the answer: the first ranked passage that passes the
+answer checks; none passing is a decline.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+from typing import Optional
+
+from handlers.ask.passages import passage_text
+from store.search.answer_fit import (Needs, answer_weights, cited, kind_fits, pair_weights, share_needed,
+                                     specific_terms_present, words_covered)
+from store.search.service import SearchIndex, SearchResult
+from store.search.index import Hit, tokenize
+from store.search.features import (NEAR_CONFIDENCE, RARE_IDF, STRONG_SHARE, WORD_SHARE, QuestionView,
+                                   features)
+
+CANDIDATES = 10  # ranked passages a question's answer is looked for in
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _years(text: str) -> set[int]:
+    return {int(y) for y in _YEAR.findall(text)}
+
+
+def context_text(index: SearchIndex, hit: Hit) -> str:
+    """What is cited besides the passage: section heading and number, the document's fields."""
+    idx = index.index
+    doc = idx.docs[hit.doc_id]
+    parts = [doc.kind, doc.number or "", doc.title, doc.issuer, doc.place, doc.signer_title or "", doc.signer or "",
+             f"năm {doc.issued_year}" if doc.issued_year else ""]
+    if hit.section_id is not None:
+        parts += [idx.section_labels.get(hit.section_id, ""), idx.section_refs.get(hit.section_id, "")]
+    return "\n".join(p for p in parts if p)
+
+
+def question_view(index: SearchIndex, result: SearchResult, needs: Needs) -> QuestionView:
+    q = result.query
+    idx = index.index
+    word_weights = index.word_weights(q)
+    weights, focus = answer_weights(word_weights, q.content_bigrams(), needs)
+    pairs = pair_weights(q.content_bigrams(), needs, idx.idf, idx.known)
+    total = sum(w for _, w, _ in word_weights) or 1.0
+    unknown = sum(w for t, w, _ in word_weights if not idx.known(t)) / total
+    named = index.named_docs(q) if q.selectors else set()
+    top = max((h.score for h in result.hits), default=0.0)
+    return QuestionView(weights, pairs, len(q.content_bigrams()), focus, set(q.folded), needs, named,
+                        list(q.years), unknown, top, set(result.doc_hints))
+
+
+def candidate_rows(index: SearchIndex, result: SearchResult, needs: Needs) -> list[tuple[Hit, str, list[float]]]:
+    """(hit, display text, features) for the ranked passages, best first."""
+    view = question_view(index, result, needs)
+    rows = []
+    for rank, hit in enumerate(result.hits[:CANDIDATES]):
+        if hit.section_id is None:
+            continue  # the title and fields answer field questions, not content ones
+        text = passage_text(index, hit)
+        c = cited(text, context_text(index, hit), tokenize)
+        doc_year = index.index.docs[hit.doc_id].issued_year
+        x = features(view, c, frozenset(tokenize(text)), hit, rank, doc_year, partial(_years, text))
+        rows.append((hit, text, x))
+    return rows
+
+
+def fitting_passage(index: SearchIndex, result: SearchResult, needs: Needs) -> Optional[tuple[Hit, str]]:
+    """The best-ranked passage that passes the answer checks, with its display text.
+
+    The decision is still the hand checks (the ``all_checks`` feature): the model trained on
+    generated questions scores lower than they do on the human-written sets (README, Benchmarks),
+    so it is measured, not used, until its training data says otherwise."""
+    q = result.query
+    named = index.named_docs(q) if q.selectors else set()
+    weights, focus = answer_weights(index.word_weights(q), q.content_bigrams(), needs)
+    pairs = pair_weights(q.content_bigrams(), needs, index.index.idf, index.index.known)
+    share = share_needed(needs, WORD_SHARE, STRONG_SHARE)
+    for hit in result.hits:
+        if hit.confidence < NEAR_CONFIDENCE or hit.section_id is None or (named and hit.doc_id not in named):
+            continue  # the title and fields answer field questions, not content ones
+        text = passage_text(index, hit)
+        c = cited(text, context_text(index, hit), tokenize)
+        if specific_terms_present(needs, c) and kind_fits(needs, c, focus, set(q.folded)) \
+                and words_covered(weights, c, rare_idf=RARE_IDF, share=share, pairs=pairs):
+            return hit, text
+    return None
