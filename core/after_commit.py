@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from core.outbox import enqueue
 from core.types import Reply
-from store.models import AfterCommitJob, JobState, User
+from store.models import AfterCommitJob, JobState, MessageKind, User
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,8 @@ TASKS: dict[str, tuple[str, str]] = {
     "broadcast.file": ("tải tệp đính kèm thông báo", "gửi lại tệp"),
     "export": ("xuất tệp Excel", "bấm “Xuất Excel” lại"),
     "chart": ("vẽ biểu đồ", "gõ lại /tonghop"),
+    "evidence": ("lưu tệp minh chứng anh/chị gửi", "gửi lại tệp minh chứng"),
+    "emulation.export": ("xuất bảng xếp hạng", "gõ lại /xephang"),
 }
 GENERIC = ("xử lý yêu cầu của anh/chị", "gửi lại tin nhắn vừa rồi")
 
@@ -84,7 +86,7 @@ def interrupt(session: Session, job_id: int, now: datetime) -> bool:
     user = session.get(User, row.user_id) if row.user_id is not None else None
     if user is not None and user.chat_id:
         enqueue(session, user, Reply(text=apology(row.task)), key=f"apology:{row.channel}:{row.update_key}:{row.seq}",
-                kind="reply", not_before=now, now=now)
+                kind=MessageKind.REPLY, not_before=now, now=now)
     log.warning("after-commit job %s (%s) of update %s interrupted; the user is told", row.id, row.task,
                 row.update_key)
     return True

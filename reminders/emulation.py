@@ -25,7 +25,7 @@ from core.types import Reply
 from reminders.recipients import officer_recipients
 from store.clock import as_utc, local, vn_datetime
 from store.emulation.periods import owing_communes
-from store.models import Commune, OutboxMessage, ScoringPeriod
+from store.models import MessageKind, Commune, OutboxMessage, ScoringPeriod
 
 
 def open_scoring_periods(session: Session, now: datetime) -> list[ScoringPeriod]:
@@ -68,7 +68,7 @@ def plan_scoring_reminders(session: Session, now: datetime, settings: Settings) 
                           buttons=[[OpenSheet(period.id).button("Chấm điểm ngay")]])
             for rec in recipients.get(code, ()):
                 key = f"emu-rem:{period.id}:{code}:{rec.officer_id}:{step.key}"
-                out.append(Outgoing(key, rec.channel, rec.chat_id, rec.user_id, "reminder", reply, not_before))
+                out.append(Outgoing(key, rec.channel, rec.chat_id, rec.user_id, MessageKind.REMINDER, reply, not_before))
     return out
 
 

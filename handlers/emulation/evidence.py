@@ -61,7 +61,7 @@ def receive_evidence(turn: Any, code: str, done: Done, explanation_id: Optional[
         saved = _record(later, sheet_id, code, results, notes, explanation_id)
         return done(later, sheet_id, code, saved)
 
-    ctx.after_commit(download, record)
+    ctx.after_commit(download, record, task="evidence")
     return []
 
 

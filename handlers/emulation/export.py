@@ -41,5 +41,5 @@ def export_all(ctx: Context, period: ScoringPeriod, bloc_id: Optional[int] = Non
                 for bloc, path in files.charts]
         return out
 
-    ctx.after_commit(write, sent)
+    ctx.after_commit(write, sent, task="emulation.export")
     return []

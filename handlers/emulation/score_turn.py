@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from core import messages
-from core.choices import BUTTONLESS_CHANNELS
+from core.channels import is_buttonless
 from core.context import Context
 from core.dialogs import DialogData
 from core.permissions import Refused, can
@@ -61,7 +61,7 @@ class SheetTurn:
 
     @property
     def buttonless(self) -> bool:
-        return self.ctx.user.channel in BUTTONLESS_CHANNELS
+        return is_buttonless(self.ctx.user.channel)
 
     def counts(self) -> dict[str, int]:
         return evidence_counts(self.ctx.session, [self.sheet.id])[self.sheet.id]
