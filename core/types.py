@@ -103,6 +103,9 @@ class Reply:
     # Channels without buttons: typed numbers answer the question (a number question), so the
     # choices are listed without numbers and picked by their words ("quay lại").
     numbers_answer: bool = False
+    # Channels without buttons: the number shown in front of each button, unique on the user's
+    # screen (set by core.menus when the reply is queued; empty: 1, 2, …).
+    numbers: list[int] = field(default_factory=list)
     # After this message the bot leaves the chat (a group it does not serve), on channels that
     # can: leaving first would refuse the message.
     leave_chat: bool = False
