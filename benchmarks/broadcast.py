@@ -44,7 +44,7 @@ from core.broadcasts import create_broadcast  # noqa: E402
 from core.timespec import QuietHours  # noqa: E402
 from store.db import transaction  # noqa: E402
 from store.models import Commune, Officer, OutboxMessage, User  # noqa: E402
-from store.units import sync_units  # noqa: E402
+from store.people.units import sync_units  # noqa: E402
 from tests.e2e.fakebotapi import FakeBotAPI  # noqa: E402
 from tests.pgserver import fresh_database, postgres_url  # noqa: E402
 

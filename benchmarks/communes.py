@@ -11,9 +11,9 @@ import random
 import string
 import time
 
-from store.unit_names import strip_prefix
-from store.units import UnitIndex, package_units
-from store.vntext import fold
+from store.people.unit_names import strip_prefix
+from store.people.units import UnitIndex, package_units
+from store.vn.text import fold
 
 PREFIXES = {"xã": ["xa ", "x. ", "X.", "Xa ", ""], "phường": ["phuong ", "P.", "p. ", "P ", ""],
             "đặc khu": ["dac khu ", ""]}

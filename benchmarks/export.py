@@ -71,9 +71,9 @@ def main(argv: Optional[list[str]] = None) -> int:
 
     logging.disable(logging.WARNING)
     from benchmarks.bench_form import FORM, START
-    from store.forms import load_form
+    from store.forms.spec import load_form
     from store.periods import create_period
-    from store.units import sync_units
+    from store.people.units import sync_units
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp}/export.sqlite3", data_dir=Path(tmp) / "d",

@@ -17,8 +17,8 @@ from pathlib import Path
 from bot.services import build_services
 from core.settings import Settings
 from store.db import transaction
-from store.officer_import import import_officers
-from store.units import package_units, seed_units
+from store.people.importer import import_officers
+from store.people.units import package_units, seed_units
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Lò", "Vi"]
 MIDDLE = ["Văn", "Thị", "Minh", "Thu", "Đức", "Ngọc", "Hữu"]

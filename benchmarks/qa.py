@@ -35,7 +35,7 @@ from core.settings import Settings
 from handlers.app import build_router
 from core.dispatch import BotCore
 from core.types import Incoming, Reply, UserRef
-from store import vntext
+from store.vn import text as vntext
 from store.clock import FakeClock
 from store.db import transaction
 from store.models import Commune, Document, Officer

@@ -17,7 +17,7 @@ import re
 import sys
 import unicodedata
 
-from store import vntext
+from store.vn import text as vntext
 
 _TONES = "\u0301\u0300\u0309\u0303\u0323"
 _OLD_PAIR = re.compile(r"(?<![qQ])([oO])([\u0301\u0300\u0309\u0303\u0323])([aeAE])(?![a-zA-Z\u0300-\u036f])"

@@ -24,7 +24,7 @@ from reminders.sweep import plan_due, plan_schedule, run_sweep
 from store.clock import VN_TZ, FakeClock
 from store.db import transaction
 from store.models import Commune, Form, Officer, OutboxMessage, Period, PeriodUnit, Report, User
-from store.units import sync_units
+from store.people.units import sync_units
 
 
 def seed(services, officers_per_commune: int, now: datetime) -> tuple[int, list[int]]:

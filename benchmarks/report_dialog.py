@@ -43,7 +43,7 @@ from store.clock import FakeClock  # noqa: E402
 from store.db import transaction  # noqa: E402
 from benchmarks.bench_form import FORM, START  # noqa: E402
 from benchmarks.export import time_export  # noqa: E402
-from store.forms import load_form  # noqa: E402
+from store.forms.spec import load_form  # noqa: E402
 from store.models import Commune, Officer, Province, Report, User  # noqa: E402
 
 
@@ -54,7 +54,7 @@ EXPORT_TARGET_S = 10.0
 def seed(services, communes: int) -> list[int]:
     """Units (vietnam-provinces), one officer and one Telegram user per commune, the form, 34 periods."""
     from store.periods import create_period
-    from store.units import sync_units
+    from store.people.units import sync_units
 
     now = services.clock.now()
     with transaction(services.session_factory) as s:

@@ -40,7 +40,7 @@ from core.broadcasts import create_broadcast  # noqa: E402
 from core.timespec import QuietHours  # noqa: E402
 from store.db import transaction  # noqa: E402
 from store.models import Commune, OutboxMessage, Officer, User  # noqa: E402
-from store.units import sync_units  # noqa: E402
+from store.people.units import sync_units  # noqa: E402
 from tests.e2e.fakezaloapi import FakeZaloAPI  # noqa: E402
 
 TEXT = "Kính gửi các đồng chí: hạn nộp báo cáo 6 tháng là 15/6/2026. Trân trọng."

@@ -9,10 +9,10 @@ from bot.connect import connect_services
 from core.context import Services
 from core.settings import Settings
 from store.clock import Clock
-from store.forms import load_sample_forms
+from store.forms.spec import load_sample_forms
 from store.ingest import load_samples
 from store.search import ensure_index
-from store.units import seed_units
+from store.people.units import seed_units
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from core.menus import BUTTONLESS_CHANNELS, Entry, flat, fresh_menu, live, load, shown, states
 from core.types import Reply
-from store.form_fields import fold
+from store.forms.fields import fold
 from store.models import ChoiceMenu, User
 
 __all__ = ["BUTTONLESS_CHANNELS", "NO_CONTACT_CHANNELS", "TypedChoice", "match", "numbered_text"]

@@ -18,7 +18,7 @@ from store.models import AuditLog, DialogState, Officer, User
 
 if TYPE_CHECKING:  # types only: a sender-only worker starts without loading search (numpy, bm25s)
     from store.search_rank import SearchIndex
-    from store.units import UnitIndex
+    from store.people.units import UnitIndex
 
 # A public, short-lived URL for a stored file (the webhook server's signed /files links), or
 # None when nothing serves files (no WEBHOOK_URL); channels that cannot send files use it.

@@ -29,7 +29,7 @@ from core import messages
 from core.context import Context
 from core.permissions import Refused, scope
 from core.types import Reply
-from store.vntext import fold
+from store.vn.text import fold
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from core.router import Router
 from core.types import Reply
 from handlers.register_common import Registration, activated, link_user, officer_for
 from store.models import Commune, RegistrationRequest, User
-from store.officers import approvers, unit_label
-from store.phones import mask_phone
+from store.people.officers import approvers, unit_label
+from store.people.phones import mask_phone
 
 log = logging.getLogger(__name__)
 

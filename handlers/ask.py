@@ -35,7 +35,7 @@ from core.permissions import can
 from core.router import Router
 from handlers.smalltalk import small_talk_kind, small_talk_reply
 from core.types import Button, Reply
-from store import vntext
+from store.vn import text as vntext
 from store.answer_fit import (Needs, answer_weights, cited, kind_fits, needs_of, pair_weights, share_needed,
                               specific_terms_present, words_covered)
 from store.search import MIN_CONFIDENCE, SearchIndex, SearchResult, ensure_index

@@ -14,9 +14,9 @@ from handlers.citation import citation, long_date
 from core.callbacks import OpenDocument
 from core.context import Services
 from store.doc_format import doc_label, section_label
-from store.vntext import shorten
+from store.vn.text import shorten
 from core.types import Button, Reply
-from store import vntext
+from store.vn import text as vntext
 from store.answer_fit import Needs
 from store.models import Campaign, Document, ReportingDuty, Section
 from store.search import MIN_CONFIDENCE, SearchIndex, SearchResult

@@ -12,11 +12,11 @@ from __future__ import annotations
 import hashlib
 from typing import Iterable, Optional
 
-from store.vntext import shorten
+from store.vn.text import shorten
 from core.callbacks import OpenDocument, OpenSection, Rest
 from core.types import Button
 from handlers.ask_buttons import MoreResults
-from store import vntext
+from store.vn import text as vntext
 from store.search import SearchIndex
 from store.search_index import Hit
 from store.search_units import UnitStore

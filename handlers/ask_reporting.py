@@ -17,7 +17,7 @@ from core.context import Context
 from core.permissions import Role
 from core.types import Button, Reply
 from core.callbacks import report_button
-from store import vntext
+from store.vn import text as vntext
 from store.clock import as_utc, local
 from store.models import Commune, Period, Report
 from store.periods import commune_calendar

@@ -9,8 +9,8 @@ from typing import Any, Awaitable, Callable, Optional
 
 from core.context import Context
 from core.types import FileUnavailable
-from store.attachments import store_attachment
-from store.units import find_communes
+from store.files.attachments import store_attachment
+from store.people.units import find_communes
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from store.clock import today
 from store.directive_text import fold
 from store.doc_format import doc_label
 from store.models import Campaign, Document
-from store.vntext import shorten
+from store.vn.text import shorten
 
 CAMPAIGNS_PER_PAGE = 6
 NO_CAMPAIGNS = "Chưa có phong trào nào trong các văn bản đã nạp."

@@ -24,7 +24,7 @@ from core.text import split_message
 from core.types import Button, Reply
 from store.doc_format import doc_label, section_label
 from store.models import Campaign, Document, Section
-from store.vntext import shorten
+from store.vn.text import shorten
 
 DOCS_PER_PAGE = 6
 SECTIONS_PER_PAGE = 8

@@ -17,7 +17,7 @@ from core.router import Router
 from core.types import Reply
 from handlers.register_common import BAD_INVITE, Registration, activated, link_user, officer_for
 from store.models import Commune, InviteCode, User
-from store.units import find_communes
+from store.people.units import find_communes
 
 ACTION = "invite.create"
 INVITE_DAYS = 7

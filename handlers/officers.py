@@ -18,9 +18,9 @@ from handlers.register import begin
 from handlers.register_common import SUSPENDED, pending_request
 from core.types import Reply
 from store.models import Commune, Officer, RegistrationRequest, User
-from store.leavers import remove_officer
-from store.officers import ROLE_LABELS, set_active, unit_label
-from store.units import find_communes
+from store.people.leavers import remove_officer
+from store.people.officers import ROLE_LABELS, set_active, unit_label
+from store.people.units import find_communes
 
 MAX_PENDING_SHOWN = 10
 LEFT_NOTICE = "Tài khoản cán bộ của anh/chị đã ngừng vì anh/chị không còn phụ trách. Cảm ơn anh/chị."

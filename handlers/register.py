@@ -24,7 +24,7 @@ from handlers.approvals import file_request
 from handlers.invites import redeem, valid_invite
 from handlers.register_common import ASK_NAME, BAD_INVITE, DIALOG, POSITIONS, Registration, offer
 from store.models import Commune
-from store.units import find_communes, find_provinces, unit_index
+from store.people.units import find_communes, find_provinces, unit_index
 
 ASK_PROVINCE = "Anh/chị công tác ở tỉnh/thành phố nào? Gõ tên, ví dụ: Điện Biên."
 ASK_COMMUNE = "{province}: anh/chị công tác ở xã/phường nào? Gõ tên, ví dụ: Tuần Giáo."

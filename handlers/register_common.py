@@ -19,7 +19,7 @@ from core.dialogs import DialogData
 from core.types import Reply
 from store.models import Officer, RegistrationRequest, User
 from core.permissions import Role
-from store.officers import ROLE_LABELS, by_phone, by_telegram_id, unit_label
+from store.people.officers import ROLE_LABELS, by_phone, by_telegram_id, unit_label
 
 DIALOG = "reg"
 POSITIONS = ["Văn phòng - Thống kê", "Phụ trách thi đua - khen thưởng", "Lãnh đạo UBND xã/phường"]

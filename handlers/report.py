@@ -23,7 +23,7 @@ from handlers.report_calls import (Amend, BackToReview, Discard, DiscardConfirme
                                    ViewReport)
 from handlers.report_common import (GONE, already_text, closed_text, fill_commune, officer_commune, report_buttons,
                                     sender_name)
-from store.forms import form_spec
+from store.forms.spec import form_spec
 from store.models import Commune, Form, Period, Report
 from store.periods import commune_owes, periods_for_commune, status
 from store.reports import discard_draft, draft_spec, get_draft, get_report, lock_draft, start_draft, submit

@@ -1,5 +1,5 @@
 """The report dialog: each update loads the draft once, replays the input in the form engine
-(store/form_engine.py), then saves the answers and the position once (``Turn.reply``).
+(store/forms/engine.py), then saves the answers and the position once (``Turn.reply``).
 
 The dialog's state is typed (``ReportState``, handlers/report_turn.py): the draft and period,
 the question asked (or the review), whether the user came from the review to edit, the
@@ -23,11 +23,11 @@ from handlers.report_calls import Back, Choose, Done, Edit, Keep, LastValue, Ski
 from handlers.report_common import GONE, already_text, closed_text, fill_commune, report_buttons
 from handlers.report_photos import receive_photos
 from handlers.report_turn import ReportState, Turn
-from store.form_engine import Choice, FormSession, NotOffered, Point
-from store.form_fields import AnswerError
+from store.forms.engine import Choice, FormSession, NotOffered, Point
+from store.forms.fields import AnswerError
 from store.models import Draft, Period
 from store.reports import draft_spec, get_report, lock_draft
-from store.vntext import fold
+from store.vn.text import fold
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 transaction has committed (no transaction held open over a download, no file written on the
 event loop), then recorded on the draft in a fresh transaction.
 
-A photo is accepted by its bytes (JPEG, PNG or WebP magic, store.image_kind) and stored with
+A photo is accepted by its bytes (JPEG, PNG or WebP magic, store.files.image_kind) and stored with
 the extension they prove; the user's file name and MIME type are not trusted.
 """
 
@@ -17,8 +17,8 @@ from core.context import Context
 from core.types import FileRef, FileUnavailable, Reply
 from handlers import report_view as view
 from handlers.report_turn import Turn
-from store.form_engine import Files
-from store.report_photos import NotAnImage, StoredPhoto, record_photo, write_photo
+from store.forms.engine import Files
+from store.files.report_photos import NotAnImage, StoredPhoto, record_photo, write_photo
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from core.context import Context
 from core.dialogs import Dialog, DialogData
 from core.types import Reply
 from handlers import report_view as view
-from store.form_engine import REVIEW, FormSession
+from store.forms.engine import REVIEW, FormSession
 from store.models import Draft, Period
 from store.reports import previous_values, save_answers
 

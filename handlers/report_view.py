@@ -1,6 +1,6 @@
 """How the report dialog looks: questions with their buttons, the review, a submitted report.
 
-Everything shown comes from a ``FormSession`` (store/form_engine.py); button data are the
+Everything shown comes from a ``FormSession`` (store/forms/engine.py); button data are the
 typed values of handlers/report_calls.py.
 """
 
@@ -12,11 +12,11 @@ from typing import Any, Optional
 from core.types import Button, Reply
 from handlers.report_calls import Back, Choose, Discard, Done, Edit, Keep, LastValue, Send, Skip, Toggle
 from store.clock import vn_date, vn_datetime
-from store.form_engine import FormSession, relevant_fields
-from store.form_fields import Field
-from store.forms import FormSpec
+from store.forms.engine import FormSession, relevant_fields
+from store.forms.fields import Field
+from store.forms.spec import FormSpec
 from store.models import Draft, Period, Report
-from store.vn_numbers import format_number
+from store.vn.numbers import format_number
 
 BACK, SKIP, DONE = "« Quay lại", "Bỏ qua »", "✔ Xong"
 SEND, CANCEL = "📤 Gửi", "Hủy"

@@ -18,7 +18,7 @@ from core.context import Context
 from handlers.documents import user_provinces
 from core.router import Router
 from core.types import MAX_BUTTON_DATA, Button, Reply
-from store import vntext
+from store.vn import text as vntext
 
 PAGE = 5
 BUTTON_CHARS = 40  # a result button stays on one line of a phone screen

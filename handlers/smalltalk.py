@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from store import vntext
+from store.vn import text as vntext
 
 INTRO = ("Tôi là trợ lý thi đua – khen thưởng: trả lời câu hỏi về các văn bản chỉ đạo và nhắc, "
          "nhận báo cáo định kỳ của xã.\nGõ /help để xem các lệnh, hoặc hỏi thẳng, ví dụ: "

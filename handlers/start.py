@@ -16,8 +16,8 @@ from handlers.help import GREETING, help_text
 from handlers.register import begin, start_invite
 from handlers.register_common import PENDING, SHARE_LABEL, SUSPENDED, activated, link_user, offer, pending_request
 from store.models import Officer
-from store.officers import by_phone, by_telegram_id
-from store.phones import mask_phone, normalize_phone
+from store.people.officers import by_phone, by_telegram_id
+from store.people.phones import mask_phone, normalize_phone
 
 ALREADY = "Anh/chị đã đăng ký rồi. Gõ /toi để xem thông tin."
 BAD_PHONE = "Số điện thoại này không hợp lệ. Anh/chị bấm lại nút chia sẻ số điện thoại."

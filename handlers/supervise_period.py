@@ -21,10 +21,10 @@ from core.permissions import Refused, can, scope
 from core.router import Router
 from core.types import Button, Reply
 from store.clock import VN_TZ, local, vn_datetime
-from store.forms import list_forms
+from store.forms.spec import list_forms
 from store.models import Commune, Form, Province
 from store.periods import PeriodError, create_period
-from store.vn_numbers import parse_date
+from store.vn.numbers import parse_date
 
 ACTION = "period.create"
 CANCELLED = "Đã hủy, chưa tạo kỳ báo cáo."

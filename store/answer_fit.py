@@ -9,7 +9,7 @@ A passage that shares a question's words is not an answer. It answers when
    năm nào → a year; khi nào → a date or year; bao nhiêu / mấy → a number (next to the
    counted thing when the question names it: "bao nhiêu phường" needs "<n> phường");
    ở đâu → a place ("tại …", "ở …").
-Everything works on folded syllables (``store.vntext.search_key``) except the checks that
+Everything works on folded syllables (``store.vn.text.search_key``) except the checks that
 need the passage's own spelling (capitals, "%").
 """
 
@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from store import vntext
+from store.vn import text as vntext
 from store.answer_needs import FRAME_WORDS, NUMBER_WORDS, ORDINAL_WORDS, ROMAN, digits
 # Re-exported: the answer-or-decline API lives here.
 from store.answer_needs import Needs as Needs, answer_weights as answer_weights

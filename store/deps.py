@@ -26,4 +26,4 @@ class StoreServices(Protocol):
     session_factory: sessionmaker[Session]
     clock: Clock
     search: Any
-    units: Any  # an Optional[store.units.UnitIndex], cached by seed_units / unit_index
+    units: Any  # an Optional[store.people.units.UnitIndex], cached by seed_units / unit_index

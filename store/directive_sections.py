@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from store.vntext import shorten
+from store.vn.text import shorten
 from store.directive_text import plain
 
 HEADING_MAX = 160

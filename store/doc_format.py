@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from store.vntext import shorten
+from store.vn.text import shorten
 
 HEADING_LIMIT = 60
 

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from store.clock import local
 from store.db import transaction
-from store.form_fields import Field
-from store.forms import form_spec
+from store.forms.fields import Field
+from store.forms.spec import form_spec
 from store.models import Form, Officer, Period, Province
 from store.reports import Summary, period_summary
 

@@ -10,7 +10,7 @@ from typing import Iterable, Optional
 from rapidfuzz import fuzz, process
 from vietnam_provinces import Province, Ward
 
-from store.vntext import UNIT_PREFIXES, fold, former_province_keys, strip_unit_prefix
+from store.vn.text import UNIT_PREFIXES, fold, former_province_keys, strip_unit_prefix
 
 MERGED_INTO = former_province_keys()  # folded former name -> folded current name
 

@@ -18,9 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 # Skip logic lives in the pure form engine; re-exported here for the queries and their callers.
-from store.form_engine import effective_answers, missing_required, next_unanswered, relevant_fields  # noqa: F401
-from store.form_fields import Field
-from store.forms import FormSpec, form_spec, latest_form
+from store.forms.engine import effective_answers, missing_required, next_unanswered, relevant_fields  # noqa: F401
+from store.forms.fields import Field
+from store.forms.spec import FormSpec, form_spec, latest_form
 from store.models import Commune, Draft, Form, Officer, Period, Report, ReportRevision
 from store.periods import must_report, previous_period
 

@@ -3,7 +3,7 @@
 Pruned: outbox rows already delivered (or given up: failed, blocked, skipped), processed-update
 keys and handled inbox rows (no platform redelivers an update that old), generated exports and charts on disk.
 Kept: reports, revisions, report photos, directives, audit log. Removed officers are erased
-by store.leavers on its own schedule; the daily job runs both.
+by store.people.leavers on its own schedule; the daily job runs both.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from store.inbox import prune_handled
-from store.leavers import erase_due
+from store.people.leavers import erase_due
 from store.models import OutboxMessage, ProcessedUpdate
 
 DONE_STATES = ("sent", "failed", "blocked", "skipped")

@@ -12,7 +12,8 @@ from typing import Iterable, Optional
 import bm25s
 import numpy as np
 
-from store import search_copies, vntext
+from store import search_copies
+from store.vn import text as vntext
 from store.search_places import place_names
 from store.search_text import clean, heading_repeats, split_units
 from store.search_text import tokenize as tokenize  # re-exported with the index

@@ -9,7 +9,7 @@ from typing import Callable, Optional
 
 import vietnam_provinces as vp
 
-from store import vntext
+from store.vn import text as vntext
 
 ADMIN_PREFIXES = vntext.UNIT_PREFIXES
 _ISSUER_NOISE = ("uy ban nhan dan", "ubnd", "ban thuong vu", "ban chap hanh", "hoi dong nhan dan",

@@ -13,7 +13,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from store import vntext
+from store.vn import text as vntext
 
 # Question phrases (folded) removed before ranking; longest first.
 QUESTION_PHRASES: tuple[tuple[str, ...], ...] = tuple(

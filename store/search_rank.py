@@ -11,7 +11,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from store import vntext
+from store.vn import text as vntext
 from store.province_scope import province_names
 from store.search_index import PassageIndex
 from store.search_text import tokenize

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from store import vntext
+from store.vn import text as vntext
 
 MAX_UNIT = 420  # characters: a longer sentence is cut at "; " into clause groups
 MIN_CLAUSE = 140

@@ -21,10 +21,10 @@ from core.context import Services
 from core.permissions import Role
 from core.types import UserRef
 from store.db import transaction
-from store.forms import latest_form
+from store.forms.spec import latest_form
 from store.models import AuditLog, Commune, DialogState, Officer, OfficerProvince, Period, User
 from store.periods import create_period
-from store.units import find_communes, resolve_province
+from store.people.units import find_communes, resolve_province
 
 DEMO_POSITION = "Tài khoản thử (console)"
 DEMO_PERIOD_LABEL = "Kỳ báo cáo thử (console)"

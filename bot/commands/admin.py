@@ -18,7 +18,7 @@ def _existing(session: Any, phone: Optional[str], telegram_id: Optional[str]) ->
     from sqlalchemy import select
 
     from store.models import Officer
-    from store.officers import by_phone
+    from store.people.officers import by_phone
 
     officer = by_phone(session, phone) if phone else None
     if officer is None and telegram_id:
@@ -41,7 +41,7 @@ def changes(officer: Any, args: argparse.Namespace) -> list[str]:
 def _grant(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import build_services
     from store.db import transaction
-    from store.officers import GrantError, grant_role, unit_label
+    from store.people.officers import GrantError, grant_role, unit_label
 
     services = build_services(settings, startup=False)
     index = units_of(services)

@@ -15,7 +15,7 @@ import sys
 from typing import Any, NoReturn, Optional, Sequence, TypeAlias
 
 from core.broadcasts import NO_OFFICERS
-from store.units import UnitIndex, find_communes, resolve_province, unit_index
+from store.people.units import UnitIndex, find_communes, resolve_province, unit_index
 
 
 # What each command module's ``add(sub)`` receives: ``parser.add_subparsers()``.
@@ -115,7 +115,7 @@ def units_of(services: Any) -> UnitIndex:
     from sqlalchemy import select
 
     from store.models import Province
-    from store.units import seed_units
+    from store.people.units import seed_units
 
     with services.session_factory() as session:
         empty = session.scalar(select(Province.code).limit(1)) is None

@@ -14,9 +14,9 @@ from core.settings import Settings
 def _import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import build_services
     from store.db import transaction
-    from store.leavers import missing_from_list, remove_officer
-    from store.officer_files import OfficerFileError
-    from store.officer_import import import_officers
+    from store.people.leavers import missing_from_list, remove_officer
+    from store.people.files import OfficerFileError
+    from store.people.importer import import_officers
 
     path = Path(args.file)
     if not path.is_file():
@@ -56,7 +56,7 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
 def _remove(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import build_services
     from store.db import transaction
-    from store.leavers import NotFound, find_officer, remove_officer
+    from store.people.leavers import NotFound, find_officer, remove_officer
 
     services = build_services(settings, startup=False)
     with transaction(services.session_factory) as session:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # the CLI loads these lazily, when the command runs
 def parse_moment(text: str, *, end_of_day: bool) -> datetime:
     """``30/6/2026`` (00:00 or 23:59 Vietnam time), or ISO ``2026-06-30T17:00`` (Vietnam time unless zoned)."""
     from store.clock import VN_TZ
-    from store.vn_numbers import parse_date
+    from store.vn.numbers import parse_date
 
     d = parse_date(text)
     if d is not None:
@@ -72,7 +72,7 @@ def _form(session: Session, form_id: str, version: Optional[int], settings: Sett
     from sqlalchemy import select
 
     from bot.commands.forms import sample_forms_dir
-    from store.forms import latest_form, list_forms
+    from store.forms.spec import latest_form, list_forms
     from store.models import Form
 
     form = (session.scalar(select(Form).where(Form.form_id == form_id, Form.version == version))

@@ -46,7 +46,7 @@ class Officer(Base):
     position: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
-    # Leavers (store/leavers.py): when the officer was removed; their name, phone and chat ids
+    # Leavers (store/people/leavers.py): when the officer was removed; their name, phone and chat ids
     # are erased OFFICER_ERASE_AFTER_DAYS later (erased_at), their commune's reports stay.
     removed_at: Mapped[Optional[datetime]] = mapped_column(index=True)
     erased_at: Mapped[Optional[datetime]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.text import TELEGRAM_LIMIT, split_message
-from store.vntext import shorten
+from store.vn.text import shorten
 
 
 def test_short_text_is_one_piece() -> None:

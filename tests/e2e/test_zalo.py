@@ -13,7 +13,7 @@ from sqlalchemy import select
 from core import messages
 from store.db import transaction
 from store.models import InviteCode, Officer, OfficerProvince, OutboxMessage, User
-from store.units import resolve_province
+from store.people.units import resolve_province
 from tests.e2e.fakebotapi import FakeBotAPI, FakeUser
 from tests.e2e.fakezaloapi import FakeZaloAPI, FakeZaloUser
 from tests.e2e.zalo_harness import ZUSER, ZaloBotProcess, ZChat, running_zalo

@@ -14,8 +14,8 @@ from core.dispatch import BotCore, QueuedReply
 from core.types import Contact, Incoming, UserRef
 from store.db import transaction
 from store.models import AuditLog, OutboxMessage, User
-from store.officer_import import import_officers
-from store.units import seed_units
+from store.people.importer import import_officers
+from store.people.units import seed_units
 
 LIST_CSV = (
     "ho_ten,so_dien_thoai,ma_xa,xa,tinh,vai_tro,telegram_id\n"

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from core import messages
 from store.db import transaction
 from store.models import Commune, Officer, User
-from store.units import seed_units
+from store.people.units import seed_units
 from tests.handlers.docworld import OFFICER, SAMPLES, Bot, datas
 
 @pytest.fixture

@@ -32,7 +32,7 @@ async def test_listed_officer_shares_own_contact_and_is_active(world: World) -> 
 
 async def test_listed_telegram_id_is_recognised_on_start(world: World, tmp_path: Path) -> None:
     from store.db import transaction
-    from store.officers import grant_role
+    from store.people.officers import grant_role
 
     with transaction(world.services.session_factory) as s:
         grant_role(s, role="officer", telegram_id="4242", commune_code=3253, full_name="Hà Thị Mai",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from store import vntext
+from store.vn import text as vntext
 from store.answer_fit import (cited, kind_fits, needs_of, pair_weights, person_names, specific_terms_present,
                               words_covered)
 from store.search_index import tokenize

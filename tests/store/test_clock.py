@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from store.clock import vn_date, vn_datetime
-from store.vn_numbers import format_date
+from store.vn.numbers import format_date
 
 
 def test_one_date_format() -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from store.charts import completeness_chart
 from store.db import make_engine, make_session_factory, transaction
 from store.export import export_period
-from store.forms import load_form
+from store.forms.spec import load_form
 from store.migrate import upgrade
 from store.models import Period, Province
 from store.periods import create_period

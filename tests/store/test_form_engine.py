@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from store.form_engine import REVIEW, Choice, Files, FormSession, NotOffered, Point, relevant_fields
-from store.form_fields import AnswerError
-from store.forms import FormSpec, parse_form
+from store.forms.engine import REVIEW, Choice, Files, FormSession, NotOffered, Point, relevant_fields
+from store.forms.fields import AnswerError
+from store.forms.spec import FormSpec, parse_form
 
 SAMPLES = Path(__file__).resolve().parents[2] / "store" / "sample" / "forms"
 SIX = parse_form((SAMPLES / "thi-dua-6-thang.yaml").read_text(encoding="utf-8"))

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from store.image_kind import sniff_image
-from store.report_photos import NotAnImage, write_photo
+from store.files.image_kind import sniff_image
+from store.files.report_photos import NotAnImage, write_photo
 
 
 def test_magic_bytes() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from store.officer_files import OfficerFileError, read_rows
+from store.people.files import OfficerFileError, read_rows
 
 
 def test_semicolon_csv_with_bom_and_vietnamese_headers(tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from store.db import transaction
 from store.models import AuditLog, Officer
-from store.officer_import import import_officers
-from store.officers import user_provinces
+from store.people.importer import import_officers
+from store.people.officers import user_provinces
 from tests.store.unitworld import services_with_units
 
 GOOD = (

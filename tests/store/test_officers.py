@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from store.db import transaction
 from store.models import AuditLog
-from store.officers import GrantError, grant_role, set_active, user_provinces
+from store.people.officers import GrantError, grant_role, set_active, user_provinces
 from tests.store.unitworld import services_with_units
 
 

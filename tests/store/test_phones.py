@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from store.phones import mask_phone, normalize_phone
+from store.people.phones import mask_phone, normalize_phone
 
 
 @pytest.mark.parametrize("raw", [

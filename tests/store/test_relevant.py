@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from store.relevant import BoolOp, Comparison, ExpressionError, evaluate, parse
+from store.forms.relevant import BoolOp, Comparison, ExpressionError, evaluate, parse
 
 
 def test_precedence_and_grouping() -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from core.types import Reply
 from core.outbox import enqueue
 from store.db import transaction
-from store.leavers import ERASED_NAME, erase_due, find_officer, missing_from_list, remove_officer
+from store.people.leavers import ERASED_NAME, erase_due, find_officer, missing_from_list, remove_officer
 from store.models import DialogState, Officer, OutboxMessage, ProcessedUpdate, Report, User
 from store.reports import start_draft, submit
 from store.retention import prune

@@ -17,7 +17,7 @@ from store.ingest import ingest_paths
 from store.models import Document
 from store.ingest import load_samples
 from store.search import HOME_BOOST, MIN_CONFIDENCE, SearchIndex, ensure_index, refresh
-from store.vntext import normalize
+from store.vn.text import normalize
 
 
 def boot(settings: Settings) -> Services:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from store.unit_names import accented_core, commune_key, has_diacritics, province_key, typed_division
+from store.people.unit_names import accented_core, commune_key, has_diacritics, province_key, typed_division
 
 
 def test_keys_drop_one_unit_prefix_typed_any_way() -> None:

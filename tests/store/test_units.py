@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from bot.services import build_services
 from core.settings import Settings
 from store.models import Commune, Province
-from store.units import UnitIndex, find_communes, find_provinces, package_units, resolve_province, seed_units
+from store.people.units import UnitIndex, find_communes, find_provinces, package_units, resolve_province, seed_units
 
 
 @pytest.fixture(scope="module")

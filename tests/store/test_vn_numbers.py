@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from store.vn_numbers import NumberFormatError, format_number, parse_date, parse_number
+from store.vn.numbers import NumberFormatError, format_number, parse_date, parse_number
 
 
 @pytest.mark.parametrize("text,value,percent", [

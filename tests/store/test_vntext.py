@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from store import vntext
+from store.vn import text as vntext
 
 
 def test_nfd_input_becomes_nfc() -> None:
@@ -75,7 +75,7 @@ def test_long_words_cost_linear_time() -> None:
     """A 40,000-letter word took minutes (the toned-word regex rescanned it from every position)."""
     import time
 
-    from store import vntext
+    from store.vn import text as vntext
 
     start = time.perf_counter()
     assert vntext.normalize("a" * 40_000) == "a" * 40_000
@@ -100,7 +100,7 @@ def test_one_list_of_former_provinces_covers_every_merged_name() -> None:
     """The 29 names merged away on 1 July 2025 (63 - 34) plus Huế's rename, each to a current province."""
     from vietnam_provinces import Province
 
-    from store.vntext import FORMER_PROVINCES, former_province_keys, strip_unit_prefix
+    from store.vn.text import FORMER_PROVINCES, former_province_keys, strip_unit_prefix
 
     current = {strip_unit_prefix(vntext.fold(p.name)) for p in Province.iter_all()}
     assert len(FORMER_PROVINCES) == 63 - 34

@@ -8,7 +8,7 @@ from bot.services import build_services
 from core.context import Services
 from core.settings import Settings
 from store.clock import Clock
-from store.units import seed_units
+from store.people.units import seed_units
 
 
 def services_with_units(database_url: str, tmp_path: Path, clock: Clock) -> Services:

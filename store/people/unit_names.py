@@ -1,6 +1,6 @@
 """How a typed unit name becomes a search key: folded, its unit prefix ("xã", "P.", "TT") stripped.
 
-Shared by the unit index (``store.units``) and the officer-list import, which both compare
+Shared by the unit index (``store.people.units``) and the officer-list import, which both compare
 what people type with the names of the 34 provinces and 3,321 communes.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from store.vntext import (COMMUNE_UNIT_PREFIXES, PROVINCE_UNIT_PREFIXES, TYPED_COMMUNE_ABBREVIATIONS,
+from store.vn.text import (COMMUNE_UNIT_PREFIXES, PROVINCE_UNIT_PREFIXES, TYPED_COMMUNE_ABBREVIATIONS,
                           TYPED_PROVINCE_ABBREVIATIONS, fold, strip_unit_prefix)
-from store.vntext import normalize as vn_normalize
+from store.vn.text import normalize as vn_normalize
 
 # Unit prefixes as typed, folded; longest first so "thi tran" is not read as "thi".
 COMMUNE_PREFIXES = COMMUNE_UNIT_PREFIXES + TYPED_COMMUNE_ABBREVIATIONS

@@ -4,8 +4,8 @@ Each type knows how to check its definition, parse and validate a typed answer, 
 question and format its value for people and for spreadsheets. Answers are stored as JSON:
 text → str, integer → int, decimal → float, yesno → bool, select_one → str (the choice),
 select_multiple → list[str], date → "YYYY-MM-DD", photo → list of {"file": id, "path": rel},
-location → {"lat": float, "lon": float}. The shared parts live in store.form_field_base, the
-choice types in store.form_choices; this module assembles the registry.
+location → {"lat": float, "lon": float}. The shared parts live in store.forms.field_base, the
+choice types in store.forms.choices; this module assembles the registry.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from store.form_choices import SelectMultipleType, SelectOneType, YesNoType
-from store.form_field_base import FIELD_TYPES, MAX_TEXT_ANSWER, AnswerError, Field, FieldType, Question, register
-from store.vn_numbers import NumberFormatError, format_date, format_number, parse_date, parse_number
-from store.vntext import fold
+from store.forms.choices import SelectMultipleType, SelectOneType, YesNoType
+from store.forms.field_base import FIELD_TYPES, MAX_TEXT_ANSWER, AnswerError, Field, FieldType, Question, register
+from store.vn.numbers import NumberFormatError, format_date, format_number, parse_date, parse_number
+from store.vn.text import fold
 
 __all__ = ["FIELD_TYPES", "MAX_TEXT_ANSWER", "AnswerError", "Field", "FieldType", "Question", "fold",
            "SelectMultipleType", "SelectOneType", "YesNoType"]

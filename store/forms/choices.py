@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
-from store.form_field_base import AnswerError, Field, FieldType, Question
-from store.vntext import fold
+from store.forms.field_base import AnswerError, Field, FieldType, Question
+from store.vn.text import fold
 
 YES_WORDS = {"co", "có", "yes", "y", "c", "rồi", "roi", "da", "đã", "dong y", "đồng ý", "1"}
 NO_WORDS = {"khong", "không", "ko", "k", "no", "n", "chua", "chưa", "0"}

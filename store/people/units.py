@@ -23,9 +23,9 @@ from vietnam_provinces import Province as VP, Ward as VW
 
 from store.db import transaction
 from store.models import Commune, Province
-from store.unit_names import (PROVINCE_PREFIXES, accented_core, commune_key, has_diacritics, province_key,
+from store.people.unit_names import (PROVINCE_PREFIXES, accented_core, commune_key, has_diacritics, province_key,
                               strip_prefix, typed_division)
-from store.vntext import fold, former_province_keys
+from store.vn.text import fold, former_province_keys
 
 if TYPE_CHECKING:
     from store.deps import StoreServices

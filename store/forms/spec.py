@@ -21,8 +21,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from store.db import transaction
-from store.form_checks import check_field
-from store.form_fields import Field
+from store.forms.checks import check_field
+from store.forms.fields import Field
 from store.models import Form
 
 if TYPE_CHECKING:

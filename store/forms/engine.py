@@ -18,10 +18,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Optional, Union
 
-from store import relevant as rel
-from store.form_choices import SelectMultipleType, SelectOneType, YesNoType
-from store.form_fields import AnswerError, Field, LocationType
-from store.forms import FormSpec
+from store.forms import relevant as rel
+from store.forms.choices import SelectMultipleType, SelectOneType, YesNoType
+from store.forms.fields import AnswerError, Field, LocationType
+from store.forms.spec import FormSpec
 
 REVIEW = -1  # the position of the summary shown before sending
 

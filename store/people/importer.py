@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session
 from tqdm import tqdm
 
 from store.models import AuditLog, Officer, OfficerProvince
-from store.officer_files import read_rows
-from store.phones import normalize_phone
+from store.people.files import read_rows
+from store.people.phones import normalize_phone
 from store.roles import Role
-from store.unit_names import accented_core, commune_key
-from store.units import UnitIndex, resolve_province, unit_index
-from store.vntext import fold
+from store.people.unit_names import accented_core, commune_key
+from store.people.units import UnitIndex, resolve_province, unit_index
+from store.vn.text import fold
 
 # How the role column may be written (folded); an empty cell means a commune officer.
 ROLE_WORDS = {

@@ -1,7 +1,7 @@
 """Reading officer lists (CSV or XLSX) into numbered rows of known fields.
 
 Headers are matched loosely (folded, Vietnamese or English spellings); what the rows mean is
-decided in ``store.officer_import``.
+decided in ``store.people.importer``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any, Iterator, Optional
 
 from openpyxl import load_workbook
 
-from store.vntext import fold
+from store.vn.text import fold
 
 # Header spellings accepted in officer lists (folded, spaces as "_").
 HEADERS = {

@@ -1,4 +1,4 @@
-"""Officers: granting roles, deactivating, and lookups (lists are imported by ``store.officer_import``)."""
+"""Officers: granting roles, deactivating, and lookups (lists are imported by ``store.people.importer``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.models import AuditLog, Commune, Officer, OfficerProvince, Province, User
-from store.phones import normalize_phone
+from store.people.phones import normalize_phone
 from store.roles import ROLE_LABELS, Role, parse_role
 
 __all__ = ["ROLE_LABELS", "GrantError", "approvers", "by_phone", "by_telegram_id", "grant_role",

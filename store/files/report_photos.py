@@ -1,6 +1,6 @@
 """Report photos: written to disk off the event loop, then recorded against a draft.
 
-The file is named by its content hash and the extension its bytes prove (store.image_kind);
+The file is named by its content hash and the extension its bytes prove (store.files.image_kind);
 the user's file name and MIME type are never used, so "photo.html" cannot be stored as HTML.
 """
 
@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 from sqlalchemy.orm import Session
 
-from store.image_kind import sniff_image
+from store.files.image_kind import sniff_image
 from store.models import Draft, ReportFile
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from store.models import AuditLog, DialogState, Officer, OutboxMessage, RegistrationRequest, User
-from store.phones import normalize_phone
+from store.people.phones import normalize_phone
 from store.roles import Role
 
 ERASED_NAME = "Đã xóa"

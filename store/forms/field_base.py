@@ -1,7 +1,7 @@
 """The parts every report field type shares: the typed field, its question, the answer error.
 
-The types themselves (store.form_fields, store.form_choices) register in ``FIELD_TYPES``, the
-one registry that form loading (store.forms), the form engine (store.form_engine), the views
+The types themselves (store.forms.fields, store.forms.choices) register in ``FIELD_TYPES``, the
+one registry that form loading (store.forms.spec), the form engine (store.forms.engine), the views
 and the exports look types up in.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from store import relevant as rel
+from store.forms import relevant as rel
 
 MAX_TEXT_ANSWER = 2000
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable, Iterable, Union
 
-from store.vn_numbers import NumberFormatError, parse_number
+from store.vn.numbers import NumberFormatError, parse_number
 
 OPERATORS = ("==", "!=", "<=", ">=", "<", ">")
 _TOKEN = re.compile(r"""\s*(?:(?P<op>==|!=|<=|>=|<|>)|(?P<paren>[()])|(?P<quoted>'[^']*'|"[^"]*")|(?P<word>[^\s()=!<>'"]+))""")

@@ -6,9 +6,9 @@ import difflib
 import re
 from typing import Any, Optional
 
-from store import relevant as rel
-from store.form_fields import FIELD_TYPES, Field, fold
-from store.vn_numbers import parse_number
+from store.forms import relevant as rel
+from store.forms.fields import FIELD_TYPES, Field, fold
+from store.vn.numbers import parse_number
 
 FIELD_KEYS = {"name", "type", "label", "hint", "required", "min", "max", "choices", "exclusive", "relevant"}
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")

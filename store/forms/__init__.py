@@ -1,0 +1,1 @@
+"""Report forms as data: YAML definitions, field types, the relevant language and the pure form engine."""

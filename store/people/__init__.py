@@ -1,0 +1,1 @@
+"""Officers and units: provinces and communes, phone numbers, officer lists, roles granted and leavers."""
