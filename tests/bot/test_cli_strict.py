@@ -8,8 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from sqlalchemy import select
+
 from bot.cli import build_parser
-from tests.bot.test_cli_newcomer import run, scratch  # noqa: F401  (the fixture)
+from store.clock import vn_datetime
+from store.models import Period
+from tests.bot.test_cli_newcomer import _services, run, scratch  # noqa: F401  (the fixture)
 
 SAMPLES = Path(__file__).resolve().parents[2] / "store" / "sample"
 
@@ -56,3 +60,13 @@ def test_a_single_value_option_given_twice_is_an_error(scratch: Path, capfd, arg
 def test_an_unknown_option_is_an_error(scratch: Path, capfd) -> None:  # noqa: F811
     status, _, err = run(capfd, "units", "communes", "--province", "Lai Châu", "--tinh", "x")
     assert status == 2 and err.startswith("LỖI: không hiểu tham số: --tinh x")
+
+
+@pytest.mark.parametrize("due", ["31/12/2026", "2026-12-31", "31-12-2026"])
+def test_a_due_date_is_the_end_of_that_day_in_every_form(scratch: Path, capfd, due: str) -> None:  # noqa: F811
+    assert run(capfd, "forms", "load", str(SAMPLES / "forms"))[0] == 0
+    status, out, _ = run(capfd, "periods", "add", "--form", "thi-dua-6-thang", "--label", "Năm 2026",
+                         "--province", "Lai Châu", "--open", "2026-07-01", "--due", due)
+    assert status == 0 and "hạn 23:59 31/12/2026" in out
+    with _services().session_factory() as s:
+        assert vn_datetime(s.scalar(select(Period.open_at))) == "00:00 1/7/2026"

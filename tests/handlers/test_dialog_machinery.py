@@ -91,3 +91,17 @@ async def test_a_question_in_a_date_step_is_answered_then_the_date_asked_again(w
     assert "Chưa đọc được ngày" in sup.said
     await sup.press("Mở ngay")
     assert "Gõ hạn nộp" in sup.said
+
+
+async def test_a_due_date_in_any_form_is_the_end_of_that_day(world: World) -> None:
+    sup = Chat(world.core, 9)
+    await sup.cmd("kybaocao")
+    await sup.press("Báo cáo tổng kết")
+    await sup.text("Tổng kết năm 2026 (đợt 2)")
+    await sup.text("3001, 3002")
+    await sup.text("2026-07-01")
+    assert "Gõ hạn nộp" in sup.said
+    await sup.text("2026-12-31")  # ISO means what 31/12/2026 means: the end of that day
+    assert "Gõ ngày đóng" in sup.said
+    await sup.press("Sau hạn 7 ngày")
+    assert "23:59 31/12/2026" in sup.said and "00:00 1/7/2026" in sup.said
