@@ -14,8 +14,8 @@ from pathlib import Path
 
 from store.clock import FakeClock
 from store.db import make_engine, make_session_factory
-from store.directive_parser import parse_bytes
-from store.ingest import ingest_paths
+from store.directives.parser import parse_bytes
+from store.directives.ingest import ingest_paths
 from store.migrate import upgrade
 
 SAMPLES = Path(__file__).resolve().parents[1] / "store" / "sample" / "directives"

@@ -14,8 +14,8 @@ import statistics
 import time
 from pathlib import Path
 
-from store.directive_parser import DirectiveParseError, ParsedDocument, parse_bytes
-from store.readers import ocr
+from store.directives.parser import DirectiveParseError, ParsedDocument, parse_bytes
+from store.directives.readers import ocr
 from tests.store.directive_formats import scan_of, to_docx, to_pdf
 
 SAMPLES = sorted((Path(__file__).resolve().parents[1] / "store" / "sample" / "directives").glob("*.txt"))

@@ -39,7 +39,7 @@ from store.vn import text as vntext
 from store.clock import FakeClock
 from store.db import transaction
 from store.models import Commune, Document, Officer
-from store.search import ensure_index
+from store.search.service import ensure_index
 
 REPO = Path(__file__).resolve().parent.parent
 HERE = REPO / "benchmarks"

@@ -26,8 +26,8 @@ from bot.services import build_services
 from core.settings import Settings
 from handlers.ask import answer
 from store.clock import FakeClock
-from store.ingest import ingest_paths
-from store.search import ensure_index
+from store.directives.ingest import ingest_paths
+from store.search.service import ensure_index
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "store" / "sample" / "directives"

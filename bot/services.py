@@ -10,8 +10,8 @@ from core.context import Services
 from core.settings import Settings
 from store.clock import Clock
 from store.forms.spec import load_sample_forms
-from store.ingest import load_samples
-from store.search import ensure_index
+from store.directives.ingest import load_samples
+from store.search.service import ensure_index
 from store.people.units import seed_units
 
 log = logging.getLogger(__name__)

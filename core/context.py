@@ -17,7 +17,7 @@ from store.clock import Clock
 from store.models import AuditLog, DialogState, Officer, User
 
 if TYPE_CHECKING:  # types only: a sender-only worker starts without loading search (numpy, bm25s)
-    from store.search_rank import SearchIndex
+    from store.search.rank import SearchIndex
     from store.people.units import UnitIndex
 
 # A public, short-lived URL for a stored file (the webhook server's signed /files links), or
@@ -56,7 +56,7 @@ class Services:
     settings: Settings
     session_factory: sessionmaker[Session]
     clock: Clock
-    search: Optional[SearchIndex] = None  # loaded at start-up (store.search.ensure_index)
+    search: Optional[SearchIndex] = None  # loaded at start-up (store.search.service.ensure_index)
     search_checked_at: Optional[datetime] = None  # last time the index was checked against the database
     units: Optional[UnitIndex] = None  # provinces and communes, for name matching
     fetchers: dict[str, FetchFile] = field(default_factory=dict)  # by channel, installed by each channel

@@ -3,7 +3,7 @@
 Order: small talk (a short human reply), the officer's own reporting (the commune's
 calendar), then the directives: "who holds office X" (only "theo văn bản …"), "what is
 document X about" (a summary), field questions (signer, date, number …), and passages. A
-passage is cited only when it really answers (store/answer_fit.py); otherwise the reply says
+passage is cited only when it really answers (store/search/answer_fit.py); otherwise the reply says
 so, names the documents that mention the topic as buttons and suggests /tim.
 
 Buttons: "sec:<id>" (whole section), "doc:<id>" (the document) — both handled by
@@ -29,18 +29,18 @@ from handlers.ask_passages import (
 from handlers.ask_reporting import is_own_reporting, own_reporting_reply
 from handlers.citation import citation
 from core.context import Context, Services
-from store.doc_format import doc_label
+from store.directives.naming import doc_label
 from handlers.documents import user_provinces
 from core.permissions import can
 from core.router import Router
 from handlers.smalltalk import small_talk_kind, small_talk_reply
 from core.types import Button, Reply
 from store.vn import text as vntext
-from store.answer_fit import (Needs, answer_weights, cited, kind_fits, needs_of, pair_weights, share_needed,
+from store.search.answer_fit import (Needs, answer_weights, cited, kind_fits, needs_of, pair_weights, share_needed,
                               specific_terms_present, words_covered)
-from store.search import MIN_CONFIDENCE, SearchIndex, SearchResult, ensure_index
-from store.search_index import Hit, tokenize
-from store.search_query import NUMBER_RE
+from store.search.service import MIN_CONFIDENCE, SearchIndex, SearchResult, ensure_index
+from store.search.index import Hit, tokenize
+from store.search.query import NUMBER_RE
 
 log = logging.getLogger(__name__)
 

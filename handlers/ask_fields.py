@@ -13,15 +13,15 @@ from sqlalchemy import select
 from handlers.citation import citation, long_date
 from core.callbacks import OpenDocument
 from core.context import Services
-from store.doc_format import doc_label, section_label
+from store.directives.naming import doc_label, section_label
 from store.vn.text import shorten
 from core.types import Button, Reply
 from store.vn import text as vntext
-from store.answer_fit import Needs
+from store.search.answer_fit import Needs
 from store.models import Campaign, Document, ReportingDuty, Section
-from store.search import MIN_CONFIDENCE, SearchIndex, SearchResult
-from store.search_index import DocInfo
-from store.search_query import DOC_WORDS, INTENT_PATTERNS, STOPWORDS, has_phrase
+from store.search.service import MIN_CONFIDENCE, SearchIndex, SearchResult
+from store.search.index import DocInfo
+from store.search.query import DOC_WORDS, INTENT_PATTERNS, STOPWORDS, has_phrase
 
 # Words a field question may carry besides its trigger: they do not make it a content question.
 _FIELD_WORDS = DOC_WORDS | STOPWORDS | {"phong", "trao", "cuoc", "van", "dong", "bao", "cao", "chu", "de",

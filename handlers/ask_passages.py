@@ -17,9 +17,9 @@ from core.callbacks import OpenDocument, OpenSection, Rest
 from core.types import Button
 from handlers.ask_buttons import MoreResults
 from store.vn import text as vntext
-from store.search import SearchIndex
-from store.search_index import Hit
-from store.search_units import UnitStore
+from store.search.service import SearchIndex
+from store.search.index import Hit
+from store.search.units import UnitStore
 
 PASSAGE_TARGET = 420  # characters of answer text to aim for (whole sentences)
 PASSAGE_MAX = 750

@@ -21,7 +21,7 @@ from store.vn import text as vntext
 from store.clock import as_utc, local
 from store.models import Commune, Period, Report
 from store.periods import commune_calendar
-from store.search_query import has_phrase
+from store.search.query import has_phrase
 
 REPORT_WORDS = ("bao cao", "nop")
 FIRST_PERSON = ("toi", "chung toi", "minh", "xa toi", "xa minh", "xa em", "phuong toi", "phuong minh",

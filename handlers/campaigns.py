@@ -21,8 +21,8 @@ from core.router import Router
 from core.types import Reply
 from handlers.documents import DOC_COLUMNS, READ, nav_buttons, page_count, short_doc
 from store.clock import today
-from store.directive_text import fold
-from store.doc_format import doc_label
+from store.directives.text import fold
+from store.directives.naming import doc_label
 from store.models import Campaign, Document
 from store.vn.text import shorten
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from store.doc_format import doc_label
+from store.directives.naming import doc_label
 from store.vn.text import shorten
 
 _MONTHS_PADDED = {1, 2}  # Vietnamese admin style writes "tháng 01", "tháng 02", but "tháng 3"

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from core.callbacks import CallbackData, OpenDocument
 from core.types import Button, Reply
-from store.doc_format import doc_label, format_issue_date, section_label
+from store.directives.naming import doc_label, format_issue_date, section_label
 from store.vn.text import shorten
-from store.directive_parser import ParsedDocument
+from store.directives.parser import ParsedDocument
 from store.models import Document, Province
-from store.readers import ReadResult
+from store.directives.readers import ReadResult
 
 MAX_SECTIONS = 8
 MAX_CAMPAIGNS = 5

@@ -28,10 +28,10 @@ from core.types import FileRef, Reply
 from handlers.directive_notice import keep, notice
 from handlers.directive_preview import (ACTION, Cancel, Load, NoticePreview, NoticeSend, confirm_buttons, load_reply,
                                         preview_text)
-from store.directive_parser import DirectiveParseError, ParsedDocument, parse_directive
-from store.ingest import ingest_one
+from store.directives.parser import DirectiveParseError, ParsedDocument, parse_directive
+from store.directives.ingest import ingest_one
 from store.models import Document
-from store.readers import ReadResult, format_of, read_document
+from store.directives.readers import ReadResult, format_of, read_document
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from core.permissions import home_provinces
 from core.router import Router
 from core.text import split_message
 from core.types import Button, Reply
-from store.doc_format import doc_label, section_label
+from store.directives.naming import doc_label, section_label
 from store.models import Campaign, Document, Section
 from store.vn.text import shorten
 

@@ -11,8 +11,8 @@ from bot.commands.common import Subparsers
 
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import build_services
-    from store.ingest import ingest_paths
-    from store.search import refresh
+    from store.directives.ingest import ingest_paths
+    from store.search.service import refresh
 
     services = build_services(settings, startup=False)
     result = ingest_paths(services.session_factory, args.paths, services.clock, progress=not args.no_progress)

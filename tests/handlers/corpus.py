@@ -9,8 +9,8 @@ from core.settings import Settings
 from handlers.app import build_router
 from core.dispatch import BotCore
 from store.clock import FakeClock
-from store.ingest import load_samples
-from store.search import ensure_index
+from store.directives.ingest import load_samples
+from store.search.service import ensure_index
 
 
 def sample_core(tmp_path_factory: pytest.TempPathFactory, name: str) -> BotCore:

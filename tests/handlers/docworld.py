@@ -11,7 +11,7 @@ from core.dispatch import BotCore
 from core.settings import Settings
 from core.types import Incoming, Reply, UserRef
 from handlers.app import build_router
-from store.ingest import ingest_paths
+from store.directives.ingest import ingest_paths
 from store.models import AuditLog, Document, Section
 
 SAMPLES = Path(__file__).resolve().parents[2] / "store" / "sample" / "directives"

@@ -1,14 +1,14 @@
-"""What a question needs from a passage before it is cited (store/answer_fit.py)."""
+"""What a question needs from a passage before it is cited (store/search/answer_fit.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from store.vn import text as vntext
-from store.answer_fit import (cited, kind_fits, needs_of, pair_weights, person_names, specific_terms_present,
+from store.search.answer_fit import (cited, kind_fits, needs_of, pair_weights, person_names, specific_terms_present,
                               words_covered)
-from store.search_index import tokenize
-from store.search_query import analyze
+from store.search.index import tokenize
+from store.search.query import analyze
 
 
 def q(text: str):

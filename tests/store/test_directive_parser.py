@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from vietnam_provinces import Province
 
-from store.directive_parser import DirectiveParseError, normalise_issuer, parse_bytes, parse_directive
-from store.directive_text import fold
+from store.directives.parser import DirectiveParseError, normalise_issuer, parse_bytes, parse_directive
+from store.directives.text import fold
 
 SAMPLES = Path(__file__).resolve().parents[2] / "store" / "sample" / "directives"
 

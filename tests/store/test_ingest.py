@@ -13,7 +13,7 @@ from bot.cli import main as cli_main
 from bot.services import build_services
 from core.settings import Settings
 from store.db import make_engine, make_session_factory
-from store.ingest import ingest_paths, load_samples
+from store.directives.ingest import ingest_paths, load_samples
 from store.migrate import upgrade
 from store.models import Campaign, Document, Section
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from store.directive_parser import DirectiveParseError, ParsedDocument, parse_bytes
-from store.legacy_text import to_unicode, valid_syllable_share
-from store.readers import format_of, ocr, read_document
+from store.directives.parser import DirectiveParseError, ParsedDocument, parse_bytes
+from store.directives.legacy_text import to_unicode, valid_syllable_share
+from store.directives.readers import format_of, ocr, read_document
 from tests.store.directive_formats import to_docx, to_pdf, to_scanned_pdf, to_tcvn3, to_vni
 
 SAMPLES = sorted((Path(__file__).resolve().parents[2] / "store" / "sample" / "directives").glob("*.txt"))

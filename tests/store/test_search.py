@@ -13,10 +13,10 @@ from bot.services import build_services
 from core.settings import REPO_SAMPLE_DIR, Settings
 from core.context import Services
 from store.clock import FakeClock
-from store.ingest import ingest_paths
+from store.directives.ingest import ingest_paths
 from store.models import Document
-from store.ingest import load_samples
-from store.search import HOME_BOOST, MIN_CONFIDENCE, SearchIndex, ensure_index, refresh
+from store.directives.ingest import load_samples
+from store.search.service import HOME_BOOST, MIN_CONFIDENCE, SearchIndex, ensure_index, refresh
 from store.vn.text import normalize
 
 

@@ -1,4 +1,4 @@
-"""Copies of a passage (store/search_copies.py): indexed once, scored alike, offered once."""
+"""Copies of a passage (store/search/copies.py): indexed once, scored alike, offered once."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pytest
 from bot.services import build_services
 from core.context import Services
 from core.settings import REPO_SAMPLE_DIR, Settings
-from store import search_copies
+from store.search import copies as search_copies
 from store.clock import FakeClock
-from store.ingest import ingest_paths, load_samples
-from store.search import ensure_index
+from store.directives.ingest import ingest_paths, load_samples
+from store.search.service import ensure_index
 
 TAM_DUONG = REPO_SAMPLE_DIR / "directives" / "004_48ad6208a5052471.txt"
 QUESTION = "Tam Đường phòng chống dịch Covid-19 với tinh thần gì?"

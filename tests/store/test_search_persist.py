@@ -12,10 +12,11 @@ import pytest
 from bot.services import build_services
 from core.context import Services
 from core.settings import Settings
-from store import search, search_persist
+from store.search import service as search
+from store.search import persist as search_persist
 from store.clock import FakeClock
-from store.ingest import load_samples
-from store.search import INDEX_FILE, ensure_index
+from store.directives.ingest import load_samples
+from store.search.service import INDEX_FILE, ensure_index
 
 
 def boot(settings: Settings) -> Services:

@@ -84,7 +84,7 @@ def test_long_words_cost_linear_time() -> None:
 
 
 def test_query_tokens_are_capped_before_repair() -> None:
-    from store.search_query import MAX_TOKEN_CHARS, analyze
+    from store.search.query import MAX_TOKEN_CHARS, analyze
 
     seen: list[str] = []
 

@@ -16,9 +16,9 @@ import pdfplumber
 from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import PdfminerException
 
-from store.directive_text import DirectiveParseError
-from store.readers import ocr
-from store.readers.layout import Line, join_pages, page_text
+from store.directives.text import DirectiveParseError
+from store.directives.readers import ocr
+from store.directives.readers.layout import Line, join_pages, page_text
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from store.search_index import DocInfo, PassageIndex
-from store.search_units import UnitStore
+from store.search.index import DocInfo, PassageIndex
+from store.search.units import UnitStore
 
 FORMAT = "thidua-passages-2"
 MAGIC = b"THIDUA-INDEX\x00\x02"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from store.vn.text import shorten
-from store.directive_text import plain
+from store.directives.text import plain
 
 HEADING_MAX = 160
 

@@ -3,7 +3,7 @@
 Start-up step ``ensure_index(services)`` loads the index from ``settings.index_dir`` when
 its corpus fingerprint (document ids + content hashes + section count) matches the
 database, and rebuilds it otherwise; ``refresh(services)`` is the same call, for use right
-after an ingest. ``services.search`` is a :class:`SearchIndex` (ranking: store/search_rank.py).
+after an ingest. ``services.search`` is a :class:`SearchIndex` (ranking: store/search/rank.py).
 """
 
 from __future__ import annotations
@@ -19,19 +19,19 @@ from typing import Any, Iterator, Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from store import search_persist
+from store.search import persist as search_persist
 from store.deps import StoreServices
-from store.doc_format import section_label
+from store.directives.naming import section_label
 from store.models import Document, Section
-from store.search_index import DocInfo, PassageIndex, SectionInput
+from store.search.index import DocInfo, PassageIndex, SectionInput
 # Re-exported: the search API lives here.
-from store.search_rank import HOME_BOOST as HOME_BOOST, MIN_CONFIDENCE as MIN_CONFIDENCE
-from store.search_rank import SearchIndex as SearchIndex, SearchResult as SearchResult
+from store.search.rank import HOME_BOOST as HOME_BOOST, MIN_CONFIDENCE as MIN_CONFIDENCE
+from store.search.rank import SearchIndex as SearchIndex, SearchResult as SearchResult
 
 log = logging.getLogger(__name__)
 
 INDEX_VERSION = "passages-v9"
-INDEX_FILE = "passages.idx"  # JSON header + raw arrays, memory-mapped, no pickle (store/search_persist.py)
+INDEX_FILE = "passages.idx"  # JSON header + raw arrays, memory-mapped, no pickle (store/search/persist.py)
 
 
 # -- building, persisting, loading --------------------------------------------------

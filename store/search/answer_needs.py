@@ -1,7 +1,7 @@
 """What a question asks for: its specific terms, the kind of answer, the office it names.
 
-Read from the analysed question (store/search_query.py) on folded syllables; the checks
-against a passage are in store/answer_fit.py.
+Read from the analysed question (store/search/query.py) on folded syllables; the checks
+against a passage are in store/search/answer_fit.py.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from store.vn import text as vntext
-from store.search_query import Query, has_phrase
+from store.search.query import Query, has_phrase
 
 ROMAN = re.compile(r"^(?=[ivxl]+$)(x{0,3}|xl|l)(ix|iv|v?i{0,3})$")
 NUMBER_WORDS = frozenset("mot hai ba bon nam sau bay tam chin muoi".split())  # cardinals, folded

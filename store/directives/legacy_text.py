@@ -15,7 +15,7 @@ from typing import Optional
 
 import viparse
 
-from store.directive_text import DirectiveParseError
+from store.directives.text import DirectiveParseError
 
 ENCODING_NAMES = {"tcvn3": "TCVN3 (ABC, phông .VnTime)", "vni": "VNI (phông VNI-Times)",
                   "viscii": "VISCII", "vps": "VPS"}

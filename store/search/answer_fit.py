@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from store.vn import text as vntext
-from store.answer_needs import FRAME_WORDS, NUMBER_WORDS, ORDINAL_WORDS, ROMAN, digits
+from store.search.answer_needs import FRAME_WORDS, NUMBER_WORDS, ORDINAL_WORDS, ROMAN, digits
 # Re-exported: the answer-or-decline API lives here.
-from store.answer_needs import Needs as Needs, answer_weights as answer_weights
-from store.answer_needs import needs_of as needs_of, share_needed as share_needed
+from store.search.answer_needs import Needs as Needs, answer_weights as answer_weights
+from store.search.answer_needs import needs_of as needs_of, share_needed as share_needed
 
 # Abbreviations as typed in questions and as printed in documents (folded).
 ABBREVIATIONS = {
@@ -93,7 +93,7 @@ _DOC_DATE = re.compile(r"\b\d+(?:/\d{4})?[-/][A-ZĐ][0-9A-Za-zĐđ]*(?:[-/][0-9A
                        r"\d{1,2}(?:/\d{1,2}/\d{2,4}|\s+tháng\s+\d{1,2}\s+năm\s+\d{4})")
 _DAY_OR_MONTH = re.compile(r"\b(?:ngày|tháng)\s+$", re.I)  # "ngày 07 tháng 4": a date, not a quantity
 _CODE_YEAR = re.compile(r"(?<=/)(?:19|20)\d\d(?=/)")  # "91/2017/NĐ-CP"
-PAIR_WEIGHT = 0.6  # a word pair against a single word, as in the ranking (store/search_rank.py BIGRAM_WEIGHT)
+PAIR_WEIGHT = 0.6  # a word pair against a single word, as in the ranking (store/search/rank.py BIGRAM_WEIGHT)
 NEAR_CHARS = 160  # an answer is attached to what the question is about: same clause, this close
 
 

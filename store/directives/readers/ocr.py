@@ -13,8 +13,8 @@ from functools import lru_cache
 import pypdfium2
 import pytesseract
 
-from store.directive_text import DirectiveParseError
-from store.readers.layout import Line, join_pages, page_text
+from store.directives.text import DirectiveParseError
+from store.directives.readers.layout import Line, join_pages, page_text
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
 
-from store.directive_text import UPPER, fold, sentences
+from store.directives.text import UPPER, fold, sentences
 
 _QUOTES = re.compile(r"“(?P<a>[^“”\n]{4,500})”|\"(?P<b>[^\"\n]{4,500})\"")
 _SEPARATOR_ONLY = re.compile(r"^[\s,;]*(?:và|hoặc)?[\s,;]*$")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import codecs
 
-from store.directive_text import DirectiveParseError, nfc
-from store.legacy_text import MIN_VALID_SHARE, MIN_WORDS, is_legacy_vietnamese, valid_syllable_share
+from store.directives.text import DirectiveParseError, nfc
+from store.directives.legacy_text import MIN_VALID_SHARE, MIN_WORDS, is_legacy_vietnamese, valid_syllable_share
 
 
 def read(raw: bytes) -> tuple[str, str]:

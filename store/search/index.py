@@ -1,4 +1,4 @@
-"""The passage index: sentences (long ones cut at clauses, store/search_text.py) ranked by BM25
+"""The passage index: sentences (long ones cut at clauses, store/search/passages.py) ranked by BM25
 with section context."""
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from typing import Iterable, Optional
 import bm25s
 import numpy as np
 
-from store import search_copies
+from store.search import copies as search_copies
 from store.vn import text as vntext
-from store.search_places import place_names
-from store.search_text import clean, heading_repeats, split_units
-from store.search_text import tokenize as tokenize  # re-exported with the index
-from store.search_units import HEADING, UnitStore
-from store.search_units import Hit as Hit  # re-exported with the index
+from store.search.places import place_names
+from store.search.passages import clean, heading_repeats, split_units
+from store.search.passages import tokenize as tokenize  # re-exported with the index
+from store.search.units import HEADING, UnitStore
+from store.search.units import Hit as Hit  # re-exported with the index
 
 SECTION_WEIGHT = 0.3  # how much the whole section's match lends to each of its sentences
 
@@ -66,7 +66,7 @@ def _csr(rows: list[np.ndarray], n_ids: int) -> tuple[np.ndarray, np.ndarray]:
 
 class _Collector:
     """Rows gathered while building: token ids per passage (one row for all copies of a passage,
-    store/search_copies.py), distinct ids per section."""
+    store/search/copies.py), distinct ids per section."""
 
     def __init__(self, units: UnitStore) -> None:
         self.units = units
@@ -127,7 +127,7 @@ class PassageIndex:
         # what coverage is checked against, without re-tokenising whole sections per question.
         self.sec_tok_indptr = np.zeros(1, dtype=np.int64)
         self.sec_tok_ids = np.zeros(0, dtype=np.uint16)
-        # Copies of a passage (store/search_copies.py): every passage that has one, group by group.
+        # Copies of a passage (store/search/copies.py): every passage that has one, group by group.
         self.copy_perm = np.zeros(0, dtype=np.int32)
         self.copy_starts = np.zeros(0, dtype=np.int32)
         self._copies: Optional[search_copies.Copies] = None
@@ -195,7 +195,7 @@ class PassageIndex:
         self.vocab_by_df = sorted((t for t in vocab if "_" not in t and not t.startswith("@") and t.isalpha()),
                                   key=lambda t: -counts[vocab[t]])
         empty = vocab.setdefault("", len(vocab))  # bm25s wants an empty token for token-less passages
-        # Accented tokens ("@đua") decide coverage and accents (store/search_rank.py), not ranking:
+        # Accented tokens ("@đua") decide coverage and accents (store/search/rank.py), not ranking:
         # left out of the postings, they cost a quarter less memory.
         accented = np.zeros(len(vocab), dtype=bool)
         accented[[i for t, i in vocab.items() if t.startswith("@")]] = True

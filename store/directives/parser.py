@@ -10,15 +10,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from store.directive_campaigns import ParsedCampaign, ParsedDuty, find_campaigns, find_duties, find_launch
-from store.directive_sections import ParsedSection, build_tree, marker_of
-from store.directive_text import (
+from store.directives.campaigns import ParsedCampaign, ParsedDuty, find_campaigns, find_duties, find_launch
+from store.directives.sections import ParsedSection, build_tree, marker_of
+from store.directives.text import (
     CAP_WORD, DirectiveParseError, blocks, fold, is_md_heading, is_upper_line, nfc, plain,
     sentence_case, title_case,
 )
-from store.directive_issuer import derive_issuer, normalise_issuer
-from store.province_scope import issuing_province
-from store.readers import read_document
+from store.directives.issuer import derive_issuer, normalise_issuer
+from store.directives.scope import issuing_province
+from store.directives.readers import read_document
 
 __all__ = ["ParsedDocument", "DirectiveParseError", "parse_directive", "parse_bytes", "normalise_issuer"]
 
@@ -69,7 +69,7 @@ class ParsedDocument:
 
 
 def parse_bytes(raw: bytes, name: str = "van_ban.txt") -> ParsedDocument:
-    """Read a file of any supported format (store.readers) and parse it; raises
+    """Read a file of any supported format (store.directives.readers) and parse it; raises
     DirectiveParseError with a Vietnamese message."""
     return parse_directive(read_document(name, raw).text, normalized=True)
 

@@ -16,7 +16,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from store.directive_text import DirectiveParseError
+from store.directives.text import DirectiveParseError
 
 _HEADING = re.compile(r"^(?:Heading|Title)\s*(\d?)$", re.I)
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Callable, Optional
 
-from store.directive_text import DirectiveParseError
-from store.legacy_text import ENCODING_NAMES, ensure_readable, to_unicode
-from store.readers import docx, pdf, text
+from store.directives.text import DirectiveParseError
+from store.directives.legacy_text import ENCODING_NAMES, ensure_readable, to_unicode
+from store.directives.readers import docx, pdf, text
 
 __all__ = ["ReadResult", "read_document", "SUFFIXES", "format_of", "DirectiveParseError"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from store.directive_text import CAP_WORD, fold, title_case
-from store.province_scope import province_of_place
+from store.directives.text import CAP_WORD, fold, title_case
+from store.directives.scope import province_of_place
 
 _LEVEL = r"(?:tỉnh|huyện|thành phố|thị xã|quận|xã|phường|thị trấn)"
 _SPEAKER = re.compile(

@@ -12,12 +12,12 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from store.vn import text as vntext
-from store.province_scope import province_names
-from store.search_index import PassageIndex
-from store.search_text import tokenize
-from store.search_places import expand_abbreviations, place_words, unknown_place
-from store.search_query import DOC_WORDS, Query, analyze, has_phrase
-from store.search_units import Hit
+from store.directives.scope import province_names
+from store.search.index import PassageIndex
+from store.search.passages import tokenize
+from store.search.places import expand_abbreviations, place_words, unknown_place
+from store.search.query import DOC_WORDS, Query, analyze, has_phrase
+from store.search.units import Hit
 
 
 # Below this share of the question's (IDF-weighted) words found around a passage, the

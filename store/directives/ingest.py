@@ -19,9 +19,9 @@ from tqdm import tqdm
 
 from store.clock import Clock
 from store.db import transaction
-from store.directive_parser import DirectiveParseError, ParsedDocument, parse_bytes
+from store.directives.parser import DirectiveParseError, ParsedDocument, parse_bytes
 from store.models import Campaign, Document, ReportingDuty, Section
-from store.readers import SUFFIXES
+from store.directives.readers import SUFFIXES
 
 if TYPE_CHECKING:
     from store.deps import StoreServices
