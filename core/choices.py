@@ -15,7 +15,7 @@ from typing import Optional
 
 from sqlalchemy.orm import Session
 
-from core.menus import BUTTONLESS_CHANNELS, Entry, flat, fresh_menu, live, load, shown, states
+from core.menus import BUTTONLESS_CHANNELS, Entry, flat, fresh_menu, live, load, numbered, shown, states
 from core.types import Reply
 from store.forms.fields import fold
 from store.models import ChoiceMenu, User
@@ -31,6 +31,7 @@ STALE_CHOICE = ("Số {n} thuộc danh sách lựa chọn đã cũ. Anh/chị g�
 SUPERSEDED = "Số {n} thuộc danh sách lựa chọn đã cũ nên chưa làm gì. Anh/chị chọn lại theo số dưới đây."
 UNDELIVERED = ("Tin nhắn có lựa chọn số {n} chưa đến được máy anh/chị nên chưa làm gì. "
                "Anh/chị xem lại và chọn theo số dưới đây.")
+BY_WORDS = "Câu hỏi này không chọn bằng số: anh/chị gõ chữ của lựa chọn, ví dụ “{example}”."
 _NUMBER = re.compile(r"^\s*(?:số\s*|so\s*)?([0-9]{1,4})\s*[.)]?\s*$", re.I)  # ASCII digits only
 _NOT_WORD = re.compile(r"[^0-9a-z ]+")
 
@@ -47,11 +48,10 @@ def numbered_text(reply: Reply) -> str:
     """The reply's text with its buttons as numbered lines (empty when neither is there)."""
     buttons = flat(reply)
     lines = [reply.text] if reply.text else []
-    if buttons and reply.numbers_answer:
-        # A number question: numbers are answers, so choices are named by their words.
+    if buttons and (reply.numbers_answer or reply.words_only):
+        # A number question (numbers are answers) or a confirmation: choices are named by their words.
         lines.extend(f"• {b.text}" for b in buttons)
-        example = buttons[0].text.split(":", 1)[0].strip(" «»")
-        lines.append(f"Để chọn, gõ chữ của lựa chọn, ví dụ “{example.lower()}”.")
+        lines.append(f"Để chọn, gõ chữ của lựa chọn, ví dụ “{_example(buttons[0].text)}”.")
     elif buttons:
         # The numbers core.menus gave (unique on the user's screen); 1, 2, … when none were given.
         numbers = reply.numbers if len(reply.numbers) == len(buttons) else list(range(1, len(buttons) + 1))
@@ -59,6 +59,11 @@ def numbered_text(reply: Reply) -> str:
         lines.extend(b.text if b.text.startswith(f"{i}. ") else f"{i}. {b.text}" for i, b in zip(numbers, buttons))
         lines.append(answer_hint(numbers))
     return "\n".join(lines)
+
+
+def _example(label: str) -> str:
+    """What to type for a choice: its words before the value ("Giữ nguyên: 12" → "giữ nguyên")."""
+    return label.split(":", 1)[0].strip(" «»").lower()
 
 
 @dataclass(frozen=True)
@@ -102,12 +107,14 @@ def match(session: Session, user: User, text: str) -> Optional[TypedChoice]:
 
 def _by_number(session: Session, entries: list[Entry], n: int) -> TypedChoice:
     """A typed number: the live choice it names if its message reached the user; else refused."""
-    current = live(entries)
+    current = numbered(entries)
     hit = next((e for e in current if e.n == n), None)
     if hit is not None and shown(hit, states(session, [hit.key])):
         return TypedChoice(number=n, data=hit.data)
     if hit is not None:
         return TypedChoice(number=n, problem=UNDELIVERED.format(n=n), menu=fresh_menu(entries))
+    if not current and live(entries):
+        return TypedChoice(number=n, problem=BY_WORDS.format(example=_example(live(entries)[0].label)))
     if not current:
         return TypedChoice(number=n, problem=STALE_CHOICE.format(n=n), stale=True)
     if any(e.n == n for e in entries):

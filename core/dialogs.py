@@ -15,7 +15,11 @@ provides what every dialog needs:
   decide whether a typed number is an answer or a button label with it);
 - a question typed where the step wants a choice, a number, a date or a place (a "closed"
   step) is answered by the Q&A handler, then the step is asked again; free-text steps take
-  any text as the answer.
+  any text as the answer;
+- a control word ("bỏ qua", "quay lại", "xong", "hủy"…) is never an answer: typed alone it is
+  refused politely and the step asked again (``again``), whatever the step would have taken
+  (on Zalo and the console the button with those words, when one is showing, was already
+  picked by core.routing).
 """
 
 from __future__ import annotations
@@ -88,6 +92,7 @@ class Dialog(Generic[D]):
     on_cancel: Optional[Callable[[Context, Optional[D]], Awaitable[list[Reply]]]] = None
     stale_text: str = messages.STALE_BUTTON
     action: Optional[str] = None  # checked before every step (a role taken away mid-dialog ends it)
+    again: Optional[Callable[[Context, D], list[Reply]]] = None  # the current step's question, asked again
     _ask: Optional[Handler] = field(default=None, repr=False)
     _question: Optional[QuestionHook] = field(default=None, repr=False)
 
@@ -131,6 +136,9 @@ class Dialog(Generic[D]):
             self.end(ctx)
             raise Refused(self.action, f"dialog:{self.name}")
         step = self.steps[data.step]
+        word = control_word(ctx.msg.text) if not ctx.msg.files else None
+        if word is not None:
+            return messages.text(CONTROL_WORD.format(word=word)) + (self.again(ctx, data) if self.again else [])
         try:
             return await step.handle(ctx, data)
         except NotAnAnswer as exc:
@@ -154,6 +162,19 @@ class Dialog(Generic[D]):
         if step.accepts is not None:
             return step.accepts(ctx, data, text)
         return not step.closed
+
+
+# Words that steer a dialog, folded: typed alone they are never saved as an answer.
+CONTROL_WORDS = frozenset({"bo qua", "quay lai", "xong", "huy", "dung lai", "giu nguyen", "thoat", "skip", "back",
+                           "cancel", "stop", "done"})
+CONTROL_WORD = ("“{word}” là lời điều khiển nên không được lưu làm câu trả lời. Anh/chị bấm nút "
+                "dưới câu hỏi (nếu có) hoặc gõ câu trả lời; gõ /huy để dừng.")
+
+
+def control_word(text: Optional[str]) -> Optional[str]:
+    """The text, when it is only a control word ("Bỏ qua »", "quay lai"); else None."""
+    typed = " ".join((text or "").strip(" .!»«<>-").split())
+    return typed if typed and fold(typed) in CONTROL_WORDS else None
 
 
 QUESTION_WORDS = ("gi", "nao", "bao nhieu", "bao gio", "ai", "dau", "sao", "khong", "chua", "the nao", "hoi")

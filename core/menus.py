@@ -37,6 +37,7 @@ BUTTONLESS_CHANNELS = frozenset({"console", "zalo"})
 SHOWN_STATES = frozenset({"sent", "sending"})
 ON_THE_WAY = frozenset({"queued", "sending"})
 FRESH_MENU = "Các lựa chọn hiện có:"
+WORDS_ONLY = 0  # the number of a choice picked by its words only (Reply.words_only): never typed
 
 
 @dataclass(frozen=True)
@@ -87,9 +88,14 @@ def live(entries: list[Entry]) -> list[Entry]:
     return sorted((e for e in entries if e.live), key=lambda e: e.n)
 
 
+def numbered(entries: list[Entry]) -> list[Entry]:
+    """The live choices a typed number can pick (not those picked by their words only)."""
+    return [e for e in live(entries) if e.n != WORDS_ONLY]
+
+
 def fresh_menu(entries: list[Entry]) -> Optional[Reply]:
-    """The live choices again with their numbers unchanged (None when there are none)."""
-    current = live(entries)
+    """The live numbered choices again with their numbers unchanged (None when there are none)."""
+    current = numbered(entries)
     if not current:
         return None
     return Reply(text=FRESH_MENU, buttons=[[Button(e.label, e.data)] for e in current], numbers=[e.n for e in current])
@@ -115,7 +121,10 @@ def number_replies(session: Session, user: User, items: list[tuple[str, Reply]],
     for key, reply in items:
         buttons = flat(reply)
         preset = reply.numbers if len(reply.numbers) == len(buttons) else []
-        numbers = list(preset) or _free(taken, len(buttons))
+        if reply.words_only:
+            numbers = [WORDS_ONLY] * len(buttons)
+        else:
+            numbers = list(preset) or _free(taken, len(buttons))
         taken.update(numbers)
         added += [Entry(n, b.text, b.data, key) for n, b in zip(numbers, buttons)]
         out.append(replace(reply, numbers=numbers, numbers_answer=reply.numbers_answer or (words and bool(buttons))))

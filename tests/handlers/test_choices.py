@@ -13,7 +13,7 @@ from core.outbox import enqueue
 from core.types import Button, Reply, UserRef
 from reminders.sweep import run_sweep
 from store.db import transaction
-from store.models import ChoiceMenu, OutboxMessage, Report, User
+from store.models import ChoiceMenu, Draft, OutboxMessage, Report, User
 from tests.handlers.report_setup import Chat, World, build_world
 
 
@@ -141,3 +141,48 @@ async def test_reminder_button_is_typed_as_a_number_on_zalo(world: World, clock)
         assert "zalo" in set(s.scalars(select(OutboxMessage.channel).where(OutboxMessage.kind == "reminder")))
     await z.text("1")  # "1. Làm báo cáo ngay" of the reminder
     assert "Câu 1/" in z.said or "Tiếp tục" in z.said
+
+
+async def test_a_typed_number_never_confirms_starting_over(world: World) -> None:
+    z = zalo_chat(world, 1)
+    await z.cmd("baocao")
+    await z.text("1")
+    await z.text("khong")
+    await z.text("7")
+    await z.cmd("huy")
+    await z.cmd("baocao")
+    await z.text("1")
+    await z.text(number(z, "Làm lại từ đầu"))
+    assert "Xóa 2 câu trả lời" in z.said
+    shown = numbered_text(z.last[-1])
+    assert "• Xóa" in shown and "1." not in shown and "2." not in shown  # picked by its words only
+    for typed in ("2", "1", "2"):  # the number typed again, or the first line's number
+        await z.text(typed)
+        with world.core.services.session_factory() as s:
+            assert len(s.scalar(select(Draft.answers))) == 2
+    await z.cmd("baocao")
+    await z.text("1")
+    await z.text(number(z, "Làm lại từ đầu"))
+    await z.text("xoa")
+    assert "Câu 1/" in z.said
+    with world.core.services.session_factory() as s:
+        assert s.scalar(select(Draft.answers)) == {}
+
+
+async def test_a_question_in_a_number_question_shows_no_number_to_type(world: World) -> None:
+    z = zalo_chat(world, 1)
+    await z.cmd("baocao")
+    await z.text("1")
+    await z.text("co")
+    await z.text("15/KH-UBND")
+    await z.text("30/6/2026")
+    assert "Số hội nghị" in z.said
+    await z.text("Hạn nộp báo cáo 6 tháng là khi nào?")  # a question in the middle of a number question
+    shown = "\n".join(numbered_text(r) for r in z.last)
+    assert len(z.last) >= 2 and "Số hội nghị" in z.last[-1].text
+    assert any(r.buttons for r in z.last[:-1]), shown  # the answer offers choices…
+    labels = [b.text for r in z.last for row in r.buttons for b in row]
+    assert all(f"• {label}" in shown for label in labels), shown  # …none by a number the question takes
+    await z.text("1")  # so 1 is the number of meetings, as the question asks
+    with world.core.services.session_factory() as s:
+        assert s.scalar(select(Draft.answers))["so_hoi_nghi"] == 1
