@@ -3,7 +3,7 @@
     .venv/bin/python -m benchmarks.export [--communes 3321]
 
 Seeds units, one report per commune (inserted directly, 12 fields incl. a photo list), then
-times ``store.export.export_period`` for the whole period and checks the row count.
+times ``store.reporting.export.export_period`` for the whole period and checks the row count.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ TARGET_S = 10.0
 
 def time_export(services, path: Path, period_ids: Optional[list[int]] = None) -> tuple[float, int]:
     """Export every period (the benchmark's 34 province periods, or one national one) and time it."""
-    from store.export import export_period
+    from store.reporting.export import export_period
 
     started = time.perf_counter()
     rows = 0
@@ -72,7 +72,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     logging.disable(logging.WARNING)
     from benchmarks.bench_form import FORM, START
     from store.forms.spec import load_form
-    from store.periods import create_period
+    from store.reporting.periods import create_period
     from store.people.units import sync_units
 
     with tempfile.TemporaryDirectory() as tmp:

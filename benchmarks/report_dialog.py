@@ -53,7 +53,7 @@ EXPORT_TARGET_S = 10.0
 
 def seed(services, communes: int) -> list[int]:
     """Units (vietnam-provinces), one officer and one Telegram user per commune, the form, 34 periods."""
-    from store.periods import create_period
+    from store.reporting.periods import create_period
     from store.people.units import sync_units
 
     now = services.clock.now()

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from bot.services import build_services
 from core.settings import Settings
-from handlers.ask import answer
+from handlers.ask.answer import answer
 from store.clock import FakeClock
 from store.directives.ingest import ingest_paths
 from store.search.service import ensure_index

@@ -28,9 +28,9 @@ from prometheus_client import Counter
 
 from bot.aio import Backoff, LoopTurns, wait_or_stop
 from core.context import Services
-from store import inbox as store_inbox
+from store.runtime import inbox as store_inbox
 from store.db import is_unavailable
-from store.inbox import Pending, Received
+from store.runtime.inbox import Pending, Received
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ class Inbox:
     """The intake and the worker of one channel (``channel`` as in users.channel).
 
     Several processes may share the database: each claims the updates it handles
-    (``store.inbox.claim``), a user's updates by one process at a time and in order."""
+    (``store.runtime.inbox.claim``), a user's updates by one process at a time and in order."""
 
     def __init__(self, services: Services, channel: str, handler: Handler, *, concurrency: int = 8,
                  backoff_cap: float = 5.0, pace: Optional[Callable[[], Awaitable[None]]] = None) -> None:

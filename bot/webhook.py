@@ -29,7 +29,7 @@ from bot.inbox import DatabaseUnavailable, Inbox
 from core import metrics as outbox_metrics
 from core.context import Services
 from store.db import transaction
-from store.inbox import Received
+from store.runtime.inbox import Received
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from core.outbox import Outgoing, enqueue, enqueue_many
 from core.types import Attachment, Reply
 from core.permissions import Role
 from core.timespec import QuietHours
-from store.periods import owing_communes
+from store.reporting.periods import owing_communes
 from store.models import Broadcast, Commune, Officer, OfficerProvince, OutboxMessage, Period, User
 
 # Who a role-wide broadcast reaches, in words (supervisors named by what they do here).

@@ -175,7 +175,7 @@ REPORT_BUTTON_TEXT = "Làm báo cáo ngay"
 
 @dataclasses.dataclass(frozen=True)
 class OpenPeriod(CallbackData, prefix="rp", action="o"):
-    """Opens the /baocao dialog for a period (handled by handlers/report.py)."""
+    """Opens the /baocao dialog for a period (handled by handlers/report/entry.py)."""
 
     period: int
 
@@ -184,7 +184,7 @@ def report_button(period_id: int, text: str = REPORT_BUTTON_TEXT) -> Button:
     return OpenPeriod(period_id).button(text)
 
 
-# Directive browsing (handlers/documents.py) — also offered by Q&A answers and /tim results.
+# Directive browsing (handlers/directives/documents.py) — also offered by Q&A answers and /tim results.
 @dataclasses.dataclass(frozen=True)
 class DocumentList(CallbackData, prefix="vb"):
     page: int

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from handlers import approvals as approvals_feature
-from handlers import ask as ask_feature
-from handlers import broadcast as broadcast_feature
-from handlers import campaigns as campaigns_feature
-from handlers import deadlines as deadlines_feature
-from handlers import directive_upload as directive_upload_feature
-from handlers import documents as documents_feature
+from handlers.people import approvals as approvals_feature
+from handlers.ask import answer as ask_feature
+from handlers.broadcast import dialog as broadcast_feature
+from handlers.directives import campaigns as campaigns_feature
+from handlers.report import deadlines as deadlines_feature
+from handlers.directives import upload as directive_upload_feature
+from handlers.directives import documents as documents_feature
 from handlers import help as help_feature
-from handlers import invites as invites_feature
-from handlers import link as link_feature
-from handlers import officers as officers_feature
-from handlers import register as register_feature
-from handlers import report as report_feature
-from handlers import search_cmd as search_feature
-from handlers import start as start_feature
-from handlers import supervise as supervise_feature
+from handlers.people import invites as invites_feature
+from handlers.people import link as link_feature
+from handlers.people import officers as officers_feature
+from handlers.people import register as register_feature
+from handlers.report import entry as report_feature
+from handlers.ask import search as search_feature
+from handlers.people import start as start_feature
+from handlers.supervise import commands as supervise_feature
 from core.router import Router
 
 # Order matters only for /help listing.

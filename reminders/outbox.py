@@ -1,6 +1,6 @@
 """The one send path: live replies, notices, reminders and broadcasts all leave through here.
 
-Per channel, one worker of the whole deployment sends (``store.leader``: a PostgreSQL
+Per channel, one worker of the whole deployment sends (``store.runtime.leader``: a PostgreSQL
 advisory lock, a file lock on SQLite); the others stand by and take over within about a
 second when it dies, putting its claims back (``core.outbox.release_orphans``). So the pace
 — ``rate`` a second overall, one message per chat per interval, a pause on 429 — holds
@@ -34,7 +34,7 @@ from reminders.backlog import ReplyBacklog
 from reminders.pacer import Pacer, channel_pacer
 from reminders.sender_stats import SenderStats
 from store.db import transaction
-from store.leader import Leadership
+from store.runtime.leader import Leadership
 from store.models import OutboxMessage
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from core.context import Services
 from store.clock import local
 from store.db import transaction
 from store.models import JobRun
-from store.retention import RetentionReport, prune
+from store.runtime.retention import RetentionReport, prune
 
 log = logging.getLogger(__name__)
 

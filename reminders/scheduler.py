@@ -2,7 +2,7 @@
 
 The job only calls :func:`reminders.sweep.run_sweep` with the injected clock; all decisions
 live there (a plain function tests call directly). Every worker schedules the job, but only
-the holder of the "sweep" role (``store.leader``) runs it, so the deployment sweeps once a
+the holder of the "sweep" role (``store.runtime.leader``) runs it, so the deployment sweeps once a
 minute; when the holder dies, another worker takes the role at its next tick.
 """
 
@@ -20,7 +20,7 @@ from core.context import Services
 from reminders.retention_job import run_retention_if_due
 from reminders.sweep import SweepResult, run_sweep
 from store.db import transaction
-from store.leader import Leadership
+from store.runtime.leader import Leadership
 
 log = logging.getLogger(__name__)
 

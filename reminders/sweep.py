@@ -33,7 +33,7 @@ from reminders.recipients import Recipient, officer_recipients
 from store.clock import as_utc, local, vn_datetime
 from store.db import transaction
 from store.models import Commune, Period, ReminderLog, User
-from store.periods import open_periods, owing_communes
+from store.reporting.periods import open_periods, owing_communes
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from core.types import UserRef
 from store.db import transaction
 from store.forms.spec import latest_form
 from store.models import AuditLog, Commune, DialogState, Officer, OfficerProvince, Period, User
-from store.periods import create_period
+from store.reporting.periods import create_period
 from store.people.units import find_communes, resolve_province
 
 DEMO_POSITION = "Tài khoản thử (console)"

@@ -19,7 +19,7 @@ from telegram.error import InvalidToken, TelegramError
 
 from bot.aio import Backoff, until_stopped, wait_or_stop
 from bot.inbox import Inbox, record_until_done
-from store.inbox import Received
+from store.runtime.inbox import Received
 
 log = logging.getLogger(__name__)
 

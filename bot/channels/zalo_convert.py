@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from core.types import FileRef, Incoming, UserRef
-from store.inbox import Received
+from store.runtime.inbox import Received
 
 CHANNEL = "zalo"
 TEXT = "message.text.received"

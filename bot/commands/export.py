@@ -40,9 +40,9 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
     from bot.services import build_services
-    from store.export import export_period
+    from store.reporting.export import export_period
     from store.models import Period
-    from store.periods import must_report
+    from store.reporting.periods import must_report
 
     path = output_path(args.path, args.period)
     services = build_services(settings, startup=False)

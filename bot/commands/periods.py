@@ -32,7 +32,7 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
     from store.clock import as_utc, vn_datetime
     from store.db import transaction
     from store.models import Province
-    from store.periods import PeriodError, create_period
+    from store.reporting.periods import PeriodError, create_period
 
     services = build_services(settings, startup=False)
     index = units_of(services)
@@ -85,7 +85,7 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import build_services
     from store.clock import vn_datetime
     from store.models import Form, Period
-    from store.periods import has_reported, must_report, status
+    from store.reporting.periods import has_reported, must_report, status
     from sqlalchemy import select
 
     services = build_services(settings, startup=False)

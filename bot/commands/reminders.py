@@ -74,7 +74,7 @@ def _why_no_plan(session: Any, now: datetime) -> list[str]:
 
     from core.broadcasts import why_unreached
     from store.models import Officer, Period
-    from store.periods import owing_communes
+    from store.reporting.periods import owing_communes
 
     periods = list(session.scalars(select(Period).where(Period.close_at > now)))
     if not periods:

@@ -163,19 +163,19 @@ def test_export_to_a_folder_refuses_csv_and_leaves_no_part_file(scratch: Path, c
     status, _, err = run(capfd, "export", "1", "a_file/x.xlsx")
     assert status == 2 and "a_file không phải thư mục" in err
 
-    import store.export
+    import store.reporting.export
 
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store.export, "_write_workbook", broken)
+    monkeypatch.setattr(store.reporting.export, "_write_workbook", broken)
     status, _, err = run(capfd, "export", "1", "hong.xlsx")
     assert (status, err) == (1, "LỖI: không ghi được hong.xlsx: hết chỗ trống trên đĩa\n")
     assert not list(scratch.rglob("*.part")) and not (scratch / "hong.xlsx").exists()
 
 
 def test_export_removes_its_part_file_on_any_error(tmp_path: Path, monkeypatch) -> None:
-    import store.export
+    import store.reporting.export
 
     target = tmp_path / "x.xlsx"
     part = tmp_path / "x.xlsx.part"
@@ -184,11 +184,11 @@ def test_export_removes_its_part_file_on_any_error(tmp_path: Path, monkeypatch) 
         part.write_bytes(b"PK")
         raise RuntimeError("stopped halfway")
 
-    monkeypatch.setattr(store.export, "period_summary", lambda *a, **k: None)
-    monkeypatch.setattr(store.export, "_columns", lambda *a, **k: ([], {}))
-    monkeypatch.setattr(store.export, "_write_workbook", half_written)
+    monkeypatch.setattr(store.reporting.export, "period_summary", lambda *a, **k: None)
+    monkeypatch.setattr(store.reporting.export, "_columns", lambda *a, **k: ([], {}))
+    monkeypatch.setattr(store.reporting.export, "_write_workbook", half_written)
     with pytest.raises(RuntimeError):
-        store.export.export_period(None, None, target)
+        store.reporting.export.export_period(None, None, target)
     assert not part.exists() and not target.exists()
 
 

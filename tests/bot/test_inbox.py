@@ -15,8 +15,8 @@ from sqlalchemy.exc import OperationalError
 from bot.inbox import Inbox
 from bot.services import build_services
 from core.settings import Settings
-from store import inbox as store_inbox
-from store.inbox import Received
+from store.runtime import inbox as store_inbox
+from store.runtime.inbox import Received
 
 
 def _item(key: str, user: str) -> Received:

@@ -12,7 +12,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.services import build_services
 from bot.webhook import WebServer, build_app
 from core import messages
-from store import inbox as store_inbox
+from store.runtime import inbox as store_inbox
 from store.db import transaction
 from store.models import InboxUpdate
 from tests.e2e.fakebotapi import FakeBotAPI, FakeUser

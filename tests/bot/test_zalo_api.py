@@ -21,7 +21,7 @@ from core.settings import Settings
 from core.types import Attachment, Button, Reply
 from handlers.app import build_router
 from reminders.outbox import OutboxSender
-from store import inbox as store_inbox
+from store.runtime import inbox as store_inbox
 from store.db import transaction
 from store.models import OutboxMessage, User
 from tests.e2e.fakezaloapi import FakeZaloAPI, FakeZaloUser

@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from bot.channels.telegram import TelegramChannel
 from bot.services import build_services
 from core.context import Services
-from store import inbox as store_inbox
+from store.runtime import inbox as store_inbox
 from store.db import transaction
 from store.models import OutboxMessage
 from tests.e2e.fakebotapi import FakeBotAPI, FakeUser

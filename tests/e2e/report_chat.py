@@ -10,7 +10,7 @@ from sqlalchemy import select
 from store.db import transaction
 from store.forms.spec import load_form
 from store.models import User
-from store.periods import create_period
+from store.reporting.periods import create_period
 from tests.e2e.fakebotapi import Call, FakeBotAPI, FakeUser
 from tests.handlers.report_setup import CLOSE, DUE, OPEN, PROVINCE, SAMPLE_FORMS, add_officer, seed_units
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from core import messages
-from store import inbox as store_inbox
+from store.runtime import inbox as store_inbox
 from store.db import make_engine, make_session_factory
 from tests.e2e.fakebotapi import FakeBotAPI
 from tests.e2e.harness import USER, BotProcess

@@ -18,7 +18,7 @@ from store.clock import FakeClock
 from store.db import transaction
 from store.forms.spec import load_form
 from store.models import Draft, OutboxMessage, Report, ReportFile, User
-from store.periods import create_period
+from store.reporting.periods import create_period
 from tests.e2e.fakezaloapi import FakeZaloAPI, FakeZaloUser
 from tests.e2e.test_zalo import number_of
 from tests.e2e.zalo_harness import ZaloBotProcess, ZChat

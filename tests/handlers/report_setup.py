@@ -18,7 +18,7 @@ from core.types import Incoming, UserRef
 from store.db import transaction
 from store.forms.spec import load_form
 from store.models import Commune, Officer, OfficerProvince, OutboxMessage, Province, User
-from store.periods import create_period
+from store.reporting.periods import create_period
 
 SAMPLE_FORMS = Path(__file__).resolve().parents[2] / "store" / "sample" / "forms"
 PROVINCE = 12  # Lai Châu

@@ -1,4 +1,4 @@
-"""Registration requests decided by the province's supervisors (handlers/approvals.py)."""
+"""Registration requests decided by the province's supervisors (handlers/people/approvals.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from core import messages
 from core.types import UserRef
-from handlers.approvals import DECIDED
+from handlers.people.approvals import DECIDED
 from store.models import RegistrationRequest
 from tests.handlers.regworld import World, register_supervisor
 

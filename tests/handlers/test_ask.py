@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from handlers.ask import NOT_FOUND
+from handlers.ask.answer import NOT_FOUND
 from core.dispatch import BotCore
 from core.messages import STALE_BUTTON
 from core.types import Incoming, Reply, UserRef

@@ -8,8 +8,8 @@ import pytest
 
 from core.dispatch import BotCore
 from core.types import Incoming, Reply, UserRef
-from handlers.ask import NOT_FOUND, NOT_UNDERSTOOD, is_junk, question_reply
-from handlers.smalltalk import INTRO, small_talk_kind
+from handlers.ask.answer import NOT_FOUND, NOT_UNDERSTOOD, is_junk, question_reply
+from handlers.ask.smalltalk import INTRO, small_talk_kind
 from tests.handlers.corpus import sample_core
 
 USER = UserRef("test", "77", "77", "Cán bộ")

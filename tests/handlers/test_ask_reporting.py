@@ -12,7 +12,7 @@ from core.dispatch import BotCore
 from core.settings import Settings
 from core.types import Incoming, UserRef
 from handlers.app import build_router
-from handlers.ask_reporting import is_own_reporting
+from handlers.ask.reporting import is_own_reporting
 from tests.reminders.world import add_period, build_world, submit, vn
 
 

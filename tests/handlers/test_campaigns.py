@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from handlers.campaigns import NONE_CURRENT, CampaignEntry, campaign_order
+from handlers.directives.campaigns import NONE_CURRENT, CampaignEntry, campaign_order
 from tests.handlers.docworld import Bot, datas
 
 

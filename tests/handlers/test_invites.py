@@ -1,4 +1,4 @@
-"""Invite codes (handlers/invites.py): /moi, its commune buttons, using a code, expiry."""
+"""Invite codes (handlers/people/invites.py): /moi, its commune buttons, using a code, expiry."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from core import messages
-from handlers.register import STOPPED
+from handlers.people.register import STOPPED
 from store.models import InviteCode
 from tests.handlers.regworld import World, register_supervisor
 

@@ -1,4 +1,4 @@
-"""The registration dialog (handlers/register.py) through the core: steps, buttons, /huy, old state."""
+"""The registration dialog (handlers/people/register.py) through the core: steps, buttons, /huy, old state."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.channels.console import chat
 from core import messages
 from core.types import UserRef
-from handlers.register import NOT_OFFERED, OUTDATED, STOPPED
+from handlers.people.register import NOT_OFFERED, OUTDATED, STOPPED
 from store.db import transaction
 from store.models import DialogState, Officer, RegistrationRequest, User
 from tests.handlers.regworld import World, register_supervisor

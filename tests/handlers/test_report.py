@@ -307,7 +307,7 @@ async def test_last_period_value_is_offered(world: World, clock) -> None:
     await a.press("📤 Gửi")
     with world.core.services.session_factory() as s:
         from store.models import Form, Period
-        from store.periods import create_period
+        from store.reporting.periods import create_period
 
         period = s.get(Period, world.period_id)
         create_period(s, form=s.get(Form, period.form_pk), label="6 tháng cuối năm 2026", province_code=period.province_code,

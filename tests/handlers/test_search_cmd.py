@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from core.dispatch import BotCore
 from core.messages import STALE_BUTTON
-from handlers.search_cmd import USAGE
+from handlers.ask.search import USAGE
 from core.types import Incoming, Reply, UserRef
 from store.models import AuditLog
 from tests.handlers.corpus import sample_core

@@ -1,4 +1,4 @@
-"""/start, a shared contact and blocking the bot (handlers/start.py), through the core."""
+"""/start, a shared contact and blocking the bot (handlers/people/start.py), through the core."""
 
 from __future__ import annotations
 

@@ -122,7 +122,7 @@ async def test_export_and_chart_run_off_the_loop_after_commit(world: World, monk
     """The XLSX and the chart are made in a worker thread, once the update's transaction committed."""
     import threading
 
-    from handlers import supervise
+    from handlers.supervise import commands as supervise
     from store.models import ProcessedUpdate
 
     seen: list[tuple[str, bool, bool]] = []

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from store.charts import completeness_chart
+from store.reporting.charts import completeness_chart
 
 
 def _summary(provinces: int) -> SimpleNamespace:

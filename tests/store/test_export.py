@@ -8,14 +8,14 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from store.charts import completeness_chart
+from store.reporting.charts import completeness_chart
 from store.db import make_engine, make_session_factory, transaction
-from store.export import export_period
+from store.reporting.export import export_period
 from store.forms.spec import load_form
 from store.migrate import upgrade
 from store.models import Period, Province
-from store.periods import create_period
-from store.reports import period_summary, start_draft, submit
+from store.reporting.periods import create_period
+from store.reporting.reports import period_summary, start_draft, submit
 from tests.handlers.report_setup import CLOSE, DUE, OPEN, PROVINCE, SAMPLE_FORMS, add_officer, seed_units
 
 ANSWERS = {"da_phat_dong": True, "so_hieu": "15/KH-UBND", "ngay_ban_hanh": "2026-06-02", "so_hoi_nghi": 1250,

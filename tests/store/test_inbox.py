@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from store import inbox
+from store.runtime import inbox
 from store.clock import FakeClock
 from store.db import make_engine, make_session_factory, transaction
-from store.inbox import Received
+from store.runtime.inbox import Received
 from store.migrate import upgrade
 
 

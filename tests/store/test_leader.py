@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from store.db import make_engine
-from store.leader import Leadership
+from store.runtime.leader import Leadership
 
 
 def test_one_holder_until_it_releases(database_url: str) -> None:

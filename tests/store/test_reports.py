@@ -12,9 +12,9 @@ from store.db import make_engine, make_session_factory, transaction
 from store.forms.spec import load_form
 from store.migrate import upgrade
 from store.models import Commune, Draft, Form, Period, Report, ReportRevision
-from store.periods import (PeriodError, commune_owes, must_report, create_period, periods_for_commune,
+from store.reporting.periods import (PeriodError, commune_owes, must_report, create_period, periods_for_commune,
                            periods_for_provinces, has_reported)
-from store.reports import (get_draft, get_report, missing_required, next_unanswered, period_summary,
+from store.reporting.reports import (get_draft, get_report, missing_required, next_unanswered, period_summary,
                            previous_values, revisions, save_answer, start_draft, submit)
 from tests.handlers.report_setup import CLOSE, DUE, OPEN, PROVINCE, SAMPLE_FORMS, add_officer, seed_units
 
@@ -117,7 +117,7 @@ def test_skip_logic_drops_irrelevant_answers(factory, clock) -> None:
         period = _period(s)
         draft = start_draft(s, period, 3002, None, now)
         save_answer(draft, "da_phat_dong", True, None, now)
-        from store.reports import draft_spec
+        from store.reporting.reports import draft_spec
 
         spec = draft_spec(s, draft)
         assert next_unanswered(spec, draft.answers).name == "so_hieu"

@@ -14,8 +14,8 @@ from core.outbox import enqueue
 from store.db import transaction
 from store.people.leavers import ERASED_NAME, erase_due, find_officer, missing_from_list, remove_officer
 from store.models import DialogState, Officer, OutboxMessage, ProcessedUpdate, Report, User
-from store.reports import start_draft, submit
-from store.retention import prune
+from store.reporting.reports import start_draft, submit
+from store.runtime.retention import prune
 from tests.handlers.report_setup import OPEN, build_world
 from tests.store.test_export import ANSWERS
 

@@ -1,0 +1,1 @@
+"""/thongbao: a supervisor's notice to an audience, previewed and confirmed, with an attachment."""

@@ -1,0 +1,1 @@
+"""Directives in the chat: uploading one, /vanban to browse documents and sections, /phongtrao for campaigns."""

@@ -1,0 +1,127 @@
+"""Invite codes: a supervisor makes one for a commune (``/moi``); a new officer uses it as
+``/start CODE`` (or types it on Zalo), answers name and position, and is active at once."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, ClassVar, Optional, cast
+
+from sqlalchemy import CursorResult, select, update
+
+from core.callbacks import CallbackData
+from core.context import Context
+from core.permissions import Refused, can, scope, supervised_provinces
+from core.router import Router
+from core.types import Reply
+from handlers.people.register_common import BAD_INVITE, Registration, activated, link_user, officer_for
+from store.models import Commune, InviteCode, User
+from store.people.units import find_communes
+
+ACTION = "invite.create"
+INVITE_DAYS = 7
+INVITE_USES = 3
+MAX_CHOICES = 5
+USAGE = "Gõ /moi kèm tên xã/phường, ví dụ: /moi Tuần Giáo"
+NOT_FOUND = "Không tìm thấy xã/phường này trong tỉnh anh/chị phụ trách."
+
+
+@dataclass(frozen=True)
+class InviteFor(CallbackData, prefix="inv"):
+    """The commune a new invite code is for (``inv:<commune code>``)."""
+
+    commune: int
+    bad_data_refused: ClassVar[bool] = True  # garbled data is answered "không có quyền", as before
+
+
+def valid_invite(ctx: Context, code: str) -> Optional[InviteCode]:
+    """The invite with this code if it can still be used (not expired, uses left)."""
+    invite = ctx.session.scalar(select(InviteCode).where(InviteCode.code == code[:32]))
+    if invite is None or invite.uses >= invite.max_uses or invite.expires_at <= ctx.now:
+        return None
+    return invite
+
+
+def redeem(ctx: Context, data: Registration) -> list[Reply]:
+    """The last answer of an invite registration: count the use (once, atomically) and activate."""
+    claim = ctx.session.execute(
+        update(InviteCode).where(InviteCode.id == data.invite, InviteCode.uses < InviteCode.max_uses,
+                                 InviteCode.expires_at > ctx.now)
+        .values(uses=InviteCode.uses + 1).execution_options(synchronize_session=False))
+    used = cast("CursorResult[Any]", claim).rowcount  # an UPDATE's result is a cursor result
+    invite = ctx.session.get(InviteCode, data.invite)
+    if invite is not None:
+        ctx.session.refresh(invite)
+    if used != 1 or invite is None:
+        ctx.audit("invite.use", f"invite:{data.invite}", "refused")
+        return [Reply(text=BAD_INVITE)]
+    officer = officer_for(ctx, full_name=data.full_name, phone=data.phone, commune_code=invite.commune_code,
+                          position=data.position)
+    link_user(ctx, ctx.user, officer)
+    ctx.officer = officer
+    ctx.audit("invite.use", f"invite:{invite.id}", "done", officer=officer.id, commune=invite.commune_code)
+    creator = ctx.session.scalars(select(User).where(User.officer_id == invite.created_by)).first() \
+        if invite.created_by else None
+    if creator is not None:
+        ctx.notify(creator, Reply(text=f"{officer.full_name} đã đăng ký cán bộ {invite.commune.name} bằng mã mời."),
+                   key=f"invite:{invite.id}:used:{officer.id}")
+    return [Reply(text=activated(officer), remove_keyboard=True)]
+
+
+def make_invite(ctx: Context, commune: Commune) -> InviteCode:
+    invite = InviteCode(code=secrets.token_urlsafe(9), commune_code=commune.code,
+                        created_by=ctx.officer.id if ctx.officer else None, created_at=ctx.now,
+                        expires_at=ctx.now + timedelta(days=INVITE_DAYS), max_uses=INVITE_USES, uses=0)
+    ctx.session.add(invite)
+    ctx.session.flush()
+    ctx.audit("invite.create", f"commune:{commune.code}", "done", invite=invite.id)
+    return invite
+
+
+def invite_text(ctx: Context, invite: InviteCode, commune: Commune) -> str:
+    bot_name = ctx.services.telegram_username
+    link = f"https://t.me/{bot_name}?start={invite.code}" if bot_name else f"/start {invite.code}"
+    return (f"Mã mời cho {commune.name}, {commune.province.name}: {invite.code}\n"
+            f"Gửi cho cán bộ xã: {link}\n"
+            f"Trên Zalo: cán bộ xã gõ {invite.code} trong chat với bot.\n"
+            f"Dùng được {invite.max_uses} lần, trong {INVITE_DAYS} ngày.")
+
+
+async def moi(ctx: Context) -> list[Reply]:
+    """/moi TÊN_XÃ: the communes of the supervisor's provinces that match, as buttons."""
+    if not can(ctx.officer, ACTION):
+        raise Refused(ACTION, "invite")
+    query = ctx.msg.args.strip()
+    if not query:
+        return [Reply(text=USAGE)]
+    own = sorted(supervised_provinces(ctx.me))
+    within = own[0] if len(own) == 1 else None
+    provinces = scope(ctx.officer).provinces  # None: an admin, every province
+    matches = find_communes(ctx.session, query, within, limit=12, within_province=within is not None)
+    if provinces is not None:
+        matches = [m for m in matches if m.province_code in provinces]
+    if matches:
+        floor = max(50.0, matches[0].score - 20)
+        matches = [m for m in matches if m.score >= floor][:MAX_CHOICES]
+    if not matches:
+        return [Reply(text=NOT_FOUND)]
+    return [Reply(text="Tạo mã mời cho xã/phường nào?",
+                  buttons=[[InviteFor(m.code).button(m.label)] for m in matches])]
+
+
+async def on_commune(ctx: Context, data: InviteFor) -> list[Reply]:
+    """The commune chosen for a new invite code (checked against the supervisor's provinces)."""
+    commune = ctx.session.get(Commune, data.commune)
+    if commune is None:
+        raise Refused(ACTION, ctx.msg.button or "", reason="unknown commune")
+    if not can(ctx.officer, ACTION, commune=commune):
+        raise Refused(ACTION, f"commune:{commune.code}")
+    invite = make_invite(ctx, commune)
+    return [Reply(text=invite_text(ctx, invite, commune))]
+
+
+def register(router: Router) -> None:
+    """/moi and its commune buttons."""
+    router.command("moi", "Tạo mã mời đăng ký cho một xã (cán bộ tỉnh)", public=False, action=ACTION)(moi)
+    router.callback(InviteFor, action=ACTION)(on_commune)

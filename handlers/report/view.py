@@ -1,0 +1,145 @@
+"""How the report dialog looks: questions with their buttons, the review, a submitted report.
+
+Everything shown comes from a ``FormSession`` (store/forms/engine.py); button data are the
+typed values of handlers/report/calls.py.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Optional
+
+from core.types import Button, Reply
+from handlers.report.calls import Back, Choose, Discard, Done, Edit, Keep, LastValue, Send, Skip, Toggle
+from store.clock import vn_date, vn_datetime
+from store.forms.engine import FormSession, relevant_fields
+from store.forms.fields import Field
+from store.forms.spec import FormSpec
+from store.models import Draft, Period, Report
+from store.vn.numbers import format_number
+
+BACK, SKIP, DONE = "« Quay lại", "Bỏ qua »", "✔ Xong"
+SEND, CANCEL = "📤 Gửi", "Hủy"
+# A location on channels without location sharing (Zalo, console): typed, in one message.
+TYPE_COORDINATES = "Anh/chị gõ tọa độ (vĩ độ, kinh độ), ví dụ 21.03, 105.85."
+SKIP_BY_NUMBER = ", hoặc gõ {n} để bỏ qua."
+
+
+def when(moment: Optional[datetime]) -> str:
+    return "" if moment is None else vn_datetime(moment)
+
+
+def day(moment: datetime) -> str:
+    return vn_date(moment)
+
+
+def value_text(f: Field, value: Any) -> str:
+    if value is None:
+        return "(bỏ qua)"
+    return f.kind.format(f, value) or "(trống)"
+
+
+def question(session: FormSession, draft: Draft, *, note: str = "", previous: Any = None,
+             buttonless: bool = False) -> list[Reply]:
+    """The current question: its number, text, current answer, and the buttons its type needs.
+    ``buttonless``: the channel numbers buttons and cannot share a location (Zalo, console)."""
+    f = session.current()
+    if f is None:  # callers show the review instead; not an assert, which python -O removes
+        raise ValueError("question() on a finished form")
+    number, total = session.number()
+    q = f.kind.question(f)
+    lines = [note] if note else []
+    text = q.text
+    if q.input == "location" and buttonless:  # no "share location" button to press there
+        text = text.replace(f.kind.instruction(f), TYPE_COORDINATES)
+    lines.append(f"Câu {number}/{total}: {text}")
+    asked = len(lines) - 1
+    buttons: list[list[Button]] = []
+    current = session.answers.get(f.name)
+    if f.name in session.answers and q.input not in ("multi", "photo"):
+        lines.append(f"Đang trả lời: {value_text(f, current)}")
+        buttons.append([Keep(draft.id, f.index).button(f"Giữ nguyên: {value_text(f, current)}"[:60])])
+    if q.input == "photo" and current:
+        lines.append(f"Đã nhận {len(current)} ảnh.")
+    buttons += _input_buttons(session, draft, f, q.input, q.options, previous)
+    nav: list[Button] = []
+    if number > 1:
+        nav.append(Back(draft.id, f.index).button(BACK))
+    if not f.required:
+        nav.append(Skip(draft.id, f.index).button(SKIP))
+    if nav:
+        buttons.append(nav)
+    if q.input == "location" and not buttonless:
+        # Telegram shows either inline buttons or a reply keyboard on one message: the
+        # "share location" keyboard goes with the question, the navigation follows it.
+        out = [Reply(text="\n".join(lines), request_location="📍 Gửi vị trí")]
+        if buttons:
+            out.append(Reply(text="Hoặc:", buttons=buttons))
+        return out
+    if q.input == "location" and not f.required:  # one message: how to answer, and how to skip
+        skip = Skip(draft.id, f.index).button(SKIP).data
+        position = [b.data for row in buttons for b in row].index(skip) + 1
+        lines[asked] = lines[asked].removesuffix(".") + SKIP_BY_NUMBER.format(n=position)
+    return [Reply(text="\n".join(lines), buttons=buttons, numbers_answer=f.kind.numeric)]
+
+
+def _input_buttons(session: FormSession, draft: Draft, f: Field, kind: str, options: list[str],
+                   previous: Any) -> list[list[Button]]:
+    buttons: list[list[Button]] = []
+    if kind == "choice":
+        row: list[Button] = []
+        for i, option in enumerate(options):
+            row.append(Choose(draft.id, f.index, i).button(option))
+            if len(row) == 2 or len(option) > 16:
+                buttons.append(row)
+                row = []
+        if row:
+            buttons.append(row)
+    elif kind == "multi":
+        chosen = set(session.selected or [])
+        for i, option in enumerate(options):
+            mark = "☑" if i in chosen else "☐"
+            buttons.append([Toggle(draft.id, f.index, i).button(f"{mark} {option}")])
+        buttons.append([Done(draft.id, f.index).button(DONE)])
+    elif kind == "photo":
+        buttons.append([Done(draft.id, f.index).button(DONE)])
+    elif f.kind.numeric and previous is not None:
+        buttons.append([LastValue(draft.id, f.index).button(f"Dùng số kỳ trước: {format_number(previous)}")])
+    return buttons
+
+
+def summary_lines(spec: FormSpec, answers: dict[str, Any]) -> list[str]:
+    lines = []
+    for n, f in enumerate(relevant_fields(spec, answers), 1):
+        value = value_text(f, answers[f.name]) if f.name in answers else "(chưa trả lời)"
+        lines.append(f"{n}. {f.label}: {value}")
+    return lines
+
+
+def review(session: FormSession, draft: Draft, period: Period, *, note: str = "") -> Reply:
+    """All answers before sending. "Sửa câu N" buttons come first, in order, so that the N-th
+    button edits question N on channels that number buttons (console, Zalo) as well."""
+    head = [note] if note else []
+    kind = "Sửa báo cáo" if draft.base_revision else "Kiểm tra báo cáo"
+    head.append(f"{kind} “{session.spec.title}” – {period.label}:")
+    buttons: list[list[Button]] = []
+    row: list[Button] = []
+    for n, f in enumerate(session.review(), 1):
+        row.append(Edit(draft.id, f.index).button(f"Sửa câu {n}"))
+        if len(row) == 3:
+            buttons.append(row)
+            row = []
+    if row:
+        buttons.append(row)
+    buttons.append([Send(draft.id, period.id).button(SEND), Discard(draft.id, period.id).button(CANCEL)])
+    lines = summary_lines(session.spec, session.answers)
+    text = "\n".join(head + lines + ["Bấm “Gửi” để nộp báo cáo, hoặc gõ số câu cần sửa."])
+    return Reply(text=text, buttons=buttons)
+
+
+def report_text(spec: FormSpec, report: Report, period: Period, sender: str) -> str:
+    state = "đúng hạn" if report.submitted_at <= period.due_at else "trễ hạn"
+    head = [f"Báo cáo “{spec.title}” – {period.label}",
+            f"Gửi lúc {when(report.submitted_at)} ({state}); lần sửa {report.revision}, cập nhật {when(report.updated_at)}"
+            + (f" bởi {sender}" if sender else "") + "."]
+    return "\n".join(head + summary_lines(spec, report.answers))

@@ -1,0 +1,1 @@
+"""Supervisors' tools: /tonghop (who reported, a chart), /xuat (XLSX) and /kybaocao (a new period)."""
