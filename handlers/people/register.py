@@ -181,8 +181,11 @@ def ask_again(ctx: Context, data: Registration) -> list[Reply]:
 
 REGISTRATION: Dialog[Registration] = Dialog(DIALOG, Registration, on_cancel=on_cancel, stale_text=OUTDATED,
                                             again=ask_again, steps={
-    "province": Step(on_province, closed=True), "commune": Step(on_commune, closed=True),
-    "name": Step(on_name), "position": Step(on_position, accepts=typed_position),
+    # No answer here is ever a question: one typed mid-dialog is answered, then asked again.
+    "province": Step(on_province, closed=True, questions_first=True),
+    "commune": Step(on_commune, closed=True, questions_first=True),
+    "name": Step(on_name, questions_first=True),
+    "position": Step(on_position, accepts=typed_position, questions_first=True),
 })
 
 

@@ -236,9 +236,11 @@ async def on_cancel(ctx: Context, data: Optional[NewPeriod]) -> list[Reply]:
     return messages.text(CANCELLED)
 
 
-PERIOD: Dialog[NewPeriod] = Dialog("period", NewPeriod, action=ACTION, on_cancel=on_cancel, steps={
+PERIOD: Dialog[NewPeriod] = Dialog("period", NewPeriod, action=ACTION, on_cancel=on_cancel, again=_ask, steps={
     "form": Step(buttons_only, closed=True), "label": Step(on_label),
-    "unit": Step(on_unit, closed=True), "open": Step(on_date, closed=True), "due": Step(on_date, closed=True),
+    # Province names and commune codes are never questions: a question is answered first.
+    "unit": Step(on_unit, closed=True, questions_first=True),
+    "open": Step(on_date, closed=True), "due": Step(on_date, closed=True),
     "close": Step(on_date, closed=True), "confirm": Step(buttons_only, closed=True),
 })
 
