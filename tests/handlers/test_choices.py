@@ -83,7 +83,7 @@ async def test_report_dialog_by_typed_numbers_and_words(world: World, channel: s
     # The location question is one message there (no keyboard to carry): how to type it and
     # which number skips it; no "Gửi vị trí" button to press.
     assert len(z.last) == 1 and not z.last[0].request_location and "Vị trí" in z.said
-    assert "gõ tọa độ (vĩ độ, kinh độ), ví dụ 21.03, 105.85, hoặc gõ 2 để bỏ qua." in z.said
+    assert "gõ tọa độ (vĩ độ, kinh độ), ví dụ 21.03, 105.85, hoặc gõ “bỏ qua”." in z.said
     assert "Gửi vị trí" not in z.said and number(z, "Bỏ qua »") == "2"
     await z.text("21,03 105")  # not two coordinates: the polite how-to, in one message again
     assert len(z.last) == 1 and "Chưa đọc được vị trí" in z.said and "Gửi vị trí" not in z.said
