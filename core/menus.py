@@ -7,7 +7,8 @@ currently see, remembered with the outbox row of the message that shows it:
   the menu the user had, except the numbers of messages still on their way (a notice queued
   but not sent keeps its numbers; the new ones skip them);
 - a notice (a registration request, a reminder) and work finished after the update add to the
-  menu with the next free numbers, so notices in a row never repeat a number;
+  menu with the next free numbers, so notices in a row never repeat a number; a notice sent
+  later (a reminder after quiet hours) is picked by its words, its number being unknowable;
 - an update answered without buttons leaves no live number: the old ones are kept as
   superseded, so typing one is refused instead of being read as something else;
 - while a number question is showing, typed numbers are answers: every button of that
@@ -35,7 +36,10 @@ from store.models import ChoiceMenu, OutboxMessage, User
 BUTTONLESS_CHANNELS = frozenset({"console", "zalo"})
 # Outbox states of a message the user has (or is being sent, the platform call in flight).
 SHOWN_STATES = frozenset({"sent", "sending"})
-ON_THE_WAY = frozenset({"queued", "sending"})
+# A message not sent yet: its numbers stay reserved when an update's replies renumber the menu
+# (one being sent right now counts as shown: the reply after it supersedes it).
+ON_THE_WAY = frozenset({"queued"})
+MAX_ENTRIES = 60  # notices a user never answers (daily reminders) do not grow the menu for ever
 FRESH_MENU = "Các lựa chọn hiện có:"
 WORDS_ONLY = 0  # the number of a choice picked by its words only (Reply.words_only): never typed
 
@@ -102,10 +106,14 @@ def fresh_menu(entries: list[Entry]) -> Optional[Reply]:
 
 
 def number_replies(session: Session, user: User, items: list[tuple[str, Reply]], now: datetime, *,
-                   interactive: bool) -> list[Reply]:
+                   interactive: bool, later: bool = False) -> list[Reply]:
     """Number the buttons of messages about to be queued for ``user`` ((outbox key, reply) each),
     record them as the user's menu and return the replies to queue. ``interactive``: the
-    replies of an update (they supersede the menu); else notices (they add to it)."""
+    replies of an update (they supersede the menu); else notices (they add to it). ``later``:
+    notices sent at a later time (a reminder after quiet hours), whose number could not be
+    known now: their choices are picked by their words only."""
+    if later:
+        items = [(key, replace(reply, words_only=True) if reply.buttons else reply) for key, reply in items]
     replies = [reply for _, reply in items]
     if user.channel not in BUTTONLESS_CHANNELS or user.id is None:
         return replies
@@ -151,7 +159,10 @@ def _free(taken: set[int], count: int) -> list[int]:
 
 def _store(session: Session, row: Optional[ChoiceMenu], user_id: int, entries: list[Entry], words: bool,
            now: datetime) -> None:
-    data = [e.to_json() for e in sorted(entries, key=lambda e: (not e.live, e.n))]
+    entries = sorted(entries, key=lambda e: (not e.live, e.n))
+    if len(entries) > MAX_ENTRIES:  # the oldest numbers go first (a typed one is then refused)
+        entries = sorted(entries, key=lambda e: (e.live, e.n))[-MAX_ENTRIES:]
+    data = [e.to_json() for e in entries]
     if row is None:
         session.add(ChoiceMenu(user_id=user_id, buttons=data, numbers_answer=words, created_at=now))
     else:

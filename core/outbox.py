@@ -97,7 +97,7 @@ def enqueue(session: Session, user: User, reply: Reply, *, key: str, kind: str,
     if kind != "reply":
         if state_of(session, key) is not None:
             return None
-        reply = number_replies(session, user, [(key, reply)], now, interactive=False)[0]
+        reply = number_replies(session, user, [(key, reply)], now, interactive=False, later=not_before > now)[0]
     return enqueue_to_chat(session, channel=user.channel, chat_id=user.chat_id, user_id=user.id, reply=reply,
                            key=key, kind=kind, not_before=not_before, now=now, broadcast_id=broadcast_id)
 

@@ -184,7 +184,7 @@ def write_plan(session: Session, planned: list[Planned], now: datetime) -> None:
         if p.send and key is not None and p.not_before is not None:  # (a send always has its moment)
             reply = reminder_reply(p.period, names.get(p.commune_code, f"Xã {p.commune_code}"), p.step, p.not_before)
             if p.recipient.channel in BUTTONLESS_CHANNELS:  # Zalo shows the report button as a number to type
-                reply = _numbered(session, p.recipient.user_id, key, reply, now)
+                reply = _numbered(session, p.recipient.user_id, key, reply, now, later=p.not_before > now)
             outgoing.append(Outgoing(key, p.recipient.channel, p.recipient.chat_id, p.recipient.user_id,
                                      "reminder", reply, p.not_before))
     for i in range(0, len(logs), 2000):
@@ -193,10 +193,13 @@ def write_plan(session: Session, planned: list[Planned], now: datetime) -> None:
     enqueue_many(session, outgoing, now=now, skip_existing=False)
 
 
-def _numbered(session: Session, user_id: Optional[int], key: str, reply: Reply, now: datetime) -> Reply:
+def _numbered(session: Session, user_id: Optional[int], key: str, reply: Reply, now: datetime, *,
+              later: bool) -> Reply:
     """The reminder with its button numbered on the user's menu (core.menus)."""
     user = session.get(User, user_id) if user_id is not None else None
-    return number_replies(session, user, [(key, reply)], now, interactive=False)[0] if user is not None else reply
+    if user is None:
+        return reply
+    return number_replies(session, user, [(key, reply)], now, interactive=False, later=later)[0]
 
 
 def run_sweep(services: Services, now: Optional[datetime] = None) -> SweepResult:

@@ -96,11 +96,13 @@ class Chat:
         return f"{self.ref.external_id}-{self.n}"
 
     def deliver(self) -> None:
-        """The phone receives what is queued for this chat (a real sender would send it)."""
+        """The phone receives what is due for this chat (a real sender would send it)."""
+        now = self.core.services.clock.now()
         with transaction(self.core.services.session_factory) as s:
             ids = s.scalars(select(OutboxMessage.id).where(OutboxMessage.chat_id == self.ref.chat_id,
-                                                           OutboxMessage.state == "queued")).all()
-            mark_shown(s, ids, self.core.services.clock.now())
+                                                           OutboxMessage.state == "queued",
+                                                           OutboxMessage.not_before <= now)).all()
+            mark_shown(s, ids, now)
 
     async def send(self, **kw) -> list:
         self.deliver()  # what was queued before this message is on the screen

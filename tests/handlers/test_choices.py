@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -186,3 +186,51 @@ async def test_a_question_in_a_number_question_shows_no_number_to_type(world: Wo
     await z.text("1")  # so 1 is the number of meetings, as the question asks
     with world.core.services.session_factory() as s:
         assert s.scalar(select(Draft.answers))["so_hoi_nghi"] == 1
+
+
+def _notice(world: World, key: str, not_before: datetime) -> OutboxMessage:
+    services = world.core.services
+    with transaction(services.session_factory) as s:
+        user = s.scalar(select(User).where(User.channel == "zalo"))
+        reply = Reply(text="Nhắc hạn", buttons=[[Button("Làm báo cáo", f"rp:o:{world.period_id}")]])
+        row = enqueue(s, user, reply, key=key, kind="reminder", not_before=not_before, now=services.clock.now())
+        s.flush()
+        s.expunge(row)
+        return row
+
+
+async def test_a_superseded_number_is_refused_with_the_menu_as_it_is(world: World) -> None:
+    z = zalo_chat(world, 1)
+    await z.cmd("baocao")  # 1, 2: the periods
+    await z.cmd("help")  # answered without choices: the old numbers are superseded
+    notice = _notice(world, "n-sup", world.core.services.clock.now())
+    assert "3. Làm báo cáo" in numbered_text(Reply.from_payload(notice.payload))  # never a superseded number
+    await z.text("1")
+    assert "đã cũ nên chưa làm gì" in z.said and "3. Làm báo cáo" in numbered_text(z.last[-1])
+    assert "Câu 1/" not in z.said
+    await z.text("3")
+    assert "Câu 1/" in z.said
+
+
+async def test_a_number_never_delivered_is_refused_with_the_fresh_menu(world: World) -> None:
+    z = zalo_chat(world, 1)
+    await z.cmd("baocao")  # 1, 2: the periods
+    notice = _notice(world, "n-failed", world.core.services.clock.now())
+    assert "3. Làm báo cáo" in numbered_text(Reply.from_payload(notice.payload))  # notices in a row: next numbers
+    with transaction(world.core.services.session_factory) as s:
+        s.get(OutboxMessage, notice.id).state = "failed"  # the platform refused it: never on the phone
+    await z.text("3")
+    fresh = numbered_text(z.last[-1])
+    assert "chưa đến được" in z.said and "3. Làm báo cáo" in fresh and "1. 6 tháng" in fresh
+    assert "Câu 1/" not in z.said
+    await z.text("3")  # now it was shown
+    assert "Câu 1/" in z.said
+
+
+async def test_a_reminder_for_later_is_picked_by_its_words_and_reserves_no_number(world: World) -> None:
+    z = zalo_chat(world, 1)
+    notice = _notice(world, "n-later", world.core.services.clock.now() + timedelta(hours=1))
+    shown = numbered_text(Reply.from_payload(notice.payload))
+    assert "• Làm báo cáo" in shown and "1." not in shown  # its number would be unknown when it arrives
+    await z.cmd("baocao")
+    assert "1. 6 tháng" in numbered_text(z.last[-1])
