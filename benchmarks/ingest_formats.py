@@ -16,7 +16,7 @@ from pathlib import Path
 
 from store.directives.parser import DirectiveParseError, ParsedDocument, parse_bytes
 from store.directives.readers import ocr
-from tests.store.directive_formats import scan_of, to_docx, to_pdf
+from tests.store.directives.formats import scan_of, to_docx, to_pdf
 
 SAMPLES = sorted((Path(__file__).resolve().parents[1] / "store" / "sample" / "directives").glob("*.txt"))
 META = ("kind", "number", "number_suffix", "issuer", "place", "province_code", "issued_year", "issued_month",

@@ -30,7 +30,7 @@ from sqlalchemy import func, select
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bot.channels.telegram import TelegramChannel  # noqa: E402
+from bot.channels.telegram.channel import TelegramChannel  # noqa: E402
 from bot.services import build_services  # noqa: E402
 from core.context import Services  # noqa: E402
 from store.db import transaction  # noqa: E402

@@ -60,10 +60,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
         return run_channels(settings)
     if not _is_console(args, settings):
-        from bot.channels.telegram import run_telegram
+        from bot.channels.telegram.channel import run_telegram
 
         return run_telegram(settings)
-    from bot.channels.console import run_console
+    from bot.channels.console.chat import run_console
 
     return asyncio.run(run_console(settings))
 

@@ -1,9 +1,9 @@
 """Serving Zalo, or Telegram and Zalo together: one event loop, one core, one outbox sender.
 
 ``python -m bot`` comes here when ZALO_BOT_TOKEN is set (with or without BOT_TOKEN);
-Telegram alone keeps python-telegram-bot's own ``run_polling`` (bot.channels.telegram).
+Telegram alone keeps python-telegram-bot's own ``run_polling`` (bot.channels.telegram.channel).
 ``sender_transports`` is the sending side of the configured channels alone, for
-``python -m bot outbox``: the same channels, each at its own pace (reminders.outbox).
+``python -m bot outbox``: the same channels, each at its own pace (bot.delivery.sender).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from typing import Any, AsyncIterator, Optional
 
 from telegram.error import InvalidToken, NetworkError
 
-from bot.channels.telegram import TelegramChannel
-from bot.channels.telegram_send import TelegramTransport, sender_bot
-from bot.channels.zalo import ZaloChannel
-from bot.channels.zalo_api import ZaloClient, ZaloError
-from bot.channels.zalo_send import ZaloTransport, no_links
+from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.telegram.send import TelegramTransport, sender_bot
+from bot.channels.zalo.channel import ZaloChannel
+from bot.channels.zalo.api import ZaloClient, ZaloError
+from bot.channels.zalo.send import ZaloTransport, no_links
 from bot.file_links import links_for
 from bot.services import build_services
 from core.context import Services
@@ -28,7 +28,7 @@ from core.outbox import Transport
 from core.settings import Settings
 from handlers.app import build_router
 from core.dispatch import BotCore
-from reminders.runtime import Background
+from bot.delivery.background import Background
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter
 from sqlalchemy import text
 
 from bot.file_links import FileLinks, LinkProblem
-from bot.inbox import DatabaseUnavailable, Inbox
+from bot.delivery.inbox_worker import DatabaseUnavailable, Inbox
 from core import metrics as outbox_metrics
 from core.context import Services
 from store.db import transaction

@@ -17,9 +17,9 @@ from typing import Any, AsyncIterator, Optional
 
 from telegram.error import InvalidToken, NetworkError
 
-from bot.channels.telegram import TelegramChannel, stop_on_signals
-from bot.channels.zalo import ZaloChannel
-from bot.channels.zalo_api import ZaloError
+from bot.channels.telegram.channel import TelegramChannel, stop_on_signals
+from bot.channels.zalo.channel import ZaloChannel
+from bot.channels.zalo.api import ZaloError
 from bot.file_links import links_for
 from bot.serve import background_running
 from bot.services import build_services

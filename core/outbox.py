@@ -3,7 +3,7 @@ rows or changes their state.
 
 Producers (the core's replies, handlers' notices, the reminder sweep, broadcasts) call
 ``enqueue`` / ``enqueue_many``: rows are unique by key, so a retried update or sweep never
-queues a message twice. The one sender (``reminders.outbox``) calls ``candidates``,
+queues a message twice. The one sender (``bot.delivery.sender``) calls ``candidates``,
 ``claim`` right before the platform call (the attempt is recorded first) and ``finish``
 right after it. A row is ``sending`` only while the worker that claimed it lives; a worker
 that takes the channel over from a dead one puts the dead one's claims back with

@@ -1,1 +1,1 @@
-"""Reporting calendar, what is due now, and the outbox that delivers within rate limits."""
+"""Reminder logic: the reporting calendar, what is due now, who gets it, digests and the daily retention run."""

@@ -127,7 +127,7 @@ async def run_outbox_worker(settings: Settings, *, until_empty: bool = False, sw
     from bot.connect import connect_services
     from bot.serve import sender_transports
     from core import outbox
-    from reminders.runtime import Background
+    from bot.delivery.background import Background
 
     if not settings.bot_token and not settings.zalo_bot_token:
         print("BOT_TOKEN và ZALO_BOT_TOKEN đều chưa đặt: không có kênh nào để gửi.", file=sys.stderr)

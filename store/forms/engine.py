@@ -3,7 +3,7 @@
 ``FormSession(spec, answers, index)`` walks a form one question at a time with no database and
 no channel: the report dialog (handlers/report/entry*.py) loads a draft once, replays the user's
 input here (``answer``, ``toggle``, ``done``, ``back``, ``skip``, ``keep``, ``goto``), then
-saves ``answers`` and the position once. Invariants (tests/store/test_form_engine.py):
+saves ``answers`` and the position once. Invariants (tests/store/forms/test_engine.py):
 
 - the current question is always relevant (``relevant`` skip logic, as in XLSForm);
 - navigation (``back``, ``goto``) never changes an answer;

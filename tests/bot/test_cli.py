@@ -38,7 +38,7 @@ def test_no_token_serves_console(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.delenv("BOT_TOKEN", raising=False)
     monkeypatch.chdir(Path("/"))  # no .env here
-    monkeypatch.setattr("bot.channels.console.run_console", fake_console)
+    monkeypatch.setattr("bot.channels.console.chat.run_console", fake_console)
     assert cli.main([]) == 0
     assert seen["console"].bot_token is None
 
@@ -57,8 +57,8 @@ def test_token_serves_telegram_unless_console_forced(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("BOT_TOKEN", "1:abc")
     monkeypatch.setenv("TELEGRAM_API_BASE_URL", "http://127.0.0.1:9")
     monkeypatch.chdir(Path("/"))
-    monkeypatch.setattr("bot.channels.telegram.run_telegram", fake_telegram)
-    monkeypatch.setattr("bot.channels.console.run_console", fake_console)
+    monkeypatch.setattr("bot.channels.telegram.channel.run_telegram", fake_telegram)
+    monkeypatch.setattr("bot.channels.console.chat.run_console", fake_console)
     assert cli.main([]) == 0
     assert cli.main(["serve", "--console"]) == 0
     assert seen == ["telegram 1:abc http://127.0.0.1:9", "console"]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import build_parser, main
-from tests.bot.test_console import REPO
+from tests.bot.channels.console.test_chat import REPO
 from tests.textcheck import english_line, problems
 
 SAMPLES = Path(__file__).resolve().parents[2] / "store" / "sample"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram.channel import TelegramChannel
 from bot.services import build_services
 from bot.webhook import WebServer, build_app
 from core import messages
@@ -121,7 +121,7 @@ async def test_healthz_and_metrics(tmp_path: Path) -> None:
 
 
 async def test_an_error_in_the_channel_layer_is_answered_politely(tmp_path: Path, monkeypatch: object) -> None:
-    import bot.channels.telegram as tg
+    import bot.channels.telegram.channel as tg
 
     def broken(update: object, username: object) -> None:
         raise ValueError("conversion exploded")

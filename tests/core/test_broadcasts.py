@@ -12,10 +12,10 @@ from bot.services import build_services
 from core.settings import Settings
 from core.context import Services
 from core.broadcasts import AudienceError, create_broadcast, finish_completed, progress, resolve_audience
-from reminders.outbox import OutboxSender
-from reminders.pacer import Pacer
+from bot.delivery.sender import OutboxSender
+from bot.delivery.pacer import Pacer
 from core.timespec import QuietHours
-from reminders.transport import SendResult
+from core.outbox import SendResult
 from store.clock import local
 from store.db import transaction
 from store.models import Broadcast, OutboxMessage, User

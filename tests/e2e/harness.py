@@ -56,7 +56,7 @@ async def running_bot(workdir: Path, *, api: Optional[FakeBotAPI] = None, clock:
                       services: Optional[Services] = None, core: Optional[BotCore] = None,
                       **settings_overrides: Any) -> AsyncIterator[tuple[FakeBotAPI, Services, BotCore]]:
     """The real Telegram channel in this event loop, polling a fake API (started if not given)."""
-    from bot.channels.telegram import TelegramChannel
+    from bot.channels.telegram.channel import TelegramChannel
     from bot.services import build_services
 
     async with contextlib.AsyncExitStack() as stack:

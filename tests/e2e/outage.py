@@ -1,6 +1,6 @@
 """PostgreSQL stopped while messages arrive, through Telegram polling, the Telegram webhook or
 the Zalo webhook; used by
-tests/bot/test_inbox_outage.py (50 messages, a short outage) and benchmarks/db_outage.py
+tests/bot/delivery/test_inbox_outage.py (50 messages, a short outage) and benchmarks/db_outage.py
 (200 messages, 20 s).
 
 Each of ``count`` officers sends ``/huy`` (one short reply, no search) while the server is
@@ -23,7 +23,7 @@ from typing import AsyncIterator, Awaitable, Callable, Optional
 from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 
-from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram.channel import TelegramChannel
 from bot.services import build_services
 from core.context import Services
 from store.runtime import inbox as store_inbox

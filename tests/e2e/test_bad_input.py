@@ -11,7 +11,7 @@ from typing import Callable
 import pytest
 from sqlalchemy import select
 
-from bot.channels.telegram import EDITED_MESSAGE
+from bot.channels.telegram.channel import EDITED_MESSAGE
 from core import messages
 from core.types import Reply
 from store.db import transaction
@@ -108,7 +108,7 @@ async def test_handler_crash_is_logged_and_answered(tmp_path: Path, caplog: pyte
 
 async def test_channel_layer_crash_is_logged_and_answered(tmp_path: Path, caplog: pytest.LogCaptureFixture,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    import bot.channels.telegram as tg
+    import bot.channels.telegram.channel as tg
 
     real = tg.to_incoming
     calls = {"n": 0}

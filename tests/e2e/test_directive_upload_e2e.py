@@ -14,7 +14,7 @@ from store.models import Document
 from tests.e2e.fakebotapi import FakeBotAPI, FakeUser
 from tests.e2e.harness import running_bot
 from tests.reminders.world import build_world
-from tests.store.directive_formats import to_pdf
+from tests.store.directives.formats import to_pdf
 
 SAMPLE = Path(__file__).resolve().parents[2] / "store" / "sample" / "directives" / "003_7d443ee1d645a8ea.txt"
 S1, A1 = FakeUser(id=505, first_name="Giám sát"), FakeUser(id=501, first_name="Cán bộ")

@@ -21,7 +21,7 @@ from tests.e2e.fakebotapi import FakeBotAPI
 from tests.e2e.fakezaloapi import FakeZaloAPI
 
 REPO = Path(__file__).resolve().parents[2]
-ZALO_RATE = 5  # the pacer's sliding cap is then 6 in any second (reminders.pacer)
+ZALO_RATE = 5  # the pacer's sliding cap is then 6 in any second (bot.delivery.pacer)
 PER_CHANNEL = 12
 
 

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from bot.services import build_services
 from core.settings import Settings
-from reminders.outbox import OutboxSender
-from reminders.pacer import Pacer
+from bot.delivery.sender import OutboxSender
+from bot.delivery.pacer import Pacer
 from store.db import make_engine, make_session_factory, transaction
 from store.models import OutboxMessage, ReminderLog
 from tests.e2e.fakebotapi import FakeBotAPI

@@ -130,7 +130,7 @@ async def test_transport_maps_telegram_errors_to_send_results() -> None:
     """429 → retry_after, 403 → blocked, 400 → error; the fake enforces Telegram's pace."""
     from telegram import Bot
 
-    from bot.channels.telegram_send import TelegramTransport
+    from bot.channels.telegram.send import TelegramTransport
     from tests.e2e.fakebotapi import FakeBotAPI
 
     async with FakeBotAPI(enforce_limits=True) as api:

@@ -15,7 +15,7 @@ from tests.e2e.zalo_harness import ZUSER, ZChat, running_zalo
 
 
 async def test_apology_and_group_notice_go_through_the_outbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import bot.channels.zalo as zalo
+    import bot.channels.zalo.channel as zalo
 
     real, calls = zalo.convert, {"n": 0}
 

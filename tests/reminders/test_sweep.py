@@ -10,8 +10,8 @@ from sqlalchemy import select
 from bot.services import build_services
 from core.settings import Settings
 from core.context import Services
-from reminders.outbox import OutboxSender
-from reminders.pacer import Pacer
+from bot.delivery.sender import OutboxSender
+from bot.delivery.pacer import Pacer
 from reminders.sweep import plan_schedule, run_sweep
 from store.clock import local
 from store.models import OutboxMessage, ReminderLog
@@ -151,7 +151,7 @@ def test_plan_schedule_lists_future_steps(services: Services, clock) -> None:
 async def test_run_background_sweeps_and_sends(services: Services, clock) -> None:
     import asyncio
 
-    from reminders.runtime import run_background
+    from bot.delivery.background import run_background
 
     w = build_world(services)
     add_period(services, w, label="Kỳ", open_at=vn(2026, 6, 1), due_at=vn(2026, 6, 15, 17), close_at=vn(2026, 7, 1))

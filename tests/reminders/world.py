@@ -9,7 +9,7 @@ from typing import Optional
 
 from core.context import Services
 from core.types import Reply
-from reminders.transport import SendResult
+from core.outbox import SendResult
 from store.clock import VN_TZ
 from store.db import transaction
 from store.models import Commune, Form, Officer, OfficerProvince, Period, Province, Report, User

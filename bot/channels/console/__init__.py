@@ -1,0 +1,1 @@
+"""The terminal chat on the same core, with /thu demo roles for a newcomer."""

@@ -1,0 +1,1 @@
+"""Zalo Bot Platform: the httpx client, the channel, update conversion and sending."""
