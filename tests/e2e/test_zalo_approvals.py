@@ -15,7 +15,7 @@ from core.choices import numbered_text
 from core.types import Reply
 from store.db import transaction
 from store.models import Officer, OfficerProvince, OutboxMessage, RegistrationRequest, User
-from store.units import resolve_province
+from store.people.units import resolve_province
 from tests.e2e.fakezaloapi import FakeZaloAPI, FakeZaloUser
 from tests.e2e.test_zalo import number_of
 from tests.e2e.zalo_harness import ZChat, running_zalo
