@@ -71,7 +71,7 @@ def main(argv: Optional[list[str]] = None) -> int:
 
     logging.disable(logging.WARNING)
     from benchmarks.bench_form import FORM, START
-    from store.forms.spec import load_form
+    from store.forms.versions import load_form
     from store.reporting.periods import create_period
     from store.people.units import sync_units
 

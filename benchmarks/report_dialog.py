@@ -43,7 +43,7 @@ from store.clock import FakeClock  # noqa: E402
 from store.db import transaction  # noqa: E402
 from benchmarks.bench_form import FORM, START  # noqa: E402
 from benchmarks.export import time_export  # noqa: E402
-from store.forms.spec import load_form  # noqa: E402
+from store.forms.versions import load_form  # noqa: E402
 from store.models import Commune, Officer, Province, Report, User  # noqa: E402
 
 

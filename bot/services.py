@@ -9,7 +9,7 @@ from bot.connect import connect_services
 from core.context import Services
 from core.settings import Settings
 from store.clock import Clock
-from store.forms.spec import load_sample_forms
+from store.forms.versions import load_sample_forms
 from store.directives.ingest import load_samples
 from store.search.service import ensure_index
 from store.people.units import seed_units

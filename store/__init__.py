@@ -1,1 +1,1 @@
-"""Storage layer: SQLAlchemy models, migrations, directive parsing, search, forms."""
+"""Storage (bottom layer, imports nothing of ours): db, clock, models and migrations, and the domain subpackages vn, people, files, forms, search, directives, reporting, runtime."""

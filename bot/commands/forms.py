@@ -29,7 +29,8 @@ def form_files(names: list[str]) -> list[Path]:
 def _load(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import build_services
     from store.db import transaction
-    from store.forms.spec import FormError, load_form
+    from store.forms.spec import FormError
+    from store.forms.versions import load_form
 
     status = 0
     services = build_services(settings, startup=False)
@@ -60,7 +61,7 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
 
 def _list(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import build_services
-    from store.forms.spec import form_spec, list_forms
+    from store.forms.versions import form_spec, list_forms
 
     services = build_services(settings, startup=False)
     with services.session_factory() as session:

@@ -68,7 +68,7 @@ def _form(session: Session, form_id: str, version: Optional[int], settings: Sett
     from sqlalchemy import select
 
     from bot.commands.forms import sample_forms_dir
-    from store.forms.spec import latest_form, list_forms
+    from store.forms.versions import latest_form, list_forms
     from store.models import Form
 
     form = (session.scalar(select(Form).where(Form.form_id == form_id, Form.version == version))

@@ -24,7 +24,7 @@ from handlers.report.calls import (Amend, BackToReview, Discard, DiscardConfirme
 from handlers.report.common import (GONE, already_text, closed_text, fill_commune, officer_commune, report_buttons,
                                     sender_name)
 from store.clock import as_utc
-from store.forms.spec import form_spec
+from store.forms.versions import form_spec
 from store.models import Commune, Form, Period, Report
 from store.reporting.periods import commune_owes, periods_for_commune, status
 from store.reporting.reports import discard_draft, draft_spec, get_draft, get_report, lock_draft, start_draft, submit

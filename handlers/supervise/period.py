@@ -21,7 +21,7 @@ from core.permissions import Refused, can, scope
 from core.router import Router
 from core.types import Button, Reply
 from store.clock import local, vn_datetime
-from store.forms.spec import list_forms
+from store.forms.versions import list_forms
 from store.models import Commune, Form, Province
 from store.reporting.periods import PeriodError, create_period
 from store.vn.numbers import parse_moment

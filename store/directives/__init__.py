@@ -1,1 +1,1 @@
-"""Directives: files read to text, parsed into metadata, sections and campaigns, loaded, and named in replies."""
+"""Directives: readers (DOCX, PDF, OCR, text) and legacy encodings, the parser (sections, campaigns, issuer), naming in replies; ingest loads them."""

@@ -6,7 +6,7 @@ import re
 from typing import Optional
 
 from store.directives.text import CAP_WORD, fold, title_case
-from store.directives.scope import province_of_place
+from store.vn.provinces import province_of_place
 
 _LEVEL = r"(?:tỉnh|huyện|thành phố|thị xã|quận|xã|phường|thị trấn)"
 _SPEAKER = re.compile(

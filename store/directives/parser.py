@@ -17,7 +17,7 @@ from store.directives.text import (
     sentence_case, title_case,
 )
 from store.directives.issuer import derive_issuer, normalise_issuer
-from store.directives.scope import issuing_province
+from store.vn.provinces import issuing_province
 from store.directives.readers import read_document
 
 __all__ = ["ParsedDocument", "DirectiveParseError", "parse_directive", "parse_bytes", "normalise_issuer"]

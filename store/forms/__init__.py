@@ -1,1 +1,1 @@
-"""Report forms as data: YAML definitions, field types, the relevant language and the pure form engine."""
+"""Report forms as data: the definition (spec), field types, choices, checks, the relevant language and the pure engine; versions stores them."""

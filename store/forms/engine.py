@@ -1,7 +1,7 @@
 """A pure form engine (as ODK JavaRosa's FormEntryController): validation, skip logic, navigation.
 
 ``FormSession(spec, answers, index)`` walks a form one question at a time with no database and
-no channel: the report dialog (handlers/report/entry*.py) loads a draft once, replays the user's
+no channel: the report dialog (handlers/report/) loads a draft once, replays the user's
 input here (``answer``, ``toggle``, ``done``, ``back``, ``skip``, ``keep``, ``goto``), then
 saves ``answers`` and the position once. Invariants (tests/store/forms/test_engine.py):
 

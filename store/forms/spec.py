@@ -1,34 +1,20 @@
-"""Report forms as data: YAML definitions validated on load and stored as versions.
+"""Report forms as data: YAML definitions checked into typed fields, with no database.
 
 ``parse_form`` checks a definition and names the field and the problem for every error;
-``load_form`` stores it as a new version when its content changed (reports keep the version
-they were filled in with); ``form_spec`` turns a stored version back into typed fields.
+storing it as a version (reports keep the version they were filled in with) and turning a
+stored version back into typed fields is store.forms.versions.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Optional
 
 import yaml
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from store.db import transaction
 from store.forms.checks import check_field
 from store.forms.fields import Field
-from store.models import Form
-
-if TYPE_CHECKING:
-    from store.deps import StoreServices
-
-log = logging.getLogger(__name__)
 
 FORM_KEYS = {"id", "version", "title", "description", "fields"}
 _FORM_ID = re.compile(r"^[a-z0-9][a-z0-9\-_]{0,99}$")
@@ -104,68 +90,3 @@ def parse_form(text: str) -> FormSpec:
         where = f" ở dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
         raise FormError([f"YAML không đọc được{where}: {getattr(exc, 'problem', None) or exc}"]) from None
     return validate_definition(data)
-
-
-def _hash(definition: dict[str, Any]) -> str:
-    body = {k: v for k, v in definition.items() if k != "version"}
-    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
-
-
-def load_form(session: Session, text: str, now: datetime) -> tuple[Form, bool]:
-    """Validate and store a form; return (the stored version, whether it is new).
-
-    Same content as the latest stored version: nothing changes. Changed content: a new
-    version (the YAML's own number when it is higher, else the latest plus one).
-    """
-    spec = parse_form(text)
-    definition = json.loads(json.dumps(spec.definition, ensure_ascii=False, default=str))
-    digest = _hash(definition)
-    latest = latest_form(session, spec.form_id)
-    if latest is not None and latest.content_hash == digest:
-        return latest, False
-    version = spec.version if latest is None or spec.version > latest.version else latest.version + 1
-    definition["version"] = version
-    row = Form(form_id=spec.form_id, version=version, title=spec.title, definition=definition,
-               content_hash=digest, created_at=now)
-    session.add(row)
-    session.flush()
-    return row, True
-
-
-def latest_form(session: Session, form_id: str) -> Optional[Form]:
-    return session.scalar(select(Form).where(Form.form_id == form_id).order_by(Form.version.desc()).limit(1))
-
-
-def list_forms(session: Session) -> list[Form]:
-    """The latest version of every form."""
-    latest = select(Form.form_id, func.max(Form.version).label("v")).group_by(Form.form_id).subquery()
-    return list(session.scalars(select(Form).join(latest, (Form.form_id == latest.c.form_id) & (Form.version == latest.c.v))
-                                .order_by(Form.form_id)))
-
-
-_SPEC_CACHE: dict[tuple[int, str], FormSpec] = {}
-
-
-def form_spec(form: Form) -> FormSpec:
-    """The typed fields of a stored version (cached: stored versions never change)."""
-    key = (form.id, form.content_hash)
-    spec = _SPEC_CACHE.get(key)
-    if spec is None:
-        spec = validate_definition(form.definition)
-        if len(_SPEC_CACHE) > 256:
-            _SPEC_CACHE.clear()
-        _SPEC_CACHE[key] = spec
-    return spec
-
-
-def load_sample_forms(services: "StoreServices") -> None:
-    """Start-up step: store the bundled forms (a no-op when unchanged)."""
-    settings = services.settings
-    if not settings.load_samples:
-        return
-    folder = Path(settings.sample_dir) / "forms"
-    for path in sorted(folder.glob("*.yaml")):
-        with transaction(services.session_factory) as session:
-            row, created = load_form(session, path.read_text(encoding="utf-8"), services.clock.now())
-            if created:
-                log.info("loaded form %s version %s from %s", row.form_id, row.version, path.name)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from store.clock import local
 from store.db import transaction
 from store.forms.fields import Field
-from store.forms.spec import form_spec
+from store.forms.versions import form_spec
 from store.models import Form, Officer, Period, Province
 from store.reporting.reports import Summary, period_summary
 

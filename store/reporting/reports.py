@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 # Skip logic lives in the pure form engine; re-exported here for the queries and their callers.
 from store.forms.engine import effective_answers, missing_required, next_unanswered, relevant_fields  # noqa: F401
 from store.forms.fields import Field
-from store.forms.spec import FormSpec, form_spec, latest_form
+from store.forms.spec import FormSpec
+from store.forms.versions import form_spec, latest_form
 from store.models import Commune, Draft, Form, Officer, Period, Report, ReportRevision
 from store.reporting.periods import must_report, previous_period
 

@@ -1,1 +1,1 @@
-"""Search over the directives: passages, BM25 ranking, the persisted index, and whether a passage answers a question."""
+"""Search over the directives: passages, BM25 ranking, query analysis and whether a passage answers; service builds and persists the index."""

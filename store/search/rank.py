@@ -12,7 +12,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from store.vn import text as vntext
-from store.directives.scope import province_names
+from store.vn.provinces import province_names
 from store.search.index import PassageIndex
 from store.search.passages import tokenize
 from store.search.places import expand_abbreviations, place_words, unknown_place

@@ -71,7 +71,7 @@ def test_sample_forms_start_up_step(tmp_path: Path) -> None:
     settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 's.sqlite3'}", data_dir=tmp_path / "d",
                         load_samples=True)
     services = build_services(settings, startup=False)
-    from store.forms.spec import load_sample_forms
+    from store.forms.versions import load_sample_forms
 
     load_sample_forms(services)
     load_sample_forms(services)  # again: nothing new

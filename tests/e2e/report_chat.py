@@ -8,7 +8,7 @@ from typing import Callable, Optional
 from sqlalchemy import select
 
 from store.db import transaction
-from store.forms.spec import load_form
+from store.forms.versions import load_form
 from store.models import User
 from store.reporting.periods import create_period
 from tests.e2e.fakebotapi import Call, FakeBotAPI, FakeUser

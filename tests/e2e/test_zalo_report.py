@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from bot.services import build_services
 from store.clock import FakeClock
 from store.db import transaction
-from store.forms.spec import load_form
+from store.forms.versions import load_form
 from store.models import Draft, OutboxMessage, Report, ReportFile, User
 from store.reporting.periods import create_period
 from tests.e2e.fakezaloapi import FakeZaloAPI, FakeZaloUser

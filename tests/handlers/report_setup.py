@@ -16,7 +16,7 @@ from core.dispatch import BotCore
 from core.outbox import mark_shown
 from core.types import Incoming, UserRef
 from store.db import transaction
-from store.forms.spec import load_form
+from store.forms.versions import load_form
 from store.models import Commune, Officer, OfficerProvince, OutboxMessage, Province, User
 from store.reporting.periods import create_period
 

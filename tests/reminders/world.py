@@ -43,7 +43,7 @@ def build_world(services: Services, *, communes=("A", "B", "C"),
                           folded=name.lower()))
             w.communes[name] = code
         if real_form:  # the bundled 6-month form, so the /baocao dialog can open it
-            from store.forms.spec import load_form
+            from store.forms.versions import load_form
 
             form, _ = load_form(s, (services.settings.sample_dir / "forms" / "thi-dua-6-thang.yaml").read_text("utf-8"),
                                 now)

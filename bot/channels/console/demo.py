@@ -21,7 +21,7 @@ from core.context import Services
 from core.permissions import Role
 from core.types import UserRef
 from store.db import transaction
-from store.forms.spec import latest_form
+from store.forms.versions import latest_form
 from store.models import AuditLog, Commune, DialogState, Officer, OfficerProvince, Period, User
 from store.reporting.periods import create_period
 from store.people.units import find_communes, resolve_province

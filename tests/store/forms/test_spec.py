@@ -8,7 +8,8 @@ import pytest
 
 from store.db import make_engine, make_session_factory, transaction
 from store.forms.fields import FIELD_TYPES, AnswerError
-from store.forms.spec import FormError, form_spec, latest_form, list_forms, load_form, parse_form
+from store.forms.spec import FormError, parse_form
+from store.forms.versions import form_spec, latest_form, list_forms, load_form
 from store.migrate import upgrade
 
 SAMPLES = Path(__file__).resolve().parents[3] / "store" / "sample" / "forms"

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from store.reporting.charts import completeness_chart
 from store.db import make_engine, make_session_factory, transaction
 from store.reporting.export import export_period
-from store.forms.spec import load_form
+from store.forms.versions import load_form
 from store.migrate import upgrade
 from store.models import Period, Province
 from store.reporting.periods import create_period

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from store.db import make_engine, make_session_factory, transaction
-from store.forms.spec import load_form
+from store.forms.versions import load_form
 from store.migrate import upgrade
 from store.models import Commune, Draft, Form, Period, Report, ReportRevision
 from store.reporting.periods import (PeriodError, commune_owes, must_report, create_period, periods_for_commune,
