@@ -14,8 +14,13 @@ provides what every dialog needs:
 - ``accepts(ctx, text)``: is this text an answer for the current step? (Zalo and the console
   decide whether a typed number is an answer or a button label with it);
 - a question typed where the step wants a choice, a number, a date or a place (a "closed"
-  step) is answered by the Q&A handler, then the step is asked again; free-text steps take
-  any text as the answer.
+  step) is answered by the Q&A handler, then the step is asked again; a step whose answers
+  are never questions (``questions_first``: a place, a name) has questions answered before
+  it sees them; other free-text steps take any text as the answer;
+- a control word ("bỏ qua", "quay lại", "xong", "hủy"…) is never an answer: typed alone it is
+  refused politely and the step asked again (``again``), whatever the step would have taken
+  (on Zalo and the console the button with those words, when one is showing, was already
+  picked by core.routing).
 """
 
 from __future__ import annotations
@@ -75,9 +80,14 @@ class NotAnAnswer(Exception):
 class Step(Generic[D]):
     handle: Callable[[Context, D], Awaitable[list[Reply]]]
     # True when the step takes only specific answers (a choice, a number, a date, a place):
-    # a question typed there is answered first. False for free text.
+    # a question typed there that the step refuses is answered, then the step asked again.
+    # False for free text.
     closed: bool = False
     accepts: Optional[Callable[[Context, D, str], bool]] = None
+    # True when no answer of this step is ever a question (a place, a person's name, a
+    # position): a question is answered before the step sees it, then the step asked again
+    # (``Dialog.again``) — a fuzzy place search or a lenient name check never takes it.
+    questions_first: bool = False
 
 
 @dataclass
@@ -88,6 +98,7 @@ class Dialog(Generic[D]):
     on_cancel: Optional[Callable[[Context, Optional[D]], Awaitable[list[Reply]]]] = None
     stale_text: str = messages.STALE_BUTTON
     action: Optional[str] = None  # checked before every step (a role taken away mid-dialog ends it)
+    again: Optional[Callable[[Context, D], list[Reply]]] = None  # the current step's question, asked again
     _ask: Optional[Handler] = field(default=None, repr=False)
     _question: Optional[QuestionHook] = field(default=None, repr=False)
 
@@ -131,12 +142,22 @@ class Dialog(Generic[D]):
             self.end(ctx)
             raise Refused(self.action, f"dialog:{self.name}")
         step = self.steps[data.step]
+        text = ctx.msg.text if not ctx.msg.files else None
+        word = control_word(text)
+        if word is not None:
+            return messages.text(CONTROL_WORD.format(word=word)) + self._again(ctx, data)
+        answered = await self._answer(ctx, text) if step.questions_first and text else None
+        if answered is not None:
+            return answered + self._again(ctx, data)
         try:
             return await step.handle(ctx, data)
         except NotAnAnswer as exc:
             text = ctx.msg.text or ""
             answered = await self._answer(ctx, text) if step.closed and text else None
             return exc.error if answered is None else answered + exc.again
+
+    def _again(self, ctx: Context, data: D) -> list[Reply]:
+        return self.again(ctx, data) if self.again is not None else []
 
     async def cancel(self, ctx: Context) -> list[Reply]:
         data = self.load(ctx)
@@ -154,6 +175,19 @@ class Dialog(Generic[D]):
         if step.accepts is not None:
             return step.accepts(ctx, data, text)
         return not step.closed
+
+
+# Words that steer a dialog, folded: typed alone they are never saved as an answer.
+CONTROL_WORDS = frozenset({"bo qua", "quay lai", "xong", "huy", "dung lai", "giu nguyen", "thoat", "skip", "back",
+                           "cancel", "stop", "done"})
+CONTROL_WORD = ("“{word}” là lời điều khiển nên không được lưu làm câu trả lời. Anh/chị bấm nút "
+                "dưới câu hỏi (nếu có) hoặc gõ câu trả lời; gõ /huy để dừng.")
+
+
+def control_word(text: Optional[str]) -> Optional[str]:
+    """The text, when it is only a control word ("Bỏ qua »", "quay lai"); else None."""
+    typed = " ".join((text or "").strip(" .!»«<>-").split())
+    return typed if typed and fold(typed) in CONTROL_WORDS else None
 
 
 # Folded (no diacritics) Vietnamese question words and phrases; the one list.

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core import after_commit, choices, messages, metrics, ratelimit
+from core import after_commit, menus, messages, metrics, ratelimit
 from core.after_commit import open_jobs
 from core.context import AfterCommit, Context, Services
 from core.outbox import enqueue, enqueue_to_chat, state_of
@@ -193,20 +193,19 @@ class BotCore:
 
     def _enqueue(self, session: Session, user: User, key: str, replies: list[Reply], *,
                  hides_menu: bool = False) -> list[QueuedReply]:
-        """Queue replies; on buttonless channels the last one with buttons becomes the numbered
-        menu. ``hides_menu``: the update's own replies without buttons hide the old menu (work
-        finished after the commit, like a chart, only adds to what the update answered)."""
+        """Queue replies; on buttonless channels their buttons get one numbering (core.menus).
+        ``hides_menu``: the update's own replies replace the old menu (work finished after the
+        commit, like a chart, only adds to what the update answered)."""
         now = self.services.clock.now()
+        items = [(f"reply:{user.channel}:{key}:{i}", reply) for i, reply in enumerate(_split(replies))]
+        if replies:
+            numbered = menus.number_replies(session, user, items, now, interactive=hides_menu)
+            items = [(k, reply) for (k, _), reply in zip(items, numbered)]
         rows: list[tuple[OutboxMessage, Reply]] = []
-        for reply in _split(replies):
-            row = enqueue(session, user, reply, key=f"reply:{user.channel}:{key}:{len(rows)}",
-                          kind=MessageKind.REPLY, not_before=now, now=now)
+        for item_key, reply in items:
+            row = enqueue(session, user, reply, key=item_key, kind=MessageKind.REPLY, not_before=now, now=now)
             if row is not None:
                 rows.append((row, reply))
-        if replies:
-            with_buttons = [r for r in replies if r.buttons]
-            choices.remember(session, user, with_buttons[-1] if with_buttons else Reply(), now,
-                             interactive=hides_menu)
         session.flush()
         return [QueuedReply(row.id, reply) for row, reply in rows]
 

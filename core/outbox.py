@@ -25,7 +25,7 @@ from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.channels import ChannelCapabilities
-from core.choices import remember
+from core.menus import number_replies
 from core.types import Reply
 from store.clock import as_utc
 from store.models import PENDING_STATES, MessageKind, OutboxMessage, OutboxState, User
@@ -109,14 +109,15 @@ def enqueue(session: Session, user: User, reply: Reply, *, key: str, kind: Messa
             not_before: datetime, now: datetime, broadcast_id: Optional[int] = None) -> Optional[OutboxMessage]:
     """Add a message to the outbox unless one with the same key is already there.
 
-    A notice with buttons for a buttonless channel (console, Zalo) becomes the user's
-    numbered menu; replies set theirs in the core, per update.
+    A notice's buttons on a buttonless channel (console, Zalo) are added to the user's numbered
+    menu (core.menus); replies are numbered by the core, per update, before they come here.
     """
-    row = enqueue_to_chat(session, channel=user.channel, chat_id=user.chat_id, user_id=user.id, reply=reply,
-                          key=key, kind=kind, not_before=not_before, now=now, broadcast_id=broadcast_id)
-    if row is not None and kind != MessageKind.REPLY:
-        remember(session, user, reply, now, interactive=False)
-    return row
+    if kind != MessageKind.REPLY:
+        if state_of(session, key) is not None:
+            return None
+        reply = number_replies(session, user, [(key, reply)], now, interactive=False, later=not_before > now)[0]
+    return enqueue_to_chat(session, channel=user.channel, chat_id=user.chat_id, user_id=user.id, reply=reply,
+                           key=key, kind=kind, not_before=not_before, now=now, broadcast_id=broadcast_id)
 
 
 def enqueue_to_chat(session: Session, *, channel: str, chat_id: str, user_id: Optional[int], reply: Reply,

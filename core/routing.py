@@ -95,7 +95,7 @@ class Routing:
             ctx.msg = replace(ctx.msg, button=hit.data, text=None)
             return None
         ctx.audit("choice.invalid", text[:40], "refused")
-        return messages.text(hit.problem or messages.STALE_BUTTON)
+        return hit.refusal()
 
     async def _button(self, ctx: Context, data: str) -> list[Reply]:
         """Typed buttons are parsed and their action checked here; bad data is audited once."""

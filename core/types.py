@@ -107,6 +107,12 @@ class Reply:
     # Channels without buttons: typed numbers answer the question (a number question), so the
     # choices are listed without numbers and picked by their words ("quay lại").
     numbers_answer: bool = False
+    # Channels without buttons: the number shown in front of each button, unique on the user's
+    # screen (set by core.menus when the reply is queued; empty: 1, 2, …).
+    numbers: list[int] = field(default_factory=list)
+    # Channels without buttons: the choices are picked by their words only, never by a typed
+    # number (a confirmation that loses data: a number typed twice must not confirm it).
+    words_only: bool = False
     # After this message the bot leaves the chat (a group it does not serve), on channels that
     # can: leaving first would refuse the message.
     leave_chat: bool = False

@@ -10,13 +10,16 @@ is dropped.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.callbacks import OpenSheet
-from core.choices import remember_notices
+from core.channels import is_buttonless
+from core.menus import number_replies
 from core.outbox import Outgoing, enqueue_many
 from core.reminder_policy import default_policy, quiet_hours
 from core.settings import Settings
@@ -25,7 +28,7 @@ from core.types import Reply
 from reminders.recipients import officer_recipients
 from store.clock import as_utc, local, vn_datetime
 from store.emulation.periods import owing_communes
-from store.models import MessageKind, Commune, OutboxMessage, ScoringPeriod
+from store.models import MessageKind, Commune, OutboxMessage, ScoringPeriod, User
 
 
 def open_scoring_periods(session: Session, now: datetime) -> list[ScoringPeriod]:
@@ -79,9 +82,17 @@ def queue_scoring_reminders(session: Session, now: datetime, settings: Settings)
     for i in range(0, len(planned), 2000):
         keys = [o.key for o in planned[i:i + 2000]]
         have |= set(session.scalars(select(OutboxMessage.dedup_key).where(OutboxMessage.dedup_key.in_(keys))))
-    new = [o for o in planned if o.key not in have]
+    # On Zalo and the console the button becomes a number on the user's menu (core.menus), as the
+    # report reminders' do; only reminders queued now are numbered.
+    new = [_numbered(session, o, now) for o in planned if o.key not in have]
     enqueue_many(session, new, now=now, skip_existing=False)
-    # Zalo shows the button as "1." to type: only for reminders queued now (a sweep must not
-    # replace the menu a user is answering with an old reminder's).
-    remember_notices(session, [(o.user_id, o.channel, o.reply) for o in new if o.user_id is not None], now)
     return len(new)
+
+
+def _numbered(session: Session, out: Outgoing, now: datetime) -> Outgoing:
+    user = session.get(User, out.user_id) if out.user_id is not None and is_buttonless(out.channel) else None
+    if user is None:
+        return out
+    reply = number_replies(session, user, [(out.key, out.reply)], now, interactive=False,
+                           later=out.not_before > now)[0]
+    return replace(out, reply=reply)

@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from core.broadcasts import finish_completed
 from core.callbacks import report_button
-from core.choices import remember_notices
+from core.channels import is_buttonless
+from core.menus import number_replies
 from core.context import Services
 from core.outbox import Outgoing, enqueue_many
 from core.reminder_policy import policies_for, quiet_hours
@@ -33,7 +34,7 @@ from reminders.emulation import queue_scoring_reminders
 from reminders.recipients import Recipient, officer_recipients
 from store.clock import as_utc, local, vn_datetime
 from store.db import transaction
-from store.models import Commune, MessageKind, Period, ReminderLog
+from store.models import Commune, MessageKind, Period, ReminderLog, User
 from store.reporting.periods import open_periods, owing_communes
 
 log = logging.getLogger(__name__)
@@ -177,7 +178,7 @@ def write_plan(session: Session, planned: list[Planned], now: datetime) -> None:
     """Log every decision and queue the sends, in the caller's transaction (bulk inserts)."""
     codes = {p.commune_code for p in planned if p.send}
     names = {c: n for c, n in session.execute(select(Commune.code, Commune.name).where(Commune.code.in_(codes)))}
-    logs, outgoing, menus = [], [], []
+    logs, outgoing = [], []
     for p in planned:
         key = p.outbox_key if p.send else None
         logs.append({"period_id": p.period.id, "commune_code": p.commune_code, "officer_id": p.recipient.officer_id,
@@ -185,14 +186,23 @@ def write_plan(session: Session, planned: list[Planned], now: datetime) -> None:
                      "reason": p.reason, "outbox_key": key, "created_at": now})
         if p.send and key is not None and p.not_before is not None:  # (a send always has its moment)
             reply = reminder_reply(p.period, names.get(p.commune_code, f"Xã {p.commune_code}"), p.step, p.not_before)
+            if is_buttonless(p.recipient.channel):  # Zalo shows the report button as a number to type
+                reply = _numbered(session, p.recipient.user_id, key, reply, now, later=p.not_before > now)
             outgoing.append(Outgoing(key, p.recipient.channel, p.recipient.chat_id, p.recipient.user_id,
                                      MessageKind.REMINDER, reply, p.not_before))
-            menus.append((p.recipient.user_id, p.recipient.channel, reply))
     for i in range(0, len(logs), 2000):
         session.execute(insert(ReminderLog), logs[i:i + 2000])
     # The log's unique key guarantees these outbox keys are new: no per-row lookup needed.
     enqueue_many(session, outgoing, now=now, skip_existing=False)
-    remember_notices(session, menus, now)  # Zalo shows the report button as "1." to type
+
+
+def _numbered(session: Session, user_id: Optional[int], key: str, reply: Reply, now: datetime, *,
+              later: bool) -> Reply:
+    """The reminder with its button numbered on the user's menu (core.menus)."""
+    user = session.get(User, user_id) if user_id is not None else None
+    if user is None:
+        return reply
+    return number_replies(session, user, [(key, reply)], now, interactive=False, later=later)[0]
 
 
 def run_sweep(services: Services, now: Optional[datetime] = None) -> SweepResult:

@@ -64,13 +64,34 @@ class ViHelpFormatter(argparse.HelpFormatter):
 _STARTS_WITH_MINUS_DIGIT = re.compile(r"^-\d")
 
 
+_SEEN = "_options_given"  # namespace attribute: the single-value options met so far in one parse
+
+
+class StoreOnce(argparse._StoreAction):
+    """argparse's "store", except that giving the option twice is an error: the second value
+    would silently replace the first ("--communes A --communes B" keeps only B)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: Optional[str] = None) -> None:
+        seen: set[str] = getattr(namespace, _SEEN, set())
+        if option_string is not None and self.dest in seen:
+            raise argparse.ArgumentError(self, "chỉ được ghi một lần")
+        seen.add(self.dest)
+        setattr(namespace, _SEEN, seen)
+        super().__call__(parser, namespace, values, option_string)
+
+
 class ViArgumentParser(argparse.ArgumentParser):
-    """An ArgumentParser whose help headings and errors are Vietnamese."""
+    """An ArgumentParser whose help headings and errors are Vietnamese, that takes no
+    abbreviation of an option ("--commune" is not "--communes") and no single-value option twice."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", ViHelpFormatter)
         kwargs["add_help"] = False
+        kwargs["allow_abbrev"] = False
         super().__init__(*args, **kwargs)
+        self.register("action", None, StoreOnce)
+        self.register("action", "store", StoreOnce)
         self._positionals.title = "tham số"
         self._optionals.title = "tùy chọn"
         self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="hiện hướng dẫn này rồi thoát")
@@ -83,6 +104,13 @@ class ViArgumentParser(argparse.ArgumentParser):
         kwargs.setdefault("help", "gõ LỆNH --help để xem cách dùng từng lệnh")
         kwargs.setdefault("parser_class", ViArgumentParser)
         return super().add_subparsers(**kwargs)
+
+    def parse_known_args(self, args: Optional[Sequence[str]] = None,  # type: ignore[override]
+                         namespace: Optional[argparse.Namespace] = None) -> tuple[argparse.Namespace, list[str]]:
+        parsed, rest = super().parse_known_args(args, namespace)
+        if hasattr(parsed, _SEEN):
+            delattr(parsed, _SEEN)
+        return parsed, rest
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"LỖI: {translate_error(message)}. Xem: {self.prog} --help\n")

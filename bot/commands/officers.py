@@ -26,7 +26,8 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     try:
         with transaction(services.session_factory) as session:
             report = import_officers(session, path, now=services.clock.now(), dry_run=args.dry_run,
-                                     index=index, progress=sys.stderr.isatty())
+                                     index=index, progress=sys.stderr.isatty(),
+                                     override_granted=args.override_granted)
             missing = []
             if args.deactivate_missing and not report.errors:
                 missing = missing_from_list(session, report.phones)
@@ -89,6 +90,8 @@ def add(sub: Subparsers) -> None:
     imp.add_argument("--dry-run", action="store_true", help="kiểm tra mọi dòng, không ghi gì")
     imp.add_argument("--deactivate-missing", action="store_true",
                      help="cho nghỉ cán bộ xã không còn trong danh sách (kèm --dry-run: chỉ liệt kê)")
+    imp.add_argument("--override-granted", action="store_true",
+                     help="cho danh sách hạ vai trò, đổi tên cả cán bộ đã được cấp bằng lệnh admin grant")
     imp.set_defaults(func=_import)
     rm = osub.add_parser("remove", help="một cán bộ nghỉ: khóa ngay, xóa thông tin cá nhân sau",
                          description="Cho một cán bộ nghỉ: ngừng dùng bot ngay, thông tin cá nhân xóa sau; "

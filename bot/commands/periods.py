@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime, time
+from datetime import datetime
 from typing import TYPE_CHECKING, Optional
 
 from bot.commands.common import CliError, Subparsers, commune_code, province_code, units_of, warn
@@ -16,19 +16,15 @@ if TYPE_CHECKING:  # the CLI loads these lazily, when the command runs
 
 
 def parse_moment(text: str, *, end_of_day: bool) -> datetime:
-    """``30/6/2026`` (00:00 or 23:59 Vietnam time), or ISO ``2026-06-30T17:00`` (Vietnam time unless zoned)."""
-    from store.clock import VN_TZ
-    from store.vn.numbers import parse_date
+    """A day (``30/6/2026``, ``2026-06-30``: 00:00, or 23:59 with ``end_of_day``, Vietnam time)
+    or a moment ``2026-06-30T17:00`` (Vietnam time unless zoned); store.vn.numbers reads them."""
+    from store.vn.numbers import parse_moment as read_moment
 
-    d = parse_date(text)
-    if d is not None:
-        return datetime.combine(d, time(23, 59) if end_of_day else time(0, 0), tzinfo=VN_TZ)
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
+    moment = read_moment(text, end_of_day=end_of_day)
+    if moment is None:
         raise argparse.ArgumentTypeError(
-            f"không đọc được ngày giờ “{text}” (dạng 30/6/2026 hoặc 2026-06-30T17:00)") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)
+            f"không đọc được ngày giờ “{text}” (dạng 30/6/2026 hoặc 2026-06-30T17:00)")
+    return moment
 
 
 def _add(args: argparse.Namespace, settings: Settings) -> int:

@@ -254,9 +254,14 @@ async def on_cancel(ctx: Context, data: Optional[Notice]) -> list[Reply]:
     return messages.text(CANCELLED)
 
 
-NOTICE: Dialog[Notice] = Dialog("broadcast", Notice, action=ACTION, on_cancel=on_cancel, steps={
+def ask_again(ctx: Context, data: Notice) -> list[Reply]:
+    """The communes question again (the one step whose answers are never questions)."""
+    return [Reply(text=ASK_COMMUNES)] if data.step == "communes" else []
+
+
+NOTICE: Dialog[Notice] = Dialog("broadcast", Notice, action=ACTION, on_cancel=on_cancel, again=ask_again, steps={
     "text": Step(on_text), "attach": Step(on_attach, closed=True), "audience": Step(on_buttons_step, closed=True),
-    "communes": Step(on_communes, closed=True), "role": Step(on_buttons_step, closed=True),
+    "communes": Step(on_communes, closed=True, questions_first=True), "role": Step(on_buttons_step, closed=True),
     "period": Step(on_buttons_step, closed=True), "confirm": Step(on_buttons_step, closed=True),
 })
 

@@ -82,7 +82,9 @@ def request_notice(ctx: Context, req: RegistrationRequest, commune: Commune) -> 
         head += f"\nSĐT gửi kèm là của người khác: {mask_phone(req.detail['claimed_phone'])} (chưa xác minh)"
     else:
         head += "\nChưa có số điện thoại xác minh."
-    return Reply(text=head, buttons=[[Approve(req.id).button("Duyệt"), Reject(req.id).button("Từ chối")]])
+    # Each choice names whom it decides: on Zalo they are numbered lines among others.
+    return Reply(text=head, buttons=[[Approve(req.id).button(f"Duyệt {req.full_name}"),
+                                      Reject(req.id).button(f"Từ chối {req.full_name}")]])
 
 
 async def decide(ctx: Context, data: Approve | Reject) -> list[Reply]:

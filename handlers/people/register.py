@@ -146,6 +146,10 @@ async def on_name(ctx: Context, data: Registration) -> list[Reply]:
         return messages.text(BAD_NAME)
     data.step, data.full_name = "position", name
     REGISTRATION.save(ctx, data)
+    return _position_question()
+
+
+def _position_question() -> list[Reply]:
     return [Reply(text=ASK_POSITION, buttons=[[ChoosePosition(i).button(p)] for i, p in enumerate(POSITIONS)])]
 
 
@@ -176,9 +180,21 @@ async def on_cancel(ctx: Context, data: Optional[Registration]) -> list[Reply]:
     return [Reply(text=STOPPED, remove_keyboard=True)]
 
 
-REGISTRATION: Dialog[Registration] = Dialog(DIALOG, Registration, on_cancel=on_cancel, stale_text=OUTDATED, steps={
-    "province": Step(on_province, closed=True), "commune": Step(on_commune, closed=True),
-    "name": Step(on_name), "position": Step(on_position, accepts=typed_position),
+def ask_again(ctx: Context, data: Registration) -> list[Reply]:
+    """The current step's question again (after a control word typed as its answer)."""
+    if data.step == "position":
+        return _position_question()
+    prompts = {"province": ASK_PROVINCE, "name": ASK_NAME}
+    return messages.text(prompts.get(data.step) or _province_prompt(ctx, data))
+
+
+REGISTRATION: Dialog[Registration] = Dialog(DIALOG, Registration, on_cancel=on_cancel, stale_text=OUTDATED,
+                                            again=ask_again, steps={
+    # No answer here is ever a question: one typed mid-dialog is answered, then asked again.
+    "province": Step(on_province, closed=True, questions_first=True),
+    "commune": Step(on_commune, closed=True, questions_first=True),
+    "name": Step(on_name, questions_first=True),
+    "position": Step(on_position, accepts=typed_position, questions_first=True),
 })
 
 

@@ -177,6 +177,13 @@ async def on_cancel(ctx: Context, state: Optional[ReportState]) -> list[Reply]:
     return messages.text(DRAFT_KEPT)
 
 
+def ask_again(ctx: Context, state: ReportState) -> list[Reply]:
+    """The question asked now, again (after a control word typed as its answer)."""
+    turn = open_turn(ctx, state.draft, state)
+    return turn.reply() if isinstance(turn, Turn) else turn
+
+
 REPORT: Dialog[ReportState] = Dialog("report", ReportState, action="report.fill", on_cancel=on_cancel,
+                                     again=ask_again,
                                      steps={"answer": Step(on_answer, closed=True, accepts=accepts)})
 FIELD_BUTTONS = (Choose, Toggle, Done, Keep, LastValue, Back, Skip, Edit)

@@ -21,6 +21,15 @@ class Resume(CallbackData, prefix="rp", action="r"):
 
 
 @dataclass(frozen=True)
+class StartOver(CallbackData, prefix="rp", action="n"):
+    """"Xóa N câu, làm lại": wipes the draft only while it is as the confirmation described it."""
+
+    draft: int
+    count: int  # how many answers the confirmation said would be lost
+    stamp: int  # the draft's updated_at (epoch seconds) then: any answer saved since makes it stale
+
+
+@dataclass(frozen=True)
 class ReviewButton(CallbackData):
     """Fields shared by the review's buttons that settle the draft (not a button itself)."""
 

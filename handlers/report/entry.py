@@ -19,9 +19,10 @@ from core.types import Reply
 from handlers.report import view
 from handlers.report.answer import FIELD_BUTTONS, REPORT, Turn, begin, on_field_button, open_turn
 from handlers.report.calls import (Amend, BackToReview, Discard, DiscardConfirmed, OpenPeriod, Resume, Send,
-                                   ViewReport)
+                                   StartOver, ViewReport)
 from handlers.report.common import (GONE, already_text, closed_text, fill_commune, officer_commune, report_buttons,
                                     sender_name)
+from store.clock import as_utc
 from store.forms.versions import form_spec
 from store.models import Commune, Form, Period, Report
 from store.reporting.periods import commune_owes, periods_for_commune, status
@@ -90,14 +91,37 @@ async def open_period(ctx: Context, data: OpenPeriod) -> list[Reply]:
 
 
 async def resume(ctx: Context, data: Resume) -> list[Reply]:
-    """"Tiếp tục bản nháp?": continue where it stopped, or start over."""
+    """"Tiếp tục bản nháp?": continue where it stopped, or start over (asked to confirm first)."""
     turn = open_turn(ctx, data.draft, None)
     if not isinstance(turn, Turn):
         return turn
     if not data.keep:
-        turn.draft.answers, turn.draft.updated_at, turn.draft.updated_by = {}, ctx.now, ctx.me.id
-        return begin(ctx, turn.draft, turn.period, note="Đã xóa các câu trả lời cũ, làm lại từ đầu.")
+        return [_confirm_start_over(turn)]
     return begin(ctx, turn.draft, turn.period, note="Tiếp tục bản nháp.")
+
+
+def _confirm_start_over(turn: Turn, note: str = "") -> Reply:
+    """The commune's shared draft is wiped only when confirmed, knowing how many answers go."""
+    draft, n = turn.draft, len(turn.draft.answers)
+    stamp = int(as_utc(draft.updated_at).timestamp())
+    text = (f"{note}Làm lại từ đầu sẽ xóa {n} câu trả lời trong bản nháp “{turn.period.label}” của xã "
+            f"(cả câu do cán bộ khác trả lời). Xóa {n} câu trả lời?")
+    return Reply(text=text, words_only=True,
+                 buttons=[[StartOver(draft.id, n, stamp).button(f"Xóa: {n} câu, làm lại từ đầu")],
+                          [Resume(draft.id, True).button("Không: tiếp tục bản nháp")]])
+
+
+async def start_over(ctx: Context, data: StartOver) -> list[Reply]:
+    """The confirmed "Làm lại từ đầu": refused (and asked again) if the draft changed since."""
+    turn = open_turn(ctx, data.draft, None)
+    if not isinstance(turn, Turn):
+        return turn
+    draft = turn.draft
+    if (len(draft.answers), int(as_utc(draft.updated_at).timestamp())) != (data.count, data.stamp):
+        return [_confirm_start_over(turn, "Bản nháp vừa thay đổi nên chưa xóa gì. ")]
+    draft.answers, draft.updated_at, draft.updated_by = {}, ctx.now, ctx.me.id
+    ctx.audit("report.start_over", f"draft:{draft.id}", "done", answers=data.count)
+    return begin(ctx, draft, turn.period, note=f"Đã xóa {data.count} câu trả lời cũ, làm lại từ đầu.")
 
 
 async def back_to_review(ctx: Context, data: BackToReview) -> list[Reply]:
@@ -209,8 +233,9 @@ def register(router: Router) -> None:
     """Adds /baocao, its typed buttons and its declared dialog."""
     router.command("baocao", "Làm báo cáo định kỳ của xã", public=False, action="report.fill",
                    refusal=NOT_COMMUNE)(baocao)
-    fill: dict[type[CallbackData], CallbackHandler] = {OpenPeriod: open_period, Resume: resume, Send: send, Discard: discard, DiscardConfirmed: discard,
-            BackToReview: back_to_review, Amend: amend}
+    fill: dict[type[CallbackData], CallbackHandler] = {
+        OpenPeriod: open_period, Resume: resume, StartOver: start_over, Send: send, Discard: discard,
+        DiscardConfirmed: discard, BackToReview: back_to_review, Amend: amend}
     for data_type, handler in fill.items():
         router.callback(data_type, action="report.fill")(handler)
     for data_type in FIELD_BUTTONS:

@@ -23,7 +23,9 @@ BACK, SKIP, DONE = "« Quay lại", "Bỏ qua »", "✔ Xong"
 SEND, CANCEL = "📤 Gửi", "Hủy"
 # A location on channels without location sharing (Zalo, console): typed, in one message.
 TYPE_COORDINATES = "Anh/chị gõ tọa độ (vĩ độ, kinh độ), ví dụ 21.03, 105.85."
-SKIP_BY_NUMBER = ", hoặc gõ {n} để bỏ qua."
+# By its words, not its number: the number is given when the reply is queued (core.menus) and
+# may differ when another reply with choices comes in the same answer.
+SKIP_BY_WORDS = ", hoặc gõ “bỏ qua”."
 
 
 def when(moment: Optional[datetime]) -> str:
@@ -79,9 +81,7 @@ def question(session: FormSession, draft: Draft, *, note: str = "", previous: Op
             out.append(Reply(text="Hoặc:", buttons=buttons))
         return out
     if q.input is InputKind.LOCATION and not f.required:  # one message: how to answer, and how to skip
-        skip = Skip(draft.id, f.index).button(SKIP).data
-        position = [b.data for row in buttons for b in row].index(skip) + 1
-        lines[asked] = lines[asked].removesuffix(".") + SKIP_BY_NUMBER.format(n=position)
+        lines[asked] = lines[asked].removesuffix(".") + SKIP_BY_WORDS
     return [Reply(text="\n".join(lines), buttons=buttons, numbers_answer=f.kind.numeric)]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Optional
 
 from sqlalchemy import select
@@ -20,12 +20,12 @@ from core.dialogs import Dialog, DialogData, NotAnAnswer, Step
 from core.permissions import Refused, can, scope
 from core.router import Router
 from core.types import Button, Reply
-from store.clock import VN_TZ, local, vn_datetime
+from store.clock import local, vn_datetime
 from store.forms.versions import list_forms
 from store.models import Commune, Form, Province
 from store.reporting.periods import PeriodError, create_period
 from store.people.units import unit_index
-from store.vn.numbers import parse_date
+from store.vn.numbers import parse_moment
 
 ACTION = "period.create"
 CANCELLED = "Đã hủy, chưa tạo kỳ báo cáo."
@@ -128,10 +128,6 @@ def _retry(ctx: Context, data: NewPeriod, note: str) -> NotAnAnswer:
     return NotAnAnswer(_ask(ctx, data, note), _ask(ctx, data))
 
 
-def _local_moment(d: date, end: bool) -> datetime:
-    return datetime.combine(d, time(23, 59) if end else time(0, 0), tzinfo=VN_TZ).astimezone(VN_TZ)
-
-
 # -- steps ---------------------------------------------------------------------------------
 async def kybaocao(ctx: Context) -> list[Reply]:
     """Start creating a period: pick the form."""
@@ -175,10 +171,10 @@ async def on_unit(ctx: Context, data: NewPeriod) -> list[Reply]:
 
 
 async def on_date(ctx: Context, data: NewPeriod) -> list[Reply]:
-    d = parse_date(ctx.msg.text or "")
-    if d is None:
+    moment = parse_moment(ctx.msg.text or "", end_of_day=data.step != "open")
+    if moment is None:
         raise _retry(ctx, data, "Chưa đọc được ngày.")
-    return _dates(ctx, data, _local_moment(d, end=data.step != "open"))
+    return _dates(ctx, data, moment)
 
 
 def _dates(ctx: Context, data: NewPeriod, moment: datetime) -> list[Reply]:
@@ -247,9 +243,11 @@ async def on_cancel(ctx: Context, data: Optional[NewPeriod]) -> list[Reply]:
     return messages.text(CANCELLED)
 
 
-PERIOD: Dialog[NewPeriod] = Dialog("period", NewPeriod, action=ACTION, on_cancel=on_cancel, steps={
+PERIOD: Dialog[NewPeriod] = Dialog("period", NewPeriod, action=ACTION, on_cancel=on_cancel, again=_ask, steps={
     "form": Step(buttons_only, closed=True), "label": Step(on_label),
-    "unit": Step(on_unit, closed=True), "open": Step(on_date, closed=True), "due": Step(on_date, closed=True),
+    # Province names and commune codes are never questions: a question is answered first.
+    "unit": Step(on_unit, closed=True, questions_first=True),
+    "open": Step(on_date, closed=True), "due": Step(on_date, closed=True),
     "close": Step(on_date, closed=True), "confirm": Step(buttons_only, closed=True),
 })
 

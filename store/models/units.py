@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store.db import Base, StrEnumType
@@ -45,6 +45,9 @@ class Officer(Base):
     commune_code: Mapped[Optional[int]] = mapped_column(ForeignKey("communes.code"), index=True)
     position: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(default=True)
+    # Role (and name) given by ``admin grant``: an officer-list import never lowers or renames
+    # them without --override-granted (store/people/granted.py).
+    granted_by_hand: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime]
     # Leavers (store/people/leavers.py): when the officer was removed; their name, phone and chat ids
     # are erased OFFICER_ERASE_AFTER_DAYS later (erased_at), their commune's reports stay.

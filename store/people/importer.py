@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from store.models import AuditLog, Officer, OfficerProvince
 from store.people.files import read_rows
+from store.people.granted import undoes_grant
 from store.people.phones import normalize_phone
 from store.roles import Role
 from store.people.unit_names import accented_core, commune_key
@@ -181,8 +182,9 @@ def parse_row(index: UnitIndex, number: int, raw: dict[str, Any]) -> tuple[Optio
 # -- import ---------------------------------------------------------------------
 def import_officers(session: Session, path: Path, *, now: datetime, dry_run: bool = False,
                     index: Optional[UnitIndex] = None, progress: bool = False,
-                    actor_user_id: Optional[int] = None) -> ImportReport:
-    """Load an officer list; ``dry_run`` checks every row and writes nothing."""
+                    actor_user_id: Optional[int] = None, override_granted: bool = False) -> ImportReport:
+    """Load an officer list; ``dry_run`` checks every row and writes nothing. A row that would
+    lower or rename an officer granted by hand is an error unless ``override_granted``."""
     index = index or unit_index(session)
     report = ImportReport(dry_run=dry_run)
     source: Iterable[tuple[int, dict[str, Any]]] = read_rows(path)
@@ -190,7 +192,9 @@ def import_officers(session: Session, path: Path, *, now: datetime, dry_run: boo
         source = tqdm(source, desc="officers", unit=" rows")
     rows = _checked_rows(index, source, report)
     report.phones = set(rows)
-    _apply(session, rows, report, now=now, dry_run=dry_run)
+    changes = _compare(session, rows, report, now=now, override_granted=override_granted)
+    if not dry_run:
+        _write(session, changes)
     session.add(AuditLog(at=now, user_id=actor_user_id, action="officers.import", target=Path(path).name[:200],
                          outcome="dry-run" if dry_run else "done",
                          detail={"rows": report.rows, "created": report.created, "updated": report.updated,
@@ -238,20 +242,13 @@ class _Changes:
     province_sets: dict[str, set[int]] = field(default_factory=dict)
 
 
-def _apply(session: Session, rows: dict[str, OfficerRow], report: ImportReport, *, now: datetime,
-           dry_run: bool) -> None:
-    changes = _compare(session, rows, report, now=now)
-    if not dry_run:
-        _write(session, changes)
-
-
 def _compare(session: Session, rows: dict[str, OfficerRow], report: ImportReport, *,
-             now: datetime) -> _Changes:
+             now: datetime, override_granted: bool) -> _Changes:
     """The rows against the officers in the database, counted in ``report``."""
     # Plain rows, not ORM objects: 20,000 officers compare in a fraction of a second.
     existing = {r.phone: r for r in session.execute(
         select(Officer.id, Officer.phone, Officer.full_name, Officer.role, Officer.commune_code,
-               Officer.position, Officer.telegram_id).where(Officer.phone.is_not(None)))}
+               Officer.position, Officer.telegram_id, Officer.granted_by_hand).where(Officer.phone.is_not(None)))}
     supervised: dict[int, set[int]] = {}
     for officer_id, code in session.execute(select(OfficerProvince.officer_id, OfficerProvince.province_code)):
         supervised.setdefault(officer_id, set()).add(code)
@@ -275,7 +272,13 @@ def _compare(session: Session, rows: dict[str, OfficerRow], report: ImportReport
                 changes.province_sets[phone] = row.provinces
             report.created += 1
             continue
+        refused = None if override_granted else undoes_grant(officer, row.role, row.full_name)
+        if refused is not None:
+            report.errors.append(RowIssue(row.row, refused))
+            continue
         changed = {k: v for k, v in values.items() if getattr(officer, k) != v}
+        if officer.granted_by_hand and changed:
+            changed["granted_by_hand"] = False  # overridden: the list governs this officer again
         old_provinces = supervised.get(officer.id, set())
         want_provinces = row.provinces if row.role is Role.SUPERVISOR else set()
         if want_provinces != old_provinces:

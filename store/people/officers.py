@@ -30,6 +30,7 @@ def grant_role(session: Session, *, role: str, now: datetime, phone: Optional[st
     granted, norm = _checked_grant(session, role, phone, telegram_id, province_codes, commune_code)
     officer, old_role = _officer_to_grant(session, norm, telegram_id, full_name, granted, now)
     officer.role = granted
+    officer.granted_by_hand = True  # an officer-list import will not undo it (store/people/granted.py)
     officer.commune_code = commune_code if granted is Role.OFFICER else None
     if granted is Role.SUPERVISOR:
         have = {p.province_code for p in officer.provinces}

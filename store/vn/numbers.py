@@ -15,15 +15,18 @@ spreadsheets also bring ``12.5``. The rules below keep both readable without gue
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Optional
+
+from store.clock import VN_TZ
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 _THOUSANDS_DOTS = re.compile(r"^\d{1,3}(\.\d{3})+$")
 _THOUSANDS_COMMAS = re.compile(r"^\d{1,3}(,\d{3}){2,}$")
 _PLAIN = re.compile(r"^\d+(\.\d+)?$")
 _DATE = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")  # 2026-12-31: the same day as 31/12/2026
 _NGAY = re.compile(r"^(?:ngày\s*)?(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})$", re.I)
 
 
@@ -71,18 +74,37 @@ def parse_number(text: str) -> tuple[Decimal, bool]:
 
 
 def parse_date(text: str) -> Optional[date]:
-    """``30/6/2026``, ``30-6-2026``, ``30.6.2026``, ``30/6/26``, ``ngày 30 tháng 6 năm 2026``; None if not a date."""
+    """``30/6/2026``, ``30-6-2026``, ``30.6.2026``, ``30/6/26``, ``ngày 30 tháng 6 năm 2026``,
+    ``2026-06-30``; None if not a date."""
     raw = (text or "").strip()
+    iso = _ISO_DATE.match(raw)
     m = _DATE.match(raw) or _NGAY.match(raw)
-    if not m:
+    if iso:
+        year, month, day = (int(g) for g in iso.groups())
+    elif m:
+        day, month, year = (int(g) for g in m.groups())
+    else:
         return None
-    day, month, year = (int(g) for g in m.groups())
     if year < 100:
         year += 2000
     try:
         return date(year, month, day)
     except ValueError:
         return None
+
+
+def parse_moment(text: str, *, end_of_day: bool) -> Optional[datetime]:
+    """A typed moment, Vietnam time unless zoned: a day in any ``parse_date`` form means its
+    start, or its end (23:59) with ``end_of_day`` (a due date) — whichever form it is written
+    in; ``2026-06-30T17:00`` is that very time. None when it is neither."""
+    day = parse_date(text)
+    if day is not None:
+        return datetime.combine(day, time(23, 59) if end_of_day else time(0, 0), tzinfo=VN_TZ)
+    try:
+        moment = datetime.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)
 
 
 def format_number(value: Decimal | int | float, places: Optional[int] = None) -> str:

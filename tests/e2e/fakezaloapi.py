@@ -9,6 +9,7 @@ recorded. Users' photos are served from ``/photos/<name>`` on the same server.
 
 Failures on demand: ``blocked_chats`` answer 403, ``fail_next[method]`` pops forced errors
 (``(code, description)``, or ``(code, description, parameters)`` e.g. ``{"retry_after": 3}``),
+``fail_chat[chat_id]`` the same for the sends to one chat,
 ``enforce_limits`` answers 429 past ``overall_rate`` sends per second or more than one send
 per ``per_chat_interval`` to a chat (sliding windows over real time).
 """
@@ -86,6 +87,7 @@ class FakeZaloAPI:
         self.wrap_webhook = wrap_webhook  # webhook body {"ok": true, "result": update}
         self.blocked_chats: set[str] = set()
         self.fail_next: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        self.fail_chat: dict[str, list[tuple[Any, ...]]] = defaultdict(list)  # forced errors for one chat's sends
         self.calls: list[Call] = []
         self.deliveries: list[Delivery] = []
         self.totals: Counter[int] = Counter()
@@ -300,6 +302,9 @@ class FakeZaloAPI:
             return 400, self._error(400, "Bad Request: chat_id is required")
         if chat_id in self.blocked_chats:
             return 403, self._error(403, "Forbidden: the user has blocked the bot")
+        if self.fail_chat.get(chat_id):
+            code, description, *parameters = self.fail_chat[chat_id].pop(0)
+            return code, self._error(code, description, *parameters)
         if method == "sendMessage":
             text = params.get("text")
             if not isinstance(text, str) or not text.strip() or len(text) > TEXT_LIMIT:

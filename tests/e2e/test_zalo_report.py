@@ -93,10 +93,10 @@ async def test_report_dialog_on_zalo_survives_sigkill_and_submits_once(tmp_path:
             assert "Đề xuất" in await an.text("bỏ qua")  # skip an optional question by its word
             # the location question: one message that says how to type it and how to skip it
             said = await an.text("Cần thêm kinh phí tuyên truyền")
-            assert "Vị trí" in said and "gõ tọa độ (vĩ độ, kinh độ), ví dụ 21.03, 105.85, hoặc gõ 2 để bỏ qua" in said
+            assert "Vị trí" in said and "gõ tọa độ (vĩ độ, kinh độ), ví dụ 21.03, 105.85, hoặc gõ “bỏ qua”." in said
             assert "1. « Quay lại\n2. Bỏ qua »" in said and "Gửi vị trí" not in said and "Hoặc:" not in said
             said = await an.text("210, 105")  # a bad answer: the reason and the question, one message
-            assert "Vị trí không hợp lệ" in said and "hoặc gõ 2 để bỏ qua" in said
+            assert "Vị trí không hợp lệ" in said and "hoặc gõ “bỏ qua”." in said
             said = await an.text("21.03, 105.85")
             assert "Ảnh minh chứng" in said
             said = await an.image(JPEG)

@@ -7,16 +7,18 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Optional
 
+from sqlalchemy import select
 
 from bot.services import build_services
 from core.settings import Settings
 from handlers.app import build_router
 from core.dispatch import BotCore
 from core.listing import with_listed_details
+from core.outbox import mark_shown
 from core.types import Incoming, UserRef
 from store.db import transaction
 from store.forms.versions import load_form
-from store.models import Commune, Officer, OfficerProvince, Province, User
+from store.models import Commune, Officer, OfficerProvince, OutboxMessage, Province, User
 from store.reporting.periods import create_period
 
 SAMPLE_FORMS = Path(__file__).resolve().parents[2] / "store" / "sample" / "forms"
@@ -94,7 +96,17 @@ class Chat:
         self.n += 1
         return f"{self.ref.external_id}-{self.n}"
 
+    def deliver(self) -> None:
+        """The phone receives what is due for this chat (a real sender would send it)."""
+        now = self.core.services.clock.now()
+        with transaction(self.core.services.session_factory) as s:
+            ids = s.scalars(select(OutboxMessage.id).where(OutboxMessage.chat_id == self.ref.chat_id,
+                                                           OutboxMessage.state == "queued",
+                                                           OutboxMessage.not_before <= now)).all()
+            mark_shown(s, ids, now)
+
     async def send(self, **kw) -> list:
+        self.deliver()  # what was queued before this message is on the screen
         out = await self.core.handle(Incoming(user=self.ref, update_key=kw.pop("key", None) or self._key(), **kw))
         self.last = [q.reply for q in out]
         return self.last

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from core.outbox import enqueue
 from core.types import Button, Reply, UserRef
 from reminders.sweep import run_sweep
 from store.db import transaction
-from store.models import ChoiceMenu, OutboxMessage, Report, User
+from store.models import ChoiceMenu, Draft, OutboxMessage, Report, User
 from tests.handlers.report_setup import Chat, World, build_world
 
 
@@ -83,7 +83,7 @@ async def test_report_dialog_by_typed_numbers_and_words(world: World, channel: s
     # The location question is one message there (no keyboard to carry): how to type it and
     # which number skips it; no "Gửi vị trí" button to press.
     assert len(z.last) == 1 and not z.last[0].request_location and "Vị trí" in z.said
-    assert "gõ tọa độ (vĩ độ, kinh độ), ví dụ 21.03, 105.85, hoặc gõ 2 để bỏ qua." in z.said
+    assert "gõ tọa độ (vĩ độ, kinh độ), ví dụ 21.03, 105.85, hoặc gõ “bỏ qua”." in z.said
     assert "Gửi vị trí" not in z.said and number(z, "Bỏ qua »") == "2"
     await z.text("21,03 105")  # not two coordinates: the polite how-to, in one message again
     assert len(z.last) == 1 and "Chưa đọc được vị trí" in z.said and "Gửi vị trí" not in z.said
@@ -141,3 +141,96 @@ async def test_reminder_button_is_typed_as_a_number_on_zalo(world: World, clock)
         assert "zalo" in set(s.scalars(select(OutboxMessage.channel).where(OutboxMessage.kind == "reminder")))
     await z.text("1")  # "1. Làm báo cáo ngay" of the reminder
     assert "Câu 1/" in z.said or "Tiếp tục" in z.said
+
+
+async def test_a_typed_number_never_confirms_starting_over(world: World) -> None:
+    z = zalo_chat(world, 1)
+    await z.cmd("baocao")
+    await z.text("1")
+    await z.text("khong")
+    await z.text("7")
+    await z.cmd("huy")
+    await z.cmd("baocao")
+    await z.text("1")
+    await z.text(number(z, "Làm lại từ đầu"))
+    assert "Xóa 2 câu trả lời" in z.said
+    shown = numbered_text(z.last[-1])
+    assert "• Xóa" in shown and "1." not in shown and "2." not in shown  # picked by its words only
+    for typed in ("2", "1", "2"):  # the number typed again, or the first line's number
+        await z.text(typed)
+        with world.core.services.session_factory() as s:
+            assert len(s.scalar(select(Draft.answers))) == 2
+    await z.cmd("baocao")
+    await z.text("1")
+    await z.text(number(z, "Làm lại từ đầu"))
+    await z.text("xoa")
+    assert "Câu 1/" in z.said
+    with world.core.services.session_factory() as s:
+        assert s.scalar(select(Draft.answers)) == {}
+
+
+async def test_a_question_in_a_number_question_shows_no_number_to_type(world: World) -> None:
+    z = zalo_chat(world, 1)
+    await z.cmd("baocao")
+    await z.text("1")
+    await z.text("co")
+    await z.text("15/KH-UBND")
+    await z.text("30/6/2026")
+    assert "Số hội nghị" in z.said
+    await z.text("Hạn nộp báo cáo 6 tháng là khi nào?")  # a question in the middle of a number question
+    shown = "\n".join(numbered_text(r) for r in z.last)
+    assert len(z.last) >= 2 and "Số hội nghị" in z.last[-1].text
+    assert any(r.buttons for r in z.last[:-1]), shown  # the answer offers choices…
+    labels = [b.text for r in z.last for row in r.buttons for b in row]
+    assert all(f"• {label}" in shown for label in labels), shown  # …none by a number the question takes
+    await z.text("1")  # so 1 is the number of meetings, as the question asks
+    with world.core.services.session_factory() as s:
+        assert s.scalar(select(Draft.answers))["so_hoi_nghi"] == 1
+
+
+def _notice(world: World, key: str, not_before: datetime) -> OutboxMessage:
+    services = world.core.services
+    with transaction(services.session_factory) as s:
+        user = s.scalar(select(User).where(User.channel == "zalo"))
+        reply = Reply(text="Nhắc hạn", buttons=[[Button("Làm báo cáo", f"rp:o:{world.period_id}")]])
+        row = enqueue(s, user, reply, key=key, kind="reminder", not_before=not_before, now=services.clock.now())
+        s.flush()
+        s.expunge(row)
+        return row
+
+
+async def test_a_superseded_number_is_refused_with_the_menu_as_it_is(world: World) -> None:
+    z = zalo_chat(world, 1)
+    await z.cmd("baocao")  # 1, 2: the periods
+    await z.cmd("help")  # answered without choices: the old numbers are superseded
+    notice = _notice(world, "n-sup", world.core.services.clock.now())
+    assert "3. Làm báo cáo" in numbered_text(Reply.from_payload(notice.payload))  # never a superseded number
+    await z.text("1")
+    assert "đã cũ nên chưa làm gì" in z.said and "3. Làm báo cáo" in numbered_text(z.last[-1])
+    assert "Câu 1/" not in z.said
+    await z.text("3")
+    assert "Câu 1/" in z.said
+
+
+async def test_a_number_never_delivered_is_refused_with_the_fresh_menu(world: World) -> None:
+    z = zalo_chat(world, 1)
+    await z.cmd("baocao")  # 1, 2: the periods
+    notice = _notice(world, "n-failed", world.core.services.clock.now())
+    assert "3. Làm báo cáo" in numbered_text(Reply.from_payload(notice.payload))  # notices in a row: next numbers
+    with transaction(world.core.services.session_factory) as s:
+        s.get(OutboxMessage, notice.id).state = "failed"  # the platform refused it: never on the phone
+    await z.text("3")
+    fresh = numbered_text(z.last[-1])
+    assert "chưa đến được" in z.said and "3. Làm báo cáo" in fresh and "1. 6 tháng" in fresh
+    assert "Câu 1/" not in z.said
+    await z.text("3")  # now it was shown
+    assert "Câu 1/" in z.said
+
+
+async def test_a_reminder_for_later_is_picked_by_its_words_and_reserves_no_number(world: World) -> None:
+    z = zalo_chat(world, 1)
+    notice = _notice(world, "n-later", world.core.services.clock.now() + timedelta(hours=1))
+    shown = numbered_text(Reply.from_payload(notice.payload))
+    assert "• Làm báo cáo" in shown and "1." not in shown  # its number would be unknown when it arrives
+    await z.cmd("baocao")
+    assert "1. 6 tháng" in numbered_text(z.last[-1])

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from core.context import Context
 from core.types import Incoming
 from store.db import transaction
-from store.models import DialogState, Officer, User
+from store.models import DialogState, Draft, Officer, User
 from tests.handlers.report_setup import OPEN, Chat, World, build_world, user_ref
 
 
@@ -91,3 +91,50 @@ async def test_a_question_in_a_date_step_is_answered_then_the_date_asked_again(w
     assert "Chưa đọc được ngày" in sup.said
     await sup.press("Mở ngay")
     assert "Gõ hạn nộp" in sup.said
+
+
+async def test_a_due_date_in_any_form_is_the_end_of_that_day(world: World) -> None:
+    sup = Chat(world.core, 9)
+    await sup.cmd("kybaocao")
+    await sup.press("Báo cáo tổng kết")
+    await sup.text("Tổng kết năm 2026 (đợt 2)")
+    await sup.text("3001, 3002")
+    await sup.text("2026-07-01")
+    assert "Gõ hạn nộp" in sup.said
+    await sup.text("2026-12-31")  # ISO means what 31/12/2026 means: the end of that day
+    assert "Gõ ngày đóng" in sup.said
+    await sup.press("Sau hạn 7 ngày")
+    assert "23:59 31/12/2026" in sup.said and "00:00 1/7/2026" in sup.said
+
+
+def _draft_answers(world: World) -> dict:
+    with world.core.services.session_factory() as s:
+        return s.scalar(select(Draft.answers))
+
+
+@pytest.mark.parametrize("word", ["bỏ qua", "Bo qua", "quay lại", "xong", "hủy"])
+async def test_a_control_word_is_never_saved_as_a_text_answer(world: World, word: str) -> None:
+    a = Chat(world.core, 1)
+    await a.cmd("baocao")
+    await a.press("6 tháng")
+    await a.press("Có")
+    assert "Số hiệu văn bản" in a.said  # a required text question
+    await a.text(word)
+    assert "so_hieu" not in _draft_answers(world)
+    assert "không được lưu làm câu trả lời" in a.said and "Số hiệu văn bản" in a.said
+    await a.text("15/KH-UBND")
+    assert _draft_answers(world)["so_hieu"] == "15/KH-UBND"
+
+
+async def test_a_control_word_is_no_name_in_registration(world: World) -> None:
+    stranger = Chat(world.core, 77)
+    await stranger.cmd("dangky")
+    await stranger.text("Lai Châu")
+    await stranger.text("Tân Phong")
+    if "chọn đúng xã" in stranger.said:
+        await stranger.press("Phường Tân Phong")
+    assert "Họ và tên" in stranger.said
+    await stranger.text("bỏ qua")
+    assert "không được lưu làm câu trả lời" in stranger.said and "Họ và tên" in stranger.said
+    with world.core.services.session_factory() as s:
+        assert s.scalar(select(DialogState.data))["full_name"] in (None, "")

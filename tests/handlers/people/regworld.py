@@ -11,6 +11,7 @@ from bot.services import build_services
 from core.settings import Settings
 from handlers.app import build_router
 from core.dispatch import BotCore, QueuedReply
+from core.outbox import mark_shown
 from core.types import Contact, Incoming, UserRef
 from store.db import transaction
 from store.models import AuditLog, OutboxMessage, User
@@ -46,7 +47,16 @@ class World:
 
     async def send(self, who: UserRef, **kw) -> list[QueuedReply]:
         self.seq += 1
+        self.deliver(who)  # what was due for this chat is on the phone before the user types
         return await self.core.handle(Incoming(user=who, update_key=f"u{self.seq}", **kw))
+
+    def deliver(self, who: UserRef) -> None:
+        now = self.services.clock.now()
+        with transaction(self.services.session_factory) as s:
+            ids = s.scalars(select(OutboxMessage.id).where(OutboxMessage.chat_id == who.chat_id,
+                                                           OutboxMessage.state == "queued",
+                                                           OutboxMessage.not_before <= now)).all()
+            mark_shown(s, ids, now)
 
     async def text(self, who: UserRef, text: str) -> str:
         return "\n".join(q.reply.text for q in await self.send(who, text=text))

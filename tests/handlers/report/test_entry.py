@@ -144,7 +144,44 @@ async def test_cancel_keeps_the_draft_and_resume_asks(world: World, clock) -> No
     await a.cmd("baocao")
     await a.press("6 tháng")
     await a.press("Làm lại từ đầu")
+    await a.press("Xóa")
     assert "Câu 1/" in a.said
+
+
+def _answers(world: World) -> dict:
+    with world.core.services.session_factory() as s:
+        return s.scalar(select(Draft.answers))
+
+
+async def test_starting_over_asks_first_and_names_what_is_lost(world: World, clock) -> None:
+    a, b = Chat(world.core, 1), Chat(world.core, 2)
+    await a.cmd("baocao")
+    await a.press("6 tháng")
+    await a.press("Không")
+    await a.text("7")
+    await a.cmd("huy")
+    await a.cmd("baocao")
+    await a.press("6 tháng")
+    await a.press("Làm lại từ đầu")  # one tap wipes nothing
+    assert "Xóa 2 câu trả lời" in a.said and "Câu 1/" not in a.said and len(_answers(world)) == 2
+    confirm = a.find("Xóa")
+    clock.jump(timedelta(minutes=5))
+    await b.cmd("baocao")  # meanwhile a colleague answers one more question
+    await b.press("6 tháng")
+    await b.press("Tiếp tục")
+    await b.press("Có")
+    assert len(_answers(world)) == 3
+    await a.send(button=confirm)  # the confirmation named 2 answers: it is stale now
+    assert "vừa thay đổi" in a.said and "Xóa 3 câu trả lời" in a.said and len(_answers(world)) == 3
+    await a.press("Không")
+    assert "Tiếp tục bản nháp" in a.said and len(_answers(world)) == 3
+    await a.send(button=confirm)  # an old confirmation never wipes
+    assert len(_answers(world)) == 3
+    await a.cmd("baocao")
+    await a.press("6 tháng")
+    await a.press("Làm lại từ đầu")
+    await a.press("Xóa")
+    assert "Câu 1/" in a.said and _answers(world) == {}
 
 
 async def test_double_tap_and_retried_update_give_one_report(world: World) -> None:

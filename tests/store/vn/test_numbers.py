@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
 
-from store.vn.numbers import NumberFormatError, format_number, parse_date, parse_number
+from store.clock import VN_TZ
+from store.vn.numbers import NumberFormatError, format_number, parse_date, parse_moment, parse_number
 
 
 @pytest.mark.parametrize("text,value,percent", [
@@ -44,3 +45,17 @@ def test_format_number_the_vietnamese_way() -> None:
     assert format_number(12.5) == "12,5"
     assert format_number(-1234567.25) == "-1.234.567,25"
     assert format_number(3, places=1) == "3,0"
+
+
+@pytest.mark.parametrize("text", ["31/12/2026", "31-12-2026", "31.12.2026", "31/12/26", "2026-12-31",
+                                  "ngày 31 tháng 12 năm 2026"])
+def test_every_date_form_means_the_same_day_and_moment(text: str) -> None:
+    assert parse_date(text) == date(2026, 12, 31)
+    assert parse_moment(text, end_of_day=True) == datetime(2026, 12, 31, 23, 59, tzinfo=VN_TZ)
+    assert parse_moment(text, end_of_day=False) == datetime(2026, 12, 31, 0, 0, tzinfo=VN_TZ)
+
+
+def test_a_moment_with_its_time_keeps_it() -> None:
+    assert parse_moment("2026-06-30T17:00", end_of_day=True) == datetime(2026, 6, 30, 17, 0, tzinfo=VN_TZ)
+    assert parse_moment("2026-06-30T17:00+00:00", end_of_day=True) == datetime(2026, 6, 30, 17, 0, tzinfo=timezone.utc)
+    assert parse_moment("2026-02-30", end_of_day=True) is None and parse_moment("mai", end_of_day=True) is None
