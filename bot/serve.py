@@ -15,12 +15,12 @@ import logging
 import signal
 from typing import Any, AsyncIterator, Optional
 
-from telegram.error import InvalidToken, NetworkError
 
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.send import TelegramTransport, sender_bot
 from bot.channels.zalo.channel import ZaloChannel
-from bot.channels.zalo.api import ZaloClient, ZaloError
+from bot.channels.zalo.api import ZaloClient
+from bot.channels.start_errors import START_FAILURES, report_start_failure
 from bot.channels.zalo.send import ZaloTransport, no_links
 from bot.file_links import links_for
 from bot.services import build_services
@@ -117,18 +117,8 @@ async def serve(settings: Settings, stop: Optional[asyncio.Event] = None) -> int
             log.info("serving %s", " and ".join(n for n, v in (("Telegram", settings.bot_token),
                                                                 ("Zalo", settings.zalo_bot_token)) if v))
             await stop.wait()
-    except ZaloError as exc:
-        if exc.bad_token:
-            log.error("Zalo refused ZALO_BOT_TOKEN: check the token in Zalo Bot Manager")
-        else:
-            log.error("cannot reach the Zalo Bot API at %s: %s", settings.zalo_api_base_url, exc)
-        return 1
-    except InvalidToken:
-        log.error("Telegram refused BOT_TOKEN: check the token from @BotFather")
-        return 1
-    except NetworkError as exc:
-        log.error("cannot reach the Bot API at %s: %s", settings.telegram_api_base_url, exc)
-        return 1
+    except START_FAILURES as exc:
+        return report_start_failure(exc, settings)
     return 0
 
 

@@ -15,11 +15,10 @@ import logging
 import sys
 from typing import Any, AsyncIterator, Optional
 
-from telegram.error import InvalidToken, NetworkError
 
 from bot.channels.telegram.channel import TelegramChannel, stop_on_signals
 from bot.channels.zalo.channel import ZaloChannel
-from bot.channels.zalo.api import ZaloError
+from bot.channels.start_errors import START_FAILURES, report_start_failure
 from bot.file_links import links_for
 from bot.ops import OpsServer
 from bot.serve import background_running
@@ -115,18 +114,8 @@ async def serve_webhook(settings: Settings, stop: Optional[asyncio.Event] = None
         async with webhook_running(settings) as server:
             log.info("webhook server listening on port %d", server.port)
             await stop.wait()
-    except InvalidToken:
-        log.error("Telegram refused BOT_TOKEN: check the token from @BotFather")
-        return 1
-    except ZaloError as exc:
-        log.error("Zalo refused ZALO_BOT_TOKEN" if exc.bad_token else f"cannot reach the Zalo Bot API: {exc}")
-        return 1
-    except NetworkError as exc:
-        log.error("cannot reach the Bot API at %s: %s", settings.telegram_api_base_url, exc)
-        return 1
-    except OSError as exc:
-        log.error("cannot listen (PORT %d, METRICS_PORT %d): %s", settings.port, settings.metrics_port, exc)
-        return 1
+    except START_FAILURES as exc:
+        return report_start_failure(exc, settings)
     return 0
 
 

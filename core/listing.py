@@ -8,6 +8,7 @@ under the text and a short numbered label on each button, so nothing is listed t
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from core.types import Button, Reply
@@ -28,6 +29,7 @@ def with_listed_details(reply: Reply) -> Reply:
 
 
 def _labelled(button: Button, number: int | None) -> Button:
-    if number is None or button.text.startswith(f"{number}. "):
+    """The button with its entry's number, unless its label already names it ("Sửa câu 3")."""
+    if number is None or re.search(rf"(?<!\d){number}(?!\d)", button.text):
         return button
     return Button(f"{number}. {button.text}", button.data, button.detail)

@@ -179,18 +179,18 @@ def add(sub: Subparsers) -> None:
     p.set_defaults(func=_add)
     ssub.add_parser("list", help="các đợt chấm điểm").set_defaults(func=_list)
     p = ssub.add_parser("ranking", help="xếp hạng từng khối của một đợt")
-    p.add_argument("period", type=int, metavar="MÃ_ĐỢT")
+    p.add_argument("period", type=int, metavar="MÃ_ĐỢT", help="mã đợt chấm điểm (xem: python -m bot scoring list)")
     p.set_defaults(func=_ranking)
     for name, publish, text in (("publish", True, "công bố xếp hạng một khối (khóa lại)"),
                                 ("reopen", False, "mở lại xếp hạng đã công bố, cần lý do")):
         p = ssub.add_parser(name, help=text)
-        p.add_argument("period", type=int, metavar="MÃ_ĐỢT")
+        p.add_argument("period", type=int, metavar="MÃ_ĐỢT", help="mã đợt chấm điểm (xem: python -m bot scoring list)")
         p.add_argument("--bloc", required=True, metavar="KHỐI", help="mã hoặc tên khối")
         if not publish:
-            p.add_argument("--reason", required=True, metavar="LÝ_DO")
+            p.add_argument("--reason", required=True, metavar="LÝ_DO", help="lý do mở lại bảng xếp hạng đã công bố")
         p.set_defaults(func=lambda a, s, publish=publish: _bloc_action(a, s, publish))
     p = ssub.add_parser("export", help="xuất Excel: trang tổng hợp và mỗi khối một trang")
-    p.add_argument("period", type=int, metavar="MÃ_ĐỢT")
+    p.add_argument("period", type=int, metavar="MÃ_ĐỢT", help="mã đợt chấm điểm (xem: python -m bot scoring list)")
     p.add_argument("path", metavar="ĐƯỜNG_DẪN", help="tệp .xlsx, hoặc thư mục để ghi tệp vào")
     p.add_argument("--chart", action="store_true", help="ghi thêm biểu đồ xếp hạng từng khối (.png)")
     p.set_defaults(func=_export)

@@ -85,11 +85,13 @@ def _commune_listing(ctx: Context, commune: Commune) -> list[Reply]:
                            "Dùng /moi để tạo mã mời.")]
     lines = [f"Cán bộ {commune.name}, {commune.province.name}:"]
     rows = []
-    for n, o in enumerate(officers[:20], 1):
+    for o in officers[:20]:
         state = "đang hoạt động" if o.active else "tạm ngừng"
         bot = "đã dùng bot" if o.id in linked else "chưa dùng bot"
         phone = (o.phone or "—") if o.active else "ẩn số"  # a suspended officer's phone is not shown
-        lines.append(f"{n}. {o.full_name} – {o.position or 'cán bộ'} – {phone} ({state}, {bot})")
+        # Bullets, not numbers: the numbers on Zalo and the console belong to the actions below,
+        # which name the officer they act on.
+        lines.append(f"• {o.full_name} – {o.position or 'cán bộ'} – {phone} ({state}, {bot})")
         if o.active:
             rows.append([Deactivate(o.id).button(f"Tạm ngừng: {o.full_name}"[:60])])
         else:

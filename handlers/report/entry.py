@@ -211,7 +211,7 @@ async def amend(ctx: Context, data: Amend) -> list[Reply]:
     if draft is None:
         draft = start_draft(ctx.session, period, commune.code, ctx.me.id, ctx.now, amend=report)
     return begin(ctx, draft, period, index=-1,
-                 note="Sửa báo cáo đã gửi: bấm “Sửa câu N”, rồi “Gửi” để lưu bản sửa.")
+                 note="Sửa báo cáo đã gửi: chọn câu cần sửa, rồi bấm “Gửi” để lưu bản sửa.")
 
 
 async def discard(ctx: Context, data: Discard | DiscardConfirmed) -> list[Reply]:

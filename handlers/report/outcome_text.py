@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from store.forms.outcome import Outcome, Status
 
-REVIEW_HINT = "Anh/chị bấm “Gửi” để nộp, “Sửa câu N” (hoặc gõ số N) để sửa, hoặc /huy để tạm dừng."
+REVIEW_HINT = "Anh/chị bấm “Gửi” để nộp, chọn câu cần sửa trong danh sách, hoặc gõ /huy để tạm dừng."
 NOT_A_PHONE_QUESTION = "Câu này không cần số điện thoại."
 
 TEXTS: dict[Status, str] = {

@@ -18,9 +18,11 @@ from store.forms.fields import Field
 from store.forms.spec import FormSpec
 from store.models import Draft, Period, Report
 from store.vn.numbers import format_number
+from store.vn.text import shorten
 
 BACK, SKIP, DONE = "« Quay lại", "Bỏ qua »", "✔ Xong"
 SEND, CANCEL = "📤 Gửi", "Hủy"
+REVIEW_LABEL = 42  # characters of a question's label on the review screen: 14 answers fit one phone screen
 # A location on channels without location sharing (Zalo, console): typed, in one message.
 TYPE_COORDINATES = "Anh/chị gõ tọa độ (vĩ độ, kinh độ), ví dụ 21.03, 105.85."
 # By its words, not its number: the number is given when the reply is queued (core.menus) and
@@ -119,24 +121,24 @@ def summary_lines(spec: FormSpec, answers: dict[str, object]) -> list[str]:
 
 
 def review(session: FormSession, draft: Draft, period: Period, *, note: str = "") -> Reply:
-    """All answers before sending. "Sửa câu N" buttons come first, in order, so that the N-th
-    button edits question N on channels that number buttons (console, Zalo) as well."""
+    """All answers before sending, on one screen: the answers are the menu (each one's button
+    edits it, numbered as the question) and the way to send is said first."""
     head = [note] if note else []
     kind = "Sửa báo cáo" if draft.base_revision else "Kiểm tra báo cáo"
-    head.append(f"{kind} “{session.spec.title}” – {period.label}:")
+    head.append(f"{kind} “{session.spec.title}” – {period.label}.")
+    head.append("Bấm “Gửi” để nộp báo cáo, hoặc chọn câu cần sửa:")
     buttons: list[list[Button]] = []
     row: list[Button] = []
     for n, f in enumerate(session.review(), 1):
-        row.append(Edit(draft.id, f.index).button(f"Sửa câu {n}"))
-        if len(row) == 3:
+        value = value_text(f, session.answers[f.name]) if f.name in session.answers else "(chưa trả lời)"
+        row.append(Edit(draft.id, f.index).button(f"Sửa câu {n}", detail=f"{shorten(f.label, REVIEW_LABEL)}: {value}"))
+        if len(row) == 4:
             buttons.append(row)
             row = []
     if row:
         buttons.append(row)
     buttons.append([Send(draft.id, period.id).button(SEND), Discard(draft.id, period.id).button(CANCEL)])
-    lines = summary_lines(session.spec, session.answers)
-    text = "\n".join(head + lines + ["Bấm “Gửi” để nộp báo cáo, hoặc gõ số câu cần sửa."])
-    return Reply(text=text, buttons=buttons)
+    return Reply(text="\n".join(head), buttons=buttons)
 
 
 def report_text(spec: FormSpec, report: Report, period: Period, sender: str) -> str:

@@ -210,3 +210,26 @@ def test_every_subcommand_and_argument_has_vietnamese_help(capsys) -> None:
         assert text.startswith("Cách dùng:"), path
         assert problems(text) == [], (path, problems(text))
     assert missing == []
+
+
+def test_a_webhook_start_with_the_bot_api_unreachable_says_why_in_vietnamese(tmp_path: Path) -> None:
+    """Every start failure ends with one ``LỖI:`` line an operator can act on, never English alone."""
+    import secrets
+    import socket
+
+    with socket.socket() as a, socket.socket() as b:  # two free ports, closed again before the start
+        a.bind(("127.0.0.1", 0))
+        b.bind(("127.0.0.1", 0))
+        port, metrics_port = a.getsockname()[1], b.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("BOT_FAKE_NOW", "LOG_LEVEL", "ZALO_BOT_TOKEN")}
+    env.update(BOT_TOKEN="123:abc", TELEGRAM_API_BASE_URL="http://127.0.0.1:9", WEBHOOK_URL="https://bot.example.vn",
+               TELEGRAM_WEBHOOK_SECRET="abcdefgh12345678", FILE_LINK_KEY=secrets.token_urlsafe(32),
+               DATABASE_URL=f"sqlite:///{tmp_path / 'bot.sqlite3'}", DATA_DIR=str(tmp_path / "data"),
+               LOAD_SAMPLES="false", PORT=str(port), METRICS_PORT=str(metrics_port), PYTHONPATH=str(REPO),
+               PYTHONIOENCODING="utf-8")
+    result = subprocess.run([sys.executable, "-m", "bot"], capture_output=True, text=True, cwd=tmp_path, env=env,
+                            timeout=180, encoding="utf-8")
+    last = result.stderr.strip().splitlines()[-1]
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert last == "LỖI: không chạy được bot: không kết nối được Bot API của Telegram tại http://127.0.0.1:9"
+    assert problems(last) == []

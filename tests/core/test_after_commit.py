@@ -33,7 +33,7 @@ def _core(database_url: str, tmp_path: Path, clock, prepare: Callable[[], Any]) 
         ctx.after_commit(prepare, lambda _ctx, value: [Reply(text=f"Đã đọc: {value}")], task="directive.read")
         return [Reply(text="Đang đọc tệp…")]
 
-    router.on_text = on_text
+    router.text_fallback(on_text)
     return BotCore(build_services(settings, clock, startup=False), router)
 
 

@@ -103,4 +103,4 @@ async def test_wrong_token_exits_with_a_clear_error(tmp_path: Path) -> None:
                                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         out, _ = await asyncio.wait_for(proc.communicate(), 120)
         assert proc.returncode == 1, out.decode()[-2000:]
-        assert b"Telegram refused BOT_TOKEN" in out
+        assert "LỖI: không chạy được bot: Telegram từ chối BOT_TOKEN".encode() in out

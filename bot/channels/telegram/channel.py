@@ -20,10 +20,10 @@ from typing import Any, AsyncIterator, Optional
 
 from telegram import BotCommand, Update
 from telegram.constants import ChatType
-from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.channels.files import telegram_fetcher
+from bot.channels.start_errors import START_FAILURES, report_start_failure
 from bot.channels.telegram.convert import COMMAND_RE, GONE_STATUSES, to_incoming
 from bot.channels.telegram.poll import poll_into_inbox, received
 from bot.channels.telegram.send import TelegramTransport
@@ -281,10 +281,6 @@ def run_telegram(settings: Settings) -> int:
     log.info("serving Telegram through %s", settings.telegram_api_base_url)
     try:
         channel.run()
-    except InvalidToken:
-        log.error("Telegram refused BOT_TOKEN: check the token from @BotFather")
-        return 1
-    except NetworkError as exc:
-        log.error("cannot reach the Bot API at %s: %s", settings.telegram_api_base_url, exc)
-        return 1
+    except START_FAILURES as exc:  # the same line as the Zalo and webhook starts give
+        return report_start_failure(exc, settings)
     return 0
