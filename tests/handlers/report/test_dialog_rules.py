@@ -84,7 +84,7 @@ async def test_review_numbers_agree_and_typed_lists(world: World) -> None:
     await a.text("6")
     assert "Kiểm tra báo cáo" in a.said and "tuyên truyền về thi…: 6" in a.said
     await a.text("xyz")
-    assert "gõ số N" in a.said
+    assert "chọn câu cần sửa" in a.said
 
 
 async def test_exclusive_choice_and_reasking_what_became_relevant(world: World) -> None:
