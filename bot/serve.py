@@ -11,15 +11,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 from typing import Any, AsyncIterator, Optional
 
-from telegram.error import InvalidToken, NetworkError
-
-from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.failures import START_FAILURES, serving_failed
+from bot.channels.telegram.channel import TelegramChannel, stop_on_signals
 from bot.channels.telegram.send import TelegramTransport, sender_bot
 from bot.channels.zalo.channel import ZaloChannel
-from bot.channels.zalo.api import ZaloClient, ZaloError
+from bot.channels.zalo.api import ZaloClient
 from bot.channels.zalo.send import ZaloTransport, no_links
 from bot.file_links import links_for
 from bot.services import build_services
@@ -28,7 +26,7 @@ from core.outbox import Transport
 from core.settings import Settings
 from handlers.app import build_router
 from core.dispatch import BotCore
-from bot.delivery.background import Background
+from bot.delivery.background import Background, stop_background
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +44,7 @@ async def background_running(services: Services, transports: dict[str, Any],
     try:
         yield background
     finally:
-        stop.set()
-        done, _ = await asyncio.wait({task}, timeout=15)
-        if not done:
-            task.cancel()
-        elif not task.cancelled() and task.exception() is not None:
-            log.error("background work ended with an error", exc_info=task.exception())
+        await stop_background(task, stop, timeout=15)
 
 
 @contextlib.asynccontextmanager
@@ -106,27 +99,14 @@ async def channels_running(settings: Settings, *, poll_zalo: bool = True,
 async def serve(settings: Settings, stop: Optional[asyncio.Event] = None) -> int:
     """Serve until SIGINT/SIGTERM (or ``stop``)."""
     stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
+    stop_on_signals(stop)
     try:
         async with channels_running(settings):
             log.info("serving %s", " and ".join(n for n, v in (("Telegram", settings.bot_token),
                                                                 ("Zalo", settings.zalo_bot_token)) if v))
             await stop.wait()
-    except ZaloError as exc:
-        if exc.bad_token:
-            log.error("Zalo refused ZALO_BOT_TOKEN: check the token in Zalo Bot Manager")
-        else:
-            log.error("cannot reach the Zalo Bot API at %s: %s", settings.zalo_api_base_url, exc)
-        return 1
-    except InvalidToken:
-        log.error("Telegram refused BOT_TOKEN: check the token from @BotFather")
-        return 1
-    except NetworkError as exc:
-        log.error("cannot reach the Bot API at %s: %s", settings.telegram_api_base_url, exc)
-        return 1
+    except START_FAILURES as exc:
+        return serving_failed(settings, exc)
     return 0
 
 

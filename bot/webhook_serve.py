@@ -15,11 +15,9 @@ import sys
 import re
 from typing import Any, AsyncIterator, Optional
 
-from telegram.error import InvalidToken, NetworkError
-
+from bot.channels.failures import LISTEN_FAILURES, serving_failed
 from bot.channels.telegram.channel import TelegramChannel, stop_on_signals
 from bot.channels.zalo.channel import ZaloChannel
-from bot.channels.zalo.api import ZaloError
 from bot.file_links import links_for
 from bot.serve import background_running
 from bot.services import build_services
@@ -103,18 +101,8 @@ async def serve_webhook(settings: Settings, stop: Optional[asyncio.Event] = None
         async with webhook_running(settings) as server:
             log.info("webhook server listening on port %d", server.port)
             await stop.wait()
-    except InvalidToken:
-        log.error("Telegram refused BOT_TOKEN: check the token from @BotFather")
-        return 1
-    except ZaloError as exc:
-        log.error("Zalo refused ZALO_BOT_TOKEN" if exc.bad_token else f"cannot reach the Zalo Bot API: {exc}")
-        return 1
-    except NetworkError as exc:
-        log.error("cannot reach the Bot API at %s: %s", settings.telegram_api_base_url, exc)
-        return 1
-    except OSError as exc:
-        log.error("cannot listen on port %d: %s", settings.port, exc)
-        return 1
+    except LISTEN_FAILURES as exc:
+        return serving_failed(settings, exc)
     return 0
 
 
