@@ -14,16 +14,16 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import timedelta
-from typing import Any, Optional, cast
+from typing import Optional
 
-from sqlalchemy import CursorResult, select, update
 
 from core.context import Context
 from handlers.people.register import begin, start_invite
 from handlers.people.register_common import PENDING, pending_request
 from core.router import Router
 from core.types import Reply
-from store.models import InviteCode, LinkCode, Officer, User
+from store.models import LinkCode, Officer, User
+from store.people.registration import claim_link_code, invite_exists, link_code
 
 LINK_MINUTES = 15
 LINK_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L to misread
@@ -55,7 +55,7 @@ def new_link_code(ctx: Context) -> LinkCode:
 def use_link_code(ctx: Context, typed: str) -> list[Reply]:
     """Attach this account to the officer who made the code (once, before it expires)."""
     code = "LK" + typed.upper()
-    row = ctx.session.scalar(select(LinkCode).where(LinkCode.code == code))
+    row = link_code(ctx.session, code)
     if row is None or row.used_at is not None or row.expires_at <= ctx.now:
         ctx.audit("link.use", f"code:{code[:12]}", "refused")
         return [Reply(text=BAD_LINK)]
@@ -65,11 +65,8 @@ def use_link_code(ctx: Context, typed: str) -> list[Reply]:
         ctx.audit("link.use", f"officer:{row.officer_id}", "refused", reason="other officer")
         return [Reply(text=OTHER_OFFICER)]
     officer = ctx.session.get(Officer, row.officer_id)
-    claim = ctx.session.execute(
-        update(LinkCode).where(LinkCode.id == row.id, LinkCode.used_at.is_(None))
-        .values(used_at=ctx.now, used_by=ctx.user.id).execution_options(synchronize_session=False))
-    taken = cast("CursorResult[Any]", claim).rowcount  # an UPDATE's result is a cursor result
-    if taken != 1 or officer is None or not officer.active:
+    taken = claim_link_code(ctx.session, row.id, now=ctx.now, user_id=ctx.user.id)
+    if not taken or officer is None or not officer.active:
         return [Reply(text=BAD_LINK)]
     ctx.user.officer_id = officer.id
     ctx.officer = officer
@@ -116,7 +113,7 @@ async def typed_code(ctx: Context) -> Optional[list[Reply]]:
         return use_link_code(ctx, link.group(1))
     if ctx.officer is not None or ctx.user.officer_id is not None or not INVITE_RE.match(text):
         return None
-    if ctx.session.scalar(select(InviteCode.id).where(InviteCode.code == text)) is None:
+    if not invite_exists(ctx.session, text):
         return None  # a word, not a code: the question goes on to Q&A
     return start_invite(ctx, text)
 

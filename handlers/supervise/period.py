@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Optional
 
-from sqlalchemy import select
-
 from core import messages
 from core.callbacks import CallbackData
 from core.context import Context
@@ -22,7 +20,8 @@ from core.router import Router
 from core.types import Button, Reply
 from store.clock import VN_TZ, local, vn_datetime
 from store.forms.versions import list_forms
-from store.models import Commune, Form, Province
+from store.models import Form, Province
+from store.people.lookup import communes_by_code, provinces_by_name
 from store.reporting.periods import PeriodError, create_period
 from store.vn.numbers import parse_date
 
@@ -96,10 +95,7 @@ def _ask(ctx: Context, data: NewPeriod, note: str = "") -> list[Reply]:
     buttons: list[list[Button]] = []
     if data.step == "unit":
         provinces = scope(ctx.officer).provinces
-        stmt = select(Province).order_by(Province.name)
-        if provinces is not None:
-            stmt = stmt.where(Province.code.in_(provinces))
-        buttons = [[PickProvince(p.code).button(p.name)] for p in list(ctx.session.scalars(stmt))[:40]]
+        buttons = [[PickProvince(p.code).button(p.name)] for p in provinces_by_name(ctx.session, provinces)[:40]]
     elif data.step == "open":
         buttons = [[OpenNow().button("Mở ngay")]]
     elif data.step == "close":
@@ -155,7 +151,7 @@ async def on_unit(ctx: Context, data: NewPeriod) -> list[Reply]:
     codes = [int(c) for c in re.findall(r"[0-9]+", ctx.msg.text or "")]
     if not codes:
         raise _retry(ctx, data, "Chưa đọc được mã xã.")
-    communes = list(ctx.session.scalars(select(Commune).where(Commune.code.in_(codes))))
+    communes = communes_by_code(ctx.session, codes)
     known = {c.code for c in communes}
     unknown = [c for c in codes if c not in known]
     if unknown:
