@@ -36,8 +36,8 @@ from core.router import Router
 from handlers.ask.smalltalk import small_talk_kind, small_talk_reply
 from core.types import Button, Reply
 from store.vn import text as vntext
-from store.search.answer_fit import (Needs, answer_weights, cited, kind_fits, needs_of, pair_weights, share_needed,
-                              specific_terms_present, words_covered)
+from store.search.answer_fit import (ANSWER_CANDIDATES, CANDIDATE_CONFIDENCE, TOPIC_CONFIDENCE, Needs, answer_weights,
+                                     answers, cited, needs_of, pair_weights)
 from store.search.service import MIN_CONFIDENCE, SearchIndex, SearchResult, ensure_index
 from store.search.index import Hit, tokenize
 from store.search.query import NUMBER_RE
@@ -50,13 +50,7 @@ TRY_SEARCH = "Anh/chị có thể thử /tim <từ khóa> để tìm theo từ k
 UNKNOWN_PLACE = ("Hiện chưa có văn bản nào của {place} trong hệ thống, nên tôi chưa trả lời được.\n"
                  "Anh/chị có thể xem các văn bản đang có bằng lệnh /vanban.")
 RECHECK = timedelta(seconds=60)
-ANSWER_CANDIDATES = 30  # passages ranked (and checked) per question
 MORE_PAGE = 4
-RARE_IDF = 4.5  # a question word this rare (about 1% of passages or fewer) must be in what is cited
-WORD_SHARE = 0.6  # and most of the question's words by weight
-STRONG_SHARE = 0.4  # when the answer is pinned by structure ("loại II", "7 tỉnh")
-CANDIDATE_CONFIDENCE = 0.4  # a passage with less of the question's weighted words around it is no answer
-TOPIC_CONFIDENCE = 0.3
 MAX_TOPIC_DOCS = 3
 QUESTION_WORDS = tuple(p.split() for p in (
     "ai", "gi", "nao", "bao nhieu", "may", "o dau", "dau", "khi nao", "bao gio", "the nao", "ra sao", "sao",
@@ -94,14 +88,12 @@ def fitting_passage(index: SearchIndex, result: SearchResult, needs: Needs) -> O
     weights, focus = answer_weights(index.word_weights(q), q.content_bigrams(), needs)
     pairs = pair_weights(q.content_bigrams(), needs, index.index.idf, index.index.known)
     asked = set(q.folded)
-    share = share_needed(needs, WORD_SHARE, STRONG_SHARE)
     for hit in result.hits:
         if hit.confidence < CANDIDATE_CONFIDENCE or hit.section_id is None or (named and hit.doc_id not in named):
             continue  # the title and fields answer field questions, not content ones
         text = passage_text(index, hit)
         c = cited(text, _context_text(index, hit), tokenize)
-        if specific_terms_present(needs, c) and kind_fits(needs, c, focus, asked) \
-                and words_covered(weights, c, rare_idf=RARE_IDF, share=share, pairs=pairs):
+        if answers(needs, c, focus, asked, weights, pairs):
             return hit, text
     return None
 
