@@ -12,15 +12,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 from typing import Any, AsyncIterator, Optional
 
-
-from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.failures import START_FAILURES, serving_failed
+from bot.channels.telegram.channel import TelegramChannel, stop_on_signals
 from bot.channels.telegram.send import TelegramTransport, sender_bot
 from bot.channels.zalo.channel import ZaloChannel
 from bot.channels.zalo.api import ZaloClient
-from bot.channels.start_errors import START_FAILURES, report_start_failure
 from bot.channels.zalo.send import ZaloTransport, no_links
 from bot.file_links import links_for
 from bot.services import build_services
@@ -29,7 +27,7 @@ from core.outbox import Transport
 from core.settings import Settings, reveal
 from handlers.app import build_router
 from core.dispatch import BotCore
-from bot.delivery.background import Background
+from bot.delivery.background import Background, stop_background
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +45,7 @@ async def background_running(services: Services, transports: dict[str, Any],
     try:
         yield background
     finally:
-        stop.set()
-        done, _ = await asyncio.wait({task}, timeout=15)
-        if not done:
-            task.cancel()
-        elif not task.cancelled() and task.exception() is not None:
-            log.error("background work ended with an error", exc_info=task.exception())
+        await stop_background(task, stop, timeout=15)
 
 
 @contextlib.asynccontextmanager
@@ -108,17 +101,14 @@ async def channels_running(settings: Settings, *, poll_zalo: bool = True,
 async def serve(settings: Settings, stop: Optional[asyncio.Event] = None) -> int:
     """Serve until SIGINT/SIGTERM (or ``stop``)."""
     stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
+    stop_on_signals(stop)
     try:
         async with channels_running(settings):
             log.info("serving %s", " and ".join(n for n, v in (("Telegram", settings.bot_token),
                                                                 ("Zalo", settings.zalo_bot_token)) if v))
             await stop.wait()
     except START_FAILURES as exc:
-        return report_start_failure(exc, settings)
+        return serving_failed(settings, exc)
     return 0
 
 

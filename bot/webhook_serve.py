@@ -15,10 +15,9 @@ import logging
 import sys
 from typing import Any, AsyncIterator, Optional
 
-
+from bot.channels.failures import LISTEN_FAILURES, serving_failed
 from bot.channels.telegram.channel import TelegramChannel, stop_on_signals
 from bot.channels.zalo.channel import ZaloChannel
-from bot.channels.start_errors import START_FAILURES, report_start_failure
 from bot.file_links import links_for
 from bot.ops import OpsServer
 from bot.serve import background_running
@@ -114,8 +113,8 @@ async def serve_webhook(settings: Settings, stop: Optional[asyncio.Event] = None
         async with webhook_running(settings) as server:
             log.info("webhook server listening on port %d", server.port)
             await stop.wait()
-    except START_FAILURES as exc:
-        return report_start_failure(exc, settings)
+    except LISTEN_FAILURES as exc:
+        return serving_failed(settings, exc)
     return 0
 
 

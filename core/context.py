@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.outbox import enqueue
@@ -130,6 +131,11 @@ class Context:
             at=self.now, user_id=self.user.id, officer_id=self.officer.id if self.officer else None,
             action=action, target=target, outcome=outcome, detail=detail,
         ))
+
+    def audited(self, action: str, target: str, outcome: str = "done") -> bool:
+        """Whether the audit log already holds this action on this target with this outcome."""
+        return self.session.scalar(select(AuditLog.id).where(
+            AuditLog.action == action, AuditLog.target == target, AuditLog.outcome == outcome).limit(1)) is not None
 
     def notify(self, user: User, reply: Reply, *, key: str, kind: MessageKind = MessageKind.NOTICE,
                delay: timedelta = timedelta(0)) -> None:

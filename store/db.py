@@ -11,7 +11,8 @@ from typing import Any, Iterator, Optional, TypeVar
 from sqlalchemy import JSON, DateTime, MetaData, String, create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, sessionmaker
+from sqlalchemy.orm import Session as Session  # re-exported: the layers above name the session type through store
 from sqlalchemy.types import TypeDecorator
 
 # A naming convention makes constraint names stable, so Alembic migrations are

@@ -53,3 +53,15 @@ async def run_background(services: Services, transports: dict[str, Transport], s
                          *, sweep_interval_seconds: Optional[float] = None, sweep: bool = True) -> None:
     """``Background(...).run(stop)`` for callers that never wake the sender."""
     await Background(services, transports, sweep_interval_seconds=sweep_interval_seconds, sweep=sweep).run(stop)
+
+
+async def stop_background(task: "asyncio.Task[None]", stop: asyncio.Event, timeout: float = 10.0) -> None:
+    """Stop the sender and the sweep, letting sends in flight finish (idempotent): every entry
+    point (console, polling, the channels together, webhook) stops its background work here."""
+    stop.set()
+    try:
+        await asyncio.wait_for(asyncio.shield(task), timeout=timeout)
+    except (asyncio.TimeoutError, asyncio.CancelledError):
+        task.cancel()
+    except Exception:
+        log.exception("background work ended with an error")

@@ -38,7 +38,7 @@ from core.router import Router
 from handlers.ask.smalltalk import REPLIES, small_talk_kind, small_talk_reply
 from core.types import Button, Reply
 from store.vn import text as vntext
-from store.search.answer_fit import needs_of
+from store.search.answer_fit import ANSWER_CANDIDATES, TOPIC_CONFIDENCE, needs_of
 from handlers.ask.model import fitting_passage
 from store.search.service import MIN_CONFIDENCE, SearchIndex, SearchResult, ensure_index
 from store.search.index import Hit
@@ -58,9 +58,7 @@ OFF_TOPIC = ("Xin lỗi, tôi chỉ trả lời câu hỏi về các văn bản 
 UNKNOWN_PLACE = ("Hiện chưa có văn bản nào của {place} trong hệ thống, nên tôi chưa trả lời được.\n"
                  "Anh/chị có thể xem các văn bản đang có bằng lệnh /vanban.")
 RECHECK = timedelta(seconds=60)
-ANSWER_CANDIDATES = 30  # passages ranked (and checked) per question
 MORE_PAGE = 4
-TOPIC_CONFIDENCE = 0.3
 MAX_TOPIC_DOCS = 3
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from sqlalchemy import select
 
 from handlers.ask.citation import age_note, citation, long_date, with_age
 from store.clock import today
@@ -20,7 +19,8 @@ from store.vn.text import shorten
 from core.types import Reply
 from store.vn import text as vntext
 from store.search.answer_fit import Needs
-from store.models import Campaign, Document, ReportingDuty, Section
+from store.directives.library import document_campaigns, document_duties, document_sections
+from store.models import Document
 from store.search.service import MIN_CONFIDENCE, SearchIndex, SearchResult
 from store.search.index import DocInfo
 from store.search.query import DOC_WORDS, INTENT_PATTERNS, STOPWORDS, has_phrase
@@ -118,7 +118,7 @@ def _listing(services: Services, doc: DocInfo, intent: str) -> Optional[str]:
     """Campaigns or reporting duties of a document, one bullet each."""
     with services.session_factory() as session:
         if intent == "campaigns":
-            rows = session.scalars(select(Campaign).where(Campaign.document_id == doc.id).order_by(Campaign.id)).all()
+            rows = document_campaigns(session, doc.id)
             items = [f"• “{c.name}”" + (f" ({c.period_text})" if c.period_text else "") for c in rows
                      if c.name != (doc.theme or "")]
             head = "Các phong trào, cuộc vận động nêu trong văn bản:"
@@ -127,8 +127,7 @@ def _listing(services: Services, doc: DocInfo, intent: str) -> Optional[str]:
             items = [f"• {r}" for r in (row.recipients if row is not None else []) if str(r).strip()]
             head = "Văn bản gửi đến (nơi nhận):"
         else:
-            duties = session.scalars(select(ReportingDuty).where(ReportingDuty.document_id == doc.id)
-                                     .order_by(ReportingDuty.id)).all()
+            duties = document_duties(session, doc.id)
             items = [f"• {shorten(d.text, 300)}" for d in duties]
             head = "Chế độ báo cáo nêu trong văn bản:"
     if not items:
@@ -211,7 +210,7 @@ def summary_question(index: SearchIndex, result: SearchResult) -> Optional[DocIn
 def summary_reply(services: Services, doc: DocInfo) -> Reply:
     """Kind, issuer, date, title, theme, signer, and the main sections as buttons."""
     with services.session_factory() as session:
-        rows = session.scalars(select(Section).where(Section.document_id == doc.id).order_by(Section.ordinal)).all()
+        rows = document_sections(session, doc.id)
         top = min((s.level for s in rows), default=0)
         main = [s for s in rows if s.level == top and vntext.search_key(s.heading or "") not in ("phan mo dau", "phan ket")]
         labels = [(s.id, section_label(s)) for s in main]

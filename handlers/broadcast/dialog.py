@@ -12,8 +12,6 @@ import logging
 import re
 from typing import Any, Optional
 
-from sqlalchemy import select
-
 from core import messages
 from core.broadcasts import (ALL_REPORTED, ROLE_LABELS, AudienceError, create_broadcast, empty_audience_reasons,
                              progress, progress_line, resolve_audience, running_broadcasts)
@@ -28,7 +26,8 @@ from handlers.broadcast.data import Audience, ByRole, Cancel, NoAttachment, Noti
 from handlers.broadcast.parts import (FETCH_FAILED, MAX_COMMUNES, attachment_refusal, fetch_attachment,
                                       match_communes)
 from store.clock import vn_datetime
-from store.models import Period, Province
+from store.models import Period
+from store.people.lookup import province_names, provinces_by_name
 from store.reporting.periods import periods_for_provinces
 
 log = logging.getLogger(__name__)
@@ -204,10 +203,10 @@ def _audience(ctx: Context, data: Notice, kind: str) -> list[Reply]:
     provinces = _provinces(ctx)
     if kind == "p":
         if provinces is None:
-            codes, label = set(ctx.session.scalars(select(Province.code))), "toàn quốc"
+            codes, label = set(province_names(ctx.session)), "toàn quốc"
         else:
             codes = set(provinces)
-            names = ctx.session.scalars(select(Province.name).where(Province.code.in_(codes)).order_by(Province.name))
+            names = [p.name for p in provinces_by_name(ctx.session, codes)]
             label = ", ".join(names) or "tỉnh đã chọn"
         return _preview(ctx, data, {"kind": "province", "province_codes": sorted(codes)}, label)
     if kind == "c":

@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable, Optional
 
-from sqlalchemy import select
-from sqlalchemy.orm import load_only
 
 from core import messages
 from core.callbacks import CampaignList, OpenDocument, Stale
@@ -19,10 +17,11 @@ from core.context import Context
 from core.permissions import home_provinces
 from core.router import Router
 from core.types import Reply
-from handlers.directives.documents import DOC_COLUMNS, READ, nav_buttons, page_count, short_doc
+from handlers.directives.documents import READ, nav_buttons, page_count, short_doc
 from store.clock import today
 from store.directives.text import fold
 from store.directives.naming import doc_label
+from store.directives.library import campaigns_with_documents
 from store.models import Campaign, Document
 from store.vn.text import shorten
 
@@ -82,9 +81,7 @@ def campaign_order(entry: CampaignEntry, on: date) -> tuple[int, int, bool, str]
 
 
 def campaign_list(ctx: Context, page: int) -> list[Reply]:
-    rows = ctx.session.execute(
-        select(Campaign, Document).join(Document, Campaign.document_id == Document.id)
-        .options(load_only(*DOC_COLUMNS)).order_by(Campaign.id)).all()
+    rows = campaigns_with_documents(ctx.session)
     if not rows:
         return messages.text(NO_CAMPAIGNS)
     on = today(ctx.services.clock)

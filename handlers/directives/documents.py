@@ -12,8 +12,6 @@ import math
 from datetime import date
 from typing import Optional
 
-from sqlalchemy import select
-from sqlalchemy.orm import load_only
 
 from core import messages
 from core.callbacks import CallbackData, DocumentList, OpenDocument, OpenSection, Stale
@@ -23,6 +21,7 @@ from core.router import Router
 from core.text import split_message
 from core.types import Button, Reply
 from store.directives.naming import doc_label, section_label
+from store.directives.library import child_sections, documents_listed, top_sections
 from store.models import Campaign, Document, Section
 from store.vn.text import shorten
 
@@ -33,11 +32,6 @@ BUTTON_TEXT = 48
 
 READ = "documents.read"
 NO_DOCUMENTS = "Chưa có văn bản nào. Quản trị viên có thể nạp bằng lệnh: python -m bot ingest THƯ_MỤC"
-
-# The columns a document list needs (not the full text): also for /phongtrao (handlers/directives/campaigns.py).
-DOC_COLUMNS = (Document.id, Document.kind, Document.number, Document.number_suffix, Document.issuer,
-               Document.place, Document.province_code, Document.issued_year, Document.issued_month,
-               Document.issued_day, Document.title)
 
 
 def user_provinces(ctx: Context) -> set[int]:
@@ -56,7 +50,7 @@ def page_count(count: int, size: int) -> int:
 # -- documents -------------------------------------------------------------------------------
 
 def _ordered_documents(ctx: Context) -> list[Document]:
-    docs = list(ctx.session.scalars(select(Document).options(load_only(*DOC_COLUMNS))))
+    docs = documents_listed(ctx.session)
     mine = user_provinces(ctx)
     docs.sort(key=lambda d: (d.province_code not in mine, -(d.issued_year or 0), -(d.issued_month or 0),
                              -(d.issued_day or 0), d.id))
@@ -96,8 +90,7 @@ def document_view(ctx: Context, doc_id: int, page: int) -> list[Reply]:
     doc = ctx.session.get(Document, doc_id)
     if doc is None:
         raise Stale("page or item out of range")
-    tops = list(ctx.session.scalars(
-        select(Section).where(Section.document_id == doc.id, Section.parent_id.is_(None)).order_by(Section.ordinal)))
+    tops = top_sections(ctx.session, doc.id)
     pages = page_count(len(tops), SECTIONS_PER_PAGE)
     if page >= pages:
         raise Stale("page or item out of range")
@@ -144,8 +137,7 @@ def section_view(ctx: Context, section_id: int, page: int) -> list[Reply]:
     if page >= len(pages):
         raise Stale("page or item out of range")
     doc = sec.document
-    children = list(ctx.session.scalars(
-        select(Section).where(Section.parent_id == sec.id).order_by(Section.ordinal)))
+    children = child_sections(ctx.session, sec.id)
     head = f"{doc_label(doc)}\n{section_label(sec)}"
     if len(sec.heading) > 60 and not sec.text.startswith(sec.heading.rstrip("…")):
         head += f"\n{sec.heading}"  # the label shortened it and the text does not repeat it

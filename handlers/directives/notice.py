@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 from typing import Any, Optional
 
-from sqlalchemy import select
 
 from core import messages
 from core.broadcasts import AudienceError, create_broadcast, resolve_audience
@@ -18,7 +17,7 @@ from core.permissions import Role, can
 from core.reminder_policy import quiet_hours
 from core.types import Reply
 from handlers.directives.preview import ACTION, Cancel, NoticePreview, NoticeSend, notice_text
-from store.models import AuditLog, Document
+from store.models import Document
 
 
 def file_part(name: str) -> str:
@@ -51,8 +50,7 @@ async def notice(ctx: Context, data: NoticePreview | NoticeSend) -> list[Reply]:
         ctx.audit(ACTION, f"notice:{data.document}", "refused")
         return messages.text(messages.FILE_OUTSIDE_DIALOG)
     key = _notice_key(doc)
-    if ctx.session.scalar(select(AuditLog.id).where(AuditLog.action == "directive.notify", AuditLog.target == key,
-                                                    AuditLog.outcome == "done")) is not None:
+    if ctx.audited("directive.notify", key):
         return messages.text("Đã gửi thông báo về văn bản này rồi.")
     try:
         count = len(resolve_audience(ctx.session, _notice_audience(doc), exclude_officer=ctx.me.id))

@@ -8,15 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from core.callbacks import CallbackData, OpenDocument
 from core.types import Button, Reply
 from store.directives.naming import doc_label, format_issue_date, section_label
 from store.vn.text import shorten
 from store.directives.parser import ParsedDocument
-from store.models import Document, Province
+from store.db import Session
+from store.models import Document
+from store.people import lookup
 from store.directives.readers import ReadResult
 
 MAX_SECTIONS = 8
@@ -53,7 +53,7 @@ def confirm_buttons() -> list[list[Button]]:
 def province_name(session: Session, code: Optional[int]) -> str:
     if code is None:
         return "toàn quốc (không rõ tỉnh)"
-    name = session.scalar(select(Province.name).where(Province.code == code))
+    name = lookup.province_name(session, code)
     return f"tỉnh {name}" if name else f"tỉnh mã {code}"
 
 

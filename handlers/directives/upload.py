@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Optional
 
-from sqlalchemy import select
 
 from core import messages
 from core.callbacks import Stale
@@ -30,7 +29,7 @@ from handlers.directives.preview import (ACTION, Cancel, Load, NoticePreview, No
                                         preview_text)
 from store.directives.parser import DirectiveParseError, ParsedDocument, parse_directive
 from store.directives.ingest import ingest_one
-from store.models import Document
+from store.directives.library import document_by_key, stored_document
 from store.directives.readers import ReadResult, TooComplex, format_of, read_document_async
 
 log = logging.getLogger(__name__)
@@ -145,7 +144,7 @@ def _preview(ctx: Context, name: str, upload: Upload) -> list[Reply]:
     province = _scope(ctx, upload.parsed)
     if not _allowed(ctx, province):
         return _refuse(ctx, f"province:{province}")
-    existing = ctx.session.scalar(select(Document).where(Document.source_key == name))
+    existing = document_by_key(ctx.session, name)
     if existing is not None and not scope(ctx.officer).everywhere and existing.province_code != province:
         ctx.audit(ACTION, name, "refused", reason="name taken by another province")
         return messages.text(f"Đã có văn bản khác mang tên tệp “{name}” (của tỉnh khác). "
@@ -194,7 +193,7 @@ def _ingest(ctx: Context, data: Pending, result: Optional[tuple[bytes, ParsedDoc
     with ctx.session.begin_nested():
         outcome = ingest_one(ctx.session, name, raw, ctx.services.clock, parsed=parsed, province_code=province,
                              duplicates=same)
-    doc = ctx.session.scalars(select(Document).where(Document.source_key == name)).one()
+    doc = stored_document(ctx.session, name)
     ctx.audit(ACTION, f"document:{doc.id}", outcome, file=name, province=province)
     ctx.services.search_checked_at = None  # the next question re-checks the index against the database
     warning = [Reply(text=f"⚠️ Văn bản này trùng nội dung với “{same[0]}” đã nạp trước.")] if same else []

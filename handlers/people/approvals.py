@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, update
 
 from core import messages
 from core.callbacks import CallbackData, Stale
@@ -19,6 +17,7 @@ from handlers.people.register_common import Registration, activated, link_user, 
 from store.models import Commune, RegistrationRequest, User
 from store.people.officers import approvers, unit_label
 from store.people.phones import mask_phone
+from store.people.registration import decide_request
 
 log = logging.getLogger(__name__)
 
@@ -96,13 +95,9 @@ async def decide(ctx: Context, data: Approve | Reject) -> list[Reply]:
         raise Refused(ACTION, f"request:{req.id}")
     # A conditional UPDATE: two supervisors pressing at once cannot both decide.
     approve = isinstance(data, Approve)
-    claim = ctx.session.execute(
-        update(RegistrationRequest).where(RegistrationRequest.id == req.id, RegistrationRequest.state == "pending")
-        .values(state="approved" if approve else "rejected", decided_at=ctx.now, decided_by=ctx.me.id)
-        .execution_options(synchronize_session=False))
-    claimed = cast("CursorResult[Any]", claim).rowcount  # an UPDATE's result is a cursor result
+    claimed = decide_request(ctx.session, req.id, approve=approve, now=ctx.now, decided_by=ctx.me.id)
     ctx.session.refresh(req)
-    if claimed != 1:
+    if not claimed:
         return messages.text(DECIDED)
     return _approved(ctx, req) if approve else _rejected(ctx, req)
 

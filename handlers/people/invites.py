@@ -6,9 +6,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, ClassVar, Optional, cast
+from typing import ClassVar, Optional
 
-from sqlalchemy import CursorResult, select, update
 
 from core.callbacks import CallbackData
 from core.context import Context
@@ -16,8 +15,10 @@ from core.permissions import Refused, can, scope, supervised_provinces
 from core.router import Router
 from core.types import Reply
 from handlers.people.register_common import BAD_INVITE, Registration, activated, link_user, officer_for
-from store.models import Commune, InviteCode, User
+from store.models import Commune, InviteCode
 from store.people.units import find_communes, unit_index
+from store.people.officers import users_of
+from store.people.registration import claim_invite_use, invite_by_code
 
 ACTION = "invite.create"
 INVITE_DAYS = 7
@@ -37,7 +38,7 @@ class InviteFor(CallbackData, prefix="inv"):
 
 def valid_invite(ctx: Context, code: str) -> Optional[InviteCode]:
     """The invite with this code if it can still be used (not expired, uses left)."""
-    invite = ctx.session.scalar(select(InviteCode).where(InviteCode.code == code[:32]))
+    invite = invite_by_code(ctx.session, code)
     if invite is None or invite.uses >= invite.max_uses or invite.expires_at <= ctx.now:
         return None
     return invite
@@ -45,15 +46,11 @@ def valid_invite(ctx: Context, code: str) -> Optional[InviteCode]:
 
 def redeem(ctx: Context, data: Registration) -> list[Reply]:
     """The last answer of an invite registration: count the use (once, atomically) and activate."""
-    claim = ctx.session.execute(
-        update(InviteCode).where(InviteCode.id == data.invite, InviteCode.uses < InviteCode.max_uses,
-                                 InviteCode.expires_at > ctx.now)
-        .values(uses=InviteCode.uses + 1).execution_options(synchronize_session=False))
-    used = cast("CursorResult[Any]", claim).rowcount  # an UPDATE's result is a cursor result
+    used = data.invite is not None and claim_invite_use(ctx.session, data.invite, now=ctx.now)
     invite = ctx.session.get(InviteCode, data.invite)
     if invite is not None:
         ctx.session.refresh(invite)
-    if used != 1 or invite is None:
+    if not used or invite is None:
         ctx.audit("invite.use", f"invite:{data.invite}", "refused")
         return [Reply(text=BAD_INVITE)]
     officer = officer_for(ctx, full_name=data.full_name, phone=data.phone, commune_code=invite.commune_code,
@@ -61,8 +58,7 @@ def redeem(ctx: Context, data: Registration) -> list[Reply]:
     link_user(ctx, ctx.user, officer)
     ctx.officer = officer
     ctx.audit("invite.use", f"invite:{invite.id}", "done", officer=officer.id, commune=invite.commune_code)
-    creator = ctx.session.scalars(select(User).where(User.officer_id == invite.created_by)).first() \
-        if invite.created_by else None
+    creator = next(iter(users_of(ctx.session, invite.created_by)), None) if invite.created_by else None
     if creator is not None:
         ctx.notify(creator, Reply(text=f"{officer.full_name} đã đăng ký cán bộ {invite.commune.name} bằng mã mời."),
                    key=f"invite:{invite.id}:used:{officer.id}")

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Optional
 
-from sqlalchemy import select
 
 from core.callbacks import CallbackData, Forged, Stale
 from core.context import Context
@@ -27,8 +26,9 @@ from handlers.people.register import begin, start_invite
 from handlers.people.register_common import PENDING, pending_request
 from core.router import Router
 from core.types import Reply
-from store.models import InviteCode, LinkCode, LinkState, Officer, User
+from store.models import LinkCode, LinkState, Officer, User
 from store.people import link_codes
+from store.people.registration import invite_exists, link_code
 
 LINK_MINUTES = 15  # a code works this long; the first account then has as long again to confirm
 CODE_CHARS = 10  # 31 letters ** 10: ~8e14 codes
@@ -100,7 +100,7 @@ def use_link_code(ctx: Context, typed: str) -> list[Reply]:
         ctx.audit("link.limited", f"user:{ctx.user.id}", "refused")
         return [Reply(text=limited)]
     code = "LK" + typed.upper()
-    row = ctx.session.scalar(select(LinkCode).where(LinkCode.code == code))
+    row = link_code(ctx.session, code)
     if row is None or row.state != LinkState.OPEN.value or row.expires_at <= ctx.now:
         ctx.audit(link_codes.USE_ACTION, f"code:{code[:4]}", "refused")  # a failure: counted
         return [Reply(text=BAD_LINK)]
@@ -196,7 +196,7 @@ async def typed_code(ctx: Context) -> Optional[list[Reply]]:
         return use_link_code(ctx, link.group(1) + link.group(2))
     if ctx.officer is not None or ctx.user.officer_id is not None or not INVITE_RE.match(text):
         return None
-    if ctx.session.scalar(select(InviteCode.id).where(InviteCode.code == text)) is None:
+    if not invite_exists(ctx.session, text):
         return None  # a word, not a code: the question goes on to Q&A
     return start_invite(ctx, text)
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from core import messages
 from core.callbacks import CallbackData
@@ -17,10 +15,12 @@ from handlers.people.approvals import request_notice
 from handlers.people.register import begin
 from handlers.people.register_common import SUSPENDED, pending_request
 from core.types import Reply
-from store.models import Commune, Officer, RegistrationRequest, User
+from store.models import Commune, Officer
 from store.people.leavers import remove_officer
-from store.people.officers import ROLE_LABELS, set_active, unit_label
+from store.people.officers import (ROLE_LABELS, commune_officers, officer_counts, reachable_officer_ids, set_active,
+                                   unit_label, users_of)
 from store.people.units import find_communes
+from store.people.registration import pending_requests
 
 MAX_PENDING_SHOWN = 10
 LEFT_NOTICE = "Tài khoản cán bộ của anh/chị đã ngừng vì anh/chị không còn phụ trách. Cảm ơn anh/chị."
@@ -75,11 +75,8 @@ def profile_text(officer: Officer) -> str:
 
 
 def _commune_listing(ctx: Context, commune: Commune) -> list[Reply]:
-    officers = list(ctx.session.scalars(select(Officer).where(Officer.commune_code == commune.code,
-                                                              Officer.removed_at.is_(None))
-                                        .order_by(Officer.active.desc(), Officer.full_name)))
-    linked = set(ctx.session.scalars(select(User.officer_id).where(
-        User.officer_id.in_([o.id for o in officers]), User.reachable)))
+    officers = commune_officers(ctx.session, commune.code)
+    linked = reachable_officer_ids(ctx.session, [o.id for o in officers])
     if not officers:
         return [Reply(text=f"{commune.name}, {commune.province.name}: chưa có cán bộ nào. "
                            "Dùng /moi để tạo mã mời.")]
@@ -113,7 +110,7 @@ def _leaver(ctx: Context, target: Officer, *, confirmed: bool) -> list[Reply]:
                       buttons=[[ConfirmRemove(target.id).button("Xác nhận đã nghỉ")]])]
     remove_officer(ctx.session, target, now=ctx.now, actor_user_id=ctx.user.id, actor_officer_id=ctx.me.id,
                    reason="supervisor")
-    for user in ctx.session.scalars(select(User).where(User.officer_id == target.id)):
+    for user in users_of(ctx.session, target.id):
         ctx.notify(user, Reply(text=LEFT_NOTICE), key=f"officer:{target.id}:rm:{user.id}")
     return [Reply(text=f"Đã ghi {target.full_name} nghỉ việc; thông tin cá nhân sẽ xóa sau {days} ngày.")]
 
@@ -174,16 +171,8 @@ def _find_commune(ctx: Context, query: str, provinces: frozenset[int] | None) ->
 
 def _overview(ctx: Context, provinces: frozenset[int] | None) -> list[Reply]:
     """Counts of officers and the pending requests (with their Approve / Reject buttons)."""
-    cond = [RegistrationRequest.state == "pending"]
-    officer_cond = [Officer.role == Role.OFFICER]
-    if provinces is not None:
-        cond.append(RegistrationRequest.province_code.in_(provinces))
-        officer_cond.append(Officer.commune_code.in_(select(Commune.code).where(Commune.province_code.in_(provinces))))
-    pending = list(ctx.session.scalars(select(RegistrationRequest).where(*cond)
-                                       .options(selectinload(RegistrationRequest.commune))
-                                       .order_by(RegistrationRequest.id).limit(MAX_PENDING_SHOWN)))
-    counts = dict(ctx.session.execute(select(Officer.active, func.count()).where(*officer_cond)
-                                      .group_by(Officer.active)).all())
+    pending = pending_requests(ctx.session, provinces, MAX_PENDING_SHOWN)
+    counts = officer_counts(ctx.session, provinces)
     text = (f"Cán bộ xã/phường: {counts.get(True, 0)} đang hoạt động, {counts.get(False, 0)} tạm ngừng.\n"
             f"Yêu cầu chờ duyệt: {len(pending)}{'+' if len(pending) == MAX_PENDING_SHOWN else ''}.\n"
             "Gõ /canbo TÊN_XÃ để xem cán bộ của một xã.")
@@ -225,7 +214,7 @@ def _set_active(ctx: Context, target: Officer, *, active: bool) -> list[Reply]:
         return [Reply(text=f"{target.full_name} đã ở trạng thái này rồi.")]
     note = ("Tài khoản cán bộ của anh/chị đã được mở lại. Gõ /help để xem các lệnh." if active else SUSPENDED)
     action = "on" if active else "off"
-    for user in ctx.session.scalars(select(User).where(User.officer_id == target.id)):
+    for user in users_of(ctx.session, target.id):
         ctx.notify(user, Reply(text=note), key=f"officer:{target.id}:{action}:{ctx.now.timestamp()}:{user.id}")
     return [Reply(text=f"Đã {'mở lại' if active else 'tạm ngừng'} tài khoản của {target.full_name}.")]
 

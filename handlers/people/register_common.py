@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from sqlalchemy import select
 
 from core.channels import capabilities
 from core.context import Context
@@ -20,6 +19,7 @@ from core.types import Reply
 from store.models import Officer, RegistrationRequest, User
 from core.permissions import Role
 from store.people.officers import ROLE_LABELS, by_phone, by_telegram_id, unit_label
+from store.people.registration import pending_request as stored_pending_request
 
 DIALOG = "reg"
 POSITIONS = ["Văn phòng - Thống kê", "Phụ trách thi đua - khen thưởng", "Lãnh đạo UBND xã/phường"]
@@ -91,6 +91,4 @@ def link_user(ctx: Context, user: User, officer: Officer) -> None:
 
 
 def pending_request(ctx: Context, user: User, kind: str = "register") -> Optional[RegistrationRequest]:
-    return ctx.session.scalar(select(RegistrationRequest).where(
-        RegistrationRequest.user_id == user.id, RegistrationRequest.state == "pending",
-        RegistrationRequest.kind == kind))
+    return stored_pending_request(ctx.session, user.id, kind)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
 
 from core import messages
 from core.callbacks import REPORT_BUTTON_TEXT, report_button
@@ -14,8 +13,9 @@ from core.reminder_policy import policies_for
 from core.router import Router
 from core.types import Button, Reply
 from store.clock import as_utc, local, vn_datetime
-from store.models import Commune, Period, Report
-from store.reporting.periods import owing_communes, periods_for_provinces
+from store.models import Commune, Period
+from store.reporting.periods import owing_communes, periods_for_provinces, unclosed_periods
+from store.reporting.reports import commune_reports, report_counts
 
 MAX_PERIODS = 8
 NONE_YET = "Hiện {name} chưa có hạn báo cáo nào sắp tới. Bot sẽ nhắc khi đến kỳ."
@@ -37,11 +37,9 @@ def _left(now: datetime, due: datetime) -> str:
 
 def _commune_periods(ctx: Context, commune: Commune) -> list[Period]:
     """Periods not closed yet (open or upcoming) that the commune must report for."""
-    periods = list(ctx.session.scalars(select(Period).where(Period.close_at > ctx.now)
-                                       .order_by(Period.due_at, Period.id)))
+    periods = unclosed_periods(ctx.session, ctx.now)
     owing = owing_communes(ctx.session, periods)  # required minus submitted
-    submitted = set(ctx.session.scalars(select(Report.period_id).where(
-        Report.commune_code == commune.code, Report.period_id.in_([p.id for p in periods]))))
+    submitted = set(commune_reports(ctx.session, commune.code, [p.id for p in periods]))
     return [p for p in periods if commune.code in owing.get(p.id, ()) or p.id in submitted][:MAX_PERIODS]
 
 
@@ -67,8 +65,7 @@ async def hanbaocao(ctx: Context) -> list[Reply]:
     periods = _commune_periods(ctx, commune)
     if not periods:
         return messages.text(NONE_YET.format(name=commune.name))
-    reports = {r.period_id: r for r in ctx.session.scalars(select(Report).where(
-        Report.commune_code == commune.code, Report.period_id.in_([p.id for p in periods])))}
+    reports = commune_reports(ctx.session, commune.code, [p.id for p in periods])
     lines = [f"📅 Hạn báo cáo của {commune.name}:"]
     buttons: list[list[Button]] = []
     for p in periods:
@@ -99,8 +96,7 @@ def _supervisor_view(ctx: Context) -> list[Reply]:
     if not periods:
         return messages.text("Chưa có kỳ báo cáo nào đang mở hoặc sắp tới trong phạm vi của anh/chị.")
     owing = owing_communes(ctx.session, periods)
-    done = {pid: n for pid, n in ctx.session.execute(select(Report.period_id, func.count()).where(
-        Report.period_id.in_([p.id for p in periods])).group_by(Report.period_id))}
+    done = report_counts(ctx.session, [p.id for p in periods])
     lines = ["📅 Các kỳ báo cáo đang mở / sắp tới:"]
     for i, p in enumerate(periods, 1):
         submitted = done.get(p.id, 0)

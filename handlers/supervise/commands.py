@@ -9,8 +9,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Optional
 
-from sqlalchemy import select
-
 from core import messages
 from core.callbacks import CallbackData
 from core.context import Context
@@ -21,8 +19,9 @@ from handlers.supervise import period as supervise_period
 from store.reporting.charts import chart_data, render_chart
 from store.clock import local, vn_date, vn_datetime
 from store.reporting.export import write_period_export
-from store.models import Commune, Period, PeriodUnit, Province
-from store.reporting.periods import periods_for_provinces, status
+from store.models import Period
+from store.people.lookup import province_names
+from store.reporting.periods import names_communes_in, periods_for_provinces, status
 from store.reporting.reports import period_summary
 
 log = logging.getLogger(__name__)
@@ -57,9 +56,7 @@ def _may_see(ctx: Context, period: Period) -> bool:
         return True
     if period.province_code is not None and period.province_code in provinces:
         return True
-    return ctx.session.scalar(select(PeriodUnit.commune_code).join(Commune, Commune.code == PeriodUnit.commune_code)
-                              .where(PeriodUnit.period_id == period.id, Commune.province_code.in_(provinces))
-                              .limit(1)) is not None
+    return names_communes_in(ctx.session, period.id, provinces)
 
 
 def _pick_period(ctx: Context, button: type[Summary] | type[Export], title: str) -> list[Reply]:
@@ -110,7 +107,7 @@ def _summary(ctx: Context, period: Period) -> list[Reply]:
             lines.append(f"- {row.name}: {people or 'chưa có cán bộ đăng ký'}")
         if missing > MAX_MISSING_LISTED:
             lines.append(f"… và {missing - MAX_MISSING_LISTED} xã khác (xem tệp Excel: /xuat).")
-    names = dict(ctx.session.execute(select(Province.code, Province.name)).all())
+    names = province_names(ctx.session)
     stamp = local(ctx.now).strftime("%Y%m%d-%H%M%S")
     path = ctx.services.settings.files_dir / "charts" / f"tonghop-{period.id}-{ctx.me.id}-{stamp}.png"
     data = chart_data(summary, names)

@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Optional
 
-from sqlalchemy import select
-
 from core import messages
 from core.callbacks import CallbackData
 from core.context import Context
@@ -22,7 +20,8 @@ from core.router import Router
 from core.types import Button, Reply
 from store.clock import local, vn_datetime
 from store.forms.versions import list_forms
-from store.models import Commune, Form, Province
+from store.models import Form, Province
+from store.people.lookup import communes_by_code, provinces_by_name
 from store.reporting.periods import PeriodError, create_period
 from store.people.units import unit_index
 from store.vn.numbers import parse_moment
@@ -100,10 +99,7 @@ def _ask(ctx: Context, data: NewPeriod, note: str = "") -> list[Reply]:
     text = (note + "\n" if note else "") + help_line
     buttons: list[list[Button]] = []
     if data.step == "unit":
-        stmt = select(Province).order_by(Province.name)
-        if provinces is not None:
-            stmt = stmt.where(Province.code.in_(provinces))
-        buttons = [[PickProvince(p.code).button(p.name)] for p in list(ctx.session.scalars(stmt))[:40]]
+        buttons = [[PickProvince(p.code).button(p.name)] for p in provinces_by_name(ctx.session, provinces)[:40]]
     elif data.step == "open":
         buttons = [[OpenNow().button("Mở ngay")]]
     elif data.step == "close":
@@ -162,7 +158,7 @@ async def on_unit(ctx: Context, data: NewPeriod) -> list[Reply]:
     unknown = [part for part, match in found.items() if match is None]
     if unknown:
         return _ask(ctx, data, f"Không tìm thấy xã: {', '.join(unknown[:10])}.")
-    communes = list(ctx.session.scalars(select(Commune).where(Commune.code.in_({m.code for m in found.values() if m}))))
+    communes = communes_by_code(ctx.session, sorted({m.code for m in found.values() if m}))
     if not all(can(ctx.officer, ACTION, commune=c) for c in communes):
         ctx.audit(ACTION, "communes", "refused", codes=[c.code for c in communes][:50])
         return _ask(ctx, data, "Có xã ngoài tỉnh anh/chị phụ trách.")

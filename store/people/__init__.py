@@ -1,1 +1,1 @@
-"""Officers and units: provinces and communes, phone numbers, officer lists, roles granted and leavers."""
+"""Officers and units: provinces and communes, phone numbers, officer lists, registration codes and requests, roles granted and leavers."""

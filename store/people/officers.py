@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from store.people.leavers import restore_officer
@@ -171,3 +171,27 @@ def chat_is_active_officer(session: Session, channel: str, chat_id: str) -> bool
                            .where(User.channel == channel, User.chat_id == chat_id,
                                   Officer.active.is_(True), Officer.removed_at.is_(None)).limit(1))
     return found is not None
+
+
+def commune_officers(session: Session, commune_code: int) -> list[Officer]:
+    """The commune's officers not removed, active ones first, by name."""
+    return list(session.scalars(select(Officer).where(Officer.commune_code == commune_code, Officer.removed_at.is_(None))
+                                .order_by(Officer.active.desc(), Officer.full_name)))
+
+
+def reachable_officer_ids(session: Session, officer_ids: list[int]) -> set[int]:
+    """Which of these officers have a chat account the bot can reach."""
+    return set(session.scalars(select(User.officer_id).where(User.officer_id.in_(officer_ids), User.reachable)))
+
+
+def users_of(session: Session, officer_id: int) -> list[User]:
+    """The chat accounts attached to an officer."""
+    return list(session.scalars(select(User).where(User.officer_id == officer_id)))
+
+
+def officer_counts(session: Session, provinces: Optional[frozenset[int]]) -> dict[bool, int]:
+    """Commune officers by active flag (in these provinces, or everywhere)."""
+    stmt = select(Officer.active, func.count()).where(Officer.role == Role.OFFICER)
+    if provinces is not None:
+        stmt = stmt.where(Officer.commune_code.in_(select(Commune.code).where(Commune.province_code.in_(provinces))))
+    return {active: n for active, n in session.execute(stmt.group_by(Officer.active))}

@@ -157,6 +157,18 @@ class PeriodStatus:
     label: str
 
 
+def unclosed_periods(session: Session, now: datetime) -> list[Period]:
+    """Periods not closed yet (open or upcoming), the nearest deadline first."""
+    return list(session.scalars(select(Period).where(Period.close_at > now).order_by(Period.due_at, Period.id)))
+
+
+def names_communes_in(session: Session, period_id: int, provinces: set[int]) -> bool:
+    """Whether the period's own list of communes names one in these provinces."""
+    return session.scalar(select(PeriodUnit.commune_code).join(Commune, Commune.code == PeriodUnit.commune_code)
+                          .where(PeriodUnit.period_id == period_id, Commune.province_code.in_(provinces))
+                          .limit(1)) is not None
+
+
 class Windowed(Protocol):
     """Anything with open / due / close times: a reporting period, a scoring period."""
 

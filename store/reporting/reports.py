@@ -14,7 +14,7 @@ from enum import StrEnum
 from datetime import datetime
 from typing import Any, Optional, cast
 
-from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -229,6 +229,18 @@ def period_summary(session: Session, period: Period, provinces: Optional[set[int
                 if o.commune_code is not None:  # always: officers of these communes were asked for
                     missing[o.commune_code].officers.append(o)
     return Summary(period, rows)
+
+
+def commune_reports(session: Session, commune_code: int, period_ids: list[int]) -> dict[int, Report]:
+    """The commune's submitted reports of these periods, by period."""
+    return {r.period_id: r for r in session.scalars(select(Report).where(
+        Report.commune_code == commune_code, Report.period_id.in_(period_ids)))}
+
+
+def report_counts(session: Session, period_ids: list[int]) -> dict[int, int]:
+    """How many communes have submitted, by period (periods without any are left out)."""
+    return {pid: n for pid, n in session.execute(select(Report.period_id, func.count()).where(
+        Report.period_id.in_(period_ids)).group_by(Report.period_id))}
 
 
 def _chunks(items: list[int], size: int) -> list[list[int]]:

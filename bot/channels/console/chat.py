@@ -25,7 +25,7 @@ from core import outbox
 from core.dispatch import BotCore
 from core.types import Contact, FileRef, Incoming, Location, Reply, UserRef
 from bot.delivery.sender import OutboxSender
-from bot.delivery.background import run_background
+from bot.delivery.background import run_background, stop_background
 from core.outbox import SendResult
 from store.db import transaction
 
@@ -168,7 +168,7 @@ async def run_console(settings: Settings, stdin: Optional[TextIO] = None, stdout
     background = _start_background(services, transport, stop)
 
     async def finish() -> None:
-        await _stop_background(background, stop)
+        await stop_background(background, stop)
         await deliver_due(services, transport)
 
     try:
@@ -176,19 +176,8 @@ async def run_console(settings: Settings, stdin: Optional[TextIO] = None, stdout
     except KeyboardInterrupt:
         print(f"\n{GOODBYE}", file=stdout, flush=True)
     finally:
-        await _stop_background(background, stop)
+        await stop_background(background, stop)
     return 0
-
-
-async def _stop_background(background: "asyncio.Task[None]", stop: asyncio.Event) -> None:
-    """Stop the sender and the sweep, letting sends in flight finish (idempotent)."""
-    stop.set()
-    try:
-        await asyncio.wait_for(asyncio.shield(background), timeout=10)
-    except (asyncio.TimeoutError, asyncio.CancelledError):
-        background.cancel()
-    except Exception:
-        log.exception("background work ended with an error")
 
 
 async def deliver_due(services: Any, transport: ConsoleTransport, rounds: int = 3) -> None:

@@ -23,7 +23,6 @@ from telegram.constants import ChatType
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.channels.files import telegram_fetcher
-from bot.channels.start_errors import START_FAILURES, report_start_failure
 from bot.channels.telegram.convert import COMMAND_RE, GONE_STATUSES, to_incoming
 from bot.channels.telegram.poll import poll_into_inbox, received
 from bot.channels.telegram.send import TelegramTransport
@@ -38,7 +37,8 @@ from core.dispatch import BotCore
 from core.router import CANCEL_COMMAND
 from core.types import UserRef
 from bot.delivery.backlog import ReplyBacklog
-from bot.delivery.background import Background
+from bot.channels.failures import START_FAILURES, serving_failed
+from bot.delivery.background import Background, stop_background
 from store.db import is_unavailable
 
 log = logging.getLogger(__name__)
@@ -203,13 +203,7 @@ class TelegramChannel:
     async def _stop_background_task(self) -> None:
         if self._background is None:
             return
-        self._stop_background.set()
-        try:
-            await asyncio.wait_for(self._background, timeout=10)
-        except (asyncio.TimeoutError, asyncio.CancelledError):
-            self._background.cancel()
-        except Exception:
-            log.exception("background work ended with an error")
+        await stop_background(self._background, self._stop_background)
         self._background = None
 
     @contextlib.asynccontextmanager
@@ -281,6 +275,6 @@ def run_telegram(settings: Settings) -> int:
     log.info("serving Telegram through %s", settings.telegram_api_base_url)
     try:
         channel.run()
-    except START_FAILURES as exc:  # the same line as the Zalo and webhook starts give
-        return report_start_failure(exc, settings)
+    except START_FAILURES as exc:
+        return serving_failed(settings, exc)
     return 0
