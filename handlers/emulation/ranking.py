@@ -48,7 +48,8 @@ async def xephang(ctx: Context) -> list[Reply]:
 
 def _commune_view(ctx: Context) -> list[Reply]:
     commune = ctx.me.commune
-    assert commune is not None  # (checked by the caller)
+    if commune is None:  # the caller sends only commune officers here; a data error says so politely
+        return messages.text(messages.NOT_ALLOWED)
     periods = recent_periods(ctx.session, commune.province_code, ctx.now)
     if not periods:
         return messages.text(NO_PERIOD)

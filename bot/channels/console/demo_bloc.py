@@ -102,7 +102,8 @@ def _sheet(session: Session, files_dir: Path, period: ScoringPeriod, code: int, 
            offset: Optional[int], due: datetime) -> None:
     at = due + timedelta(days=offset or 0) if offset is not None else due - timedelta(days=5)
     _status, sheet = open_sheet(session, period, code, None, period.open_at + timedelta(days=1))
-    assert sheet is not None  # (the commune is in the demo bloc, the table is published)
+    if sheet is None:  # the commune is in the demo bloc and the table is published: never, unless the data broke
+        raise ValueError(f"demo sheet for commune {code} could not be opened")
     spec = sheet_spec(session, sheet)
     stored = write_evidence(files_dir, period.id, code, "demo", JPEG)
     criteria = spec.criteria if offset is not None else spec.criteria[: len(spec.criteria) // 2]
