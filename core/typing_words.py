@@ -31,7 +31,9 @@ def for_typing(text: str, labels: list[tuple[int, str]], *, numbers_answer: bool
         quoted = re.compile(rf"\b([Bb])ấm(?: vào)?(?: nút)? “{re.escape(words)}”")
         how = f"“{words.lower()}”" if numbers_answer else f"{number} (“{words}”)"
         text = quoted.sub(partial(_typed_choice, how), text)
-    return _TAP.sub(_typed, text)
+    # Without choices of its own the text may speak of another channel's button ("mở Telegram và
+    # bấm «Đồng ý liên kết»"): only a text offering choices here is rewritten throughout.
+    return _TAP.sub(_typed, text) if labels else text
 
 
 def _typed_choice(how: str, m: re.Match[str]) -> str:

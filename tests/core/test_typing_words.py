@@ -11,10 +11,12 @@ def test_a_named_button_becomes_the_number_to_type() -> None:
     assert for_typing("Anh/chị bấm nút “Gửi”.", labels) == "Anh/chị gõ 3 (“Gửi”)."
 
 
-def test_any_other_tap_becomes_typing() -> None:
-    assert for_typing("Bấm vào kỳ báo cáo để làm.", []) == "Gõ số của kỳ báo cáo để làm."
-    assert for_typing("Anh/chị bấm nút dưới đây.", []) == "Anh/chị gõ số của lựa chọn dưới đây."
-    assert for_typing("họ cần bấm /start một lần", []) == "họ cần gõ /start một lần"
+def test_any_other_tap_becomes_typing_where_there_are_choices() -> None:
+    one = [(1, "Làm báo cáo")]
+    assert for_typing("Bấm vào kỳ báo cáo để làm.", one) == "Gõ số của kỳ báo cáo để làm."
+    assert for_typing("Anh/chị bấm nút dưới đây.", one) == "Anh/chị gõ số của lựa chọn dưới đây."
+    # no choices here: the text speaks of a button elsewhere (another channel) and is left alone
+    assert for_typing("Mở Telegram và bấm «Đồng ý».", []) == "Mở Telegram và bấm «Đồng ý»."
 
 
 def test_a_number_question_names_its_choices_by_their_words() -> None:

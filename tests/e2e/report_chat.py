@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from datetime import datetime
 from typing import Callable, Optional
 
@@ -77,7 +79,8 @@ class TgChat:
     def find(self, label: str) -> str:
         assert self.last is not None
         for b in self.last.inline_buttons:
-            if b["text"] == label or b["text"].startswith(label):
+            text = re.sub(r"^\d+\. ", "", b["text"])  # a list's button carries its entry's number
+            if text == label or text.startswith(label):
                 return b["callback_data"]
         raise AssertionError(f"no button {label!r} in {[b['text'] for b in self.last.inline_buttons]}")
 

@@ -35,7 +35,7 @@ async def test_question_with_citation_and_documents_by_numbers(tmp_path: Path) -
         assert "30" in said and "Nguồn: Chỉ thị 02/CT-UBND" in said and "1. Xem văn bản" in said
         said = await hoa.text("/vanban")
         assert "Trả lời 1, 2, 3, 4 hoặc 5." in said and "1. 1. " not in said
-        said = await hoa.text(number_of(said, "Chỉ thị 02/CT-UBND (2020)"))
+        said = await hoa.text(number_of(said, "Chỉ thị 02/CT-UBND ngày 30/1/2020"))
         assert "Chỉ thị 02/CT-UBND" in said
         assert "Các phần (trang 1/2)" in said
         said = await hoa.text(number_of(said, "Sau ▶"))  # paging by the number
@@ -120,7 +120,7 @@ async def test_bad_zalo_token_stops_python_m_bot_without_printing_it(tmp_path: P
                                       capture_output=True, text=True, timeout=120)
     assert run.returncode == 1
     output = run.stdout + run.stderr
-    assert "Zalo refused ZALO_BOT_TOKEN" in output and "wrong-SECRET-zalo-token" not in output
+    assert "LỖI: không chạy được bot: Zalo từ chối ZALO_BOT_TOKEN" in output and "wrong-SECRET-zalo-token" not in output
 
 
 async def test_python_m_bot_serves_telegram_and_zalo_in_one_process(tmp_path: Path) -> None:
