@@ -194,7 +194,10 @@ def question_reply(ctx: Context, text: str) -> Optional[list[Reply]]:
         return None
     if not can(ctx.officer, "ask"):
         return None
-    return reply_to_text(ctx, text)
+    replies = reply_to_text(ctx, text)
+    # Off the documents' topic mid-dialog is no question to stop for ("Xã Không Có" is a commune
+    # name with "không" in it): the step reads it as its answer.
+    return None if [r.text for r in replies] == [OFF_TOPIC] else replies
 
 
 async def more_results(ctx: Context, data: MoreResults) -> list[Reply]:

@@ -287,7 +287,7 @@ def _compare(session: Session, rows: dict[str, OfficerRow], report: ImportReport
             changes.updates.append({"id": officer.id, **changed})
         if changed or want_provinces != old_provinces:
             report.updated += 1
-            fields = [FIELD_LABELS[k] for k in changed] + (["tỉnh phụ trách"] if want_provinces != old_provinces else [])
+            fields = [FIELD_LABELS[k] for k in changed if k in FIELD_LABELS] + (["tỉnh phụ trách"] if want_provinces != old_provinces else [])
             report.changes.append(RowIssue(row.row, f"{row.full_name} ({phone}): đổi {', '.join(fields)}"))
         else:
             report.unchanged += 1

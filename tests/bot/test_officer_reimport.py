@@ -34,12 +34,12 @@ def test_reimport_keeps_a_hand_granted_role_and_name(scratch: Path, capfd) -> No
     status, out, _ = run(capfd, "officers", "import", str(path))
     assert status == 1
     assert ("dòng 2: Nguyễn Thị Lan Anh được cấp vai trò bằng lệnh admin grant: danh sách sẽ hạ vai trò "
-            "cán bộ phụ trách tỉnh → cán bộ xã/phường, đổi tên → Nguyễn Thị Lan; chưa đổi (thêm --override-granted để ghi đè)") in out
+            "cán bộ tỉnh → cán bộ xã/phường, đổi tên → Nguyễn Thị Lan; chưa đổi (thêm --override-granted để ghi đè)") in out
     lan = _lan()
     assert (lan.role, lan.full_name, [p.province_code for p in lan.provinces]) == ("supervisor", "Nguyễn Thị Lan Anh", [11])
     with _services().session_factory() as s:  # the other rows were imported
         assert s.scalar(select(Officer.full_name).where(Officer.phone == "0987654321")) == "Lò Văn Hưng"
-    status, out, _ = run(capfd, "officers", "import", str(path), "--override-granted")
-    assert status == 0
+    status, out, err = run(capfd, "officers", "import", str(path), "--override-granted")
+    assert status == 0, out + err
     lan = _lan()
     assert (lan.role, lan.full_name, lan.provinces) == ("officer", "Nguyễn Thị Lan", [])

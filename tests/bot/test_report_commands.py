@@ -64,7 +64,8 @@ def test_periods_add_list_and_export(env: Settings, tmp_path: Path, capsys) -> N
     assert "Đã ghi" in capsys.readouterr().out
     rows = list(openpyxl.load_workbook(out)["Báo cáo"].iter_rows(values_only=True))
     assert len(rows) > 10 and all(r[4] == "Chưa gửi" for r in rows[1:])
-    assert cli(["export", "99", str(out)]) == 1
+    assert cli(["export", "99", str(tmp_path / "ky99.xlsx")]) == 1  # no such period
+    assert cli(["export", "1", str(out)]) == 2  # an existing workbook is kept without --force
 
 
 def test_sample_forms_start_up_step(tmp_path: Path) -> None:
