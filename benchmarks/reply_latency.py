@@ -35,7 +35,7 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks import broadcast as bench  # noqa: E402
 from tests.e2e.fakebotapi import FakeBotAPI, FakeUser  # noqa: E402
-from bot.channels.telegram import TelegramChannel  # noqa: E402
+from bot.channels.telegram.channel import TelegramChannel  # noqa: E402
 from bot.services import build_services  # noqa: E402
 from tests.e2e.harness import bot_settings  # noqa: E402
 
