@@ -21,17 +21,18 @@ import socket
 import uuid
 from collections import deque
 from dataclasses import replace
-from datetime import timedelta
-from typing import Any, Awaitable, Callable, Optional, Sequence
+from datetime import datetime, timedelta
+from typing import Any, Awaitable, Callable, Collection, Optional, Sequence
 
 from prometheus_client import Counter
 
 from bot.aio import Backoff, LoopTurns, wait_or_stop
+from bot.delivery.inbox_done import DoneMarks
 from core.after_commit import STOP_GRACE_SECONDS
 from core.context import Services
 from store.runtime import inbox as store_inbox
 from store.db import is_unavailable
-from store.runtime.inbox import Pending, Received
+from store.runtime.inbox import Pending, Received, Recorded
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,7 @@ class Inbox:
         self._lanes: dict[str, deque[Pending]] = {}
         self._lane_tasks: set[asyncio.Task[None]] = set()
         self._taken: set[int] = set()
+        self._done = self._done_marks()
         self._renewed = services.clock.now()  # our claims hold at least until this + LEASE
         self.running = False
         self.handled = 0  # updates handled by this process (tests, benchmarks)
@@ -89,26 +91,54 @@ class Inbox:
         many were new. Handling follows on the worker."""
         if not items:
             return 0
+        now = self.services.clock.now()
         try:
-            new = await asyncio.to_thread(store_inbox.record, self.services.session_factory, self.channel,
-                                          items, self.services.clock.now())
+            held = set(self._taken) if self.running and len(self._taken) < MAX_TAKEN else None
+            recorded = await asyncio.to_thread(self._record, items, now, held)
         except Exception as exc:
             if not is_unavailable(exc):
                 raise
             self.record_failures += 1
             UNAVAILABLE.labels(self.channel).inc(len(items))
             raise DatabaseUnavailable(str(exc)) from exc
-        RECORDED.labels(self.channel).inc(new)
-        self._wake.set()
-        return new
+        RECORDED.labels(self.channel).inc(recorded.new)
+        if recorded.claimed and not self._taken:
+            self._renewed = now  # nothing held before: the claims start fresh
+        for row in recorded.claimed:  # straight to their lanes: no wake-up, no claim of their own
+            self._take(row)
+        if recorded.new > len(recorded.claimed):
+            self._wake.set()
+        return recorded.new
+
+    def _record(self, items: Sequence[Received], now: datetime, held: Optional[set[int]]) -> Recorded:
+        """Record, and claim in the same transaction what this running worker may take now
+        (a user's updates whose older ones are all in its lanes already: ``held``)."""
+        if held is None:
+            return Recorded(store_inbox.record(self.services.session_factory, self.channel, items, now), [])
+        return store_inbox.record_and_claim(self.services.session_factory, self.channel, items, now,
+                                            worker=self.worker, lease=LEASE, held=held)
 
     # -- worker -------------------------------------------------------------------------
+    def _done_marks(self) -> DoneMarks:
+        factory = self.services.session_factory
+        return DoneMarks(lambda ids: store_inbox.mark_done(factory, ids, self.services.clock.now()),
+                         flushed=self._marked, backoff_cap=self.backoff_cap)
+
+    def _marked(self, ids: Collection[int]) -> None:
+        """Rows marked done are no longer held."""
+        full = len(self._taken) >= MAX_TAKEN
+        self._taken.difference_update(ids)
+        if full:
+            self._wake.set()  # the worker stopped taking rows at the cap
+
     async def run(self, stop: asyncio.Event) -> None:
         """Handle pending updates until ``stop``; lanes finish their current update and the
         claims left are given back for another worker."""
         self._stop, self.running = stop, True
+        self._done = self._done_marks()
         backoff = Backoff(cap=self.backoff_cap)
         heartbeat = asyncio.create_task(self._heartbeat(stop), name=f"inbox-{self.channel}-heartbeat")
+        marker = asyncio.create_task(self._done.run(), name=f"inbox-{self.channel}-done")
         try:
             while not stop.is_set():
                 self._wake.clear()  # before looking, so a record landing meanwhile wakes us
@@ -127,6 +157,8 @@ class Inbox:
             self.running = False
             await self._finish_lanes()
             heartbeat.cancel()
+            self._done.close()
+            await marker  # the last marks, once: what is left is skipped by the core at the next start
             with contextlib.suppress(Exception):  # unreleased claims run out after LEASE
                 await asyncio.to_thread(store_inbox.release, self.services.session_factory, self.worker)
 
@@ -178,6 +210,8 @@ class Inbox:
             stopper.cancel()
 
     def _take(self, row: Pending) -> None:
+        if row.id in self._taken:
+            return  # claimed again by a claim that overlapped the one that took it
         self._taken.add(row.id)
         lane = self._lanes.get(row.user_key)
         if lane is not None:
@@ -203,7 +237,9 @@ class Inbox:
                     await self._turns.take()
                     finished = await self._handle(lane[0])
                 if finished:
-                    self._taken.discard(lane.popleft().id)
+                    row = lane.popleft()
+                    if row.id not in self._done:  # else held until marked done
+                        self._taken.discard(row.id)
                     backoff.reset()
                 else:
                     await wait_or_stop(self._stop, backoff.next())
@@ -224,7 +260,8 @@ class Inbox:
             return await self._failed(row, exc)
         self.handled += 1
         HANDLED.labels(self.channel, "done").inc()
-        return await self._mark_done(row)
+        self._done.add(row.id)
+        return True
 
     async def _failed(self, row: Pending, exc: Exception) -> bool:
         give_up = row.attempts + 1 >= MAX_ATTEMPTS
@@ -243,21 +280,6 @@ class Inbox:
         if lane and lane[0].id == row.id:
             lane[0] = replace(row, attempts=row.attempts + 1)
         return False
-
-    async def _mark_done(self, row: Pending) -> bool:
-        """Mark a handled row done, retrying through an outage (re-handling it would be
-        harmless: the core skips an update it has processed, but costs a lookup)."""
-        backoff = Backoff(cap=self.backoff_cap)
-        while True:
-            try:
-                await asyncio.to_thread(store_inbox.mark_done, self.services.session_factory, row.id,
-                                        self.services.clock.now())
-                return True
-            except Exception as exc:
-                _log_db_error(exc, f"inbox: cannot mark update {row.id} done")
-                if self._stop.is_set():
-                    return True  # still pending in the table: the next start skips it in the core
-                await wait_or_stop(self._stop, backoff.next())
 
     async def _finish_lanes(self, timeout: float = STOP_GRACE_SECONDS) -> None:
         tasks = set(self._lane_tasks)

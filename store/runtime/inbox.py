@@ -46,13 +46,59 @@ def record(factory: sessionmaker[Session], channel: str, items: Sequence[Receive
     were new."""
     if not items:
         return 0
+    with transaction(factory) as session:
+        return len(_insert(session, channel, items, now))
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What ``record_and_claim`` did: how many updates were new, and those it claimed."""
+
+    new: int
+    claimed: list[Pending]
+
+
+def record_and_claim(factory: sessionmaker[Session], channel: str, items: Sequence[Received], now: datetime, *,
+                     worker: str, lease: timedelta, held: Collection[int]) -> Recorded:
+    """``record``, and in the same transaction claim for ``worker`` the new updates whose
+    user has no older pending update outside ``held`` (the ids the worker already holds, in
+    order): the update goes to the worker's lane at once, without a claim of its own. The
+    others are left to ``claim`` (an older update another worker holds, or one not taken yet)."""
+    if not items:
+        return Recorded(0, [])
+    with transaction(factory) as session:
+        new = _insert(session, channel, items, now)
+        if not new:
+            return Recorded(0, [])
+        ids = {row_id for row_id, _, _ in new}
+        older = session.execute(select(InboxUpdate.id, InboxUpdate.user_key).where(
+            InboxUpdate.channel == channel, InboxUpdate.state == "pending",
+            InboxUpdate.user_key.in_({user for _, user, _ in new}), InboxUpdate.id < max(ids),
+            InboxUpdate.id.not_in(ids))).all()
+        blocked_from: dict[str, int] = {}  # per user, the oldest pending update this worker does not hold
+        for row_id, user in sorted(older):
+            if row_id not in held:
+                blocked_from.setdefault(user, row_id)
+        chosen = [(row_id, key) for row_id, user, key in new if row_id < blocked_from.get(user, row_id + 1)]
+        if chosen:
+            session.execute(update(InboxUpdate).where(InboxUpdate.id.in_([row_id for row_id, _ in chosen]))
+                            .values(claimed_by=worker, claimed_until=now + lease)
+                            .execution_options(synchronize_session=False))
+    by_key = {item.update_key[:KEY_LIMIT]: item for item in items}
+    claimed = [Pending(row_id, by_key[key].user_key[:KEY_LIMIT], by_key[key].payload, 0) for row_id, key in chosen]
+    return Recorded(len(new), claimed)
+
+
+def _insert(session: Session, channel: str, items: Sequence[Received],
+            now: datetime) -> list[tuple[int, str, str]]:
+    """Insert the updates not recorded yet; returns their (id, user_key, update_key), by id."""
     rows = [dict(channel=channel, update_key=item.update_key[:KEY_LIMIT], user_key=item.user_key[:KEY_LIMIT],
                  payload=item.payload, state="pending", attempts=0, received_at=now) for item in items]
-    with transaction(factory) as session:
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        stmt = (insert(InboxUpdate).values(rows).on_conflict_do_nothing(index_elements=["channel", "update_key"])
-                .returning(InboxUpdate.id))  # rowcount is not reliable for this on every driver
-        return len(session.execute(stmt).all())
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = (insert(InboxUpdate).values(rows).on_conflict_do_nothing(index_elements=["channel", "update_key"])
+            .returning(InboxUpdate.id, InboxUpdate.user_key, InboxUpdate.update_key))
+    # rowcount is not reliable for this on every driver; RETURNING order is not promised either
+    return sorted((row_id, user, key) for row_id, user, key in session.execute(stmt).all())
 
 
 def pending(factory: sessionmaker[Session], channel: str, *, skip: Collection[int] = (),
@@ -127,10 +173,12 @@ def release(factory: sessionmaker[Session], worker: str) -> int:
         return int(res.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def mark_done(factory: sessionmaker[Session], inbox_id: int, now: datetime) -> None:
+def mark_done(factory: sessionmaker[Session], inbox_id: int | Collection[int], now: datetime) -> None:
+    """Mark handled updates done (one id, or several in one transaction)."""
+    ids = [inbox_id] if isinstance(inbox_id, int) else list(inbox_id)
     with transaction(factory) as session:
-        session.execute(update(InboxUpdate).where(InboxUpdate.id == inbox_id)
-                        .values(state="done", handled_at=now))
+        session.execute(update(InboxUpdate).where(InboxUpdate.id.in_(ids))
+                        .values(state="done", handled_at=now).execution_options(synchronize_session=False))
 
 
 def mark_attempt(factory: sessionmaker[Session], inbox_id: int, error: str, now: datetime, *,
