@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from core import after_commit, menus, messages, metrics, ratelimit
 from core.after_commit import open_jobs
 from core.context import AfterCommit, Context, Services
-from core.outbox import enqueue, enqueue_to_chat, state_of
+from core.outbox import Candidate, enqueue, enqueue_to_chat, state_of
 from core.router import Router
 from core.routing import Routing
 from core.text import split_message
@@ -37,6 +37,13 @@ log = logging.getLogger(__name__)
 class QueuedReply:
     outbox_id: int
     reply: Reply
+    channel: str
+    chat_id: str
+
+    @property
+    def candidate(self) -> Candidate:
+        """The row as the sender picks it (a live reply)."""
+        return Candidate(self.outbox_id, self.channel, self.chat_id, MessageKind.REPLY)
 
 
 class BotCore:
@@ -207,7 +214,7 @@ class BotCore:
             if row is not None:
                 rows.append((row, reply))
         session.flush()
-        return [QueuedReply(row.id, reply) for row, reply in rows]
+        return [QueuedReply(row.id, reply, row.channel, row.chat_id) for row, reply in rows]
 
     def _upsert_user(self, session: Session, msg: Incoming) -> User:
         now = self.services.clock.now()

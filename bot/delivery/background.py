@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Optional
+from typing import Optional, Sequence
 
 from core.context import Services
-from core.outbox import Transport
+from core.outbox import Candidate, Transport
 from bot.delivery.backlog import ReplyBacklog
 from bot.delivery.sender import OutboxSender
 from reminders.scheduler import start_scheduler, stop_scheduler
@@ -30,9 +30,10 @@ class Background:
         self.sweep_interval_seconds = sweep_interval_seconds or services.settings.sweep_interval_seconds
         self.sweep = sweep
 
-    def wake(self) -> None:
-        """A channel queued replies: the sender sends them ahead of everything else."""
-        self.sender.wake()
+    def wake(self, fresh: Sequence[Candidate] = ()) -> None:
+        """A channel queued replies (``fresh``: those rows): the sender sends them ahead of
+        everything else."""
+        self.sender.wake(fresh)
 
     def reply_backlog(self, channel: str) -> Optional[ReplyBacklog]:
         """The count of ``channel``'s replies waiting for the sender (None: not sent here)."""

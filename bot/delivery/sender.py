@@ -22,7 +22,7 @@ import os
 import socket
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Optional, TypeVar
+from typing import Any, Callable, Optional, Sequence, TypeVar
 
 from core import metrics
 from core import outbox
@@ -46,6 +46,7 @@ CLAIM_BATCH = 8  # claimed in one transaction: about a quarter second of slots a
 PASS_SECONDS = 0.5  # re-read the queue (and check leadership) at least this often while busy
 IDLE_POLL_SECONDS = 0.25  # rows queued by another worker are seen within this
 LEADER_RETRY_SECONDS = 1.0  # a standby tries for the role this often: takeover within ~1 s
+LEADER_CHECK_SECONDS = PASS_SECONDS  # the role held is confirmed this often, as during a busy pass
 DB_THREADS = 4  # the sender's own threads for its database work
 
 
@@ -67,8 +68,13 @@ class OutboxSender:
         self.loops = {name: ChannelLoop(self, name, transport, pacer or channel_pacer(services.settings, name))
                       for name, transport in transports.items()}
 
-    def wake(self) -> None:
-        """New replies are queued: send them before anything of lower priority."""
+    def wake(self, fresh: Sequence[Candidate] = ()) -> None:
+        """New replies are queued: send them before anything of lower priority. ``fresh``: the
+        rows just queued (committed), which the next pass claims without reading the queue."""
+        for row in fresh:
+            loop = self.loops.get(row.channel)
+            if loop is not None:
+                loop._fresh.append(row)
         for loop in self.loops.values():
             loop.woken.set()
 
@@ -105,10 +111,23 @@ class ChannelLoop:
         self._busy_chats: set[str] = set()
         self._finished_broadcasts: set[int] = set()
         self._next_ready = IDLE_POLL_SECONDS
+        self._fresh: list[Candidate] = []  # replies the channel just queued (``OutboxSender.wake``)
+        self._led_at = float("-inf")
 
     async def _off_loop(self, fn: Callable[..., T], *args: Any) -> T:
         """Database work off the event loop, on the sender's own threads."""
         return await asyncio.get_running_loop().run_in_executor(self.sender.db, functools.partial(fn, *args))
+
+    async def _leading(self, role: Leadership) -> bool:
+        """Whether this worker sends for the channel: confirmed at most every
+        ``LEADER_CHECK_SECONDS`` while held (a reply waits for no round trip), at each try
+        while not (standing by)."""
+        now = asyncio.get_running_loop().time()
+        if role.held and now - self._led_at < LEADER_CHECK_SECONDS:
+            return True
+        held = await self._off_loop(self._lead, role)
+        self._led_at = now
+        return held
 
     # -- the loop --------------------------------------------------------------
     async def run(self, stop: asyncio.Event) -> None:
@@ -117,7 +136,7 @@ class ChannelLoop:
         try:
             while not stop.is_set():
                 try:
-                    if not await self._off_loop(self._lead, role):
+                    if not await self._leading(role):
                         self.backlog.stand_by()
                         await _wait(stop, LEADER_RETRY_SECONDS)
                         continue
@@ -168,8 +187,11 @@ class ChannelLoop:
         handled costs no slot. Between claims the pass stops for a reply that just came in,
         or after ``PASS_SECONDS``, to re-read the queue."""
         self.woken.clear()
-        rows = await self._off_loop(self._candidates)
-        self.backlog.read(sum(1 for row in rows if row.priority == 0))
+        if self._fresh:  # the replies just queued: no need to read the queue for them
+            rows, self._fresh = sorted(self._fresh, key=lambda row: row.id), []
+        else:
+            rows = await self._off_loop(self._candidates)
+            self.backlog.read(sum(1 for row in rows if row.priority == 0))
         deadline = asyncio.get_running_loop().time() + PASS_SECONDS
         started, self._next_ready = 0, IDLE_POLL_SECONDS
         pending = list(rows)

@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from typing import Any, AsyncIterator, Optional
+from typing import Any, AsyncIterator, Optional, Sequence
 
 from telegram import BotCommand, Update
 from telegram.constants import ChatType
@@ -34,6 +34,7 @@ from core import messages
 from handlers.app import build_router
 from core.context import Services
 from core.dispatch import BotCore
+from core.outbox import Candidate
 from core.router import CANCEL_COMMAND
 from core.types import UserRef
 from bot.delivery.backlog import ReplyBacklog
@@ -129,7 +130,7 @@ class TelegramChannel:
             backlog = self._backlog()
             if backlog is not None:
                 backlog.queued(len(queued))
-            self._wake_sender()
+            self._wake_sender([q.candidate for q in queued])
         # When the core never waits on I/O, back-to-back updates would not suspend: yield once,
         # so the sender on this loop sends between updates during a burst.
         await asyncio.sleep(0)
@@ -151,9 +152,9 @@ class TelegramChannel:
         if queued:
             self._wake_sender()
 
-    def _wake_sender(self) -> None:
+    def _wake_sender(self, fresh: Sequence[Candidate] = ()) -> None:
         if self.background is not None:
-            self.background.wake()
+            self.background.wake(fresh)
 
     def _backlog(self) -> Optional[ReplyBacklog]:
         return self.background.reply_backlog("telegram") if self.background is not None else None

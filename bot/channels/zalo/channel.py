@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any, AsyncIterator, Optional
+from typing import Any, AsyncIterator, Optional, Sequence
 
 from bot.channels.files import url_fetcher
 from bot.channels.zalo.api import ZaloClient, ZaloError
@@ -30,6 +30,7 @@ from bot.webhook import WebhookEndpoint
 from core import messages
 from core.context import FileLink, Services
 from core.dispatch import BotCore
+from core.outbox import Candidate
 from core.settings import Settings, reveal
 from bot.delivery.background import Background
 from store.db import is_unavailable
@@ -93,17 +94,18 @@ class ZaloChannel:
             return
         if update.incoming is None:
             return  # a message without a sender: nothing to answer
-        if await self.core.handle(update.incoming):
-            self._wake_sender()  # the replies are queued: the sender sends them first
+        queued = await self.core.handle(update.incoming)
+        if queued:
+            self._wake_sender([q.candidate for q in queued])  # the replies are queued: sent first
 
     async def _group_notice(self, chat_id: str) -> None:
         """Private chats only: say so once per group (through the outbox); nothing reaches the core."""
         if self.core.group_notice(CHANNEL, chat_id):
             self._wake_sender()
 
-    def _wake_sender(self) -> None:
+    def _wake_sender(self, fresh: Sequence[Candidate] = ()) -> None:
         if self.background is not None:
-            self.background.wake()
+            self.background.wake(fresh)
 
     # -- lifecycle ---------------------------------------------------------------------
     async def start(self) -> None:
