@@ -34,6 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from benchmarks import broadcast as bench  # noqa: E402
+from benchmarks.stages import StageTrace  # noqa: E402
 from tests.e2e.fakebotapi import FakeBotAPI, FakeUser  # noqa: E402
 from bot.channels.telegram.channel import TelegramChannel  # noqa: E402
 from bot.services import build_services  # noqa: E402
@@ -57,22 +58,28 @@ PACES = (
 )
 
 
-async def chat(api: FakeBotAPI, user: FakeUser, pace: Pace, start_gap: float) -> list[float]:
+async def chat(api: FakeBotAPI, user: FakeUser, pace: Pace, start_gap: float,
+               trace: Optional[StageTrace] = None) -> list[float]:
     """One officer at one pace: the latency of each reply, in seconds."""
     out: list[float] = []
     await asyncio.sleep(start_gap)
     for gap in pace.gaps:
         before = len(api.sent(user.id, "sendMessage"))
+        if trace is not None:
+            trace.start(user.id)
         t0 = time.monotonic()
         api.push_message(user, TEXT)
         api.wake_pollers()
         await api.wait_until(lambda n=before: len(api.sent(user.id, "sendMessage")) > n, timeout=30)
-        out.append(api.sent(user.id, "sendMessage")[before].time - t0)
+        sent_at = api.sent(user.id, "sendMessage")[before].time
+        out.append(sent_at - t0)
+        if trace is not None:
+            trace.finish(user.id, sent_at)
         await asyncio.sleep(gap)
     return out
 
 
-async def run(workdir: Path, url: Optional[str], users: int, burst: int) -> list[str]:
+async def run(workdir: Path, url: Optional[str], users: int, burst: int, stages: bool) -> list[str]:
     lines = []
     async with FakeBotAPI(bench.TOKEN, enforce_limits=True, per_chat_burst=3) as api:
         overrides = {"database_url": url} if url else {}
@@ -83,8 +90,14 @@ async def run(workdir: Path, url: Optional[str], users: int, burst: int) -> list
             await chat(api, FakeUser(id=USER_BASE - 1, first_name="Khởi động"), Pace("warm-up", (0.0,)), 0.0)
             for n, pace in enumerate(PACES):
                 people = [FakeUser(id=USER_BASE + 100 * n + i, first_name=f"Cán bộ {i}") for i in range(users)]
-                runs = await asyncio.gather(*(chat(api, u, pace, i * 0.37) for i, u in enumerate(people)))
+                trace = StageTrace().install() if stages else None
+                try:
+                    runs = await asyncio.gather(*(chat(api, u, pace, i * 0.37, trace) for i, u in enumerate(people)))
+                finally:
+                    if trace is not None:
+                        trace.uninstall()
                 lines.append(_line(pace.name, [x for r in runs for x in r]))
+                lines += trace.lines() if trace is not None else []
             n429 = sum(1 for c in api.calls if c.status == 429)
             lines.append(f"  429 answers: {n429} of {sum(1 for c in api.calls if c.method == 'sendMessage')}")
     return lines
@@ -102,13 +115,17 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--users", type=int, default=4, help="officers chatting at once, per pace")
     ap.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL server (tests/pgserver.py)")
+    ap.add_argument("--stages", action="store_true", help="print where the time goes (benchmarks/stages.py)")
+    ap.add_argument("--strict", action=argparse.BooleanOptionalAction, default=True,
+                    help="also run the strict pace of one a second, for comparison")
     args = ap.parse_args(argv)
     args.database_url = None
     where = "PostgreSQL" if args.postgres else "SQLite"
-    for burst, label in ((3, "per-chat token bucket, burst 3"), (1, "strict pace, one a second")):
+    modes = ((3, "per-chat token bucket, burst 3"), (1, "strict pace, one a second"))
+    for burst, label in modes if args.strict else modes[:1]:
         print(f"== reply latency on {where}, {label} ==", flush=True)
         with tempfile.TemporaryDirectory() as tmp, bench.database(args) as url:
-            for line in asyncio.run(run(Path(tmp), url, args.users, burst)):
+            for line in asyncio.run(run(Path(tmp), url, args.users, burst, args.stages)):
                 print(line, flush=True)
     return 0
 
