@@ -62,8 +62,7 @@ class DoneMarks:
             try:
                 await asyncio.to_thread(self._mark, ids)
             except Exception as exc:
-                log.log(logging.WARNING if is_unavailable(exc) else logging.ERROR,
-                        "inbox: cannot mark %d update(s) done", len(ids), exc_info=not is_unavailable(exc))
+                log_db_error(exc, f"inbox: cannot mark {len(ids)} update(s) done")
                 if self._closed.is_set():
                     return  # still pending in the table: the next start skips them in the core
                 await wait_or_stop(self._closed, backoff.next())
@@ -77,3 +76,10 @@ class DoneMarks:
         if self.flush_seconds > 0:
             await wait_or_stop(self._closed, self.flush_seconds)
 
+
+def log_db_error(exc: BaseException, what: str) -> None:
+    """An outage is a warning (the work waits for the database); anything else an error."""
+    if is_unavailable(exc):
+        log.warning("%s: database unavailable (%s)", what, type(exc).__name__)
+    else:
+        log.error("%s", what, exc_info=exc)

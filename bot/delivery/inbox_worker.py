@@ -21,18 +21,18 @@ import socket
 import uuid
 from collections import deque
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, Awaitable, Callable, Collection, Optional, Sequence
 
 from prometheus_client import Counter
 
 from bot.aio import Backoff, LoopTurns, wait_or_stop
-from bot.delivery.inbox_done import DoneMarks
+from bot.delivery.inbox_done import DoneMarks, log_db_error
 from core.after_commit import STOP_GRACE_SECONDS
 from core.context import Services
 from store.runtime import inbox as store_inbox
 from store.db import is_unavailable
-from store.runtime.inbox import Pending, Received, Recorded
+from store.runtime.inbox import Pending, Received
 
 log = logging.getLogger(__name__)
 
@@ -89,12 +89,11 @@ class Inbox:
     async def accept(self, items: Sequence[Received]) -> int:
         """Record updates durably (raises DatabaseUnavailable when it cannot); returns how
         many were new. Handling follows on the worker."""
-        if not items:
-            return 0
         now = self.services.clock.now()
         try:
             held = set(self._taken) if self.running and len(self._taken) < MAX_TAKEN else None
-            recorded = await asyncio.to_thread(self._record, items, now, held)
+            recorded = await asyncio.to_thread(store_inbox.record_and_claim, self.services.session_factory,
+                                               self.channel, items, now, worker=self.worker, lease=LEASE, held=held)
         except Exception as exc:
             if not is_unavailable(exc):
                 raise
@@ -110,26 +109,15 @@ class Inbox:
             self._wake.set()
         return recorded.new
 
-    def _record(self, items: Sequence[Received], now: datetime, held: Optional[set[int]]) -> Recorded:
-        """Record, and claim in the same transaction what this running worker may take now
-        (a user's updates whose older ones are all in its lanes already: ``held``)."""
-        if held is None:
-            return Recorded(store_inbox.record(self.services.session_factory, self.channel, items, now), [])
-        return store_inbox.record_and_claim(self.services.session_factory, self.channel, items, now,
-                                            worker=self.worker, lease=LEASE, held=held)
-
     # -- worker -------------------------------------------------------------------------
     def _done_marks(self) -> DoneMarks:
-        factory = self.services.session_factory
-        return DoneMarks(lambda ids: store_inbox.mark_done(factory, ids, self.services.clock.now()),
+        return DoneMarks(lambda ids: store_inbox.mark_done(self.services.session_factory, ids, self.services.clock.now()),
                          flushed=self._marked, backoff_cap=self.backoff_cap)
 
     def _marked(self, ids: Collection[int]) -> None:
-        """Rows marked done are no longer held."""
-        full = len(self._taken) >= MAX_TAKEN
+        """Rows marked done are no longer held: the worker may take more (MAX_TAKEN)."""
         self._taken.difference_update(ids)
-        if full:
-            self._wake.set()  # the worker stopped taking rows at the cap
+        self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Handle pending updates until ``stop``; lanes finish their current update and the
@@ -146,7 +134,7 @@ class Inbox:
                     rows = await self._fetch()
                     backoff.reset()
                 except Exception as exc:
-                    _log_db_error(exc, "inbox: cannot claim pending updates")
+                    log_db_error(exc, "inbox: cannot claim pending updates")
                     await wait_or_stop(stop, backoff.next())
                     continue
                 for row in rows:
@@ -180,7 +168,7 @@ class Inbox:
                 await asyncio.to_thread(store_inbox.renew, self.services.session_factory, self.worker, now + LEASE)
                 self._renewed = now
             except Exception as exc:
-                _log_db_error(exc, "inbox: cannot renew claims")
+                log_db_error(exc, "inbox: cannot renew claims")
 
     async def _renew_lane(self, lane: deque[Pending]) -> bool:
         """Renew a lane's claims that may have run out: True when all were still ours (then no
@@ -190,7 +178,7 @@ class Inbox:
             renewed = await asyncio.to_thread(store_inbox.renew, self.services.session_factory, self.worker,
                                               self.services.clock.now() + LEASE, ids=ids)
         except Exception as exc:
-            _log_db_error(exc, "inbox: cannot renew a lane's claims")
+            log_db_error(exc, "inbox: cannot renew a lane's claims")
             return False
         return renewed == len(ids)
 
@@ -271,7 +259,7 @@ class Inbox:
             await asyncio.to_thread(store_inbox.mark_attempt, self.services.session_factory, row.id,
                                     f"{type(exc).__name__}: {exc}", self.services.clock.now(), give_up=give_up)
         except Exception as db_exc:
-            _log_db_error(db_exc, "inbox: cannot record a failed attempt")
+            log_db_error(db_exc, "inbox: cannot record a failed attempt")
             return False
         if give_up:
             HANDLED.labels(self.channel, "failed").inc()
@@ -310,10 +298,3 @@ async def record_until_done(inbox: Inbox, items: list[Received], stop: asyncio.E
         if stop.is_set():
             return False
         await wait_or_stop(stop, backoff.next())
-
-
-def _log_db_error(exc: BaseException, what: str) -> None:
-    if is_unavailable(exc):
-        log.warning("%s: database unavailable (%s)", what, type(exc).__name__)
-    else:
-        log.error("%s", what, exc_info=exc)

@@ -24,17 +24,17 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Optional, Sequence, TypeVar
 
-from core import metrics
 from core import outbox
 from core.broadcasts import finish_completed
 from core.context import Services
 from core.outbox import Candidate, SendResult, Transport
 from core.types import Reply
 from bot.delivery.backlog import ReplyBacklog
+from bot.aio import wait_or_stop
 from bot.delivery.pacer import Pacer, channel_pacer
+from bot.delivery.sender_role import SenderRole
 from bot.delivery.stats import SenderStats
 from store.db import transaction
-from store.runtime.leader import Leadership
 from store.models import MessageKind, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -43,10 +43,9 @@ T = TypeVar("T")
 
 BATCH = 100  # due rows read per pass: past the replies whose chat must wait its second
 CLAIM_BATCH = 8  # claimed in one transaction: about a quarter second of slots at 28/s
-PASS_SECONDS = 0.5  # re-read the queue (and check leadership) at least this often while busy
+PASS_SECONDS = 0.5  # re-read the queue at least this often while busy
 IDLE_POLL_SECONDS = 0.25  # rows queued by another worker are seen within this
 LEADER_RETRY_SECONDS = 1.0  # a standby tries for the role this often: takeover within ~1 s
-LEADER_CHECK_SECONDS = PASS_SECONDS  # the role held is confirmed this often, as during a busy pass
 DB_THREADS = 4  # the sender's own threads for its database work
 
 
@@ -112,60 +111,34 @@ class ChannelLoop:
         self._finished_broadcasts: set[int] = set()
         self._next_ready = IDLE_POLL_SECONDS
         self._fresh: list[Candidate] = []  # replies the channel just queued (``OutboxSender.wake``)
-        self._led_at = float("-inf")
 
     async def _off_loop(self, fn: Callable[..., T], *args: Any) -> T:
         """Database work off the event loop, on the sender's own threads."""
         return await asyncio.get_running_loop().run_in_executor(self.sender.db, functools.partial(fn, *args))
 
-    async def _leading(self, role: Leadership) -> bool:
-        """Whether this worker sends for the channel: confirmed at most every
-        ``LEADER_CHECK_SECONDS`` while held (a reply waits for no round trip), at each try
-        while not (standing by)."""
-        now = asyncio.get_running_loop().time()
-        if role.held and now - self._led_at < LEADER_CHECK_SECONDS:
-            return True
-        held = await self._off_loop(self._lead, role)
-        self._led_at = now
-        return held
-
     # -- the loop --------------------------------------------------------------
     async def run(self, stop: asyncio.Event) -> None:
-        engine = self.services.session_factory.kw["bind"]
-        role = Leadership(engine, f"outbox:{self.channel}")
+        role = SenderRole(self.services, self.channel, self.sender.worker, self._off_loop)
         try:
             while not stop.is_set():
                 try:
-                    if not await self._leading(role):
+                    if not await role.ensure():
                         self.backlog.stand_by()
-                        await _wait(stop, LEADER_RETRY_SECONDS)
+                        await wait_or_stop(stop, LEADER_RETRY_SECONDS)
                         continue
                     self.backlog.active = True
                     started = await self.pass_once(stop, wait=False)
                 except Exception:
                     log.exception("outbox %s pass failed; retrying shortly", self.channel)
                     started = 0
-                    await _wait(stop, 1.0)
+                    await wait_or_stop(stop, 1.0)
                 if started == 0 and not stop.is_set():
                     await self._idle(stop)
         finally:
             await self._wait_in_flight()  # SIGTERM: sends in flight are finished and recorded
             if self._finished_broadcasts:  # their last sends settled just now: report them
                 await self._off_loop(self._report_finished_broadcasts)
-            await self._off_loop(role.release)
-            metrics.LEADER.labels(f"outbox:{self.channel}").set(0)
-
-    def _lead(self, role: Leadership) -> bool:
-        was = role.held
-        held = role.ensure()
-        if held and not was:
-            with transaction(self.services.session_factory) as session:
-                back = outbox.release_orphans(session, self.channel, self.sender.worker)
-            log.info("outbox %s: this worker sends now (%d claim(s) of a gone worker put back)", self.channel, back)
-        elif was and not held:
-            log.warning("outbox %s: lost the sender role; standing by", self.channel)
-        metrics.LEADER.labels(f"outbox:{self.channel}").set(1 if held else 0)
-        return held
+            await role.release()
 
     async def _idle(self, stop: asyncio.Event) -> None:
         """Nothing could start: wait for a wake-up, a finished send or the next chat's turn."""
@@ -313,9 +286,3 @@ class ChannelLoop:
         except Exception:
             log.exception("could not check broadcast completion for %s", sorted(ids))
 
-
-async def _wait(stop: asyncio.Event, seconds: float) -> None:
-    try:
-        await asyncio.wait_for(stop.wait(), seconds)
-    except asyncio.TimeoutError:
-        pass

@@ -59,11 +59,14 @@ class Recorded:
 
 
 def record_and_claim(factory: sessionmaker[Session], channel: str, items: Sequence[Received], now: datetime, *,
-                     worker: str, lease: timedelta, held: Collection[int]) -> Recorded:
+                     worker: str, lease: timedelta, held: Optional[Collection[int]]) -> Recorded:
     """``record``, and in the same transaction claim for ``worker`` the new updates whose
     user has no older pending update outside ``held`` (the ids the worker already holds, in
     order): the update goes to the worker's lane at once, without a claim of its own. The
-    others are left to ``claim`` (an older update another worker holds, or one not taken yet)."""
+    others are left to ``claim`` (an older update another worker holds, or one not taken yet).
+    ``held`` None: the worker takes nothing now (not running, or holding enough)."""
+    if held is None:
+        return Recorded(record(factory, channel, items, now), [])
     if not items:
         return Recorded(0, [])
     with transaction(factory) as session:

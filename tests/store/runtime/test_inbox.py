@@ -112,3 +112,54 @@ def test_two_claimers_keep_each_users_order(database_url: str, clock: FakeClock)
         # start 0, end 0, start 1, end 1, …: once each, in order, never two at a time
         assert mine == [(n, what) for n in range(per_user) for what in ("start", "end")], (u, mine)
     engine.dispose()
+
+
+def test_record_and_claim_takes_only_what_follows_the_workers_own(database_url: str, clock: FakeClock) -> None:
+    """A new update goes straight to the recording worker when every older pending update of
+    its user is one the worker holds; else it waits for an ordinary claim."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    factory = make_session_factory(engine)
+
+    def item(key: str, user: str) -> Received:
+        return Received(key, user, {"key": key})
+
+    def keys(rows: list[inbox.Pending]) -> list[str]:
+        return [r.payload["key"] for r in rows]
+
+    first = inbox.record_and_claim(factory, "telegram", [item("a1", "A"), item("a2", "A"), item("b1", "B")],
+                                   clock.now(), worker="W", lease=LEASE, held=set())
+    assert (first.new, keys(first.claimed)) == (3, ["a1", "a2", "b1"])  # nothing older: all W's, in order
+    again = inbox.record_and_claim(factory, "telegram", [item("a1", "A")], clock.now(), worker="W", lease=LEASE,
+                                   held=set())
+    assert (again.new, again.claimed) == (0, [])  # a redelivery is neither recorded nor claimed twice
+    held = {r.id for r in first.claimed}
+    a3 = inbox.record_and_claim(factory, "telegram", [item("a3", "A")], clock.now(), worker="W", lease=LEASE,
+                                held=held)
+    assert keys(a3.claimed) == ["a3"]  # a1 and a2 are in W's lanes
+    # Another worker may not take A's next: A's older updates are W's.
+    a4 = inbox.record_and_claim(factory, "telegram", [item("a4", "A")], clock.now(), worker="V", lease=LEASE,
+                                held=set())
+    assert (a4.new, a4.claimed) == (1, [])
+    # Nor W, once it lets a held update go (not in ``held``): the ordinary claim keeps the order.
+    c = inbox.record_and_claim(factory, "telegram", [item("c1", "C")], clock.now(), worker="W", lease=LEASE,
+                               held=None)
+    assert (c.new, c.claimed) == (1, [])  # held None: record only
+    c2 = inbox.record_and_claim(factory, "telegram", [item("c2", "C")], clock.now(), worker="W", lease=LEASE,
+                                held=held)
+    assert c2.claimed == []  # c1 is pending and not W's yet
+    # (c2 comes with the claim after the one that takes c1, as always)
+    assert keys(inbox.claim(factory, "telegram", "W", clock.now(), lease=LEASE, skip=held | {a3.claimed[0].id})) \
+        == ["a4", "c1"]
+    engine.dispose()
+
+
+def test_mark_done_takes_several_ids_at_once(database_url: str, clock: FakeClock) -> None:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    factory = make_session_factory(engine)
+    inbox.record(factory, "telegram", [Received(str(n), "u", {"n": n}) for n in range(3)], clock.now())
+    rows = inbox.pending(factory, "telegram")
+    inbox.mark_done(factory, [rows[0].id, rows[2].id], clock.now())
+    assert [r.payload["n"] for r in inbox.pending(factory, "telegram")] == [1]
+    engine.dispose()
