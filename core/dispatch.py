@@ -28,6 +28,7 @@ from core.routing import Routing
 from core.text import split_message
 from core.types import Incoming, Reply, UserRef
 from store.db import is_unavailable, transaction
+from store.runtime import inbox as store_inbox
 from store.models import PENDING_STATES, JobState, MessageKind, Officer, OutboxMessage, ProcessedUpdate, User
 
 log = logging.getLogger(__name__)
@@ -196,6 +197,7 @@ class BotCore:
 
     def _finish(self, session: Session, user: User, key: str, replies: list[Reply]) -> list[QueuedReply]:
         session.add(ProcessedUpdate(channel=user.channel, update_key=key, processed_at=self.services.clock.now()))
+        store_inbox.mark_processed(session, user.channel, key, self.services.clock.now())
         return self._enqueue(session, user, key, replies, hides_menu=True)
 
     def _enqueue(self, session: Session, user: User, key: str, replies: list[Reply], *,

@@ -1,11 +1,12 @@
 """Marking handled inbox rows done, off the path of the replies.
 
 A lane hands its row here the moment the handler returns and goes on to the user's next
-update; the rows handled within ``FLUSH_SECONDS`` are marked in one transaction, after the
-replies' own writes (the sender's claim) rather than racing them for SQLite's one writer.
-A row not marked yet stays held by the worker (the claims skip it). A kill or an outage
-loses nothing: a handled row still pending is handed over again at the next start, where the
-core recognises the update (processed_updates) and answers nothing twice.
+update; the mark is written at once, and the rows handled while a mark is being written go
+together in the next transaction. A row not marked yet stays held by the worker (the claims
+skip it). A kill or an outage loses nothing: a handled row still pending is handed over again
+at the next start (after its claim's lease), where the core recognises the update
+(processed_updates) and answers nothing twice. The marks are not delayed to batch more: a
+row left pending by a kill holds its user's next updates until the lease runs out.
 """
 
 from __future__ import annotations
@@ -19,19 +20,15 @@ from store.db import is_unavailable
 
 log = logging.getLogger(__name__)
 
-FLUSH_SECONDS = 0.5  # marks wait at most this long, batched
-
 
 class DoneMarks:
     """Handled rows waiting to be marked done; ``run`` writes them until ``close``."""
 
     def __init__(self, mark: Callable[[list[int]], None], *,
-                 flushed: Callable[[Collection[int]], None], backoff_cap: float = 5.0,
-                 flush_seconds: float = FLUSH_SECONDS) -> None:
+                 flushed: Callable[[Collection[int]], None], backoff_cap: float = 5.0) -> None:
         self._mark = mark  # writes the marks (runs in a thread)
         self._flushed = flushed  # called on the loop with the ids marked
         self.backoff_cap = backoff_cap
-        self.flush_seconds = flush_seconds
         self._ids: list[int] = []
         self._added = asyncio.Event()
         self._closed = asyncio.Event()
@@ -57,7 +54,6 @@ class DoneMarks:
                 self._added.clear()
                 await self._added.wait()
                 continue
-            await self._gather()
             ids = list(self._ids)
             try:
                 await asyncio.to_thread(self._mark, ids)
@@ -70,11 +66,6 @@ class DoneMarks:
             backoff.reset()
             del self._ids[:len(ids)]
             self._flushed(ids)
-
-    async def _gather(self) -> None:
-        """Let the rows of the next ``flush_seconds`` join (not when closing)."""
-        if self.flush_seconds > 0:
-            await wait_or_stop(self._closed, self.flush_seconds)
 
 
 def log_db_error(exc: BaseException, what: str) -> None:

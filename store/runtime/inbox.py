@@ -184,6 +184,16 @@ def mark_done(factory: sessionmaker[Session], inbox_id: int | Collection[int], n
                         .values(state="done", handled_at=now).execution_options(synchronize_session=False))
 
 
+def mark_processed(session: Session, channel: str, update_key: str, now: datetime) -> None:
+    """Within the transaction that handled it, mark the update's inbox row done (if it came
+    through the inbox): done exactly when its replies are queued, so a kill right after
+    leaves nothing to hand over again."""
+    session.execute(update(InboxUpdate)
+                    .where(InboxUpdate.channel == channel, InboxUpdate.update_key == update_key[:KEY_LIMIT],
+                           InboxUpdate.state == "pending")
+                    .values(state="done", handled_at=now).execution_options(synchronize_session=False))
+
+
 def mark_attempt(factory: sessionmaker[Session], inbox_id: int, error: str, now: datetime, *,
                  give_up: bool) -> None:
     """A handling attempt failed (not for an outage); ``give_up`` stops retrying it."""

@@ -36,7 +36,7 @@ async def test_rows_handled_while_a_batch_is_written_go_in_the_next_one() -> Non
         if len(flushed) == 2:
             second.set()
 
-    marks = DoneMarks(mark, flushed=written, flush_seconds=0)
+    marks = DoneMarks(mark, flushed=written)
     runner = asyncio.create_task(marks.run())
     mark.gate.clear()
     marks.add(1)
@@ -56,13 +56,13 @@ async def test_rows_handled_while_a_batch_is_written_go_in_the_next_one() -> Non
 async def test_an_outage_keeps_the_marks_and_closing_writes_the_rest_once() -> None:
     mark, flushed = Recorder(), []
     mark.failures = 1
-    marks = DoneMarks(mark, flushed=lambda ids: flushed.append(sorted(ids)), flush_seconds=3600, backoff_cap=0.01)
+    marks = DoneMarks(mark, flushed=lambda ids: flushed.append(sorted(ids)), backoff_cap=0.01)
     runner = asyncio.create_task(marks.run())
     marks.add(7)
-    marks.close()  # stopping: no waiting for the batch to fill; the failed write is retried
+    marks.close()  # stopping: the failed write is not retried
     await runner
     assert mark.batches == [] and flushed == [] and 7 in marks  # left pending: the core skips it next start
-    again = DoneMarks(mark, flushed=lambda ids: flushed.append(sorted(ids)), flush_seconds=3600)
+    again = DoneMarks(mark, flushed=lambda ids: flushed.append(sorted(ids)))
     runner = asyncio.create_task(again.run())
     again.add(7)
     again.close()
