@@ -115,8 +115,7 @@ class Inbox:
                          flushed=self._marked, backoff_cap=self.backoff_cap)
 
     def _marked(self, ids: Collection[int]) -> None:
-        """Rows marked done are no longer held: the worker may take more (MAX_TAKEN)."""
-        self._taken.difference_update(ids)
+        self._taken.difference_update(ids)  # no longer held: the worker may take more (MAX_TAKEN)
         self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -198,8 +197,8 @@ class Inbox:
             stopper.cancel()
 
     def _take(self, row: Pending) -> None:
-        if row.id in self._taken:
-            return  # claimed again by a claim that overlapped the one that took it
+        if row.id in self._taken:  # claimed again by a claim that overlapped the one that took it
+            return
         self._taken.add(row.id)
         lane = self._lanes.get(row.user_key)
         if lane is not None:
