@@ -265,20 +265,7 @@ def words_covered(weights: list[tuple[str, float, str]], c: Cited, *, rare_idf: 
     return got / total >= share and (got + pair_got) / (total + pair_total) >= share
 
 
-# When a passage answers a question: the thresholds the Q&A feature decides with (tuned against
-# benchmarks/questions-*.tsv, measured by ``python -m benchmarks.qa``).
-ANSWER_CANDIDATES = 30  # passages ranked (and checked) per question
-CANDIDATE_CONFIDENCE = 0.4  # a passage with less of the question's weighted words around it is no answer
-TOPIC_CONFIDENCE = 0.3  # a document this close to the question is named when declining
-RARE_IDF = 4.5  # a question word this rare (about 1% of passages or fewer) must be in what is cited
-WORD_SHARE = 0.6  # and most of the question's words by weight
-STRONG_SHARE = 0.4  # when the answer is pinned by structure ("loại II", "7 tỉnh")
-
-
-def answers(needs: Needs, c: Cited, focus: set[str], asked: set[str], weights: list[tuple[str, float, str]],
-            pairs: Sequence[tuple[str, float]]) -> bool:
-    """Does what is cited answer the question: its specific terms, the kind of answer next to what
-    it is about, and enough of its words (every rare one)?"""
-    share = share_needed(needs, WORD_SHARE, STRONG_SHARE)
-    return specific_terms_present(needs, c) and kind_fits(needs, c, focus, asked) \
-        and words_covered(weights, c, rare_idf=RARE_IDF, share=share, pairs=pairs)
+# How many ranked passages an answer is looked for among, and how close a document must be to be
+# named when declining (the answer itself is decided by the answerability model).
+ANSWER_CANDIDATES = 30
+TOPIC_CONFIDENCE = 0.3
