@@ -13,7 +13,9 @@ from core.types import Incoming, Reply, UserRef
 from handlers.ask.buttons import WhichDocument
 from handlers.ask.choice import carried, compact
 from store.directives.ingest import ingest_paths
-from store.search.service import refresh
+from store.search.discourse import Message
+from store.search.resolve import resolve
+from store.search.service import SearchIndex, refresh
 from tests.handlers.ask.corpus import sample_core
 
 SAMPLE = Path(__file__).parents[3] / "store" / "sample" / "directives" / "000_4d78cad3d2d0b3aa.txt"
@@ -108,3 +110,15 @@ def test_the_button_carries_the_question_compacted_or_nothing() -> None:
 async def test_a_question_too_long_to_carry_lists_the_documents_and_asks_for_the_full_number(core: BotCore) -> None:
     reply = await send(core, text="chỉ thị 02 yêu cầu các cơ quan đơn vị địa phương tổ chức phong trào thi đua thế nào")
     assert not reply.buttons and "số đầy đủ" in reply.text and "Sơn La" in reply.text and "Lai Châu" in reply.text
+
+
+def test_the_askers_province_picks_the_document_before_asking(core: BotCore) -> None:
+    index = core.services.search
+    assert isinstance(index, SearchIndex)
+    son_la = next(d for d in index.index.docs.values() if d.place == "Sơn La")
+    mine = resolve(index, Message("chỉ thị 02 do ai ký"), [son_la.province_code or 0])
+    assert not mine.choices and "02/CT-UBND" in mine.question
+    anyone = resolve(index, Message("chỉ thị 02 do ai ký"))
+    assert len(anyone.choices) == 2 and anyone.reference == "chi thi số 02"
+    picked = resolve(index, Message("chỉ thị 02 do ai ký"), chosen=son_la.id)
+    assert not picked.choices and "02/CT-UBND" in picked.question
