@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import partial
-from typing import Optional
+from typing import Iterator, Optional
 
 from handlers.ask.passages import passage_text
 from store.search.answer_fit import Needs, answer_weights, cited, pair_weights
@@ -53,26 +53,29 @@ def question_view(index: SearchIndex, result: SearchResult, needs: Needs) -> Que
                         list(q.years), unknown, top, set(result.doc_hints))
 
 
-def candidate_rows(index: SearchIndex, result: SearchResult, needs: Needs) -> list[tuple[Hit, str, list[float]]]:
-    """(hit, display text, features) for the ranked passages, best first."""
+def candidates(index: SearchIndex, result: SearchResult, needs: Needs) -> Iterator[tuple[Hit, str, list[float]]]:
+    """(hit, display text, features) for the ranked passages, best first, computed as they are
+    asked for (a passage's features depend on the question and its rank, never on the others)."""
     view = question_view(index, result, needs)
-    rows = []
     for rank, hit in enumerate(result.hits[:CANDIDATES]):
         if hit.section_id is None:
             continue  # the title and fields answer field questions, not content ones
         text = passage_text(index, hit)
         c = cited(text, context_text(index, hit), tokenize)
         doc_year = index.index.docs[hit.doc_id].issued_year
-        x = features(view, c, frozenset(tokenize(text)), hit, rank, doc_year, partial(_years, text))
-        rows.append((hit, text, x))
-    return rows
+        yield hit, text, features(view, c, frozenset(tokenize(text)), hit, rank, doc_year, partial(_years, text))
+
+
+def candidate_rows(index: SearchIndex, result: SearchResult, needs: Needs) -> list[tuple[Hit, str, list[float]]]:
+    """Every ranked passage's features (training and measuring the model)."""
+    return list(candidates(index, result, needs))
 
 
 def fitting_passage(index: SearchIndex, result: SearchResult, needs: Needs) -> Optional[tuple[Hit, str]]:
     """The best-ranked passage the answerability model says answers (its calibrated probability
     at the operating point picked on the validation split), with its display text; None: decline."""
     fitted = model()
-    for hit, text, x in candidate_rows(index, result, needs):
+    for hit, text, x in candidates(index, result, needs):  # the first that answers: the rest never computed
         if fitted.answers(x):
             return hit, text
     return None
