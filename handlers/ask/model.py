@@ -14,7 +14,7 @@ from functools import partial
 from typing import Iterator, Optional
 
 from handlers.ask.passages import passage_text
-from store.search.answer_fit import Needs, answer_weights, cited, pair_weights
+from store.search.answer_fit import Cited, Needs, answer_weights, cited, pair_weights
 from store.search.answerability import model
 from store.search.service import SearchIndex, SearchResult
 from store.search.index import Hit, tokenize
@@ -60,10 +60,30 @@ def candidates(index: SearchIndex, result: SearchResult, needs: Needs) -> Iterat
     for rank, hit in enumerate(result.hits[:CANDIDATES]):
         if hit.section_id is None:
             continue  # the title and fields answer field questions, not content ones
-        text = passage_text(index, hit)
-        c = cited(text, context_text(index, hit), tokenize)
+        text, c, own = _read(index, hit.unit)
         doc_year = index.index.docs[hit.doc_id].issued_year
-        yield hit, text, features(view, c, frozenset(tokenize(text)), hit, rank, doc_year, partial(_years, text))
+        yield hit, text, features(view, c, own, hit, rank, doc_year, partial(_years, text))
+
+
+Read = tuple[str, Cited, frozenset[str]]
+READ_KEEP = 256  # passages kept read (a few MB): the same documents' passages come back question after question
+_read_cache: dict[tuple[str, int], Read] = {}
+
+
+def _read(index: SearchIndex, unit: int) -> Read:
+    """A candidate passage as shown and read, whatever the question; kept for the next questions
+    (by index build and position: a rebuilt index never gets an older build's passages)."""
+    key = (index.fingerprint, unit)
+    found = _read_cache.get(key)
+    if found is None:
+        u = index.index.units[unit]
+        hit = Hit(unit, 0.0, u.doc_id, u.section_id, u.text)
+        text = passage_text(index, hit)
+        found = (text, cited(text, context_text(index, hit), tokenize), frozenset(tokenize(text)))
+        if len(_read_cache) >= READ_KEEP:
+            del _read_cache[next(iter(_read_cache))]  # the oldest
+        _read_cache[key] = found
+    return found
 
 
 def candidate_rows(index: SearchIndex, result: SearchResult, needs: Needs) -> list[tuple[Hit, str, list[float]]]:
