@@ -66,7 +66,7 @@ def candidates(index: SearchIndex, result: SearchResult, needs: Needs) -> Iterat
 
 
 Read = tuple[str, Cited, frozenset[str]]
-READ_KEEP = 256  # passages kept read (a few MB): the same documents' passages come back question after question
+READ_KEEP = 64  # passages kept read (~70 KB each: 256 cost 17 MB of RSS): the same documents' passages come back question after question
 _read_cache: dict[tuple[str, int], Read] = {}
 
 
