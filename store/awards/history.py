@@ -82,3 +82,19 @@ def runs(session: Session, province_code: Optional[int], title_folded: str, leng
         if len(best) >= length:
             out.append(best)
     return sorted(out, key=lambda run: run[0].commune_name)
+
+
+def bloc_named(session: Session, province_code: Optional[int], year: int, typed: str) -> Optional[Bloc]:
+    """A bloc of the year by its name as typed (folded), or by its number: “khối 3” is the bloc
+    whose name ends in 3 (“Khối thi đua số 3”)."""
+    folded = fold(typed)
+    number = folded.split()[-1] if folded.split() and folded.split()[-1].isdigit() else None
+    stmt = select(Bloc).where(Bloc.year == year).order_by(Bloc.id)
+    if province_code is not None:
+        stmt = stmt.where(Bloc.province_code == province_code)
+    blocs = list(session.scalars(stmt))
+    exact = [b for b in blocs if b.folded == folded]
+    if exact:
+        return exact[0]
+    by_number = [b for b in blocs if number is not None and b.folded.split()[-1:] == [number]]
+    return by_number[0] if len(by_number) == 1 else None
