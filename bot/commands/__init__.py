@@ -11,7 +11,7 @@ from typing import Callable
 
 from bot.commands.common import Subparsers
 from bot.commands import (admin, blocs, broadcast, criteria, export, forms, ingest, officers, periods, reminders,
-                          retention, scoring, units)
+                          retention, scoring, titles, units)
 
 SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
     ingest.add,
@@ -22,6 +22,7 @@ SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
     periods.add,
     blocs.add,
     criteria.add,
+    titles.add,
     scoring.add,
     export.add,
     broadcast.add,

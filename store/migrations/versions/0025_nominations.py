@@ -8,7 +8,7 @@ import sqlalchemy as sa
 import store.db
 
 revision = "0025"
-down_revision = "0023"  # becomes "0024" (the registrations of issue 16) once that branch is merged
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 
