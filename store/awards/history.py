@@ -98,3 +98,14 @@ def bloc_named(session: Session, province_code: Optional[int], year: int, typed:
         return exact[0]
     by_number = [b for b in blocs if number is not None and b.folded.split()[-1:] == [number]]
     return by_number[0] if len(by_number) == 1 else None
+
+
+def titles_held(session: Session, commune_code: int, years: list[int]) -> dict[int, frozenset[str]]:
+    """Year → title codes the commune was awarded (a decision recorded), for the eligibility hints."""
+    held: dict[int, set[str]] = {}
+    rows = session.execute(select(Nomination.year, Nomination.title_code)
+                           .join(AwardDecision, AwardDecision.nomination_id == Nomination.id)
+                           .where(Nomination.commune_code == commune_code, Nomination.year.in_(years)))
+    for year, code in rows:
+        held.setdefault(year, set()).add(code)
+    return {year: frozenset(codes) for year, codes in held.items()}

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from store.emulation.ranking import close_review, publish_ranking
 from store.emulation.review import change_score
+from store.emulation.titles import load_catalogue, parse_catalogue_text
 from store.models import Bloc, Ranking
 from tests.store.emulation.conftest import EmuWorld
 from tests.store.emulation.test_review import submitted
@@ -31,3 +32,10 @@ def published(s: Session, world: EmuWorld, files: Path, now: datetime) -> tuple[
     status, ranking = publish_ranking(s, period, bloc, world.supervisor, now)
     assert status.value == "done" and ranking is not None
     return bloc, ranking
+
+
+CATALOGUE = Path(__file__).resolve().parents[3] / "store" / "sample" / "emulation" / "danh-hieu-2026.yaml"
+
+
+def with_catalogue(s: Session, province_code: int, now: datetime) -> None:
+    load_catalogue(s, province_code, parse_catalogue_text(CATALOGUE.read_text(encoding="utf-8")), now)
