@@ -40,6 +40,7 @@ class Status(StrEnum):
     NO_REASON = "no_reason"
     UNKNOWN_DOCUMENT = "unknown_document"
     FINAL = "final"  # approved or not approved: nothing changes it any more
+    STALE = "stale"  # the dossier moved since the button was shown (the store compares versions)
 
 
 FINAL_STATES = frozenset({State.APPROVED, State.NOT_APPROVED})

@@ -93,10 +93,13 @@ def add_document(session: Session, nomination: Nomination, doc_code: str, stored
     return Status.OK
 
 
-def act(session: Session, nomination_id: int, action: Action, *, reason: str = "",
+def act(session: Session, nomination_id: int, action: Action, *, reason: str = "", expected: Optional[int] = None,
         officer_id: Optional[int], now: datetime) -> Moved:
-    """Move a nomination; the move is decided on the row as it is now, under a lock."""
+    """Move a nomination; the move is decided on the row as it is now, under a lock. ``expected``:
+    the version a button was shown at; a dossier moved since is STALE (never approved by it)."""
     row = _locked(session, nomination_id)
+    if expected is not None and expected != version_of(session, row.id):
+        return Moved(Status.STALE)
     uploaded = [d.doc_code for d in documents_of(session, row.id)]
     before = State(row.state)
     moved = dossier.move(before, action, reason=reason, required=row.required, uploaded=uploaded)
@@ -113,6 +116,11 @@ def council_vote(session: Session, kept: Iterable[int], cut: Iterable[int], *, v
     out = {nid: act(session, nid, Action.APPROVE, reason=vote, officer_id=officer_id, now=now) for nid in kept}
     out.update({nid: act(session, nid, Action.REJECT, reason=vote, officer_id=officer_id, now=now) for nid in cut})
     return out
+
+
+def version_of(session: Session, nomination_id: int) -> int:
+    """How many moves the nomination has made: the version buttons carry."""
+    return len(events_of(session, nomination_id))
 
 
 def events_of(session: Session, nomination_id: int) -> list[NominationEvent]:
