@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 from bot.commands.common import Subparsers
-from bot.commands import (admin, blocs, broadcast, criteria, export, forms, ingest, officers, periods, reminders,
+from bot.commands import (admin, awards, blocs, broadcast, criteria, export, forms, ingest, officers, periods, reminders,
                           retention, scoring, titles, units)
 
 SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
@@ -24,6 +24,7 @@ SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
     criteria.add,
     titles.add,
     scoring.add,
+    awards.add,
     export.add,
     broadcast.add,
     reminders.add,

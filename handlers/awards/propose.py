@@ -15,9 +15,10 @@ from core.router import Router
 from core.types import Button, Reply
 from handlers.awards.access import nomination_turn
 from handlers.awards.calls import PickCommune, PickTitle, ShowDossier
-from handlers.awards.view import STATE_TEXT, dossier_reply
+from handlers.awards.view import dossier_reply
 from store.awards.dossier import State
 from store.awards.nominations import nominations_of, published_ranking
+from store.awards.wording import STATE_TEXT
 from store.awards.proposals import ProposeStatus, nominate, titles_for
 from store.clock import local
 from store.emulation.blocs import led_blocs

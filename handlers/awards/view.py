@@ -12,25 +12,12 @@ from handlers.awards.calls import Approve, Reject, ReturnDossier, SendDossier, S
 from store.awards.decisions import decision_of
 from store.awards.dossier import State
 from store.awards.nominations import checklist, last_reason, version_of
+from store.awards.wording import STATE_TEXT, hint_text
 from store.clock import vn_date
 from store.vn.text import shorten
 
-STATE_TEXT = {State.DRAFT: "đang chuẩn bị hồ sơ", State.SENT: "đã gửi tỉnh, chờ thẩm định",
-              State.RETURNED: "tỉnh trả lại để bổ sung", State.APPROVED: "tỉnh đã duyệt",
-              State.NOT_APPROVED: "không được duyệt"}
-GAP_TEXT = {"not_registered": "chưa đăng ký thi đua danh hiệu này từ đầu năm",
-            "rank": "xếp hạng trong khối chưa đạt", "earlier": "chưa đạt danh hiệu cần có ở các năm trước"}
-
-
 def hint_line(hint: dict[str, Any]) -> str:
-    text = GAP_TEXT.get(str(hint.get("gap")), "chưa rõ điều kiện")
-    if hint.get("gap") == "rank":
-        place = hint.get("place")
-        text += f" (cần trong {hint.get('top')} hạng đầu; xã xếp thứ {place})" if place else " (xã chưa được xếp hạng)"
-    if hint.get("gap") == "earlier":
-        text += " (năm " + ", ".join(str(y) for y in hint.get("years", [])) + ")"
-    source = str(hint.get("source") or "")
-    return f"⚠️ Lưu ý: {text}" + (f" – theo {source}." if source else ".")
+    return f"⚠️ Lưu ý: {hint_text(hint)}."
 
 
 def dossier_text(ctx: Context, turn: NominationTurn) -> str:

@@ -169,3 +169,12 @@ def _event(session: Session, row: Nomination, before: State, after: State, reaso
                          detail={"from": before.value, "to": after.value, "reason": reason,
                                  "commune": row.commune_code, "title": row.title_code, "year": row.year}))
     session.flush()
+
+
+def set_deadline(session: Session, province_code: int, year: int, day: date) -> int:
+    """The day dossiers are due, on the province's nominations of the year still being prepared."""
+    noms = nominations_of(session, province_code=province_code, year=year, states=[State.DRAFT, State.RETURNED])
+    for nom in noms:
+        nom.deadline = day
+    session.flush()
+    return len(noms)
