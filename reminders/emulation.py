@@ -84,12 +84,12 @@ def queue_scoring_reminders(session: Session, now: datetime, settings: Settings)
         have |= set(session.scalars(select(OutboxMessage.dedup_key).where(OutboxMessage.dedup_key.in_(keys))))
     # On Zalo and the console the button becomes a number on the user's menu (core.menus), as the
     # report reminders' do; only reminders queued now are numbered.
-    new = [_numbered(session, o, now) for o in planned if o.key not in have]
+    new = [numbered(session, o, now) for o in planned if o.key not in have]
     enqueue_many(session, new, now=now, skip_existing=False)
     return len(new)
 
 
-def _numbered(session: Session, out: Outgoing, now: datetime) -> Outgoing:
+def numbered(session: Session, out: Outgoing, now: datetime) -> Outgoing:
     user = session.get(User, out.user_id) if out.user_id is not None and is_buttonless(out.channel) else None
     if user is None:
         return out

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.callbacks import CallbackData
+from core.callbacks import CallbackData, ShowDossier
+
+__all__ = ["ShowDossier"]  # "dn:v" is shared with the reminders (core.callbacks)
 
 
 @dataclass(frozen=True)
@@ -27,11 +29,6 @@ class PickTitle(CallbackData, prefix="dn", action="t"):
     bloc: int
     commune: int
     title: str
-
-
-@dataclass(frozen=True)
-class ShowDossier(CallbackData, prefix="dn", action="v"):
-    nomination: int
 
 
 @dataclass(frozen=True)

@@ -178,3 +178,10 @@ def set_deadline(session: Session, province_code: int, year: int, day: date) -> 
         nom.deadline = day
     session.flush()
     return len(noms)
+
+
+def due_dossiers(session: Session, on_or_after: date) -> list[Nomination]:
+    """Nominations still being prepared whose dossier is due on or after ``on_or_after``."""
+    return list(session.scalars(select(Nomination).where(
+        Nomination.deadline.is_not(None), Nomination.deadline >= on_or_after,
+        Nomination.state.in_([State.DRAFT.value, State.RETURNED.value])).order_by(Nomination.id)))
