@@ -20,7 +20,7 @@ from core.types import Reply
 from store.awards.history import Award, awards_of, bloc_leaders, bloc_named, known_titles, runs
 from store.awards.nominations import published_ranking
 from store.clock import local, vn_date
-from store.people.units import find_communes
+from store.people.units import CommuneMatch, find_communes
 from store.vn.text import fold
 
 _YEAR = r"(?:\s+(?:nam\s+)?(?P<year>20\d\d|nay)\b)?"
@@ -53,13 +53,23 @@ def cite(award: Award) -> str:
     return f"{award.title_name} (Quyết định số {award.number} ngày {vn_date(award.signed_on)} của {award.level})"
 
 
+def _communes(ctx: Context, name: str, year: int) -> list[CommuneMatch]:
+    """Communes of that name, the units index first; when none of them has a record, the
+    database's own communes too (one added after the index was built: the records decide)."""
+    found = [c for c in find_communes(ctx.services.units or ctx.session, name, province_code=_province(ctx), limit=5)
+             if c.score >= MIN_MATCH]
+    if ctx.services.units is not None and not any(awards_of(ctx.session, c.code, year) for c in found):
+        found += [c for c in find_communes(ctx.session, name, province_code=_province(ctx), limit=5)
+                  if c.score >= MIN_MATCH and c.code not in {f.code for f in found}]
+    return found
+
+
 def _titles(ctx: Context, m: re.Match[str]) -> list[Reply]:
     name, year = " ".join(m.group("name").split()), _year(ctx, m.group("year"))
-    matches = [c for c in find_communes(ctx.services.units or ctx.session, name, province_code=_province(ctx), limit=3)
-               if c.score >= MIN_MATCH]
+    matches = _communes(ctx, name, year)
     if not matches:
         return [Reply(text=f"Không tìm thấy xã, phường tên “{name}”.")]
-    commune = matches[0]
+    commune = next((c for c in matches if awards_of(ctx.session, c.code, year)), matches[0])
     got = awards_of(ctx.session, commune.code, year)
     if not got:
         return [Reply(text=f"Bot chưa có quyết định khen thưởng nào của {commune.name} năm {year}.")]

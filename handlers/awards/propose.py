@@ -58,7 +58,7 @@ def _leader_replies(ctx: Context, commune_code: int) -> list[Reply]:
             text = [f"{bloc.name} năm {bloc.year} – xếp hạng đã công bố. Chọn xã để đề nghị khen thưởng:"]
             text += [f"{r['place']}. {r['name']} – {r['final_total']} điểm" + (" (đồng hạng)" if r.get("tied") else "")
                      for r in rows]
-            buttons = [[PickCommune(bloc.id, int(r["commune_code"])).button(f"{r['place']}. {r['name']}"[:60])]
+            buttons = [[PickCommune(bloc.id, int(r["commune_code"])).button(str(r["name"])[:60])]
                        for r in rows]
             noms = nominations_of(ctx.session, bloc_id=bloc.id)
             if noms:
