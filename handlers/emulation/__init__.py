@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from core.router import Router
-from handlers.emulation import bloc_question, explain, ranking, review, selfscore
+from handlers.emulation import bloc_question, explain, ranking, registration, review, selfscore
 
-FEATURES = (selfscore, review, explain, ranking)
+FEATURES = (selfscore, review, explain, ranking, registration)
 
 
 def register(router: Router) -> None:

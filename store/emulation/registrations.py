@@ -21,7 +21,7 @@ from typing import Iterable, Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from store.clock import as_utc, local
+from store.clock import as_utc
 from store.emulation.blocs import blocs_of_year, members_on
 from store.emulation.targets import MAX_TARGETS, Target
 from store.emulation.titles import catalogue_of, latest_row
@@ -76,21 +76,24 @@ def open_rounds(session: Session, now: datetime) -> list[RegistrationRound]:
                                 .order_by(RegistrationRound.id)))
 
 
+def current_round(session: Session, province_code: int, now: datetime) -> Optional[RegistrationRound]:
+    """The round a commune registers in now: the earliest year still open, else the latest year."""
+    rounds = list(session.scalars(select(RegistrationRound).where(RegistrationRound.province_code == province_code)
+                                  .order_by(RegistrationRound.year)))
+    still_open = [r for r in rounds if as_utc(r.due_at) >= as_utc(now)]
+    return still_open[0] if still_open else (rounds[-1] if rounds else None)
+
+
 def window(session: Session, province_code: int, year: int, now: datetime) -> Window:
     rnd = round_of(session, province_code, year)
     if rnd is None:
         return Window(RegStatus.NO_DEADLINE, None)
-    if as_utc(now) > as_utc(rnd.due_at):
+    if as_utc(now) > as_utc(rnd.due_at):  # due_at itself still counts
         return Window(RegStatus.CLOSED, rnd.due_at)
     row = latest_row(session, province_code, year)
     if row is None:
         return Window(RegStatus.NO_CATALOGUE, rnd.due_at)
     return Window(RegStatus.OK, rnd.due_at, row.version)
-
-
-def registration_year(now: datetime) -> int:
-    """The emulation year a registration made now is for (the calendar year in Vietnam)."""
-    return local(as_utc(now)).year
 
 
 def latest_registration(session: Session, commune_code: int, year: int) -> Optional[Registration]:
