@@ -52,7 +52,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     # Each serving mode is imported only when chosen: admin subcommands and the console chat
     # start without loading python-telegram-bot, the Zalo client or the webhook web server.
     if getattr(args, "webhook", False) or (settings.webhook_url and not _is_console(args, settings)):
-        from bot.webhook_serve import run_webhook
+        from bot.webhook.serve import run_webhook
 
         return run_webhook(settings)
     if not _is_console(args, settings) and settings.zalo_bot_token:

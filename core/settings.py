@@ -118,7 +118,7 @@ class Settings(BaseSettings):
     telegram_webhook_secret: WebhookSecret = None
     zalo_webhook_secret: WebhookSecret = None
     file_link_key: LinkKey = None  # signs /files links; >= 32 random bytes
-    # The one secret of earlier versions: refused at start (bot.webhook_serve.settings_problem).
+    # The one secret of earlier versions: refused at start (bot.webhook.serve.settings_problem).
     webhook_secret: Optional[SecretStr] = None
     port: int = Field(default=8080, ge=1, le=65535)
     # Bandit B104 waived: the webhook server sits behind a load balancer or in a container, so it

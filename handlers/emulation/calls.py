@@ -57,11 +57,16 @@ class SubmitSheet(CallbackData, prefix="cd", action="g"):
 
 # -- the bloc's review (/khoicham) -----------------------------------------------------------
 @dataclass(frozen=True)
-class BlocSheets(CallbackData, prefix="kc", action="l"):
-    """The sheets of a bloc for a period."""
+class BlocPeriodButton(CallbackData):
+    """Fields shared by the buttons about one bloc in one period (not a button itself)."""
 
     period: int
     bloc: int
+
+
+@dataclass(frozen=True)
+class BlocSheets(BlocPeriodButton, prefix="kc", action="l"):
+    """The sheets of a bloc for a period."""
 
 
 @dataclass(frozen=True)
@@ -70,11 +75,8 @@ class ViewSheet(CallbackData, prefix="kc", action="v"):
 
 
 @dataclass(frozen=True)
-class AdjustItem(CallbackData, prefix="kc", action="a"):
+class AdjustItem(SheetButton, prefix="kc", action="a"):
     """"Sửa điểm" of one criterion of a commune's sheet: asks the new score and the reason."""
-
-    sheet: int
-    item: int
 
 
 @dataclass(frozen=True)
@@ -100,34 +102,29 @@ class ExplainDone(CallbackData, prefix="kc", action="y"):
 
 
 @dataclass(frozen=True)
-class CloseReview(CallbackData, prefix="kc", action="c"):
-    period: int
-    bloc: int
+class CloseReview(BlocPeriodButton, prefix="kc", action="c"):
+    """"Đóng chấm" of the bloc: asks for the confirmation first."""
 
 
 @dataclass(frozen=True)
-class CloseReviewConfirmed(CallbackData, prefix="kc", action="z"):
-    period: int
-    bloc: int
+class CloseReviewConfirmed(BlocPeriodButton, prefix="kc", action="z"):
+    """The confirmed close: the bloc's ranking is computed and stored."""
 
 
 # -- ranking (/xephang) ----------------------------------------------------------------------
 @dataclass(frozen=True)
-class ShowRanking(CallbackData, prefix="xh", action="s"):
-    period: int
-    bloc: int
+class ShowRanking(BlocPeriodButton, prefix="xh", action="s"):
+    """The bloc's ranking for the period."""
 
 
 @dataclass(frozen=True)
-class Publish(CallbackData, prefix="xh", action="p"):
-    period: int
-    bloc: int
+class Publish(BlocPeriodButton, prefix="xh", action="p"):
+    """"Công bố" the ranking (province supervisor)."""
 
 
 @dataclass(frozen=True)
-class Reopen(CallbackData, prefix="xh", action="r"):
-    period: int
-    bloc: int
+class Reopen(BlocPeriodButton, prefix="xh", action="r"):
+    """"Mở lại" a published ranking (province supervisor, with a reason)."""
 
 
 @dataclass(frozen=True)

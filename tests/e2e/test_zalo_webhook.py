@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot.services import build_services
-from bot.webhook_serve import webhook_running
+from bot.webhook.serve import webhook_running
 from store.models import ProcessedUpdate
 from tests.e2e.fakezaloapi import FakeZaloAPI
 from tests.e2e.webhook_harness import SECRET, SECRETS, ZALO_SECRET, free_port, post

@@ -11,8 +11,8 @@ from typing import Any, AsyncIterator, Optional
 import aiohttp
 
 from bot.services import build_services
-from bot.webhook import WebServer
-from bot.webhook_serve import webhook_running
+from bot.webhook.app import WebServer
+from bot.webhook.serve import webhook_running
 from core.context import Services
 from core.settings import Settings
 from store.clock import Clock

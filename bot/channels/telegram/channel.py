@@ -1,7 +1,7 @@
 """The Telegram channel: python-telegram-bot's Bot in front of the neutral core.
 
 Updates arrive by long polling (bot.channels.telegram.poll) or by the webhook server
-(bot.webhook); either way each is recorded in the inbox before Telegram is told it was
+(bot.webhook.app); either way each is recorded in the inbox before Telegram is told it was
 received, and the inbox worker hands it here: converted to ``Incoming``, handled by the core
 (which records it and queues the replies in one transaction), then the outbox sender is
 woken: it sends the replies through the same pacer as reminders and broadcasts, ahead of
@@ -28,7 +28,7 @@ from bot.channels.telegram.poll import poll_into_inbox, received
 from bot.channels.telegram.send import TelegramTransport
 from bot.delivery.inbox_worker import Inbox
 from bot.services import build_services
-from bot.webhook import WebhookEndpoint
+from bot.webhook.app import WebhookEndpoint
 from core.settings import Settings, reveal
 from core import messages
 from handlers.app import build_router

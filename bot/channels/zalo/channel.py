@@ -26,7 +26,7 @@ from bot.channels.zalo.convert import CHANNEL, convert, received
 from bot.channels.zalo.send import ZaloTransport, no_links
 from bot.aio import until_stopped, wait_or_stop
 from bot.delivery.inbox_worker import Inbox, record_until_done
-from bot.webhook import WebhookEndpoint
+from bot.webhook.app import WebhookEndpoint
 from core import messages
 from core.context import FileLink, Services
 from core.dispatch import BotCore

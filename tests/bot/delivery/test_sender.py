@@ -239,10 +239,7 @@ async def test_run_stops_on_event(services: Services) -> None:
     stop = asyncio.Event()
     sender = OutboxSender(services, {"test": transport}, pacer=fast_pacer())
     task = asyncio.create_task(sender.run(stop))
-    for _ in range(100):
-        if len(transport.sent) == 2:
-            break
-        await asyncio.sleep(0.01)
+    await wait_for(lambda: len(transport.sent) == 2)
     stop.set()
     await asyncio.wait_for(task, 5)
     assert len(transport.sent) == 2

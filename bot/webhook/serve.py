@@ -22,7 +22,7 @@ from bot.file_links import links_for
 from bot.ops import OpsServer
 from bot.serve import background_running
 from bot.services import build_services
-from bot.webhook import WebhookEndpoint, WebServer, build_app
+from bot.webhook.app import WebhookEndpoint, WebServer, build_app
 from core.context import Services
 from core.dispatch import BotCore
 from core.settings import Settings, reveal

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bot.channels.telegram.channel import TelegramChannel
 from bot.services import build_services
-from bot.webhook import WebServer, build_app
+from bot.webhook.app import WebServer, build_app
 from core import messages
 from store.runtime import inbox as store_inbox
 from store.db import transaction
@@ -18,7 +18,7 @@ from store.models import InboxUpdate
 from tests.e2e.fakebotapi import FakeBotAPI, FakeUser
 from tests.e2e.fakezaloapi import FakeZaloAPI
 from tests.e2e.harness import USER
-from bot.webhook_serve import webhook_running
+from bot.webhook.serve import webhook_running
 from tests.e2e.webhook_harness import (SECRET, SECRETS, TELEGRAM_HEADER, ZALO_SECRET, free_port, get, post,
                                        running_webhook_bot, webhook_settings)
 from tests.e2e.zalo_harness import ZUSER, zalo_settings
