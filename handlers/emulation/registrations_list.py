@@ -7,8 +7,6 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
-from sqlalchemy import select
-
 from core import messages
 from core.context import Context
 from core.permissions import Refused, can_on_bloc, scope, supervised_provinces
@@ -21,7 +19,7 @@ from store.clock import as_utc, local
 from store.emulation.blocs import blocs_of_year, led_blocs
 from store.emulation.pledges import latest_pledge
 from store.emulation.registration_export import export_registrations
-from store.emulation.registrations import (current_round, expected_communes, latest_registration,
+from store.emulation.registrations import (commune_names, current_round, expected_communes, latest_registration,
                                            registrations_of)
 from store.emulation.titles import current_catalogue
 from store.models import Bloc, Commune, RegistrationRound
@@ -80,8 +78,7 @@ def bloc_lines(ctx: Context, rnd: RegistrationRound, bloc: Bloc) -> list[str]:
     done = registrations_of(ctx.session, rnd.province_code, rnd.year, codes)
     cat = current_catalogue(ctx.session, rnd.province_code, rnd.year)
     names = cat.names if cat is not None else {}
-    communes = {code: name for code, name in ctx.session.execute(
-        select(Commune.code, Commune.name).where(Commune.code.in_(codes)))}
+    communes = commune_names(ctx.session, codes)
     pledge = latest_pledge(ctx.session, bloc.id)
     lines = [f"Đăng ký thi đua năm {rnd.year} – {bloc.name} ({len(done)}/{len(codes)} xã), hạn {when(rnd.due_at)}:"]
     for code in codes:

@@ -26,7 +26,7 @@ from store.emulation.blocs import blocs_of_year, members_on
 from store.emulation.targets import MAX_TARGETS, Target
 from store.emulation.titles import catalogue_of, latest_row
 from store.files.report_photos import StoredPhoto
-from store.models import Registration, RegistrationRound
+from store.models import Commune, Registration, RegistrationRound
 
 
 class RegStatus(Enum):
@@ -164,3 +164,11 @@ def registered_for(session: Session, commune_code: int, year: int, title_code: s
     """Whether the commune's registration in force for the year names the title."""
     reg = latest_registration(session, commune_code, year)
     return reg is not None and title_code in (reg.titles or [])
+
+
+def commune_names(session: Session, codes: Iterable[int]) -> dict[int, str]:
+    wanted = list(codes)
+    if not wanted:
+        return {}
+    return {code: name for code, name in session.execute(select(Commune.code, Commune.name)
+                                                         .where(Commune.code.in_(wanted)))}
