@@ -123,6 +123,9 @@ def submit_registration(session: Session, *, province_code: int, year: int, comm
         raise RegistrationError(RegStatus.UNKNOWN_TITLE)
     if len(targets) > MAX_TARGETS:
         raise RegistrationError(RegStatus.TOO_MANY_TARGETS)
+    # Two officers of one commune sending at once take turns on the commune's row: versions 1 and
+    # 2, never two version 1 (the unique key would refuse the second anyway).
+    session.get(Commune, commune_code, with_for_update=True)
     last = latest_registration(session, commune_code, year)
     reg = Registration(province_code=province_code, year=year, commune_code=commune_code,
                        version=(last.version + 1) if last is not None else 1, catalogue_version=win.catalogue_version,
