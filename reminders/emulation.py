@@ -77,7 +77,11 @@ def plan_scoring_reminders(session: Session, now: datetime, settings: Settings) 
 
 def queue_scoring_reminders(session: Session, now: datetime, settings: Settings) -> int:
     """Queue the due reminders once each (the outbox key is the guard); how many were new."""
-    planned = plan_scoring_reminders(session, now, settings)
+    return queue_once(session, plan_scoring_reminders(session, now, settings), now)
+
+
+def queue_once(session: Session, planned: list[Outgoing], now: datetime) -> int:
+    """Queue the planned messages whose outbox key is new (the key is the guard); how many were new."""
     have: set[str] = set()
     for i in range(0, len(planned), 2000):
         keys = [o.key for o in planned[i:i + 2000]]

@@ -23,6 +23,7 @@ SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
     blocs.add,
     criteria.add,
     titles.add,
+    titles.add_registrations,
     scoring.add,
     awards.add,
     export.add,

@@ -1,4 +1,5 @@
-"""``python -m bot titles load|show``: a province's title catalogue (danh mục danh hiệu) for a year.
+"""``python -m bot titles load|show``: a province's title catalogue (danh mục danh hiệu) for a year;
+``python -m bot registrations deadline``: the province's registration deadline.
 
 The catalogue is a YAML file (format in the README, sample in store/sample/emulation/). Loading
 checks it and names the title and field of every error; a changed file is a new version, older
@@ -12,6 +13,7 @@ import sys
 from pathlib import Path
 
 from bot.commands.common import CliError, Subparsers, province_code, units_of
+from bot.commands.periods import parse_moment
 from core.settings import Settings
 
 
@@ -77,3 +79,33 @@ def add(sub: Subparsers) -> None:
     p.add_argument("--province", required=True, metavar="TỈNH", help="tên hoặc mã tỉnh")
     p.add_argument("--year", required=True, type=int, metavar="NĂM", help="năm thi đua, ví dụ 2026")
     p.set_defaults(func=_show)
+
+
+def _deadline(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.services import build_services
+    from store.db import transaction
+    from store.emulation.registrations import set_deadline
+    from store.emulation.titles import latest_row
+    from store.vn.numbers import format_date
+
+    due = args.due
+    services = build_services(settings, startup=False)
+    province = province_code(units_of(services), args.province)
+    with transaction(services.session_factory) as session:
+        row = set_deadline(session, province, args.year, due, services.clock.now())
+        print(f"Hạn đăng ký thi đua năm {row.year}: {due.strftime('%H:%M')} {format_date(due.date())}. "
+              "Bot nhắc các xã chưa đăng ký trước hạn; sau hạn bot không nhận đăng ký hay sửa đổi.")
+        if latest_row(session, province, args.year) is None:
+            print(f"Lưu ý: tỉnh chưa có danh mục danh hiệu năm {args.year} (python -m bot titles load …).")
+    return 0
+
+
+def add_registrations(sub: Subparsers) -> None:
+    regs = sub.add_parser("registrations", help="đăng ký thi đua của các xã: hạn đăng ký",
+                          description="Đăng ký thi đua đầu năm của các xã.")
+    rsub = regs.add_subparsers(dest="registrations_command", required=True, metavar="LỆNH")
+    p = rsub.add_parser("deadline", help="đặt (hoặc đổi) hạn đăng ký thi đua của tỉnh cho một năm")
+    p.add_argument("--province", required=True, metavar="TỈNH", help="tên hoặc mã tỉnh")
+    p.add_argument("--year", required=True, type=int, metavar="NĂM", help="năm thi đua, ví dụ 2026")
+    p.add_argument("--due", required=True, metavar="HẠN", type=lambda text: parse_moment(text, end_of_day=True), help="ngày 31/1/2026 (hết ngày) hoặc 2026-01-31T17:00")
+    p.set_defaults(func=_deadline)

@@ -21,12 +21,12 @@ from typing import Iterable, Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from store.clock import as_utc, local
+from store.clock import as_utc
 from store.emulation.blocs import blocs_of_year, members_on
 from store.emulation.targets import MAX_TARGETS, Target
 from store.emulation.titles import catalogue_of, latest_row
 from store.files.report_photos import StoredPhoto
-from store.models import Registration, RegistrationRound
+from store.models import Commune, Registration, RegistrationRound
 
 
 class RegStatus(Enum):
@@ -76,21 +76,24 @@ def open_rounds(session: Session, now: datetime) -> list[RegistrationRound]:
                                 .order_by(RegistrationRound.id)))
 
 
+def current_round(session: Session, province_code: int, now: datetime) -> Optional[RegistrationRound]:
+    """The round a commune registers in now: the earliest year still open, else the latest year."""
+    rounds = list(session.scalars(select(RegistrationRound).where(RegistrationRound.province_code == province_code)
+                                  .order_by(RegistrationRound.year)))
+    still_open = [r for r in rounds if as_utc(r.due_at) >= as_utc(now)]
+    return still_open[0] if still_open else (rounds[-1] if rounds else None)
+
+
 def window(session: Session, province_code: int, year: int, now: datetime) -> Window:
     rnd = round_of(session, province_code, year)
     if rnd is None:
         return Window(RegStatus.NO_DEADLINE, None)
-    if as_utc(now) > as_utc(rnd.due_at):
+    if as_utc(now) > as_utc(rnd.due_at):  # due_at itself still counts
         return Window(RegStatus.CLOSED, rnd.due_at)
     row = latest_row(session, province_code, year)
     if row is None:
         return Window(RegStatus.NO_CATALOGUE, rnd.due_at)
     return Window(RegStatus.OK, rnd.due_at, row.version)
-
-
-def registration_year(now: datetime) -> int:
-    """The emulation year a registration made now is for (the calendar year in Vietnam)."""
-    return local(as_utc(now)).year
 
 
 def latest_registration(session: Session, commune_code: int, year: int) -> Optional[Registration]:
@@ -120,6 +123,9 @@ def submit_registration(session: Session, *, province_code: int, year: int, comm
         raise RegistrationError(RegStatus.UNKNOWN_TITLE)
     if len(targets) > MAX_TARGETS:
         raise RegistrationError(RegStatus.TOO_MANY_TARGETS)
+    # Two officers of one commune sending at once take turns on the commune's row: versions 1 and
+    # 2, never two version 1 (the unique key would refuse the second anyway).
+    session.get(Commune, commune_code, with_for_update=True)
     last = latest_registration(session, commune_code, year)
     reg = Registration(province_code=province_code, year=year, commune_code=commune_code,
                        version=(last.version + 1) if last is not None else 1, catalogue_version=win.catalogue_version,
@@ -161,3 +167,11 @@ def registered_for(session: Session, commune_code: int, year: int, title_code: s
     """Whether the commune's registration in force for the year names the title."""
     reg = latest_registration(session, commune_code, year)
     return reg is not None and title_code in (reg.titles or [])
+
+
+def commune_names(session: Session, codes: Iterable[int]) -> dict[int, str]:
+    wanted = list(codes)
+    if not wanted:
+        return {}
+    return {code: name for code, name in session.execute(select(Commune.code, Commune.name)
+                                                         .where(Commune.code.in_(wanted)))}
