@@ -1,6 +1,7 @@
 """``python -m bot awards …``: đề nghị khen thưởng for the province.
 
-``list`` the nominations of a year (state, dossier, decision); ``decision`` records the decision
+``list`` the nominations of a year (state, dossier, decision); ``vote`` records the council's
+vote on a list of sent nominations (approved / cut; both kept); ``decision`` records the decision
 issued for an approved nomination (number, date, level); ``deadline`` sets the day dossiers are
 due (the bot reminds of missing documents before it); ``export`` writes the XLSX.
 """
@@ -18,6 +19,10 @@ from core.settings import Settings
 DECISION_TEXT = {"done": "đã ghi quyết định", "already": "quyết định này đã ghi từ trước",
                  "other": "đề nghị này đã có quyết định khác", "not_approved": "đề nghị chưa được tỉnh duyệt",
                  "no_number": "số quyết định chưa đúng (ví dụ 125/QĐ-UBND)"}
+
+
+VOTE_REFUSED = {"bad_state": "chưa gửi tỉnh hoặc đã trả lại", "final": "đã có kết quả",
+                "no_reason": "lý do quá ngắn", "stale": "đã thay đổi"}
 
 
 def _services(settings: Settings) -> Any:
@@ -93,6 +98,37 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _ids(text: str) -> list[int]:
+    try:
+        return [int(x.strip().lstrip("#")) for x in (text or "").split(",") if x.strip()]
+    except ValueError:
+        raise CliError(f"“{text}”: cần các số # đề nghị cách nhau bằng dấu phẩy, ví dụ 3,5,8", 2) from None
+
+
+def _vote(args: argparse.Namespace, settings: Settings) -> int:
+    from store.awards.nominations import council_vote
+    from store.db import transaction
+
+    kept, cut = _ids(args.approve), _ids(args.cut)
+    if not kept and not cut:
+        raise CliError("cần --approve hoặc --cut (số # đề nghị)", 2)
+    if set(kept) & set(cut):
+        raise CliError("một đề nghị không thể vừa duyệt vừa không duyệt", 2)
+    services = _services(settings)
+    try:
+        with transaction(services.session_factory) as session:
+            moved = council_vote(session, kept, cut, vote=args.reason, officer_id=None, now=services.clock.now())
+            refused = {nid: m.status.value for nid, m in moved.items() if m.status.value != "ok"}
+            if refused:  # a vote is recorded whole or not at all
+                raise CliError("không ghi gì: " + "; ".join(f"#{nid} {VOTE_REFUSED.get(v, v)}"
+                                                            for nid, v in refused.items()))
+    except LookupError as exc:
+        raise CliError(f"không có đề nghị {exc} (xem: python -m bot awards list)") from None
+    for nid in moved:
+        print(f"#{nid}: " + ("đã duyệt" if nid in kept else "không duyệt"))
+    return 0
+
+
 def add(sub: Subparsers) -> None:
     awards = sub.add_parser("awards", help="đề nghị khen thưởng: danh sách, quyết định, hạn hồ sơ, xuất Excel",
                             description="Đề nghị khen thưởng của tỉnh theo năm.")
@@ -114,3 +150,8 @@ def add(sub: Subparsers) -> None:
     p.add_argument("--date", required=True, metavar="NGÀY", help="ngày ký, ví dụ 20/1/2027")
     p.add_argument("--level", required=True, metavar="CẤP", help="cấp quyết định, ví dụ “UBND tỉnh”")
     p.set_defaults(func=_decision)
+    p = asub.add_parser("vote", help="ghi kết quả biểu quyết của Hội đồng trên danh sách đề nghị đã gửi")
+    p.add_argument("--approve", default="", metavar="SỐ,SỐ", help="các đề nghị được duyệt, ví dụ 3,5")
+    p.add_argument("--cut", default="", metavar="SỐ,SỐ", help="các đề nghị không được duyệt, ví dụ 8")
+    p.add_argument("--reason", required=True, metavar="LÝ_DO", help="ví dụ “Hội đồng biểu quyết 7/9 ngày 10/1/2027”")
+    p.set_defaults(func=_vote)

@@ -60,3 +60,27 @@ def test_list_deadline_decision_export(env: EmuWorld, tmp_path: Path, capsys) ->
     assert cli(["awards", "export", "--province", "Lai Châu", "--year", "2026", "--out", str(out)]) == 0
     assert "1 đề nghị" in capsys.readouterr().out
     assert openpyxl.load_workbook(out).active.cell(4, 14).value == "125/QĐ-UBND"
+
+
+def test_council_vote_is_whole_or_nothing(env: EmuWorld, tmp_path: Path, capsys) -> None:
+    with transaction(env.factory) as s:
+        bloc, ranking = published(s, env, tmp_path, NOW)
+        ids = []
+        for commune in (3001, 3002, 3003):
+            nom = propose(s, bloc=bloc, commune_code=commune, title_code="bk-tinh", title_name="Bằng khen",
+                          required=REQUIRED[:1], ranking=ranking, officer_id=env.leader, now=NOW).nomination
+            add_document(s, nom, "to-trinh", write_document(tmp_path, 2026, nom.id, "to-trinh", PDF), officer_id=None,
+                         now=NOW)
+            ids.append(nom.id)
+        for nid in ids[:2]:
+            act(s, nid, Action.SEND, officer_id=env.leader, now=NOW)
+    a, b, c = (str(i) for i in ids)
+    vote = ["awards", "vote", "--approve", a, "--cut", f"{b},{c}", "--reason", "Hội đồng biểu quyết 7/9"]
+    assert cli(vote) == 1 and f"#{c} chưa gửi tỉnh" in capsys.readouterr().err  # the third was never sent
+    with env.factory() as s:
+        assert [s.get_one(Nomination, i).state for i in ids] == ["sent", "sent", "draft"]
+    vote = ["awards", "vote", "--approve", a, "--cut", b, "--reason", "Hội đồng biểu quyết 7/9"]
+    assert cli(vote) == 0
+    assert f"#{a}: đã duyệt" in capsys.readouterr().out
+    with env.factory() as s:
+        assert [s.get_one(Nomination, i).state for i in ids] == ["approved", "not_approved", "draft"]
