@@ -79,3 +79,11 @@ class Reject(CallbackData, prefix="dn", action="x"):
 class ConfirmReject(CallbackData, prefix="dn", action="z"):
     nomination: int
     version: int
+
+
+@dataclass(frozen=True)
+class ExportNominations(CallbackData, prefix="dn", action="e"):
+    """The province's XLSX of a year's nominations."""
+
+    province: int
+    year: int

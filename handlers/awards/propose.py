@@ -14,7 +14,7 @@ from core.permissions import Refused, can_on_bloc, supervised_provinces
 from core.router import Router
 from core.types import Button, Reply
 from handlers.awards.access import nomination_turn
-from handlers.awards.calls import PickCommune, PickTitle, ShowDossier
+from handlers.awards.calls import ExportNominations, PickCommune, PickTitle, ShowDossier
 from handlers.awards.view import dossier_reply
 from store.awards.dossier import State
 from store.awards.nominations import nominations_of, published_ranking
@@ -89,7 +89,9 @@ def _province_view(ctx: Context) -> list[Reply]:
     counts = {s: sum(1 for n in noms if n.state == s) for s in State}
     lines = [f"Đề nghị khen thưởng: {len(noms)} hồ sơ."] + [f"• {STATE_TEXT[s]}: {k}" for s, k in counts.items() if k]
     lines.append("Hồ sơ chờ thẩm định:" if waiting else "Không có hồ sơ nào chờ thẩm định.")
-    return [Reply(text="\n".join(lines), buttons=_list_buttons(waiting or noms, _names(ctx, noms)))]
+    years = sorted({(n.province_code, n.year) for n in noms}, reverse=True)
+    exports = [[ExportNominations(p, y).button(f"Tải Excel đề nghị năm {y}")] for p, y in years[:2]]
+    return [Reply(text="\n".join(lines), buttons=_list_buttons(waiting or noms, _names(ctx, noms)) + exports)]
 
 
 def _leader_bloc(ctx: Context, bloc_id: int, commune: int) -> Bloc:

@@ -10,7 +10,7 @@ from typing import Optional
 
 import xlsxwriter
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from store.awards.decisions import decision_of
 from store.awards.dossier import State
@@ -72,3 +72,10 @@ def export_nominations(session: Session, province_code: int, year: int, path: Pa
     finally:
         tmp.unlink(missing_ok=True)
     return len(noms)
+
+
+def write_nominations(session_factory: sessionmaker[Session], province_code: int, year: int, path: Path,
+                      now: datetime) -> int:
+    """The same in its own session (blocking: call it in a worker thread, no update's transaction open)."""
+    with session_factory() as session:
+        return export_nominations(session, province_code, year, path, now=now)

@@ -131,3 +131,30 @@ async def test_nominate_refuse_return_fix_approve_lookup(world: EmuWorld) -> Non
     assert "Khối thi đua số 1 năm 2026: dẫn đầu là Xã Bình Lư" in member.said and "125/QĐ-UBND" in member.said
     await sup.text("Những xã nào đạt Cờ thi đua của UBND tỉnh hai năm liền?")
     assert "Xã Bình Lư (2025–2026; 2025: QĐ 30/QĐ-UBND; 2026: QĐ 125/QĐ-UBND)" in sup.said
+
+
+async def test_other_communes_refused_typed_numbers_never_approve_and_export(world: EmuWorld) -> None:
+    leader, member, sup = await _published(world)
+    await leader.cmd("denghi")
+    await leader.press("Xã Bình Lư")
+    await leader.press("Bằng khen của Chủ tịch UBND tỉnh")
+    dossier = leader.find("Gửi Tờ trình")
+    for label in ("Gửi Tờ trình", "Gửi Biên bản họp bình xét", "Gửi Báo cáo thành tích"):
+        await leader.press(label)
+        await leader.send(files=(FileRef(label, "photo"),))
+    await leader.press("Gửi hồ sơ lên tỉnh")
+    assert "Đã gửi hồ sơ lên tỉnh" in leader.said
+    third = Chat(world.core, THIRD)  # Phường Tân Phong: neither the nominated commune nor the leader
+    await third.send(button=dossier, key="third-not-theirs")  # a new Chat: its own update key
+    assert "không có quyền" in third.said
+    await member.send(button=dossier)  # the nominated commune, once the dossier is sent: nothing more to add
+    assert "Hồ sơ đã gửi tỉnh nên không thêm giấy tờ được nữa" in member.said
+    await sup.send(button=_button(_notices(world, SUPERVISOR)[-1], "Xem hồ sơ"))
+    await sup.text("1")  # a typed number on Telegram approves nothing
+    await sup.text("Duyệt")
+    with world.core.services.session_factory() as s:
+        assert s.scalars(select(Nomination.state)).one() == "sent"
+    await sup.cmd("denghi")
+    assert "Hồ sơ chờ thẩm định:" in sup.said
+    out = await sup.press("Tải Excel đề nghị năm 2026")
+    assert any(r.document is not None and r.document.file_name.endswith(".xlsx") for r in out), sup.said
