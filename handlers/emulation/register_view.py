@@ -43,8 +43,8 @@ def refusal(status: RegStatus, year: int, due_at: datetime | None) -> str:
 
 
 def titles_screen(cat: Catalogue, chosen: list[str], nonce: int, head: str, *, buttonless: bool) -> Reply:
-    lines = [head, "Bước 1/3: chọn các danh hiệu xã đăng ký (chọn được nhiều, chọn lại để bỏ)."] if head else \
-        ["Bước 1/3: chọn các danh hiệu xã đăng ký (chọn được nhiều, chọn lại để bỏ)."]
+    lines = [head] if head else []
+    lines.append("Bước 1/3: chọn các danh hiệu xã đăng ký (chọn được nhiều, chọn lại để bỏ).")
     lines.append(f"Đã chọn: {', '.join(cat.names.get(c, c) for c in chosen) or 'chưa có'}.")
     lines.append(f"Chọn xong thì {pick(buttonless)} “Tiếp »”.")
     buttons = [[ToggleTitle(nonce, i).button(("✓ " if t.code in chosen else "☐ ") + t.name[:55])]

@@ -95,7 +95,7 @@ def bloc_lines(ctx: Context, rnd: RegistrationRound, bloc: Bloc) -> list[str]:
     return lines
 
 
-def _turn(ctx: Context, round_id: int, action: str) -> RegistrationRound:
+def _round(ctx: Context, round_id: int, action: str) -> RegistrationRound:
     rnd = ctx.session.get(RegistrationRound, round_id)
     if rnd is None:
         raise Refused(action, f"round:{round_id}", reason="no such round")
@@ -103,7 +103,7 @@ def _turn(ctx: Context, round_id: int, action: str) -> RegistrationRound:
 
 
 async def on_list(ctx: Context, data: RegList) -> list[Reply]:
-    rnd = _turn(ctx, data.round, "emulation.registrations")
+    rnd = _round(ctx, data.round, "emulation.registrations")
     bloc = ctx.session.get(Bloc, data.bloc) if data.bloc is not None else None
     if bloc is None or bloc.province_code != rnd.province_code or bloc.year != rnd.year \
             or not can_on_bloc(ctx.officer, "emulation.registrations", bloc):
@@ -112,7 +112,7 @@ async def on_list(ctx: Context, data: RegList) -> list[Reply]:
 
 
 async def on_export(ctx: Context, data: RegExport) -> list[Reply]:
-    rnd = _turn(ctx, data.round, "emulation.export")
+    rnd = _round(ctx, data.round, "emulation.export")
     if not scope(ctx.me).covers_province(rnd.province_code):
         raise Refused("emulation.export", f"round:{rnd.id}", reason="other province")
     name = f"dangky-thidua-{rnd.year}-{local(ctx.now).strftime('%Y%m%d-%H%M%S')}.xlsx"

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from core.types import FileRef
 from store.models import AuditLog, Registration
 from tests.handlers.emulation.registration_setup import REG_DUE, REG_START, open_registration
-from tests.handlers.emulation.world import MEMBER, SUPERVISOR, EmuWorld, build
+from tests.handlers.emulation.world import MEMBER, SUPERVISOR, THIRD, EmuWorld, build
 from tests.handlers.report_setup import Chat
 
 JPEG = b"\xff\xd8\xff\xe0" + b"0" * 64
@@ -127,3 +127,22 @@ async def test_province_officer_cannot_register(world: EmuWorld) -> None:
     s = Chat(world.core, SUPERVISOR)
     await s.cmd("dangkythidua")
     assert "dành cho cán bộ xã" in s.said
+
+
+async def test_stale_and_forged_buttons_do_nothing(world: EmuWorld) -> None:
+    a = Chat(world.core, MEMBER)
+    await a.cmd("dangkythidua")
+    toggle = a.find("☐ Tập thể lao động tiên tiến")
+    nonce = toggle.split(":")[2]
+    await a.send(button=f"dk:t:{nonce}:99")  # a title the screen never offered
+    assert "Đã chọn" not in a.said
+    await a.send(button=f"dk:g:{int(nonce) - 1}")  # the send button of another dialog
+    assert "đã gửi hoặc đã hủy" in a.said
+    await a.cmd("huy")
+    assert "Đã dừng đăng ký thi đua" in a.said
+    await a.send(button=toggle)  # the old screen after /huy
+    assert "đã gửi hoặc đã hủy" in a.said
+    other = Chat(world.core, THIRD)  # another commune's officer pressing the member's button
+    await other.send(button=toggle)
+    assert "đã gửi hoặc đã hủy" in other.said
+    assert _versions(world, 3002) == [] and _versions(world, 3003) == []
