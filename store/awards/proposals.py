@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from store.awards.eligibility import Facts, hints
 from store.awards.history import titles_held
-from store.awards.nominations import propose, published_ranking
+from store.awards.nominations import nominations_of, propose, published_ranking
 from store.emulation.registrations import registered_for, round_of
 from store.emulation.titles import Title, current_catalogue
 from store.models import Bloc, Nomination, Ranking
@@ -76,6 +76,9 @@ def nominate(session: Session, bloc: Bloc, commune_code: int, title_code: str, *
         return Proposal(ProposeStatus.NOT_PUBLISHED)
     if not any(r.get("commune_code") == commune_code for r in ranking.rows):
         return Proposal(ProposeStatus.NOT_RANKED)
+    if deadline is None:  # the province's deadline for the year's dossiers, once it has set one
+        deadline = max((n.deadline for n in nominations_of(session, province_code=bloc.province_code, year=bloc.year)
+                        if n.deadline is not None), default=None)
     found = hints(title.code, bloc.year, prerequisite_data(title), facts_of(session, bloc, ranking, commune_code, title))
     required = [{"code": d.code, "name": d.name} for d in title.documents]
     made = propose(session, bloc=bloc, commune_code=commune_code, title_code=title.code, title_name=title.name,

@@ -3,9 +3,10 @@ catalogue, hints (never refusals) naming the rule and its source."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
+from store.awards.nominations import set_deadline as set_dossier_deadline
 from store.awards.proposals import ProposeStatus, nominate
 from store.db import transaction
 from store.emulation.ranking import reopen_ranking
@@ -32,7 +33,9 @@ def test_nominate_the_top_commune_with_hints(world: EmuWorld, clock, tmp_path: P
         assert [d["code"] for d in top.nomination.required] == ["to-trinh", "bien-ban", "bao-cao", "xac-nhan"]
         assert nominate(s, bloc, 3001, "co-tinh", officer_id=world.leader, now=NOW).status is ProposeStatus.ALREADY
         set_deadline(s, bloc.province_code, 2026, NOW, NOW)  # registrations were collected: none names it
+        set_dossier_deadline(s, bloc.province_code, 2026, date(2027, 1, 15))
         second = nominate(s, bloc, 3002, "co-tinh", officer_id=world.leader, now=NOW)
+        assert second.nomination.deadline == date(2027, 1, 15)  # the year's dossier deadline carries over
         assert second.status is ProposeStatus.DONE  # a hint, never a refusal
         assert [(h["gap"], h["source"]) for h in second.hints] == [
             ("not_registered", "Điều 26 Luật Thi đua, khen thưởng 2022"),
