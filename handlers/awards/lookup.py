@@ -20,6 +20,7 @@ from core.types import Reply
 from store.awards.history import Award, awards_of, bloc_leaders, bloc_named, known_titles, runs
 from store.awards.nominations import published_ranking
 from store.clock import local, vn_date
+from store.emulation.titles import current_catalogue
 from store.people.units import CommuneMatch, find_communes
 from store.vn.text import fold
 
@@ -81,7 +82,8 @@ def _leader(ctx: Context, m: re.Match[str]) -> list[Reply]:
     typed, year = " ".join(m.group("bloc").split()), _year(ctx, m.group("year"))
     bloc = bloc_named(ctx.session, _province(ctx), year, typed)
     if bloc is None:
-        return [Reply(text=f"Không tìm thấy “{typed}” trong các khối thi đua năm {year}.")]
+        return [Reply(text=f"Không tìm thấy khối thi đua này trong năm {year}. Anh/chị gõ như: "
+                           "“Khối 1 năm nay xã nào dẫn đầu?”")]
     ranking = published_ranking(ctx.session, bloc)
     leaders = bloc_leaders(ctx.session, bloc)
     if ranking is None or ranking.published_at is None or not leaders:
@@ -100,7 +102,10 @@ def _run(ctx: Context, m: re.Match[str]) -> list[Reply]:
     titles = known_titles(ctx.session, _province(ctx))
     title = titles.get(fold(typed))
     if title is None:
-        return [Reply(text=f"Bot chưa có quyết định nào tặng danh hiệu “{typed}”.")]
+        province = _province(ctx)
+        catalogue = current_catalogue(ctx.session, province, local(ctx.now).year) if province is not None else None
+        named = {fold(t.name): t.name for t in (catalogue.titles if catalogue is not None else ())}
+        return [Reply(text=f"Bot chưa có quyết định nào tặng danh hiệu “{named.get(fold(typed), typed)}”.")]
     found = runs(ctx.session, _province(ctx), fold(title), count)
     if not found:
         return [Reply(text=f"Chưa có xã nào đạt “{title}” {count} năm liền theo các quyết định bot đã ghi.")]

@@ -158,3 +158,17 @@ async def test_other_communes_refused_typed_numbers_never_approve_and_export(wor
     assert "Hồ sơ chờ thẩm định:" in sup.said
     out = await sup.press("Tải Excel đề nghị năm 2026")
     assert any(r.document is not None and r.document.file_name.endswith(".xlsx") for r in out), sup.said
+
+
+async def test_lookup_without_records_and_other_questions_untouched(world: EmuWorld) -> None:
+    member = Chat(world.core, MEMBER)
+    await member.text("Khối 2 năm nay xã nào dẫn đầu?")
+    assert "Khối thi đua số 2 năm 2026 chưa có xếp hạng được tỉnh công bố" in member.said
+    await member.text("khoi 9 nam nay xa nao dan dau")
+    assert "Không tìm thấy khối thi đua này trong năm 2026" in member.said
+    await member.text("Xã Bình Lư năm 2025 đạt danh hiệu gì?")
+    assert "Bot chưa có quyết định khen thưởng nào của Xã Bình Lư năm 2025" in member.said
+    await member.text("Nhung xa nao dat tap the lao dong xuat sac ba nam lien?")  # the catalogue names it
+    assert "Bot chưa có quyết định nào tặng danh hiệu “Tập thể lao động xuất sắc”" in member.said
+    await member.text("Xã Bình Lư thuộc khối nào?")  # the bloc question keeps its own answer
+    assert "Khối thi đua số 1" in member.said and "danh hiệu" not in member.said
