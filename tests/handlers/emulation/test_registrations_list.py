@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from core.types import FileRef
+from handlers.emulation.words import screens
 from store.models import BlocPledge, OutboxMessage
 from tests.handlers.emulation.registration_setup import REG_DUE, REG_START, open_registration
 from tests.handlers.emulation.test_registration import _fetch, register
@@ -90,3 +91,11 @@ async def test_pledge_once_per_year_versions_kept(world: EmuWorld) -> None:
     await leader.cmd("dsdangky")
     await leader.press("Đăng ký của Khối thi đua số 1")
     assert "Giao ước thi đua: bản 2" in leader.said and "quá hạn" in leader.said
+
+
+def test_long_lists_are_cut_into_phone_screens() -> None:
+    lines = [f"✓ Xã số {n} (bản 1, 08:00 10/01/2026): Tập thể lao động tiên tiến, Cờ thi đua của UBND tỉnh"
+             for n in range(30)]
+    texts = screens(lines)
+    assert len(texts) > 1 and all(len(t) <= 900 for t in texts)
+    assert "\n".join(texts).splitlines() == lines
