@@ -16,10 +16,14 @@ from handlers.emulation import register_view as view
 from handlers.emulation.reg_calls import ClearTargets, RegEdit, RegNext, RegSubmit, ToggleTitle
 from handlers.emulation.register_dialog import (REG, RegState, RegTurn, open_turn, reg_commune, resume, show_file,
                                                 show_review, show_targets, show_titles, stored_file)
+from handlers.emulation.review_common import notify_commune
 from handlers.emulation.words import when
+from store.clock import as_utc, local
+from store.emulation.blocs import membership_on
 from store.emulation.registrations import (RegistrationError, RegStatus, current_round, latest_registration,
                                            submit_registration, window)
 from store.emulation.targets import Target
+from store.models import Bloc
 
 
 async def dangkythidua(ctx: Context) -> list[Reply]:
@@ -123,9 +127,19 @@ async def on_submit(ctx: Context, data: RegSubmit) -> list[Reply]:
     ctx.clear_dialog()
     ctx.audit("emulation.register", f"registration:{reg.id}", "done", version=reg.version)
     names = ", ".join(turn.catalogue.names.get(c, c) for c in reg.titles)
+    _tell_leader(ctx, turn, reg.id, f"{turn.commune.name} đã gửi đăng ký thi đua năm {reg.year} (bản {reg.version}): "
+                                    f"{names}. Xem các xã trong khối: /dsdangky")
     return messages.text(f"Đã gửi đăng ký thi đua năm {reg.year} của {turn.commune.name} (bản {reg.version}) lúc "
                          f"{when(reg.submitted_at)}: {names}. Sửa được đến hạn {when(turn.round.due_at)} "
                          "bằng /dangkythidua. Cảm ơn anh/chị!")
+
+
+def _tell_leader(ctx: Context, turn: RegTurn, registration_id: int, text: str) -> None:
+    """The bloc's leading commune hears of each registration sent (once per registration)."""
+    member = membership_on(ctx.session, turn.commune.code, local(as_utc(turn.round.due_at)).date(), turn.round.year)
+    bloc = ctx.session.get(Bloc, member.bloc_id) if member is not None else None
+    if bloc is not None and bloc.leader_code is not None and bloc.leader_code != turn.commune.code:
+        notify_commune(ctx, bloc.leader_code, Reply(text=text), key=f"reg-sent:{registration_id}")
 
 
 def register(router: Router) -> None:

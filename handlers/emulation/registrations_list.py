@@ -14,7 +14,7 @@ from core.router import Router
 from core.types import Attachment, Button, Reply
 from handlers.emulation.export import XLSX_MIME
 from handlers.emulation.reg_calls import RegExport, RegList
-from handlers.emulation.words import when
+from handlers.emulation.words import screens, when
 from store.clock import as_utc, local
 from store.emulation.blocs import blocs_of_year, led_blocs
 from store.emulation.pledges import latest_pledge
@@ -108,7 +108,7 @@ async def on_list(ctx: Context, data: RegList) -> list[Reply]:
     if bloc is None or bloc.province_code != rnd.province_code or bloc.year != rnd.year \
             or not can_on_bloc(ctx.officer, "emulation.registrations", bloc):
         raise Refused("emulation.registrations", f"round:{rnd.id}:bloc:{data.bloc}", reason="not this bloc")
-    return messages.text("\n".join(bloc_lines(ctx, rnd, bloc)))
+    return [Reply(text=text) for text in screens(bloc_lines(ctx, rnd, bloc))]
 
 
 async def on_export(ctx: Context, data: RegExport) -> list[Reply]:

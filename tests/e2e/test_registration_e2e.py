@@ -100,6 +100,12 @@ async def test_registrations_end_to_end(database_url: str, tmp_path: Path) -> No
             await member.press("Gửi đăng ký")
             assert "(bản 2)" in member.said
             await _zalo_to_review(z)
+            # the leading commune is told of the member's two versions; wait for both, so that
+            # the leader's next reply is not taken for a notice
+            heard = await api.wait_for(LEADER.id, predicate=lambda c: "đã gửi đăng ký thi đua năm 2026 (bản" in c.text,
+                                       count=2, timeout=30)
+            assert "(bản 1)" in heard[0].text and "(bản 2)" in heard[1].text
+            await outbox_settled(services)
             await leader.cmd("giaouoc")
             await leader.document(PDF, "giao-uoc.pdf", "application/pdf")
             assert "Đã lưu giao ước thi đua năm 2026 của Khối thi đua số 1 (bản 1)" in leader.said

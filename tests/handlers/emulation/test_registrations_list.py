@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from core.types import FileRef
-from store.models import BlocPledge
+from handlers.emulation.words import screens
+from store.models import BlocPledge, OutboxMessage
 from tests.handlers.emulation.registration_setup import REG_DUE, REG_START, open_registration
 from tests.handlers.emulation.test_registration import _fetch, register
 from tests.handlers.emulation.world import LEADER, MEMBER, OTHER_BLOC, SUPERVISOR, THIRD, EmuWorld, build
@@ -34,6 +35,10 @@ async def test_leader_sees_own_bloc_province_sees_all_and_exports(world: EmuWorl
                    FileRef("k2", "photo"))
     await register(Chat(world.core, THIRD), ("Cờ thi đua của UBND tỉnh",), "Thu ngân sách: 1.250 triệu",
                    FileRef("k3", "photo"))
+    with world.core.services.session_factory() as s:  # the leading commune heard of both
+        notices = list(s.scalars(select(OutboxMessage).where(OutboxMessage.dedup_key.like("reg-sent:%"))))
+        assert len(notices) == 2 and all("đã gửi đăng ký thi đua năm 2026 (bản 1)" in n.payload["text"]
+                                         for n in notices)
     leader = Chat(world.core, LEADER)
     await leader.cmd("dsdangky")
     assert "chưa đăng ký thi đua năm 2026" in leader.said
@@ -86,3 +91,11 @@ async def test_pledge_once_per_year_versions_kept(world: EmuWorld) -> None:
     await leader.cmd("dsdangky")
     await leader.press("Đăng ký của Khối thi đua số 1")
     assert "Giao ước thi đua: bản 2" in leader.said and "quá hạn" in leader.said
+
+
+def test_long_lists_are_cut_into_phone_screens() -> None:
+    lines = [f"✓ Xã số {n} (bản 1, 08:00 10/01/2026): Tập thể lao động tiên tiến, Cờ thi đua của UBND tỉnh"
+             for n in range(30)]
+    texts = screens(lines)
+    assert len(texts) > 1 and all(len(t) <= 900 for t in texts)
+    assert "\n".join(texts).splitlines() == lines
