@@ -33,6 +33,7 @@ _RUN = re.compile(r"^(?:nhung\s+|cac\s+)?(?:xa|phuong|don vi)\s+nao\s+(?:da\s+)?
                   r"(?P<title>.+?)\s+(?P<n>hai|ba|bon|nam|2|3|4|5)\s+nam\s+(?:lien|lien tiep|lien tuc)\b")
 _COUNT = {"hai": 2, "ba": 3, "bon": 4, "nam": 5}
 MIN_MATCH = 80.0
+MAX_LINES = 8
 
 
 def _year(ctx: Context, raw: Optional[str]) -> int:
@@ -110,9 +111,11 @@ def _run(ctx: Context, m: re.Match[str]) -> list[Reply]:
     if not found:
         return [Reply(text=f"Chưa có xã nào đạt “{title}” {count} năm liền theo các quyết định bot đã ghi.")]
     lines = [f"Các xã đạt “{title}” {count} năm liền trở lên:"]
-    for run in found[:20]:
-        decisions = "; ".join(f"{a.year}: QĐ {a.number}" for a in run)
+    for run in found[:MAX_LINES]:  # a phone screen
+        decisions = "; ".join(f"{a.year}: QĐ {a.number}" for a in run[-3:])
         lines.append(f"• {run[0].commune_name} ({run[0].year}–{run[-1].year}; {decisions})")
+    if len(found) > MAX_LINES:
+        lines.append(f"… và {len(found) - MAX_LINES} xã khác.")
     return [Reply(text="\n".join(lines))]
 
 
