@@ -15,6 +15,7 @@ from store.awards.nominations import act, add_document, propose
 from store.db import transaction
 from store.models import Nomination
 from tests.store.awards.flow import PDF, REQUIRED, published
+from tests.textcheck import problems
 from tests.store.emulation.conftest import DUE, EmuWorld, world  # noqa: F401  (the fixture)
 
 NOW = DUE - timedelta(days=1)
@@ -84,3 +85,21 @@ def test_council_vote_is_whole_or_nothing(env: EmuWorld, tmp_path: Path, capsys)
     assert f"#{a}: đã duyệt" in capsys.readouterr().out
     with env.factory() as s:
         assert [s.get_one(Nomination, i).state for i in ids] == ["approved", "not_approved", "draft"]
+
+
+def test_help_and_refusals_are_vietnamese(env: EmuWorld, capsys) -> None:
+    seen = []
+    for args in (["awards", "--help"], ["awards", "vote", "--help"], ["awards", "decision", "--help"],
+                 ["awards", "vote", "--approve", "x", "--reason", "Hội đồng họp"],
+                 ["awards", "vote", "--approve", "1", "--cut", "1", "--reason", "Hội đồng họp"],
+                 ["awards", "deadline", "--province", "Lai Châu", "--year", "2026", "--date", "hôm qua"]):
+        try:
+            status = cli(args)
+        except SystemExit as exc:  # --help
+            status = exc.code or 0
+        got = capsys.readouterr()
+        seen.append(got.out + got.err)
+        assert status in (0, 1, 2)
+    text = "\n".join(seen)
+    assert "vừa duyệt vừa không duyệt" in text and "không đọc được ngày “hôm qua”" in text
+    assert problems(text) == []
