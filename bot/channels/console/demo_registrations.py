@@ -30,7 +30,9 @@ def seed_registrations(session: Session, files_dir: Path, province: int, commune
         data = parse_catalogue_text(SAMPLE_TITLES.read_text(encoding="utf-8").replace("year: 2026", f"year: {year}"))
         load_catalogue(session, province, data, now)
     if round_of(session, province, year) is None:
-        set_deadline(session, province, year, now + timedelta(days=DEMO_DAYS), now)
+        # A deadline is a day's end, as the province sets it (``registrations deadline --due``).
+        due = (local(as_utc(now)) + timedelta(days=DEMO_DAYS)).replace(hour=23, minute=59, second=0, microsecond=0)
+        set_deadline(session, province, year, as_utc(due), now)
         for code in communes[:2]:
             stored = write_signed(files_dir, Path("registrations") / str(year) / str(code), "dangky", JPEG)
             submit_registration(session, province_code=province, year=year, commune_code=code,
