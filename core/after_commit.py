@@ -48,6 +48,8 @@ TASKS: dict[str, tuple[str, str]] = {
     "chart": ("vẽ biểu đồ", "gõ lại /tonghop"),
     "evidence": ("lưu tệp minh chứng anh/chị gửi", "gửi lại tệp minh chứng"),
     "emulation.export": ("xuất bảng xếp hạng", "gõ lại /xephang"),
+    "award.document": ("lưu tệp hồ sơ anh/chị gửi", "gửi lại tệp hồ sơ"),
+    "award.export": ("xuất danh sách đề nghị khen thưởng", "gõ lại /denghi"),
 }
 GENERIC = ("xử lý yêu cầu của anh/chị", "gửi lại tin nhắn vừa rồi")
 

@@ -217,3 +217,9 @@ class OpenSheet(CallbackData, prefix="cd", action="o"):
     """Open (or resume) the commune's sheet of a scoring period."""
 
     period: int
+
+
+# Đề nghị khen thưởng: reminders of a missing document offer "open the dossier" (handlers/awards).
+@dataclasses.dataclass(frozen=True)
+class ShowDossier(CallbackData, prefix="dn", action="v"):
+    nomination: int

@@ -28,12 +28,15 @@ __all__ = ["BLOC_REVIEW_ACTIONS", "PUBLIC_ACTIONS", "ROLE_ACTIONS", "can_on_bloc
 PUBLIC_ACTIONS = frozenset({"ask", "documents.read"})
 ROLE_ACTIONS: dict[Role, frozenset[str]] = {
     Role.OFFICER: frozenset({"report.fill", "report.view", "deadlines.view", "profile.view", "unit.change",
-                             "emulation.score", "emulation.standing", "emulation.review", "blocs.view"}),
+                             "emulation.score", "emulation.standing", "emulation.review", "blocs.view",
+                             "emulation.register", "emulation.registrations", "emulation.pledge",
+                             "award.propose", "award.dossier", "award.view"}),
     Role.SUPERVISOR: frozenset({
         "report.view", "report.summary", "report.export", "period.create", "broadcast.send",
         "officer.approve", "officer.deactivate", "invite.create", "officer.list", "deadlines.view",
         "profile.view", "directives.load", "blocs.view", "emulation.view", "emulation.publish",
-        "emulation.reopen", "emulation.export",
+        "emulation.reopen", "emulation.export", "emulation.registrations", "award.view", "award.appraise",
+        "award.decide", "award.export",
     }),
 }
 
@@ -115,10 +118,12 @@ def can(officer: Optional[Officer], action: str, *, commune: Optional[Commune] =
 
 # What the officers of a bloc's leading commune may do on that bloc (and only on it): the
 # reviewer role is data (Bloc.leader_code for the bloc's year), not a role on the officer row.
-BLOC_REVIEW_ACTIONS = frozenset({"emulation.review"})
+# The registrations list and the bloc's pledge (giao ước) are the leader's too, and proposing awards.
+BLOC_REVIEW_ACTIONS = frozenset({"emulation.review", "emulation.registrations", "emulation.pledge",
+                                 "award.propose"})
 # What a province officer may do on the blocs of the provinces they oversee.
 BLOC_PROVINCE_ACTIONS = frozenset({"blocs.view", "emulation.view", "emulation.publish", "emulation.reopen",
-                                   "emulation.export"})
+                                   "emulation.export", "emulation.registrations"})
 
 
 def can_on_bloc(officer: Optional[Officer], action: str, bloc: Bloc) -> bool:

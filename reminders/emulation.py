@@ -77,19 +77,23 @@ def plan_scoring_reminders(session: Session, now: datetime, settings: Settings) 
 
 def queue_scoring_reminders(session: Session, now: datetime, settings: Settings) -> int:
     """Queue the due reminders once each (the outbox key is the guard); how many were new."""
-    planned = plan_scoring_reminders(session, now, settings)
+    return queue_once(session, plan_scoring_reminders(session, now, settings), now)
+
+
+def queue_once(session: Session, planned: list[Outgoing], now: datetime) -> int:
+    """Queue the planned messages whose outbox key is new (the key is the guard); how many were new."""
     have: set[str] = set()
     for i in range(0, len(planned), 2000):
         keys = [o.key for o in planned[i:i + 2000]]
         have |= set(session.scalars(select(OutboxMessage.dedup_key).where(OutboxMessage.dedup_key.in_(keys))))
     # On Zalo and the console the button becomes a number on the user's menu (core.menus), as the
     # report reminders' do; only reminders queued now are numbered.
-    new = [_numbered(session, o, now) for o in planned if o.key not in have]
+    new = [numbered(session, o, now) for o in planned if o.key not in have]
     enqueue_many(session, new, now=now, skip_existing=False)
     return len(new)
 
 
-def _numbered(session: Session, out: Outgoing, now: datetime) -> Outgoing:
+def numbered(session: Session, out: Outgoing, now: datetime) -> Outgoing:
     user = session.get(User, out.user_id) if out.user_id is not None and is_buttonless(out.channel) else None
     if user is None:
         return out

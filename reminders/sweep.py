@@ -30,7 +30,9 @@ from core.settings import Settings
 from core.timespec import QuietHours, Step
 from core.types import Reply
 from reminders.digest import plan_digests
+from reminders.awards import queue_dossier_reminders
 from reminders.emulation import queue_scoring_reminders
+from reminders.registrations import queue_registration_reminders
 from reminders.recipients import Recipient, officer_recipients
 from store.clock import as_utc, local, vn_datetime
 from store.db import transaction
@@ -64,6 +66,8 @@ class SweepResult:
     skipped: int = 0
     digests: int = 0
     scoring: int = 0  # scoring-period reminders queued (reminders/emulation.py)
+    dossiers: int = 0  # missing-document reminders queued (reminders/awards.py)
+    registrations: int = 0  # reminders to register queued (reminders/registrations.py)
     reasons: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -218,6 +222,8 @@ def run_sweep(services: Services, now: Optional[datetime] = None) -> SweepResult
             write_plan(session, planned, now)
             digests = plan_digests(session, now, settings, periods, owing)
             result.scoring = queue_scoring_reminders(session, now, settings)
+            result.dossiers = queue_dossier_reminders(session, now, settings)
+            result.registrations = queue_registration_reminders(session, now, settings)
             enqueue_many(session, [Outgoing(key, rec.channel, rec.chat_id, rec.user_id, MessageKind.DIGEST, reply, now)
                                    for key, rec, reply in digests], now=now)
     except IntegrityError:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Callable
 
 from bot.commands.common import Subparsers
-from bot.commands import (admin, blocs, broadcast, criteria, export, forms, ingest, officers, periods, reminders,
-                          retention, scoring, units)
+from bot.commands import (admin, awards, blocs, broadcast, criteria, export, forms, ingest, officers, periods, reminders,
+                          retention, scoring, titles, units)
 
 SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
     ingest.add,
@@ -22,7 +22,10 @@ SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
     periods.add,
     blocs.add,
     criteria.add,
+    titles.add,
+    titles.add_registrations,
     scoring.add,
+    awards.add,
     export.add,
     broadcast.add,
     reminders.add,

@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from core.router import Router
-from handlers.emulation import bloc_question, explain, ranking, review, selfscore
+from handlers.emulation import (bloc_question, explain, pledge, ranking, registration, registrations_list, review,
+                                selfscore)
 
-FEATURES = (selfscore, review, explain, ranking)
+FEATURES = (selfscore, review, explain, ranking, registration, registrations_list, pledge)
 
 
 def register(router: Router) -> None:

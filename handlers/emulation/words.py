@@ -25,3 +25,14 @@ def total_line(t: Totals) -> str:
 
 def when(moment: Optional[datetime]) -> str:
     return "" if moment is None else vn_datetime(moment)
+
+
+def screens(lines: list[str], limit: int = 900) -> list[str]:
+    """Lines joined into texts of at most ``limit`` characters each (a phone screen), in order."""
+    out: list[str] = []
+    for line in lines:
+        if out and len(out[-1]) + 1 + len(line) <= limit:
+            out[-1] += "\n" + line
+        else:
+            out.append(line[:limit])
+    return out

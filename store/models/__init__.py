@@ -13,6 +13,8 @@ from store.models.channels import ChoiceMenu, LinkCode, LinkState
 from store.models.emulation import (Bloc, BlocMember, CriteriaTable, Evidence, Explanation, Ranking, ScoreChange,
                                     ScoringPeriod, Sheet)
 from store.models.jobs import AfterCommitJob, JobState
+from store.models.pledges import BlocPledge, Registration, RegistrationRound, TitleCatalogue
+from store.models.awards import AwardDecision, Nomination, NominationDocument, NominationEvent
 
 __all__ = [
     "Base", "User", "DialogState", "JobRun", "ProcessedUpdate", "OutboxMessage", "OutboxState", "MessageKind",
@@ -22,5 +24,6 @@ __all__ = [
     "Form", "Period", "PeriodUnit", "Report", "Draft", "ReportRevision", "ReportFile",
     "ReminderPolicy", "ReminderLog", "Broadcast", "ChoiceMenu", "LinkCode", "LinkState", "AfterCommitJob", "JobState",
     "Bloc", "BlocMember", "CriteriaTable", "ScoringPeriod", "Sheet", "Evidence", "ScoreChange", "Explanation",
-    "Ranking",
+    "Ranking", "TitleCatalogue", "RegistrationRound", "Registration", "BlocPledge",
+    "Nomination", "NominationDocument", "NominationEvent", "AwardDecision",
 ]

@@ -52,7 +52,8 @@ def test_subcommands_are_one_explicit_list() -> None:
     assert isinstance(bot.commands.SUBCOMMANDS, tuple)
     names = set(build_parser()._subparsers._group_actions[0].choices)
     assert names == {"serve", "ingest", "units", "officers", "admin", "forms", "periods", "export", "broadcast",
-                     "outbox", "reminders", "retention", "blocs", "criteria", "scoring"}
+                     "outbox", "reminders", "retention", "blocs", "criteria", "scoring",
+                     "titles", "registrations", "awards"}
 
 
 def test_units_list_codes_and_names(scratch: Path, capfd) -> None:

@@ -27,16 +27,21 @@ async def test_help_lists_only_what_the_user_may_do(tmp_path: Path, clock) -> No
     public = seen[77]
     assert {"/start", "/help", "/vanban", "/phongtrao", "/tim", "/huy"} <= public
     restricted = {"/toi", "/hanbaocao", "/baocao", "/tonghop", "/xuat", "/kybaocao", "/thongbao", "/canbo", "/moi",
-                  "/chamdiem", "/khoicham", "/xephang"}
+                  "/chamdiem", "/khoicham", "/xephang", "/denghi"}
     assert not public & restricted  # nothing a stranger would be refused
     assert "/dangky" in public  # registering is for strangers only
     registered = public - {"/dangky"}
     # the emulation year: self-scoring, the bloc review (refused with the leader's name to other
     # communes' officers: who leads a bloc is data of the year) and the ranking
     emulation = {"/chamdiem", "/khoicham", "/xephang"}
+    # the start of the year (issue 16): registering, the registrations list, the bloc's pledge
+    # (the pledge is the bloc leader's: other officers are refused politely; the list shows their own commune)
+    emulation |= {"/dangkythidua", "/dsdangky", "/giaouoc"}
+    # the end of the year (issue 16): nominations and their dossiers, for the bloc, the commune and the province
+    emulation |= {"/denghi"}
     assert seen[1] == registered | {"/toi", "/hanbaocao", "/baocao"} | emulation
     # /hanbaocao is the commune's deadlines: a province officer has /tonghop for that
-    assert seen[9] - {"/xephang"} == registered | {"/toi", "/tonghop", "/xuat", "/kybaocao", "/thongbao", "/canbo", "/moi"}
+    assert seen[9] - {"/xephang", "/dsdangky", "/denghi"} == registered | {"/toi", "/tonghop", "/xuat", "/kybaocao", "/thongbao", "/canbo", "/moi"}
     with transaction(world.core.services.session_factory) as s:
         s.execute(update(Officer).where(Officer.full_name == "Lò Văn An").values(active=False))
     suspended = Chat(world.core, 1)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.channels.console.demo_officer import DEMO_POSITION, demo_officer
+from bot.channels.console.demo_registrations import seed_registrations
 from core.context import Services
 from core.permissions import Role
 from core.types import UserRef
@@ -30,7 +31,7 @@ from store.emulation.review import change_score, explain
 from store.emulation.sheets import open_sheet, save_score, sheet_spec, submit_sheet
 from store.emulation.table_spec import Criterion, Formula, Kind
 from store.emulation.tables import latest, load_table, parse_table_text, publish_table
-from store.models import Commune, Officer, ScoringPeriod
+from store.models import Bloc, BlocMember, Commune, Officer, ScoringPeriod
 from store.people.units import find_communes, resolve_province
 
 SAMPLE_TABLE = Path(__file__).resolve().parents[3] / "store" / "sample" / "emulation" / "khoi-xa-2026.yaml"
@@ -56,11 +57,14 @@ def setup_leader_demo(services: Services, ref: UserRef) -> str:
         if period is None:
             period = _seed(session, services.settings.files_dir, province, leader.code, now)
         label = period.label
+        members = [c for c in session.scalars(select(BlocMember.commune_code).join(Bloc).where(
+            Bloc.name == DEMO_BLOC, BlocMember.commune_code != leader.code).order_by(BlocMember.commune_code))]
+        start_of_year = seed_registrations(session, services.settings.files_dir, province, members, now)
     return (f"Anh/chị đang thử vai cán bộ {leader.name}, xã trưởng “{DEMO_BLOC}” (6 xã), đợt “{label}”: "
             "4 xã đã nộp (1 trễ hạn; 1 xã đã giải trình một điểm bị sửa, chờ anh/chị quyết định), "
             "1 xã đang chấm dở, 1 xã chưa chấm.\n"
             "Gõ /khoicham để xem và chấm điểm các xã, /xephang để xem xếp hạng, "
-            "“Xã … thuộc khối nào?” để hỏi khối của một xã.")
+            "“Xã … thuộc khối nào?” để hỏi khối của một xã." + (f"\n{start_of_year}" if start_of_year else ""))
 
 
 def _seed(session: Session, files_dir: Path, province: int, leader: int, now: datetime) -> ScoringPeriod:
