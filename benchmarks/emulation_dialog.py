@@ -168,7 +168,7 @@ async def scenario(workdir: Path, scorers: int, think: float, database_url: Opti
 
 
 def pct(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
 
 def report(times: dict[str, list[float]], label: str) -> bool:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
-from functools import lru_cache
 from typing import Any, Optional
 
 import yaml
@@ -105,16 +104,26 @@ def list_tables(session: Session) -> list[CriteriaTable]:
     return list(session.scalars(select(CriteriaTable).order_by(CriteriaTable.table_id, CriteriaTable.version)))
 
 
+SPECS_KEPT = 64
+_specs: dict[tuple[str, int], TableSpec] = {}
+
+
 def table_spec(row: CriteriaTable) -> TableSpec:
-    """The typed table of a stored version (parsed once per content)."""
-    return _spec(row.content_hash, json.dumps(row.definition, sort_keys=True, ensure_ascii=False), row.version)
+    """The typed table of a stored version, parsed once per content.
 
-
-@lru_cache(maxsize=64)
-def _spec(digest: str, definition: str, version: int) -> TableSpec:
-    data = json.loads(definition)
-    data["version"] = version
-    return parse_table(data)
+    Keyed by the stored content hash (written with every definition, ``load_table``) and the
+    version: a scoring step asks for the table several times, and serialising a 40-criterion
+    definition to build a key cost more than the step's own work."""
+    key = (row.content_hash, row.version)
+    spec = _specs.get(key)
+    if spec is None:
+        data = json.loads(json.dumps(row.definition))  # parse_table may keep or change parts of it
+        data["version"] = row.version
+        spec = parse_table(data)
+        if len(_specs) >= SPECS_KEPT:
+            del _specs[next(iter(_specs))]  # the oldest
+        _specs[key] = spec
+    return spec
 
 
 def spec_by_pk(session: Session, table_pk: int) -> TableSpec:
