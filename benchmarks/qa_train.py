@@ -138,11 +138,11 @@ def report_generated(services, per_section: int = 30) -> None:
         print(f"      {t:.2f}   {100 * p:5.1f}%   {100 * a:5.1f}%   {100 * d:5.1f}%")
     test = [(r, p) for r, p in zip(rows, probs) if r[0].split == "test"]
     pos, right, neg, declined, _ = decide([r for r, _ in test], [p for _, p in test], m.threshold)
-    print(f"   held-back test split, model: answered {right}/{pos} = {100 * right / max(pos, 1):.1f}%, "
+    print(f"   held-back test split, the model (measured, not deciding): answered {right}/{pos} = {100 * right / max(pos, 1):.1f}%, "
           f"declined {declined}/{neg} = {100 * declined / max(neg, 1):.1f}%")
     checks = [np.asarray([float(x[CHECKS]) for x in xs]) for (_, xs, _), _ in test]
     pos, right, neg, declined, _ = decide([r for r, _ in test], checks, 0.5)
-    print(f"   held-back test split, the answer checks (what the bot uses): answered {right}/{pos} = "
+    print(f"   held-back test split, the hand checks (what the bot uses): answered {right}/{pos} = "
           f"{100 * right / max(pos, 1):.1f}%, declined {declined}/{neg} = {100 * declined / max(neg, 1):.1f}%")
 
 

@@ -20,11 +20,12 @@ from typing import Iterable, Optional
 
 from core import messages
 from core.callbacks import OpenDocument, OpenSection, Rest, Stale
-from handlers.ask.buttons import MoreResults
+from handlers.ask.buttons import MoreResults, WhichDocument
+from handlers.ask.choice import ref_label, which_document
 from handlers.ask.fields import (field_answer, field_question, office_answer, summary_question, summary_reply,
                                  year_matches)
 from handlers.ask.passages import (
-    b36, distinct, doc_buttons, index_key, more_button, passage_text, section_of,
+    b36, distinct, doc_buttons, index_key, more_button, passage_text, section_of, short_doc_label,
 )
 from handlers.ask.reporting import is_own_reporting, own_reporting_reply
 from handlers.ask.citation import citation, with_age
@@ -73,13 +74,6 @@ def get_index(services: Services) -> SearchIndex:
     return services.search
 
 
-def _short_doc(index: SearchIndex, doc_id: int) -> str:
-    doc = index.index.docs[doc_id]
-    name = f"{doc.kind} {doc.number}" if doc.number else doc.kind
-    year = f" {doc.issued_year}" if doc.issued_year else ""
-    return f"📄 {name} – {doc.place}{year}"[:60]
-
-
 def decline(index: SearchIndex, result: SearchResult) -> Reply:
     """Not an answer: say so, name the documents that mention the topic, suggest /tim."""
     named = index.named_docs(result.query) if result.query.selectors else set()
@@ -89,7 +83,7 @@ def decline(index: SearchIndex, result: SearchResult) -> Reply:
             docs.append(hit.doc_id)
     docs = docs[:MAX_TOPIC_DOCS]
     lines = [NOT_FOUND, TRY_SEARCH] + ([TOPIC_DOCS] if docs else [])  # the buttons follow
-    return Reply(text="\n".join(lines), buttons=[[OpenDocument(d).button(_short_doc(index, d))] for d in docs])
+    return Reply(text="\n".join(lines), buttons=[[OpenDocument(d).button(short_doc_label(index, d))] for d in docs])
 
 
 # -- the answer -------------------------------------------------------------------------
@@ -112,36 +106,32 @@ def _mentioned(result: SearchResult, words: tuple[str, ...]) -> bool:
     return any(f in vntext.search_key(h.text) for h in result.hits for f in forms)
 
 
-def answer(services: Services, question: str | Message, home_provinces: Iterable[int] = ()) -> Reply:
-    """The reply to a question about the directives (used by the handler and the benchmarks)."""
+def answer(services: Services, question: str | Message, home_provinces: Iterable[int] = (),
+           chosen: Optional[int] = None) -> Reply:
+    """The reply to a question about the directives (used by the handler and the benchmarks);
+    ``chosen``: the document the asker picked when a reference matched several."""
     msg = question if isinstance(question, Message) else Message(question=question)
     if is_junk(msg.question):
         return Reply(text=NOT_UNDERSTOOD)
     index = get_index(services)
     home = list(home_provinces)
-    understood: Understood = resolve(index, msg, home)
-    result = index.search(understood.question, home_provinces=home, limit=ANSWER_CANDIDATES)
-    if understood.missing and not _mentioned(result, understood.missing_words):
-        return Reply(text=NOT_LOADED.format(ref=_ref_label(understood.missing)))
+    understood: Understood = resolve(index, msg, home, chosen)
+    if understood.choices:
+        return which_document(index, msg.question, understood)
+    only = frozenset({chosen}) if chosen is not None else frozenset()
+    result = index.search(understood.question, home_provinces=home, limit=ANSWER_CANDIDATES, only=only)
+    if understood.missing and (not _mentioned(result, understood.missing_words) or "signer" in result.query.intents):
+        return Reply(text=NOT_LOADED.format(ref=ref_label(understood.missing)))  # its signer is in no passage
     if not on_topic(index, result.query):
         return Reply(text=OFF_TOPIC)
     if result.unknown_place:
         return Reply(text=UNKNOWN_PLACE.format(place=result.unknown_place))
-    q = result.query
-    needs = needs_of(q)
+    needs = needs_of(result.query)
     if needs.office:
         return office_answer(index, result, needs, today(services.clock)) or decline(index, result)
-    doc = summary_question(index, result)
-    if doc is not None:
-        return summary_reply(services, doc)
-    field = field_question(index, result)
-    if field is not None:
-        intent, doc = field
-        reply = field_answer(services, doc, intent) if year_matches(doc, q.years) else None
-        if reply is not None or intent == "signer":
-            return reply or decline(index, result)
-    if "signer" in q.intents:  # signatures are in the fields, never in a passage
-        return decline(index, result)
+    fields = None if understood.missing else _from_fields(services, index, result)  # not another document's
+    if fields is not None:
+        return fields
     found = fitting_passage(index, result, needs)
     if found is None:
         return decline(index, result)
@@ -159,18 +149,26 @@ def answer(services: Services, question: str | Message, home_provinces: Iterable
     return Reply(text=text, buttons=buttons)
 
 
+def _from_fields(services: Services, index: SearchIndex, result: SearchResult) -> Optional[Reply]:
+    """A summary or a field (signer, date, number …) of the document the question names."""
+    q = result.query
+    doc = summary_question(index, result)
+    if doc is not None:
+        return summary_reply(services, doc)
+    field = field_question(index, result)
+    if field is not None:
+        intent, doc = field
+        reply = field_answer(services, doc, intent) if year_matches(doc, q.years) else None
+        if reply is not None or intent == "signer":
+            return reply or decline(index, result)
+    if "signer" in q.intents:  # signatures are in the fields, never in a passage
+        return decline(index, result)
+    return None
+
+
 def _names_place_or_document(services: Services, text: str) -> bool:
     index = get_index(services)
     return bool(NUMBER_RE.search(text)) or bool(index.index.place_hits(vntext.search_key(text).split())[1])
-
-
-def _ref_label(folded: str) -> str:
-    """"ke hoach so 45" → "Kế hoạch số 45" (the kinds' own spelling)."""
-    for key, kind in (("chi thi", "Chỉ thị"), ("ke hoach", "Kế hoạch"), ("quyet dinh", "Quyết định"),
-                      ("nghi quyet", "Nghị quyết"), ("thong bao", "Thông báo"), ("cong van", "Công văn")):
-        if folded.startswith(key):
-            return kind + folded[len(key):].replace(" so ", " số ")
-    return "văn bản " + folded.replace(" so ", " số ")
 
 
 def reply_to_text(ctx: Context, text: str) -> list[Reply]:
@@ -228,6 +226,14 @@ async def more_results(ctx: Context, data: MoreResults) -> list[Reply]:
     return [Reply(text="\n".join(lines), buttons=buttons)]
 
 
+async def pick_document(ctx: Context, data: WhichDocument) -> list[Reply]:
+    """A document picked among those a short reference matched: the question answered from it."""
+    if data.doc not in get_index(ctx.services).index.docs:
+        raise Stale("a document no longer loaded")
+    ctx.audit("ask.pick", str(data.doc), "ok")
+    return [answer(ctx.services, Message(question=data.question), user_provinces(ctx), chosen=data.doc)]
+
+
 def register(router: Router) -> None:
     """Free-text questions and the "Kết quả khác" button."""
 
@@ -241,3 +247,4 @@ def register(router: Router) -> None:
     router.text_fallback(on_text)
     # question_reply answers questions typed mid-dialog: handlers/app.py claims that hook for it
     router.callback(MoreResults, action="ask")(more_results)
+    router.callback(WhichDocument, action="ask")(pick_document)

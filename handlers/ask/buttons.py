@@ -18,3 +18,14 @@ class MoreResults(CallbackData, prefix="more"):
     key: str
     units: Rest  # up to MORE_UNITS base-36 numbers: may outgrow a 40-character token
     bad_data_audit: ClassVar[str] = "button.stale"  # answers live long in a chat: old, not forged
+
+
+@dataclass(frozen=True)
+class WhichDocument(CallbackData, prefix="hoi", action="vb"):
+    """``hoi:vb:<doc>:<question>``: the document picked among those a short reference matched,
+    and the question (compacted by handlers/ask/choice.py) to answer from it. A forged question
+    is only a question the asker could have typed; a document no longer loaded is stale."""
+
+    doc: int
+    question: Rest
+    bad_data_audit: ClassVar[str] = "button.stale"

@@ -3,24 +3,26 @@
 ``candidate_rows`` gives the ranked passages' features, the ones the answerability model
 (store/search/answerability.py) is trained and measured on (benchmarks/qa_train.py, qa.py
 --generated). ``fitting_passage`` picks the answer: the first ranked passage that passes the
-answer checks; none passing is a decline.
+answer checks (the ``all_checks`` feature in store/search/features.py); none is a decline.
+The trained model is measured, not used: on the human-written sets and the unseen set it
+answered fewer questions than the checks (README, "Answerability"), so it decides only once
+better training data says otherwise.
 """
 
 from __future__ import annotations
 
 import re
 from functools import partial
-from typing import Optional
+from typing import Iterator, Optional
 
 from handlers.ask.passages import passage_text
-from store.search.answer_fit import (Needs, answer_weights, cited, kind_fits, pair_weights, share_needed,
-                                     specific_terms_present, words_covered)
+from store.search.answer_fit import Cited, Needs, answer_weights, cited, pair_weights
 from store.search.service import SearchIndex, SearchResult
 from store.search.index import Hit, tokenize
-from store.search.features import (NEAR_CONFIDENCE, RARE_IDF, STRONG_SHARE, WORD_SHARE, QuestionView,
-                                   features)
+from store.search.features import NAMES, QuestionView, features
 
 CANDIDATES = 10  # ranked passages a question's answer is looked for in
+ALL_CHECKS = NAMES.index("all_checks")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
@@ -53,38 +55,47 @@ def question_view(index: SearchIndex, result: SearchResult, needs: Needs) -> Que
                         list(q.years), unknown, top, set(result.doc_hints))
 
 
-def candidate_rows(index: SearchIndex, result: SearchResult, needs: Needs) -> list[tuple[Hit, str, list[float]]]:
-    """(hit, display text, features) for the ranked passages, best first."""
+def candidates(index: SearchIndex, result: SearchResult, needs: Needs) -> Iterator[tuple[Hit, str, list[float]]]:
+    """(hit, display text, features) for the ranked passages, best first, computed as they are
+    asked for (a passage's features depend on the question and its rank, never on the others)."""
     view = question_view(index, result, needs)
-    rows = []
     for rank, hit in enumerate(result.hits[:CANDIDATES]):
         if hit.section_id is None:
             continue  # the title and fields answer field questions, not content ones
-        text = passage_text(index, hit)
-        c = cited(text, context_text(index, hit), tokenize)
+        text, c, own = _read(index, hit.unit)
         doc_year = index.index.docs[hit.doc_id].issued_year
-        x = features(view, c, frozenset(tokenize(text)), hit, rank, doc_year, partial(_years, text))
-        rows.append((hit, text, x))
-    return rows
+        yield hit, text, features(view, c, own, hit, rank, doc_year, partial(_years, text))
+
+
+Read = tuple[str, Cited, frozenset[str]]
+READ_KEEP = 64  # passages kept read (~70 KB each: 256 cost 17 MB of RSS): the same documents' passages come back question after question
+_read_cache: dict[tuple[str, int], Read] = {}
+
+
+def _read(index: SearchIndex, unit: int) -> Read:
+    """A candidate passage as shown and read, whatever the question; kept for the next questions
+    (by index build and position: a rebuilt index never gets an older build's passages)."""
+    key = (index.fingerprint, unit)
+    found = _read_cache.get(key)
+    if found is None:
+        u = index.index.units[unit]
+        hit = Hit(unit, 0.0, u.doc_id, u.section_id, u.text)
+        text = passage_text(index, hit)
+        found = (text, cited(text, context_text(index, hit), tokenize), frozenset(tokenize(text)))
+        if len(_read_cache) >= READ_KEEP:
+            del _read_cache[next(iter(_read_cache))]  # the oldest
+        _read_cache[key] = found
+    return found
+
+
+def candidate_rows(index: SearchIndex, result: SearchResult, needs: Needs) -> list[tuple[Hit, str, list[float]]]:
+    """Every ranked passage's features (training and measuring the model)."""
+    return list(candidates(index, result, needs))
 
 
 def fitting_passage(index: SearchIndex, result: SearchResult, needs: Needs) -> Optional[tuple[Hit, str]]:
-    """The best-ranked passage that passes the answer checks, with its display text.
-
-    The decision is still the hand checks (the ``all_checks`` feature): the model trained on
-    generated questions scores lower than they do on the human-written sets (README, Benchmarks),
-    so it is measured, not used, until its training data says otherwise."""
-    q = result.query
-    named = index.named_docs(q) if q.selectors else set()
-    weights, focus = answer_weights(index.word_weights(q), q.content_bigrams(), needs)
-    pairs = pair_weights(q.content_bigrams(), needs, index.index.idf, index.index.known)
-    share = share_needed(needs, WORD_SHARE, STRONG_SHARE)
-    for hit in result.hits:
-        if hit.confidence < NEAR_CONFIDENCE or hit.section_id is None or (named and hit.doc_id not in named):
-            continue  # the title and fields answer field questions, not content ones
-        text = passage_text(index, hit)
-        c = cited(text, context_text(index, hit), tokenize)
-        if specific_terms_present(needs, c) and kind_fits(needs, c, focus, set(q.folded)) \
-                and words_covered(weights, c, rare_idf=RARE_IDF, share=share, pairs=pairs):
+    """The best-ranked passage that passes the answer checks, with its display text; None: decline."""
+    for hit, text, x in candidates(index, result, needs):  # the first that answers: the rest never computed
+        if x[ALL_CHECKS]:
             return hit, text
     return None

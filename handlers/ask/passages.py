@@ -33,6 +33,25 @@ def index_key(index: SearchIndex, payload: str) -> str:
     return hashlib.sha256(f"{index.fingerprint}|{payload}".encode()).hexdigest()[:4]
 
 
+def short_doc_label(index: SearchIndex, doc_id: int) -> str:
+    """A document on a button: "📄 Chỉ thị 02/CT-UBND – Lai Châu 2020"."""
+    doc = index.index.docs[doc_id]
+    name = f"{doc.kind} {doc.number}" if doc.number else doc.kind
+    year = f" {doc.issued_year}" if doc.issued_year else ""
+    return f"📄 {name} – {doc.place}{year}"[:60]
+
+
+def fit_words(text: str, budget: int) -> str:
+    """``text`` cut at a word boundary to at most ``budget`` bytes (button data)."""
+    out = ""
+    for w in text.split():
+        cand = f"{out} {w}".strip()
+        if len(cand.encode()) > budget:
+            break
+        out = cand
+    return out
+
+
 def starts_sentence(text: str) -> bool:
     first = text.lstrip("…-–•*“\"'( ")[:1]
     return bool(first) and (first.isupper() or first.isdigit())

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from handlers.ask.answer import get_index
-from handlers.ask.passages import distinct, index_key, passage_text, section_of
+from handlers.ask.passages import distinct, fit_words, index_key, passage_text, section_of
 from core.callbacks import CallbackData, OpenDocument, OpenSection, Rest, Stale
 from core.context import Context
 from handlers.directives.documents import short_doc, user_provinces
@@ -41,14 +41,7 @@ class SearchPage(CallbackData, prefix="tim"):
 
 def _keywords_fit(folded: str, page: int) -> str:
     """Folded keywords cut at a word boundary so "tim:<key>:<page>:<kw>" fits in 64 bytes."""
-    budget = MAX_BUTTON_DATA - len(f"tim:xxxx:{page}:")
-    words, out = folded.split(), ""
-    for w in words:
-        cand = f"{out} {w}".strip()
-        if len(cand.encode()) > budget:
-            break
-        out = cand
-    return out
+    return fit_words(folded, MAX_BUTTON_DATA - len(f"tim:xxxx:{page}:"))
 
 
 def result_label(section: str | None, passage: str) -> str:

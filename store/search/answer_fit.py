@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable, Sequence
 
 from store.vn import text as vntext
@@ -37,6 +38,11 @@ _SURNAMES = frozenset(vntext.search_key(
     "Thào Mùa Cầm Quàng Lầu Chảo Tẩn Phan Trịnh Mai Đào Cao Lâm Tô Triệu Nông Hứa").split())
 
 
+# One word's search key, cached: passages repeat the same few thousand words, and every
+# candidate of every question is read word by word.
+word_key = lru_cache(maxsize=1 << 16)(vntext.search_key)
+
+
 # -- checking a passage -------------------------------------------------------------
 @dataclass
 class Cited:
@@ -49,7 +55,7 @@ class Cited:
 
 def cited(passage: str, context_text: str, tokenize: Callable[[str], list[str]]) -> Cited:
     # "%" stays with its number ("30% thời gian" counts "30 thời"); other marks break adjacency.
-    syl = [vntext.search_key(t) or t for t in re.findall(r"[^\W_]+|[^\w\s%]", vntext.normalize(passage))]
+    syl = [word_key(t) or t for t in re.findall(r"[^\W_]+|[^\w\s%]", vntext.normalize(passage))]
     return Cited(passage, frozenset(tokenize(f"{passage}\n{context_text}")), syl)
 
 
@@ -108,7 +114,7 @@ def kind_fits(needs: Needs, c: Cited, focus: set[str], asked: set[str]) -> bool:
     if kind == "docref":  # "Nghị định 91/2017/NĐ-CP", "Thông tư số 12/2019/TT-BNV", "Luật Thi đua"
         spots = _doc_references(text, needs.counted or "")
     elif kind == "who":
-        spots = [m.start() for m in _AGENT.finditer(text) if vntext.search_key(m.group(0)) not in " ".join(asked)]
+        spots = [m.start() for m in _AGENT.finditer(text) if word_key(m.group(0)) not in " ".join(asked)]
         spots += [text.find(n) for n in person_names(text)]
     elif kind == "day":
         spots = _not_document_dates(needs, text, [m.start() for m in _DATE.finditer(text)])
@@ -142,7 +148,7 @@ def _not_document_dates(needs: Needs, text: str, spots: list[int]) -> list[int]:
 def _doc_references(text: str, doc_type: str) -> list[int]:
     """Where "<doc type> <number or name>" starts ("Thông tư số 12/2019/TT-BNV")."""
     want = doc_type.split()
-    words = [(m.start(), m.end(), vntext.search_key(m.group(0))) for m in re.finditer(r"[^\W_]+", text)]
+    words = [(m.start(), m.end(), word_key(m.group(0))) for m in re.finditer(r"[^\W_]+", text)]
     spots = []
     for i in range(len(words) - len(want) + 1):
         if [w[2] for w in words[i:i + len(want)]] == want and _numbered_after(text, words[i + len(want) - 1][1]):
@@ -162,7 +168,7 @@ def _in_date_or_code(text: str, start: int, end: int) -> bool:
 
 def _focus_spots(text: str, focus: set[str]) -> list[int]:
     """Where the question's word pairs ("quyet_thang") occur, else its most specific words."""
-    words = [(m.start(), vntext.search_key(m.group(0))) for m in re.finditer(r"[^\W_]+", text)]
+    words = [(m.start(), word_key(m.group(0))) for m in re.finditer(r"[^\W_]+", text)]
     pairs = {f for f in focus if "_" in f}
     spots = [a[0] for a, b in zip(words, words[1:]) if f"{a[1]}_{b[1]}" in pairs]
     return spots or [pos for pos, w in words if w in focus]
@@ -191,7 +197,7 @@ def _locatives(text: str, topic: set[str]) -> list[int]:
     words = list(re.finditer(r"[^\W_]+", text))
     for i, m in enumerate(words):
         if m.group(0).lower() in ("tại", "ở") and any(w.group(0)[:1].isupper() for w in words[i + 1:i + 4]):
-            after = [vntext.search_key(w.group(0)) for w in words[i + 1:i + 3]]
+            after = [word_key(w.group(0)) for w in words[i + 1:i + 3]]
             if len(after) == 2 and all(w in topic for w in after):
                 continue
             out.append(m.start())
@@ -221,7 +227,7 @@ def person_names(text: str) -> list[str]:
     words = re.findall(r"[^\W\d_]+", text)
     out = []
     for i, word in enumerate(words):
-        if word[:1].isupper() and vntext.search_key(word) in _SURNAMES:
+        if word[:1].isupper() and word_key(word) in _SURNAMES:
             run = [w for w in words[i + 1:i + 4]]
             n = 0
             while n < len(run) and run[n][:1].isupper():
@@ -265,20 +271,7 @@ def words_covered(weights: list[tuple[str, float, str]], c: Cited, *, rare_idf: 
     return got / total >= share and (got + pair_got) / (total + pair_total) >= share
 
 
-# When a passage answers a question: the thresholds the Q&A feature decides with (tuned against
-# benchmarks/questions-*.tsv, measured by ``python -m benchmarks.qa``).
-ANSWER_CANDIDATES = 30  # passages ranked (and checked) per question
-CANDIDATE_CONFIDENCE = 0.4  # a passage with less of the question's weighted words around it is no answer
-TOPIC_CONFIDENCE = 0.3  # a document this close to the question is named when declining
-RARE_IDF = 4.5  # a question word this rare (about 1% of passages or fewer) must be in what is cited
-WORD_SHARE = 0.6  # and most of the question's words by weight
-STRONG_SHARE = 0.4  # when the answer is pinned by structure ("loại II", "7 tỉnh")
-
-
-def answers(needs: Needs, c: Cited, focus: set[str], asked: set[str], weights: list[tuple[str, float, str]],
-            pairs: Sequence[tuple[str, float]]) -> bool:
-    """Does what is cited answer the question: its specific terms, the kind of answer next to what
-    it is about, and enough of its words (every rare one)?"""
-    share = share_needed(needs, WORD_SHARE, STRONG_SHARE)
-    return specific_terms_present(needs, c) and kind_fits(needs, c, focus, asked) \
-        and words_covered(weights, c, rare_idf=RARE_IDF, share=share, pairs=pairs)
+# How many ranked passages an answer is looked for among, and how close a document must be to be
+# named when declining (the answer itself is decided by the answerability model).
+ANSWER_CANDIDATES = 30
+TOPIC_CONFIDENCE = 0.3

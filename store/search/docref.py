@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Optional
+from typing import Mapping, Optional
 
 from store.vn import text as vntext
 
@@ -72,21 +72,18 @@ def _find(tokens: list[str]) -> list[ShortRef]:
     return found
 
 
-def short_refs(question: str, numbers: Mapping[str, list[int]], home_docs: Iterable[int] = ()) -> list[ShortRef]:
+def short_refs(question: str, numbers: Mapping[str, list[int]]) -> list[ShortRef]:
     """Short references in a question, resolved against ``numbers`` (folded full number →
-    document ids). When several full numbers match, the asker's province's one wins."""
+    document ids); one that matches several full numbers is left for the caller
+    (store/search/resolve.py narrows by place, year and the asker's province, or asks which)."""
     refs = _find(vntext.nfc(question).split())
-    home = set(home_docs)
     for ref in refs:
         code = KIND_CODES[ref.kind]
         fulls = {full: ids for full, ids in numbers.items()
                  if (parts := full.split()) and _digits(parts[0]) == _digits(ref.number) and parts[1:2] == [code]}
         ref.docs = sorted({d for ids in fulls.values() for d in ids})
-        mine = [full for full, ids in fulls.items() if home & set(ids)]
         if len(fulls) == 1:
             ref.full = next(iter(fulls))
-        elif len(mine) == 1:
-            ref.full = mine[0]
     return refs
 
 

@@ -107,11 +107,15 @@ class SearchIndex:
         return folded, accented
 
     # -- ranking --------------------------------------------------------------------
-    def search(self, question: str, *, home_provinces: Iterable[int] = (), limit: int = 30) -> SearchResult:
-        """Rank passages for a question; hits carry a confidence in [0, 1]."""
+    def search(self, question: str, *, home_provinces: Iterable[int] = (), limit: int = 30,
+               only: frozenset[int] = frozenset()) -> SearchResult:
+        """Rank passages for a question; hits carry a confidence in [0, 1]. ``only``: the
+        documents the asker picked (the question is about them alone)."""
         idx = self.index
         q = analyze(question, self._repair)
         boosts = self._doc_boosts(q, set(home_provinces))
+        if only:
+            boosts = {d: boosts.get(d, 0.0) + NUMBER_BOOST for d in only}
         hints = {d: b for d, b in boosts.items() if b > HOME_BOOST + 1e-9}
         result = SearchResult(query=q, hits=[], doc_hints=hints, unknown_place=unknown_place(q.folded, q.accented, idx.known))
         tokens = q.tokens(idx.known)
@@ -121,13 +125,13 @@ class SearchIndex:
         for doc_id, boost in boosts.items():
             start, end = self._doc_ranges.get(doc_id, (0, 0))
             scores[start:end] *= 1.0 + boost
-        named = self.named_docs(q)
+        named = set(only) or self.named_docs(q)
         home_docs = {d for d, doc in idx.docs.items() if doc.province_code in set(home_provinces)} if not named else set()
         first = self._mask(named or home_docs)
         idx.copies.keep_one(scores, first)  # copies of a passage: one offered
         seen_text: set[str] = set()
         own = self._top(scores, limit, first) if first is not None else []
-        for pos in own + self._top(scores, limit, None):
+        for pos in own + ([] if only else self._top(scores, limit, None)):
             unit = idx.units[int(pos)]
             if unit.text in seen_text:  # the same sentence in look-alike directives: the best one only
                 continue

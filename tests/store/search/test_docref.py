@@ -38,11 +38,10 @@ def test_a_short_number_no_document_has_is_missing() -> None:
     assert len(refs) == 1 and refs[0].docs == [] and refs[0].full is None
 
 
-def test_several_provinces_same_number_asker_first() -> None:
+def test_a_short_number_of_several_full_numbers_is_left_as_typed() -> None:
     numbers = {"02 ct ubnd": [1, 7], "02 ct tu": [9]}
-    refs = short_refs("chỉ thị 02 ban hành ngày nào", numbers, home_docs=[9])
-    assert refs[0].full == "02 ct tu"
-    assert short_refs("chỉ thị 02 ban hành ngày nào", numbers)[0].full is None  # ambiguous: left as typed
+    ref = short_refs("chỉ thị 02 ban hành ngày nào", numbers)[0]
+    assert ref.full is None and ref.docs == [1, 7, 9]  # store/search/resolve.py narrows or asks which
 
 
 def test_full_numbers_and_other_numbers_are_not_short_refs() -> None:
