@@ -123,7 +123,9 @@ async def test_nomination_end_to_end(database_url: str, tmp_path: Path) -> None:
             leader, sup, z = TgChat(api, LEADER), TgChat(api, SUPERVISOR), ZChat(zapi, ZALO_MEMBER)
             await _leader_nominates(leader, names)
             await _leader_downloads_draft(api, leader, names)
-            await _zalo_uploads(z, names, ["Gửi Báo cáo thành tích", "Gửi Xác nhận"])
+            said = await _zalo_uploads(z, names, ["Gửi Báo cáo thành tích", "Gửi Xác nhận"])
+            said = await z.text(number_of(said, "Tải bản nháp báo cáo thành tích"))  # numbered on Zalo
+            assert "Bản nháp báo cáo thành tích" in said and "bao-cao-thanh-tich-" in said, said
             await _leader_sends(leader, names)
 
             await _sent_notice(api, sup, 1)
