@@ -20,6 +20,9 @@ from docx.shared import Pt
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.awards.achievement import Achievement, gather
+from store.awards.history import Award
+from store.clock import vn_date
+from store.vn.text import fold
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
@@ -112,22 +115,38 @@ def _section_two(doc: Any, a: Achievement) -> None:
           "dựng Đảng và đoàn thể: " + todo("nội dung"))
 
 
-def _section_three(doc: Any, a: Achievement) -> None:
-    doc.add_heading("III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG", level=2)
-    _para(doc, "1. Danh hiệu thi đua, hình thức khen thưởng đã ghi nhận trong hệ thống:")
+COMMENDATIONS = ("huan chuong", "huy chuong", "bang khen", "giay khen", "ky niem chuong")  # hình thức khen thưởng
+
+
+def is_commendation(title_name: str) -> bool:
+    """A form of commendation (Bằng khen, Giấy khen, Huân chương…) rather than an emulation title
+    (Cờ thi đua, Tập thể lao động xuất sắc…): the template lists them in two tables."""
+    return fold(title_name).startswith(COMMENDATIONS)
+
+
+def _awards_table(doc: Any, heads: tuple[str, str, str], awards: list[Award], empty: str) -> None:
     table = doc.add_table(rows=1, cols=3, style="Table Grid")
-    for col, head in enumerate(("Năm", "Danh hiệu, hình thức khen thưởng",
-                                "Số, ngày, tháng, năm của quyết định; cơ quan ban hành")):
+    for col, head in enumerate(heads):
         _cell(table.cell(0, col), [(head, True)])
-    for award in a.earlier:
+    for award in awards:
         row = table.add_row().cells
         row[0].text, row[1].text = str(award.year), award.title_name
-        row[2].text = f"Quyết định số {award.number} ngày {award.signed_on.day}/{award.signed_on.month}/" \
-                      f"{award.signed_on.year} của {award.level}"
-    if not a.earlier:
-        row = table.add_row().cells
-        row[1].text = todo("các danh hiệu, hình thức khen thưởng đã nhận (chưa có quyết định nào trong hệ thống)")
-    _para(doc, "2. Khen thưởng khác: " + todo("nếu có"))
+        row[2].text = f"Quyết định số {award.number} ngày {vn_date(award.signed_on)} của {award.level}"
+    if not awards:
+        table.add_row().cells[1].text = todo(empty)
+
+
+def _section_three(doc: Any, a: Achievement) -> None:
+    doc.add_heading("III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG", level=2)
+    none = "chưa có quyết định nào trong hệ thống; ghi các {} đã nhận"
+    _para(doc, "1. Danh hiệu thi đua", bold=True)
+    _awards_table(doc, ("Năm", "Danh hiệu thi đua", "Số, ngày, tháng, năm của quyết định công nhận danh hiệu thi "
+                        "đua; cơ quan ban hành quyết định"),
+                  [w for w in a.earlier if not is_commendation(w.title_name)], none.format("danh hiệu thi đua"))
+    _para(doc, "2. Hình thức khen thưởng", bold=True)
+    _awards_table(doc, ("Năm", "Hình thức khen thưởng", "Số, ngày, tháng, năm của quyết định khen thưởng; cơ quan "
+                        "ban hành quyết định"),
+                  [w for w in a.earlier if is_commendation(w.title_name)], none.format("hình thức khen thưởng"))
 
 
 def _signatures(doc: Any) -> None:

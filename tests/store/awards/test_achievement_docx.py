@@ -47,13 +47,14 @@ def _seed(s: Session, world: EmuWorld, files: Path) -> int:
     draft = start_draft(s, period, 3001, None, OPEN + timedelta(days=2))
     draft.answers = dict(ANSWERS)
     assert submit(s, draft, period, None, OPEN + timedelta(days=2)).status.value == "created"
-    earlier = Nomination(province_code=PROVINCE, year=2025, commune_code=3001, title_code="tt-ldxs",
-                         title_name="Tập thể lao động xuất sắc", required=[], hints=[], state="approved",
-                         created_at=NOW, updated_at=NOW)
-    s.add(earlier)
-    s.flush()
-    record_decision(s, earlier, number="30/QĐ-UBND", signed_on=date(2026, 1, 15), level="UBND tỉnh",
-                    officer_id=None, now=NOW)
+    for year, code, name, number in ((2025, "tt-ldxs", "Tập thể lao động xuất sắc", "30/QĐ-UBND"),
+                                     (2024, "bk-tinh", "Bằng khen của Chủ tịch UBND tỉnh", "12/QĐ-UBND")):
+        earlier = Nomination(province_code=PROVINCE, year=year, commune_code=3001, title_code=code, title_name=name,
+                             required=[], hints=[], state="approved", created_at=NOW, updated_at=NOW)
+        s.add(earlier)
+        s.flush()
+        record_decision(s, earlier, number=number, signed_on=date(year + 1, 1, 15), level="UBND tỉnh",
+                        officer_id=None, now=NOW)
     return propose(s, bloc=bloc, commune_code=3001, title_code="co-tinh", title_name="Cờ thi đua của UBND tỉnh",
                    required=REQUIRED, ranking=ranking, officer_id=world.leader, now=NOW).nomination.id
 
@@ -81,7 +82,16 @@ def test_draft_holds_the_communes_figures(world: EmuWorld, clock, tmp_path: Path
     assert "6 tháng đầu năm 2026 (nộp ngày 3/6/2026)" in text
     assert "Số hội nghị, buổi tuyên truyền về thi đua đã tổ chức\n1.250" in text
     assert "Tỷ lệ hộ nghèo hiện nay (%)\n12,5" in text
-    assert "Quyết định số 30/QĐ-UBND ngày 15/1/2026 của UBND tỉnh" in text
+    titles, commendations = _awards_tables(tmp_path / "bc.docx")
+    assert titles == ["2025", "Tập thể lao động xuất sắc", "Quyết định số 30/QĐ-UBND ngày 15/1/2026 của UBND tỉnh"]
+    assert commendations == ["2024", "Bằng khen của Chủ tịch UBND tỉnh",
+                             "Quyết định số 12/QĐ-UBND ngày 15/1/2025 của UBND tỉnh"]
+
+
+def _awards_tables(path: Path) -> list[list[str]]:
+    """Section III's two tables (danh hiệu thi đua, hình thức khen thưởng): their rows after the head."""
+    tables = [t for t in Document(str(path)).tables if t.cell(0, 0).text == "Năm"]
+    return [[c.text for row in t.rows[1:] for c in row.cells] for t in tables]
 
 
 def test_draft_without_records_marks_what_to_complete(world: EmuWorld, clock, tmp_path: Path) -> None:
