@@ -50,6 +50,7 @@ TASKS: dict[str, tuple[str, str]] = {
     "emulation.export": ("xuất bảng xếp hạng", "gõ lại /xephang"),
     "award.document": ("lưu tệp hồ sơ anh/chị gửi", "gửi lại tệp hồ sơ"),
     "award.export": ("xuất danh sách đề nghị khen thưởng", "gõ lại /denghi"),
+    "award.achievement": ("soạn bản nháp báo cáo thành tích", "gõ lại /denghi rồi bấm tải bản nháp"),
 }
 GENERIC = ("xử lý yêu cầu của anh/chị", "gửi lại tin nhắn vừa rồi")
 

@@ -40,6 +40,13 @@ class UploadDocument(CallbackData, prefix="dn", action="u"):
 
 
 @dataclass(frozen=True)
+class DraftAchievement(CallbackData, prefix="dn", action="b"):
+    """"Tải bản nháp báo cáo thành tích": the DOCX drafted from what the bot holds."""
+
+    nomination: int
+
+
+@dataclass(frozen=True)
 class SendDossier(CallbackData, prefix="dn", action="s"):
     nomination: int
     version: int

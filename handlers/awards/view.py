@@ -8,7 +8,7 @@ from typing import Any
 from core.types import Button, Reply
 from core.context import Context
 from handlers.awards.access import NominationTurn
-from handlers.awards.calls import Approve, Reject, ReturnDossier, SendDossier, ShowDossier, UploadDocument
+from handlers.awards.calls import Approve, DraftAchievement, Reject, ReturnDossier, SendDossier, ShowDossier, UploadDocument
 from store.awards.decisions import decision_of
 from store.awards.dossier import State
 from store.awards.nominations import checklist, last_reason, version_of
@@ -46,6 +46,8 @@ def dossier_buttons(ctx: Context, turn: NominationTurn) -> list[list[Button]]:
     if state in (State.DRAFT, State.RETURNED) and (turn.leader or turn.own):
         rows += [[UploadDocument(nom.id, k).button(f"Gửi {item.name}"[:60])]
                  for k, item in enumerate(checklist(ctx.session, nom)) if not item.present or state is State.RETURNED]
+    if turn.leader or turn.own:
+        rows.append([DraftAchievement(nom.id).button("Tải bản nháp báo cáo thành tích")])
     if state in (State.DRAFT, State.RETURNED) and turn.leader:
         rows.append([SendDossier(nom.id, version).button("Gửi hồ sơ lên tỉnh")])
     if state is State.SENT and turn.province:

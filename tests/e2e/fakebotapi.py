@@ -401,6 +401,8 @@ class FakeBotAPI:
                 if part.filename is not None:  # type: ignore[union-attr]
                     files[part.name or "file"] = bytes(await part.read())  # type: ignore[union-attr]
                     params.setdefault("_filenames", {})[part.name] = part.filename  # type: ignore[union-attr]
+                    params.setdefault("_content_types", {})[part.name] = part.headers.get(  # type: ignore[union-attr]
+                        "Content-Type", "")
                 else:
                     params[part.name or ""] = await part.text()  # type: ignore[union-attr]
         elif request.can_read_body:

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from io import BytesIO
 from pathlib import Path
 
+from docx import Document
 from sqlalchemy import select
 
 from bot.services import build_services
+from store.awards.achievement_docx import DOCX_MIME
 from store.awards.decisions import record_decision
 from store.awards.nominations import nominations_of
 from store.clock import FakeClock
@@ -78,6 +81,22 @@ async def _zalo_uploads(z: ZChat, names: dict[int, str], labels: list[str]) -> s
     return said
 
 
+async def _leader_downloads_draft(api: FakeBotAPI, leader: TgChat, names: dict[int, str]) -> None:
+    """The bloc leader downloads the báo cáo thành tích draft: a DOCX that opens, with the score."""
+    await leader.cmd("denghi")
+    await leader.press(f"{names[3003]} – Cờ thi đua")
+    before = len(api.sent(LEADER.id))
+    await leader.press("Tải bản nháp báo cáo thành tích")
+    [sent] = api.sent(LEADER.id)[before:]
+    assert sent.method == "sendDocument" and sent.params["_content_types"]["document"] == DOCX_MIME
+    assert sent.params["_filenames"]["document"].endswith(".docx")
+    assert "Bản nháp báo cáo thành tích đề nghị tặng Cờ thi đua của UBND tỉnh năm 2026" in sent.params["caption"]
+    doc = Document(BytesIO(sent.files["document"]))
+    text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+    assert "ĐỀ NGHỊ TẶNG CỜ THI ĐUA CỦA UBND TỈNH" in text and names[3003].upper() in text
+    assert "20 điểm, xếp thứ 1/3 xã của Khối thi đua số 1" in text
+
+
 async def _leader_sends(leader: TgChat, names: dict[int, str]) -> None:
     await leader.cmd("denghi")
     await leader.press(f"{names[3003]} – Cờ thi đua")
@@ -103,7 +122,10 @@ async def test_nomination_end_to_end(database_url: str, tmp_path: Path) -> None:
         try:
             leader, sup, z = TgChat(api, LEADER), TgChat(api, SUPERVISOR), ZChat(zapi, ZALO_MEMBER)
             await _leader_nominates(leader, names)
-            await _zalo_uploads(z, names, ["Gửi Báo cáo thành tích", "Gửi Xác nhận"])
+            await _leader_downloads_draft(api, leader, names)
+            said = await _zalo_uploads(z, names, ["Gửi Báo cáo thành tích", "Gửi Xác nhận"])
+            said = await z.text(number_of(said, "Tải bản nháp báo cáo thành tích"))  # numbered on Zalo
+            assert "Bản nháp báo cáo thành tích" in said and "bao-cao-thanh-tich-" in said, said
             await _leader_sends(leader, names)
 
             await _sent_notice(api, sup, 1)
