@@ -4,8 +4,7 @@ fresh transaction (``store.awards.nominations.add_document``) and the checklist 
 
 from __future__ import annotations
 
-import asyncio
-import logging
+from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
@@ -15,7 +14,8 @@ from core.callbacks import Stale
 from core.context import Context
 from core.dialogs import Dialog, DialogData, Step
 from core.router import Router
-from core.types import FileRef, FileUnavailable, Reply
+from core.fetching import fetch_and_keep
+from core.types import FileRef, Reply
 from handlers.awards.access import nomination_turn
 from handlers.awards.calls import UploadDocument
 from handlers.awards.view import dossier_reply
@@ -27,7 +27,6 @@ from store.emulation.evidence import MAX_EVIDENCE_BYTES
 from store.awards.dossier import State
 from store.files.report_photos import StoredPhoto
 
-log = logging.getLogger(__name__)
 NOT_EDITABLE = {Status.BAD_STATE: "Hồ sơ đã gửi tỉnh nên không thêm giấy tờ được nữa.",
                 Status.FINAL: "Hồ sơ đã có kết quả thẩm định nên không thêm giấy tờ được nữa.",
                 Status.UNKNOWN_DOCUMENT: "Giấy tờ này không có trong danh mục hồ sơ của danh hiệu."}
@@ -80,18 +79,9 @@ async def on_file(ctx: Context, state: UploadState) -> list[Reply]:
 
 async def _fetch_one(fetch: Any, ref: FileRef, files_dir: Path, year: int, nid: int,
                      code: str) -> tuple[FileRef, Optional[StoredPhoto], str]:
-    try:
-        content = await fetch(ref)
-    except FileUnavailable as exc:
-        return ref, None, str(exc)
-    except Exception:
-        log.exception("could not download dossier file %s", ref.file_id)
-        return ref, None, "Không tải được tệp, anh/chị gửi lại giúp."
-    try:
-        stored = await asyncio.to_thread(write_document, files_dir, year, nid, code, content)
-    except NotEvidence:
-        return ref, None, NOT_EVIDENCE
-    return ref, stored, ""
+    kept, note = await fetch_and_keep(fetch, ref, partial(write_document, files_dir, year, nid, code),
+                                      refused=NotEvidence, refused_text=NOT_EVIDENCE)
+    return ref, kept, note
 
 
 def _record(ctx: Context, nid: int, code: str, results: Fetched) -> list[Reply]:

@@ -8,19 +8,18 @@ whatever its name or MIME type says.
 
 from __future__ import annotations
 
-import asyncio
-import logging
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Optional
 
 from core.context import Context
-from core.types import FileRef, FileUnavailable, Reply
+from core.fetching import fetch_and_keep
+from core.types import FileRef, Reply
 from store.emulation.evidence import (MAX_EVIDENCE_BYTES, MAX_FILES_PER_CRITERION, NotEvidence, files_of,
                                       record_evidence, write_evidence)
 from store.models import Sheet
 from store.files.report_photos import StoredPhoto
 
-log = logging.getLogger(__name__)
 
 NO_FETCH = "Hiện bot chưa nhận được tệp qua kênh này. Anh/chị gửi minh chứng cho trưởng khối theo cách khác."
 NOT_EVIDENCE = "Chỉ nhận ảnh (JPG, PNG, WebP) hoặc tệp PDF, Word (.docx), Excel (.xlsx); tệp này bot không lưu."
@@ -67,19 +66,9 @@ def receive_evidence(turn: Any, code: str, done: Done, explanation_id: Optional[
 
 async def _fetch_one(fetch: Any, ref: FileRef, files_dir: Path, period_id: int, commune: int,
                      code: str) -> tuple[FileRef, Optional[StoredPhoto], str]:
-    try:
-        content = await fetch(ref)
-    except FileUnavailable as exc:
-        return ref, None, str(exc)
-    except Exception:
-        log.exception("could not download evidence %s", ref.file_id)
-        return ref, None, "Không tải được tệp, anh/chị gửi lại giúp."
-    try:
-        stored = await asyncio.to_thread(write_evidence, files_dir, period_id, commune, code, content)
-    except NotEvidence:
-        log.info("evidence %s refused by its bytes", ref.file_id)
-        return ref, None, NOT_EVIDENCE
-    return ref, stored, ""
+    kept, note = await fetch_and_keep(fetch, ref, partial(write_evidence, files_dir, period_id, commune, code),
+                                      refused=NotEvidence, refused_text=NOT_EVIDENCE)
+    return ref, kept, note
 
 
 def _record(ctx: Context, sheet_id: int, code: str, results: Fetched, notes: list[str],

@@ -6,19 +6,18 @@ Used by the registration (the signed registration page) and the bloc's giao ư�
 
 from __future__ import annotations
 
-import asyncio
-import logging
+from functools import partial
 from pathlib import Path
 from typing import Callable, Optional
 
 from core.context import Context, FetchFile
-from core.types import FileRef, FileUnavailable, Reply
+from core.fetching import fetch_and_keep
+from core.types import FileRef, Reply
 from handlers.emulation.evidence import NO_FETCH
 from store.emulation.evidence import MAX_EVIDENCE_BYTES
 from store.emulation.signed import NotEvidence, write_signed
 from store.files.report_photos import StoredPhoto
 
-log = logging.getLogger(__name__)
 
 NOT_SIGNED = "Chỉ nhận ảnh (JPG, PNG, WebP) hoặc tệp PDF của trang đã ký; tệp này bot không lưu."
 TOO_BIG = "Tệp lớn quá 20 MB, anh/chị gửi tệp nhỏ hơn."
@@ -48,15 +47,5 @@ def receive_signed(ctx: Context, folder: Path, stem: str, done: Done) -> list[Re
 
 async def _fetch(fetch: FetchFile, ref: FileRef, files_dir: Path, folder: Path,
                  stem: str) -> tuple[Optional[StoredPhoto], str]:
-    try:
-        content = await fetch(ref)
-    except FileUnavailable as exc:
-        return None, str(exc)
-    except Exception:
-        log.exception("could not download signed page %s", ref.file_id)
-        return None, "Không tải được tệp, anh/chị gửi lại giúp."
-    try:
-        return await asyncio.to_thread(write_signed, files_dir, folder, stem, content), ""
-    except NotEvidence:
-        log.info("signed page %s refused by its bytes", ref.file_id)
-        return None, NOT_SIGNED
+    return await fetch_and_keep(fetch, ref, partial(write_signed, files_dir, folder, stem),
+                                refused=NotEvidence, refused_text=NOT_SIGNED)

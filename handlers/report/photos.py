@@ -8,20 +8,19 @@ the extension they prove; the user's file name and MIME type are not trusted.
 
 from __future__ import annotations
 
-import asyncio
-import logging
+from functools import partial
 from pathlib import Path
 from typing import Callable, Optional, Union
 
 from core.context import Context, FetchFile
-from core.types import FileRef, FileUnavailable, Reply
+from core.fetching import fetch_and_keep
+from core.types import FileRef, Reply
 from handlers.report import view
 from handlers.report.outcome_text import outcome_text
 from handlers.report.turn import Turn
 from store.forms.engine import Files
 from store.files.report_photos import NotAnImage, PhotoItem, StoredPhoto, record_photo, write_photo
 
-log = logging.getLogger(__name__)
 
 MAX_PHOTO_BYTES = 20 * 1024 * 1024
 MAX_PHOTOS = 10
@@ -79,21 +78,14 @@ async def receive_photos(turn: Turn, reopen: Reopen) -> list[Reply]:
 async def _fetch_one(fetch: FetchFile, ref: FileRef, files_dir: Path, period_id: int, commune: int,
                      field_name: str) -> tuple[FileRef, Optional[StoredPhoto], str]:
     """Download one file and keep it if its bytes are a JPEG, PNG or WebP photo."""
-    try:
-        content = await fetch(ref)
-    except FileUnavailable as exc:  # the console's /anh with a wrong path: say so, no traceback
-        return ref, None, str(exc)
-    except Exception:
-        log.exception("could not download %s", ref.file_id)
-        return ref, None, "Không tải được ảnh, anh/chị gửi lại giúp."
-    if not content or len(content) > MAX_PHOTO_BYTES:
-        return ref, None, "Ảnh trống hoặc quá lớn, anh/chị gửi lại giúp."
-    try:
-        photo = await asyncio.to_thread(write_photo, files_dir, period_id, commune, field_name, content)
-    except NotAnImage:
-        log.info("file %s refused: not a JPEG, PNG or WebP", ref.file_id)
-        return ref, None, NOT_A_PHOTO
-    return ref, photo, ""
+    kept, note = await fetch_and_keep(fetch, ref, partial(write_photo, files_dir, period_id, commune, field_name),
+                                      refused=NotAnImage, refused_text=NOT_A_PHOTO,
+                                      failed_text="Không tải được ảnh, anh/chị gửi lại giúp.", check=_photo_size)
+    return ref, kept, note
+
+
+def _photo_size(content: bytes) -> str:
+    return "" if content and len(content) <= MAX_PHOTO_BYTES else "Ảnh trống hoặc quá lớn, anh/chị gửi lại giúp."
 
 
 def _record(ctx: Context, turn: Union[Turn, list[Reply]], index: int, results: Fetched,
