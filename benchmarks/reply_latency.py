@@ -6,7 +6,9 @@ per-chat burst of 3 (``FakeBotAPI(per_chat_burst=3)``). A few officers chat at o
 one pace: the next message comes ``gap`` seconds after the bot's previous reply. Paces:
 
 - a lone question every 1.6 s; a dialog answered 0.8 s after each question (six in a row);
-- quick taps in a multi-select: three 0.3 s apart, then a 2 s pause, twice.
+- quick taps in a multi-select: three 0.3 s apart, then a 2 s pause, twice;
+- for comparison, a pace over the sustained limit: four taps within a second (the fourth has
+  no token left, as it would have none at Telegram: it waits for one; no target).
 
 Each pace runs with the per-chat token bucket (``OUTBOX_PER_CHAT_BURST=3``: the default) and,
 for comparison, with the strict pace of one message a second (``OUTBOX_PER_CHAT_BURST=1``).
@@ -15,7 +17,7 @@ The message is small talk, so the figures are the delivery path, not the search.
     .venv/bin/python -m benchmarks.reply_latency [--users 4] [--postgres]
 
 Figures: p50 / p95 / max latency per pace, and 429 answers (target: p95 <= 50 ms with the
-bucket at every pace, 0 answers 429).
+bucket at every pace under the sustained limit, 0 answers 429).
 """
 
 from __future__ import annotations
@@ -49,12 +51,14 @@ TEXT = "cảm ơn"
 class Pace:
     name: str
     gaps: tuple[float, ...]  # seconds after the previous reply before each message
+    target: bool = True  # False: over the chat's sustained limit, printed for comparison only
 
 
 PACES = (
     Pace("lone question every 1.6 s", (1.6,) * 6),
     Pace("dialog, 0.8 s after each question", (0.8,) * 6),
-    Pace("multi-select taps 0.3 s apart", (0.3, 0.3, 0.3, 2.0, 0.3, 0.3)),
+    Pace("multi-select taps 0.3 s apart", (0.3, 0.3, 2.0, 0.3, 0.3, 2.0)),
+    Pace("over the limit: four taps within a second", (0.3, 0.3, 0.3, 2.0), target=False),
 )
 
 
@@ -96,19 +100,20 @@ async def run(workdir: Path, url: Optional[str], users: int, burst: int, stages:
                 finally:
                     if trace is not None:
                         trace.uninstall()
-                lines.append(_line(pace.name, [x for r in runs for x in r]))
+                lines.append(_line(pace, [x for r in runs for x in r]))
                 lines += trace.lines() if trace is not None else []
             n429 = sum(1 for c in api.calls if c.status == 429)
             lines.append(f"  429 answers: {n429} of {sum(1 for c in api.calls if c.method == 'sendMessage')}")
     return lines
 
 
-def _line(name: str, latencies: list[float]) -> str:
+def _line(pace: Pace, latencies: list[float]) -> str:
     ms = sorted(x * 1000 for x in latencies)
     p95 = ms[max(0, int(round(0.95 * len(ms))) - 1)]
     mark = "ok" if p95 <= P95_TARGET_MS else "over"
-    return (f"  {name}: n={len(ms)} p50 {statistics.median(ms):.0f} ms, p95 {p95:.0f} ms, max {ms[-1]:.0f} ms "
-            f"({mark}: target p95 <= {P95_TARGET_MS:.0f} ms)")
+    verdict = f"{mark}: target p95 <= {P95_TARGET_MS:.0f} ms" if pace.target else "no target: over the limit"
+    return (f"  {pace.name}: n={len(ms)} p50 {statistics.median(ms):.0f} ms, p95 {p95:.0f} ms, "
+            f"max {ms[-1]:.0f} ms ({verdict})")
 
 
 def main(argv: Optional[list[str]] = None) -> int:
