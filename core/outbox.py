@@ -196,13 +196,12 @@ def claim(session: Session, row_ids: list[int], worker: str) -> list[OutboxMessa
     got (detached), in the order asked — another worker may have taken some meanwhile."""
     if not row_ids:
         return []
-    session.execute(
+    # One round trip: the rows this update changed are the rows this worker got.
+    got = {m.id: m for m in session.scalars(
         update(OutboxMessage).where(OutboxMessage.id.in_(row_ids), OutboxMessage.state == OutboxState.QUEUED)
         .values(state=OutboxState.SENDING, claimed_by=worker, attempts=OutboxMessage.attempts + 1)
-        .execution_options(synchronize_session=False))
-    got = {m.id: m for m in session.scalars(
-        select(OutboxMessage).where(OutboxMessage.id.in_(row_ids), OutboxMessage.state == OutboxState.SENDING,
-                                    OutboxMessage.claimed_by == worker))}
+        .returning(OutboxMessage)
+        .execution_options(synchronize_session=False, populate_existing=True))}
     for msg in got.values():
         session.expunge(msg)
     return [got[i] for i in row_ids if i in got]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Collection, Optional, Sequence
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Integer, Select, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased, sessionmaker
@@ -116,6 +116,28 @@ def pending(factory: sessionmaker[Session], channel: str, *, skip: Collection[in
         return [Pending(*row) for row in session.execute(query).all()]
 
 
+def _claimable() -> Select[tuple[int]]:
+    """The ids a worker may claim, built once (its parameters bound at each claim): a claim
+    runs at every update, and a profile of a scoring run put building this statement and its
+    cache key among the delivery path's hottest frames."""
+    row, older = aliased(InboxUpdate), aliased(InboxUpdate)
+    worker, now = bindparam("worker"), bindparam("now")
+    # Spelled without NOT over NULLs: "not held by me" must be true for an unclaimed row.
+    not_mine = or_(older.claimed_by.is_(None), older.claimed_by != worker, older.claimed_until.is_(None),
+                   older.claimed_until < now)
+    blocked = (select(older.id).where(older.channel == row.channel, older.user_key == row.user_key,
+                                      older.state == "pending", older.id < row.id, not_mine)
+               .exists())
+    # Ours too: a lane that let its rows go (claims that seemed to run out) takes them again.
+    free = row.claimed_by.is_(None) | (row.claimed_until < now) | (row.claimed_by == worker)
+    return (select(row.id).where(row.channel == bindparam("channel"), row.state == "pending", free, ~blocked,
+                                 row.id.not_in(bindparam("skip", expanding=True)))
+            .order_by(row.id).limit(bindparam("claim_limit", type_=Integer)).with_for_update(skip_locked=True))
+
+
+_CLAIMABLE = _claimable()
+
+
 def claim(factory: sessionmaker[Session], channel: str, worker: str, now: datetime, *, lease: timedelta,
           skip: Collection[int] = (), limit: int = 200) -> list[Pending]:
     """Claim for ``worker`` the pending updates it may handle now, oldest first.
@@ -127,22 +149,10 @@ def claim(factory: sessionmaker[Session], channel: str, worker: str, now: dateti
     after the one that took the previous (a claim sees the database as it was when it
     started, so it never takes two updates of a user that another worker could split).
     PostgreSQL skips rows another claim has locked; SQLite has one writer at a time."""
-    row, older = aliased(InboxUpdate), aliased(InboxUpdate)
-    # Spelled without NOT over NULLs: "not held by me" must be true for an unclaimed row.
-    not_mine = or_(older.claimed_by.is_(None), older.claimed_by != worker, older.claimed_until.is_(None),
-                   older.claimed_until < now)
-    blocked = (select(older.id).where(older.channel == row.channel, older.user_key == row.user_key,
-                                      older.state == "pending", older.id < row.id, not_mine)
-               .exists())
-    # Ours too: a lane that let its rows go (claims that seemed to run out) takes them again.
-    free = row.claimed_by.is_(None) | (row.claimed_until < now) | (row.claimed_by == worker)
-    ids = (select(row.id).where(row.channel == channel, row.state == "pending", free, ~blocked)
-           .order_by(row.id).limit(limit).with_for_update(skip_locked=True))
-    if skip:
-        ids = ids.where(row.id.not_in(list(skip)))
+    params = {"channel": channel, "worker": worker, "now": now, "skip": list(skip), "claim_limit": limit}
     with transaction(factory) as session:
         # Chosen rows are locked (PostgreSQL) or the database is ours (SQLite) until commit.
-        chosen = list(session.scalars(ids))
+        chosen = list(session.scalars(_CLAIMABLE, params))
         if not chosen:
             return []
         rows = session.execute(
