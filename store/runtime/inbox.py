@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Collection, Optional, Sequence
 
-from sqlalchemy import Integer, Select, bindparam, delete, func, or_, select, update
+from sqlalchemy import BindParameter, Integer, Select, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased, sessionmaker
@@ -116,12 +116,13 @@ def pending(factory: sessionmaker[Session], channel: str, *, skip: Collection[in
         return [Pending(*row) for row in session.execute(query).all()]
 
 
-def _claimable() -> Select[tuple[int]]:
+def _claimable() -> Select[int]:
     """The ids a worker may claim, built once (its parameters bound at each claim): a claim
     runs at every update, and a profile of a scoring run put building this statement and its
     cache key among the delivery path's hottest frames."""
     row, older = aliased(InboxUpdate), aliased(InboxUpdate)
-    worker, now = bindparam("worker"), bindparam("now")
+    worker: BindParameter[str] = bindparam("worker")
+    now: BindParameter[datetime] = bindparam("now")
     # Spelled without NOT over NULLs: "not held by me" must be true for an unclaimed row.
     not_mine = or_(older.claimed_by.is_(None), older.claimed_by != worker, older.claimed_until.is_(None),
                    older.claimed_until < now)
