@@ -16,6 +16,7 @@ from core.types import Button, Reply
 from handlers.awards.access import nomination_turn
 from handlers.awards.calls import ExportNominations, PickCommune, PickTitle, ShowDossier
 from handlers.awards.view import dossier_reply
+from handlers.emulation.words import num
 from store.awards.dossier import State
 from store.awards.nominations import nominations_of, published_ranking
 from store.awards.wording import STATE_TEXT
@@ -56,7 +57,7 @@ def _leader_replies(ctx: Context, commune_code: int) -> list[Reply]:
                 continue
             rows = [r for r in ranking.rows if r.get("place") is not None][:10]
             text = [f"{bloc.name} năm {bloc.year} – xếp hạng đã công bố. Chọn xã để đề nghị khen thưởng:"]
-            text += [f"{r['place']}. {r['name']} – {r['final_total']} điểm" + (" (đồng hạng)" if r.get("tied") else "")
+            text += [f"{r['place']}. {r['name']} – {num(r['final_total'])} điểm" + (" (đồng hạng)" if r.get("tied") else "")
                      for r in rows]
             buttons = [[PickCommune(bloc.id, int(r["commune_code"])).button(str(r["name"])[:60])]
                        for r in rows]

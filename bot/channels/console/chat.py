@@ -37,7 +37,8 @@ INTRO = ("Xin chào! Đây là bản chat thử trên máy (không cần Telegra
          "• Gõ /help để xem các lệnh, /huy để hủy thao tác đang làm.\n"
          "• Nút bấm hiện thành số: gõ 1, 2, 3… để chọn.\n"
          "• /thu để thử vai cán bộ xã (làm báo cáo), /thu giamsat để thử vai cán bộ tỉnh,\n"
-         "  /thu truongkhoi để thử vai trưởng khối thi đua (chấm điểm khối, xếp hạng).\n"
+         "  /thu truongkhoi để thử vai trưởng khối thi đua (chấm điểm khối, xếp hạng),\n"
+         "  /thu denghi để thử đề nghị khen thưởng cuối năm (hồ sơ, tỉnh thẩm định).\n"
          "• /sdt SỐ gửi số điện thoại, /vitri VĨ_ĐỘ,KINH_ĐỘ gửi vị trí, /anh ĐƯỜNG_DẪN gửi ảnh,\n"
          "  /tep ĐƯỜNG_DẪN gửi tệp (cán bộ tỉnh gửi văn bản .docx/.pdf/.txt để nạp).\n"
          "• Ctrl+D (hoặc /thoat) để thoát.")

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.channels.console.demo_awards import setup_awards_demo
 from bot.channels.console.demo_bloc import setup_leader_demo
 from bot.channels.console.demo_officer import DEMO_POSITION, demo_officer
 
@@ -37,7 +38,7 @@ DEMO_COMMUNE = "Tân Phong"  # a ward of the former Lai Châu city
 DEMO_FORM = "thi-dua-6-thang"
 
 USAGE = ("Gõ /thu để thử vai cán bộ xã, /thu giamsat để thử vai cán bộ tỉnh, "
-         "/thu truongkhoi để thử vai trưởng khối thi đua.")
+         "/thu truongkhoi để thử vai trưởng khối thi đua, /thu denghi để thử đề nghị khen thưởng cuối năm.")
 # Colleagues in other communes of the demo province: /thongbao reaches them.
 DEMO_COLLEAGUES = ("Lò Văn Minh", "Tao Thị Hoa", "Giàng A Páo")
 DEMO_CHAT_PREFIX = "demo-"
@@ -90,6 +91,8 @@ def setup_demo(services: Services, ref: UserRef, arg: str) -> str:
     """Make the console user a demo officer or supervisor; return the Vietnamese answer."""
     if arg.strip().lower() == "truongkhoi":
         return setup_leader_demo(services, ref)
+    if arg.strip().lower() == "denghi":
+        return setup_awards_demo(services, ref)
     role = {"": Role.OFFICER, "canbo": Role.OFFICER, "giamsat": Role.SUPERVISOR,
             "canbotinh": Role.SUPERVISOR}.get(arg.strip().lower())
     if role is None:

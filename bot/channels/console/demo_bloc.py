@@ -58,7 +58,8 @@ def setup_leader_demo(services: Services, ref: UserRef) -> str:
             period = _seed(session, services.settings.files_dir, province, leader.code, now)
         label = period.label
         members = [c for c in session.scalars(select(BlocMember.commune_code).join(Bloc).where(
-            Bloc.name == DEMO_BLOC, BlocMember.commune_code != leader.code).order_by(BlocMember.commune_code))]
+            Bloc.name == DEMO_BLOC, Bloc.year == period.year, BlocMember.commune_code != leader.code)
+            .order_by(BlocMember.commune_code))]
         start_of_year = seed_registrations(session, services.settings.files_dir, province, members, now)
     return (f"Anh/chị đang thử vai cán bộ {leader.name}, xã trưởng “{DEMO_BLOC}” (6 xã), đợt “{label}”: "
             "4 xã đã nộp (1 trễ hạn; 1 xã đã giải trình một điểm bị sửa, chờ anh/chị quyết định), "
@@ -67,11 +68,17 @@ def setup_leader_demo(services: Services, ref: UserRef) -> str:
             "“Xã … thuộc khối nào?” để hỏi khối của một xã." + (f"\n{start_of_year}" if start_of_year else ""))
 
 
-def _seed(session: Session, files_dir: Path, province: int, leader: int, now: datetime) -> ScoringPeriod:
-    """The sample table published, the demo bloc, a period past due, and six sheets in six states."""
+def sample_table(session: Session, now: datetime) -> str:
+    """The sample criteria table, loaded and published once; its id."""
     if latest(session, "khoi-xa-2026") is None:
         load_table(session, parse_table_text(SAMPLE_TABLE.read_text(encoding="utf-8")), now)
         publish_table(session, "khoi-xa-2026", None, None, now)
+    return "khoi-xa-2026"
+
+
+def _seed(session: Session, files_dir: Path, province: int, leader: int, now: datetime) -> ScoringPeriod:
+    """The sample table published, the demo bloc, a period past due, and six sheets in six states."""
+    sample_table(session, now)
     others = list(session.scalars(select(Commune.code).where(Commune.province_code == province,
                                                              Commune.code != leader).order_by(Commune.code).limit(5)))
     year = now.year
@@ -83,7 +90,7 @@ def _seed(session: Session, files_dir: Path, province: int, leader: int, now: da
                                    due_at=due, close_at=now + timedelta(days=10), now=now)
     for code, (level, offset) in zip([leader, *others], STATES):
         if level:
-            _sheet(session, files_dir, period, code, level, offset, due)
+            seed_sheet(session, files_dir, period, code, level, offset, due)
     _explained(session, period, others[2], now)
     return period
 
@@ -102,7 +109,7 @@ def _value(c: Criterion, level: float) -> Union[Decimal, bool]:
     return (c.max * Decimal(str(level)) * 2).quantize(Decimal(1)) / 2
 
 
-def _sheet(session: Session, files_dir: Path, period: ScoringPeriod, code: int, level: float,
+def seed_sheet(session: Session, files_dir: Path, period: ScoringPeriod, code: int, level: float,
            offset: Optional[int], due: datetime) -> None:
     at = due + timedelta(days=offset or 0) if offset is not None else due - timedelta(days=5)
     _status, sheet = open_sheet(session, period, code, None, period.open_at + timedelta(days=1))
