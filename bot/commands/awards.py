@@ -16,10 +16,6 @@ from bot.commands.blocs import parse_day
 from bot.commands.common import CliError, Subparsers, os_reason, province_code, units_of
 from core.settings import Settings
 
-DECISION_TEXT = {"done": "đã ghi quyết định", "already": "quyết định này đã ghi từ trước",
-                 "other": "đề nghị này đã có quyết định khác", "not_approved": "đề nghị chưa được tỉnh duyệt",
-                 "no_number": "số quyết định chưa đúng (ví dụ 125/QĐ-UBND)"}
-
 
 VOTE_REFUSED = {"bad_state": "chưa gửi tỉnh hoặc đã trả lại", "final": "đã có kết quả",
                 "no_reason": "lý do quá ngắn", "stale": "đã thay đổi"}
@@ -56,6 +52,7 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
 
 def _decision(args: argparse.Namespace, settings: Settings) -> int:
     from store.awards.decisions import record_decision
+    from store.awards.wording import DECISION_TEXT
     from store.db import transaction
     from store.models import Nomination
 
@@ -66,7 +63,7 @@ def _decision(args: argparse.Namespace, settings: Settings) -> int:
             raise CliError(f"không có đề nghị #{args.nomination} (xem: python -m bot awards list)")
         got = record_decision(session, nom, number=args.number, signed_on=parse_day(args.date, "--date"),
                               level=args.level, officer_id=None, now=services.clock.now())
-    print(f"#{args.nomination}: {DECISION_TEXT[got.status.value]}.")
+    print(f"#{args.nomination}: {DECISION_TEXT[got.status]}.")
     return 0 if got.status.value in ("done", "already") else 1
 
 

@@ -25,6 +25,7 @@ class NominationTurn:
     leader: bool  # the officer is of the bloc's leading commune
     own: bool  # the officer is of the nominated commune
     province: bool  # the officer appraises for the province
+    decide: bool = False  # the officer records the province's decisions
 
 
 def nomination_turn(ctx: Context, nomination_id: int, action: str) -> NominationTurn:
@@ -36,8 +37,9 @@ def nomination_turn(ctx: Context, nomination_id: int, action: str) -> Nomination
     turn = NominationTurn(nom, commune, bloc,
                           leader=bloc is not None and can_on_bloc(ctx.officer, "award.propose", bloc),
                           own=can(ctx.officer, "award.dossier", commune=commune),
-                          province=can(ctx.officer, "award.appraise", province_code=nom.province_code))
-    allowed = {"award.dossier": turn.leader or turn.own, "award.appraise": turn.province,
+                          province=can(ctx.officer, "award.appraise", province_code=nom.province_code),
+                          decide=can(ctx.officer, "award.decide", province_code=nom.province_code))
+    allowed = {"award.dossier": turn.leader or turn.own, "award.appraise": turn.province, "award.decide": turn.decide,
                "award.view": turn.leader or turn.own or turn.province}
     if not allowed.get(action, False):
         raise Refused(action, f"nomination:{nomination_id}", reason="not this nomination's")

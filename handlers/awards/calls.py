@@ -94,3 +94,15 @@ class ExportNominations(CallbackData, prefix="dn", action="e"):
 
     province: int
     year: int
+
+
+@dataclass(frozen=True)
+class RecordDecision(CallbackData, prefix="dn", action="q"):
+    """"Ghi quyết định khen thưởng" on an approved dossier: asks number, day and level."""
+
+    nomination: int
+
+
+@dataclass(frozen=True)
+class ConfirmDecision(CallbackData, prefix="dn", action="k"):
+    nomination: int

@@ -92,7 +92,7 @@ def _leader(ctx: Context, m: re.Match[str]) -> list[Reply]:
         return [Reply(text=f"{bloc.name} năm {year} chưa có xếp hạng được tỉnh công bố.")]
     names = ", ".join(str(r["name"]) for r in leaders)
     tie = " (đồng hạng)" if len(leaders) > 1 else ""
-    lines = [f"{bloc.name} năm {year}: dẫn đầu là {names}{tie}, {num(leaders[0]['final_total'])} điểm "
+    lines = [f"{bloc.name} năm {year}: dẫn đầu là {names}{tie}, {num(str(leaders[0]['final_total']))} điểm "
              f"(xếp hạng tỉnh công bố ngày {vn_date(ranking.published_at)})."]
     for row in leaders:
         lines += [f"• {row['name']}: {cite(a)}" for a in awards_of(ctx.session, int(str(row["commune_code"])), year)]

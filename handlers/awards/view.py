@@ -8,7 +8,8 @@ from typing import Any
 from core.types import Button, Reply
 from core.context import Context
 from handlers.awards.access import NominationTurn
-from handlers.awards.calls import Approve, DraftAchievement, Reject, ReturnDossier, SendDossier, ShowDossier, UploadDocument
+from handlers.awards.calls import (Approve, DraftAchievement, RecordDecision, Reject, ReturnDossier, SendDossier,
+                                   ShowDossier, UploadDocument)
 from store.awards.decisions import decision_of
 from store.awards.dossier import State
 from store.awards.nominations import checklist, last_reason, version_of
@@ -53,6 +54,8 @@ def dossier_buttons(ctx: Context, turn: NominationTurn) -> list[list[Button]]:
     if state is State.SENT and turn.province:
         rows.append([Approve(nom.id, version).button("Duyệt"), ReturnDossier(nom.id, version).button("Trả lại")])
         rows.append([Reject(nom.id, version).button("Không duyệt")])
+    if state is State.APPROVED and turn.decide and decision_of(ctx.session, nom.id) is None:
+        rows.append([RecordDecision(nom.id).button("Ghi quyết định khen thưởng")])
     return rows
 
 

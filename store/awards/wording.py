@@ -1,15 +1,21 @@
-"""How nominations read in Vietnamese, in chat and in the province's workbook alike (one place):
-the states and the eligibility hints (their rule and source)."""
+"""How nominations read in Vietnamese, in chat, the CLI and the province's workbook alike (one
+place): the states, the eligibility hints (their rule and source), what recording a decision did."""
 
 from __future__ import annotations
 
 from typing import Any, Mapping
 
+from store.awards.decisions import DecisionStatus
 from store.awards.dossier import State
 
 STATE_TEXT = {State.DRAFT: "đang chuẩn bị hồ sơ", State.SENT: "đã gửi tỉnh, chờ thẩm định",
               State.RETURNED: "tỉnh trả lại để bổ sung", State.APPROVED: "tỉnh đã duyệt",
               State.NOT_APPROVED: "không được duyệt"}
+DECISION_TEXT = {DecisionStatus.DONE: "Đã ghi quyết định",
+                 DecisionStatus.ALREADY: "Quyết định này đã được ghi từ trước",
+                 DecisionStatus.OTHER: "Đề nghị này đã có quyết định khác; sửa phải nhờ quản trị",
+                 DecisionStatus.NOT_APPROVED: "Đề nghị chưa được tỉnh duyệt nên chưa ghi quyết định được",
+                 DecisionStatus.NO_NUMBER: "Số quyết định cần ít nhất 3 ký tự (ví dụ 125/QĐ-UBND)"}
 GAP_TEXT = {"not_registered": "chưa đăng ký thi đua danh hiệu này từ đầu năm",
             "rank": "xếp hạng trong khối chưa đạt", "earlier": "chưa đạt danh hiệu cần có ở các năm trước"}
 

@@ -45,7 +45,7 @@ def test_list_deadline_decision_export(env: EmuWorld, tmp_path: Path, capsys) ->
     assert "Hạn nộp hồ sơ 15/1/2027: áp dụng cho 1 đề nghị" in capsys.readouterr().out
     args = ["awards", "decision", str(nid), "--number", "125/QĐ-UBND", "--date", "20/1/2027", "--level", "UBND tỉnh"]
     assert cli(args) == 1
-    assert "đề nghị chưa được tỉnh duyệt" in capsys.readouterr().out
+    assert "Đề nghị chưa được tỉnh duyệt" in capsys.readouterr().out
     with transaction(env.factory) as s:
         nom = s.get_one(Nomination, nid)
         for code in ("bien-ban", "bao-cao"):
@@ -53,8 +53,8 @@ def test_list_deadline_decision_export(env: EmuWorld, tmp_path: Path, capsys) ->
                          officer_id=None, now=NOW)
         act(s, nid, Action.SEND, officer_id=env.leader, now=NOW)
         act(s, nid, Action.APPROVE, officer_id=env.supervisor, now=NOW)
-    assert cli(args) == 0 and "đã ghi quyết định" in capsys.readouterr().out
-    assert cli(args) == 0 and "đã ghi từ trước" in capsys.readouterr().out
+    assert cli(args) == 0 and "Đã ghi quyết định" in capsys.readouterr().out
+    assert cli(args) == 0 and "đã được ghi từ trước" in capsys.readouterr().out
     assert cli(["awards", "decision", "999", "--number", "1/QĐ", "--date", "1/1/2027", "--level", "UBND tỉnh"]) != 0
     assert "không có đề nghị #999" in capsys.readouterr().err
     out = tmp_path / "dn.xlsx"

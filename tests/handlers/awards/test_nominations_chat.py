@@ -13,9 +13,8 @@ from sqlalchemy import select
 
 from core.types import FileRef
 from store.awards.decisions import record_decision
-from store.awards.nominations import nominations_of
 from store.db import transaction
-from store.models import Nomination, OutboxMessage, User
+from store.models import AwardDecision, Nomination, OutboxMessage, User
 from tests.handlers.emulation.scoring import score_and_submit
 from tests.handlers.emulation.test_selfscore import _fetch
 from tests.handlers.emulation.world import LEADER, MEMBER, OPEN, SUPERVISOR, THIRD, EmuWorld, build
@@ -61,6 +60,35 @@ async def _upload(chat: Chat, label: str, name: str) -> None:
     assert "Gửi tệp" in chat.said
     await chat.send(files=(FileRef(name, "photo"),))
     assert "Đã lưu 1 tệp" in chat.said, chat.said
+
+
+async def _decision_in_chat(world: EmuWorld, sup: Chat, member: Chat) -> None:
+    """The province records the decision: a future day is refused, a typed word at the
+    confirmation records nothing, a second confirmation records nothing more."""
+    await member.send(button=_button(_notices(world, MEMBER)[-1], "Xem hồ sơ"))
+    assert "tỉnh đã duyệt" in member.said
+    assert "Ghi quyết định khen thưởng" not in [b.text for r in member.last for row in r.buttons for b in row]
+    await sup.press("Ghi quyết định khen thưởng")
+    assert "Gõ số quyết định" in sup.said
+    await sup.text("125/QĐ-UBND")
+    await sup.text("20/1/2027")
+    assert "không thể sau hôm nay" in sup.said
+    await sup.text("3/11/2026")
+    await sup.text("UBND tỉnh Lai Châu")
+    assert "Ghi quyết định số 125/QĐ-UBND ngày 3/11/2026 của UBND tỉnh Lai Châu" in sup.said
+    assert "không sửa được" in sup.said
+    confirm = sup.find("Xác nhận ghi")
+    await sup.text("có")
+    assert "Bấm “Xác nhận ghi”" in sup.said
+    with world.core.services.session_factory() as s:
+        assert s.scalars(select(AwardDecision)).all() == []
+    await sup.send(button=confirm)
+    assert "Đã ghi quyết định" in sup.said and "Quyết định số 125/QĐ-UBND ngày 3/11/2026" in sup.said
+    assert "quyết định số 125/QĐ-UBND" in _notices(world, MEMBER)[-1].payload["text"]
+    await sup.send(button=confirm)  # a second tap on the same confirmation
+    assert "Nút này đã cũ" in sup.said
+    with world.core.services.session_factory() as s:
+        assert len(s.scalars(select(AwardDecision)).all()) == 1
 
 
 async def test_nominate_refuse_return_fix_approve_lookup(world: EmuWorld) -> None:
@@ -111,11 +139,9 @@ async def test_nominate_refuse_return_fix_approve_lookup(world: EmuWorld) -> Non
     assert "Đã duyệt" in sup.said and "tỉnh đã duyệt" in sup.said
     assert "Tỉnh đã duyệt đề nghị Cờ thi đua" in _notices(world, MEMBER)[-1].payload["text"]
 
+    await _decision_in_chat(world, sup, member)
     now = world.core.services.clock.now()
     with transaction(world.core.services.session_factory) as s:
-        [nom] = nominations_of(s, province_code=PROVINCE)
-        record_decision(s, nom, number="125/QĐ-UBND", signed_on=date(2027, 1, 20), level="UBND tỉnh Lai Châu",
-                        officer_id=None, now=now)
         earlier = Nomination(province_code=PROVINCE, year=2025, bloc_id=None, commune_code=3002, title_code="co-tinh",
                              title_name="Cờ thi đua của UBND tỉnh", required=[], hints=[], state="approved",
                              proposed_by=None, created_at=now, updated_at=now)
@@ -126,7 +152,7 @@ async def test_nominate_refuse_return_fix_approve_lookup(world: EmuWorld) -> Non
 
     await member.text("Xa Binh Lu nam 2026 dat danh hieu gi?")
     assert "Xã Bình Lư năm 2026 đạt:" in member.said
-    assert "Cờ thi đua của UBND tỉnh (Quyết định số 125/QĐ-UBND ngày 20/1/2027 của UBND tỉnh Lai Châu)" in member.said
+    assert "Cờ thi đua của UBND tỉnh (Quyết định số 125/QĐ-UBND ngày 3/11/2026 của UBND tỉnh Lai Châu)" in member.said
     await member.text("Khối 1 năm nay xã nào dẫn đầu?")
     assert "Khối thi đua số 1 năm 2026: dẫn đầu là Xã Bình Lư" in member.said and "125/QĐ-UBND" in member.said
     await sup.text("Những xã nào đạt Cờ thi đua của UBND tỉnh hai năm liền?")
