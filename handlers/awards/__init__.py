@@ -4,9 +4,9 @@ dossier and its documents), the province's appraisal, and the titles history que
 from __future__ import annotations
 
 from core.router import Router
-from handlers.awards import achievement, appraise, decide, export, lookup, propose, upload
+from handlers.awards import achievement, appraise, decide, export, lookup, propose, upload, vote
 
-FEATURES = (propose, upload, appraise, decide, export, achievement)
+FEATURES = (propose, upload, appraise, vote, decide, export, achievement)
 
 
 def register(router: Router) -> None:

@@ -106,3 +106,29 @@ class RecordDecision(CallbackData, prefix="dn", action="q"):
 @dataclass(frozen=True)
 class ConfirmDecision(CallbackData, prefix="dn", action="k"):
     nomination: int
+
+
+@dataclass(frozen=True)
+class CouncilVote(CallbackData, prefix="dn", action="h"):
+    """"Ghi biểu quyết của Hội đồng": the sent dossiers of a province's year, to keep or cut."""
+
+    province: int
+    year: int
+
+
+@dataclass(frozen=True)
+class ToggleVote(CallbackData, prefix="dn", action="g"):
+    """Keep or cut one dossier of the list (its place in the list the vote shows)."""
+
+    item: int
+
+
+@dataclass(frozen=True)
+class VoteNext(CallbackData, prefix="dn", action="n"):
+    """The list is set: ask the vote's record (the reason written on every dossier)."""
+
+
+@dataclass(frozen=True)
+class ConfirmVote(CallbackData, prefix="dn", action="w"):
+    province: int
+    year: int

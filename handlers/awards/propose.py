@@ -14,7 +14,7 @@ from core.permissions import Refused, can_on_bloc, supervised_provinces
 from core.router import Router
 from core.types import Button, Reply
 from handlers.awards.access import nomination_turn
-from handlers.awards.calls import ExportNominations, PickCommune, PickTitle, ShowDossier
+from handlers.awards.calls import CouncilVote, ExportNominations, PickCommune, PickTitle, ShowDossier
 from handlers.awards.view import dossier_reply
 from handlers.emulation.words import num
 from store.awards.dossier import State
@@ -92,7 +92,9 @@ def _province_view(ctx: Context) -> list[Reply]:
     lines.append("Hồ sơ chờ thẩm định:" if waiting else "Không có hồ sơ nào chờ thẩm định.")
     years = sorted({(n.province_code, n.year) for n in noms}, reverse=True)
     exports = [[ExportNominations(p, y).button(f"Tải Excel đề nghị năm {y}")] for p, y in years[:2]]
-    return [Reply(text="\n".join(lines), buttons=_list_buttons(waiting or noms, _names(ctx, noms)) + exports)]
+    votes = [[CouncilVote(p, y).button(f"Ghi biểu quyết của Hội đồng năm {y}")]
+             for p, y in sorted({(n.province_code, n.year) for n in waiting}, reverse=True)[:2]]
+    return [Reply(text="\n".join(lines), buttons=_list_buttons(waiting or noms, _names(ctx, noms)) + votes + exports)]
 
 
 def _leader_bloc(ctx: Context, bloc_id: int, commune: int) -> Bloc:

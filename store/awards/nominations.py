@@ -112,12 +112,18 @@ def act(session: Session, nomination_id: int, action: Action, *, reason: str = "
 
 def council_vote(session: Session, kept: Iterable[int], cut: Iterable[int], *, vote: str,
                  officer_id: Optional[int], now: datetime) -> dict[int, Moved]:
-    """The council's vote on a list of sent nominations: ``kept`` approved, ``cut`` not approved."""
+    """The council's vote on a list of sent nominations: ``kept`` approved, ``cut`` not approved.
+    Recorded whole or not at all: if any of them cannot move, none does (see the statuses)."""
     kept, cut = list(kept), list(cut)
     if len(vote.strip()) < dossier.MIN_REASON:
         return {nid: Moved(Status.NO_REASON) for nid in [*kept, *cut]}
+    savepoint = session.begin_nested()
     out = {nid: act(session, nid, Action.APPROVE, reason=vote, officer_id=officer_id, now=now) for nid in kept}
     out.update({nid: act(session, nid, Action.REJECT, reason=vote, officer_id=officer_id, now=now) for nid in cut})
+    if all(m.status is Status.OK for m in out.values()):
+        savepoint.commit()
+    else:
+        savepoint.rollback()
     return out
 
 

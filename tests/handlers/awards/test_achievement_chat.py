@@ -9,7 +9,7 @@ from pathlib import Path
 from docx import Document
 
 from store.awards.achievement_docx import DOCX_MIME
-from tests.handlers.awards.test_nominations_chat import _published, world  # noqa: F401  (the fixture)
+from tests.handlers.awards.test_nominations_chat import _published
 from tests.handlers.emulation.world import THIRD, EmuWorld
 from tests.handlers.report_setup import Chat
 from tests.textcheck import problems
@@ -17,7 +17,7 @@ from tests.textcheck import problems
 DRAFT = "Tải bản nháp báo cáo thành tích"
 
 
-async def test_draft_for_the_commune_refused_to_others(world: EmuWorld) -> None:  # noqa: F811
+async def test_draft_for_the_commune_refused_to_others(world: EmuWorld) -> None:
     leader, member, sup = await _published(world)
     await leader.cmd("denghi")
     await leader.press("Xã Bình Lư")

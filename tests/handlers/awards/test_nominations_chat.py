@@ -5,10 +5,8 @@ the lookup questions are answered from the records."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from pathlib import Path
+from datetime import date
 
-import pytest
 from sqlalchemy import select
 
 from core.types import FileRef
@@ -16,19 +14,8 @@ from store.awards.decisions import record_decision
 from store.db import transaction
 from store.models import AwardDecision, Nomination, OutboxMessage, User
 from tests.handlers.emulation.scoring import score_and_submit
-from tests.handlers.emulation.test_selfscore import _fetch
-from tests.handlers.emulation.world import LEADER, MEMBER, OPEN, SUPERVISOR, THIRD, EmuWorld, build
+from tests.handlers.emulation.world import LEADER, MEMBER, SUPERVISOR, THIRD, EmuWorld
 from tests.handlers.report_setup import PROVINCE, Chat
-from tests.store.awards.flow import with_catalogue
-
-
-@pytest.fixture
-def world(database_url: str, tmp_path: Path, clock) -> EmuWorld:
-    clock.set(OPEN + timedelta(days=3))
-    w = build(database_url, tmp_path / "data", clock, fetch_file=_fetch)
-    with transaction(w.core.services.session_factory) as s:
-        with_catalogue(s, PROVINCE, clock.now())
-    return w
 
 
 def _notices(world: EmuWorld, user: int) -> list[OutboxMessage]:

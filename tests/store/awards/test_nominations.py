@@ -107,6 +107,24 @@ def test_council_cuts_a_list_and_both_are_kept(world: EmuWorld, clock, tmp_path:
         assert last_reason(s, noms[2].id, State.NOT_APPROVED) == "Hội đồng bỏ phiếu 7/9 ngày 10/1"
 
 
+
+def test_a_vote_is_recorded_whole_or_not_at_all(world: EmuWorld, clock, tmp_path: Path) -> None:
+    """One dossier of the list cannot move (still a draft): none of the list moves."""
+    with transaction(world.factory) as s:
+        bloc, ranking = published(s, world, tmp_path, NOW)
+        sent, draft = (_propose(s, world, bloc, ranking, commune=c, title="bk-tinh").nomination for c in (3001, 3002))
+        for code in ("to-trinh", "bien-ban", "bao-cao"):
+            add_document(s, sent, code, write_document(tmp_path, 2026, sent.id, code, PDF + code.encode()),
+                         officer_id=world.leader, now=NOW)
+        act(s, sent.id, Action.SEND, officer_id=world.leader, now=NOW)
+        out = council_vote(s, [sent.id], [draft.id], vote="Hội đồng bỏ phiếu 7/9 ngày 10/1",
+                           officer_id=world.supervisor, now=NOW)
+        assert out[sent.id].status is Status.OK and out[draft.id].status is not Status.OK
+        s.expire_all()
+        assert (s.get_one(Nomination, sent.id).state, s.get_one(Nomination, draft.id).state) == ("sent", "draft")
+        assert [e.to_state for e in events_of(s, sent.id)][-1] == "sent"
+
+
 def test_runs_of_consecutive_years(world: EmuWorld, clock, tmp_path: Path) -> None:
     with transaction(world.factory) as s:
         bloc, ranking = published(s, world, tmp_path, NOW)
