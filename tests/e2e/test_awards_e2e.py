@@ -3,7 +3,8 @@ on SQLite and PostgreSQL: the year is scored and ranked (part 1, seeded through 
 province publishes; the bloc leader (Telegram) nominates the top commune (its officer is on
 Zalo, numbered choices); the dossier is refused while a document is missing, completed by the
 leader and the commune, returned by the province with a reason, fixed on Zalo, approved with a
-confirmation; the decision is recorded; the lookup questions are answered on both channels.
+confirmation; the decision is recorded in chat by the province (the commune on Zalo is told); the
+lookup questions are answered on both channels.
 """
 
 from __future__ import annotations
@@ -147,12 +148,18 @@ async def test_nomination_end_to_end(database_url: str, tmp_path: Path) -> None:
             assert "Đã duyệt" in sup.said
             await zapi.wait_for(ZALO_MEMBER.id, predicate=lambda c: "Tỉnh đã duyệt đề nghị" in c.text, timeout=30)
 
+            await sup.press("Ghi quyết định khen thưởng")
+            await sup.text("125/QĐ-UBND")
+            await sup.text("18/11/2026")
+            await sup.text("UBND tỉnh")
+            assert "không sửa được trong chat" in sup.said
+            await sup.press("Xác nhận ghi")
+            assert "Đã ghi quyết định" in sup.said
+            await zapi.wait_for(ZALO_MEMBER.id, predicate=lambda c: "quyết định số 125/QĐ-UBND" in c.text, timeout=30)
             now = services.clock.now()
             with transaction(services.session_factory) as s:
                 [nom] = nominations_of(s, province_code=PROVINCE)
                 assert nom.state == "approved"
-                assert record_decision(s, nom, number="125/QĐ-UBND", signed_on=date(2027, 1, 20),
-                                       level="UBND tỉnh", officer_id=None, now=now).status.value == "done"
                 earlier = Nomination(province_code=PROVINCE, year=2025, commune_code=3003, title_code="co-tinh",
                                      title_name="Cờ thi đua của UBND tỉnh", required=[], hints=[], state="approved",
                                      created_at=now, updated_at=now)
@@ -162,7 +169,7 @@ async def test_nomination_end_to_end(database_url: str, tmp_path: Path) -> None:
                                 officer_id=None, now=now)
 
             said = await z.text(f"{names[3003]} năm 2026 đạt danh hiệu gì?")
-            assert "Cờ thi đua của UBND tỉnh (Quyết định số 125/QĐ-UBND ngày 20/1/2027 của UBND tỉnh)" in said
+            assert "Cờ thi đua của UBND tỉnh (Quyết định số 125/QĐ-UBND ngày 18/11/2026 của UBND tỉnh)" in said
             await leader.text("Khối 1 năm nay xã nào dẫn đầu?")
             assert f"dẫn đầu là {names[3003]}, 20 điểm" in leader.said
             await sup.text("Nhung xa nao dat Co thi dua cua UBND tinh hai nam lien?")
