@@ -17,8 +17,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.channels.console.demo_bloc import DEMO_BLOC, DEMO_COMMUNE, DEMO_PROVINCE, sample_table, seed_sheet
-from bot.channels.console.demo_officer import DEMO_POSITION, demo_officer
+from bot.channels.console.demo_bloc import DEMO_BLOC, demo_leader, sample_table, seed_sheet
+from bot.channels.console.demo_officer import demo_officer
 from bot.channels.console.demo_registrations import SAMPLE_TITLES
 from core.context import Services
 from core.permissions import Role
@@ -29,8 +29,7 @@ from store.emulation.blocs import create_bloc
 from store.emulation.periods import create_scoring_period
 from store.emulation.ranking import close_review, publish_ranking
 from store.emulation.titles import current_catalogue, load_catalogue, parse_catalogue_text
-from store.models import Commune, Officer, ScoringPeriod
-from store.people.units import find_communes, resolve_province
+from store.models import Commune, ScoringPeriod
 
 DEMO_AWARDS_LABEL = "Chấm điểm thi đua năm trước (console)"
 # Shares of the maximum, the leader first: two communes tie for second place.
@@ -41,12 +40,10 @@ def setup_awards_demo(services: Services, ref: UserRef) -> str:
     now = services.clock.now()
     year = local(as_utc(now)).year - 1
     with transaction(services.session_factory) as session:
-        if session.scalar(select(Officer.id).where(Officer.position != DEMO_POSITION).limit(1)) is not None:
-            return "Cơ sở dữ liệu này đã có danh sách cán bộ thật, nên không tạo tài khoản thử."
-        province = resolve_province(session, DEMO_PROVINCE)
-        leader = next(iter(find_communes(session, DEMO_COMMUNE, province_code=province, limit=1)), None)
-        if province is None or leader is None or not SAMPLE_TITLES.exists():
-            return "Chưa có dữ liệu mẫu (đơn vị hành chính hoặc danh mục danh hiệu mẫu) để tạo tài khoản thử."
+        found = demo_leader(session, SAMPLE_TITLES, "danh mục danh hiệu")
+        if isinstance(found, str):
+            return found
+        province, leader = found
         demo_officer(session, ref, Role.OFFICER, leader.code, None, now)
         if session.scalar(select(ScoringPeriod.id).where(ScoringPeriod.label == DEMO_AWARDS_LABEL)) is None:
             _seed(session, services.settings.files_dir, province, leader.code, year, now)

@@ -32,7 +32,7 @@ from store.emulation.sheets import open_sheet, save_score, sheet_spec, submit_sh
 from store.emulation.table_spec import Criterion, Formula, Kind
 from store.emulation.tables import latest, load_table, parse_table_text, publish_table
 from store.models import Bloc, BlocMember, Commune, Officer, ScoringPeriod
-from store.people.units import find_communes, resolve_province
+from store.people.units import CommuneMatch, find_communes, resolve_province
 
 SAMPLE_TABLE = Path(__file__).resolve().parents[3] / "store" / "sample" / "emulation" / "khoi-xa-2026.yaml"
 DEMO_BLOC = "Khối thi đua thử (console)"
@@ -43,15 +43,25 @@ JPEG = b"\xff\xd8\xff\xe0" + b"minh chung thu" * 20
 STATES: tuple[tuple[float, Optional[int]], ...] = ((0.9, -2), (0.8, -1), (0.85, 2), (0.75, -3), (0.6, None), (0.0, None))
 
 
+def demo_leader(session: Session, sample: Path, what: str) -> Union[str, tuple[int, CommuneMatch]]:
+    """The demo province and its leading commune, or why a leader's demo cannot start: the
+    database has real officers, or the units or the ``sample`` file (``what``) are missing."""
+    if session.scalar(select(Officer.id).where(Officer.position != DEMO_POSITION).limit(1)) is not None:
+        return "Cơ sở dữ liệu này đã có danh sách cán bộ thật, nên không tạo tài khoản thử."
+    province = resolve_province(session, DEMO_PROVINCE)
+    leader = next(iter(find_communes(session, DEMO_COMMUNE, province_code=province, limit=1)), None)
+    if province is None or leader is None or not sample.exists():
+        return f"Chưa có dữ liệu mẫu (đơn vị hành chính hoặc {what} mẫu) để tạo tài khoản thử."
+    return province, leader
+
+
 def setup_leader_demo(services: Services, ref: UserRef) -> str:
     now = services.clock.now()
     with transaction(services.session_factory) as session:
-        if session.scalar(select(Officer.id).where(Officer.position != DEMO_POSITION).limit(1)) is not None:
-            return "Cơ sở dữ liệu này đã có danh sách cán bộ thật, nên không tạo tài khoản thử."
-        province = resolve_province(session, DEMO_PROVINCE)
-        leader = next(iter(find_communes(session, DEMO_COMMUNE, province_code=province, limit=1)), None)
-        if province is None or leader is None or not SAMPLE_TABLE.exists():
-            return "Chưa có dữ liệu mẫu (đơn vị hành chính hoặc bảng tiêu chí mẫu) để tạo tài khoản thử."
+        found = demo_leader(session, SAMPLE_TABLE, "bảng tiêu chí")
+        if isinstance(found, str):
+            return found
+        province, leader = found
         demo_officer(session, ref, Role.OFFICER, leader.code, None, now)
         period = session.scalar(select(ScoringPeriod).where(ScoringPeriod.label == DEMO_SCORING_LABEL))
         if period is None:

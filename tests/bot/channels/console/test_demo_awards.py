@@ -6,15 +6,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from tests.bot.channels.console.choices import last_number
 from tests.bot.channels.console.test_chat import run_bot
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
-
-def _number(out: str, label: str) -> str:
-    found = re.findall(rf"^(\d+)\. {re.escape(label)}", out, re.M)
-    assert found, f"no choice {label!r} in:\n{out[-2000:]}"
-    return found[-1]
 
 
 def test_awards_demo_nominates_uploads_and_the_province_sees_it(tmp_path: Path) -> None:
@@ -25,7 +21,7 @@ def test_awards_demo_nominates_uploads_and_the_province_sees_it(tmp_path: Path) 
     leader = re.search(r"^1\. (\d+\. )?(Phường Tân Phong|Xã Tân Phong)", out, re.M)
     assert leader, out[-2000:]
     second = run_bot(tmp_path, "1\n")
-    title = _number(second.stdout, "Tập thể lao động tiên tiến")
+    title = last_number(second.stdout, "Tập thể lao động tiên tiến")
     third = run_bot(tmp_path, f"{title}\n")
     assert "✗" in third.stdout, third.stdout[-2000:]
     send = re.findall(r"^(\d+)\. Gửi (?!hồ sơ)", third.stdout, re.M)
