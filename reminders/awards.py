@@ -16,15 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.callbacks import ShowDossier
-from core.outbox import Outgoing, enqueue_many
-from core.reminder_policy import default_policy, quiet_hours
+from core.outbox import Outgoing
 from core.settings import Settings
 from core.types import Reply
-from reminders.emulation import numbered
-from reminders.recipients import officer_recipients
+from reminders.deadline import queue_once, step_due, sweep_view, to_officers
 from store.awards.nominations import checklist, due_dossiers
 from store.clock import VN_TZ, as_utc, local, vn_date
-from store.models import Bloc, Commune, MessageKind, Nomination, OutboxMessage
+from store.models import Bloc, Commune, Nomination
 
 DUE_AT = time(17, 0)
 
@@ -44,38 +42,24 @@ def plan_dossier_reminders(session: Session, now: datetime, settings: Settings) 
     noms = due_dossiers(session, local(now).date())
     if not noms:
         return []
-    policy, quiet = default_policy(settings), quiet_hours(settings)
-    not_before = quiet.next_allowed(now)
-    recipients = officer_recipients(session)
+    sweep = sweep_view(session, now, settings)
     names = {code: name for code, name in session.execute(select(Commune.code, Commune.name).where(
         Commune.code.in_(sorted({n.commune_code for n in noms}))))}
     out: list[Outgoing] = []
     for nom in noms:
-        due = due_moment(nom)
-        passed = [(s, at) for s, at in policy.schedule(due) if at <= now and not s.overdue]
-        if not passed or not_before >= due:
+        step = step_due(sweep, due_moment(nom))
+        missing = [i.name for i in checklist(session, nom) if not i.present] if step is not None else []
+        if step is None or not missing:
             continue
-        missing = [i.name for i in checklist(session, nom) if not i.present]
-        if not missing:
-            continue
-        step = passed[-1][0]
         reply = Reply(text=reminder_text(nom, names.get(nom.commune_code, str(nom.commune_code)), missing),
                       buttons=[[ShowDossier(nom.id).button("Xem hồ sơ")]])
         bloc = session.get(Bloc, nom.bloc_id) if nom.bloc_id is not None else None
         communes = {nom.commune_code} | ({bloc.leader_code} if bloc is not None and bloc.leader_code else set())
         for code in sorted(communes):
-            for rec in recipients.get(code, ()):
-                key = f"award-rem:{nom.id}:{rec.officer_id}:{step.key}"
-                out.append(Outgoing(key, rec.channel, rec.chat_id, rec.user_id, MessageKind.REMINDER, reply, not_before))
+            out += to_officers(sweep, code, reply, f"award-rem:{nom.id}", step)
     return out
 
 
 def queue_dossier_reminders(session: Session, now: datetime, settings: Settings) -> int:
     """Queue the due reminders once each (the outbox key is the guard); how many were new."""
-    planned = plan_dossier_reminders(session, now, settings)
-    keys = [o.key for o in planned]
-    have = set(session.scalars(select(OutboxMessage.dedup_key).where(OutboxMessage.dedup_key.in_(keys)))) if keys else set()
-    # On Zalo and the console the button becomes a number on the user's menu, as scoring reminders do.
-    new = [numbered(session, o, now) for o in planned if o.key not in have]
-    enqueue_many(session, new, now=now, skip_existing=False)
-    return len(new)
+    return queue_once(session, plan_dossier_reminders(session, now, settings), now)

@@ -3,7 +3,7 @@ are nudged before the province's deadline, at the pre-due steps of the default r
 inside the same sweep as the other reminders.
 
 Each reminder's outbox key (``reg-rem:<round>:<commune>:<officer>:<step>``) is its once-only
-guard (``reminders.emulation.queue_once``). Of the steps passed only the latest is sent; quiet
+guard (``reminders.deadline.queue_once``). Of the steps passed only the latest is sent; quiet
 hours move it to the morning; one that would arrive after the deadline is dropped (after it,
 registrations are refused, so there is nothing left to remind of).
 """
@@ -15,15 +15,13 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from core.outbox import Outgoing
-from core.reminder_policy import default_policy, quiet_hours
 from core.settings import Settings
 from core.timespec import Step
 from core.types import Reply
-from reminders.emulation import queue_once
-from reminders.recipients import officer_recipients
+from reminders.deadline import queue_once, step_due, sweep_view, to_officers
 from store.clock import as_utc, local, vn_datetime
 from store.emulation.registrations import commune_names, open_rounds, unregistered_communes
-from store.models import MessageKind, RegistrationRound
+from store.models import RegistrationRound
 
 
 def reminder_text(rnd: RegistrationRound, commune_name: str, step: Step, at: datetime) -> str:
@@ -39,22 +37,17 @@ def plan_registration_reminders(session: Session, now: datetime, settings: Setti
     rounds = open_rounds(session, now)
     if not rounds:
         return []
-    policy, quiet = default_policy(settings), quiet_hours(settings)
-    recipients = officer_recipients(session)
-    not_before = quiet.next_allowed(now)
+    sweep = sweep_view(session, now, settings)
     out: list[Outgoing] = []
     for rnd in rounds:
-        passed = [(s, at) for s, at in policy.schedule(as_utc(rnd.due_at)) if at <= now and not s.overdue]
-        if not passed or not_before >= as_utc(rnd.due_at):
+        step = step_due(sweep, as_utc(rnd.due_at))
+        if step is None:
             continue
-        step = passed[-1][0]
         owing = unregistered_communes(session, rnd.province_code, rnd.year, local(as_utc(rnd.due_at)).date())
         names = commune_names(session, owing)
         for code in owing:
-            reply = Reply(text=reminder_text(rnd, names.get(code, str(code)), step, not_before))
-            for rec in recipients.get(code, ()):
-                key = f"reg-rem:{rnd.id}:{code}:{rec.officer_id}:{step.key}"
-                out.append(Outgoing(key, rec.channel, rec.chat_id, rec.user_id, MessageKind.REMINDER, reply, not_before))
+            reply = Reply(text=reminder_text(rnd, names.get(code, str(code)), step, sweep.not_before))
+            out += to_officers(sweep, code, reply, f"reg-rem:{rnd.id}:{code}", step)
     return out
 
 
