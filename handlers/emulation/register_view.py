@@ -3,6 +3,7 @@ and the polite refusals (each status of ``store.emulation.registrations`` worded
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ from handlers.emulation.words import when
 from store.emulation.registrations import RegStatus
 from store.emulation.targets import MAX_TARGETS, Target, TargetStatus
 from store.emulation.title_spec import Catalogue
+from store.vn.text import shorten
 
 NOT_COMMUNE = "Lệnh /dangkythidua dành cho cán bộ xã, phường."
 EXAMPLE = "Thu ngân sách: 1.250 triệu đồng\nTỷ lệ hộ nghèo giảm: 1,5 %"
@@ -53,8 +55,26 @@ def titles_screen(cat: Catalogue, chosen: list[str], nonce: int, head: str, *, b
     return Reply(text="\n".join(lines), buttons=buttons)
 
 
+# Targets shown on one screen: up to 15 names of up to 200 characters would fill several phone
+# screens, so each line is shortened and the list cut at this many characters (the review screen
+# stays under 1,000 in all).
+TARGET_NAME = 60
+TARGETS_SHOWN = 600
+
+
+def _short(target: Target) -> Target:
+    """The target with its name shortened; the figure and unit always shown."""
+    return replace(target, name=shorten(target.name, TARGET_NAME), unit=shorten(target.unit, 20))
+
+
 def target_lines(targets: list[dict[str, Any]]) -> list[str]:
-    return [f"{i}. {Target.from_dict(t).show()}" for i, t in enumerate(targets, 1)]
+    lines = [f"{i}. {_short(Target.from_dict(t)).show()}" for i, t in enumerate(targets, 1)]
+    used = 0
+    for k, line in enumerate(lines):
+        used += len(line) + 1
+        if used > TARGETS_SHOWN:
+            return lines[:k] + [f"… và {len(lines) - k} chỉ tiêu nữa (đã ghi đủ)."]
+    return lines
 
 
 def targets_screen(targets: list[dict[str, Any]], nonce: int, note: str, *, buttonless: bool) -> Reply:
