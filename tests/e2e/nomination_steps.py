@@ -2,9 +2,9 @@
 the year is scored and ranked (part 1, seeded through the store), the province publishes; the
 bloc leader (Telegram) nominates the top commune (its officer is on Zalo, numbered choices),
 warned that it did not register for the title; the dossier is refused while a document is
-missing, completed by the leader and the commune, returned by the province with a reason, fixed
-on Zalo, approved with a confirmation; the decision is recorded in chat by the province (the
-commune on Zalo is told); the lookup questions are answered on both channels; the báo cáo thành
+missing, completed by the leader and the commune, returned by the province with a reason
+(Telegram), fixed on Zalo, approved with a confirmation and its decision recorded by a second
+province officer on Zalo, by numbered choices (the commune is told); the lookup questions are answered on both channels; the báo cáo thành
 tích DOCX draft is opened and checked for the commune's figures.
 """
 
@@ -23,18 +23,19 @@ from store.awards.nominations import nominations_of
 from store.db import transaction
 from store.emulation.ranking import close_review, publish_ranking
 from store.emulation.sheets import open_sheet, save_score, submit_sheet
-from store.models import Bloc, Commune, Nomination, ScoringPeriod
+from store.models import Bloc, Commune, Nomination, ScoringPeriod, User
 from tests.e2e.emulation_world import LEADER, SUPERVISOR, ZALO_MEMBER
 from tests.e2e.fakebotapi import FakeBotAPI
-from tests.e2e.fakezaloapi import FakeZaloAPI
+from tests.e2e.fakezaloapi import FakeZaloAPI, FakeZaloUser
 from tests.e2e.report_chat import TgChat
 from tests.e2e.test_emulation_e2e import JPEG
 from tests.e2e.test_zalo import number_of
 from core.context import Services
 from tests.e2e.zalo_harness import ZChat
-from tests.handlers.report_setup import PROVINCE
+from tests.handlers.report_setup import PROVINCE, add_officer
 from tests.store.awards.flow import with_catalogue
 
+ZALO_SUPERVISOR = FakeZaloUser("9200000000000000008", "Lò Thị Thẩm Định")
 SCORES = {3003: Decimal(10), 3001: Decimal(8), 3002: Decimal(5)}  # criterion 3; 3003 (on Zalo) leads
 
 
@@ -114,6 +115,36 @@ async def _sent_notice(api: FakeBotAPI, sup: TgChat, n: int) -> None:
     sup.last = calls[n - 1]
 
 
+def add_zalo_supervisor(services: Services) -> None:
+    """A second province officer, on Zalo: the appraisal and the decision by numbered choices."""
+    now = services.clock.now()
+    with transaction(services.session_factory) as s:
+        add_officer(s, now, user=6008, name="Lò Thị Thẩm Định", role="supervisor", provinces=(PROVINCE,))
+        user = s.scalars(select(User).where(User.external_id == "6008")).one()
+        user.channel, user.external_id, user.chat_id = "zalo", ZALO_SUPERVISOR.id, ZALO_SUPERVISOR.id
+
+
+async def _zalo_province_approves_and_decides(zapi: FakeZaloAPI) -> None:
+    """The dossier sent a second time, approved and its decision recorded on Zalo, by numbers."""
+    told = await zapi.wait_for(ZALO_SUPERVISOR.id, predicate=lambda c: c.text.startswith("Hồ sơ đề nghị"), count=2,
+                               timeout=30)
+    zs = ZChat(zapi, ZALO_SUPERVISOR)
+    said = await zs.text(number_of(told[-1].text, "Xem hồ sơ"))
+    assert "đã gửi tỉnh, chờ thẩm định" in said and "bấm" not in said.lower()
+    said = await zs.text(number_of(said, "Duyệt"))
+    assert "Hồ sơ sẽ khóa" in said
+    said = await zs.text(number_of(said, "Xác nhận duyệt"))
+    assert "Đã duyệt" in said
+    said = await zs.text(number_of(said, "Ghi quyết định khen thưởng"))
+    assert "Gõ số quyết định" in said
+    await zs.text("125/QĐ-UBND")
+    await zs.text("18/11/2026")
+    said = await zs.text("UBND tỉnh")
+    assert "không sửa được trong chat" in said
+    said = await zs.text(number_of(said, "Xác nhận ghi"))
+    assert "Đã ghi quyết định" in said and "Quyết định số 125/QĐ-UBND ngày 18/11/2026 của UBND tỉnh" in said
+
+
 async def nominations(api: FakeBotAPI, zapi: FakeZaloAPI, services: Services, names: dict[int, str]) -> None:
     """From the published ranking to the recorded decision and the lookups (the bot running)."""
     leader, sup, z = TgChat(api, LEADER), TgChat(api, SUPERVISOR), ZChat(zapi, ZALO_MEMBER)
@@ -135,21 +166,8 @@ async def nominations(api: FakeBotAPI, zapi: FakeZaloAPI, services: Services, na
     said = await _zalo_uploads(z, names, ["Gửi Biên bản họp bình xét"])
     assert "Lý do trả lại: Biên bản họp thiếu chữ ký" in said
     await _leader_sends(leader, names)
-    await _sent_notice(api, sup, 2)
-    await sup.press("Xem hồ sơ")
-    await sup.press("Duyệt")
-    assert "Hồ sơ sẽ khóa" in sup.said
-    await sup.press("Xác nhận duyệt")
-    assert "Đã duyệt" in sup.said
+    await _zalo_province_approves_and_decides(zapi)
     await zapi.wait_for(ZALO_MEMBER.id, predicate=lambda c: "Tỉnh đã duyệt đề nghị" in c.text, timeout=30)
-
-    await sup.press("Ghi quyết định khen thưởng")
-    await sup.text("125/QĐ-UBND")
-    await sup.text("18/11/2026")
-    await sup.text("UBND tỉnh")
-    assert "không sửa được trong chat" in sup.said
-    await sup.press("Xác nhận ghi")
-    assert "Đã ghi quyết định" in sup.said
     await zapi.wait_for(ZALO_MEMBER.id, predicate=lambda c: "quyết định số 125/QĐ-UBND" in c.text, timeout=30)
     now = services.clock.now()
     with transaction(services.session_factory) as s:

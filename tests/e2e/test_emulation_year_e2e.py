@@ -6,8 +6,9 @@ fake Telegram and Zalo APIs, on SQLite and PostgreSQL, the clock moved through t
   the bloc's pledge; the province's XLSX;
 - November (tests/e2e/nomination_steps.py): the year scored and ranked (part 1, seeded), the
   top commune nominated (warned that it did not register), its dossier refused while a
-  document is missing, completed, returned with a reason, fixed on Zalo, approved; the decision
-  recorded in chat; the titles lookups answered; the DOCX draft checked.
+  document is missing, completed, returned with a reason (Telegram), fixed on Zalo, approved and
+  its decision recorded by a province officer on Zalo (numbered choices); the titles lookups
+  answered; the DOCX draft checked.
 
 The bot is killed once and restarted twice; nothing it held in memory carries over.
 """
@@ -22,7 +23,7 @@ from store.clock import FakeClock
 from tests.e2e.emulation_world import BEFORE_DUE, seed
 from tests.e2e.fakebotapi import FakeBotAPI
 from tests.e2e.fakezaloapi import FakeZaloAPI
-from tests.e2e.nomination_steps import nominations, ranked_and_published
+from tests.e2e.nomination_steps import add_zalo_supervisor, nominations, ranked_and_published
 from tests.e2e.registration_steps import IN_TIME, registrations
 from tests.e2e.test_emulation_e2e import QUIET
 from tests.e2e.zalo_harness import ZaloBotProcess
@@ -35,6 +36,7 @@ async def test_the_emulation_year_end_to_end(database_url: str, tmp_path: Path) 
                                    "OUTBOX_PER_CHAT_INTERVAL_SECONDS": "0"})
         january = build_services(proc.settings(), FakeClock(datetime.fromisoformat(IN_TIME)), startup=False)
         period_id = seed(january.session_factory, january.clock.now())
+        add_zalo_supervisor(january)
         try:
             await registrations(api, zapi, proc, january)
             await proc.stop()
