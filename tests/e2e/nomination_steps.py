@@ -4,8 +4,9 @@ bloc leader (Telegram) nominates the top commune (its officer is on Zalo, number
 warned that it did not register for the title; the dossier is refused while a document is
 missing, completed by the leader and the commune, returned by the province with a reason
 (Telegram), fixed on Zalo, approved with a confirmation and its decision recorded by a second
-province officer on Zalo, by numbered choices (the commune is told); the lookup questions are answered on both channels; the báo cáo thành
-tích DOCX draft is opened and checked for the commune's figures.
+province officer on Zalo, by numbered choices (the commune is told); the lookup questions are
+answered on both channels; the báo cáo thành tích DOCX draft is opened and checked for the
+commune's figures.
 """
 
 from __future__ import annotations
