@@ -9,7 +9,7 @@ from datetime import date
 
 from core import messages
 from core.context import Context
-from core.permissions import Refused, can_on_bloc, scope, supervised_provinces
+from core.permissions import Refused, Role, can_on_bloc, role_of, scope, supervised_provinces
 from core.router import Router
 from core.types import Attachment, Button, Reply
 from handlers.emulation.export import XLSX_MIME
@@ -20,7 +20,7 @@ from store.emulation.blocs import blocs_of_year, led_blocs
 from store.emulation.pledges import latest_pledge
 from store.emulation.registration_export import export_registrations
 from store.emulation.registrations import (commune_names, current_round, expected_communes, latest_registration,
-                                           registrations_of)
+                                           registrations_of, round_provinces)
 from store.emulation.titles import current_catalogue
 from store.models import Bloc, Commune, RegistrationRound
 
@@ -32,7 +32,10 @@ async def dsdangky(ctx: Context) -> list[Reply]:
     if officer.commune is not None:
         return _commune_view(ctx, officer.commune)
     out: list[Reply] = []
-    for province in sorted(supervised_provinces(officer)):
+    provinces = supervised_provinces(officer)
+    if not provinces and role_of(officer) is Role.ADMIN:  # no province of their own: every one
+        provinces = round_provinces(ctx.session)
+    for province in sorted(provinces):
         rnd = current_round(ctx.session, province, ctx.now)
         if rnd is None:
             continue

@@ -76,6 +76,11 @@ def open_rounds(session: Session, now: datetime) -> list[RegistrationRound]:
                                 .order_by(RegistrationRound.id)))
 
 
+def round_provinces(session: Session) -> set[int]:
+    """Every province that has set a registration deadline (an administrator sees them all)."""
+    return set(session.scalars(select(RegistrationRound.province_code).distinct()))
+
+
 def current_round(session: Session, province_code: int, now: datetime) -> Optional[RegistrationRound]:
     """The round a commune registers in now: the earliest year still open, else the latest year."""
     rounds = list(session.scalars(select(RegistrationRound).where(RegistrationRound.province_code == province_code)

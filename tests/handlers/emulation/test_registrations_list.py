@@ -11,11 +11,12 @@ from sqlalchemy import select
 
 from core.types import FileRef
 from handlers.emulation.words import screens
+from store.db import transaction
 from store.models import BlocPledge, OutboxMessage
 from tests.handlers.emulation.registration_setup import REG_DUE, REG_START, open_registration
 from tests.handlers.emulation.test_registration import _fetch, register
 from tests.handlers.emulation.world import LEADER, MEMBER, OTHER_BLOC, SUPERVISOR, THIRD, EmuWorld, build
-from tests.handlers.report_setup import Chat
+from tests.handlers.report_setup import Chat, add_officer
 
 
 @pytest.fixture
@@ -99,3 +100,12 @@ def test_long_lists_are_cut_into_phone_screens() -> None:
     texts = screens(lines)
     assert len(texts) > 1 and all(len(t) <= 900 for t in texts)
     assert "\n".join(texts).splitlines() == lines
+
+
+async def test_an_administrator_without_provinces_sees_every_province_with_a_round(world: EmuWorld) -> None:
+    with transaction(world.core.services.session_factory) as s:
+        add_officer(s, world.core.services.clock.now(), user=77, name="Quản Trị Viên", role="admin")
+    admin = Chat(world.core, 77)
+    await admin.cmd("dsdangky")
+    assert "Đăng ký thi đua năm 2026" in admin.said and "chưa mở" not in admin.said
+    assert "Tải Excel đăng ký năm 2026" in labels(admin)
