@@ -34,6 +34,8 @@ def _naive(moment: datetime) -> datetime:
 def _targets(reg: Registration) -> str:
     return "; ".join(Target.from_dict(t).show() for t in reg.targets)
 
+NO_BLOC = "Chưa thuộc khối"
+
 
 def export_registrations(session: Session, rnd: RegistrationRound, path: Path, *, now: datetime) -> int:
     """Write the workbook to ``path`` atomically; returns the number of registrations (all versions)."""
@@ -49,15 +51,20 @@ def export_registrations(session: Session, rnd: RegistrationRound, path: Path, *
     communes = {c.code: c.name for c in session.scalars(select(Commune).where(
         Commune.province_code == rnd.province_code))}
     rows: list[list[Any]] = []
+
+    def row(bloc_name: str, code: int, pledge: str) -> list[Any]:
+        reg = latest.get(code)
+        return [bloc_name, str(code), communes.get(code, str(code)), "Đã đăng ký" if reg else "Chưa đăng ký",
+                reg.version if reg else "", _naive(reg.submitted_at) if reg else "",
+                ", ".join(names.get(t, t) for t in reg.titles) if reg else "", _targets(reg) if reg else "", pledge]
+
     for bloc in blocs:
         pledge = pledges.get(bloc.id)
-        for code in members.get(bloc.id, []):
-            reg = latest.get(code)
-            rows.append([bloc.name, str(code), communes.get(code, str(code)),
-                         "Đã đăng ký" if reg else "Chưa đăng ký", reg.version if reg else "",
-                         _naive(reg.submitted_at) if reg else "",
-                         ", ".join(names.get(t, t) for t in reg.titles) if reg else "",
-                         _targets(reg) if reg else "", f"Bản {pledge.version}" if pledge else "Chưa có"])
+        rows += [row(bloc.name, code, f"Bản {pledge.version}" if pledge else "Chưa có")
+                 for code in members.get(bloc.id, [])]
+    # A commune that registered without being in a bloc on the deadline's day is listed too.
+    in_blocs = {code for codes in members.values() for code in codes}
+    rows += [row(NO_BLOC, code, "") for code in sorted(latest) if code not in in_blocs]
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".part")
     try:

@@ -6,17 +6,20 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
+import openpyxl
 import pytest
 
 from store.db import transaction
 from store.emulation.pledges import latest_pledge, pledges_of, record_pledge
-from store.emulation.registrations import (RegistrationError, RegStatus, current_round, registered_for,
+from store.emulation.registration_export import NO_BLOC, export_registrations
+from store.emulation.registrations import (RegistrationError, RegStatus, current_round, expected_communes,
+                                           registered_for,
                                            registrations_of, set_deadline, submit_registration,
                                            unregistered_communes, versions_of, window)
 from store.emulation.targets import Target
 from store.emulation.titles import load_catalogue, parse_catalogue_text
 from store.files.report_photos import StoredPhoto
-from store.models import Bloc
+from store.models import Bloc, Commune
 from tests.handlers.report_setup import PROVINCE
 from tests.store.emulation.conftest import EmuWorld
 from tests.store.emulation.test_title_spec import SAMPLE
@@ -88,3 +91,21 @@ def test_pledge_versions(world: EmuWorld) -> None:
         assert latest_pledge(s, world.bloc1).version == 2
         assert latest_pledge(s, world.bloc2) is None
         assert {b: p.version for b, p in pledges_of(s, [world.bloc1, world.bloc2]).items()} == {world.bloc1: 2}
+
+
+def test_workbook_lists_a_registered_commune_outside_every_bloc(world: EmuWorld, tmp_path) -> None:
+    with transaction(world.factory) as s:
+        set_deadline(s, PROVINCE, 2026, DUE, T0)
+        load_catalogue(s, PROVINCE, parse_catalogue_text(SAMPLE.read_text(encoding="utf-8")), T0)
+        outside = 3999  # a commune of the province in no bloc
+        s.add(Commune(code=outside, name="Xã Ngoài Khối", division_type="xã", province_code=PROVINCE,
+                      folded="xa ngoai khoi"))
+        s.flush()
+        in_blocs = {c for codes in expected_communes(s, PROVINCE, 2026, date(2026, 1, 31)).values() for c in codes}
+        assert outside not in in_blocs
+        _send(s, outside, ["tt-ldtt"])
+        rnd = current_round(s, PROVINCE, T0)
+        assert rnd is not None
+        export_registrations(s, rnd, tmp_path / "dk.xlsx", now=T0)
+    rows = list(openpyxl.load_workbook(tmp_path / "dk.xlsx")["Đăng ký thi đua"].iter_rows(min_row=2, values_only=True))
+    assert [r[:4] for r in rows if r[1] == str(outside)] == [(NO_BLOC, str(outside), "Xã Ngoài Khối", "Đã đăng ký")]
