@@ -14,7 +14,7 @@ from core.context import Context
 from core.permissions import Refused, can, scope, supervised_provinces
 from core.router import Router
 from core.types import Reply
-from handlers.people.register_common import BAD_INVITE, Registration, activated, link_user, officer_for
+from handlers.people.register_common import LINK_RE, BAD_INVITE, Registration, activated, link_user, officer_for
 from store.models import Commune, InviteCode
 from store.people.units import find_communes, unit_index
 from store.people.officers import users_of
@@ -65,8 +65,16 @@ def redeem(ctx: Context, data: Registration) -> list[Reply]:
     return [Reply(text=activated(officer), remove_keyboard=True)]
 
 
+def new_invite_code() -> str:
+    """A random invite code that cannot be read as a link code (about one in 1,400 would be)."""
+    while True:
+        code = secrets.token_urlsafe(9)
+        if not LINK_RE.match(code):
+            return code
+
+
 def make_invite(ctx: Context, commune: Commune) -> InviteCode:
-    invite = InviteCode(code=secrets.token_urlsafe(9), commune_code=commune.code,
+    invite = InviteCode(code=new_invite_code(), commune_code=commune.code,
                         created_by=ctx.officer.id if ctx.officer else None, created_at=ctx.now,
                         expires_at=ctx.now + timedelta(days=INVITE_DAYS), max_uses=INVITE_USES, uses=0)
     ctx.session.add(invite)

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,7 +22,7 @@ from typing import Optional
 from core.callbacks import CallbackData, Forged, Stale
 from core.context import Context
 from handlers.people.register import begin, start_invite
-from handlers.people.register_common import PENDING, pending_request
+from handlers.people.register_common import INVITE_RE, LINK_RE, PENDING, pending_request
 from core.router import Router
 from core.types import Reply
 from store.models import LinkCode, LinkState, Officer, User
@@ -33,9 +32,6 @@ from store.people.registration import invite_exists, link_code
 LINK_MINUTES = 15  # a code works this long; the first account then has as long again to confirm
 CODE_CHARS = 10  # 31 letters ** 10: ~8e14 codes
 LINK_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L to misread
-# "LK-ABCDE-FGHJK" as shown, or typed without dashes, with spaces, in lower case.
-LINK_RE = re.compile(r"^\s*LK[-\s]?([A-Z0-9]{5})[-\s]?([A-Z0-9]{5})\s*$", re.I)
-INVITE_RE = re.compile(r"^\s*([A-Za-z0-9_-]{8,32})\s*$")
 CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "máy tính"}
 # Wrong or expired codes allowed per hour: per account, and for everyone together (many
 # accounts guessing at once pause linking for the hour; codes already made keep working after).
@@ -191,14 +187,14 @@ async def request_cmd(ctx: Context) -> list[Reply]:
 async def typed_code(ctx: Context) -> Optional[list[Reply]]:
     """A plain text that is a link code, or (for a stranger) an invite code that exists."""
     text = (ctx.msg.text or "").strip()
+    stranger = ctx.officer is None and ctx.user.officer_id is None
+    # An invite first: one made before invites avoided the link-code shape may still look like one.
+    if stranger and INVITE_RE.match(text) and invite_exists(ctx.session, text):
+        return start_invite(ctx, text)
     link = LINK_RE.match(text)
     if link:
         return use_link_code(ctx, link.group(1) + link.group(2))
-    if ctx.officer is not None or ctx.user.officer_id is not None or not INVITE_RE.match(text):
-        return None
-    if not invite_exists(ctx.session, text):
-        return None  # a word, not a code: the question goes on to Q&A
-    return start_invite(ctx, text)
+    return None  # a word, not a code: the question goes on to Q&A
 
 
 def register(router: Router) -> None:

@@ -8,6 +8,7 @@ under the dialog name "reg" as before, so a dialog left open across a deploy res
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -22,6 +23,11 @@ from store.people.officers import ROLE_LABELS, by_phone, by_telegram_id, unit_la
 from store.people.registration import pending_request as stored_pending_request
 
 DIALOG = "reg"
+# The two codes a stranger may type. A link code is "LK-ABCDE-FGHJK" as shown, or typed without
+# dashes, with spaces, in lower case; an invite code is any other short token. Invites are made so
+# they never take a link code's shape (``make_invite``), or the typed invite would be read as one.
+LINK_RE = re.compile(r"^\s*LK[-\s]?([A-Z0-9]{5})[-\s]?([A-Z0-9]{5})\s*$", re.I)
+INVITE_RE = re.compile(r"^\s*([A-Za-z0-9_-]{8,32})\s*$")
 POSITIONS = ["Văn phòng - Thống kê", "Phụ trách thi đua - khen thưởng", "Lãnh đạo UBND xã/phường"]
 
 SHARE_LABEL = "📱 Chia sẻ số điện thoại"

@@ -10,7 +10,9 @@ from sqlalchemy import select
 
 from core.types import UserRef
 from core.broadcasts import resolve_audience
+from store.db import transaction
 from store.models import InviteCode, LinkCode, Officer, RegistrationRequest, User
+from handlers.people import invites
 from handlers.people.link import FAILURE_WINDOW, FAILURES_OVERALL, FAILURES_PER_ACCOUNT, shown
 from tests.handlers.people.regworld import World
 
@@ -53,6 +55,20 @@ async def test_typed_invite_code_registers_on_zalo(world: World) -> None:
     # an ordinary word is a question, not a code
     assert "Mã mời" not in await world.text(zalo("z3"), "khenthuong")
 
+
+
+async def test_an_invite_never_takes_the_shape_of_a_link_code(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """token_urlsafe gives "LK" and ten letters about once in 1,400 codes: such a code, typed,
+    would be read as a link code. New invites skip that shape; one issued before still works."""
+    drawn = iter(["LKABCDEFGHJK", "Ab3_xY9-kLmN"])
+    monkeypatch.setattr(invites.secrets, "token_urlsafe", lambda n: next(drawn))
+    assert invites.new_invite_code() == "Ab3_xY9-kLmN"
+    monkeypatch.undo()
+    sup = await _supervisor(world)
+    await world.send(sup, button="inv:3253")
+    with transaction(world.services.session_factory) as s:
+        s.scalars(select(InviteCode)).one().code = "lkABCDE12345"  # issued before the fix
+    assert "Xã Tuần Giáo" in await world.text(zalo("z6", "Hà"), "lkABCDE12345")
 
 async def test_request_on_zalo_goes_to_supervisors(world: World) -> None:
     sup = await _supervisor(world)
