@@ -50,7 +50,7 @@ def setup_awards_demo(services: Services, ref: UserRef) -> str:
     return (f"Anh/chị đang thử vai cán bộ {leader.name}, xã trưởng “{DEMO_BLOC}” năm {year}: tỉnh đã công bố "
             "xếp hạng của khối (có 2 xã đồng hạng).\n"
             "Gõ /denghi, chọn xã rồi chọn danh hiệu để đề nghị khen thưởng; hồ sơ hiện danh sách giấy tờ "
-            "cần có (✓/✗): bấm “Gửi …” rồi gửi tệp bằng /tep ĐƯỜNG_DẪN (ảnh, PDF, .docx). "
+            "cần có (✓/✗): chọn “Gửi …” rồi gửi tệp bằng /tep ĐƯỜNG_DẪN (ảnh, PDF, .docx). "
             "Đủ giấy tờ thì gửi hồ sơ lên tỉnh; gõ /thu giamsat để thử vai cán bộ tỉnh thẩm định.")
 
 
@@ -72,4 +72,3 @@ def _seed(session: Session, files_dir: Path, province: int, leader: int, year: i
     if current_catalogue(session, province, year) is None:
         text = SAMPLE_TITLES.read_text(encoding="utf-8").replace("year: 2026", f"year: {year}").replace("năm 2026", f"năm {year}")
         load_catalogue(session, province, parse_catalogue_text(text), now)
-
