@@ -48,8 +48,10 @@ def plan_dossier_reminders(session: Session, now: datetime, settings: Settings) 
     out: list[Outgoing] = []
     for nom in noms:
         step = step_due(sweep, due_moment(nom))
-        missing = [i.name for i in checklist(session, nom) if not i.present] if step is not None else []
-        if step is None or not missing:
+        if step is None:
+            continue
+        missing = [i.name for i in checklist(session, nom) if not i.present]
+        if not missing:
             continue
         reply = Reply(text=reminder_text(nom, names.get(nom.commune_code, str(nom.commune_code)), missing),
                       buttons=[[ShowDossier(nom.id).button("Xem hồ sơ")]])

@@ -14,7 +14,7 @@ from core.context import Context
 from core.permissions import Refused, can, scope, supervised_provinces
 from core.router import Router
 from core.types import Reply
-from handlers.people.register_common import LINK_RE, BAD_INVITE, Registration, activated, link_user, officer_for
+from handlers.people.register_common import BAD_INVITE, LINK_RE, Registration, activated, link_user, officer_for
 from store.models import Commune, InviteCode
 from store.people.units import find_communes, unit_index
 from store.people.officers import users_of
