@@ -23,9 +23,10 @@ from handlers.awards.calls import ConfirmVote, CouncilVote, ShowDossier, ToggleV
 from store.awards.dossier import MIN_REASON, State, Status
 from store.awards.nominations import council_vote, nominations_of, version_of
 from store.models import Commune, Nomination
-from store.vn.text import shorten
+from store.vn.text import fit_lines, shorten
 
 MAX_LISTED = 30  # a phone screen of buttons; a longer list is voted from the CLI
+LISTED_CHARS = 300  # of each side's names on the confirmation: it stays phone-sized
 CHANGED = "Danh sách hồ sơ chờ thẩm định đã thay đổi; bot không ghi gì. Anh/chị xem lại danh sách:"
 
 
@@ -114,8 +115,8 @@ async def on_record(ctx: Context, state: VoteState) -> list[Reply]:
     kept = [_label(ctx, ctx.session.get_one(Nomination, i)) for i in state.ids if i not in state.cut]
     cut = [_label(ctx, ctx.session.get_one(Nomination, i)) for i in state.ids if i in state.cut]
     lines = [f"Ghi biểu quyết “{shorten(record, 200)}”?",
-             f"Duyệt ({len(kept)}):", *[f"• {k}" for k in kept],
-             f"Không duyệt ({len(cut)}):", *[f"• {c}" for c in cut],
+             f"Duyệt ({len(kept)}):", *fit_lines([f"• {k}" for k in kept], LISTED_CHARS, "… và {n} hồ sơ nữa."),
+             f"Không duyệt ({len(cut)}):", *fit_lines([f"• {c}" for c in cut], LISTED_CHARS, "… và {n} hồ sơ nữa."),
              "Kết quả là cuối cùng, không đổi được; các xã và trưởng khối được báo."]
     return [Reply(text="\n".join(lines), buttons=[[ConfirmVote(state.province, state.year).button("Xác nhận ghi"),
                                                    CouncilVote(state.province, state.year).button("Làm lại")]])]

@@ -13,7 +13,7 @@ from handlers.emulation.words import when
 from store.emulation.registrations import RegStatus
 from store.emulation.targets import MAX_TARGETS, Target, TargetStatus
 from store.emulation.title_spec import Catalogue
-from store.vn.text import shorten
+from store.vn.text import fit_lines, shorten
 
 NOT_COMMUNE = "Lệnh /dangkythidua dành cho cán bộ xã, phường."
 EXAMPLE = "Thu ngân sách: 1.250 triệu đồng\nTỷ lệ hộ nghèo giảm: 1,5 %"
@@ -69,12 +69,7 @@ def _short(target: Target) -> Target:
 
 def target_lines(targets: list[dict[str, Any]]) -> list[str]:
     lines = [f"{i}. {_short(Target.from_dict(t)).show()}" for i, t in enumerate(targets, 1)]
-    used = 0
-    for k, line in enumerate(lines):
-        used += len(line) + 1
-        if used > TARGETS_SHOWN:
-            return lines[:k] + [f"… và {len(lines) - k} chỉ tiêu nữa (đã ghi đủ)."]
-    return lines
+    return fit_lines(lines, TARGETS_SHOWN, "… và {n} chỉ tiêu nữa (đã ghi đủ).")
 
 
 def targets_screen(targets: list[dict[str, Any]], nonce: int, note: str, *, buttonless: bool) -> Reply:

@@ -192,6 +192,17 @@ def shorten(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:") + "…"
 
 
+def fit_lines(lines: list[str], budget: int, rest: str) -> list[str]:
+    """As many of ``lines`` as fit in ``budget`` characters (a phone screen's share), then
+    ``rest`` with ``{n}`` the number left out ("… và {n} hồ sơ nữa.")."""
+    used = 0
+    for k, line in enumerate(lines):
+        used += len(line) + 1
+        if used > budget:
+            return lines[:k] + [rest.format(n=len(lines) - k)]
+    return lines
+
+
 # -- administrative units: the one list of each ------------------------------------------
 # Unit words in front of a place name, folded, longest first ("thi tran" is not "thi").
 UNIT_PREFIXES = ("thanh pho", "thi tran", "thi xa", "dac khu", "phuong", "huyen", "tinh", "quan", "xa")

@@ -105,3 +105,11 @@ def test_one_list_of_former_provinces_covers_every_merged_name() -> None:
     assert len(FORMER_PROVINCES) == 63 - 34
     assert set(former_province_keys().values()) <= current
     assert not set(former_province_keys()) & current  # a former name is never a current one
+
+
+def test_fit_lines_keeps_what_fits_and_counts_the_rest() -> None:
+    lines = [f"• Xã số {k} – Tập thể lao động tiên tiến" for k in range(30)]
+    shown = vntext.fit_lines(lines, 300, "… và {n} hồ sơ nữa.")
+    assert len("\n".join(shown)) <= 300 + len("… và 30 hồ sơ nữa.")
+    assert shown[-1] == f"… và {30 - (len(shown) - 1)} hồ sơ nữa." and shown[:-1] == lines[:len(shown) - 1]
+    assert vntext.fit_lines(lines[:3], 300, "… và {n} hồ sơ nữa.") == lines[:3]
